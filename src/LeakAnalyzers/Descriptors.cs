@@ -1,0 +1,54 @@
+namespace LeakAnalyzers;
+
+using Microsoft.CodeAnalysis;
+
+/// <summary>
+/// Every rule's ID and descriptor. IDs are never reused or renumbered:
+/// 0xx disposables, 1xx event subscriptions, 2xx static collections, 3xx closures, 4xx unmanaged memory and handles.
+/// </summary>
+internal static class Descriptors
+{
+    /// <summary>Where the rule pages are published; each help link is this plus <c>LEAKnnn.md</c>.</summary>
+    internal const string HelpLinkRoot = "https://github.com/LeakAnalyzers/LeakAnalyzers/blob/main/docs/rules/";
+
+    internal static class Categories
+    {
+        internal const string Disposables = "LeakAnalyzers.Disposables";
+        internal const string Events = "LeakAnalyzers.Events";
+        internal const string StaticCollections = "LeakAnalyzers.StaticCollections";
+        internal const string Closures = "LeakAnalyzers.Closures";
+        internal const string Native = "LeakAnalyzers.Native";
+    }
+
+    /// <summary>Custom tag for diagnostics that are only reported once the whole compilation has been seen.</summary>
+    internal const string CompilationEndTag = WellKnownDiagnosticTags.CompilationEnd;
+
+    internal static readonly DiagnosticDescriptor LEAK001LocalNotDisposed = Create(
+        id: "LEAK001",
+        title: "Disposable created in a method is not disposed",
+        messageFormat: "'{0}' is created here and {1}; {2}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A local that the method creates, and that owns a resource, must be disposed on every path through the method unless it is handed over: returned, stored in a field or collection, or given to an object that takes ownership.");
+
+    private static DiagnosticDescriptor Create(
+        string id,
+        string title,
+        string messageFormat,
+        string category,
+        DiagnosticSeverity defaultSeverity,
+        string description,
+        params string[] customTags)
+    {
+        return new DiagnosticDescriptor(
+            id: id,
+            title: title,
+            messageFormat: messageFormat,
+            category: category,
+            defaultSeverity: defaultSeverity,
+            isEnabledByDefault: true,
+            description: description,
+            helpLinkUri: HelpLinkRoot + id + ".md",
+            customTags: customTags);
+    }
+}

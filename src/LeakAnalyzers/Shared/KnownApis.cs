@@ -1,0 +1,209 @@
+namespace LeakAnalyzers.Shared;
+
+using System.Collections.Immutable;
+
+/// <summary>
+/// What LeakAnalyzers knows about the world's disposables, one table per concept.
+/// Names are full metadata names (<see cref="SymbolNames"/>). Users extend every table from .editorconfig
+/// (<see cref="LeakOptions"/>); the rule pages document the keys.
+/// </summary>
+internal static class KnownApis
+{
+    /// <summary>Disposable types whose Dispose releases nothing that matters: an undisposed instance is not a leak.</summary>
+    internal static readonly ImmutableArray<string> NoDisposalTypes = ImmutableArray.Create(
+        "System.Threading.Tasks.Task",
+        "System.Threading.Tasks.Task`1",
+        "System.IO.MemoryStream",
+        "System.IO.StringReader",
+        "System.IO.StringWriter",
+        "System.Data.DataTable",
+        "System.Data.DataSet",
+        "System.Data.DataView",
+        "System.Data.DataColumn");
+
+    /// <summary>Methods whose result the caller owns and must dispose (factories). Matched on the declaring type, its base types and its interfaces.</summary>
+    internal static readonly ImmutableArray<string> FactoryMethods = ImmutableArray.Create(
+        "System.IO.File.Create",
+        "System.IO.File.Open",
+        "System.IO.File.OpenRead",
+        "System.IO.File.OpenWrite",
+        "System.IO.File.OpenText",
+        "System.IO.File.CreateText",
+        "System.IO.File.AppendText",
+        "System.IO.File.OpenHandle",
+        "System.IO.FileInfo.Create",
+        "System.IO.FileInfo.Open",
+        "System.IO.FileInfo.OpenRead",
+        "System.IO.FileInfo.OpenWrite",
+        "System.IO.FileInfo.OpenText",
+        "System.IO.FileInfo.CreateText",
+        "System.IO.FileInfo.AppendText",
+        "System.IO.Compression.ZipFile.Open",
+        "System.IO.Compression.ZipFile.OpenRead",
+        "System.IO.Compression.ZipArchiveEntry.Open",
+        "System.IO.MemoryMappedFiles.MemoryMappedFile.CreateNew",
+        "System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile",
+        "System.IO.MemoryMappedFiles.MemoryMappedFile.CreateOrOpen",
+        "System.IO.MemoryMappedFiles.MemoryMappedFile.OpenExisting",
+        "System.IO.MemoryMappedFiles.MemoryMappedFile.CreateViewAccessor",
+        "System.IO.MemoryMappedFiles.MemoryMappedFile.CreateViewStream",
+        "System.Threading.CancellationTokenSource.CreateLinkedTokenSource",
+        "System.Diagnostics.Process.Start",
+        "System.Diagnostics.ActivitySource.StartActivity",
+        "System.Net.Http.HttpClient.GetAsync",
+        "System.Net.Http.HttpClient.PostAsync",
+        "System.Net.Http.HttpClient.PutAsync",
+        "System.Net.Http.HttpClient.PatchAsync",
+        "System.Net.Http.HttpClient.DeleteAsync",
+        "System.Net.Http.HttpClient.GetStreamAsync",
+        "System.Net.Http.HttpMessageInvoker.SendAsync",
+        "System.Net.Http.HttpMessageInvoker.Send",
+        "System.Net.WebRequest.GetResponse",
+        "System.Net.WebRequest.GetRequestStream",
+        "System.Net.Sockets.Socket.Accept",
+        "System.Net.Sockets.Socket.AcceptAsync",
+        "System.Net.Sockets.TcpListener.AcceptTcpClient",
+        "System.Net.Sockets.TcpListener.AcceptTcpClientAsync",
+        "System.Net.Sockets.TcpListener.AcceptSocket",
+        "System.Net.Sockets.TcpListener.AcceptSocketAsync",
+        "System.Data.IDbConnection.CreateCommand",
+        "System.Data.IDbConnection.BeginTransaction",
+        "System.Data.IDbCommand.ExecuteReader",
+        "System.Data.Common.DbConnection.CreateCommand",
+        "System.Data.Common.DbConnection.BeginTransaction",
+        "System.Data.Common.DbConnection.BeginTransactionAsync",
+        "System.Data.Common.DbCommand.ExecuteReader",
+        "System.Data.Common.DbCommand.ExecuteReaderAsync",
+        "System.Data.Common.DbProviderFactory.CreateConnection",
+        "System.Data.Common.DbProviderFactory.CreateCommand",
+        "System.Security.Cryptography.HashAlgorithm.Create",
+        "System.Security.Cryptography.SHA1.Create",
+        "System.Security.Cryptography.SHA256.Create",
+        "System.Security.Cryptography.SHA384.Create",
+        "System.Security.Cryptography.SHA512.Create",
+        "System.Security.Cryptography.MD5.Create",
+        "System.Security.Cryptography.Aes.Create",
+        "System.Security.Cryptography.RSA.Create",
+        "System.Security.Cryptography.ECDsa.Create",
+        "System.Security.Cryptography.ECDiffieHellman.Create",
+        "System.Security.Cryptography.RandomNumberGenerator.Create",
+        "System.Security.Cryptography.SymmetricAlgorithm.CreateEncryptor",
+        "System.Security.Cryptography.SymmetricAlgorithm.CreateDecryptor",
+        "System.Security.Cryptography.X509Certificates.X509Certificate2.GetRSAPrivateKey",
+        "System.Security.Cryptography.X509Certificates.X509Certificate2.GetRSAPublicKey",
+        "System.Security.Cryptography.X509Certificates.X509Certificate2.GetECDsaPrivateKey",
+        "System.Security.Cryptography.X509Certificates.X509Certificate2.GetECDsaPublicKey",
+        "System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey",
+        "System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPublicKey",
+        "System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey",
+        "System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPublicKey",
+        "System.Xml.XmlReader.Create",
+        "System.Xml.XmlWriter.Create",
+        "System.Text.Json.JsonDocument.Parse",
+        "System.Text.Json.JsonDocument.ParseAsync",
+        "System.Text.Json.JsonDocument.ParseValue",
+        "System.Buffers.MemoryPool`1.Rent",
+        "System.IObservable`1.Subscribe",
+        "System.ObservableExtensions.Subscribe");
+
+    /// <summary>Methods and properties whose result is lent: the caller must not dispose it.</summary>
+    internal static readonly ImmutableArray<string> LendingMethods = ImmutableArray.Create(
+        "System.Net.Sockets.TcpClient.GetStream",
+        "System.Net.Http.HttpContent.ReadAsStreamAsync",
+        "System.Net.Http.HttpContent.ReadAsStream",
+        "System.IServiceProvider.GetService",
+        "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService",
+        "Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService",
+        "System.Buffers.ArrayPool`1.Rent");
+
+    /// <summary>
+    /// Constructors and methods that take ownership of a disposable argument and dispose it with themselves,
+    /// unless a flag argument says otherwise.
+    /// </summary>
+    internal static readonly ImmutableArray<OwnershipTransfer> OwnershipTransfers = ImmutableArray.Create(
+        OwnershipTransfer.UnlessFlag("System.IO.StreamReader..ctor", "leaveOpen", flagValueThatKeepsOwnership: true),
+        OwnershipTransfer.UnlessFlag("System.IO.StreamWriter..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.BinaryReader..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.BinaryWriter..ctor", "leaveOpen", true),
+        OwnershipTransfer.Always("System.IO.BufferedStream..ctor"),
+        OwnershipTransfer.UnlessFlag("System.IO.Compression.GZipStream..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.Compression.DeflateStream..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.Compression.BrotliStream..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.Compression.ZLibStream..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.Compression.ZipArchive..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.Security.Cryptography.CryptoStream..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.Net.Security.SslStream..ctor", "leaveInnerStreamOpen", true),
+        OwnershipTransfer.UnlessFlag("System.Net.Security.NegotiateStream..ctor", "leaveInnerStreamOpen", true),
+        OwnershipTransfer.OnlyWithFlag("System.Net.Sockets.NetworkStream..ctor", "ownsSocket", flagValueThatTakesOwnership: true),
+        OwnershipTransfer.UnlessFlag("System.Net.Http.HttpClient..ctor", "disposeHandler", false),
+        OwnershipTransfer.UnlessFlag("System.Net.Http.HttpMessageInvoker..ctor", "disposeHandler", false),
+        OwnershipTransfer.Always("System.Net.Http.DelegatingHandler..ctor"),
+        OwnershipTransfer.Always("System.Net.Http.StreamContent..ctor"),
+        OwnershipTransfer.Always("System.Net.Http.MultipartContent.Add"),
+        OwnershipTransfer.Always("System.Net.Http.MultipartFormDataContent.Add"),
+        OwnershipTransfer.Always("System.Net.Mail.Attachment..ctor"),
+        OwnershipTransfer.Always("System.Net.Mail.AlternateView..ctor"),
+        OwnershipTransfer.Always("System.Net.Mail.LinkedResource..ctor"),
+        OwnershipTransfer.Always("System.Resources.ResourceReader..ctor"),
+        OwnershipTransfer.Always("System.Resources.ResourceWriter..ctor"),
+        OwnershipTransfer.Always("System.Xml.XmlTextReader..ctor"),
+        OwnershipTransfer.Always("System.Xml.XmlTextWriter..ctor"),
+        OwnershipTransfer.Always("System.IO.FileStream..ctor"));
+
+    /// <summary>What an undisposed instance costs, by the first matching base type; used in messages.</summary>
+    internal static readonly ImmutableArray<(string Type, string Consequence)> Consequences = ImmutableArray.Create(
+        ("System.IO.FileStream", "its file handle stays open until the finalizer runs"),
+        ("System.Net.Http.HttpResponseMessage", "its connection is not returned to the pool until the response is collected"),
+        ("System.Net.Http.HttpClient", "its connections and sockets stay open"),
+        ("System.Net.Http.HttpMessageHandler", "its connections and sockets stay open"),
+        ("System.Threading.CancellationTokenSource", "its timer and callback registrations stay alive until it is collected"),
+        ("System.Threading.Timer", "the timer stays scheduled and keeps its callback and state alive"),
+        ("System.Timers.Timer", "the timer stays scheduled and keeps its handlers alive"),
+        ("System.Diagnostics.Process", "its process handle stays open until the finalizer runs"),
+        ("System.Net.Sockets.Socket", "the socket stays open until the finalizer runs"),
+        ("System.Net.Sockets.TcpClient", "the socket stays open until the finalizer runs"),
+        ("System.Data.Common.DbConnection", "the connection is not returned to the pool"),
+        ("System.Data.Common.DbDataReader", "the reader keeps its connection busy"),
+        ("System.Data.Common.DbCommand", "the command keeps its resources until it is collected"),
+        ("System.Threading.WaitHandle", "its wait handle stays allocated until the finalizer runs"),
+        ("System.Threading.SemaphoreSlim", "its wait handle, if one was created, stays allocated"),
+        ("System.Runtime.InteropServices.SafeHandle", "the handle stays open until the finalizer runs"),
+        ("System.IO.Stream", "the stream, and whatever it wraps, stays open until a finalizer runs, if one ever does"),
+        ("System.IO.TextReader", "the reader, and the stream it reads, stays open until a finalizer runs, if one ever does"),
+        ("System.IO.TextWriter", "buffered output may never be flushed and the underlying stream stays open"),
+        ("System.Text.Json.JsonDocument", "its pooled buffers are never returned to the pool"));
+
+    internal const string DefaultConsequence = "whatever it holds is released only when a finalizer runs, if it has one";
+}
+
+/// <summary>A constructor or method that takes ownership of its disposable arguments, and the flag parameter that can say otherwise.</summary>
+internal sealed class OwnershipTransfer
+{
+    private OwnershipTransfer(string member, string? flagParameter, bool flagValueThatKeepsOwnership, bool takesByDefault)
+    {
+        Member = member;
+        FlagParameter = flagParameter;
+        FlagValueThatKeepsOwnership = flagValueThatKeepsOwnership;
+        TakesByDefault = takesByDefault;
+    }
+
+    /// <summary><c>Type.Member</c> or <c>Type..ctor</c>.</summary>
+    internal string Member { get; }
+
+    /// <summary>A bool parameter (<c>leaveOpen</c>, <c>disposeHandler</c>) that decides whether ownership moves.</summary>
+    internal string? FlagParameter { get; }
+
+    /// <summary>The flag value with which the caller keeps ownership.</summary>
+    internal bool FlagValueThatKeepsOwnership { get; }
+
+    /// <summary>Whether ownership moves when the flag is not passed.</summary>
+    internal bool TakesByDefault { get; }
+
+    internal static OwnershipTransfer Always(string member) => new(member, null, false, takesByDefault: true);
+
+    internal static OwnershipTransfer UnlessFlag(string member, string flagParameter, bool flagValueThatKeepsOwnership) =>
+        new(member, flagParameter, flagValueThatKeepsOwnership, takesByDefault: true);
+
+    internal static OwnershipTransfer OnlyWithFlag(string member, string flagParameter, bool flagValueThatTakesOwnership) =>
+        new(member, flagParameter, !flagValueThatTakesOwnership, takesByDefault: false);
+}

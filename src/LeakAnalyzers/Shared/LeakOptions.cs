@@ -1,0 +1,67 @@
+namespace LeakAnalyzers.Shared;
+
+using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+/// <summary>
+/// Reads the <c>leak_analyzers.</c> keys of .editorconfig. A rule-specific key
+/// (<c>leak_analyzers.LEAK001.no_disposal_types</c>) beats the general one (<c>leak_analyzers.no_disposal_types</c>).
+/// </summary>
+internal static class LeakOptions
+{
+    internal const string Prefix = "leak_analyzers.";
+
+    /// <summary>Types whose instances need no disposal.</summary>
+    internal const string NoDisposalTypes = "no_disposal_types";
+
+    /// <summary>Methods whose result the caller owns.</summary>
+    internal const string FactoryMethods = "factory_methods";
+
+    /// <summary>Methods whose result is lent to the caller.</summary>
+    internal const string LendingMethods = "lending_methods";
+
+    /// <summary>Constructors and methods that take ownership of their disposable arguments.</summary>
+    internal const string OwnershipTransferMethods = "ownership_transfer_methods";
+
+    /// <summary>Constructors and methods that only borrow their disposable arguments.</summary>
+    internal const string BorrowingMethods = "borrowing_methods";
+
+    internal static string? GetString(AnalyzerConfigOptions options, string ruleId, string key)
+    {
+        if (options.TryGetValue(Prefix + ruleId + "." + key, out var specific))
+        {
+            return specific;
+        }
+
+        return options.TryGetValue(Prefix + key, out var general) ? general : null;
+    }
+
+    /// <summary>A comma- or space-separated list; empty when the key is absent.</summary>
+    internal static ImmutableArray<string> GetList(AnalyzerConfigOptions options, string ruleId, string key)
+    {
+        var value = GetString(options, ruleId, key);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return ImmutableArray<string>.Empty;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<string>();
+        foreach (var part in value!.Split(new[] { ',', ' ', '\t', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder.Add(part.Trim());
+        }
+
+        return builder.ToImmutable();
+    }
+
+    internal static bool GetBool(AnalyzerConfigOptions options, string ruleId, string key, bool defaultValue)
+    {
+        var value = GetString(options, ruleId, key);
+        return value is null ? defaultValue : bool.TryParse(value.Trim(), out var parsed) ? parsed : defaultValue;
+    }
+
+    internal static AnalyzerConfigOptions For(AnalyzerOptions options, SyntaxTree tree) =>
+        options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+}
