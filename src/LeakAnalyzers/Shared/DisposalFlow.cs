@@ -36,8 +36,9 @@ internal interface IReleasePolicy
 /// <summary>
 /// A path-sensitive "is it released on every path" analysis of one local over the IOperation control-flow graph.
 /// Tracks the creation sites that may still be owned and unreleased: a release clears them, a new creation or an
-/// overwrite while still owned leaks them, reaching the exit leaks them. Paths that end in a throw are not
-/// followed (reporting every exceptional path is what makes CA2000 noisy). A finally region that releases the
+/// overwrite while still owned leaks them, reaching the exit leaks them. Exceptional paths are not followed:
+/// paths that end in a throw, and paths through a catch handler (reporting every exceptional path is what
+/// makes CA2000 noisy); a catch handler is analyzed only for what it creates itself. A finally region that releases the
 /// local releases it on every branch that runs the finally. A branch on <c>local == null</c> clears the duty on
 /// the null side.
 /// </summary>
@@ -135,10 +136,11 @@ internal sealed class DisposalFlow
                 nullWhen = NullWhen(branchValue);
             }
 
-            // Exceptions thrown inside a try reach its catch handlers with any state the try had.
+            // A catch handler runs only on an exceptional path, which is not followed: it starts with nothing
+            // owned, so that what it creates itself is still analyzed.
             foreach (var handler in CatchHandlersOf(block))
             {
-                Propagate(handler.FirstBlockOrdinal, entry[ordinal] | state);
+                Propagate(handler.FirstBlockOrdinal, 0);
             }
 
             if (block.ConditionalSuccessor is { } conditional)
