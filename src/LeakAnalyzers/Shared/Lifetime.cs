@@ -808,6 +808,41 @@ internal sealed class TypeLifetimeFacts
         }
     }
 
+    /// <summary>
+    /// The subject's own field or property that keeps <paramref name="parameter"/> (<c>this.bus = bus</c>,
+    /// <c>this.bus = bus ?? throw ...</c>), or null when none or several do.
+    /// </summary>
+    internal ISymbol? MemberStoring(IParameterSymbol parameter)
+    {
+        ISymbol? found = null;
+        lock (gate)
+        {
+            foreach (var pair in assignments)
+            {
+                foreach (var stored in pair.Value)
+                {
+                    var value = Operations.SkipConversions(stored.Value);
+                    if (value is ICoalesceOperation coalesce && Operations.SkipConversions(coalesce.WhenNull) is IThrowOperation)
+                    {
+                        value = Operations.SkipConversions(coalesce.Value);
+                    }
+
+                    if (value is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+                    {
+                        if (found is not null && !SymbolEqualityComparer.Default.Equals(found, pair.Key))
+                        {
+                            return null;
+                        }
+
+                        found = pair.Key;
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
     internal bool IsAutoProperty(IPropertySymbol property) => autoProperties.Contains(property.OriginalDefinition);
 
     /// <summary>The subject's own methods that <paramref name="method"/> may run, directly or through other own methods (itself included).</summary>
