@@ -204,7 +204,20 @@ public sealed class MoveRemovalToDisposeCodeFix : CodeFixProvider
             return false;
         }
 
-        editor.Replace(Emptied(statement), null);
+        var removed = Emptied(statement);
+        editor.Replace(removed, null);
+
+        // The blank line that separated the removed statement from the next one goes with it.
+        if (removed.Parent is BlockSyntax block && removed is StatementSyntax removedStatement)
+        {
+            var index = block.Statements.IndexOf(removedStatement);
+            if (index + 1 < block.Statements.Count && block.Statements[index + 1] is var next &&
+                next.GetLeadingTrivia() is { Count: > 0 } leading && leading[0].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                editor.Replace(next, next.WithLeadingTrivia(leading.Skip(1)));
+            }
+        }
+
         return editor.AddToDispose(type, removal);
     }
 

@@ -70,7 +70,7 @@ public sealed class LambdaToHandlerCodeFix : CodeFixProvider
         }
         else
         {
-            editor.AddMember(type, Field(name, delegateType, semanticModel, type.SpanStart), null);
+            editor.AddField(type, Field(name, delegateType, semanticModel, type.SpanStart));
             if (assignment.Parent is ExpressionStatementSyntax statement)
             {
                 var store = SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, reference, assignment.Right.WithoutTrivia()))
@@ -137,6 +137,12 @@ public sealed class LambdaToHandlerCodeFix : CodeFixProvider
     private static MethodDeclarationSyntax Method(string name, AnonymousFunctionExpressionSyntax lambda, IMethodSymbol invoke, SemanticModel semanticModel)
     {
         var position = lambda.SpanStart;
+        var annotations = (semanticModel.GetNullableContext(position) & NullableContext.AnnotationsEnabled) != 0;
+        TypeSyntax TypeName(ITypeSymbol type) =>
+            type.SpecialType == SpecialType.System_Void
+                ? SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.VoidKeyword))
+                : SyntaxFactory.ParseTypeName((annotations || !type.IsReferenceType ? type : type.WithNullableAnnotation(NullableAnnotation.None)).ToMinimalDisplayString(semanticModel, position));
+
         var lambdaParameters = lambda switch
         {
             SimpleLambdaExpressionSyntax simple => new[] { simple.Parameter.Identifier.ValueText },
@@ -151,7 +157,7 @@ public sealed class LambdaToHandlerCodeFix : CodeFixProvider
             var parameter = invoke.Parameters[i];
             var parameterName = i < lambdaParameters.Length && lambdaParameters[i] != "_" ? lambdaParameters[i] : parameter.Name;
             var syntax = SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameterName))
-                .WithType(SyntaxFactory.ParseTypeName(parameter.Type.ToMinimalDisplayString(semanticModel, position)).WithTrailingTrivia(SyntaxFactory.Space));
+                .WithType(TypeName(parameter.Type).WithTrailingTrivia(SyntaxFactory.Space));
             syntax = parameter.RefKind switch
             {
                 RefKind.Ref => syntax.WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(SyntaxKind.RefKeyword).WithTrailingTrivia(SyntaxFactory.Space))),
@@ -169,7 +175,7 @@ public sealed class LambdaToHandlerCodeFix : CodeFixProvider
         }
 
         var method = SyntaxFactory.MethodDeclaration(
-                SyntaxFactory.ParseTypeName(invoke.ReturnType.ToMinimalDisplayString(semanticModel, position)).WithTrailingTrivia(SyntaxFactory.Space),
+                TypeName(invoke.ReturnType).WithTrailingTrivia(SyntaxFactory.Space),
                 SyntaxFactory.Identifier(name))
             .WithModifiers(SyntaxFactory.TokenList(modifiers))
             .WithParameterList(SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(parameters)));

@@ -116,7 +116,14 @@ internal sealed class TypeEditor
     /// <summary>Adds a member to the type, after <paramref name="after"/> when given (a member of the original tree).</summary>
     internal void AddMember(TypeDeclarationSyntax type, MemberDeclarationSyntax member, MemberDeclarationSyntax? after)
     {
-        Edits(type).NewMembers.Add((member, after));
+        Edits(type).NewMembers.Add((member, after, true));
+    }
+
+    /// <summary>Adds a field after the type's last field, or first when it has none.</summary>
+    internal void AddField(TypeDeclarationSyntax type, FieldDeclarationSyntax field)
+    {
+        var lastField = type.Members.OfType<FieldDeclarationSyntax>().LastOrDefault();
+        Edits(type).NewMembers.Add((field, lastField, false));
     }
 
     /// <summary>A member name not used in the type nor already taken by another edit: <paramref name="name"/>, then name2, name3, ...</summary>
@@ -158,7 +165,7 @@ internal sealed class TypeEditor
                 }
             }
 
-            foreach (var (_, after) in pair.Value.NewMembers)
+            foreach (var (_, after, _) in pair.Value.NewMembers)
             {
                 if (after is not null)
                 {
@@ -221,36 +228,45 @@ internal sealed class TypeEditor
         }
 
         var updated = type;
-        var newMembers = new List<(MemberDeclarationSyntax Member, MemberDeclarationSyntax? After)>(edits.NewMembers);
+        var newMembers = new List<(MemberDeclarationSyntax Member, MemberDeclarationSyntax? After, bool BlankLine)>(edits.NewMembers);
         foreach (var target in edits.Methods.Values)
         {
             if (target is { Method: null, Override: { } overridden } && target.Statements.Count > 0)
             {
-                newMembers.Add((CreateOverride(overridden, target.Statements, type.SpanStart), null));
+                newMembers.Add((CreateOverride(overridden, target.Statements, type.SpanStart), null, true));
             }
         }
 
         if (edits.DisposeStatements.Count > 0 && edits.Dispose is { Method: null } plan)
         {
-            newMembers.Add((CreateDispose(plan, edits.DisposeStatements, type.SpanStart), null));
+            newMembers.Add((CreateDispose(plan, edits.DisposeStatements, type.SpanStart), null, true));
             if (plan.Kind == DisposeKind.Implement)
             {
                 updated = AddDisposableInterface(updated);
             }
         }
 
-        foreach (var (member, after) in newMembers)
+        var insertedAfter = new Dictionary<SyntaxNode, int>();
+        foreach (var (member, after, blankLine) in newMembers)
         {
             var anchor = after is null ? null : updated.GetCurrentNode(after);
-            var index = anchor is null ? updated.Members.Count : updated.Members.IndexOf(anchor) + 1;
-            if (index <= 0)
+            var already = after is not null && insertedAfter.TryGetValue(after, out var count) ? count : 0;
+            if (after is not null)
+            {
+                insertedAfter[after] = already + 1;
+            }
+
+            var index = anchor is not null ? updated.Members.IndexOf(anchor) + 1 + already : blankLine ? updated.Members.Count : 0;
+            if (index < 0)
             {
                 index = updated.Members.Count;
             }
 
             var formatted = member
-                .WithLeadingTrivia(index > 0 ? SyntaxFactory.TriviaList(NewLine) : SyntaxFactory.TriviaList())
-                .WithTrailingTrivia(NewLine)
+                .WithLeadingTrivia(index > 0 && blankLine ? SyntaxFactory.TriviaList(NewLine) : SyntaxFactory.TriviaList())
+                .WithTrailingTrivia(index == 0 && !blankLine && updated.Members.Count > 0 && updated.Members[0] is not FieldDeclarationSyntax
+                    ? SyntaxFactory.TriviaList(NewLine, NewLine)
+                    : SyntaxFactory.TriviaList(NewLine))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             updated = updated.WithMembers(updated.Members.Insert(index, formatted));
         }
@@ -324,7 +340,7 @@ internal sealed class TypeEditor
 
         internal Dictionary<string, MethodTarget?> Methods { get; } = new(StringComparer.Ordinal);
 
-        internal List<(MemberDeclarationSyntax Member, MemberDeclarationSyntax? After)> NewMembers { get; } = new();
+        internal List<(MemberDeclarationSyntax Member, MemberDeclarationSyntax? After, bool BlankLine)> NewMembers { get; } = new();
 
         internal HashSet<string> ReservedNames { get; } = new(StringComparer.Ordinal);
     }
