@@ -39,6 +39,14 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A disposable that is created and then thrown away, used once as the receiver of a call, or passed to a callee that only borrows it can never be disposed by anyone.");
 
+    internal static readonly DiagnosticDescriptor LEAK003FieldNotDisposed = Create(
+        id: "LEAK003",
+        title: "Disposable field created by the type is not disposed",
+        messageFormat: "'{0}' is created by '{1}' and never disposed: {2}; {3}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A private field or auto-property that the type fills with a disposable it creates itself is owned by the type: the type must be disposable and its Dispose must dispose the member.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

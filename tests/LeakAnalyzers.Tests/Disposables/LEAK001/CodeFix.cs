@@ -41,7 +41,8 @@ public class CodeFix
             """
             using System;
             using System.Threading.Tasks;
-            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => default; public Task OpenAsync() => Task.CompletedTask; }
+            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => Pool.ReturnAsync(this); public Task OpenAsync() => Task.CompletedTask; }
+            static class Pool { public static ValueTask ReturnAsync(Connection c) => default; }
             class C
             {
                 async Task M()
@@ -54,7 +55,8 @@ public class CodeFix
             """
             using System;
             using System.Threading.Tasks;
-            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => default; public Task OpenAsync() => Task.CompletedTask; }
+            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => Pool.ReturnAsync(this); public Task OpenAsync() => Task.CompletedTask; }
+            static class Pool { public static ValueTask ReturnAsync(Connection c) => default; }
             class C
             {
                 async Task M()
