@@ -15,7 +15,9 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
 using Xunit;
 using VerifyCS = CSharpAnalyzerVerifier<WriteLineAnalyzer>;
 using VerifyFix = CSharpCodeFixVerifier<WriteLineAnalyzer, WriteLineFix>;
@@ -736,6 +738,15 @@ public class VerifierTests
     }
 
     [Fact]
+    public async Task Formatter_and_simplifier_annotations_of_a_fix_are_applied()
+    {
+        // The fix inserts "System.Console.Write( \"a\" ) ;" marked for formatting and simplification.
+        await CSharpCodeFixVerifier<WriteLineAnalyzer, FormattingFix>.VerifyCodeFixAsync(
+            OneCall.Replace("Console.WriteLine(\"a\")", "[|Console.WriteLine(\"a\")|]", StringComparison.Ordinal),
+            OneCall.Replace("Console.WriteLine(\"a\")", "Console.Write(\"a\")", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Fix_that_throws_fails_with_the_exception_text()
     {
         var failure = await Assert.ThrowsAsync<VerificationException>(
@@ -990,6 +1001,34 @@ internal sealed class NoChangeFix : CodeFixProvider
     {
         context.RegisterCodeFix(CodeAction.Create("Nothing", _ => Task.FromResult(context.Document), "Nothing"), context.Diagnostics);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Replaces the statement with an unformatted, fully qualified Console.Write marked for cleanup.</summary>
+internal sealed class FormattingFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("TEST001");
+
+    public override FixAllProvider? GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var statement = root?.FindNode(context.Span).FirstAncestorOrSelf<ExpressionStatementSyntax>();
+        if (root is null || statement is null)
+        {
+            return;
+        }
+
+        var replacement = (ExpressionStatementSyntax)SyntaxFactory.ParseStatement("System.Console.Write( \"a\" ) ;");
+        var invocation = (InvocationExpressionSyntax)replacement.Expression;
+        replacement = replacement
+            .ReplaceNode(invocation.Expression, invocation.Expression.WithAdditionalAnnotations(Simplifier.Annotation))
+            .WithTriviaFrom(statement)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        context.RegisterCodeFix(
+            CodeAction.Create("Write", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(statement, replacement))), "Write"),
+            context.Diagnostics);
     }
 }
 
