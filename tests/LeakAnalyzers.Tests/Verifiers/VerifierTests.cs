@@ -485,6 +485,17 @@ public class VerifierTests
     }
 
     [Fact]
+    public async Task EditorConfig_mistakes_are_test_errors()
+    {
+        // Without a section the key would silently apply to nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new VerifyCS.Test { TestCode = OneCall, EditorConfig = "root = true\ndotnet_diagnostic.TEST001.severity = none\n" }.RunAsync());
+        var severity = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new VerifyCS.Test { TestCode = OneCall, EditorConfig = "root = true\n[*.cs]\ndotnet_diagnostic.TEST001.severity = loud\n" }.RunAsync());
+        Assert.Contains("loud", severity.Message);
+    }
+
+    [Fact]
     public async Task Disabled_diagnostics_are_suppressed()
     {
         await new VerifyCS.Test { TestCode = OneCall, DisabledDiagnostics = { "TEST001" } }.RunAsync();
