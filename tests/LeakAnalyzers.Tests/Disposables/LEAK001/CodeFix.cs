@@ -190,11 +190,14 @@ public class CodeFix
                 using System.IO;
                 class C
                 {
-                    void M(string a, string b)
+                    void M(string a, string b, bool again)
                     {
                         var stream = [|new FileStream(a, FileMode.Open)|];
-                        stream = new FileStream(b, FileMode.Open);
-                        stream.Dispose();
+                        if (again)
+                        {
+                            stream.Dispose();
+                            stream = [|new FileStream(b, FileMode.Open)|];
+                        }
                     }
                 }
                 """,
@@ -202,11 +205,14 @@ public class CodeFix
                 using System.IO;
                 class C
                 {
-                    void M(string a, string b)
+                    void M(string a, string b, bool again)
                     {
                         var stream = [|new FileStream(a, FileMode.Open)|];
-                        stream = new FileStream(b, FileMode.Open);
-                        stream.Dispose();
+                        if (again)
+                        {
+                            stream.Dispose();
+                            stream = [|new FileStream(b, FileMode.Open)|];
+                        }
                     }
                 }
                 """,
