@@ -69,6 +69,7 @@ internal sealed class TypeEvents
 
     private readonly object gate = new();
     private readonly List<(IEventAssignmentOperation Operation, ISymbol Member)> collected = new();
+    private readonly List<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> blocks = new();
     private readonly ConcurrentDictionary<Subscription, LifetimeInfo> publishers = new();
     private readonly LifetimeModel model;
     private AnalyzerOptions? options;
@@ -107,7 +108,7 @@ internal sealed class TypeEvents
                     }
 
                     var events = new TypeEvents(type, model);
-                    events.Facts.Register(symbolStart);
+                    symbolStart.RegisterOperationBlockAction(events.CollectBlocks);
                     symbolStart.RegisterOperationAction(events.Collect, OperationKind.EventAssignment);
                     symbolStart.RegisterSymbolEndAction(end =>
                     {
@@ -121,21 +122,56 @@ internal sealed class TypeEvents
         });
     }
 
-    /// <summary>The cheap filter: a type whose source has no <c>+=</c> or <c>-=</c> token cannot subscribe to anything.</summary>
+    /// <summary>
+    /// The cheap filter: a type whose source text has no <c>+=</c> or <c>-=</c> cannot subscribe to anything. The
+    /// positions of those operators are found once per tree (shared by the five rules) and looked up per declaration.
+    /// </summary>
     private static bool MayAssignEvents(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            var positions = OperatorPositions.GetValue(reference.SyntaxTree, tree => FindOperators(tree, cancellationToken));
+            var span = reference.Span;
+            var index = Array.BinarySearch(positions, span.Start);
+            if (index < 0)
             {
-                if (token.IsKind(SyntaxKind.PlusEqualsToken) || token.IsKind(SyntaxKind.MinusEqualsToken))
-                {
-                    return true;
-                }
+                index = ~index;
+            }
+
+            if (index < positions.Length && positions[index] < span.End)
+            {
+                return true;
             }
         }
 
         return false;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, int[]> OperatorPositions = new();
+
+    private static int[] FindOperators(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
+    {
+        var text = tree.GetText(cancellationToken);
+        var positions = new List<int>();
+        var buffer = new char[4096];
+        var previous = '\0';
+        for (var start = 0; start < text.Length; start += buffer.Length)
+        {
+            var count = Math.Min(buffer.Length, text.Length - start);
+            text.CopyTo(start, buffer, 0, count);
+            for (var i = 0; i < count; i++)
+            {
+                var c = buffer[i];
+                if (c == '=' && previous is '+' or '-')
+                {
+                    positions.Add(start + i - 1);
+                }
+
+                previous = c;
+            }
+        }
+
+        return positions.ToArray();
     }
 
     private void Collect(OperationAnalysisContext context)
@@ -151,9 +187,34 @@ internal sealed class TypeEvents
         }
     }
 
+    /// <summary>Keeps the operation blocks of every member: the lifetime facts are read from them only when the type assigns an event.</summary>
+    private void CollectBlocks(OperationBlockAnalysisContext context)
+    {
+        lock (gate)
+        {
+            blocks.Add((context.OperationBlocks, context.OwningSymbol));
+        }
+    }
+
     private bool Complete(AnalyzerOptions analyzerOptions)
     {
         options = analyzerOptions;
+        lock (gate)
+        {
+            if (collected.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var (roots, owner) in blocks)
+            {
+                foreach (var root in roots)
+                {
+                    Facts.RecordAll(root, owner);
+                }
+            }
+        }
+
         var adds = ImmutableArray.CreateBuilder<Subscription>();
         var removals = ImmutableArray.CreateBuilder<Subscription>();
         lock (gate)

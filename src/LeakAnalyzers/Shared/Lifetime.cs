@@ -739,6 +739,22 @@ internal sealed class TypeLifetimeFacts
     internal void Register(SymbolStartAnalysisContext context) =>
         context.RegisterOperationAction(c => Record(c.Operation, c.ContainingSymbol), OperationKinds);
 
+    /// <summary>
+    /// Records every operation of one operation block (<paramref name="owner"/>: the member whose block it is), for
+    /// callers that keep blocks and read the facts only when they need them (cheaper than operation actions when
+    /// most types never need facts).
+    /// </summary>
+    internal void RecordAll(IOperation root, ISymbol owner)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (OperationKinds.Contains(operation.Kind))
+            {
+                Record(operation, owner);
+            }
+        }
+    }
+
     /// <summary>Records one operation of the subject's members (<paramref name="containingSymbol"/>: the member whose code it is).</summary>
     internal void Record(IOperation operation, ISymbol containingSymbol)
     {
