@@ -348,4 +348,55 @@ public class Silent
                 void OnPublished(object sender, EventArgs e) { }
             }
             """);
+
+    [Fact]
+    public Task PrivateMethodGivenAnObjectTheTypeCreates() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class Panel
+            {
+                private readonly Bus bus;
+                public Panel() { bus = Create(); }
+                private Bus Create()
+                {
+                    var created = new Bus();
+                    Hook(created);
+                    return created;
+                }
+
+                private void Hook(Bus target) { target.Published += OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task ParameterTheTypeAddsToItsChildren() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class Wizard
+            {
+                private readonly System.Collections.Generic.List<Bus> steps = new();
+                public void AddStep(Bus step)
+                {
+                    step.Published += OnStepPublished;
+                    steps.Add(step);
+                }
+
+                void OnStepPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task CompanionThePublisherHolds() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class ViewBase { }
+            class Adornment
+            {
+                public event EventHandler ThicknessChanged;
+                public ViewBase View { get; internal set; }
+            }
+            class AdornmentView : ViewBase
+            {
+                public AdornmentView(Adornment adornment) { adornment.ThicknessChanged += OnThicknessChanged; }
+                void OnThicknessChanged(object sender, EventArgs e) { }
+            }
+            """);
 }
