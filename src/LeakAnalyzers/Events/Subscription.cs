@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Events;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -224,16 +225,12 @@ internal sealed class Handler
     /// Whether a lambda keeps <c>this</c> alive: it refers to <c>this</c> or <c>base</c>, an instance member, or a
     /// local function that does.
     /// </summary>
-    internal static bool CapturesThis(IAnonymousFunctionOperation lambda, IOperation root)
-    {
-        if (lambda.Symbol.IsStatic)
-        {
-            return false;
-        }
+    internal static bool CapturesThis(IAnonymousFunctionOperation lambda, IOperation root) =>
+        !lambda.Symbol.IsStatic &&
+        CapturesThisCache.GetValue(lambda, l => new StrongBox<bool>(Captures(l.Body, root, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))).Value;
 
-        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        return Captures(lambda.Body, root, visited);
-    }
+    /// <summary>Shared by the five rules: a pure function of the lambda's (immutable) operation tree.</summary>
+    private static readonly ConditionalWeakTable<IAnonymousFunctionOperation, StrongBox<bool>> CapturesThisCache = new();
 
     private static bool Captures(IOperation body, IOperation root, HashSet<IMethodSymbol> visited)
     {

@@ -136,7 +136,7 @@ internal readonly struct LifetimeInfo
 /// The rules of the model:
 /// <list type="bullet">
 /// <item><c>this</c>/<c>base</c> is <see cref="Lifetime.Self"/>.</item>
-/// <item>A static field, property or event, a static parameterless method returning its own type, a member of the
+/// <item>A static field, property or event, a static parameterless method named like a singleton accessor (<c>GetInstance</c>), a member of the
 /// process-wide table or of <c>leak_analyzers.long_lived_members</c>, an object of a type in the long-lived table or
 /// <c>leak_analyzers.long_lived_types</c>, and anything reached through one of those, is <see cref="Lifetime.Static"/>.</item>
 /// <item>A constructor or method parameter is <see cref="Lifetime.External"/>; parameters of lambdas and local
@@ -659,8 +659,10 @@ internal sealed class LifetimeModel
                 return LifetimeInfo.Of(Lifetime.Static, settings.ProcessWideMembers.Contains(key) ? LifetimeReason.ProcessWide : LifetimeReason.LongLived, method);
             }
 
+            // A static parameterless method returning its own type is as often a factory (Create, ForPoint) as an
+            // accessor: only the conventional singleton names count.
             if (method.IsStatic && method.Parameters.Length == 0 && !method.IsExtensionMethod &&
-                (SymbolEqualityComparer.Default.Equals(method.ReturnType, method.ContainingType) || KnownLifetimes.SingletonAccessorNames.Contains(method.Name)))
+                KnownLifetimes.SingletonAccessorNames.Contains(method.Name))
             {
                 return LifetimeInfo.Of(Lifetime.Static, LifetimeReason.Singleton, method);
             }
@@ -932,12 +934,9 @@ internal sealed class TypeLifetimeFacts
     /// </summary>
     internal void RecordAll(IOperation root, ISymbol owner)
     {
-        foreach (var operation in root.DescendantsAndSelf())
+        foreach (var operation in Operations.OfKinds(root, OperationKinds))
         {
-            if (OperationKinds.Contains(operation.Kind))
-            {
-                Record(operation, owner);
-            }
+            Record(operation, owner);
         }
     }
 

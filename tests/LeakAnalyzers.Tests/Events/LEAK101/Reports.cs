@@ -323,4 +323,22 @@ public class Reports
                 void OnMainResized(object sender, EventArgs e) { }
             }
             """);
+
+    [Fact]
+    public Task SingletonAccessorMethod() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Hub
+            {
+                private static readonly Hub instance = new Hub();
+                public event EventHandler Changed;
+                public static Hub GetInstance() => instance;
+            }
+            class View
+            {
+                public View() { [|Hub.GetInstance().Changed += OnChanged|]; }
+                void OnChanged(object sender, EventArgs e) { }
+            }
+            """);
 }

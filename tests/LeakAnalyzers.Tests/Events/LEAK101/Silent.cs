@@ -441,4 +441,25 @@ public class Silent
                 void OnPublished(object sender, EventArgs e) { }
             }
             """);
+
+    [Fact]
+    public Task StaticFactoryIsNotASingleton() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class Editor
+            {
+                public event EventHandler ValueChanged;
+                public static Editor ForPoint() => new Editor();
+            }
+            class RectangleEditor
+            {
+                private Editor location;
+                public void EndInit()
+                {
+                    location = Editor.ForPoint();
+                    location.ValueChanged += OnValueChanged;
+                }
+
+                void OnValueChanged(object sender, EventArgs e) { }
+            }
+            """);
 }
