@@ -21,6 +21,21 @@ internal static class KnownApis
         "System.Data.DataView",
         "System.Data.DataColumn");
 
+    /// <summary>
+    /// Interfaces whose implementations need no disposal when a method creates one itself: enumerators implement
+    /// IDisposable for iterators' finally blocks, and a hand-made enumerator (often a struct) releases nothing.
+    /// </summary>
+    internal static readonly ImmutableArray<string> NoDisposalInterfaces = ImmutableArray.Create(
+        "System.Collections.IEnumerator");
+
+    /// <summary>
+    /// Framework methods that keep a disposable argument although its parameter is not generic:
+    /// <c>Timer.Dispose(WaitHandle)</c> signals the handle later, so the caller cannot close it now.
+    /// </summary>
+    internal static readonly ImmutableArray<string> StoringMethods = ImmutableArray.Create(
+        "System.Threading.Timer.Dispose",
+        "System.Threading.Timer.DisposeAsync");
+
     /// <summary>Methods whose result the caller owns and must dispose (factories). Matched on the declaring type, its base types and its interfaces.</summary>
     internal static readonly ImmutableArray<string> FactoryMethods = ImmutableArray.Create(
         "System.IO.File.Create",

@@ -104,6 +104,14 @@ internal sealed class OwnershipModel
             return false;
         }
 
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (KnownApis.NoDisposalInterfaces.Contains(SymbolNames.FullMetadataName(@interface)))
+            {
+                return false;
+            }
+        }
+
         return Attributes.MustDisposeResource(type) != false;
     }
 
@@ -205,6 +213,7 @@ internal sealed class OwnershipModel
         // Framework APIs keep what they are given when the parameter is generic (collections, tasks, tuples,
         // Interlocked) or is a state object handed back later (timers, thread pool, token registrations).
         if (parameter.OriginalDefinition.Type.TypeKind == TypeKind.TypeParameter ||
+            MatchesAny(method, StoringMethods) ||
             string.Equals(parameter.Name, "state", StringComparison.Ordinal) ||
             StoresByName(method.Name))
         {
@@ -321,6 +330,9 @@ internal sealed class OwnershipModel
             yield return SymbolNames.MemberKey(@interface, name);
         }
     }
+
+    private static readonly ImmutableHashSet<string> StoringMethods =
+        ImmutableHashSet.CreateRange(StringComparer.Ordinal, KnownApis.StoringMethods);
 
     private static bool StoresByName(string name)
     {

@@ -1,0 +1,55 @@
+namespace LeakAnalyzers.Disposables;
+
+using System;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>What a use of a local holding an owned disposable does to the duty to dispose it.</summary>
+internal sealed class DisposableReleasePolicy : IReleasePolicy
+{
+    private readonly OwnershipModel model;
+    private readonly OwnershipTables tables;
+
+    internal DisposableReleasePolicy(OwnershipModel model, OwnershipTables tables)
+    {
+        this.model = model;
+        this.tables = tables;
+    }
+
+    public UseKind Classify(IOperation reference, IOperation? consumer)
+    {
+        switch (consumer)
+        {
+            case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
+                return IsDisposeCall(invocation.TargetMethod) ? UseKind.Release : UseKind.None;
+            case IArgumentOperation argument:
+                return model.FateOf(argument, tables) == ArgumentFate.Borrowed ? UseKind.None : UseKind.HandOver;
+            case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
+            case IFieldReferenceOperation field when ReferenceEquals(field.Instance, reference):
+            case IEventReferenceOperation @event when ReferenceEquals(@event.Instance, reference):
+                return UseKind.None;
+            case IBinaryOperation:
+            case IUnaryOperation:
+            case IIsNullOperation:
+            case IIsTypeOperation:
+            case IIsPatternOperation:
+            case IInterpolationOperation:
+            case IExpressionStatementOperation:
+            case IAwaitOperation:
+            case ISwitchOperation:
+                return UseKind.None;
+            default:
+                // Returned, yielded, assigned anywhere, put in a tuple, array or anonymous object, turned into a
+                // delegate, or a use we do not know: the method is no longer the only owner.
+                return UseKind.HandOver;
+        }
+    }
+
+    internal static bool IsDisposeCall(IMethodSymbol method) =>
+        method.Parameters.Length == 0 &&
+        (string.Equals(method.Name, "Dispose", StringComparison.Ordinal) ||
+         string.Equals(method.Name, "DisposeAsync", StringComparison.Ordinal) ||
+         string.Equals(method.Name, "Close", StringComparison.Ordinal));
+}

@@ -1,0 +1,250 @@
+namespace LeakAnalyzers.Disposables;
+
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>
+/// LEAK001: a local that the method creates, that owns a resource, and that is neither disposed on every path
+/// nor handed over. The cheap pass looks for locals initialised from an owned creation; only methods that have
+/// one pay for the control-flow graph.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
+{
+    private const string Never = "never disposed";
+    private const string NotOnEveryPath = "not disposed on every path";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.LEAK001LocalNotDisposed);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = OwnershipModel.Create(start.Compilation, Descriptors.LEAK001LocalNotDisposed.Id);
+            if (model is null)
+            {
+                return;
+            }
+
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, model));
+        });
+    }
+
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, OwnershipModel model)
+    {
+        var tree = context.OwningSymbol.Locations.Length > 0 ? context.OperationBlocks[0].Syntax.SyntaxTree : null;
+        if (tree is null)
+        {
+            return;
+        }
+
+        var tables = model.TablesFor(context.Options, tree);
+        foreach (var root in context.OperationBlocks)
+        {
+            var candidates = Candidates.Find(root, model, tables);
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            var policy = new DisposableReleasePolicy(model, tables);
+            var reported = new HashSet<SyntaxNode>();
+            foreach (var graph in Graphs(context.GetControlFlowGraph(root), candidates.HasNested))
+            {
+                foreach (var local in candidates.Locals)
+                {
+                    var flow = DisposalFlow.Analyze(
+                        graph,
+                        local,
+                        policy,
+                        operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax));
+                    foreach (var leak in flow.Leaks)
+                    {
+                        if (candidates.CreationsBySyntax.TryGetValue(leak.Syntax, out var creation) && reported.Add(creation.Syntax))
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                Descriptors.LEAK001LocalNotDisposed,
+                                creation.Syntax.GetLocation(),
+                                FixProperties(flow, leak),
+                                local.Name,
+                                flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
+                                OwnershipModel.ConsequenceFor(creation.Type)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tells the code fix whether a using declaration is safe: the local is declared here, never handed over
+    /// (a using would dispose what a caller or a field still holds) and never assigned again (using locals are read-only).
+    /// </summary>
+    private static ImmutableDictionary<string, string?> FixProperties(DisposalFlow flow, IOperation leak) =>
+        !flow.AnyHandOver && !flow.Reassigned && leak.Syntax.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.VariableDeclarator)
+            ? UsingIsSafe
+            : ImmutableDictionary<string, string?>.Empty;
+
+    private static readonly ImmutableDictionary<string, string?> UsingIsSafe =
+        ImmutableDictionary<string, string?>.Empty.Add(FixKey, "using");
+
+    /// <summary>The diagnostic property that offers the using fix.</summary>
+    internal const string FixKey = "LEAK001.Fix";
+
+    /// <summary>The graph of the block and, when a candidate lives in a lambda or local function, the graphs of those.</summary>
+    private static IEnumerable<ControlFlowGraph> Graphs(ControlFlowGraph root, bool withNested)
+    {
+        yield return root;
+        if (!withNested)
+        {
+            yield break;
+        }
+
+        var pending = new Stack<ControlFlowGraph>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var graph = pending.Pop();
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                var nested = graph.GetLocalFunctionControlFlowGraph(localFunction);
+                pending.Push(nested);
+                yield return nested;
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    foreach (var function in FlowFunctions(operation))
+                    {
+                        var nested = graph.GetAnonymousFunctionControlFlowGraph(function);
+                        pending.Push(nested);
+                        yield return nested;
+                    }
+                }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    foreach (var function in FlowFunctions(branchValue))
+                    {
+                        var nested = graph.GetAnonymousFunctionControlFlowGraph(function);
+                        pending.Push(nested);
+                        yield return nested;
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<IFlowAnonymousFunctionOperation> FlowFunctions(IOperation operation)
+    {
+        foreach (var node in DisposalFlow.PostOrder(operation))
+        {
+            if (node is IFlowAnonymousFunctionOperation function)
+            {
+                yield return function;
+            }
+        }
+    }
+
+    /// <summary>Locals of one operation block that receive an owned disposable and are worth a flow analysis.</summary>
+    private sealed class Candidates
+    {
+        internal List<ILocalSymbol> Locals { get; } = new();
+
+        /// <summary>The declarator or assignment that gives the local its value, mapped to the creating expression.</summary>
+        internal Dictionary<SyntaxNode, IOperation> CreationsBySyntax { get; } = new();
+
+        internal bool HasNested { get; private set; }
+
+        internal int Count => Locals.Count;
+
+        internal static Candidates Find(IOperation root, OwnershipModel model, OwnershipTables tables)
+        {
+            var result = new Candidates();
+            var captured = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
+                        when !IsUsingDeclaration(declarator) && IsTrackable(declarator.Symbol) && model.IsOwnedCreation(value, tables):
+                        result.Add(declarator.Symbol, declarator.Syntax, Operations.SkipConversions(value)!, operation);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                        when IsTrackable(target.Local) && model.IsOwnedCreation(assignment.Value, tables):
+                        result.Add(target.Local, assignment.Syntax, Operations.SkipConversions(assignment.Value)!, operation);
+                        break;
+                    case ILocalReferenceOperation reference when IsCapturedHere(reference):
+                        captured.Add(reference.Local);
+                        break;
+                }
+            }
+
+            // A local captured by a lambda or local function can be disposed by it at any time: not ours to judge.
+            if (captured.Count > 0)
+            {
+                result.Locals.RemoveAll(captured.Contains);
+            }
+
+            return result;
+        }
+
+        private void Add(ILocalSymbol local, SyntaxNode syntax, IOperation creation, IOperation site)
+        {
+            if (!Locals.Exists(l => SymbolEqualityComparer.Default.Equals(l, local)))
+            {
+                Locals.Add(local);
+            }
+
+            CreationsBySyntax[syntax] = creation;
+            HasNested |= EnclosingFunction(site) is not null;
+        }
+
+        private static bool IsTrackable(ILocalSymbol local) =>
+            local.RefKind == RefKind.None && !local.IsUsing && !local.IsConst && local.Type.TypeKind != TypeKind.Error;
+
+        private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
+            declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };
+
+        private static bool IsCapturedHere(ILocalReferenceOperation reference)
+        {
+            var function = EnclosingFunction(reference);
+            if (function is null)
+            {
+                return false;
+            }
+
+            var declaringMethod = reference.Local.ContainingSymbol;
+            var functionSymbol = function switch
+            {
+                IAnonymousFunctionOperation anonymous => anonymous.Symbol,
+                ILocalFunctionOperation localFunction => localFunction.Symbol,
+                _ => null,
+            };
+            return !SymbolEqualityComparer.Default.Equals(declaringMethod, functionSymbol);
+        }
+
+        private static IOperation? EnclosingFunction(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+    }
+}

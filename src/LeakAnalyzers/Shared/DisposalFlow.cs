@@ -1,0 +1,454 @@
+namespace LeakAnalyzers.Shared;
+
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>How a use of a tracked local affects the duty to release what it holds.</summary>
+internal enum UseKind
+{
+    /// <summary>Read without consequence: a member call, a comparison, an argument that is only borrowed.</summary>
+    None,
+
+    /// <summary>Released here: disposed, closed, freed.</summary>
+    Release,
+
+    /// <summary>Handed over: returned, stored, given to an owner, or used in a way that lets it escape.</summary>
+    HandOver,
+}
+
+/// <summary>
+/// Decides, for one family of resources, what a use of a tracked local means. The disposables family and the
+/// unmanaged-memory family plug their own policy into the same flow analysis.
+/// </summary>
+internal interface IReleasePolicy
+{
+    /// <summary>
+    /// What <paramref name="reference"/> (a reference to the tracked local, or to a flow capture of it, looked
+    /// through conversions) does to the duty, given the operation that consumes it.
+    /// </summary>
+    UseKind Classify(IOperation reference, IOperation? consumer);
+}
+
+/// <summary>
+/// A path-sensitive "is it released on every path" analysis of one local over the IOperation control-flow graph.
+/// Tracks the creation sites that may still be owned and unreleased: a release clears them, a new creation or an
+/// overwrite while still owned leaks them, reaching the exit leaks them. Exceptional paths are not followed:
+/// paths that end in a throw, and paths through a catch handler (reporting every exceptional path is what
+/// makes CA2000 noisy); a catch handler is analyzed only for what it creates itself. A finally region that releases the
+/// local releases it on every branch that runs the finally. A branch on <c>local == null</c> clears the duty on
+/// the null side.
+/// </summary>
+internal sealed class DisposalFlow
+{
+    private readonly ControlFlowGraph graph;
+    private readonly ILocalSymbol local;
+    private readonly IReleasePolicy policy;
+    private readonly Func<IOperation, bool> isCreation;
+    private readonly HashSet<CaptureId> aliases = new();
+    private readonly List<IOperation> creations = new();
+    private readonly Dictionary<ControlFlowRegion, bool> finallyReleases = new();
+    private readonly HashSet<int> leakedByOverwrite = new();
+    private int assignments;
+
+    private DisposalFlow(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation)
+    {
+        this.graph = graph;
+        this.local = local;
+        this.policy = policy;
+        this.isCreation = isCreation;
+    }
+
+    /// <summary>Whether some path releases the local.</summary>
+    internal bool AnyRelease { get; private set; }
+
+    /// <summary>Whether some path hands the local over (returns, stores, gives it away).</summary>
+    internal bool AnyHandOver { get; private set; }
+
+    /// <summary>Whether the local is assigned more than once.</summary>
+    internal bool Reassigned => assignments > 1;
+
+    /// <summary>The creation assignments whose resource can be lost, in graph order.</summary>
+    internal ImmutableArray<IOperation> Leaks { get; private set; } = ImmutableArray<IOperation>.Empty;
+
+    /// <summary>
+    /// Runs the analysis. <paramref name="isCreation"/> says whether an assignment operation of the graph (an
+    /// <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource.
+    /// </summary>
+    internal static DisposalFlow Analyze(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation)
+    {
+        var flow = new DisposalFlow(graph, local, policy, isCreation);
+        flow.Leaks = flow.Run();
+        return flow;
+    }
+
+    private ImmutableArray<IOperation> Run()
+    {
+        CollectAliasesAndCreations();
+        if (creations.Count == 0 || creations.Count > 64)
+        {
+            return ImmutableArray<IOperation>.Empty;
+        }
+
+        var blocks = graph.Blocks;
+        var entry = new ulong[blocks.Length];
+        var reached = new bool[blocks.Length];
+        var work = new Queue<int>();
+        reached[0] = true;
+        work.Enqueue(0);
+        var iterations = 0;
+        var maxIterations = blocks.Length * 64;
+        ulong atExit = 0;
+
+        while (work.Count > 0)
+        {
+            if (++iterations > maxIterations)
+            {
+                return ImmutableArray<IOperation>.Empty;
+            }
+
+            var ordinal = work.Dequeue();
+            var block = blocks[ordinal];
+            if (block.Kind == BasicBlockKind.Exit)
+            {
+                atExit |= entry[ordinal];
+                continue;
+            }
+
+            if (IsInFinally(block))
+            {
+                continue;
+            }
+
+            var state = entry[ordinal];
+            foreach (var operation in block.Operations)
+            {
+                state = Transfer(operation, state, branchSemantics: null);
+            }
+
+            var nullWhen = (bool?)null;
+            if (block.BranchValue is { } branchValue)
+            {
+                state = Transfer(branchValue, state, block.FallThroughSuccessor?.Semantics);
+                nullWhen = NullWhen(branchValue);
+            }
+
+            // A catch handler runs only on an exceptional path, which is not followed: it starts with nothing
+            // owned, so that what it creates itself is still analyzed.
+            foreach (var handler in CatchHandlersOf(block))
+            {
+                Propagate(handler.FirstBlockOrdinal, 0);
+            }
+
+            if (block.ConditionalSuccessor is { } conditional)
+            {
+                var taken = state;
+                var notTaken = state;
+                if (nullWhen is { } nullWhenTrue)
+                {
+                    var conditionValueWhenTaken = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                    if (conditionValueWhenTaken == nullWhenTrue)
+                    {
+                        taken = 0;
+                    }
+                    else
+                    {
+                        notTaken = 0;
+                    }
+                }
+
+                Follow(conditional, taken);
+                if (block.FallThroughSuccessor is { } fallThrough)
+                {
+                    Follow(fallThrough, notTaken);
+                }
+            }
+            else if (block.FallThroughSuccessor is { } fallThrough)
+            {
+                Follow(fallThrough, state);
+            }
+        }
+
+        var leaks = ImmutableArray.CreateBuilder<IOperation>();
+        for (var i = 0; i < creations.Count; i++)
+        {
+            if ((atExit & (1UL << i)) != 0 || leakedByOverwrite.Contains(i))
+            {
+                leaks.Add(creations[i]);
+            }
+        }
+
+        return leaks.ToImmutable();
+
+        void Follow(ControlFlowBranch branch, ulong state)
+        {
+            if (branch.Destination is null)
+            {
+                return; // throw, rethrow, end of a finally or a filter: not a normal path.
+            }
+
+            foreach (var region in branch.FinallyRegions)
+            {
+                if (ReleasesIn(region))
+                {
+                    state = 0;
+                }
+            }
+
+            Propagate(branch.Destination.Ordinal, state);
+        }
+
+        void Propagate(int ordinal, ulong state)
+        {
+            var merged = entry[ordinal] | state;
+            if (!reached[ordinal] || merged != entry[ordinal])
+            {
+                reached[ordinal] = true;
+                entry[ordinal] = merged;
+                work.Enqueue(ordinal);
+            }
+        }
+    }
+
+    private ulong Transfer(IOperation root, ulong state, ControlFlowBranchSemantics? branchSemantics)
+    {
+        foreach (var operation in PostOrder(root))
+        {
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target):
+                    var index = creations.IndexOf(assignment);
+                    if (state != 0)
+                    {
+                        MarkLeaked(state);
+                    }
+
+                    state = index >= 0 ? 1UL << index : 0;
+                    break;
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && !IsAssignmentTarget(reference):
+                case IFlowCaptureReferenceOperation captureReference when aliases.Contains(captureReference.Id):
+                    if (UseOf(operation, root, branchSemantics) != UseKind.None)
+                    {
+                        state = 0;
+                    }
+
+                    break;
+            }
+        }
+
+        return state;
+    }
+
+    private UseKind UseOf(IOperation reference, IOperation root, ControlFlowBranchSemantics? branchSemantics)
+    {
+        var consumer = Operations.ParentSkippingConversions(reference, out var outer);
+        var use = consumer switch
+        {
+            // The reference is the block's branch value itself: `return local;` in the graph.
+            null => ReferenceEquals(outer, root) && branchSemantics == ControlFlowBranchSemantics.Return ? UseKind.HandOver : UseKind.None,
+
+            // An alias: its uses are classified where they happen.
+            IFlowCaptureOperation => UseKind.None,
+            _ => policy.Classify(outer, consumer),
+        };
+
+        AnyRelease |= use == UseKind.Release;
+        AnyHandOver |= use == UseKind.HandOver;
+        return use;
+    }
+
+    private void MarkLeaked(ulong state)
+    {
+        for (var i = 0; i < creations.Count; i++)
+        {
+            if ((state & (1UL << i)) != 0)
+            {
+                leakedByOverwrite.Add(i);
+            }
+        }
+    }
+
+    private void CollectAliasesAndCreations()
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in AllOperations(block))
+            {
+                foreach (var node in PostOrder(operation))
+                {
+                    switch (node)
+                    {
+                        case IFlowCaptureOperation capture when RefersToLocal(Operations.SkipConversions(capture.Value)):
+                            aliases.Add(capture.Id);
+                            break;
+                        case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target):
+                            assignments++;
+                            if (isCreation(assignment) && !IsInFinally(block))
+                            {
+                                creations.Add(assignment);
+                            }
+
+                            break;
+                    }
+                }
+            }
+        }
+    }
+
+    private bool RefersToLocal(IOperation? operation) =>
+        operation switch
+        {
+            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
+            IFlowCaptureReferenceOperation captureReference => aliases.Contains(captureReference.Id),
+            _ => false,
+        };
+
+    private bool IsLocal(IOperation target) =>
+        target is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+    private static bool IsAssignmentTarget(IOperation reference) =>
+        reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference);
+
+    /// <summary>True/false: the local is null when the branch value is true/false; null when the branch does not test it.</summary>
+    private bool? NullWhen(IOperation branchValue)
+    {
+        var value = Operations.SkipConversions(branchValue);
+        var negated = false;
+        while (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = !negated;
+            value = Operations.SkipConversions(not.Operand);
+        }
+
+        bool? result = value switch
+        {
+            IIsNullOperation isNull when RefersToLocal(Operations.SkipConversions(isNull.Operand)) => true,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToNull(equals) => true,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToNull(notEquals) => false,
+            IIsPatternOperation pattern when RefersToLocal(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
+            _ => null,
+        };
+
+        return result is { } r && negated ? !r : result;
+    }
+
+    private bool ComparesToNull(IBinaryOperation binary) =>
+        (RefersToLocal(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrDefault(binary.RightOperand)) ||
+        (RefersToLocal(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrDefault(binary.LeftOperand));
+
+    private static bool? PatternMeansNull(IPatternOperation pattern) =>
+        pattern switch
+        {
+            IConstantPatternOperation constant when Operations.IsNullOrDefault(constant.Value) => true,
+            INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when Operations.IsNullOrDefault(constant.Value) => false,
+            IDeclarationPatternOperation or ITypePatternOperation or IRecursivePatternOperation => false,
+            _ => null,
+        };
+
+    private bool ReleasesIn(ControlFlowRegion region)
+    {
+        if (finallyReleases.TryGetValue(region, out var known))
+        {
+            return known;
+        }
+
+        var releases = false;
+        for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && !releases; ordinal++)
+        {
+            var block = graph.Blocks[ordinal];
+            foreach (var operation in AllOperations(block))
+            {
+                foreach (var node in PostOrder(operation))
+                {
+                    if (RefersToLocal(node) && !IsAssignmentTarget(node) && UseOf(node, operation, null) != UseKind.None)
+                    {
+                        releases = true;
+                        break;
+                    }
+                }
+            }
+        }
+
+        finallyReleases[region] = releases;
+        return releases;
+    }
+
+    private static bool IsInFinally(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Finally)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<ControlFlowRegion> CatchHandlersOf(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
+            {
+                foreach (var handler in tryAndCatch.NestedRegions)
+                {
+                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
+                    {
+                        yield return handler;
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<IOperation> AllOperations(BasicBlock block)
+    {
+        foreach (var operation in block.Operations)
+        {
+            yield return operation;
+        }
+
+        if (block.BranchValue is { } branchValue)
+        {
+            yield return branchValue;
+        }
+    }
+
+    /// <summary>Children before parents, in evaluation order; does not enter nested functions.</summary>
+    internal static IEnumerable<IOperation> PostOrder(IOperation root)
+    {
+        var stack = new Stack<(IOperation Operation, bool ChildrenDone)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (operation, childrenDone) = stack.Pop();
+            if (childrenDone)
+            {
+                yield return operation;
+                continue;
+            }
+
+            stack.Push((operation, true));
+            if (operation is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                continue;
+            }
+
+            var children = new List<IOperation>();
+            foreach (var child in operation.ChildOperations)
+            {
+                children.Add(child);
+            }
+
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                stack.Push((children[i], false));
+            }
+        }
+    }
+}
