@@ -581,17 +581,17 @@ internal static class BrokenCodeSamples
         }
         """";
 
-    internal static IEnumerable<(string Name, string Source, bool TopLevel)> All()
+    internal static IEnumerable<(string Name, string Source, bool TopLevel, bool Large)> All()
     {
-        yield return ("empty file", Empty, false);
-        yield return ("only usings", OnlyUsings, false);
-        yield return ("half-typed method", HalfTypedMethod, false);
-        yield return ("half-typed using, lambda, switch and members", HalfTypedUsingAndLambda, false);
-        yield return ("unbalanced braces", UnbalancedBraces, false);
-        yield return ("code that does not bind", Unbound, false);
-        yield return ("top-level statements", TopLevelStatements, true);
-        yield return ("5,000 statements in one method", HugeMethod(), false);
-        yield return ("deep nesting and a 2,000-term expression", DeepNesting(), false);
-        yield return ("every construct", EveryConstruct, false);
+        yield return ("empty file", Empty, false, false);
+        yield return ("only usings", OnlyUsings, false, false);
+        yield return ("half-typed method", HalfTypedMethod, false, false);
+        yield return ("half-typed using, lambda, switch and members", HalfTypedUsingAndLambda, false, false);
+        yield return ("unbalanced braces", UnbalancedBraces, false, false);
+        yield return ("code that does not bind", Unbound, false, false);
+        yield return ("top-level statements", TopLevelStatements, true, false);
+        yield return ("5,000 statements in one method", HugeMethod(), false, true);
+        yield return ("deep nesting and a 2,000-term expression", DeepNesting(), false, false);
+        yield return ("every construct", EveryConstruct, false, false);
     }
 }

@@ -22,7 +22,8 @@ using Xunit.Abstractions;
 /// </summary>
 public sealed class BrokenCodeTests
 {
-    private static readonly TimeSpan CaseTimeout = TimeSpan.FromMinutes(3);
+    /// <summary>Generous: bounds a hang, not speed. On a loaded 2-core machine the 5,000-statement case took 2 minutes.</summary>
+    private static readonly TimeSpan CaseTimeout = TimeSpan.FromMinutes(5);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
@@ -49,7 +50,12 @@ public sealed class BrokenCodeTests
             foreach (var sample in BrokenCodeSamples.All())
             {
                 data.Add(sample.Name, "no options");
-                data.Add(sample.Name, "hostile options");
+
+                // Options are read per tree; the huge sample would only repeat the slowest run.
+                if (!sample.Large)
+                {
+                    data.Add(sample.Name, "hostile options");
+                }
             }
 
             return data;
