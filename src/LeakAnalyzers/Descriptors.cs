@@ -31,6 +31,14 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A local that the method creates, and that owns a resource, must be disposed on every path through the method unless it is handed over: returned, stored in a field or collection, or given to an object that takes ownership.");
 
+    internal static readonly DiagnosticDescriptor LEAK002DisposableDropped = Create(
+        id: "LEAK002",
+        title: "Created disposable is dropped",
+        messageFormat: "{0} creates a disposable that nothing disposes: {1}; {2}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A disposable that is created and then thrown away, used once as the receiver of a call, or passed to a callee that only borrows it can never be disposed by anyone.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

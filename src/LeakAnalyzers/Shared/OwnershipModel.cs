@@ -31,6 +31,7 @@ internal sealed class OwnershipModel
     private readonly INamedTypeSymbol? asyncDisposable;
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, OwnershipTables> tablesByOptions = new();
     private readonly string ruleId;
+    private readonly SourceFactories sourceFactories = new();
 
     private OwnershipModel(INamedTypeSymbol disposable, INamedTypeSymbol? asyncDisposable, string ruleId)
     {
@@ -167,7 +168,7 @@ internal sealed class OwnershipModel
             return false;
         }
 
-        return MatchesAny(method, tables.FactoryMethods);
+        return MatchesAny(method, tables.FactoryMethods) || sourceFactories.IsFactory(method);
     }
 
     /// <summary>What the callee does with a disposable passed as <paramref name="argument"/>.</summary>
