@@ -21,6 +21,19 @@ public static class Program
             Console.WriteLine($"lines: {reports.CountLinesLeaky(path, skipEmpty: true)} / {reports.CountLines(path, skipEmpty: true)}");
             Console.WriteLine($"sizes: {reports.TotalSizeLeaky([path, path])} / {reports.TotalSize([path, path])}");
             Console.WriteLine($"hash: {reports.HashLeaky(path)[..8]} / {reports.Hash(path)[..8]}");
+            Console.WriteLine($"text: {reports.ReadAllLeaky(path).Length} / {reports.ReadAll(path).Length}");
+            reports.TouchLeaky(path + ".touched");
+            try
+            {
+                reports.Touch(path + ".touched");
+                Console.WriteLine("touch: the handle TouchLeaky dropped was already finalized");
+            }
+            catch (IOException e)
+            {
+                // What LEAK002 warns about, live: the dropped stream still holds the file.
+                Console.WriteLine($"touch: the handle TouchLeaky dropped still locks the file: {e.Message}");
+            }
+
             using (var opened = reports.OpenReport(path))
             {
                 Console.WriteLine($"first line: {opened.ReadLine()}");
@@ -32,7 +45,11 @@ public static class Program
         }
         finally
         {
+            // Let the finalizers close what the leaky methods dropped, so the files can be deleted everywhere.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             File.Delete(path);
+            File.Delete(path + ".touched");
         }
     }
 }

@@ -121,4 +121,26 @@ public sealed class ReportReader
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
         return new StreamReader(stream);
     }
+
+    /// <summary>LEAK002: the reader is used once and dropped; nothing can ever dispose it.</summary>
+    public string ReadAllLeaky(string path) => new StreamReader(path).ReadToEnd();
+
+    /// <summary>Clean: the reader is kept in a using local.</summary>
+    public string ReadAll(string path)
+    {
+        using var reader = new StreamReader(path);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>LEAK002: File.Create's stream is thrown away; the new file stays open until a finalizer runs.</summary>
+    public void TouchLeaky(string path)
+    {
+        File.Create(path);
+    }
+
+    /// <summary>Clean: only the side effect is wanted, so the stream is disposed at once.</summary>
+    public void Touch(string path)
+    {
+        File.Create(path).Dispose();
+    }
 }

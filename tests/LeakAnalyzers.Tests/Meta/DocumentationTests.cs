@@ -86,6 +86,22 @@ public sealed class DocumentationTests
     }
 
     [Fact]
+    public void README_family_table_says_which_families_have_rules()
+    {
+        // Rows like "| LEAK1xx | Events | ... | Planned |": Available when a descriptor is in the range, else Planned.
+        var rows = File.ReadAllLines(RepositoryRoot.Combine("README.md"))
+            .Select(line => Regex.Match(line, @"^\| LEAK(\d)xx \|.*\| (\w+) \|$"))
+            .Where(m => m.Success)
+            .ToDictionary(m => m.Groups[1].Value[0] - '0', m => m.Groups[2].Value);
+        Assert.Equal([0, 1, 2, 3, 4], rows.Keys.Order());
+        foreach (var (family, status) in rows)
+        {
+            var hasRules = AnalyzerCatalog.Descriptors.Any(d => d.Id[4] - '0' == family);
+            Assert.Equal(hasRules ? "Available" : "Planned", status);
+        }
+    }
+
+    [Fact]
     public void README_links_to_existing_files()
     {
         var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
