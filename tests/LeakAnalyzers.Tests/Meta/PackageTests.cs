@@ -62,6 +62,23 @@ public sealed class PackageTests
     }
 
     [Fact]
+    public void Packed_assemblies_need_no_Roslyn_newer_than_the_README_promises()
+    {
+        // The README's minimum compiler (VS 2022 17.5, SDK 7.0.200) is Roslyn 4.5.0, $(RoslynVersion).
+        var props = File.ReadAllText(RepositoryRoot.Combine("Directory.Build.props"));
+        var roslyn = System.Version.Parse(System.Text.RegularExpressions.Regex.Match(props, @"<RoslynVersion>([^<]+)</RoslynVersion>").Groups[1].Value);
+        Assert.Equal(new System.Version(4, 5, 0), roslyn);
+
+        foreach (var dll in AnalyzerDlls)
+        {
+            var references = this.AssemblyReferencesOf("analyzers/dotnet/cs/" + dll);
+            var codeAnalysis = references.Where(r => r.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(codeAnalysis);
+            Assert.All(codeAnalysis, r => Assert.True(r.Version <= new System.Version(roslyn.Major, roslyn.Minor, 0, 0), $"{dll} references {r.Name} {r.Version}."));
+        }
+    }
+
+    [Fact]
     public void Package_has_no_lib_or_ref_folder_and_no_dependencies()
     {
         var entries = this.EntryNames();
@@ -109,19 +126,34 @@ public sealed class PackageTests
     private static XElement? Metadata(XDocument nuspec, string name) =>
         nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata").Elements().SingleOrDefault(e => e.Name.LocalName == name);
 
-    private System.Collections.Generic.HashSet<string> TypeNamesDefinedIn(string entryName)
+    private System.Collections.Generic.List<(string Name, System.Version Version)> AssemblyReferencesOf(string entryName)
+    {
+        using var pe = this.OpenPE(entryName);
+        var metadata = pe.GetMetadataReader();
+        return metadata.AssemblyReferences
+            .Select(h => metadata.GetAssemblyReference(h))
+            .Select(r => (metadata.GetString(r.Name), r.Version))
+            .ToList();
+    }
+
+    private PEReader OpenPE(string entryName)
     {
         using var archive = ZipFile.OpenRead(this.package.Path);
         var entry = archive.GetEntry(entryName);
         Assert.NotNull(entry);
-        using var copy = new MemoryStream();
+        var copy = new MemoryStream();
         using (var stream = entry!.Open())
         {
             stream.CopyTo(copy);
         }
 
         copy.Position = 0;
-        using var pe = new PEReader(copy);
+        return new PEReader(copy);
+    }
+
+    private System.Collections.Generic.HashSet<string> TypeNamesDefinedIn(string entryName)
+    {
+        using var pe = this.OpenPE(entryName);
         var metadata = pe.GetMetadataReader();
         var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         foreach (var handle in metadata.TypeDefinitions)
