@@ -39,6 +39,22 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A disposable that is created and then thrown away, used once as the receiver of a call, or passed to a callee that only borrows it can never be disposed by anyone.");
 
+    internal static readonly DiagnosticDescriptor LEAK003FieldNotDisposed = Create(
+        id: "LEAK003",
+        title: "Disposable field created by the type is not disposed",
+        messageFormat: "'{0}' is created by '{1}' and never disposed: {2}; {3}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A private field or auto-property that the type fills with a disposable it creates itself is owned by the type: the type must be disposable and its Dispose must dispose the member.");
+
+    internal static readonly DiagnosticDescriptor LEAK004OverwrittenWhileOwned = Create(
+        id: "LEAK004",
+        title: "Disposable is overwritten before it is disposed",
+        messageFormat: "'{0}' is overwritten here while it still holds an undisposed '{1}'; {2}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "Assigning a new value to a local or field that still owns an undisposed disposable loses the old one: nothing can dispose it any more.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -64,9 +64,9 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         {
             IExpressionStatementOperation => "its value is thrown away",
             ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "its value is thrown away",
-            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type, model)
+            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type)
                 => $"it is used only to call '{invocation.TargetMethod.Name}'",
-            IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer) && !model.IsDisposable(property.Type)
+            IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer) && CannotHoldReceiver(property.Type)
                 => $"it is used only to read '{property.Property.Name}'",
             IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed
                 => $"'{CalleeName(argument)}' only borrows it",
@@ -99,16 +99,34 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         creation.Parent is IAwaitOperation awaited && model.IsDisposable(awaited.Type);
 
     /// <summary>
-    /// A call on a fresh disposable drops it unless the call disposes it or returns something that may own it
-    /// (a disposable result: a fluent <c>this</c>, a wrapper, a child).
+    /// A call on a fresh disposable drops it unless the call disposes it or returns something that may hold it:
+    /// any class, interface or delegate may be the object itself (a fluent API), a wrapper or a child that keeps
+    /// its parent (Serilog's <c>CreateLogger().ForContext(...)</c>). Only results that cannot hold it drop it:
+    /// nothing, values (strings, numbers, structs, a <c>CancellationToken</c>), arrays of values, tasks of those.
     /// </summary>
-    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result, OwnershipModel model) =>
-        !DisposableReleasePolicy.IsDisposeCall(method) && !model.IsDisposable(result) && !IsTaskOfDisposable(result, model);
+    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result) =>
+        !DisposableReleasePolicy.IsDisposeCall(method) && CannotHoldReceiver(result);
 
-    private static bool IsTaskOfDisposable(ITypeSymbol? type, OwnershipModel model) =>
-        type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named &&
-        named.Name is "Task" or "ValueTask" &&
-        model.IsDisposable(named.TypeArguments[0]);
+    private static bool CannotHoldReceiver(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case null:
+                return false;
+            case { SpecialType: SpecialType.System_Void or SpecialType.System_String }:
+                return true;
+            case IArrayTypeSymbol array:
+                return array.ElementType.IsValueType || array.ElementType.SpecialType == SpecialType.System_String;
+            case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Task" or "ValueTask" } task
+                when task.ContainingNamespace.ToDisplayString() == "System.Threading.Tasks":
+                return CannotHoldReceiver(task.TypeArguments[0]);
+            case INamedTypeSymbol { Name: "Task" or "ValueTask", IsGenericType: false } plain
+                when plain.ContainingNamespace.ToDisplayString() == "System.Threading.Tasks":
+                return true;
+            default:
+                return type.IsValueType && type.TypeKind != TypeKind.TypeParameter;
+        }
+    }
 
     private static bool IsSubscribe(IMethodSymbol method, INamedTypeSymbol? observable)
     {

@@ -41,7 +41,8 @@ public class CodeFix
             """
             using System;
             using System.Threading.Tasks;
-            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => default; public Task OpenAsync() => Task.CompletedTask; }
+            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => Pool.ReturnAsync(this); public Task OpenAsync() => Task.CompletedTask; }
+            static class Pool { public static ValueTask ReturnAsync(Connection c) => default; }
             class C
             {
                 async Task M()
@@ -54,7 +55,8 @@ public class CodeFix
             """
             using System;
             using System.Threading.Tasks;
-            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => default; public Task OpenAsync() => Task.CompletedTask; }
+            sealed class Connection : IAsyncDisposable { public ValueTask DisposeAsync() => Pool.ReturnAsync(this); public Task OpenAsync() => Task.CompletedTask; }
+            static class Pool { public static ValueTask ReturnAsync(Connection c) => default; }
             class C
             {
                 async Task M()
@@ -188,11 +190,14 @@ public class CodeFix
                 using System.IO;
                 class C
                 {
-                    void M(string a, string b)
+                    void M(string a, string b, bool again)
                     {
                         var stream = [|new FileStream(a, FileMode.Open)|];
-                        stream = new FileStream(b, FileMode.Open);
-                        stream.Dispose();
+                        if (again)
+                        {
+                            stream.Dispose();
+                            stream = [|new FileStream(b, FileMode.Open)|];
+                        }
                     }
                 }
                 """,
@@ -200,11 +205,14 @@ public class CodeFix
                 using System.IO;
                 class C
                 {
-                    void M(string a, string b)
+                    void M(string a, string b, bool again)
                     {
                         var stream = [|new FileStream(a, FileMode.Open)|];
-                        stream = new FileStream(b, FileMode.Open);
-                        stream.Dispose();
+                        if (again)
+                        {
+                            stream.Dispose();
+                            stream = [|new FileStream(b, FileMode.Open)|];
+                        }
                     }
                 }
                 """,

@@ -35,7 +35,7 @@ public class Reports
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0)
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
                 .WithMessage("'stream' is created here and never disposed; its file handle stays open until the finalizer runs"));
 
     [Fact]
@@ -55,7 +55,7 @@ public class Reports
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0)
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
                 .WithMessage("'source' is created here and not disposed on every path; its timer and callback registrations stay alive until it is collected"));
 
     [Fact]
@@ -114,21 +114,6 @@ public class Reports
                         var stream = [|File.OpenRead(path)|];
                         stream.ReadByte();
                     }
-                }
-            }
-            """);
-
-    [Fact]
-    public Task OverwrittenBeforeDispose() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System.IO;
-            class C
-            {
-                void M(string a, string b)
-                {
-                    var stream = [|new FileStream(a, FileMode.Open)|];
-                    stream = new FileStream(b, FileMode.Open);
-                    stream.Dispose();
                 }
             }
             """);
@@ -389,7 +374,7 @@ public class Reports
                     }
                 }
                 """,
-            ExpectedDiagnostics = { Verify.Diagnostic().WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error) },
+            ExpectedDiagnostics = { Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error) },
             EditorConfig = """
                 root = true
                 [*.cs]
