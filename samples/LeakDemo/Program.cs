@@ -21,6 +21,7 @@ public static class Program
             Console.WriteLine($"lines: {reports.CountLinesLeaky(path, skipEmpty: true)} / {reports.CountLines(path, skipEmpty: true)}");
             Console.WriteLine($"sizes: {reports.TotalSizeLeaky([path, path])} / {reports.TotalSize([path, path])}");
             Console.WriteLine($"hash: {reports.HashLeaky(path)[..8]} / {reports.Hash(path)[..8]}");
+            Console.WriteLine($"largest: {reports.LargestLeaky([path, path])} / {reports.Largest([path, path])}");
             Console.WriteLine($"text: {reports.ReadAllLeaky(path).Length} / {reports.ReadAll(path).Length}");
             reports.TouchLeaky(path + ".touched");
             try
@@ -39,6 +40,12 @@ public static class Program
                 Console.WriteLine($"first line: {opened.ReadLine()}");
             }
 
+            new AuditLogLeaky(path + ".audit").Write("opened without a way to close");
+            using (var audit = new AuditLog(path + ".audit"))
+            {
+                audit.Write("opened and closed");
+            }
+
             var jobs = new JobRunner();
             Console.WriteLine($"job: {jobs.RunWithTimeoutLeaky(fail: false)} / {jobs.RunWithTimeout(fail: false)}");
             return 0;
@@ -50,6 +57,7 @@ public static class Program
             GC.WaitForPendingFinalizers();
             File.Delete(path);
             File.Delete(path + ".touched");
+            File.Delete(path + ".audit");
         }
     }
 }

@@ -143,4 +143,35 @@ public sealed class ReportReader
     {
         File.Create(path).Dispose();
     }
+
+    /// <summary>LEAK004: each iteration overwrites the stream the previous one opened; only the last is disposed.</summary>
+    public long LargestLeaky(IEnumerable<string> paths)
+    {
+        Stream? current = null;
+        long largest = 0;
+        foreach (var path in paths)
+        {
+            current = File.OpenRead(path);
+            largest = Math.Max(largest, current.Length);
+        }
+
+        current?.Dispose();
+        return largest;
+    }
+
+    /// <summary>Clean: the previous stream is disposed before the variable is reused.</summary>
+    public long Largest(IEnumerable<string> paths)
+    {
+        Stream? current = null;
+        long largest = 0;
+        foreach (var path in paths)
+        {
+            current?.Dispose();
+            current = File.OpenRead(path);
+            largest = Math.Max(largest, current.Length);
+        }
+
+        current?.Dispose();
+        return largest;
+    }
 }

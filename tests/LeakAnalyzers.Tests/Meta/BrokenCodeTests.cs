@@ -186,7 +186,7 @@ public sealed class BrokenCodeTests
 #pragma warning disable RS1001, RS1025, RS1026, RS1036, RS2008 // A deliberately broken analyzer for the harness test.
     private sealed class ThrowingAnalyzer : DiagnosticAnalyzer
     {
-        private static readonly DiagnosticDescriptor Rule = new("TEST001", "Throws", "Throws", "Test", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        private static readonly DiagnosticDescriptor Rule = new("BROKENCODE001", "Throws", "Throws", "Test", DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Rule];
 

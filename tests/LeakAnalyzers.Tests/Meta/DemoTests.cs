@@ -13,8 +13,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 /// <summary>
-/// samples/LeakDemo says what it shows: every method named <c>...Leaky</c> gets a LeakAnalyzers warning and its
-/// clean counterparts get none. The demo is compiled here in memory with every analyzer of the assembly.
+/// samples/LeakDemo says what it shows: every method or type named <c>...Leaky</c> gets a LeakAnalyzers warning
+/// and its clean counterparts get none. A warning inside a method belongs to the method; one outside any method
+/// (on a field, say) belongs to its type. The demo is compiled here in memory with every analyzer of the assembly.
 /// </summary>
 public sealed class DemoTests
 {
@@ -44,23 +45,28 @@ public sealed class DemoTests
         var diagnostics = await compilation.WithAnalyzers(AnalyzerCatalog.CreateAnalyzers()).GetAnalyzerDiagnosticsAsync();
         var leakDiagnostics = diagnostics.Where(d => d.Id.StartsWith("LEAK", StringComparison.Ordinal)).ToImmutableArray();
 
-        var leakyMethods = trees
-            .SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
-            .Where(m => m.Identifier.ValueText.EndsWith("Leaky", StringComparison.Ordinal))
-            .Select(Name)
+        var nodes = trees.SelectMany(t => t.GetRoot().DescendantNodes()).ToList();
+        var leaky = nodes.OfType<MethodDeclarationSyntax>().Where(m => m.Identifier.ValueText.EndsWith("Leaky", StringComparison.Ordinal)).Select(Owner)
+            .Concat(nodes.OfType<TypeDeclarationSyntax>().Where(t => t.Identifier.ValueText.EndsWith("Leaky", StringComparison.Ordinal)).Select(Owner))
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
-        Assert.NotEmpty(leakyMethods);
+        Assert.NotEmpty(leaky);
 
-        var warnedMethods = leakDiagnostics
-            .Select(d => d.Location.SourceTree!.GetRoot().FindNode(d.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>())
-            .Select(m => m is null ? "(outside a method)" : Name(m))
+        var warned = leakDiagnostics
+            .Select(d => Owner(d.Location.SourceTree!.GetRoot().FindNode(d.Location.SourceSpan)))
             .Distinct()
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(leakyMethods, warnedMethods);
+        Assert.Equal(leaky, warned);
     }
 
-    private static string Name(MethodDeclarationSyntax method) =>
-        ((TypeDeclarationSyntax)method.Parent!).Identifier.ValueText + "." + method.Identifier.ValueText;
+    /// <summary>"Type.Method" for a node in a method, "Type" for a node elsewhere in a type.</summary>
+    private static string Owner(SyntaxNode node)
+    {
+        var method = node.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+        var type = node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        return method is not null
+            ? ((TypeDeclarationSyntax)method.Parent!).Identifier.ValueText + "." + method.Identifier.ValueText
+            : type?.Identifier.ValueText ?? "(outside any type)";
+    }
 }
