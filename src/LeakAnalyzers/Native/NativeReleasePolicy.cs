@@ -58,8 +58,15 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
     }
 
     /// <summary>The release or hand-over when the value is an argument; shared with the field rule.</summary>
-    internal UseKind ClassifyArgument(IArgumentOperation argument)
+    internal UseKind ClassifyArgument(IArgumentOperation argument) => ClassifyArgument(argument, out _);
+
+    /// <summary>
+    /// As <see cref="ClassifyArgument(IArgumentOperation)"/>; <paramref name="unknownCallee"/> tells a hand-over that
+    /// is only presumed (a method in source, outside the framework, a P/Invoke, a delegate) from a known one.
+    /// </summary>
+    internal UseKind ClassifyArgument(IArgumentOperation argument, out bool unknownCallee)
     {
+        unknownCallee = false;
         var parameter = argument.Parameter;
         if (parameter is null || parameter.RefKind is RefKind.Ref or RefKind.Out || parameter.ContainingSymbol is not IMethodSymbol method)
         {
@@ -76,8 +83,13 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
             return ClassifyRecoveredHandle(fromIntPtr);
         }
 
+        if (method.MethodKind == MethodKind.DelegateInvoke)
+        {
+            unknownCallee = true;
+            return UseKind.HandOver;
+        }
+
         if (model.IsGCHandleMethod(method, "ToIntPtr") ||
-            method.MethodKind == MethodKind.DelegateInvoke ||
             Attributes.HandlesResourceDisposal(parameter) ||
             IsListed(method, tables.Ownership.Transfers.ContainsKey))
         {
@@ -101,9 +113,11 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
 
         if (NativeModel.IsNativeCall(method))
         {
+            unknownCallee = nativeCodeMayKeep;
             return nativeCodeMayKeep ? UseKind.HandOver : UseKind.None;
         }
 
+        unknownCallee = !OwnershipModel.IsFrameworkAssembly(method.ContainingAssembly);
         return model.Ownership.FateOf(argument, tables.Ownership) == ArgumentFate.Borrowed ? UseKind.None : UseKind.HandOver;
     }
 
