@@ -81,6 +81,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                         policy,
                         operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
                         aliases);
+                    var wording = policy.FreedOrHandedOver ? NotOnEveryPath : Never;
                     foreach (var leak in flow.Leaks)
                     {
                         if (candidates.CreationsBySyntax.TryGetValue(leak.Syntax, out var allocation) && reported.Add(allocation.Value.Syntax))
@@ -91,7 +92,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                                 FixProperties(local, allocation, candidates, root, policy, aliases, leak.Syntax),
                                 "'" + local.Name + "'",
                                 NativeApis.Display(allocation.Allocator.Member),
-                                flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
+                                wording,
                                 NativeModel.ConsequenceOf(allocation)));
                         }
                     }

@@ -27,13 +27,26 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         this.nativeCodeMayKeep = nativeCodeMayKeep;
     }
 
+    /// <summary>
+    /// Whether some use classified so far freed the value (other than by reallocating it) or handed it over: tells
+    /// "never freed" from "not freed on every path".
+    /// </summary>
+    internal bool FreedOrHandedOver { get; private set; }
+
     public UseKind Classify(IOperation reference, IOperation? consumer)
+    {
+        var use = ClassifyCore(reference, consumer);
+        FreedOrHandedOver |= use == UseKind.HandOver;
+        return use;
+    }
+
+    private UseKind ClassifyCore(IOperation reference, IOperation? consumer)
     {
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
                 // handle.Free() releases; handle.AddrOfPinnedObject(), p.ToInt64() read.
-                return tables.ReleaserOf(invocation.TargetMethod) is not null ? UseKind.Release : UseKind.None;
+                return Released(tables.ReleaserOf(invocation.TargetMethod));
             case IArgumentOperation argument:
                 return ClassifyArgument(argument);
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
@@ -73,9 +86,9 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
             return UseKind.HandOver;
         }
 
-        if (tables.ReleaserOf(method) is not null)
+        if (tables.ReleaserOf(method) is { } releaser)
         {
-            return UseKind.Release;
+            return Released(releaser);
         }
 
         if (model.IsGCHandleMethod(method, "FromIntPtr") && argument.Parent is IInvocationOperation fromIntPtr)
@@ -121,6 +134,17 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         return model.Ownership.FateOf(argument, tables.Ownership) == ArgumentFate.Borrowed ? UseKind.None : UseKind.HandOver;
     }
 
+    private UseKind Released(NativeReleaser? releaser)
+    {
+        if (releaser is null)
+        {
+            return UseKind.None;
+        }
+
+        FreedOrHandedOver |= !releaser.Reallocates;
+        return UseKind.Release;
+    }
+
     /// <summary><c>GCHandle.FromIntPtr(p)</c>: <c>.Free()</c> releases, <c>.Target</c> reads, anything else keeps the handle.</summary>
     private UseKind ClassifyRecoveredHandle(IInvocationOperation fromIntPtr)
     {
@@ -128,7 +152,7 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         return consumer switch
         {
             IInvocationOperation call when ReferenceEquals(call.Instance, outer) =>
-                model.IsGCHandleMethod(call.TargetMethod, "Free") ? UseKind.Release : UseKind.None,
+                model.IsGCHandleMethod(call.TargetMethod, "Free") ? Released(tables.ReleaserOf(call.TargetMethod)) : UseKind.None,
             IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer) => UseKind.None,
             IExpressionStatementOperation => UseKind.None,
             _ => UseKind.HandOver,
