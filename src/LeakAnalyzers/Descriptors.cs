@@ -31,6 +31,30 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A local that the method creates, and that owns a resource, must be disposed on every path through the method unless it is handed over: returned, stored in a field or collection, or given to an object that takes ownership.");
 
+    internal static readonly DiagnosticDescriptor LEAK002DisposableDropped = Create(
+        id: "LEAK002",
+        title: "Created disposable is dropped",
+        messageFormat: "{0} creates a disposable that nothing disposes: {1}; {2}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A disposable that is created and then thrown away, used once as the receiver of a call, or passed to a callee that only borrows it can never be disposed by anyone.");
+
+    internal static readonly DiagnosticDescriptor LEAK003FieldNotDisposed = Create(
+        id: "LEAK003",
+        title: "Disposable field created by the type is not disposed",
+        messageFormat: "'{0}' is created by '{1}' and never disposed: {2}; {3}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A private field or auto-property that the type fills with a disposable it creates itself is owned by the type: the type must be disposable and its Dispose must dispose the member.");
+
+    internal static readonly DiagnosticDescriptor LEAK004OverwrittenWhileOwned = Create(
+        id: "LEAK004",
+        title: "Disposable is overwritten before it is disposed",
+        messageFormat: "'{0}' is overwritten here while it still holds an undisposed '{1}'; {2}",
+        category: Categories.Disposables,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "Assigning a new value to a local or field that still owns an undisposed disposable loses the old one: nothing can dispose it any more.");
+
     internal static readonly DiagnosticDescriptor LEAK401NativeMemoryNotFreed = Create(
         id: "LEAK401",
         title: "Unmanaged memory or GC handle allocated in a method is not freed",

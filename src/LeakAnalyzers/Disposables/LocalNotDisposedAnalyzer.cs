@@ -10,8 +10,9 @@ using Microsoft.CodeAnalysis.Operations;
 
 /// <summary>
 /// LEAK001: a local that the method creates, that owns a resource, and that is neither disposed on every path
-/// nor handed over. The cheap pass looks for locals initialised from an owned creation; only methods that have
-/// one pay for the control-flow graph.
+/// nor handed over; and LEAK004 for locals: an assignment that overwrites a local still owning an undisposed
+/// resource. Both come out of one flow analysis, so they share one analyzer. The cheap pass looks for locals
+/// initialised from an owned creation; only methods that have one pay for the control-flow graph.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
@@ -20,7 +21,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
     private const string NotOnEveryPath = "not disposed on every path";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.LEAK001LocalNotDisposed);
+        ImmutableArray.Create(Descriptors.LEAK001LocalNotDisposed, Descriptors.LEAK004OverwrittenWhileOwned);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -77,6 +78,20 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                                 local.Name,
                                 flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
                                 OwnershipModel.ConsequenceFor(creation.Type)));
+                        }
+                    }
+
+                    foreach (var (assignment, lost) in flow.Overwrites)
+                    {
+                        if (lost.Length > 0 && candidates.CreationsBySyntax.TryGetValue(lost[0].Syntax, out var old) && reported.Add(assignment.Syntax))
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                Descriptors.LEAK004OverwrittenWhileOwned,
+                                assignment.Syntax.GetLocation(),
+                                new[] { old.Syntax.GetLocation() },
+                                local.Name,
+                                old.Type?.Name,
+                                OwnershipModel.ConsequenceFor(old.Type)));
                         }
                     }
                 }

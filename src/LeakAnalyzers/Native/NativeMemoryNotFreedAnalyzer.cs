@@ -32,6 +32,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
     private const string Never = "never freed";
     private const string NotOnEveryPath = "not freed on every path";
     private const string NotKept = "never freed: nothing keeps the pointer";
+    private const string Overwritten = "overwritten before it is freed";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK401NativeMemoryNotFreed);
@@ -82,6 +83,26 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                         operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
                         aliases);
                     var wording = policy.FreedOrHandedOver ? NotOnEveryPath : Never;
+
+                    // An assignment the user wrote over a block still owned loses it (the disposables family calls
+                    // that LEAK004); for unmanaged memory it is the same leak as reaching the end, so LEAK401 says so.
+                    foreach (var (_, lost) in flow.Overwrites)
+                    {
+                        foreach (var creation in lost)
+                        {
+                            if (candidates.CreationsBySyntax.TryGetValue(creation.Syntax, out var overwritten) && reported.Add(overwritten.Value.Syntax))
+                            {
+                                context.ReportDiagnostic(Diagnostic.Create(
+                                    Descriptors.LEAK401NativeMemoryNotFreed,
+                                    overwritten.Value.Syntax.GetLocation(),
+                                    "'" + local.Name + "'",
+                                    NativeApis.Display(overwritten.Allocator.Member),
+                                    Overwritten,
+                                    NativeModel.ConsequenceOf(overwritten)));
+                            }
+                        }
+                    }
+
                     foreach (var leak in flow.Leaks)
                     {
                         if (candidates.CreationsBySyntax.TryGetValue(leak.Syntax, out var allocation) && reported.Add(allocation.Value.Syntax))

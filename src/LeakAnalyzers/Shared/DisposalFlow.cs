@@ -56,6 +56,7 @@ internal sealed class DisposalFlow
     private readonly List<IOperation> creations = new();
     private readonly Dictionary<ControlFlowRegion, bool> finallyReleases = new();
     private readonly HashSet<int> leakedByOverwrite = new();
+    private readonly Dictionary<IOperation, ulong> overwrites = new();
     private int assignments;
 
     private DisposalFlow(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation, ImmutableHashSet<ILocalSymbol>? aliasLocals)
@@ -80,6 +81,13 @@ internal sealed class DisposalFlow
     internal ImmutableArray<IOperation> Leaks { get; private set; } = ImmutableArray<IOperation>.Empty;
 
     /// <summary>
+    /// Assignments written by the user (<c>x = new X();</c>, not a declaration re-run by a loop) that overwrite the
+    /// local while it may still own an undisposed resource, with the creations whose resource they lose.
+    /// </summary>
+    internal ImmutableArray<(IOperation Assignment, ImmutableArray<IOperation> Lost)> Overwrites { get; private set; } =
+        ImmutableArray<(IOperation, ImmutableArray<IOperation>)>.Empty;
+
+    /// <summary>
     /// Runs the analysis. <paramref name="isCreation"/> says whether an assignment operation of the graph (an
     /// <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource. <paramref name="aliasLocals"/>
     /// (none by default) are other locals that only ever receive the local's value.
@@ -93,6 +101,7 @@ internal sealed class DisposalFlow
     {
         var flow = new DisposalFlow(graph, local, policy, isCreation, aliasLocals);
         flow.Leaks = flow.Run();
+        flow.Overwrites = flow.CollectOverwrites();
         return flow;
     }
 
@@ -234,7 +243,16 @@ internal sealed class DisposalFlow
                     var index = creations.IndexOf(assignment);
                     if (state != 0)
                     {
-                        MarkLeaked(state);
+                        // A declaration that a loop runs again starts a new variable: what the previous iteration
+                        // left is a leak of that variable. An assignment the user wrote overwrites a live value.
+                        if (assignment.IsImplicit)
+                        {
+                            MarkLeaked(state);
+                        }
+                        else
+                        {
+                            overwrites[assignment] = (overwrites.TryGetValue(assignment, out var lost) ? lost : 0) | state;
+                        }
                     }
 
                     state = index >= 0 ? 1UL << index : 0;
@@ -271,6 +289,31 @@ internal sealed class DisposalFlow
         AnyRelease |= use == UseKind.Release;
         AnyHandOver |= use == UseKind.HandOver;
         return use;
+    }
+
+    private ImmutableArray<(IOperation, ImmutableArray<IOperation>)> CollectOverwrites()
+    {
+        if (overwrites.Count == 0)
+        {
+            return ImmutableArray<(IOperation, ImmutableArray<IOperation>)>.Empty;
+        }
+
+        var result = ImmutableArray.CreateBuilder<(IOperation, ImmutableArray<IOperation>)>();
+        foreach (var pair in overwrites)
+        {
+            var lost = ImmutableArray.CreateBuilder<IOperation>();
+            for (var i = 0; i < creations.Count; i++)
+            {
+                if ((pair.Value & (1UL << i)) != 0)
+                {
+                    lost.Add(creations[i]);
+                }
+            }
+
+            result.Add((pair.Key, lost.ToImmutable()));
+        }
+
+        return result.ToImmutable();
     }
 
     private void MarkLeaked(ulong state)

@@ -22,6 +22,13 @@ internal static class KnownApis
         "System.Data.DataColumn");
 
     /// <summary>
+    /// Types that need no disposal when constructed without arguments: a <c>CancellationTokenSource</c> without a
+    /// timeout owns no timer, and is not linked to other tokens, so its Dispose releases nothing that outlives it.
+    /// </summary>
+    internal static readonly ImmutableArray<string> NoDisposalWhenConstructedWithoutArguments = ImmutableArray.Create(
+        "System.Threading.CancellationTokenSource");
+
+    /// <summary>
     /// Interfaces whose implementations need no disposal when a method creates one itself: enumerators implement
     /// IDisposable for iterators' finally blocks, and a hand-made enumerator (often a struct) releases nothing.
     /// </summary>

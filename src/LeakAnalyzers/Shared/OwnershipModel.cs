@@ -31,6 +31,8 @@ internal sealed class OwnershipModel
     private readonly INamedTypeSymbol? asyncDisposable;
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, OwnershipTables> tablesByOptions = new();
     private readonly string ruleId;
+    private readonly SourceFactories sourceFactories = new();
+    private readonly SourceDisposal sourceDisposal = new();
 
     private OwnershipModel(INamedTypeSymbol disposable, INamedTypeSymbol? asyncDisposable, string ruleId)
     {
@@ -91,8 +93,15 @@ internal sealed class OwnershipModel
         return false;
     }
 
-    /// <summary>Disposable, and not a type whose disposal releases nothing that matters.</summary>
-    internal bool NeedsDisposal(ITypeSymbol? type, OwnershipTables tables)
+    /// <summary>
+    /// Disposable, and not a type whose disposal releases nothing that matters: one of the no-disposal tables, an
+    /// enumerator, a type marked [MustDisposeResource(false)], or a source type whose Dispose releases nothing.
+    /// </summary>
+    internal bool NeedsDisposal(ITypeSymbol? type, OwnershipTables tables) =>
+        NeedsDisposalByTables(type, tables) &&
+        !(type is INamedTypeSymbol named && sourceDisposal.ReleasesNothing(named, t => NeedsDisposalByTables(t, tables)));
+
+    private bool NeedsDisposalByTables(ITypeSymbol? type, OwnershipTables tables)
     {
         if (type is null || type.TypeKind == TypeKind.Error || !IsDisposable(type))
         {
@@ -125,11 +134,15 @@ internal sealed class OwnershipModel
         switch (value)
         {
             case IObjectCreationOperation creation:
-                return NeedsDisposal(creation.Type, tables);
+                return NeedsDisposal(creation.Type, tables) &&
+                       !(creation.Arguments.Length == 0 && creation.Type is { } created &&
+                         KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created)));
             case IAwaitOperation { Operation: IInvocationOperation awaited }:
-                return NeedsDisposal(value.Type, tables) && IsFactory(awaited.TargetMethod, tables);
+                return IsMarkedFactory(awaited.TargetMethod, value.Type) ||
+                       (NeedsDisposal(value.Type, tables) && IsFactory(awaited.TargetMethod, tables));
             case IInvocationOperation invocation:
-                return NeedsDisposal(invocation.Type, tables) && IsFactory(invocation.TargetMethod, tables);
+                return IsMarkedFactory(invocation.TargetMethod, invocation.Type) ||
+                       (NeedsDisposal(invocation.Type, tables) && IsFactory(invocation.TargetMethod, tables));
             case IConditionalOperation { WhenFalse: not null } conditional:
                 return IsOwnedOrNull(conditional.WhenTrue, tables) && IsOwnedOrNull(conditional.WhenFalse, tables) &&
                        (!Operations.IsNullOrDefault(conditional.WhenTrue) || !Operations.IsNullOrDefault(conditional.WhenFalse));
@@ -151,6 +164,10 @@ internal sealed class OwnershipModel
         }
     }
 
+    /// <summary>[MustDisposeResource] on the method is the author's word: it beats every inference.</summary>
+    private bool IsMarkedFactory(IMethodSymbol method, ITypeSymbol? result) =>
+        Attributes.MustDisposeResource(method) == true && IsDisposable(result);
+
     private bool IsOwnedOrNull(IOperation value, OwnershipTables tables) =>
         Operations.IsNullOrDefault(value) || IsOwnedCreation(value, tables);
 
@@ -167,7 +184,7 @@ internal sealed class OwnershipModel
             return false;
         }
 
-        return MatchesAny(method, tables.FactoryMethods);
+        return MatchesAny(method, tables.FactoryMethods) || sourceFactories.IsFactory(method);
     }
 
     /// <summary>What the callee does with a disposable passed as <paramref name="argument"/>.</summary>
@@ -179,7 +196,7 @@ internal sealed class OwnershipModel
             return ArgumentFate.MayBeStored;
         }
 
-        if (Attributes.HandlesResourceDisposal(parameter))
+        if (Attributes.HandlesResourceDisposal(parameter) || sourceDisposal.DisposesParameter(method, parameter.Ordinal))
         {
             return ArgumentFate.OwnershipTaken;
         }

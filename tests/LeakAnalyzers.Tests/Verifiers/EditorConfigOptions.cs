@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -20,7 +21,7 @@ internal sealed class EditorConfigOptions
     private readonly AnalyzerConfigSet _set;
     private readonly ConcurrentDictionary<string, AnalyzerConfigOptionsResult> _byPath = new(StringComparer.Ordinal);
 
-    private EditorConfigOptions(AnalyzerConfigSet set, ImmutableArray<Diagnostic> problems)
+    private EditorConfigOptions(AnalyzerConfigSet set, ImmutableArray<string> problems)
     {
         _set = set;
         Problems = problems;
@@ -28,8 +29,11 @@ internal sealed class EditorConfigOptions
         AnalyzerOptions = new OptionsProvider(this);
     }
 
-    /// <summary>What the compiler would warn about in the .editorconfig text itself.</summary>
-    public ImmutableArray<Diagnostic> Problems { get; }
+    /// <summary>
+    /// What the compiler would warn about in the .editorconfig text itself, and properties that would silently
+    /// apply to nothing because they come before any section in a file that is not a global config.
+    /// </summary>
+    public ImmutableArray<string> Problems { get; }
 
     public SyntaxTreeOptionsProvider TreeOptions { get; }
 
@@ -43,8 +47,47 @@ internal sealed class EditorConfigOptions
             ? ImmutableArray<AnalyzerConfig>.Empty
             : ImmutableArray.Create(AnalyzerConfig.Parse(text, path));
         var set = AnalyzerConfigSet.Create(configs, out var setDiagnostics);
-        var problems = setDiagnostics.AddRange(set.GlobalConfigOptions.Diagnostics);
-        return new EditorConfigOptions(set, problems);
+        var problems = setDiagnostics.AddRange(set.GlobalConfigOptions.Diagnostics).Select(d => d.ToString()).ToList();
+        if (text is not null)
+        {
+            problems.AddRange(PropertiesOutsideSections(text));
+        }
+
+        return new EditorConfigOptions(set, problems.ToImmutableArray());
+    }
+
+    /// <summary>Problems the compiler reports for one source path (for example an unknown severity).</summary>
+    public ImmutableArray<string> ProblemsFor(string path) => ForPath(path).Diagnostics.Select(d => d.ToString()).ToImmutableArray();
+
+    private static IEnumerable<string> PropertiesOutsideSections(string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var isGlobal = lines.Any(l => l.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("is_global=true", StringComparison.OrdinalIgnoreCase));
+        if (isGlobal)
+        {
+            yield break;
+        }
+
+        foreach (var raw in lines)
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('['))
+            {
+                yield break;
+            }
+
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (line.Length == 0 || line[0] == '#' || line[0] == ';' || equals < 0)
+            {
+                continue;
+            }
+
+            var key = line.Substring(0, equals).Trim();
+            if (!key.Equals("root", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"'{line}' comes before any section, so it applies to no file; put it under a section such as [*.cs], or start the text with is_global = true.";
+            }
+        }
     }
 
     public AnalyzerConfigOptionsResult ForPath(string? path)

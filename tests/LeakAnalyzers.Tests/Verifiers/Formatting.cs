@@ -201,15 +201,15 @@ internal static class Describe
                 x++;
                 y++;
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
-            {
-                builder.Append("  + ").AppendLine(ShowTrailingWhitespace(b[y]));
-                y++;
-            }
-            else
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
                 builder.Append("  - ").AppendLine(ShowTrailingWhitespace(a[x]));
                 x++;
+            }
+            else
+            {
+                builder.Append("  + ").AppendLine(ShowTrailingWhitespace(b[y]));
+                y++;
             }
         }
 

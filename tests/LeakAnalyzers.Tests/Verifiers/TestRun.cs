@@ -304,6 +304,13 @@ internal sealed class TestRun : IDisposable
                 metadataReferences: References));
         foreach (var file in state.Files)
         {
+            var problems = EditorConfig.ProblemsFor(file.Path);
+            if (!problems.IsEmpty)
+            {
+                throw new InvalidOperationException($"The test's EditorConfig text has problems for {file.Path}:{Environment.NewLine}  "
+                    + string.Join(Environment.NewLine + "  ", problems));
+            }
+
             var id = DocumentId.CreateNewId(ProjectId, file.Path);
             solution = solution.AddDocument(id, Path.GetFileName(file.Path), SourceText.From(file.Text, Encoding.UTF8), filePath: file.Path);
         }

@@ -15,7 +15,9 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
 using Xunit;
 using VerifyCS = CSharpAnalyzerVerifier<WriteLineAnalyzer>;
 using VerifyFix = CSharpCodeFixVerifier<WriteLineAnalyzer, WriteLineFix>;
@@ -107,7 +109,8 @@ public class VerifierTests
             () => VerifyCS.VerifyAnalyzerAsync(OneCall, VerifyCS.Diagnostic().WithSpan(7, 9, 7, 30)));
         Assert.Contains("location: expected /0/Test0.cs(7,9,7,30), reported /0/Test0.cs(7,9,7,31)", failure.Message);
 
-        await Assert.ThrowsAsync<VerificationException>(() => VerifyCS.VerifyAnalyzerAsync(OneCall, VerifyCS.Diagnostic().WithLocation(6, 9)));
+        var line = await Assert.ThrowsAsync<VerificationException>(() => VerifyCS.VerifyAnalyzerAsync(OneCall, VerifyCS.Diagnostic().WithLocation(6, 9)));
+        Assert.Contains("location: expected /0/Test0.cs(6,9), reported /0/Test0.cs(7,9,7,31)", line.Message);
     }
 
     [Fact]
@@ -240,6 +243,20 @@ public class VerifierTests
             "class Marker { }",
             CSharpAnalyzerVerifier<CompilationAnalyzer>.Diagnostic().WithLocation(1, 1)));
         await CSharpAnalyzerVerifier<CompilationAnalyzer>.VerifyAnalyzerAsync("class NoMarker { }");
+    }
+
+    [Fact]
+    public void Framework_references_are_the_framework_only()
+    {
+        var names = ReferenceAssemblies.Net.Select(r => System.IO.Path.GetFileNameWithoutExtension(r.Display)).ToList();
+        Assert.Contains("System.Runtime", names);
+        Assert.Contains("System.Private.CoreLib", names);
+        Assert.Contains("netstandard", names);
+        Assert.Contains("System.Collections.Immutable", names);
+        Assert.DoesNotContain(names, n => n!.StartsWith("xunit", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(names, n => n!.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n!.StartsWith("Microsoft.TestPlatform", StringComparison.Ordinal));
+        Assert.Same(ReferenceAssemblies.Net[0], ReferenceAssemblies.Net[0]);
     }
 
     // ---- Numbered locations and additional locations ----
@@ -375,7 +392,9 @@ public class VerifierTests
         await test.RunAsync();
 
         test.TestCode = OneCall.Replace("Console.WriteLine(\"a\")", "[|Console.WriteLine(\"a\")|]", StringComparison.Ordinal);
-        await Assert.ThrowsAsync<VerificationException>(() => test.RunAsync());
+        var failure = await Assert.ThrowsAsync<VerificationException>(() => test.RunAsync());
+        Assert.Contains("Expected but not reported (1)", failure.Message);
+        Assert.Contains("reported 0", failure.Message);
     }
 
     [Fact]
@@ -428,7 +447,52 @@ public class VerifierTests
             EditorConfig = "root = true\n[*.cs]\nleak_analyzers.TEST001.ignored_argument = \"skip\"\n",
         }.RunAsync();
 
-        await Assert.ThrowsAsync<VerificationException>(() => new VerifyCS.Test { TestCode = source }.RunAsync());
+        var failure = await Assert.ThrowsAsync<VerificationException>(() => new VerifyCS.Test { TestCode = source }.RunAsync());
+        Assert.Contains("Console.WriteLine(\"skip\") writes to the console", failure.Message);
+    }
+
+    [Fact]
+    public async Task EditorConfig_generated_code_is_honoured()
+    {
+        // The test analyzers skip generated code, as analyzers of this project do.
+        await new VerifyCS.Test
+        {
+            TestCode = OneCall,
+            EditorConfig = "root = true\n[*.cs]\ngenerated_code = true\n",
+        }.RunAsync();
+        await new VerifyCS.Test
+        {
+            TestCode = OneCall,
+            EditorConfig = "root = true\n[*.cs]\ngenerated_code = false\n",
+            ExpectedDiagnostics = { VerifyCS.Diagnostic().WithLocation(7, 9) },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task Global_analyzer_config_applies_too()
+    {
+        await new VerifyCS.Test
+        {
+            TestCode = OneCall,
+            EditorConfig = "is_global = true\ndotnet_diagnostic.TEST001.severity = none\n",
+        }.RunAsync();
+        await new VerifyCS.Test
+        {
+            TestCode = OneCall,
+            EditorConfig = "is_global = true\ndotnet_diagnostic.TEST001.severity = error\n",
+            ExpectedDiagnostics = { VerifyCS.Diagnostic().WithLocation(7, 9).WithSeverity(DiagnosticSeverity.Error) },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public async Task EditorConfig_mistakes_are_test_errors()
+    {
+        // Without a section the key would silently apply to nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new VerifyCS.Test { TestCode = OneCall, EditorConfig = "root = true\ndotnet_diagnostic.TEST001.severity = none\n" }.RunAsync());
+        var severity = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new VerifyCS.Test { TestCode = OneCall, EditorConfig = "root = true\n[*.cs]\ndotnet_diagnostic.TEST001.severity = loud\n" }.RunAsync());
+        Assert.Contains("loud", severity.Message);
     }
 
     [Fact]
@@ -622,6 +686,23 @@ public class VerifierTests
             RemainingDiagnostics = { VerifyFix.Diagnostic().WithSpan(7, 9, 7, 34).WithArguments("\"keep\"") },
         }.RunAsync();
 
+        await new VerifyFix.Test
+        {
+            TestCode = source,
+            FixedCode = """
+                using System;
+
+                class C
+                {
+                    void M()
+                    {
+                        {|#0:Console.WriteLine({|#1:"keep"|})|};
+                    }
+                }
+                """,
+            RemainingDiagnostics = { VerifyFix.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("\"keep\"") },
+        }.RunAsync();
+
         var failure = await Assert.ThrowsAsync<VerificationException>(() => VerifyFix.VerifyCodeFixAsync(source, """
             using System;
 
@@ -665,6 +746,26 @@ public class VerifierTests
                 OneCall.Replace("Console.WriteLine", "Undefined.WriteLine", StringComparison.Ordinal)));
         Assert.Contains("code after applying the code fix does not compile", failure.Message);
         Assert.Contains("CS0103", failure.Message);
+    }
+
+    [Fact]
+    public async Task Formatter_and_simplifier_annotations_of_a_fix_are_applied()
+    {
+        // The fix inserts "System.Console.Write( \"a\" ) ;" marked for formatting and simplification.
+        await CSharpCodeFixVerifier<WriteLineAnalyzer, FormattingFix>.VerifyCodeFixAsync(
+            OneCall.Replace("Console.WriteLine(\"a\")", "[|Console.WriteLine(\"a\")|]", StringComparison.Ordinal),
+            OneCall.Replace("Console.WriteLine(\"a\")", "Console.Write(\"a\")", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Fix_that_throws_fails_with_the_exception_text()
+    {
+        var failure = await Assert.ThrowsAsync<VerificationException>(
+            () => CSharpCodeFixVerifier<WriteLineAnalyzer, ThrowingFix>.VerifyCodeFixAsync(
+                OneCall.Replace("Console.WriteLine(\"a\")", "[|Console.WriteLine(\"a\")|]", StringComparison.Ordinal),
+                OneCall));
+        Assert.Contains("ThrowingFix.RegisterCodeFixesAsync threw", failure.Message);
+        Assert.Contains("boom from the test fix", failure.Message);
     }
 
     [Fact]
@@ -912,6 +1013,44 @@ internal sealed class NoChangeFix : CodeFixProvider
         context.RegisterCodeFix(CodeAction.Create("Nothing", _ => Task.FromResult(context.Document), "Nothing"), context.Diagnostics);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Replaces the statement with an unformatted, fully qualified Console.Write marked for cleanup.</summary>
+internal sealed class FormattingFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("TEST001");
+
+    public override FixAllProvider? GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var statement = root?.FindNode(context.Span).FirstAncestorOrSelf<ExpressionStatementSyntax>();
+        if (root is null || statement is null)
+        {
+            return;
+        }
+
+        var replacement = (ExpressionStatementSyntax)SyntaxFactory.ParseStatement("System.Console.Write( \"a\" ) ;");
+        var invocation = (InvocationExpressionSyntax)replacement.Expression;
+        replacement = replacement
+            .ReplaceNode(invocation.Expression, invocation.Expression.WithAdditionalAnnotations(Simplifier.Annotation))
+            .WithTriviaFrom(statement)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        context.RegisterCodeFix(
+            CodeAction.Create("Write", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(statement, replacement))), "Write"),
+            context.Diagnostics);
+    }
+}
+
+/// <summary>Throws while registering its fix.</summary>
+internal sealed class ThrowingFix : CodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("TEST001");
+
+    public override FixAllProvider? GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) => throw new InvalidOperationException("boom from the test fix");
 }
 
 /// <summary>Replaces <c>Console</c> with a name that does not exist.</summary>

@@ -218,12 +218,14 @@ public class Reports
         {
             void M()
             {
-                IntPtr p = [|Marshal.AllocHGlobal(8)|];
+                IntPtr p = {|#0:Marshal.AllocHGlobal(8)|};
                 p = Marshal.AllocHGlobal(16);
                 Marshal.FreeHGlobal(p);
             }
         }
-        """);
+        """,
+        Verify.Diagnostic().WithLocation(0).WithMessage(
+            "'p' from 'Marshal.AllocHGlobal' is overwritten before it is freed; no finalizer will ever return the memory"));
 
     [Fact]
     public Task AllocatedInALoop() => Verify.VerifyAnalyzerAsync("""

@@ -1,0 +1,169 @@
+namespace LeakAnalyzers.Disposables;
+
+using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>
+/// LEAK002: an owned disposable that nobody can dispose because it is never kept: its value is discarded
+/// (<c>File.Create(path);</c>, <c>await client.GetAsync(url);</c>, <c>source.Subscribe(...);</c>), it is used once as a
+/// receiver (<c>new CancellationTokenSource(t).Token</c>), or it is passed to a callee that only borrows it.
+/// Needs no flow analysis: the parent of the creation tells.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the creation can be moved into a using local (it is not a subscription).</summary>
+    internal const string FixKey = "LEAK002.Fix";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.LEAK002DisposableDropped);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = OwnershipModel.Create(start.Compilation, Descriptors.LEAK002DisposableDropped.Id);
+            if (model is null)
+            {
+                return;
+            }
+
+            var observable = start.Compilation.GetTypeByMetadataName("System.IObservable`1");
+            start.RegisterOperationAction(
+                operation => Analyze(operation, model, observable),
+                OperationKind.ObjectCreation,
+                OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, OwnershipModel model, INamedTypeSymbol? observable)
+    {
+        var creation = context.Operation;
+
+        // Cheap filter first: only values of disposable types can be dropped disposables.
+        if (!model.IsDisposable(creation.Type) && !IsAwaitedDisposable(creation, model))
+        {
+            return;
+        }
+
+        // An awaited factory (`await client.GetAsync(url)`) is judged by what the await produces.
+        var value = creation.Parent is IAwaitOperation awaited ? awaited : creation;
+        var tables = model.TablesFor(context.Options, creation.Syntax.SyntaxTree);
+        if (!model.IsOwnedCreation(value, tables))
+        {
+            return;
+        }
+
+        var consumer = Operations.ParentSkippingConversions(value, out var outer);
+        var how = consumer switch
+        {
+            IExpressionStatementOperation => "its value is thrown away",
+            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "its value is thrown away",
+            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type)
+                => $"it is used only to call '{invocation.TargetMethod.Name}'",
+            IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer) && CannotHoldReceiver(property.Type)
+                => $"it is used only to read '{property.Property.Name}'",
+            IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed
+                => $"'{CalleeName(argument)}' only borrows it",
+            _ => null,
+        };
+
+        if (how is null)
+        {
+            return;
+        }
+
+        var isSubscription = creation is IInvocationOperation { TargetMethod: var method } && IsSubscribe(method, observable);
+        var consequence = isSubscription
+            ? "the subscription can never be ended, and the source keeps the observer and everything it captures alive"
+            : OwnershipModel.ConsequenceFor(value.Type);
+        var what = creation is IObjectCreationOperation ? $"'new {creation.Type?.Name}'" : $"'{Describe(creation)}'";
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.LEAK002DisposableDropped,
+            value.Syntax.GetLocation(),
+            isSubscription ? ImmutableDictionary<string, string?>.Empty : UsingFix,
+            what,
+            how,
+            consequence));
+    }
+
+    private static readonly ImmutableDictionary<string, string?> UsingFix =
+        ImmutableDictionary<string, string?>.Empty.Add(FixKey, "using");
+
+    private static bool IsAwaitedDisposable(IOperation creation, OwnershipModel model) =>
+        creation.Parent is IAwaitOperation awaited && model.IsDisposable(awaited.Type);
+
+    /// <summary>
+    /// A call on a fresh disposable drops it unless the call disposes it or returns something that may hold it:
+    /// any class, interface or delegate may be the object itself (a fluent API), a wrapper or a child that keeps
+    /// its parent (Serilog's <c>CreateLogger().ForContext(...)</c>). Only results that cannot hold it drop it:
+    /// nothing, values (strings, numbers, structs, a <c>CancellationToken</c>), arrays of values, tasks of those.
+    /// </summary>
+    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result) =>
+        !DisposableReleasePolicy.IsDisposeCall(method) && CannotHoldReceiver(result);
+
+    private static bool CannotHoldReceiver(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case null:
+                return false;
+            case { SpecialType: SpecialType.System_Void or SpecialType.System_String }:
+                return true;
+            case IArrayTypeSymbol array:
+                return array.ElementType.IsValueType || array.ElementType.SpecialType == SpecialType.System_String;
+            case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Task" or "ValueTask" } task
+                when task.ContainingNamespace.ToDisplayString() == "System.Threading.Tasks":
+                return CannotHoldReceiver(task.TypeArguments[0]);
+            case INamedTypeSymbol { Name: "Task" or "ValueTask", IsGenericType: false } plain
+                when plain.ContainingNamespace.ToDisplayString() == "System.Threading.Tasks":
+                return true;
+            default:
+                return type.IsValueType && type.TypeKind != TypeKind.TypeParameter;
+        }
+    }
+
+    private static bool IsSubscribe(IMethodSymbol method, INamedTypeSymbol? observable)
+    {
+        if (method.Name != "Subscribe")
+        {
+            return false;
+        }
+
+        var receiver = method.IsExtensionMethod && method.Parameters.Length > 0 ? method.Parameters[0].Type : method.ReceiverType;
+        if (observable is null || receiver is null)
+        {
+            return false;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(receiver.OriginalDefinition, observable))
+        {
+            return true;
+        }
+
+        foreach (var @interface in receiver.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, observable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string CalleeName(IArgumentOperation argument) =>
+        argument.Parameter?.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+            ? "new " + constructor.ContainingType.Name
+            : argument.Parameter?.ContainingSymbol.Name ?? "the callee";
+
+    private static string Describe(IOperation creation) =>
+        creation is IInvocationOperation invocation
+            ? (invocation.TargetMethod.IsStatic ? invocation.TargetMethod.ContainingType.Name + "." : string.Empty) + invocation.TargetMethod.Name
+            : creation.Syntax.ToString();
+}

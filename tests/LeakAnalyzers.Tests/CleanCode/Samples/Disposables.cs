@@ -1,0 +1,314 @@
+// Leak-free code written the way real services are: every disposable it creates is disposed or handed over.
+// Every analyzer of the package must stay silent on this file.
+#nullable enable
+namespace CleanCode.Disposables
+{
+    using System;
+    using System.Buffers;
+    using System.Collections.Concurrent;
+    using System.Collections.Generic;
+    using System.IO;
+    using System.IO.Compression;
+    using System.Linq;
+    using System.Net.Http;
+    using System.Net.Sockets;
+    using System.Security.Cryptography;
+    using System.Text;
+    using System.Text.Json;
+    using System.Threading;
+    using System.Threading.Tasks;
+
+    public sealed class ReportWriter
+    {
+        public async Task WriteAsync(string path, IEnumerable<string> lines, CancellationToken cancellationToken)
+        {
+            await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 4096, useAsync: true);
+            await using var writer = new StreamWriter(stream, Encoding.UTF8);
+            foreach (var line in lines)
+            {
+                await writer.WriteLineAsync(line.AsMemory(), cancellationToken);
+            }
+        }
+
+        public string ReadAll(string path)
+        {
+            using (var reader = new StreamReader(File.OpenRead(path)))
+            {
+                return reader.ReadToEnd();
+            }
+        }
+
+        public byte[] Compress(byte[] data)
+        {
+            var output = new MemoryStream();
+            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(data, 0, data.Length);
+            }
+
+            return output.ToArray();
+        }
+
+        public string Hash(string path)
+        {
+            using var sha = SHA256.Create();
+            using var stream = File.OpenRead(path);
+            return Convert.ToHexString(sha.ComputeHash(stream));
+        }
+
+        public Stream OpenForCaller(string path) => File.OpenRead(path);
+
+        public Stream OpenBuffered(string path)
+        {
+            var file = File.OpenRead(path);
+            return new BufferedStream(file);
+        }
+
+        public bool TryOpen(string path, out Stream? stream)
+        {
+            if (!File.Exists(path))
+            {
+                stream = null;
+                return false;
+            }
+
+            stream = File.OpenRead(path);
+            return true;
+        }
+
+        public int FirstByteOrDefault(string path, bool skip)
+        {
+            FileStream? stream = null;
+            try
+            {
+                stream = new FileStream(path, FileMode.Open);
+                return skip ? -1 : stream.ReadByte();
+            }
+            finally
+            {
+                stream?.Dispose();
+            }
+        }
+
+        public int ParseCount(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.GetProperty("count").GetInt32();
+        }
+    }
+
+    public sealed class PriceClient : IDisposable
+    {
+        private readonly HttpClient http;
+        private readonly bool ownsHttp;
+        private readonly SemaphoreSlim gate = new SemaphoreSlim(4);
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        private Timer? refresh;
+
+        public PriceClient(HttpClient http)
+        {
+            this.http = http;
+        }
+
+        public PriceClient()
+        {
+            http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+            ownsHttp = true;
+        }
+
+        public void StartRefreshing(TimeSpan every)
+        {
+            refresh?.Dispose();
+            refresh = new Timer(_ => { }, null, TimeSpan.Zero, every);
+        }
+
+        public async Task<decimal> GetAsync(string symbol, CancellationToken cancellationToken)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, timeout.Token);
+            await gate.WaitAsync(both.Token);
+            try
+            {
+                using var response = await http.GetAsync("https://example.com/" + symbol, both.Token);
+                response.EnsureSuccessStatusCode();
+                var text = await response.Content.ReadAsStringAsync(both.Token);
+                return decimal.Parse(text);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            refresh?.Dispose();
+            stopping.Dispose();
+            gate.Dispose();
+            if (ownsHttp)
+            {
+                http.Dispose();
+            }
+        }
+    }
+
+    public class Connection : IDisposable
+    {
+        private readonly Socket socket;
+        private readonly NetworkStream stream;
+        private bool disposed;
+
+        public Connection(Socket socket)
+        {
+            this.socket = socket;
+            stream = new NetworkStream(socket, ownsSocket: false);
+        }
+
+        public static Connection Open(string host, int port)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.Connect(host, port);
+                return new Connection(socket);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        public int Read(byte[] buffer) => stream.Read(buffer, 0, buffer.Length);
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            if (disposing)
+            {
+                stream.Dispose();
+                socket.Dispose();
+            }
+
+            disposed = true;
+        }
+    }
+
+    public sealed class ConnectionPool : IDisposable
+    {
+        private readonly ConcurrentBag<Connection> idle = new ConcurrentBag<Connection>();
+        private readonly List<IDisposable> owned = new List<IDisposable>();
+
+        public Connection Rent(string host) => idle.TryTake(out var connection) ? connection : Connection.Open(host, 80);
+
+        public void Return(Connection connection) => idle.Add(connection);
+
+        public void Track(string path) => owned.Add(File.OpenRead(path));
+
+        public void Dispose()
+        {
+            foreach (var connection in idle)
+            {
+                connection.Dispose();
+            }
+
+            foreach (var item in owned)
+            {
+                item.Dispose();
+            }
+        }
+    }
+
+    public sealed class Lease : IDisposable
+    {
+        private readonly ConnectionPool pool;
+        private readonly Connection connection;
+
+        public Lease(ConnectionPool pool, Connection connection)
+        {
+            this.pool = pool;
+            this.connection = connection;
+        }
+
+        public void Dispose() => pool.Return(connection);
+    }
+
+    public static class PoolUser
+    {
+        public static int ReadFirst(ConnectionPool pool, string host)
+        {
+            var connection = pool.Rent(host);
+            using var lease = new Lease(pool, connection);
+            var buffer = ArrayPool<byte>.Shared.Rent(16);
+            try
+            {
+                return connection.Read(buffer);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        public static IEnumerable<string> ReadLines(string path)
+        {
+            using var reader = File.OpenText(path);
+            string? line;
+            while ((line = reader.ReadLine()) != null)
+            {
+                yield return line;
+            }
+        }
+
+        public static int CountWords(string text)
+        {
+            var reader = new StringReader(text);
+            return reader.ReadToEnd().Split(' ').Length;
+        }
+
+        public static Task<int> RunAsync(Func<int> work) => Task.Run(work);
+
+        public static async Task<string> DownloadAsync(IHttpClientFactoryLike factory, string url)
+        {
+            var client = factory.CreateClient("prices");
+            return await client.GetStringAsync(url);
+        }
+
+        public static string Describe(IServiceProvider services)
+        {
+            var service = (IDisposable?)services.GetService(typeof(IDisposable));
+            return service?.ToString() ?? "none";
+        }
+
+        public static void Copy(string from, string to)
+        {
+            using var source = File.OpenRead(from);
+            using var destination = File.Create(to);
+            source.CopyTo(destination);
+        }
+
+        public static Stream Choose(string path, bool compressed)
+        {
+            Stream file = File.OpenRead(path);
+            return compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
+        }
+
+        public static int Sum(IEnumerable<int> values) => values.Where(v => v > 0).Sum();
+    }
+
+    public interface IHttpClientFactoryLike
+    {
+        HttpClient CreateClient(string name);
+    }
+}

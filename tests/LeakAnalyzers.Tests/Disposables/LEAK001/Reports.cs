@@ -1,0 +1,384 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK001;
+
+using System.Threading.Tasks;
+using LeakAnalyzers.Disposables;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task NeverDisposed() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                int M(string path)
+                {
+                    var stream = [|new FileStream(path, FileMode.Open)|];
+                    return stream.ReadByte();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MessageNamesTheLocalAndTheConsequence() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            class C
+            {
+                int M(string path)
+                {
+                    var stream = {|#0:new FileStream(path, FileMode.Open)|};
+                    return stream.ReadByte();
+                }
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
+                .WithMessage("'stream' is created here and never disposed; its file handle stays open until the finalizer runs"));
+
+    [Fact]
+    public Task DisposedOnOneBranchOnly() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class C
+            {
+                void M(bool flag)
+                {
+                    var source = {|#0:new CancellationTokenSource(5000)|};
+                    if (flag)
+                    {
+                        source.Dispose();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
+                .WithMessage("'source' is created here and not disposed on every path; its timer and callback registrations stay alive until it is collected"));
+
+    [Fact]
+    public Task DisposedOnlyInCatch() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                int M(string path)
+                {
+                    var stream = [|new FileStream(path, FileMode.Open)|];
+                    try
+                    {
+                        return stream.ReadByte();
+                    }
+                    catch (IOException)
+                    {
+                        stream.Dispose();
+                        throw;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task EarlyReturnWithoutDispose() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                int M(string path, bool skip)
+                {
+                    var stream = [|new FileStream(path, FileMode.Open)|];
+                    if (skip)
+                    {
+                        return 0;
+                    }
+
+                    var b = stream.ReadByte();
+                    stream.Dispose();
+                    return b;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CreatedInLoopAndNotDisposed() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                void M(string[] paths)
+                {
+                    foreach (var path in paths)
+                    {
+                        var stream = [|File.OpenRead(path)|];
+                        stream.ReadByte();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task WrapperWithLeaveOpenDoesNotTakeOwnership() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Text;
+            class C
+            {
+                string M(string path)
+                {
+                    var stream = [|new FileStream(path, FileMode.Open)|];
+                    using var reader = new StreamReader(stream, Encoding.UTF8, true, 1024, leaveOpen: true);
+                    return reader.ReadToEnd();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task HandlerKeptByClientWithDisposeHandlerFalse() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Net.Http;
+            class C
+            {
+                HttpClient M()
+                {
+                    var handler = [|new HttpClientHandler()|];
+                    return new HttpClient(handler, disposeHandler: false);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task KnownFactoryResult() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            class C
+            {
+                async Task<string> M(HttpClient client)
+                {
+                    var response = [|await client.GetAsync("https://example.com")|];
+                    return await response.Content.ReadAsStringAsync();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task SourceFactoryResult() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                Stream Open(string path) => new FileStream(path, FileMode.Open);
+
+                int M(string path)
+                {
+                    var stream = [|Open(path)|];
+                    return stream.ReadByte();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MustDisposeResourceAttributeByName() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            sealed class MustDisposeResourceAttribute : Attribute { }
+            sealed class Lease : IDisposable { public void Dispose() { } }
+            class Pool
+            {
+                [MustDisposeResource]
+                public Lease Take() => Lease();
+                Lease Lease() => null;
+            }
+            class C
+            {
+                void M(Pool pool)
+                {
+                    var lease = [|pool.Take()|];
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ConditionalCreationOrNull() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                void M(string path, bool open)
+                {
+                    var stream = [|open ? new FileStream(path, FileMode.Open) : null|];
+                    stream?.ReadByte();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PassedOnlyToABorrowingFrameworkMethod() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                void M(string path, Stream destination)
+                {
+                    var source = [|File.OpenRead(path)|];
+                    source.CopyTo(destination);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task InsideLambda() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            class C
+            {
+                Func<int> M(string path) => () =>
+                {
+                    var stream = [|new FileStream(path, FileMode.Open)|];
+                    return stream.ReadByte();
+                };
+            }
+            """);
+
+    [Fact]
+    public Task InsideLocalFunction() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                int M(string path)
+                {
+                    return Read();
+
+                    int Read()
+                    {
+                        var stream = [|new FileStream(path, FileMode.Open)|];
+                        return stream.ReadByte();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task CreatedInCatchHandler() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            class C
+            {
+                void M(string path)
+                {
+                    try
+                    {
+                        Console.WriteLine(path);
+                    }
+                    catch (Exception)
+                    {
+                        var log = [|File.AppendText("error.log")|];
+                        log.WriteLine(path);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task TopLevelStatements() =>
+        new Verify.Test
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestCode = """
+                using System.IO;
+                var stream = [|File.OpenRead("data.bin")|];
+                System.Console.WriteLine(stream.ReadByte());
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task UserFactoryFromEditorConfig() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                namespace Shop
+                {
+                    class Connections
+                    {
+                        Stream cached = Stream.Null;
+                        public Stream Open() => cached;
+                    }
+
+                    class C
+                    {
+                        void M(Connections connections)
+                        {
+                            var connection = [|connections.Open()|];
+                            connection.ReadByte();
+                        }
+                    }
+                }
+                """,
+            EditorConfig = """
+                root = true
+                [*.cs]
+                leak_analyzers.factory_methods = Shop.Connections.Open
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task ExtensionReceiverIsBorrowedUnlessConfiguredAsTransfer() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            static class Janitor { public static void Adopt(this Stream stream) { } }
+            class C
+            {
+                void M(string path) { var s = [|File.OpenRead(path)|]; s.Adopt(); }
+            }
+            """);
+
+    [Fact]
+    public Task BorrowingMethodFromEditorConfig() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                namespace Shop
+                {
+                    static class Inspector { public static void Inspect(Stream stream) { } }
+                    class C
+                    {
+                        void M(string path) { var s = [|File.OpenRead(path)|]; Inspector.Inspect(s); }
+                    }
+                }
+                """,
+            EditorConfig = """
+                root = true
+                [*.cs]
+                leak_analyzers.borrowing_methods = Shop.Inspector.Inspect
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task SeverityFromEditorConfig() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                class C
+                {
+                    void M(string path)
+                    {
+                        var stream = {|#0:File.OpenRead(path)|};
+                    }
+                }
+                """,
+            ExpectedDiagnostics = { Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error) },
+            EditorConfig = """
+                root = true
+                [*.cs]
+                dotnet_diagnostic.LEAK001.severity = error
+                """,
+        }.RunAsync();
+}

@@ -1,0 +1,144 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK001;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer>;
+
+/// <summary>What LEAK001 must not report: disposal on every path, hand-overs, borrowed values, things that need no disposal.</summary>
+public class Silent
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    [Theory]
+    [InlineData("UsingDeclaration", "int M(string p) { using var s = new FileStream(p, FileMode.Open); return s.ReadByte(); }")]
+    [InlineData("UsingStatement", "int M(string p) { using (var s = new FileStream(p, FileMode.Open)) { return s.ReadByte(); } }")]
+    [InlineData("UsingExistingLocal", "int M(string p) { var s = new FileStream(p, FileMode.Open); using (s) { return s.ReadByte(); } }")]
+    [InlineData("AwaitUsing", "async Task M(string p) { await using var s = new FileStream(p, FileMode.Open); await s.WriteAsync(new byte[1]); }")]
+    [InlineData("TryFinally", "int M(string p) { var s = new FileStream(p, FileMode.Open); try { return s.ReadByte(); } finally { s.Dispose(); } }")]
+    [InlineData("TryFinallyNullConditional", "int M(string p) { FileStream s = null; try { s = new FileStream(p, FileMode.Open); return s.ReadByte(); } finally { s?.Dispose(); } }")]
+    [InlineData("TryFinallyDisposeAsync", "async Task M(string p) { var s = new FileStream(p, FileMode.Open); try { await s.WriteAsync(new byte[1]); } finally { await s.DisposeAsync(); } }")]
+    [InlineData("DisposedOnEveryBranch", "int M(string p, bool b) { var s = new FileStream(p, FileMode.Open); if (b) { s.Dispose(); return 0; } s.Close(); return 1; }")]
+    [InlineData("DisposedInLoop", "void M(string[] ps) { foreach (var p in ps) { var s = new FileStream(p, FileMode.Open); s.ReadByte(); s.Dispose(); } }")]
+    [InlineData("NullCheckedConditional", "void M(string p, bool b) { var s = b ? new FileStream(p, FileMode.Open) : null; if (s != null) { s.Dispose(); } }")]
+    [InlineData("IsNotNullPattern", "void M(string p, bool b) { var s = b ? new FileStream(p, FileMode.Open) : null; if (s is not null) { s.Dispose(); } }")]
+    [InlineData("ConditionalUnderUsing", "void M(string p, bool b) { using var s = b ? new FileStream(p, FileMode.Open) : null; }")]
+    [InlineData("ThrowPathIsNotFollowed", "int M(string p, bool b) { var s = new FileStream(p, FileMode.Open); if (b) throw new InvalidOperationException(); s.Dispose(); return 1; }")]
+    [InlineData("Returned", "Stream M(string p) { var s = new FileStream(p, FileMode.Open); return s; }")]
+    [InlineData("ReturnedInTuple", "(Stream, int) M(string p) { var s = new FileStream(p, FileMode.Open); return (s, 1); }")]
+    [InlineData("YieldReturned", "IEnumerable<Stream> M(string p) { var s = new FileStream(p, FileMode.Open); yield return s; }")]
+    [InlineData("StoredInField", "Stream f; void M(string p) { var s = new FileStream(p, FileMode.Open); f = s; }")]
+    [InlineData("StoredInCollection", "List<Stream> l = new(); void M(string p) { var s = new FileStream(p, FileMode.Open); l.Add(s); }")]
+    [InlineData("StoredInDictionaryIndexer", "Dictionary<string, Stream> d = new(); void M(string p) { var s = new FileStream(p, FileMode.Open); d[p] = s; }")]
+    [InlineData("OutParameter", "void M(string p, out Stream o) { var s = new FileStream(p, FileMode.Open); o = s; }")]
+    [InlineData("ObjectInitializerProperty", "class H { public Stream S { get; set; } } H M(string p) { var s = new FileStream(p, FileMode.Open); return new H { S = s }; }")]
+    [InlineData("WrapperTakesOwnership", "string M(string p) { var s = new FileStream(p, FileMode.Open); using var r = new StreamReader(s); return r.ReadToEnd(); }")]
+    [InlineData("HttpClientTakesHandler", "HttpClient M() { var h = new HttpClientHandler(); return new HttpClient(h); }")]
+    [InlineData("PassedToSourceMethodThatMayKeepIt", "void Keep(Stream s) { } void M(string p) { var s = new FileStream(p, FileMode.Open); Keep(s); }")]
+    [InlineData("PassedToSourceConstructor", "sealed class W : IDisposable { readonly Stream s; public W(Stream s) { this.s = s; } public void Dispose() => s.Dispose(); } W M(string p) { var s = new FileStream(p, FileMode.Open); return new W(s); }")]
+    [InlineData("CapturedByLambda", "Action M(string p) { var s = new FileStream(p, FileMode.Open); return () => s.Dispose(); }")]
+    [InlineData("GivenToTaskCompletionSource", "void M(string p, TaskCompletionSource<Stream> t) { var s = new FileStream(p, FileMode.Open); t.SetResult(s); }")]
+    [InlineData("InterlockedExchangeIntoField", "Stream f; void M(string p) { var s = new FileStream(p, FileMode.Open); Interlocked.Exchange(ref f, s)?.Dispose(); }")]
+    [InlineData("TimerStateArgument", "Timer timer; void M(string p) { var s = new FileStream(p, FileMode.Open); timer = new Timer(o => ((Stream)o).Dispose(), s, 100, Timeout.Infinite); }")]
+    [InlineData("Task", "void M() { var t = Task.Run(() => { }); t.Wait(); }")]
+    [InlineData("MemoryStream", "byte[] M() { var s = new MemoryStream(); s.WriteByte(1); return s.ToArray(); }")]
+    [InlineData("StringWriter", "string M() { var w = new StringWriter(); w.Write(1); return w.ToString(); }")]
+    [InlineData("Parameter", "int M(Stream s) { var local = s; return local.ReadByte(); }")]
+    [InlineData("LentByServiceProvider", "object M(IServiceProvider sp) { var s = (IDisposable)sp.GetService(typeof(IDisposable)); return s; }")]
+    [InlineData("LentByTcpClient", "int M(System.Net.Sockets.TcpClient c) { var s = c.GetStream(); return s.ReadByte(); }")]
+    [InlineData("NonFactoryMethodResult", "Stream f = Stream.Null; Stream Get() => f; int M() { var s = Get(); return s.ReadByte(); }")]
+    [InlineData("StructEnumerator", "struct E : IEnumerator<int> { public int Current => 0; object System.Collections.IEnumerator.Current => 0; public bool MoveNext() => false; public void Reset() { } public void Dispose() { } } void M() { var e = new E(); while (e.MoveNext()) { } }")]
+    [InlineData("TimerDisposeWithWaitHandle", "void M(Timer t) { var h = new ManualResetEvent(false); if (t.Dispose(h) && !h.WaitOne(100)) { return; } h.Close(); }")]
+    [InlineData("SwallowedExceptionPath", "Dictionary<string, IDisposable> d = new(); void M(string p) { try { var s = new FileStream(p, FileMode.Open); lock (d) { d[p] = s; } } catch (IOException) { } }")]
+    public Task DoesNotReport(string name, string member)
+    {
+        Assert.NotNull(name);
+        return Verify.VerifyAnalyzerAsync(Usings + "class C { " + member + " }");
+    }
+
+    [Fact]
+    public Task HandlesResourceDisposalAttributeByName() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            sealed class HandlesResourceDisposalAttribute : Attribute { }
+            class Registry
+            {
+                public void Track([HandlesResourceDisposal] IDisposable item) { }
+            }
+            class C
+            {
+                void M(Registry registry, string path)
+                {
+                    var stream = new FileStream(path, FileMode.Open);
+                    registry.Track(stream);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDisposalTypeFromEditorConfig() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                namespace Shop
+                {
+                    sealed class InMemoryLog : System.IDisposable { public void Dispose() { } }
+                    class C
+                    {
+                        void M() { var log = new InMemoryLog(); }
+                    }
+                }
+                """,
+            EditorConfig = """
+                root = true
+                [*.cs]
+                leak_analyzers.LEAK001.no_disposal_types = Shop.InMemoryLog
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task OwnershipTransferFromEditorConfig() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                namespace Shop
+                {
+                    static class Janitor { public static void Adopt(this Stream stream) { } }
+                    class C
+                    {
+                        void M(string path) { var s = File.OpenRead(path); s.Adopt(); }
+                    }
+                }
+                """,
+            EditorConfig = """
+                root = true
+                [*.cs]
+                leak_analyzers.ownership_transfer_methods = Shop.Janitor.Adopt
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task SeverityNoneSilences() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                class C { void M(string p) { var s = File.OpenRead(p); } }
+                """,
+            EditorConfig = """
+                root = true
+                [*.cs]
+                dotnet_diagnostic.LEAK001.severity = none
+                """,
+        }.RunAsync();
+}

@@ -1,0 +1,117 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK002;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Disposables.DisposableDroppedAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task FactoryResultThrownAway() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            class C
+            {
+                void Touch(string path)
+                {
+                    {|#0:File.Create(path)|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0)
+                .WithMessage("'File.Create' creates a disposable that nothing disposes: its value is thrown away; its file handle stays open until the finalizer runs"));
+
+    [Fact]
+    public Task ConstructedAndThrownAway() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            class C
+            {
+                void M() { [|new CancellationTokenSource(5000)|]; }
+            }
+            """);
+
+    [Fact]
+    public Task DiscardAssignment() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                void M(string path) { _ = [|File.OpenWrite(path)|]; }
+            }
+            """);
+
+    [Fact]
+    public Task AwaitedResponseIgnored() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            class C
+            {
+                async Task Ping(HttpClient client) { [|await client.GetAsync("https://example.com/health")|]; }
+            }
+            """);
+
+    [Fact]
+    public Task InnerSourceOfLinkedTokenSource() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class C
+            {
+                CancellationTokenSource Link(CancellationToken token) =>
+                    CancellationTokenSource.CreateLinkedTokenSource(token, {|#0:new CancellationTokenSource(1000)|}.Token);
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0)
+                .WithMessage("'new CancellationTokenSource' creates a disposable that nothing disposes: it is used only to read 'Token'; its timer and callback registrations stay alive until it is collected"));
+
+    [Fact]
+    public Task UsedOnceAsReceiver() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                string Read(string path) => [|new StreamReader(path)|].ReadToEnd();
+            }
+            """);
+
+    [Fact]
+    public Task PassedToBorrowingCallee() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            class C
+            {
+                void Save(Stream data, string path) => data.CopyTo({|#0:File.Create(path)|});
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0)
+                .WithMessage("'File.Create' creates a disposable that nothing disposes: 'CopyTo' only borrows it; its file handle stays open until the finalizer runs"));
+
+    [Fact]
+    public Task SubscriptionThrownAway() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            sealed class Ticks : IObservable<int> { public IDisposable Subscribe(IObserver<int> observer) => null; }
+            class C
+            {
+                void Watch(Ticks ticks, IObserver<int> observer) { {|#0:ticks.Subscribe(observer)|}; }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0)
+                .WithMessage("'Subscribe' creates a disposable that nothing disposes: its value is thrown away; the subscription can never be ended, and the source keeps the observer and everything it captures alive"));
+
+    [Fact]
+    public Task SourceFactoryThrownAway() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class C
+            {
+                Stream Open(string path) { return new FileStream(path, FileMode.OpenOrCreate); }
+                void Touch(string path) { [|Open(path)|]; }
+            }
+            """);
+}

@@ -1,0 +1,40 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK002;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Disposables.DisposableDroppedAnalyzer>;
+
+public class Silent
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    [Theory]
+    [InlineData("DisposedImmediately", "void M(string p) { File.Create(p).Dispose(); }")]
+    [InlineData("UsingResource", "void M(string p) { using (File.Create(p)) { } }")]
+    [InlineData("WrapperTakesOwnership", "StreamReader M(string p) => new StreamReader(new FileStream(p, FileMode.Open));")]
+    [InlineData("FluentReturnsDisposable", "sealed class B : IDisposable { public B With() => this; public void Dispose() { } } B M() => new B().With();")]
+    [InlineData("StoredInCollection", "List<IDisposable> l = new(); void M() { l.Add(new CancellationTokenSource()); }")]
+    [InlineData("GivenToSourceMethod", "void Keep(IDisposable d) { } void M() { Keep(new CancellationTokenSource()); }")]
+    [InlineData("TaskThrownAway", "void M() { Task.Run(() => { }); }")]
+    [InlineData("LentValueThrownAway", "Stream s = Stream.Null; Stream Get() => s; void M() { _ = Get(); }")]
+    [InlineData("MemoryStreamReceiver", "byte[] M() => new MemoryStream().ToArray();")]
+    [InlineData("LambdaReturnsCreation", "Func<Stream> M(string p) => () => new FileStream(p, FileMode.Open);")]
+    [InlineData("AssignedToField", "Stream f; void M(string p) { f = File.OpenRead(p); }")]
+    [InlineData("Returned", "Stream M(string p) => File.OpenRead(p);")]
+    [InlineData("LocalHandledByLeak001", "void M(string p) { var s = File.OpenRead(p); s.Dispose(); }")]
+    [InlineData("CallReturningTaskOfDisposable", "Task<HttpResponseMessage> M(HttpRequestMessage r) => new HttpClient().SendAsync(r);")]
+    [InlineData("AwaitedAndKept", "async Task<HttpResponseMessage> M(HttpClient c) => await c.GetAsync(\"x\");")]
+    public Task DoesNotReport(string name, string member)
+    {
+        Assert.NotNull(name);
+        return Verify.VerifyAnalyzerAsync(Usings + "class C { " + member + " }");
+    }
+}

@@ -1,0 +1,98 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK003;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Disposables.FieldNotDisposedAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task TypeIsNotDisposable() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                private readonly Timer {|#0:timer|} = {|#1:new Timer(_ => { }, null, 0, 1000)|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithMessage("'timer' is created by 'Poller' and never disposed: 'Poller' is not disposable; the timer stays scheduled and keeps its callback and state alive"));
+
+    [Fact]
+    public Task DisposeMissesTheField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.IO;
+            using System.Threading;
+            class Service : IDisposable
+            {
+                private readonly CancellationTokenSource stopping = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+                private Stream {|#0:log|};
+
+                public void Start(string path) => log = {|#1:File.OpenRead(path)|};
+                public void Open(string path) => log = File.OpenWrite(path);
+
+                public void {|#3:Dispose|}() => stopping.Dispose();
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(3)
+                .WithMessage("'log' is created by 'Service' and never disposed: 'Service.Dispose' does not dispose it; the stream, and whatever it wraps, stays open until a finalizer runs, if one ever does"));
+
+    [Fact]
+    public Task PrivateAutoProperty() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Net.Http;
+            class Client
+            {
+                private HttpClient [|Http|] { get; } = new HttpClient();
+            }
+            """);
+
+    [Fact]
+    public Task LazilyCreated() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            class Throttle
+            {
+                private SemaphoreSlim [|gate|];
+                public SemaphoreSlim Gate => gate ??= new SemaphoreSlim(4);
+            }
+            """);
+
+    [Fact]
+    public Task CreatedInConstructor() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            sealed class Heartbeat
+            {
+                private readonly Timer [|timer|];
+                public Heartbeat() { timer = new Timer(_ => Beat(), null, 1000, 1000); }
+                private void Beat() { }
+            }
+            """);
+
+    [Fact]
+    public Task DisposableBaseWithoutOverride() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            class Journal : Stream
+            {
+                private readonly FileStream {|#0:file|} = File.OpenWrite("journal.bin");
+                public override bool CanRead => false;
+                public override bool CanSeek => false;
+                public override bool CanWrite => true;
+                public override long Length => file.Length;
+                public override long Position { get => file.Position; set => file.Position = value; }
+                public override void Flush() => file.Flush();
+                public override int Read(byte[] buffer, int offset, int count) => 0;
+                public override long Seek(long offset, SeekOrigin origin) => 0;
+                public override void SetLength(long value) { }
+                public override void Write(byte[] buffer, int offset, int count) => file.Write(buffer, offset, count);
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0)
+                .WithMessage("'file' is created by 'Journal' and never disposed: no Dispose method of 'Journal' disposes it; its file handle stays open until the finalizer runs"));
+}

@@ -1,0 +1,43 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK003;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Disposables.FieldNotDisposedAnalyzer>;
+
+public class Silent
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    [Theory]
+    [InlineData("Disposed", "sealed class S : IDisposable { private readonly Stream s = File.OpenRead(\"x\"); public void Dispose() => s.Dispose(); }")]
+    [InlineData("DisposedNullConditional", "sealed class S : IDisposable { private Stream s; public void Open() { s = File.OpenRead(\"x\"); } public void Dispose() { s?.Dispose(); } }")]
+    [InlineData("DisposeBoolPattern", "class S : IDisposable { private readonly Stream s = File.OpenRead(\"x\"); public void Dispose() { Dispose(true); } protected virtual void Dispose(bool d) { if (d) s.Dispose(); } }")]
+    [InlineData("ClosedInStop", "sealed class S { private Stream s; public void Start() { s = File.OpenRead(\"x\"); } public void Stop() { s.Close(); } }")]
+    [InlineData("Injected", "sealed class S { private readonly HttpClient c; public S(HttpClient c) { this.c = c; } }")]
+    [InlineData("SometimesInjected", "sealed class S { private readonly Stream s; public S(Stream given, bool own) { s = own ? File.OpenRead(\"x\") : given; } }")]
+    [InlineData("StaticField", "sealed class S { private static readonly HttpClient c = new HttpClient(); }")]
+    [InlineData("PublicField", "sealed class S { public readonly HttpClient C = new HttpClient(); }")]
+    [InlineData("ProtectedField", "class S { protected readonly HttpClient c = new HttpClient(); }")]
+    [InlineData("HandedToCollectionDisposedLater", "sealed class S : IDisposable { private readonly List<IDisposable> all = new(); private readonly Stream s = File.OpenRead(\"x\"); public S() { all.Add(s); } public void Dispose() { foreach (var d in all) d.Dispose(); } }")]
+    [InlineData("InterlockedExchange", "sealed class S : IDisposable { private Stream s = File.OpenRead(\"x\"); public void Dispose() { Interlocked.Exchange(ref s, null)?.Dispose(); } }")]
+    [InlineData("CopiedToLocalAndDisposed", "sealed class S : IDisposable { private Stream s = File.OpenRead(\"x\"); public void Dispose() { var x = s; s = null; x?.Dispose(); } }")]
+    [InlineData("Task", "sealed class S { private readonly Task t = Task.Run(() => { }); }")]
+    [InlineData("CancellationTokenSourceWithoutTimeout", "sealed class S { private readonly CancellationTokenSource cts = new CancellationTokenSource(); public void Stop() => cts.Cancel(); }")]
+    [InlineData("UsingStatementOnField", "sealed class S { private readonly Stream s = File.OpenRead(\"x\"); public void Run() { using (s) { } } }")]
+    [InlineData("ExtensionThatDisposes", "sealed class S { private readonly Timer t = new Timer(_ => { }); public void Stop() => t.Shutdown(); } static class TimerExtensions { public static void Shutdown(this Timer timer) { timer.Dispose(); } }")]
+    [InlineData("SourceTypeReleasingNothing", "sealed class Buffer : IDisposable { private MemoryStream s = new MemoryStream(); public void Dispose() { s.Dispose(); } } sealed class S { private readonly Buffer b = new Buffer(); }")]
+    [InlineData("StaticClass", "static class S { private static readonly HttpClient c = new HttpClient(); }")]
+    public Task DoesNotReport(string name, string code)
+    {
+        Assert.NotNull(name);
+        return Verify.VerifyAnalyzerAsync(Usings + code);
+    }
+}
