@@ -35,9 +35,18 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // Locals: judged per operation block, and only in blocks that release something.
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, model, fields: null));
+
+            // Private fields: judged per type, over all its members, and only in types that have a field that can hold a pointer.
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
+                    if (symbolStart.Symbol is not INamedTypeSymbol type || !HasCandidateField(type))
+                    {
+                        return;
+                    }
+
                     var fields = new Variables();
                     symbolStart.RegisterOperationBlockAction(block => AnalyzeBlock(block, model, fields));
                     symbolStart.RegisterSymbolEndAction(end =>
@@ -52,7 +61,24 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeBlock(OperationBlockAnalysisContext context, NativeModel model, Variables fields)
+    private static bool HasCandidateField(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false, IsConst: false, DeclaredAccessibility: Accessibility.Private } field && NativeModel.CanHoldPointer(field.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// With <paramref name="fields"/> null: the locals of the block, reported at once. Otherwise: what the block does
+    /// with the private fields of the type, collected into <paramref name="fields"/> (under its lock) for the type's end.
+    /// </summary>
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, NativeModel model, Variables? fields)
     {
         if (context.OperationBlocks.IsEmpty)
         {
@@ -60,74 +86,96 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
         }
 
         var tables = model.TablesFor(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree);
-        var locals = new Variables();
-        var anyField = false;
+        if (fields is null && !ReleasesSomething(context.OperationBlocks, tables))
+        {
+            return;
+        }
+
+        var found = new Variables();
+        var type = fields is null ? null : context.OwningSymbol.ContainingType;
         foreach (var root in context.OperationBlocks)
         {
             foreach (var operation in root.DescendantsAndSelf())
             {
                 switch (operation)
                 {
-                    case IInvocationOperation invocation when tables.MayMatch(invocation.TargetMethod):
-                        if (tables.ReleaserOf(invocation.TargetMethod) is { } releaser)
+                    case IInvocationOperation invocation when tables.MayMatch(invocation.TargetMethod) && tables.ReleaserOf(invocation.TargetMethod) is { } releaser:
+                        foreach (var argument in invocation.Arguments)
                         {
-                            foreach (var argument in invocation.Arguments)
+                            if (Variable(argument.Value, type) is { } released)
                             {
-                                if (Variable(argument.Value) is { } released)
-                                {
-                                    lock (fields)
-                                    {
-                                        (released is IFieldSymbol ? fields : locals).Get(released).Releases.Add((invocation, releaser));
-                                    }
-
-                                    anyField |= released is IFieldSymbol;
-                                }
+                                found.Get(released).Releases.Add((invocation, releaser));
                             }
                         }
 
                         break;
-                    case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator:
-                        locals.Assigned(declarator.Symbol, value, model, tables);
+                    case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when fields is null && NativeModel.CanHoldPointer(declarator.Symbol.Type):
+                        found.Assigned(declarator.Symbol, value, model, tables);
                         break;
-                    case ISimpleAssignmentOperation assignment when Variable(assignment.Target) is { } target:
-                        lock (fields)
-                        {
-                            (target is IFieldSymbol ? fields : locals).Assigned(target, assignment.Value, model, tables);
-                        }
-
+                    case ISimpleAssignmentOperation assignment when Variable(assignment.Target, type) is { } target:
+                        found.Assigned(target, assignment.Value, model, tables);
                         break;
-                    case IFieldInitializerOperation initializer:
+                    case IFieldInitializerOperation initializer when fields is not null:
                         foreach (var field in initializer.InitializedFields)
                         {
-                            lock (fields)
+                            if (IsCandidateField(field, type))
                             {
-                                fields.Assigned(field, initializer.Value, model, tables);
+                                found.Assigned(field, initializer.Value, model, tables);
                             }
                         }
 
                         break;
-                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byReference when Variable(byReference.Value) is { } passed:
-                        lock (fields)
-                        {
-                            (passed is IFieldSymbol ? fields : locals).Get(passed).Unknown = true;
-                        }
-
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byReference when Variable(byReference.Value, type) is { } passed:
+                        found.Get(passed).Unknown = true;
                         break;
                 }
             }
         }
 
-        locals.Report(context.ReportDiagnostic);
+        if (fields is null)
+        {
+            found.Report(context.ReportDiagnostic);
+            return;
+        }
+
+        lock (fields)
+        {
+            fields.Merge(found);
+        }
     }
 
-    /// <summary>A local, or a private field of this type, looked up through conversions.</summary>
-    private static ISymbol? Variable(IOperation operation) =>
+    private static bool ReleasesSomething(ImmutableArray<IOperation> blocks, NativeTables tables)
+    {
+        foreach (var root in blocks)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is IInvocationOperation invocation && tables.MayMatch(invocation.TargetMethod) && tables.ReleaserOf(invocation.TargetMethod) is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Through conversions: a local that can hold a pointer (when <paramref name="type"/> is null), or a private
+    /// instance field of <paramref name="type"/> that can.
+    /// </summary>
+    private static ISymbol? Variable(IOperation operation, INamedTypeSymbol? type) =>
         Operations.SkipConversions(operation) switch
         {
-            ILocalReferenceOperation { Local.RefKind: RefKind.None } local => local.Local,
-            IFieldReferenceOperation { Field: { IsStatic: false, DeclaredAccessibility: Accessibility.Private } field } => field,
+            ILocalReferenceOperation { Local: { RefKind: RefKind.None } local } when type is null && NativeModel.CanHoldPointer(local.Type) => local,
+            IFieldReferenceOperation { Field: var field } when IsCandidateField(field, type) => field,
             _ => null,
         };
+
+    private static bool IsCandidateField(IFieldSymbol field, INamedTypeSymbol? type) =>
+        type is not null && !field.IsStatic && field.DeclaredAccessibility == Accessibility.Private &&
+        SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
+        NativeModel.CanHoldPointer(field.Type);
 
     private sealed class Record
     {
@@ -142,6 +190,17 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
     private sealed class Variables
     {
         private readonly Dictionary<ISymbol, Record> records = new(SymbolEqualityComparer.Default);
+
+        internal void Merge(Variables other)
+        {
+            foreach (var pair in other.records)
+            {
+                var record = Get(pair.Key.OriginalDefinition);
+                record.Allocations.AddRange(pair.Value.Allocations);
+                record.Releases.AddRange(pair.Value.Releases);
+                record.Unknown |= pair.Value.Unknown;
+            }
+        }
 
         internal Record Get(ISymbol symbol)
         {
@@ -215,7 +274,13 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
 
             foreach (var argument in call.Arguments)
             {
-                if (Variable(argument.Value) is { } passed && SymbolEqualityComparer.Default.Equals(passed, symbol))
+                ISymbol? passed = Operations.SkipConversions(argument.Value) switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IFieldReferenceOperation field => field.Field,
+                    _ => null,
+                };
+                if (passed is not null && SymbolEqualityComparer.Default.Equals(passed.OriginalDefinition, symbol.OriginalDefinition))
                 {
                     return true;
                 }

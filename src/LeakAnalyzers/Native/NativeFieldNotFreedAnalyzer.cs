@@ -70,7 +70,7 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
     {
         foreach (var member in type.GetMembers())
         {
-            if (member is IFieldSymbol { IsStatic: false, IsConst: false } field && CanHold(field.Type))
+            if (member is IFieldSymbol { IsStatic: false, IsConst: false } field && NativeModel.CanHoldPointer(field.Type))
             {
                 return true;
             }
@@ -78,11 +78,6 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
-
-    private static bool CanHold(ITypeSymbol type) =>
-        type.TypeKind == TypeKind.Pointer ||
-        type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64 or SpecialType.System_UInt64 ||
-        type is { Name: "GCHandle", ContainingNamespace: { Name: "InteropServices" } };
 
     private static void Collect(OperationBlockAnalysisContext context, NativeModel model, TypeFacts facts)
     {

@@ -247,6 +247,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
         {
             var result = new Candidates();
             List<IInvocationOperation>? calls = null;
+            var hasFunctions = false;
             foreach (var operation in root.Descendants())
             {
                 switch (operation)
@@ -254,8 +255,8 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                     case IInvocationOperation invocation when tables.MayMatch(invocation.TargetMethod) && tables.AllocatorOf(invocation.TargetMethod) is not null:
                         (calls ??= new List<IInvocationOperation>()).Add(invocation);
                         break;
-                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference):
-                        result.Captured.Add(reference.Local);
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        hasFunctions = true;
                         break;
                 }
             }
@@ -263,6 +264,18 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             if (calls is null)
             {
                 return result;
+            }
+
+            // Only a block that allocates pays for finding the locals its lambdas and local functions capture.
+            if (hasFunctions)
+            {
+                foreach (var operation in root.Descendants())
+                {
+                    if (operation is ILocalReferenceOperation reference && FunctionScopes.IsCapturedHere(reference))
+                    {
+                        result.Captured.Add(reference.Local);
+                    }
+                }
             }
 
             foreach (var call in calls)

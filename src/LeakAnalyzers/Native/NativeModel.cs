@@ -115,6 +115,12 @@ internal sealed class NativeModel
         string.Equals(method.Name, name, StringComparison.Ordinal) &&
         SymbolEqualityComparer.Default.Equals(method.ContainingType, GCHandle);
 
+    /// <summary>A type a pointer or handle can be kept in: a pointer, IntPtr, UIntPtr, a 64-bit address, a GCHandle.</summary>
+    internal static bool CanHoldPointer(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Pointer ||
+        type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64 or SpecialType.System_UInt64 ||
+        type is { Name: "GCHandle", ContainingNamespace.Name: "InteropServices" };
+
     /// <summary>A SafeHandle or CriticalHandle (or a type derived from one): its constructors and SetHandle take ownership.</summary>
     internal bool IsHandleOwner(ITypeSymbol? type)
     {
