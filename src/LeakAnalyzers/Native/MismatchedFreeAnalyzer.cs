@@ -35,8 +35,34 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // Locals: judged per operation block, and only in blocks that release something.
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, model, fields: null));
+            // Locals: judged per operation block, and only in blocks that call a release function at all.
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                var tables = model.TablesForTree(blockStart.Options, blockStart.OperationBlocks.IsEmpty ? null : blockStart.OperationBlocks[0].Syntax.SyntaxTree);
+                if (tables is null)
+                {
+                    return;
+                }
+
+                var releases = 0;
+                blockStart.RegisterOperationAction(
+                    operation =>
+                    {
+                        var method = ((IInvocationOperation)operation.Operation).TargetMethod;
+                        if (tables.MayMatch(method) && tables.ReleaserOf(method) is not null)
+                        {
+                            System.Threading.Interlocked.Exchange(ref releases, 1);
+                        }
+                    },
+                    OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(block =>
+                {
+                    if (System.Threading.Volatile.Read(ref releases) != 0)
+                    {
+                        AnalyzeBlock(block, model, fields: null);
+                    }
+                });
+            });
 
             // Private fields: judged per type, over all its members, and only in types that have a field that can hold a pointer.
             start.RegisterSymbolStartAction(
@@ -86,10 +112,6 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
         }
 
         var tables = model.TablesFor(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree);
-        if (fields is null && !ReleasesSomething(context.OperationBlocks, tables))
-        {
-            return;
-        }
 
         var found = new Variables();
         var type = fields is null ? null : context.OwningSymbol.ContainingType;
@@ -142,22 +164,6 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
         {
             fields.Merge(found);
         }
-    }
-
-    private static bool ReleasesSomething(ImmutableArray<IOperation> blocks, NativeTables tables)
-    {
-        foreach (var root in blocks)
-        {
-            foreach (var operation in root.Descendants())
-            {
-                if (operation is IInvocationOperation invocation && tables.MayMatch(invocation.TargetMethod) && tables.ReleaserOf(invocation.TargetMethod) is not null)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

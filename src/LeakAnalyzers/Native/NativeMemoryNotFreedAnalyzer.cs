@@ -49,7 +49,35 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, model));
+            // The cheap pass: an invocation action notes whether the block calls an allocator at all; only
+            // blocks that do are walked and pay for the control-flow graph.
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                var tables = model.TablesForTree(blockStart.Options, blockStart.OperationBlocks.IsEmpty ? null : blockStart.OperationBlocks[0].Syntax.SyntaxTree);
+                if (tables is null)
+                {
+                    return;
+                }
+
+                var allocates = 0;
+                blockStart.RegisterOperationAction(
+                    operation =>
+                    {
+                        var method = ((IInvocationOperation)operation.Operation).TargetMethod;
+                        if (tables.MayMatch(method) && tables.AllocatorOf(method) is not null)
+                        {
+                            System.Threading.Interlocked.Exchange(ref allocates, 1);
+                        }
+                    },
+                    OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(block =>
+                {
+                    if (System.Threading.Volatile.Read(ref allocates) != 0)
+                    {
+                        AnalyzeBlock(block, model);
+                    }
+                });
+            });
         });
     }
 

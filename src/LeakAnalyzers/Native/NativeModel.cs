@@ -79,6 +79,10 @@ internal sealed class NativeModel
         return new NativeModel(ownership, owners.ToImmutable(), gcHandle, ruleId);
     }
 
+    /// <summary>Null when there is no tree to read the options of.</summary>
+    internal NativeTables? TablesForTree(AnalyzerOptions options, SyntaxTree? tree) =>
+        tree is null ? null : TablesFor(options, tree);
+
     internal NativeTables TablesFor(AnalyzerOptions options, SyntaxTree tree)
     {
         var config = LeakOptions.For(options, tree);
@@ -115,10 +119,10 @@ internal sealed class NativeModel
         string.Equals(method.Name, name, StringComparison.Ordinal) &&
         SymbolEqualityComparer.Default.Equals(method.ContainingType, GCHandle);
 
-    /// <summary>A type a pointer or handle can be kept in: a pointer, IntPtr, UIntPtr, a 64-bit address, a GCHandle.</summary>
+    /// <summary>A type a pointer or handle is kept in: a pointer, IntPtr (nint), UIntPtr (nuint), a GCHandle.</summary>
     internal static bool CanHoldPointer(ITypeSymbol type) =>
         type.TypeKind == TypeKind.Pointer ||
-        type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64 or SpecialType.System_UInt64 ||
+        type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr ||
         type is { Name: "GCHandle", ContainingNamespace.Name: "InteropServices" };
 
     /// <summary>A SafeHandle or CriticalHandle (or a type derived from one): its constructors and SetHandle take ownership.</summary>
