@@ -294,6 +294,78 @@ public class CodeFix
         """);
 
     [Fact]
+    public Task RefStructGetsAPatternDispose() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        ref struct Scope
+        {
+            private IntPtr [|block|];
+
+            public Scope(int size) { block = Marshal.AllocCoTaskMem(size); }
+        }
+        """, """
+        using System;
+        using System.Runtime.InteropServices;
+
+        ref struct Scope
+        {
+            private IntPtr block;
+
+            public Scope(int size) { block = Marshal.AllocCoTaskMem(size); }
+
+            public void Dispose()
+            {
+                if (block != IntPtr.Zero)
+                {
+                    Marshal.FreeCoTaskMem(block);
+                    block = IntPtr.Zero;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task OverridesAVirtualDispose() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Base : IDisposable
+        {
+            public virtual void Dispose() { }
+        }
+
+        class Derived : Base
+        {
+            private unsafe void* [|table|] = NativeMemory.AllocZeroed(64);
+        }
+        """, """
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Base : IDisposable
+        {
+            public virtual void Dispose() { }
+        }
+
+        class Derived : Base
+        {
+            private unsafe void* table = NativeMemory.AllocZeroed(64);
+
+            public override unsafe void Dispose()
+            {
+                if (table != null)
+                {
+                    NativeMemory.Free(table);
+                    table = null;
+                }
+
+                base.Dispose();
+            }
+        }
+        """);
+
+    [Fact]
     public Task NotOfferedForAReadonlyStruct() => new Verify.Test
     {
         TestCode = """
