@@ -40,7 +40,10 @@ internal interface IReleasePolicy
 /// paths that end in a throw, and paths through a catch handler (reporting every exceptional path is what
 /// makes CA2000 noisy); a catch handler is analyzed only for what it creates itself. A finally region that releases the
 /// local releases it on every branch that runs the finally. A branch on <c>local == null</c> clears the duty on
-/// the null side.
+/// the null side; so does a branch on <c>local == IntPtr.Zero</c> (or <c>0</c>) and on <c>!handle.IsAllocated</c>,
+/// for the unmanaged-memory family.
+/// Optionally, alias locals (for example <c>byte* bytes = (byte*)pointer;</c>) stand for the local: their uses are
+/// classified as uses of the local, and copying the local into one of them is not a hand-over.
 /// </summary>
 internal sealed class DisposalFlow
 {
@@ -48,6 +51,7 @@ internal sealed class DisposalFlow
     private readonly ILocalSymbol local;
     private readonly IReleasePolicy policy;
     private readonly Func<IOperation, bool> isCreation;
+    private readonly ImmutableHashSet<ILocalSymbol> aliasLocals;
     private readonly HashSet<CaptureId> aliases = new();
     private readonly List<IOperation> creations = new();
     private readonly Dictionary<ControlFlowRegion, bool> finallyReleases = new();
@@ -55,12 +59,13 @@ internal sealed class DisposalFlow
     private readonly Dictionary<IOperation, ulong> overwrites = new();
     private int assignments;
 
-    private DisposalFlow(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation)
+    private DisposalFlow(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation, ImmutableHashSet<ILocalSymbol>? aliasLocals)
     {
         this.graph = graph;
         this.local = local;
         this.policy = policy;
         this.isCreation = isCreation;
+        this.aliasLocals = aliasLocals ?? ImmutableHashSet<ILocalSymbol>.Empty;
     }
 
     /// <summary>Whether some path releases the local.</summary>
@@ -84,11 +89,17 @@ internal sealed class DisposalFlow
 
     /// <summary>
     /// Runs the analysis. <paramref name="isCreation"/> says whether an assignment operation of the graph (an
-    /// <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource.
+    /// <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource. <paramref name="aliasLocals"/>
+    /// (none by default) are other locals that only ever receive the local's value.
     /// </summary>
-    internal static DisposalFlow Analyze(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation)
+    internal static DisposalFlow Analyze(
+        ControlFlowGraph graph,
+        ILocalSymbol local,
+        IReleasePolicy policy,
+        Func<IOperation, bool> isCreation,
+        ImmutableHashSet<ILocalSymbol>? aliasLocals = null)
     {
-        var flow = new DisposalFlow(graph, local, policy, isCreation);
+        var flow = new DisposalFlow(graph, local, policy, isCreation, aliasLocals);
         flow.Leaks = flow.Run();
         flow.Overwrites = flow.CollectOverwrites();
         return flow;
@@ -246,7 +257,7 @@ internal sealed class DisposalFlow
 
                     state = index >= 0 ? 1UL << index : 0;
                     break;
-                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && !IsAssignmentTarget(reference):
+                case ILocalReferenceOperation reference when IsTracked(reference.Local) && !IsAssignmentTarget(reference):
                 case IFlowCaptureReferenceOperation captureReference when aliases.Contains(captureReference.Id):
                     if (UseOf(operation, root, branchSemantics) != UseKind.None)
                     {
@@ -270,6 +281,8 @@ internal sealed class DisposalFlow
 
             // An alias: its uses are classified where they happen.
             IFlowCaptureOperation => UseKind.None,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                when ReferenceEquals(assignment.Value, outer) && aliasLocals.Contains(target.Local) => UseKind.None,
             _ => policy.Classify(outer, consumer),
         };
 
@@ -344,10 +357,13 @@ internal sealed class DisposalFlow
     private bool RefersToLocal(IOperation? operation) =>
         operation switch
         {
-            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
+            ILocalReferenceOperation reference => IsTracked(reference.Local),
             IFlowCaptureReferenceOperation captureReference => aliases.Contains(captureReference.Id),
             _ => false,
         };
+
+    private bool IsTracked(ILocalSymbol candidate) =>
+        SymbolEqualityComparer.Default.Equals(candidate, local) || (aliasLocals.Count > 0 && aliasLocals.Contains(candidate));
 
     private bool IsLocal(IOperation target) =>
         target is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
@@ -372,6 +388,10 @@ internal sealed class DisposalFlow
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToNull(equals) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToNull(notEquals) => false,
             IIsPatternOperation pattern when RefersToLocal(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
+
+            // GCHandle: `if (handle.IsAllocated) handle.Free();`
+            IPropertyReferenceOperation { Property: { Name: "IsAllocated", ContainingType.Name: "GCHandle" } } allocated
+                when RefersToLocal(Operations.SkipConversions(allocated.Instance)) => false,
             _ => null,
         };
 
@@ -379,14 +399,14 @@ internal sealed class DisposalFlow
     }
 
     private bool ComparesToNull(IBinaryOperation binary) =>
-        (RefersToLocal(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrDefault(binary.RightOperand)) ||
-        (RefersToLocal(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrDefault(binary.LeftOperand));
+        (RefersToLocal(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrZero(binary.RightOperand)) ||
+        (RefersToLocal(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrZero(binary.LeftOperand));
 
     private static bool? PatternMeansNull(IPatternOperation pattern) =>
         pattern switch
         {
-            IConstantPatternOperation constant when Operations.IsNullOrDefault(constant.Value) => true,
-            INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when Operations.IsNullOrDefault(constant.Value) => false,
+            IConstantPatternOperation constant when Operations.IsNullOrZero(constant.Value) => true,
+            INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when Operations.IsNullOrZero(constant.Value) => false,
             IDeclarationPatternOperation or ITypePatternOperation or IRecursivePatternOperation => false,
             _ => null,
         };

@@ -28,6 +28,9 @@ internal static class LeakOptions
     /// <summary>Constructors and methods that only borrow their disposable arguments.</summary>
     internal const string BorrowingMethods = "borrowing_methods";
 
+    /// <summary>Allocators of unmanaged memory or handles and their releases: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
+    internal const string NativeAllocators = "native_allocators";
+
     internal static string? GetString(AnalyzerConfigOptions options, string ruleId, string key)
     {
         if (options.TryGetValue(Prefix + ruleId + "." + key, out var specific))
