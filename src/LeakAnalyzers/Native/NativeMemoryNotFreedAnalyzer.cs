@@ -100,12 +100,13 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             var reported = new HashSet<SyntaxNode>();
             foreach (var graph in FunctionScopes.Graphs(context.GetControlFlowGraph(root), candidates.HasNested))
             {
+                var index = new FlowIndex(graph);
                 foreach (var local in candidates.Locals)
                 {
                     var aliases = Aliases.Of(local, root, candidates.Captured);
                     var policy = new NativeReleasePolicy(model, tables, candidates.NativeCodeMayKeep(local));
                     var flow = DisposalFlow.Analyze(
-                        graph,
+                        index,
                         local,
                         policy,
                         operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
