@@ -157,6 +157,14 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         {
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, reference):
                 facts.Assigned(assignment.Value, model, tables, initializer: false, atConstruction: inConstructor);
+
+                // `using (field = new X())`, `(field = new X()).Dispose()`, `return field = new X();`: the value
+                // flows on from the assignment, and whatever receives it may dispose it.
+                if (assignment.Parent is not (IExpressionStatementOperation or null))
+                {
+                    facts.Released();
+                }
+
                 return;
             case ICoalesceAssignmentOperation coalesce when ReferenceEquals(coalesce.Target, reference):
                 facts.Assigned(coalesce.Value, model, tables, initializer: false, atConstruction: false);
