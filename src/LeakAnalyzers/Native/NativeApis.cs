@@ -163,6 +163,15 @@ internal static class NativeApis
         "System.Runtime.InteropServices.SafeHandle",
         "System.Runtime.InteropServices.CriticalHandle");
 
+    /// <summary>
+    /// Framework types whose constructors wrap a pointer without copying or owning the memory: a view of the block.
+    /// A view that escapes (returned, stored) carries the block with it; a local holding a view stands for the block.
+    /// </summary>
+    internal static readonly ImmutableArray<string> PointerViewTypes = ImmutableArray.Create(
+        "System.Span`1",
+        "System.ReadOnlySpan`1",
+        "System.IO.UnmanagedMemoryStream");
+
     /// <summary>Framework methods that store a pointer argument somewhere the caller no longer controls.</summary>
     internal static readonly ImmutableArray<string> StoringMethods = ImmutableArray.Create(
         Marshal + "WriteIntPtr",

@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Native;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -425,8 +426,9 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Other locals that receive the tracked local's value, directly or through casts (<c>byte* bytes = (byte*)pointer;</c>):
-    /// freeing or handing over one of them frees or hands over the allocation.
+    /// Other locals that receive the tracked local's value, directly or through casts (<c>byte* bytes = (byte*)pointer;</c>),
+    /// or a view of it (<c>var span = new Span&lt;byte&gt;(pointer, n);</c>): freeing or handing over one of them frees or
+    /// hands over the allocation.
     /// </summary>
     private static class Aliases
     {
@@ -453,8 +455,9 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                         continue;
                     }
 
-                    if (Operations.SkipConversions(value) is ILocalReferenceOperation source &&
-                        (SymbolEqualityComparer.Default.Equals(source.Local, local) || result.Contains(source.Local)))
+                    if (RefersTo(Operations.SkipConversions(value), local, result) ||
+                        (NativeModel.IsPointerView(Operations.SkipConversions(value)) &&
+                         ((IObjectCreationOperation)Operations.SkipConversions(value)!).Arguments.Any(a => RefersTo(Operations.SkipConversions(a.Value), local, result))))
                     {
                         result = result.Add(target);
                         changed = true;
@@ -464,5 +467,9 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
 
             return result;
         }
+
+        private static bool RefersTo(IOperation? operation, ILocalSymbol local, ImmutableHashSet<ILocalSymbol> aliases) =>
+            operation is ILocalReferenceOperation source &&
+            (SymbolEqualityComparer.Default.Equals(source.Local, local) || aliases.Contains(source.Local));
     }
 }

@@ -119,6 +119,11 @@ internal sealed class NativeModel
         string.Equals(method.Name, name, StringComparison.Ordinal) &&
         SymbolEqualityComparer.Default.Equals(method.ContainingType, GCHandle);
 
+    /// <summary><c>new Span&lt;byte&gt;(p, n)</c>, <c>new UnmanagedMemoryStream(p, n)</c>: a view of the memory, not a copy.</summary>
+    internal static bool IsPointerView(IOperation? operation) =>
+        operation is IObjectCreationOperation { Type: INamedTypeSymbol type } &&
+        NativeApis.PointerViewTypes.Contains(SymbolNames.FullMetadataName(type));
+
     /// <summary>A type a pointer or handle is kept in: a pointer, IntPtr (nint), UIntPtr (nuint), a GCHandle.</summary>
     internal static bool CanHoldPointer(ITypeSymbol type) =>
         type.TypeKind == TypeKind.Pointer ||

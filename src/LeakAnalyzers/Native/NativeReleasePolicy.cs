@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Native;
 
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -124,6 +125,12 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
             return UseKind.HandOver;
         }
 
+        // A view of the memory that leaves the method takes the memory with it.
+        if (NativeModel.IsPointerView(argument.Parent) && ViewEscapes(argument.Parent!))
+        {
+            return UseKind.HandOver;
+        }
+
         if (NativeModel.IsNativeCall(method))
         {
             unknownCallee = nativeCodeMayKeep;
@@ -132,6 +139,34 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
 
         unknownCallee = !OwnershipModel.IsFrameworkAssembly(method.ContainingAssembly);
         return model.Ownership.FateOf(argument, tables.Ownership) == ArgumentFate.Borrowed ? UseKind.None : UseKind.HandOver;
+    }
+
+    /// <summary>The view is returned, stored outside the method's locals, or given to an unknown method.</summary>
+    private bool ViewEscapes(IOperation view)
+    {
+        var consumer = Operations.ParentSkippingConversions(view, out var outer);
+        return consumer switch
+        {
+            IReturnOperation => true,
+            ISimpleAssignmentOperation assignment => ReferenceEquals(assignment.Value, outer) && assignment.Target is not ILocalReferenceOperation,
+            IArgumentOperation argument => ClassifyArgument(argument) == UseKind.HandOver,
+            IVariableInitializerOperation or IInvocationOperation or IPropertyReferenceOperation or IExpressionStatementOperation => false,
+
+            // In a control-flow graph a returned value is the branch value of its block: it has no parent.
+            null => IsReturnedSyntax(outer.Syntax),
+            _ => true,
+        };
+    }
+
+    private static bool IsReturnedSyntax(SyntaxNode syntax)
+    {
+        var parent = syntax.Parent;
+        while (parent is ParenthesizedExpressionSyntax or CastExpressionSyntax)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is ReturnStatementSyntax or ArrowExpressionClauseSyntax or YieldStatementSyntax;
     }
 
     private UseKind Released(NativeReleaser? releaser)

@@ -374,6 +374,31 @@ public class Reports
         """);
 
     [Fact]
+    public Task ViewUsedOnlyInTheMethod() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            int Local(int n)
+            {
+                var p = [|NativeMemory.Alloc((nuint)n)|];
+                var span = new Span<byte>(p, n);
+                span.Clear();
+                return span[0];
+            }
+
+            long Stream(int n)
+            {
+                var p = (byte*)[|Marshal.AllocHGlobal(n)|];
+                using var stream = new UnmanagedMemoryStream(p, n);
+                return stream.Length;
+            }
+        }
+        """);
+
+    [Fact]
     public Task UserAllocatorFromEditorConfig() => new Verify.Test
     {
         TestCode = """

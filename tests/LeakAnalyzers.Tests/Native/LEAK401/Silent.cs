@@ -482,6 +482,32 @@ public class Silent
         """);
 
     [Fact]
+    public Task ViewsThatLeaveTheMethodTakeTheMemoryWithThem() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            Span<byte> Direct(int n) => new Span<byte>(NativeMemory.Alloc((nuint)n), n);
+
+            Span<byte> ViaLocal(int n)
+            {
+                var p = NativeMemory.Alloc((nuint)n);
+                var span = new Span<byte>(p, n);
+                span.Clear();
+                return span;
+            }
+
+            Stream AsStream(int n)
+            {
+                var p = (byte*)Marshal.AllocHGlobal(n);
+                return new UnmanagedMemoryStream(p, n);
+            }
+        }
+        """);
+
+    [Fact]
     public Task StackAllocAndFixedAreNotAllocations() => Verify.VerifyAnalyzerAsync("""
         using System;
 
