@@ -5,6 +5,9 @@ using System;
 /// <summary>Whether the runtime's diagnostics channel (the IPC server that writes dumps) is enabled in this process.</summary>
 internal static class DiagnosticsChannel
 {
+    /// <summary>Tests set this to reach the runtime's own answer when the channel is off, past the early check.</summary>
+    internal static bool IgnoreEnvironment { get; set; }
+
     /// <summary>
     /// Returns the reason the channel is disabled, or <see langword="null"/> when nothing says it is.
     /// The runtime reads its settings with the <c>DOTNET_</c> prefix and the legacy <c>COMPlus_</c> one;
@@ -13,6 +16,11 @@ internal static class DiagnosticsChannel
     /// </summary>
     internal static string? DisabledReason()
     {
+        if (IgnoreEnvironment)
+        {
+            return null;
+        }
+
         foreach (string name in new[] { "EnableDiagnostics", "EnableDiagnostics_IPC" })
         {
             foreach (string prefix in new[] { "DOTNET_", "COMPlus_" })

@@ -329,8 +329,13 @@ internal sealed class PathDescriber
                         continue;
                     }
 
-                    string? field = reference.Field?.Name ?? reference.InnerField?.Field?.Name;
-                    int index = (reference.Offset - 2 * pointerSize) / Math.Max(1, holderType.ComponentSize);
+                    // ClrMD gives array references no field; the offset (from just after the method table) says which
+                    // element and which field of the entry struct it is.
+                    int relative = reference.Offset - pointerSize;
+                    int componentSize = Math.Max(1, holderType.ComponentSize);
+                    int index = relative / componentSize;
+                    int within = relative % componentSize;
+                    string? field = element.Fields.FirstOrDefault(f => f.Offset == within)?.Name;
                     if (field is "value" or "_value")
                     {
                         string? key = ReadEntryKey(holder, holderType, element, index);
@@ -457,7 +462,7 @@ internal sealed class PathDescriber
         {
             if (reference.Object.Address == element)
             {
-                return (reference.Offset - 2 * pointerSize) / Math.Max(1, arrayType.ComponentSize);
+                return (reference.Offset - pointerSize) / Math.Max(1, arrayType.ComponentSize);
             }
         }
 

@@ -90,7 +90,7 @@ internal sealed class RootRecord
                             continue;
                         }
 
-                        bool isEvent = IsEventBackingField(session, type, field.Name, isStatic: true);
+                        bool isEvent = value.Type?.IsDelegate() == true && IsEventBackingField(session, type, field.Name, isStatic: true);
                         string name = FieldDisplayName(field.Name);
                         string description = $"static {TypeNames.Short(type.Name)}.{name}" + (isEvent ? " (event)" : string.Empty);
                         roots.Add(new RootRecord(RootKind.StaticField, value.Address, description, 0)

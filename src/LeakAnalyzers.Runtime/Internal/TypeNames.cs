@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 /// <summary>Type names as a person reads them: <c>Dictionary&lt;string, Subscriber&gt;</c> rather than the runtime's full form.</summary>
 internal static class TypeNames
 {
-    private static readonly Regex NamespaceQualifier = new(@"(?<![A-Za-z0-9_`<>])(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?=[A-Za-z_<])", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex NamespaceQualifier = new(@"(?<![A-Za-z0-9_`.])(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?=[A-Za-z_<])", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private static readonly ConcurrentDictionary<string, string> ShortCache = new(StringComparer.Ordinal);
 
     private static readonly (string Full, string Keyword)[] Keywords =
