@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using LeakAnalyzers.Runtime.Internal;
+using Microsoft.Diagnostics.Runtime;
 
 /// <summary>
 /// Finds types whose instance count keeps growing while a scenario repeats (objgraph's show_growth, tracemalloc's
@@ -14,6 +15,13 @@ using LeakAnalyzers.Runtime.Internal;
 /// </summary>
 public static class Growth
 {
+    /// <summary>Types this library and ClrMD create while measuring; never reported.</summary>
+    private static readonly HeapFilter Tooling = HeapFilter.Assembly("LeakAnalyzers.Runtime")
+        .Or(HeapFilter.Assembly("Microsoft.Diagnostics.Runtime"))
+        .Or(HeapFilter.Assembly("Microsoft.Diagnostics.NETCore.Client"));
+
+    private const int Capacity = 1 << 15;
+
     /// <summary>
     /// Runs <paramref name="scenario"/> <paramref name="warmup"/> times, takes a snapshot, then runs it
     /// <paramref name="iterations"/> more times with a snapshot after each, and reports the types that grew in every
@@ -46,46 +54,109 @@ public static class Growth
             throw new DiagnosticsDisabledException(disabled);
         }
 
+        // Watch the user's types, not this library's own measuring.
+        HeapFilter watched = filter.And(Tooling.Not());
+
+        // The counts live in tables allocated before the first capture, keyed by method table, so that keeping them
+        // adds no object between two captures (a growing list of snapshots would itself be reported as growth).
+        int samples = iterations + 1;
+        var rows = new Dictionary<ulong, int>(Capacity);
+        var counts = new long[Capacity * samples];
+
         int iteration = 0;
         for (int i = 0; i < warmup; i++)
         {
             RunOnce(scenario, ++iteration);
         }
 
-        var samples = new List<HeapSnapshot> { HeapSnapshot.Take(filter, options) };
-        for (int i = 0; i < iterations - 1; i++)
+        if (HeapSession.Captures == 0)
         {
-            RunOnce(scenario, ++iteration);
-            samples.Add(HeapSnapshot.Take(filter, options));
+            // The first capture in a process loads ClrMD and fills the runtime's reflection caches; do it before
+            // counting, or those caches look like growth.
+            using HeapSession primer = HeapSession.Capture(options);
         }
 
-        RunOnce(scenario, ++iteration);
+        for (int sample = 0; sample < samples - 1; sample++)
+        {
+            using (HeapSession session = HeapSession.Capture(options))
+            {
+                Count(session, watched, rows, counts, samples, sample);
+            }
+
+            RunOnce(scenario, ++iteration);
+        }
+
         using HeapDump last = HeapDump.Capture(options);
-        samples.Add(last.Snapshot(filter));
+        Count(last.Session, watched, rows, counts, samples, samples - 1);
+        HeapSnapshot final = last.Snapshot(watched);
 
         var growing = new List<TypeGrowth>();
-        foreach (TypeStatistics type in samples[samples.Count - 1].Types)
+        foreach (TypeStatistics type in final.Types)
         {
-            long[] counts = samples.Select(s => s.Find(type.TypeName)?.Count ?? 0).ToArray();
-            bool grewEveryTime = true;
-            for (int i = 1; i < counts.Length; i++)
+            if (!rows.TryGetValue(type.MethodTable, out int row))
             {
-                grewEveryTime &= counts[i] > counts[i - 1];
+                continue;
+            }
+
+            long[] series = new long[samples];
+            Array.Copy(counts, row * samples, series, 0, samples);
+            bool grewEveryTime = true;
+            for (int i = 1; i < series.Length; i++)
+            {
+                grewEveryTime &= series[i] > series[i - 1];
             }
 
             if (grewEveryTime)
             {
-                growing.Add(new TypeGrowth(type.Info, counts, iterations));
+                growing.Add(new TypeGrowth(type.Info, series, iterations));
             }
         }
 
         growing.Sort((a, b) => b.PerIteration.CompareTo(a.PerIteration));
         foreach (TypeGrowth type in growing.Take(5))
         {
-            type.Paths = last.FindPathsToInstances(HeapFilter.Where(n => n == type.TypeName, type.DisplayName), maxGroups: 3);
+            string name = type.TypeName;
+            type.Paths = last.FindPathsToInstances(HeapFilter.Where(n => n == name, type.DisplayName), maxGroups: 3);
         }
 
-        return new GrowthReport(samples, growing, iterations);
+        return new GrowthReport(final, samples, growing, iterations, watched.ToString());
+    }
+
+    private static void Count(HeapSession session, HeapFilter filter, Dictionary<ulong, int> rows, long[] counts, int samples, int sample)
+    {
+        var matches = new Dictionary<ulong, bool>();
+        foreach (ClrObject obj in session.Heap.EnumerateObjects())
+        {
+            ClrType? type = obj.Type;
+            if (type is null || type.IsFree)
+            {
+                continue;
+            }
+
+            if (!matches.TryGetValue(type.MethodTable, out bool match))
+            {
+                match = filter.Matches(session.Describe(type));
+                matches[type.MethodTable] = match;
+            }
+
+            if (!match)
+            {
+                continue;
+            }
+
+            if (!rows.TryGetValue(type.MethodTable, out int row))
+            {
+                if (rows.Count >= Capacity)
+                {
+                    continue;
+                }
+
+                row = rows.Count;
+                rows[type.MethodTable] = row;
+            }
+
+            counts[row * samples + sample]++;
+        }
     }
 
     private static void RunOnce(Action scenario, int iteration)
@@ -104,15 +175,23 @@ public static class Growth
 /// <summary>The result of <see cref="Growth.Measure"/>.</summary>
 public sealed class GrowthReport
 {
-    internal GrowthReport(IReadOnlyList<HeapSnapshot> samples, IReadOnlyList<TypeGrowth> growing, int iterations)
+    internal GrowthReport(HeapSnapshot final, int samples, IReadOnlyList<TypeGrowth> growing, int iterations, string filter)
     {
-        Samples = samples;
+        Final = final;
+        SampleCount = samples;
         Growing = growing;
         Iterations = iterations;
+        Filter = filter;
     }
 
-    /// <summary>The snapshots: after the warm-up, then after each measured iteration.</summary>
-    public IReadOnlyList<HeapSnapshot> Samples { get; }
+    /// <summary>The snapshot after the last iteration, of the watched types.</summary>
+    public HeapSnapshot Final { get; }
+
+    /// <summary>How many times the heap was counted: after the warm-up, then after each measured iteration.</summary>
+    public int SampleCount { get; }
+
+    /// <summary>The types that were watched.</summary>
+    public string Filter { get; }
 
     /// <summary>Types whose count rose in every interval, fastest growth first.</summary>
     public IReadOnlyList<TypeGrowth> Growing { get; }
@@ -137,11 +216,11 @@ public sealed class GrowthReport
         var text = new StringBuilder();
         if (!HasGrowth)
         {
-            text.Append(CultureInfo.InvariantCulture, $"No type of {Samples[0].Filter} grew in every one of {Iterations} iterations.");
+            text.Append(CultureInfo.InvariantCulture, $"No type of {Filter} grew in every one of {Iterations} iterations.");
             return text.ToString();
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"{Growing.Count} type(s) of {Samples[0].Filter} grew in every one of {Iterations} iterations:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Growing.Count} type(s) of {Filter} grew in every one of {Iterations} iterations:");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"Per iteration",14} {"Counts",-30}  Type");
         foreach (TypeGrowth g in Growing)
         {

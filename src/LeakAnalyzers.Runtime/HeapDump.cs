@@ -84,13 +84,19 @@ public sealed class HeapDump : IDisposable
     /// <summary>Retention paths of all instances of a type, grouped by the way they are held, largest group first.</summary>
     /// <param name="type">The exact type.</param>
     /// <param name="maxGroups">At most this many groups.</param>
-    public IReadOnlyList<RetentionPathGroup> FindPathsToInstancesOf(Type type, int maxGroups = 10) =>
-        FindPathsToInstances(HeapFilter.Types(type), maxGroups);
+    /// <param name="maxInstances">At most this many instances are followed (see <see cref="FindPathsToInstances"/>).</param>
+    public IReadOnlyList<RetentionPathGroup> FindPathsToInstancesOf(Type type, int maxGroups = 10, int maxInstances = 1000) =>
+        FindPathsToInstances(HeapFilter.Types(type), maxGroups, maxInstances);
 
-    /// <summary>Retention paths of all instances of the types a filter selects, grouped by the way they are held.</summary>
+    /// <summary>
+    /// Retention paths of the instances of the types a filter selects, grouped by the way they are held. The groups are
+    /// built from at most <paramref name="maxInstances"/> instances (the first ones on the heap), so that a type with a
+    /// million instances stays fast; <see cref="RetentionPathGroup.Count"/> counts within those.
+    /// </summary>
     /// <param name="filter">Which types.</param>
     /// <param name="maxGroups">At most this many groups.</param>
-    public IReadOnlyList<RetentionPathGroup> FindPathsToInstances(HeapFilter filter, int maxGroups = 10)
+    /// <param name="maxInstances">At most this many instances are followed.</param>
+    public IReadOnlyList<RetentionPathGroup> FindPathsToInstances(HeapFilter filter, int maxGroups = 10, int maxInstances = 1000)
     {
         ThrowIfDisposed();
         if (filter is null)
@@ -117,6 +123,10 @@ public sealed class HeapDump : IDisposable
             if (match)
             {
                 targets.Add(obj.Address);
+                if (targets.Count >= maxInstances)
+                {
+                    break;
+                }
             }
         }
 

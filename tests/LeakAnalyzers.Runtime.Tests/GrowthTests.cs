@@ -21,7 +21,7 @@ public sealed class GrowthTests
             Assert.Equal(typeof(RequestRecord).FullName, growth.TypeName);
             Assert.Equal(2.0, growth.PerIteration);
             Assert.Equal(new long[] { 2, 4, 6, 8 }, growth.Counts);
-            Assert.Equal(4, report.Samples.Count);
+            Assert.Equal(4, report.SampleCount);
             Assert.Equal(LeakFamily.StaticCollection, growth.Family);
             Assert.Equal("static RequestLog.Records", growth.Paths[0].Path.Root);
             Assert.Equal(8, growth.Paths.Sum(p => p.Count));

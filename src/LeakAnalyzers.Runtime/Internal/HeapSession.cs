@@ -17,6 +17,7 @@ internal sealed class HeapSession : IDisposable
     private readonly ulong[] tracked;
     private readonly Dictionary<ulong, HeapTypeInfo> typeInfo = new();
     private readonly Dictionary<ulong, Type?> reflectionTypes = new();
+    private static int captures;
     private List<RootRecord>? roots;
 
     private HeapSession(DumpFile file, DataTarget target, ClrRuntime runtime, ulong[] tracked, int callingThreadId)
@@ -36,6 +37,9 @@ internal sealed class HeapSession : IDisposable
     internal int CallingThreadId { get; }
 
     internal string DumpFolder => file.Folder;
+
+    /// <summary>How many captures this process has made: the first one loads and caches a lot in the runtime itself.</summary>
+    internal static int Captures => captures;
 
     /// <summary>
     /// Captures the heap. <paramref name="track"/> are objects whose address in the dump the caller needs; they are
@@ -87,6 +91,7 @@ internal sealed class HeapSession : IDisposable
                     addresses[i] = dataTarget.DataReader.ReadPointer(slot);
                 }
 
+                System.Threading.Interlocked.Increment(ref captures);
                 return new HeapSession(file, dataTarget, clr, addresses, Environment.CurrentManagedThreadId);
             }
             catch (Exception e)

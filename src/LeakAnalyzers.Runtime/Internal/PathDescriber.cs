@@ -75,8 +75,9 @@ internal sealed class PathDescriber
             }
 
             holder = description;
-            if (type is not null && (IsCollection(type) || type.IsArray))
+            if (type is not null && (IsCollection(type) || type.IsArray) && !IsCollectionInternal(types[objects.Count - 1]))
             {
+                // Skip the collection's own arrays and nodes: the entry is what a person recognises.
                 int j = i + 1;
                 while (j < objects.Count - 1 && IsCollectionInternal(types[j]))
                 {

@@ -1,14 +1,12 @@
 namespace LeakAnalyzers.Runtime.Internal;
 
 using System;
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 /// <summary>Type names as a person reads them: <c>Dictionary&lt;string, Subscriber&gt;</c> rather than the runtime's full form.</summary>
 internal static class TypeNames
 {
     private static readonly Regex NamespaceQualifier = new(@"(?<![A-Za-z0-9_`.])(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?=[A-Za-z_<])", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly ConcurrentDictionary<string, string> ShortCache = new(StringComparer.Ordinal);
 
     private static readonly (string Full, string Keyword)[] Keywords =
     {
@@ -27,17 +25,18 @@ internal static class TypeNames
             return "<unknown type>";
         }
 
-        return ShortCache.GetOrAdd(fullName!, static name =>
+        // Not cached: a growing static cache would show up in the growth reports this library makes.
+        string result = fullName!;
+        foreach (var (full, keyword) in Keywords)
         {
-            string result = name;
-            foreach (var (full, keyword) in Keywords)
+            if (result.Contains(full, StringComparison.Ordinal))
             {
                 result = Regex.Replace(result, @"(?<![A-Za-z0-9_.])" + Regex.Escape(full) + @"(?![A-Za-z0-9_])", keyword);
             }
+        }
 
-            result = NamespaceQualifier.Replace(result, string.Empty);
-            return result.Replace('+', '.');
-        });
+        result = NamespaceQualifier.Replace(result, string.Empty);
+        return result.Replace('+', '.');
     }
 
     /// <summary>The namespace of the outermost type in a runtime type name ("" for the global namespace).</summary>
