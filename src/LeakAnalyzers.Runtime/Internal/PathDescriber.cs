@@ -30,6 +30,7 @@ internal sealed class PathDescriber
     private readonly HeapSession session;
     private readonly ClrHeap heap;
     private readonly int pointerSize;
+    private readonly Dictionary<ulong, Dictionary<ulong, int>> arrayOffsets = new();
 
     internal PathDescriber(HeapSession session)
     {
@@ -322,17 +323,12 @@ internal sealed class PathDescriber
             ClrType? element = holderType.ComponentType;
             if (element is not null && element.IsValueType && !element.IsPrimitive)
             {
-                // An array of entries (Dictionary, HashSet): which entry, and which field of it.
-                foreach (ClrReference reference in heap.GetObject(holder, holderType).EnumerateReferencesWithFields(carefully: true, considerDependantHandles: false))
+                // An array of entries (Dictionary, HashSet): which entry, and which field of it. ClrMD gives array
+                // references no field; the offset (from just after the method table) says which element and which
+                // field of the entry struct it is.
+                if (ArrayOffset(holder, holderType, item) is int offset)
                 {
-                    if (reference.Object.Address != item)
-                    {
-                        continue;
-                    }
-
-                    // ClrMD gives array references no field; the offset (from just after the method table) says which
-                    // element and which field of the entry struct it is.
-                    int relative = reference.Offset - pointerSize;
+                    int relative = offset - pointerSize;
                     int componentSize = Math.Max(1, holderType.ComponentSize);
                     int index = relative / componentSize;
                     int within = relative % componentSize;
@@ -343,12 +339,7 @@ internal sealed class PathDescriber
                         return key is null ? "value" : $"value for key {key}";
                     }
 
-                    if (field is "key" or "_key")
-                    {
-                        return "key";
-                    }
-
-                    return "item";
+                    return field is "key" or "_key" ? "key" : "item";
                 }
             }
 
@@ -431,43 +422,34 @@ internal sealed class PathDescriber
         }
     }
 
-    private int? ArrayIndex(ulong array, ClrType arrayType, ulong element)
+    private int? ArrayIndex(ulong array, ClrType arrayType, ulong element) =>
+        ArrayOffset(array, arrayType, element) is int offset
+            ? (offset - pointerSize) / Math.Max(1, arrayType.ComponentSize)
+            : null;
+
+    /// <summary>
+    /// The offset ClrMD reports for the reference from an array to an element (from just after the method table).
+    /// Large arrays are indexed once: grouping paths of many instances asks about the same array again and again.
+    /// </summary>
+    private int? ArrayOffset(ulong array, ClrType arrayType, ulong element)
     {
-        ClrObject obj = heap.GetObject(array, arrayType);
-        ClrArray clrArray;
-        try
+        if (!arrayOffsets.TryGetValue(array, out Dictionary<ulong, int>? offsets))
         {
-            clrArray = obj.AsArray();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-
-        if (arrayType.ComponentType?.IsObjectReference != false)
-        {
-            IDataReader reader = session.Runtime.DataTarget.DataReader;
-            ulong first = arrayType.GetArrayElementAddress(array, 0);
-            for (int i = 0; i < clrArray.Length; i++)
+            offsets = new Dictionary<ulong, int>();
+            foreach (ClrReference reference in heap.GetObject(array, arrayType).EnumerateReferencesWithFields(carefully: true, considerDependantHandles: false))
             {
-                if (reader.ReadPointer(first + (ulong)(i * pointerSize)) == element)
-                {
-                    return i;
-                }
+                offsets.TryAdd(reference.Object.Address, reference.Offset);
             }
 
-            return null;
-        }
-
-        foreach (ClrReference reference in heap.GetObject(array, arrayType).EnumerateReferencesWithFields(carefully: true, considerDependantHandles: false))
-        {
-            if (reference.Object.Address == element)
+            if (arrayOffsets.Count > 64)
             {
-                return (reference.Offset - pointerSize) / Math.Max(1, arrayType.ComponentSize);
+                arrayOffsets.Clear();
             }
+
+            arrayOffsets[array] = offsets;
         }
 
-        return null;
+        return offsets.TryGetValue(element, out int found) ? found : null;
     }
 
     private bool IsMulticast(ulong address, ClrType type)
