@@ -422,10 +422,46 @@ internal sealed class PathDescriber
         }
     }
 
-    private int? ArrayIndex(ulong array, ClrType arrayType, ulong element) =>
-        ArrayOffset(array, arrayType, element) is int offset
+    private int? ArrayIndex(ulong array, ClrType arrayType, ulong element)
+    {
+        if (arrayType.ComponentType?.IsObjectReference == true && pointerSize == 8)
+        {
+            // An array of references: read its elements in blocks and look for the address, which is much cheaper
+            // than asking ClrMD for every reference of a large array.
+            int length;
+            try
+            {
+                length = heap.GetObject(array, arrayType).AsArray().Length;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+
+            ulong first = arrayType.GetArrayElementAddress(array, 0);
+            IDataReader reader = session.Runtime.DataTarget.DataReader;
+            var buffer = new ulong[Math.Min(length, 8192)];
+            for (int start = 0; start < length; start += buffer.Length)
+            {
+                int count = Math.Min(buffer.Length, length - start);
+                Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan(0, count));
+                if (reader.Read(first + (ulong)start * 8, bytes) != bytes.Length)
+                {
+                    break;
+                }
+
+                int found = Array.IndexOf(buffer, element, 0, count);
+                if (found >= 0)
+                {
+                    return start + found;
+                }
+            }
+        }
+
+        return ArrayOffset(array, arrayType, element) is int offset
             ? (offset - pointerSize) / Math.Max(1, arrayType.ComponentSize)
             : null;
+    }
 
     /// <summary>
     /// The offset ClrMD reports for the reference from an array to an element (from just after the method table).
