@@ -152,7 +152,9 @@ public sealed class HeapSnapshot
                 continue;
             }
 
-            long size = (long)obj.Size;
+            // An object whose method table is not in the dump (a collectible type's, for example) has no known
+            // type and so no known size: it is counted, with 0 bytes, under "<unknown type>".
+            long size = type is null ? 0 : (long)obj.Size;
             heapCount++;
             heapBytes += size;
             ulong key = type?.MethodTable ?? 0;

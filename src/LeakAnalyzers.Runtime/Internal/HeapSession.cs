@@ -17,6 +17,7 @@ internal sealed class HeapSession : IDisposable
     private readonly ulong[] tracked;
     private readonly Dictionary<ulong, HeapTypeInfo> typeInfo = new();
     private readonly Dictionary<ulong, Type?> reflectionTypes = new();
+    private static readonly object CaptureGate = new();
     private static int captures;
     private List<RootRecord>? roots;
 
@@ -62,12 +63,19 @@ internal sealed class HeapSession : IDisposable
                 handles[i] = GCHandle.Alloc(track![i], GCHandleType.WeakTrackResurrection);
             }
 
-            if (options.CollectFirst)
+            DumpFile file;
+            lock (CaptureGate)
             {
-                FullCollection.Run();
+                // One capture at a time: the runtime writes one dump at a time, and collections of two captures
+                // would interleave with each other's dumps.
+                if (options.CollectFirst)
+                {
+                    FullCollection.Run();
+                }
+
+                file = DumpFile.Write(options);
             }
 
-            DumpFile file = DumpFile.Write(options);
             DataTarget? dataTarget = null;
             try
             {
