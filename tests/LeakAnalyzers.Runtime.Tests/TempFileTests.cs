@@ -71,21 +71,28 @@ public sealed class TempFileTests
         string root = NewFolder();
         try
         {
-            var options = new HeapInspectionOptions { DumpDirectory = root, Timeout = TimeSpan.FromMilliseconds(1) };
+            // The dump is made slow on purpose (a 3 s pause before the runtime is asked), so the limit is reached
+            // whatever the machine's load.
+            DumpFile.BeforeWriteForTests = () => Thread.Sleep(3000);
+            var options = new HeapInspectionOptions { DumpDirectory = root, Timeout = TimeSpan.FromMilliseconds(200) };
             var e = Assert.Throws<HeapInspectionException>(() => HeapSnapshot.Take(options: options));
-            Assert.Contains("took longer than 0.001 s and was abandoned", e.Message);
+            DumpFile.BeforeWriteForTests = null;
+            Assert.Contains("took longer than 0.2 s and was abandoned", e.Message);
+            Assert.Equal(1, DumpFile.AbandonedWrites);
 
-            // The runtime finishes the dump in the background; its folder goes as soon as it has.
+            // The write goes on in the background; once it has ended, nothing of it may be left.
             DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-            while (Directory.EnumerateFileSystemEntries(root).Any() && DateTime.UtcNow < deadline)
+            while (DumpFile.AbandonedWrites > 0 && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(100);
             }
 
+            Assert.Equal(0, DumpFile.AbandonedWrites);
             Assert.Empty(Directory.EnumerateFileSystemEntries(root));
         }
         finally
         {
+            DumpFile.BeforeWriteForTests = null;
             Directory.Delete(root, recursive: true);
         }
     }

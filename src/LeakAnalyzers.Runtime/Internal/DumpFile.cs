@@ -20,6 +20,7 @@ internal sealed class DumpFile : IDisposable
     private static readonly object Gate = new();
     private static readonly HashSet<string> LiveFolders = new(StringComparer.Ordinal);
     private static bool exitHookInstalled;
+    private static int abandonedWrites;
 
     private DumpFile(string folder, string path)
     {
@@ -28,6 +29,12 @@ internal sealed class DumpFile : IDisposable
     }
 
     internal string Folder { get; }
+
+    /// <summary>Dumps given up on whose writing has not finished yet.</summary>
+    internal static int AbandonedWrites => Volatile.Read(ref abandonedWrites);
+
+    /// <summary>Tests make a dump slow with this, to reach the time limit deterministically.</summary>
+    internal static Action? BeforeWriteForTests { get; set; }
 
     internal string Path { get; }
 
@@ -174,7 +181,11 @@ internal sealed class DumpFile : IDisposable
     {
         string path = Path;
         var write = Task.Factory.StartNew(
-            () => new DiagnosticsClient(Environment.ProcessId).WriteDump(DumpType.WithHeap, path, WriteDumpFlags.None),
+            () =>
+            {
+                BeforeWriteForTests?.Invoke();
+                new DiagnosticsClient(Environment.ProcessId).WriteDump(DumpType.WithHeap, path, WriteDumpFlags.None);
+            },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -194,10 +205,19 @@ internal sealed class DumpFile : IDisposable
         {
             // The runtime goes on writing; delete the folder once it is done so that nothing is left behind.
             string folder = Folder;
-            write.ContinueWith(_ => DeleteFolder(folder), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            Interlocked.Increment(ref abandonedWrites);
+            write.ContinueWith(
+                _ =>
+                {
+                    DeleteFolder(folder);
+                    Interlocked.Decrement(ref abandonedWrites);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
             throw new HeapInspectionException(
                 $"Writing the heap dump took longer than {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s and was abandoned; " +
-                "its file is deleted as soon as the runtime finishes it. Raise HeapInspectionOptions.Timeout for very large heaps.");
+                "its folder is deleted now and again when the runtime's write ends, so nothing is left. Raise HeapInspectionOptions.Timeout for very large heaps.");
         }
 
         if (!File.Exists(path))
