@@ -160,7 +160,7 @@ internal static class DotWriter
         var dot = new StringBuilder();
         dot.AppendLine("digraph retention {");
         dot.AppendLine("  rankdir=TB;");
-        dot.AppendLine($"  label=\"{Escape(title)}\"; labelloc=t;");
+        dot.AppendLine($"  label=\"{Escape(title)}\"; labelloc=t; fontname=\"Helvetica\";");
         dot.AppendLine("  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];");
         dot.AppendLine("  edge [fontname=\"Helvetica\", fontsize=10];");
         var declared = new HashSet<string>(StringComparer.Ordinal);

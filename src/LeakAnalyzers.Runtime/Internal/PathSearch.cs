@@ -100,7 +100,6 @@ internal sealed class PathSearch
 
             var chain = new List<ulong>();
             ulong node = target;
-            bool found = false;
             while (true)
             {
                 chain.Add(node);
@@ -108,7 +107,6 @@ internal sealed class PathSearch
                 {
                     chain.Reverse();
                     result[target] = new FoundPath(root, chain);
-                    found = true;
                     break;
                 }
 
@@ -117,8 +115,6 @@ internal sealed class PathSearch
                     break;
                 }
             }
-
-            _ = found;
         }
 
         return result;
