@@ -12,7 +12,7 @@ using Microsoft.Diagnostics.Runtime;
 internal sealed class PathSearch
 {
     private readonly HeapSession session;
-    private readonly Dictionary<ulong, ulong> parent = new();
+    private readonly Dictionary<ulong, ulong> parent = new(1 << 16);
     private readonly Dictionary<ulong, RootRecord> rootOf = new();
 
     internal PathSearch(HeapSession session)
@@ -67,7 +67,7 @@ internal sealed class PathSearch
                 IEnumerable<ulong> references;
                 try
                 {
-                    references = heap.GetObject(current, type).EnumerateReferenceAddresses(carefully: true, considerDependantHandles: true);
+                    references = heap.GetObject(current, type).EnumerateReferenceAddresses(carefully: false, considerDependantHandles: true);
                 }
                 catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.IO.IOException)
                 {
