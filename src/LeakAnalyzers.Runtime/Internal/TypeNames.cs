@@ -136,7 +136,8 @@ internal static class TypeNames
             return name.Substring(0, comma).Trim();
         }
 
-        string file = System.IO.Path.GetFileName(name);
+        // Either separator: a module's path is the dumped process's, whatever this process runs on.
+        string file = name.Substring(Math.Max(name.LastIndexOf('/'), name.LastIndexOf('\\')) + 1);
         return file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".exe", StringComparison.OrdinalIgnoreCase)
             ? file.Substring(0, file.Length - 4)
             : file;
