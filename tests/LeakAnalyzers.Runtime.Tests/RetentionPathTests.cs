@@ -92,6 +92,37 @@ public sealed class RetentionPathTests
     }
 
     [Fact]
+    public void Statics_of_a_generic_type_are_found_in_the_runtimes_statics_array_and_confirm_LEAK2xx()
+    {
+        var item = new GenericItem();
+        var nested = new System.Collections.Generic.List<string> { "x" };
+        GenericRegistry<GenericItem>.Items.Add(item);
+        GenericRegistry<System.Collections.Generic.List<string>>.Items.Add(nested);
+        try
+        {
+            using HeapDump dump = HeapDump.Capture(item, nested);
+            RetentionPath path = dump.FindPath(item)!;
+            Assert.Equal(RootKind.StaticField, path.RootKind);
+            Assert.StartsWith("a static field the module does not list", path.Root);
+            Assert.StartsWith("static field slot [", path.Steps[1].Via);
+            Assert.Equal("List<GenericItem> (count 1)", path.Steps[1].Description);
+            Assert.Equal("item [0]", path.Target.Via);
+            Assert.Equal(LeakFamily.StaticCollection, path.Family);
+
+            // A collection inside a collection stays visible as the entry.
+            RetentionPath inner = dump.FindPath(nested)!;
+            Assert.Equal("List<List<string>> (count 1)", inner.Steps[1].Description);
+            Assert.Equal("item [0]", inner.Target.Via);
+            Assert.Equal("List<string> (count 1)", inner.Target.Description);
+        }
+        finally
+        {
+            GenericRegistry<GenericItem>.Items.Clear();
+            GenericRegistry<System.Collections.Generic.List<string>>.Items.Clear();
+        }
+    }
+
+    [Fact]
     public void A_boxed_value_has_no_retention_path()
     {
         var e = Assert.Throws<ArgumentException>(() => RetentionPath.Find(3.14));

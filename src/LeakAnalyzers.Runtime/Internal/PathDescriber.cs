@@ -76,19 +76,37 @@ internal sealed class PathDescriber
             }
 
             holder = description;
-            if (type is not null && (IsCollection(type) || type.IsArray) && !IsCollectionInternal(types[objects.Count - 1]))
+            if (i == 0 && root.IsStaticsStorage && type?.IsArray == true)
             {
-                // Skip the collection's own arrays and nodes: the entry is what a person recognises.
+                // The runtime's array of static values: its slots are static fields the module did not name.
+                int? slot = ArrayIndex(address, type, objects[1]);
+                via = slot is null ? "static field slot" : $"static field slot [{slot}]";
+                viaIsEvent = false;
+                i++;
+                continue;
+            }
+
+            if (type is not null && (IsCollection(type) || type.IsArray))
+            {
                 int j = i + 1;
-                while (j < objects.Count - 1 && IsCollectionInternal(types[j]))
+                if (!type.IsArray)
                 {
-                    j++;
+                    // Skip the collection's own arrays and nodes: the entry is what a person recognises.
+                    while (j < objects.Count - 1 && IsCollectionInternal(types[j]))
+                    {
+                        j++;
+                    }
                 }
 
-                via = EntryLabel(objects, types, i, j);
-                viaIsEvent = false;
-                i = j;
-                continue;
+                // When the target is the collection's own storage (its entry array), say which field holds it.
+                bool targetIsStorage = !type.IsArray && j == i + 1 && j == objects.Count - 1 && IsCollectionInternal(types[j]);
+                if (!targetIsStorage)
+                {
+                    via = EntryLabel(objects, types, i, j);
+                    viaIsEvent = false;
+                    i = j;
+                    continue;
+                }
             }
 
             if (type is not null && IsMulticast(address, type) && i + 2 < objects.Count && types[i + 1]?.IsArray == true)
@@ -134,7 +152,8 @@ internal sealed class PathDescriber
             return (LeakFamily.Closure, $"a delegate ({DescribeObject(address, type)}) stored in {(via is null ? holder : $"the {via} of {holder}")} keeps its target alive");
         }
 
-        if ((IsCollection(type) || type.IsArray) && root.Kind == RootKind.StaticField)
+        bool storage = root.IsStaticsStorage && address == root.Object;
+        if ((IsCollection(type) || type.IsArray) && !storage && root.Kind == RootKind.StaticField)
         {
             return (LeakFamily.StaticCollection, $"it is an entry of a {TypeNames.Short(type.Name)} reachable from {root.Description}: entries are added and never removed");
         }
@@ -187,6 +206,7 @@ internal sealed class PathDescriber
             {
                 return $"{shortName} (length {obj.AsArray().Length})";
             }
+
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.IO.IOException or NullReferenceException)
         {
@@ -609,7 +629,7 @@ internal sealed class PathDescriber
         }
 
         string name = type.Name ?? string.Empty;
-        return name.StartsWith("System.Collections.", StringComparison.Ordinal) && (name.Contains('+') || IsCollection(type) || name.Contains("Node"));
+        return name.StartsWith("System.Collections.", StringComparison.Ordinal) && (name.Contains('+') || name.Contains("Node"));
     }
 }
 

@@ -33,6 +33,9 @@ internal sealed class RootRecord
 
     internal string? FieldName { get; private init; }
 
+    /// <summary>For a handle: whether it holds the runtime's array of static values (statics the module did not list).</summary>
+    internal bool IsStaticsStorage { get; private init; }
+
     internal static List<RootRecord> Collect(HeapSession session)
     {
         var roots = new List<RootRecord>();
@@ -47,6 +50,7 @@ internal sealed class RootRecord
         }
 
         var seenFields = new HashSet<(ulong, string)>();
+        var staticSlots = new List<ulong>();
         foreach (ClrModule module in runtime.EnumerateModules())
         {
             IEnumerable<ClrType> types;
@@ -90,6 +94,7 @@ internal sealed class RootRecord
                             continue;
                         }
 
+                        AddSlot(staticSlots, field, domain);
                         bool isEvent = value.Type?.IsDelegate() == true && IsEventBackingField(session, type, field.Name, isStatic: true);
                         string name = FieldDisplayName(field.Name);
                         string description = $"static {TypeNames.Short(type.Name)}.{name}" + (isEvent ? " (event)" : string.Empty);
@@ -106,10 +111,20 @@ internal sealed class RootRecord
         }
 
         // Stage 1: handles the program or the runtime holds (GCHandle.Alloc, pinned buffers, the statics arrays themselves).
+        staticSlots.Sort();
         foreach (ClrHandle handle in runtime.EnumerateHandles())
         {
             if (!handle.IsStrong || handle.Object.IsNull)
             {
+                continue;
+            }
+
+            if (HoldsStaticSlots(handle.Object, staticSlots))
+            {
+                roots.Add(new RootRecord(RootKind.StaticField, handle.Object.Address, "a static field the module does not list (generic types' statics, in the runtime's statics array)", 1)
+                {
+                    IsStaticsStorage = true,
+                });
                 continue;
             }
 
@@ -159,6 +174,41 @@ internal sealed class RootRecord
 
         roots.Sort((a, b) => a.Stage.CompareTo(b.Stage));
         return roots;
+    }
+
+    private static void AddSlot(List<ulong> slots, ClrStaticField field, ClrAppDomain domain)
+    {
+        try
+        {
+            ulong address = field.GetAddress(domain);
+            if (address != 0)
+            {
+                slots.Add(address);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+        }
+    }
+
+    /// <summary>Whether an object array holds the slot of a known static field: then it is the runtime's statics storage.</summary>
+    private static bool HoldsStaticSlots(ClrObject obj, List<ulong> sortedSlots)
+    {
+        ClrType? type = obj.Type;
+        if (type is null || !type.IsArray || type.ComponentType?.IsObjectReference != true || sortedSlots.Count == 0)
+        {
+            return false;
+        }
+
+        ulong start = obj.Address;
+        ulong end = start + obj.Size;
+        int index = sortedSlots.BinarySearch(start);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+
+        return index < sortedSlots.Count && sortedSlots[index] < end;
     }
 
     /// <summary><c>&lt;Name&gt;k__BackingField</c> becomes <c>Name</c>; other names are kept.</summary>

@@ -39,3 +39,13 @@ public sealed class Entry
 public sealed class Lonely
 {
 }
+
+/// <summary>Statics of a generic type: the module does not list its instantiations.</summary>
+public static class GenericRegistry<T>
+{
+    public static readonly List<T> Items = new();
+}
+
+public sealed class GenericItem
+{
+}
