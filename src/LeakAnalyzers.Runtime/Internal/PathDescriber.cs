@@ -62,12 +62,15 @@ internal sealed class PathDescriber
         {
             ulong address = objects[i];
             ClrType? type = types[i];
-            string description = DescribeObject(address, type);
+            string description = Safe(() => DescribeObject(address, type), TypeNames.Short(type?.Name));
             steps.Add(new RetentionStep(via, description, type?.Name ?? "<unknown type>", address));
 
             if (family == LeakFamily.None)
             {
-                (family, reason) = Classify(address, type, root, viaIsEvent, via, holder);
+                bool isEvent = viaIsEvent;
+                string? edge = via;
+                string owner = holder;
+                (family, reason) = Safe(() => Classify(address, type, root, isEvent, edge, owner), (LeakFamily.None, (string?)null));
             }
 
             if (i == objects.Count - 1)
@@ -79,7 +82,9 @@ internal sealed class PathDescriber
             if (i == 0 && root.IsStaticsStorage && type?.IsArray == true)
             {
                 // The runtime's array of static values: its slots are static fields the module did not name.
-                int? slot = ArrayIndex(address, type, objects[1]);
+                ClrType storage = type;
+                ulong value = objects[1];
+                int? slot = Safe(() => ArrayIndex(address, storage, value), null);
                 via = slot is null ? "static field slot" : $"static field slot [{slot}]";
                 viaIsEvent = false;
                 i++;
@@ -102,7 +107,9 @@ internal sealed class PathDescriber
                 bool targetIsStorage = !type.IsArray && j == i + 1 && j == objects.Count - 1 && IsCollectionInternal(types[j]);
                 if (!targetIsStorage)
                 {
-                    via = EntryLabel(objects, types, i, j);
+                    int from = i;
+                    int to = j;
+                    via = Safe(() => EntryLabel(objects, types, from, to), "item");
                     viaIsEvent = false;
                     i = j;
                     continue;
@@ -111,14 +118,18 @@ internal sealed class PathDescriber
 
             if (type is not null && IsMulticast(address, type) && i + 2 < objects.Count && types[i + 1]?.IsArray == true)
             {
-                int? index = ArrayIndex(objects[i + 1], types[i + 1]!, objects[i + 2]);
+                ulong list = objects[i + 1];
+                ClrType listType = types[i + 1]!;
+                ulong handler = objects[i + 2];
+                int? index = Safe(() => ArrayIndex(list, listType, handler), null);
                 via = index is null ? "handler" : $"handler [{index}]";
                 viaIsEvent = false;
                 i += 2;
                 continue;
             }
 
-            (via, viaIsEvent) = EdgeLabel(address, type, objects[i + 1]);
+            ulong next = objects[i + 1];
+            (via, viaIsEvent) = Safe(() => EdgeLabel(address, type, next), ("reference", false));
             i++;
         }
 
@@ -133,6 +144,22 @@ internal sealed class PathDescriber
         }
 
         return new RetentionPath(root.Kind, root.Description, steps, family, reason!);
+    }
+
+    /// <summary>
+    /// Describing a step reads more of the dump than the search did; a part that cannot be read gives a plainer
+    /// description instead of failing the whole path.
+    /// </summary>
+    private static T Safe<T>(Func<T> describe, T fallback)
+    {
+        try
+        {
+            return describe();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.IO.IOException or IndexOutOfRangeException or NullReferenceException or OverflowException)
+        {
+            return fallback;
+        }
     }
 
     private (LeakFamily Family, string? Reason) Classify(ulong address, ClrType? type, RootRecord root, bool viaIsEvent, string? via, string holder)

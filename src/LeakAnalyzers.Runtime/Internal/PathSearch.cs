@@ -64,29 +64,26 @@ internal sealed class PathSearch
                     continue;
                 }
 
-                IEnumerable<ulong> references;
                 try
                 {
-                    references = heap.GetObject(current, type).EnumerateReferenceAddresses(carefully: false, considerDependantHandles: true);
-                }
-                catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.IO.IOException)
-                {
-                    continue;
-                }
-
-                foreach (ulong next in references)
-                {
-                    if (next == 0 || rootOf.ContainsKey(next) || parent.ContainsKey(next))
+                    foreach (ulong next in heap.GetObject(current, type).EnumerateReferenceAddresses(carefully: false, considerDependantHandles: true))
                     {
-                        continue;
-                    }
+                        if (next == 0 || rootOf.ContainsKey(next) || parent.ContainsKey(next))
+                        {
+                            continue;
+                        }
 
-                    parent[next] = current;
-                    queue.Enqueue(next);
-                    if (remaining.Remove(next) && remaining.Count == 0)
-                    {
-                        break;
+                        parent[next] = current;
+                        queue.Enqueue(next);
+                        if (remaining.Remove(next) && remaining.Count == 0)
+                        {
+                            break;
+                        }
                     }
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.IO.IOException or IndexOutOfRangeException)
+                {
+                    // An object whose references cannot be read is a leaf; what it reached so far stays reached.
                 }
             }
         }
