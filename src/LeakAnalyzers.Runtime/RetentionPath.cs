@@ -13,6 +13,9 @@ public enum RootKind
     /// <summary>A static field (on .NET 9+ the runtime stores statics in arrays; the field is named here instead).</summary>
     StaticField,
 
+    /// <summary>A <c>[ThreadStatic]</c> field of a thread: it lives as long as the thread.</summary>
+    ThreadStaticField,
+
     /// <summary>A strong GC handle: <c>GCHandle.Alloc</c>, or the runtime's own handles.</summary>
     StrongHandle,
 

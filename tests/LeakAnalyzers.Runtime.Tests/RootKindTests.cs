@@ -62,6 +62,25 @@ public sealed class RootKindTests
         }
     }
 
+    [Fact]
+    public void An_object_in_a_thread_static_collection_is_explained_by_the_field_and_its_thread()
+    {
+        var value = new Fixtures.Paths.CachedValue();
+        Fixtures.Paths.PerThreadCache.Values = new System.Collections.Generic.List<Fixtures.Paths.CachedValue> { value };
+        try
+        {
+            RetentionPath path = RetentionPath.Find(value)!;
+            Assert.Equal(RootKind.ThreadStaticField, path.RootKind);
+            Assert.Equal($"thread-static PerThreadCache.Values (thread {Environment.CurrentManagedThreadId})", path.Root);
+            Assert.Equal("item [0]", path.Target.Via);
+            Assert.Equal(LeakFamily.StaticCollection, path.Family);
+        }
+        finally
+        {
+            Fixtures.Paths.PerThreadCache.Values = null;
+        }
+    }
+
     private static void Hold(ManualResetEventSlim ready, ManualResetEventSlim release, Action<Payload> publish)
     {
         var local = new Payload();

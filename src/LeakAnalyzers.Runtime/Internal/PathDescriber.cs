@@ -180,7 +180,7 @@ internal sealed class PathDescriber
         }
 
         bool storage = root.IsStaticsStorage && address == root.Object;
-        if ((IsCollection(type) || type.IsArray) && !storage && root.Kind == RootKind.StaticField)
+        if ((IsCollection(type) || type.IsArray) && !storage && root.Kind is RootKind.StaticField or RootKind.ThreadStaticField)
         {
             return (LeakFamily.StaticCollection, $"it is an entry of a {TypeNames.Short(type.Name)} reachable from {root.Description}: entries are added and never removed");
         }

@@ -65,6 +65,7 @@ internal sealed class RootRecord
 
             foreach (ClrType type in types)
             {
+                AddThreadStatics(session, type, roots);
                 foreach (ClrStaticField field in type.StaticFields)
                 {
                     if (!field.IsObjectReference || field.Name is null || !seenFields.Add((type.MethodTable, field.Name)))
@@ -174,6 +175,48 @@ internal sealed class RootRecord
 
         roots.Sort((a, b) => a.Stage.CompareTo(b.Stage));
         return roots;
+    }
+
+    /// <summary>Thread-static fields, one root per thread that has a value: they live as long as their thread.</summary>
+    private static void AddThreadStatics(HeapSession session, ClrType type, List<RootRecord> roots)
+    {
+        if (type.ThreadStaticFields.Length == 0)
+        {
+            return;
+        }
+
+        foreach (ClrThreadStaticField field in type.ThreadStaticFields)
+        {
+            if (!field.IsObjectReference || field.Name is null)
+            {
+                continue;
+            }
+
+            foreach (ClrThread thread in session.Runtime.Threads)
+            {
+                ClrObject value;
+                try
+                {
+                    value = field.ReadObject(thread);
+                }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.IO.IOException)
+                {
+                    continue;
+                }
+
+                if (value.IsNull || !value.IsValid)
+                {
+                    continue;
+                }
+
+                string description = $"thread-static {TypeNames.Short(type.Name)}.{FieldDisplayName(field.Name)} (thread {thread.ManagedThreadId})";
+                roots.Add(new RootRecord(RootKind.ThreadStaticField, value.Address, description, 1)
+                {
+                    DeclaringType = type.Name,
+                    FieldName = field.Name,
+                });
+            }
+        }
     }
 
     private static void AddSlot(List<ulong> slots, ClrStaticField field, ClrAppDomain domain)

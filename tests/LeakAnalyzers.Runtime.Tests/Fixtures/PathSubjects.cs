@@ -49,3 +49,14 @@ public static class GenericRegistry<T>
 public sealed class GenericItem
 {
 }
+
+/// <summary>A per-thread cache: only thread-static fields.</summary>
+public static class PerThreadCache
+{
+    [ThreadStatic]
+    public static List<CachedValue>? Values;
+}
+
+public sealed class CachedValue
+{
+}
