@@ -79,6 +79,33 @@ public sealed class DisposalTests
     }
 
     [Fact]
+    public void Without_a_flag_a_finalizer_that_was_not_suppressed_tells_an_undisposed_object()
+    {
+        try
+        {
+            UndisposedReport report = DisposalTracker.Run(
+                () =>
+                {
+                    var disposed = new NativeBuffer();
+                    disposed.Dispose();
+                    NativeBuffer.Pool.Add(disposed);
+                    NativeBuffer.Pool.Add(new NativeBuffer());
+                },
+                HeapFilter.Types(typeof(NativeBuffer)));
+
+            UndisposedObject open = Assert.Single(report.Undisposed);
+            Assert.Equal("NativeBuffer", open.DisplayName);
+            Assert.StartsWith("its finalizer was not suppressed", open.Evidence);
+            Assert.Equal("item [1]", open.Path!.Target.Via);
+            Assert.Empty(report.Unknown);
+        }
+        finally
+        {
+            NativeBuffer.Pool.Clear();
+        }
+    }
+
+    [Fact]
     public void AllDisposed_passes_when_everything_is_disposed_and_fails_otherwise()
     {
         LeakAssert.AllDisposed(() =>

@@ -113,3 +113,15 @@ public sealed class OpaqueResource : IDisposable
     {
     }
 }
+
+/// <summary>A disposable with a finalizer and no flag, not opted in: Dispose suppresses the finalizer.</summary>
+public sealed class NativeBuffer : IDisposable
+{
+    public static readonly List<NativeBuffer> Pool = new();
+
+    ~NativeBuffer()
+    {
+    }
+
+    public void Dispose() => GC.SuppressFinalize(this);
+}
