@@ -66,6 +66,33 @@ public sealed class TempFileTests
     }
 
     [Fact]
+    public void A_relative_dump_folder_is_taken_from_the_current_folder_and_left_empty()
+    {
+        string previous = Environment.CurrentDirectory;
+        string root = NewFolder();
+        try
+        {
+            Environment.CurrentDirectory = root;
+            HeapSnapshot snapshot = HeapSnapshot.Take(HeapFilter.Namespace("LeakAnalyzers"), new HeapInspectionOptions { DumpDirectory = "dumps" });
+            Assert.True(snapshot.HeapCount > 0);
+            Assert.True(Directory.Exists(Path.Combine(root, "dumps")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(root, "dumps")));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_time_limit_that_is_not_positive_is_rejected_before_anything_is_written()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => HeapSnapshot.Take(options: new HeapInspectionOptions { Timeout = TimeSpan.Zero }));
+        Assert.Contains("Timeout must be positive", e.Message);
+    }
+
+    [Fact]
     public void A_dump_that_takes_too_long_is_abandoned_with_a_clear_error_and_deleted_when_the_runtime_finishes_it()
     {
         string root = NewFolder();

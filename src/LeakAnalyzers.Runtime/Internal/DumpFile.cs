@@ -47,7 +47,22 @@ internal sealed class DumpFile : IDisposable
             throw new DiagnosticsDisabledException(disabled);
         }
 
-        string root = options.DumpDirectory ?? System.IO.Path.GetTempPath();
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "HeapInspectionOptions.Timeout must be positive and under 24 days.");
+        }
+
+        string root;
+        try
+        {
+            // The runtime resolves a relative path against its own idea of the current folder: make it absolute here.
+            root = System.IO.Path.GetFullPath(options.DumpDirectory ?? System.IO.Path.GetTempPath());
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+        {
+            throw new HeapInspectionException($"The heap dump could not be written: '{options.DumpDirectory}' is not a usable folder ({e.Message}).", e);
+        }
+
         string folder = System.IO.Path.Combine(
             root,
             FolderPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N"));
