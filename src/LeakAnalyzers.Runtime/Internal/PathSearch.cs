@@ -12,7 +12,10 @@ using Microsoft.Diagnostics.Runtime;
 internal sealed class PathSearch
 {
     private readonly HeapSession session;
-    private readonly Dictionary<ulong, ulong> parent = new(1 << 16);
+    /// <summary>Marks a root in <see cref="parent"/>: no object lives at the top of the address space.</summary>
+    private const ulong RootMark = ulong.MaxValue;
+
+    private readonly AddressMap parent = new();
     private readonly Dictionary<ulong, RootRecord> rootOf = new();
 
     internal PathSearch(HeapSession session)
@@ -21,7 +24,7 @@ internal sealed class PathSearch
     }
 
     /// <summary>Number of objects visited by the last search (for benchmarks).</summary>
-    internal int Visited => parent.Count + rootOf.Count;
+    internal int Visited => parent.Count;
 
     /// <summary>Finds a path to each target; a target absent from the result is not reachable from any root.</summary>
     internal Dictionary<ulong, FoundPath> Find(IReadOnlyCollection<ulong> targets)
@@ -44,7 +47,7 @@ internal sealed class PathSearch
             for (; index < roots.Count && roots[index].Stage == stage; index++)
             {
                 RootRecord root = roots[index];
-                if (rootOf.ContainsKey(root.Object) || parent.ContainsKey(root.Object))
+                if (!parent.TryAdd(root.Object, RootMark))
                 {
                     continue;
                 }
@@ -68,12 +71,12 @@ internal sealed class PathSearch
                 {
                     foreach (ulong next in heap.GetObject(current, type).EnumerateReferenceAddresses(carefully: false, considerDependantHandles: true))
                     {
-                        if (next == 0 || rootOf.ContainsKey(next) || parent.ContainsKey(next))
+                        // One lookup per reference: this loop runs for every reference of the heap in the worst case.
+                        if (next == 0 || !parent.TryAdd(next, current))
                         {
                             continue;
                         }
 
-                        parent[next] = current;
                         queue.Enqueue(next);
                         if (remaining.Remove(next) && remaining.Count == 0)
                         {
@@ -100,17 +103,19 @@ internal sealed class PathSearch
             while (true)
             {
                 chain.Add(node);
-                if (rootOf.TryGetValue(node, out RootRecord? root))
+                if (!parent.TryGetValue(node, out ulong up))
                 {
-                    chain.Reverse();
-                    result[target] = new FoundPath(root, chain);
                     break;
                 }
 
-                if (!parent.TryGetValue(node, out node))
+                if (up == RootMark)
                 {
+                    chain.Reverse();
+                    result[target] = new FoundPath(rootOf[node], chain);
                     break;
                 }
+
+                node = up;
             }
         }
 
