@@ -34,7 +34,7 @@ public enum RootKind
 
 /// <summary>
 /// The chain of references from a GC root to an object: why the object is still alive. Printable as text
-/// (<see cref="ToString"/>) and as Graphviz DOT (<see cref="ToDot"/>), and names the analyzer family it confirms.
+/// (<see cref="ToString"/>) and as Graphviz DOT (<see cref="ToDot()"/>), and names the analyzer family it confirms.
 /// </summary>
 /// <example><code>
 /// RetentionPath? path = RetentionPath.Find(viewModel);
@@ -126,7 +126,23 @@ public sealed class RetentionPath
     public string ToDot() => DotWriter.Write(new[] { this }, Family == LeakFamily.None ? "retention path" : $"{Family.RuleRange()} {Family.Title()}");
 
     /// <summary>
-    /// Renders <see cref="ToDot"/> to an image with Graphviz's <c>dot</c>, which must be installed (only this method needs it).
+    /// Several paths as one Graphviz DOT digraph (objgraph's show_backrefs for many objects): objects that several paths
+    /// go through appear once, so shared holders stand out. Paths from different captures should not be mixed.
+    /// </summary>
+    /// <param name="paths">The paths, for example those of <see cref="FindForInstancesOf"/>'s groups.</param>
+    /// <param name="title">The graph's title.</param>
+    public static string ToDot(IEnumerable<RetentionPath> paths, string title = "retention paths")
+    {
+        if (paths is null)
+        {
+            throw new ArgumentNullException(nameof(paths));
+        }
+
+        return DotWriter.Write(new List<RetentionPath>(paths), title);
+    }
+
+    /// <summary>
+    /// Renders <see cref="ToDot()"/> to an image with Graphviz's <c>dot</c>, which must be installed (only this method needs it).
     /// </summary>
     /// <param name="outputPath">The image file to write; its format follows <paramref name="format"/>.</param>
     /// <param name="format">A Graphviz output format: <c>png</c>, <c>svg</c>, <c>pdf</c>.</param>

@@ -123,6 +123,33 @@ public sealed class RetentionPathTests
     }
 
     [Fact]
+    public void Several_paths_share_their_common_holders_in_one_graph()
+    {
+        var first = new Entry();
+        var second = new Entry();
+        Caches.ById[1] = first;
+        Caches.ById[2] = second;
+        try
+        {
+            using HeapDump dump = HeapDump.Capture(first, second);
+            RetentionPath a = dump.FindPath(first)!;
+            RetentionPath b = dump.FindPath(second)!;
+            string dot = RetentionPath.ToDot(new[] { a, b }, "two cache entries");
+
+            string dictionaryNode = $"o{a.Steps[0].Address:x} [label=";
+            Assert.Equal(a.Steps[0].Address, b.Steps[0].Address);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(dot, System.Text.RegularExpressions.Regex.Escape(dictionaryNode)));
+            Assert.Contains("[label=\"value for key 1\"]", dot);
+            Assert.Contains("[label=\"value for key 2\"]", dot);
+            Assert.Contains("label=\"two cache entries\"", dot);
+        }
+        finally
+        {
+            Caches.ById.Clear();
+        }
+    }
+
+    [Fact]
     public void A_boxed_value_has_no_retention_path()
     {
         var e = Assert.Throws<ArgumentException>(() => RetentionPath.Find(3.14));
