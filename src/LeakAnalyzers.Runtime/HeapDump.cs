@@ -22,6 +22,7 @@ using Microsoft.Diagnostics.Runtime;
 public sealed class HeapDump : IDisposable
 {
     private static readonly Regex Indexes = new(@"\[\d+\]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex Keys = new(@"for key .*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private readonly HeapSession session;
     private readonly List<WeakReference<object>> tracked;
     private PathDescriber? describer;
@@ -164,12 +165,15 @@ public sealed class HeapDump : IDisposable
     internal static IReadOnlyList<RetentionPathGroup> Group(IEnumerable<RetentionPath> paths, int maxGroups)
     {
         return paths
-            .GroupBy(p => p.Root + "|" + string.Join("|", p.Steps.Select(s => Indexes.Replace(s.Via ?? string.Empty, "[]") + ">" + s.TypeName)))
+            .GroupBy(p => p.Root + "|" + string.Join("|", p.Steps.Select(s => Shape(s.Via) + ">" + s.TypeName)))
             .Select(g => new RetentionPathGroup(g.First(), g.Count()))
             .OrderByDescending(g => g.Count)
             .Take(Math.Max(1, maxGroups))
             .ToList();
     }
+
+    /// <summary>How a step is held, without which slot or key: instances in the same collection are held the same way.</summary>
+    private static string Shape(string? via) => via is null ? string.Empty : Keys.Replace(Indexes.Replace(via, "[]"), "for key");
 
     internal static void CheckTrackable(object? target, string parameter)
     {

@@ -117,8 +117,8 @@ public sealed class SnapshotTests : IClassFixture<SnapshotFixture>
     {
         var groups = fixture.Dump.FindPathsToInstancesOf(typeof(Other));
 
-        // Every Other is both in the list and in the dictionary; the shortest path from the first static wins,
-        // so all of them are held the same way.
+        // Every Other is both in the list and in the dictionary, at the same depth: whichever static is searched
+        // first explains all of them, and slots and keys do not split a group.
         RetentionPathGroup group = Assert.Single(groups);
         Assert.Equal(SnapshotFixture.Others, group.Count);
         Assert.Equal(LeakFamily.StaticCollection, group.Path.Family);

@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Runtime.Internal;
 
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Reflection;
 using Microsoft.Diagnostics.Runtime;
 
@@ -173,8 +174,9 @@ internal sealed class RootRecord
             }
         }
 
-        roots.Sort((a, b) => a.Stage.CompareTo(b.Stage));
-        return roots;
+        // A stable sort: within a stage, roots keep the order of the modules, types and fields, so the same heap
+        // always gives the same paths (List.Sort would shuffle equal stages).
+        return roots.OrderBy(r => r.Stage).ToList();
     }
 
     /// <summary>Thread-static fields, one root per thread that has a value: they live as long as their thread.</summary>
