@@ -95,6 +95,30 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A '+=' in code that runs many times (a page's OnAppearing, a Loaded handler, a property getter, a loop) adds one more copy of the handler each time, unless its counterpart (OnDisappearing, Unloaded, ...) removes it; the copies pile up on the publisher, run on every event and keep the subscriber alive.");
 
+    internal static readonly DiagnosticDescriptor LEAK401NativeMemoryNotFreed = Create(
+        id: "LEAK401",
+        title: "Unmanaged memory or GC handle allocated in a method is not freed",
+        messageFormat: "{0} from '{1}' is {2}; {3}",
+        category: Categories.Native,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "Unmanaged memory (Marshal.AllocHGlobal, AllocCoTaskMem, the StringTo and SecureStringTo conversions, NativeMemory.Alloc) and GC handles (GCHandle.Alloc) are never reclaimed by the garbage collector: what a method allocates must be freed with the matching function on every path, unless it is handed over: returned, stored in a field, or given to a SafeHandle or another owner.");
+
+    internal static readonly DiagnosticDescriptor LEAK402MismatchedFree = Create(
+        id: "LEAK402",
+        title: "Unmanaged memory is released by a function that does not match its allocator",
+        messageFormat: "'{0}' holds memory from '{1}' but is passed to '{2}'; use '{3}': {4}",
+        category: Categories.Native,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "Every allocator has its own release function: AllocHGlobal memory goes to FreeHGlobal, AllocCoTaskMem memory to FreeCoTaskMem, NativeMemory.AlignedAlloc memory to AlignedFree, a BSTR to FreeBSTR, and the plaintext of a SecureString to the zeroing function of its own width. Any other release corrupts the heap, crashes the process, or leaves the secret readable.");
+
+    internal static readonly DiagnosticDescriptor LEAK403NativeFieldNotFreed = Create(
+        id: "LEAK403",
+        title: "Field holds unmanaged memory or a GC handle that nothing frees",
+        messageFormat: "'{0}' holds {1} from '{2}', but no Dispose, finalizer or other method of '{3}' frees it; {4}",
+        category: Categories.Native,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A type that keeps unmanaged memory or a GC handle in a field owns it: its Dispose method, its finalizer or, for a SafeHandle, its ReleaseHandle must free it, or every instance leaks it for good.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

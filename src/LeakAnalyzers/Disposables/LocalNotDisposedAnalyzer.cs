@@ -58,12 +58,13 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
             var policy = new DisposableReleasePolicy(model, tables);
             var reported = new HashSet<SyntaxNode>();
-            foreach (var graph in Graphs(context.GetControlFlowGraph(root), candidates.HasNested))
+            foreach (var graph in FunctionScopes.Graphs(context.GetControlFlowGraph(root), candidates.HasNested))
             {
+                var index = new FlowIndex(graph);
                 foreach (var local in candidates.Locals)
                 {
                     var flow = DisposalFlow.Analyze(
-                        graph,
+                        index,
                         local,
                         policy,
                         operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax));
@@ -114,63 +115,6 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
     /// <summary>The diagnostic property that offers the using fix.</summary>
     internal const string FixKey = "LEAK001.Fix";
 
-    /// <summary>The graph of the block and, when a candidate lives in a lambda or local function, the graphs of those.</summary>
-    private static IEnumerable<ControlFlowGraph> Graphs(ControlFlowGraph root, bool withNested)
-    {
-        yield return root;
-        if (!withNested)
-        {
-            yield break;
-        }
-
-        var pending = new Stack<ControlFlowGraph>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var graph = pending.Pop();
-            foreach (var localFunction in graph.LocalFunctions)
-            {
-                var nested = graph.GetLocalFunctionControlFlowGraph(localFunction);
-                pending.Push(nested);
-                yield return nested;
-            }
-
-            foreach (var block in graph.Blocks)
-            {
-                foreach (var operation in block.Operations)
-                {
-                    foreach (var function in FlowFunctions(operation))
-                    {
-                        var nested = graph.GetAnonymousFunctionControlFlowGraph(function);
-                        pending.Push(nested);
-                        yield return nested;
-                    }
-                }
-
-                if (block.BranchValue is { } branchValue)
-                {
-                    foreach (var function in FlowFunctions(branchValue))
-                    {
-                        var nested = graph.GetAnonymousFunctionControlFlowGraph(function);
-                        pending.Push(nested);
-                        yield return nested;
-                    }
-                }
-            }
-        }
-    }
-
-    private static IEnumerable<IFlowAnonymousFunctionOperation> FlowFunctions(IOperation operation)
-    {
-        foreach (var node in DisposalFlow.PostOrder(operation))
-        {
-            if (node is IFlowAnonymousFunctionOperation function)
-            {
-                yield return function;
-            }
-        }
-    }
-
     /// <summary>Locals of one operation block that receive an owned disposable and are worth a flow analysis.</summary>
     private sealed class Candidates
     {
@@ -199,7 +143,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when IsTrackable(target.Local) && model.IsOwnedCreation(assignment.Value, tables):
                         result.Add(target.Local, assignment.Syntax, Operations.SkipConversions(assignment.Value)!, operation);
                         break;
-                    case ILocalReferenceOperation reference when IsCapturedHere(reference):
+                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference):
                         captured.Add(reference.Local);
                         break;
                 }
@@ -222,7 +166,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             CreationsBySyntax[syntax] = creation;
-            HasNested |= EnclosingFunction(site) is not null;
+            HasNested |= FunctionScopes.EnclosingFunction(site) is not null;
         }
 
         private static bool IsTrackable(ILocalSymbol local) =>
@@ -230,36 +174,5 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
             declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };
-
-        private static bool IsCapturedHere(ILocalReferenceOperation reference)
-        {
-            var function = EnclosingFunction(reference);
-            if (function is null)
-            {
-                return false;
-            }
-
-            var declaringMethod = reference.Local.ContainingSymbol;
-            var functionSymbol = function switch
-            {
-                IAnonymousFunctionOperation anonymous => anonymous.Symbol,
-                ILocalFunctionOperation localFunction => localFunction.Symbol,
-                _ => null,
-            };
-            return !SymbolEqualityComparer.Default.Equals(declaringMethod, functionSymbol);
-        }
-
-        private static IOperation? EnclosingFunction(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return current;
-                }
-            }
-
-            return null;
-        }
     }
 }

@@ -34,42 +34,63 @@ internal interface IReleasePolicy
 }
 
 /// <summary>
-/// A path-sensitive "is it released on every path" analysis of one local over the IOperation control-flow graph.
+/// A path-sensitive "is it released on every path" analysis of one variable (a local, or a field or auto-property
+/// of <c>this</c>) over the IOperation control-flow graph.
 /// Tracks the creation sites that may still be owned and unreleased: a release clears them, a new creation or an
 /// overwrite while still owned leaks them, reaching the exit leaks them. Exceptional paths are not followed:
 /// paths that end in a throw, and paths through a catch handler (reporting every exceptional path is what
 /// makes CA2000 noisy); a catch handler is analyzed only for what it creates itself. A finally region that releases the
 /// local releases it on every branch that runs the finally. A branch on <c>local == null</c> clears the duty on
-/// the null side.
+/// the null side; so does a branch on <c>local == IntPtr.Zero</c> (or <c>0</c>) and on <c>!handle.IsAllocated</c>,
+/// for the unmanaged-memory family.
+/// For a field, the value it held before the method can be tracked too (<c>priorValueOwned</c>), and calls that
+/// release the field indirectly (a <c>Stop()</c> of the same type that disposes it) clear the duty.
+/// Every variable of a graph shares one <see cref="FlowIndex"/>; the walk starts at the blocks that create a value
+/// and stops where nothing is owned any more, so a method's cost grows with what its variables touch.
+/// Optionally, alias locals (for example <c>byte* bytes = (byte*)pointer;</c>) stand for the local: their uses are
+/// classified as uses of the local, and copying the local into one of them is not a hand-over.
 /// </summary>
 internal sealed class DisposalFlow
 {
-    private readonly ControlFlowGraph graph;
-    private readonly ILocalSymbol local;
+    private const int PriorValue = 63;
+
+    private readonly FlowIndex index;
+    private readonly ISymbol slot;
     private readonly IReleasePolicy policy;
     private readonly Func<IOperation, bool> isCreation;
+    private readonly ImmutableHashSet<ILocalSymbol> aliasLocals;
+    private readonly Func<IInvocationOperation, bool>? releasesByCall;
     private readonly HashSet<CaptureId> aliases = new();
+    private readonly HashSet<int> relevantBlocks = new();
     private readonly List<IOperation> creations = new();
     private readonly Dictionary<ControlFlowRegion, bool> finallyReleases = new();
     private readonly HashSet<int> leakedByOverwrite = new();
     private readonly Dictionary<IOperation, ulong> overwrites = new();
     private int assignments;
 
-    private DisposalFlow(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation)
+    private DisposalFlow(
+        FlowIndex index,
+        ISymbol slot,
+        IReleasePolicy policy,
+        Func<IOperation, bool> isCreation,
+        ImmutableHashSet<ILocalSymbol>? aliasLocals,
+        Func<IInvocationOperation, bool>? releasesByCall)
     {
-        this.graph = graph;
-        this.local = local;
+        this.index = index;
+        this.slot = slot;
         this.policy = policy;
         this.isCreation = isCreation;
+        this.aliasLocals = aliasLocals ?? ImmutableHashSet<ILocalSymbol>.Empty;
+        this.releasesByCall = releasesByCall;
     }
 
-    /// <summary>Whether some path releases the local.</summary>
+    /// <summary>Whether some path releases the variable.</summary>
     internal bool AnyRelease { get; private set; }
 
-    /// <summary>Whether some path hands the local over (returns, stores, gives it away).</summary>
+    /// <summary>Whether some path hands the variable over (returns, stores, gives it away).</summary>
     internal bool AnyHandOver { get; private set; }
 
-    /// <summary>Whether the local is assigned more than once.</summary>
+    /// <summary>Whether the variable is assigned more than once.</summary>
     internal bool Reassigned => assignments > 1;
 
     /// <summary>The creation assignments whose resource can be lost, in graph order.</summary>
@@ -77,27 +98,63 @@ internal sealed class DisposalFlow
 
     /// <summary>
     /// Assignments written by the user (<c>x = new X();</c>, not a declaration re-run by a loop) that overwrite the
-    /// local while it may still own an undisposed resource, with the creations whose resource they lose.
+    /// variable while it may still own an undisposed resource, with the creations whose resource they lose (empty
+    /// when what is lost is the value the field held before the method).
     /// </summary>
     internal ImmutableArray<(IOperation Assignment, ImmutableArray<IOperation> Lost)> Overwrites { get; private set; } =
         ImmutableArray<(IOperation, ImmutableArray<IOperation>)>.Empty;
 
     /// <summary>
-    /// Runs the analysis. <paramref name="isCreation"/> says whether an assignment operation of the graph (an
-    /// <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource.
+    /// Runs the analysis of a local. <paramref name="isCreation"/> says whether an assignment operation of the graph
+    /// (an <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource.
+    /// <paramref name="aliasLocals"/> (none by default) are other locals that only ever receive the local's value.
     /// </summary>
-    internal static DisposalFlow Analyze(ControlFlowGraph graph, ILocalSymbol local, IReleasePolicy policy, Func<IOperation, bool> isCreation)
+    internal static DisposalFlow Analyze(
+        ControlFlowGraph graph,
+        ILocalSymbol local,
+        IReleasePolicy policy,
+        Func<IOperation, bool> isCreation,
+        ImmutableHashSet<ILocalSymbol>? aliasLocals = null) =>
+        Analyze(new FlowIndex(graph), local, policy, isCreation, aliasLocals);
+
+    /// <summary>Runs the analysis of a local over a graph index shared with the method's other locals.</summary>
+    internal static DisposalFlow Analyze(
+        FlowIndex index,
+        ILocalSymbol local,
+        IReleasePolicy policy,
+        Func<IOperation, bool> isCreation,
+        ImmutableHashSet<ILocalSymbol>? aliasLocals = null)
     {
-        var flow = new DisposalFlow(graph, local, policy, isCreation);
-        flow.Leaks = flow.Run();
+        var flow = new DisposalFlow(index, local, policy, isCreation, aliasLocals, releasesByCall: null);
+        flow.Leaks = flow.Run(priorValueOwned: false);
         flow.Overwrites = flow.CollectOverwrites();
         return flow;
     }
 
-    private ImmutableArray<IOperation> Run()
+    /// <summary>
+    /// Runs the analysis of a field or auto-property of <c>this</c> (or a static one) in one method.
+    /// <paramref name="priorValueOwned"/>: the value it holds when the method starts is owned and undisposed.
+    /// <paramref name="releasesByCall"/>: calls that release it indirectly.
+    /// </summary>
+    internal static DisposalFlow AnalyzeMember(
+        FlowIndex index,
+        ISymbol member,
+        IReleasePolicy policy,
+        Func<IOperation, bool> isCreation,
+        bool priorValueOwned,
+        Func<IInvocationOperation, bool>? releasesByCall)
     {
+        var flow = new DisposalFlow(index, member, policy, isCreation, aliasLocals: null, releasesByCall);
+        flow.Leaks = flow.Run(priorValueOwned);
+        flow.Overwrites = flow.CollectOverwrites();
+        return flow;
+    }
+
+    private ImmutableArray<IOperation> Run(bool priorValueOwned)
+    {
+        var graph = index.Graph;
         CollectAliasesAndCreations();
-        if (creations.Count == 0 || creations.Count > 64)
+        if ((creations.Count == 0 && !priorValueOwned) || creations.Count >= PriorValue)
         {
             return ImmutableArray<IOperation>.Empty;
         }
@@ -106,8 +163,24 @@ internal sealed class DisposalFlow
         var entry = new ulong[blocks.Length];
         var reached = new bool[blocks.Length];
         var work = new Queue<int>();
-        reached[0] = true;
-        work.Enqueue(0);
+
+        // Nothing is owned before the first creation: start where values are created (and, for a field whose
+        // prior value is owned, at the entry), and follow only while something is owned.
+        if (priorValueOwned)
+        {
+            Propagate(0, 1UL << PriorValue);
+        }
+
+        foreach (var creation in creations)
+        {
+            var ordinal = BlockOf(creation);
+            if (ordinal >= 0 && !reached[ordinal])
+            {
+                reached[ordinal] = true;
+                work.Enqueue(ordinal);
+            }
+        }
+
         var iterations = 0;
         var maxIterations = blocks.Length * 64;
         ulong atExit = 0;
@@ -133,23 +206,14 @@ internal sealed class DisposalFlow
             }
 
             var state = entry[ordinal];
-            foreach (var operation in block.Operations)
+            bool? nullWhen = null;
+            if (relevantBlocks.Contains(ordinal))
             {
-                state = Transfer(operation, state, branchSemantics: null);
-            }
-
-            var nullWhen = (bool?)null;
-            if (block.BranchValue is { } branchValue)
-            {
-                state = Transfer(branchValue, state, block.FallThroughSuccessor?.Semantics);
-                nullWhen = NullWhen(branchValue);
-            }
-
-            // A catch handler runs only on an exceptional path, which is not followed: it starts with nothing
-            // owned, so that what it creates itself is still analyzed.
-            foreach (var handler in CatchHandlersOf(block))
-            {
-                Propagate(handler.FirstBlockOrdinal, 0);
+                state = Transfer(ordinal, state, block.FallThroughSuccessor?.Semantics);
+                if (block.BranchValue is { } branchValue)
+                {
+                    nullWhen = NullWhen(branchValue);
+                }
             }
 
             if (block.ConditionalSuccessor is { } conditional)
@@ -201,7 +265,7 @@ internal sealed class DisposalFlow
 
             foreach (var region in branch.FinallyRegions)
             {
-                if (ReleasesIn(region))
+                if (state != 0 && ReleasesIn(region))
                 {
                     state = 0;
                 }
@@ -213,7 +277,7 @@ internal sealed class DisposalFlow
         void Propagate(int ordinal, ulong state)
         {
             var merged = entry[ordinal] | state;
-            if (!reached[ordinal] || merged != entry[ordinal])
+            if (merged != entry[ordinal] || (!reached[ordinal] && state != 0))
             {
                 reached[ordinal] = true;
                 entry[ordinal] = merged;
@@ -222,14 +286,15 @@ internal sealed class DisposalFlow
         }
     }
 
-    private ulong Transfer(IOperation root, ulong state, ControlFlowBranchSemantics? branchSemantics)
+    private ulong Transfer(int ordinal, ulong state, ControlFlowBranchSemantics? fallThroughSemantics)
     {
-        foreach (var operation in PostOrder(root))
+        foreach (var node in index.Nodes[ordinal])
         {
+            var operation = node.Operation;
             switch (operation)
             {
-                case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target):
-                    var index = creations.IndexOf(assignment);
+                case ISimpleAssignmentOperation assignment when IsSlot(assignment.Target):
+                    var creation = creations.IndexOf(assignment);
                     if (state != 0)
                     {
                         // A declaration that a loop runs again starts a new variable: what the previous iteration
@@ -244,11 +309,22 @@ internal sealed class DisposalFlow
                         }
                     }
 
-                    state = index >= 0 ? 1UL << index : 0;
+                    state = creation >= 0 ? 1UL << creation : 0;
                     break;
-                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) && !IsAssignmentTarget(reference):
+                case IInvocationOperation invocation when releasesByCall is not null && state != 0 && releasesByCall(invocation):
+                    AnyRelease = true;
+                    state = 0;
+                    break;
                 case IFlowCaptureReferenceOperation captureReference when aliases.Contains(captureReference.Id):
-                    if (UseOf(operation, root, branchSemantics) != UseKind.None)
+                    if (UseOf(operation, node.Root, node.InBranchValue ? fallThroughSemantics : null) != UseKind.None)
+                    {
+                        state = 0;
+                    }
+
+                    break;
+                default:
+                    if (RefersToSlot(operation) && !IsAssignmentTarget(operation) &&
+                        UseOf(operation, node.Root, node.InBranchValue ? fallThroughSemantics : null) != UseKind.None)
                     {
                         state = 0;
                     }
@@ -270,6 +346,8 @@ internal sealed class DisposalFlow
 
             // An alias: its uses are classified where they happen.
             IFlowCaptureOperation => UseKind.None,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                when ReferenceEquals(assignment.Value, outer) && aliasLocals.Contains(target.Local) => UseKind.None,
             _ => policy.Classify(outer, consumer),
         };
 
@@ -314,43 +392,115 @@ internal sealed class DisposalFlow
         }
     }
 
+    /// <summary>Finds the variable's captures (transitively), the blocks that matter to it, and its creations.</summary>
     private void CollectAliasesAndCreations()
     {
-        foreach (var block in graph.Blocks)
+        relevantBlocks.UnionWith(index.BlocksMentioning(slot));
+        foreach (var alias in aliasLocals)
         {
-            foreach (var operation in AllOperations(block))
-            {
-                foreach (var node in PostOrder(operation))
-                {
-                    switch (node)
-                    {
-                        case IFlowCaptureOperation capture when RefersToLocal(Operations.SkipConversions(capture.Value)):
-                            aliases.Add(capture.Id);
-                            break;
-                        case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target):
-                            assignments++;
-                            if (isCreation(assignment) && !IsInFinally(block))
-                            {
-                                creations.Add(assignment);
-                            }
+            relevantBlocks.UnionWith(index.BlocksMentioning(alias));
+        }
 
-                            break;
+        var pending = new Stack<IFlowCaptureOperation>();
+        foreach (var capture in index.CapturesOf(slot))
+        {
+            pending.Push(capture);
+        }
+
+        foreach (var alias in aliasLocals)
+        {
+            foreach (var capture in index.CapturesOf(alias))
+            {
+                pending.Push(capture);
+            }
+        }
+
+        while (pending.Count > 0)
+        {
+            var capture = pending.Pop();
+            if (!aliases.Add(capture.Id))
+            {
+                continue;
+            }
+
+            relevantBlocks.UnionWith(index.BlocksMentioning(capture.Id));
+            foreach (var chained in index.CapturesOf(capture.Id))
+            {
+                pending.Push(chained);
+            }
+        }
+
+        if (releasesByCall is not null)
+        {
+            // Indirect releases can happen in any block: calls are cheap to test, and only looked at while owned.
+            for (var ordinal = 0; ordinal < index.Nodes.Length; ordinal++)
+            {
+                relevantBlocks.Add(ordinal);
+            }
+        }
+
+        foreach (var ordinal in relevantBlocks)
+        {
+            var block = index.Graph.Blocks[ordinal];
+            foreach (var node in index.Nodes[ordinal])
+            {
+                if (node.Operation is ISimpleAssignmentOperation assignment && IsSlot(assignment.Target))
+                {
+                    assignments++;
+                    if (isCreation(assignment) && !IsInFinally(block))
+                    {
+                        creations.Add(assignment);
                     }
                 }
             }
         }
+
+        // Graph order, so that reports come out in source order whatever the set's order was.
+        creations.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
     }
 
-    private bool RefersToLocal(IOperation? operation) =>
+    private int BlockOf(IOperation creation)
+    {
+        foreach (var ordinal in relevantBlocks)
+        {
+            foreach (var node in index.Nodes[ordinal])
+            {
+                if (ReferenceEquals(node.Operation, creation))
+                {
+                    return ordinal;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private bool RefersToSlot(IOperation? operation) =>
         operation switch
         {
-            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
+            ILocalReferenceOperation reference => IsTracked(reference.Local),
+            IFieldReferenceOperation field => IsThisMember(field.Field, field.Instance),
+            IPropertyReferenceOperation property => IsThisMember(property.Property, property.Instance),
             IFlowCaptureReferenceOperation captureReference => aliases.Contains(captureReference.Id),
             _ => false,
         };
 
-    private bool IsLocal(IOperation target) =>
-        target is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+    private bool RefersToLocal(IOperation? operation) => RefersToSlot(operation);
+
+    private bool IsThisMember(ISymbol member, IOperation? instance) =>
+        SymbolEqualityComparer.Default.Equals(member, slot) && instance is null or IInstanceReferenceOperation;
+
+    private bool IsTracked(ILocalSymbol candidate) =>
+        SymbolEqualityComparer.Default.Equals(candidate, slot) || (aliasLocals.Count > 0 && aliasLocals.Contains(candidate));
+
+    private bool IsSlot(IOperation target) =>
+        target switch
+        {
+            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, slot),
+            IFieldReferenceOperation field => IsThisMember(field.Field, field.Instance),
+            IPropertyReferenceOperation property => IsThisMember(property.Property, property.Instance),
+            _ => false,
+        };
 
     private static bool IsAssignmentTarget(IOperation reference) =>
         reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference);
@@ -372,6 +522,10 @@ internal sealed class DisposalFlow
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToNull(equals) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToNull(notEquals) => false,
             IIsPatternOperation pattern when RefersToLocal(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
+
+            // GCHandle: `if (handle.IsAllocated) handle.Free();`
+            IPropertyReferenceOperation { Property: { Name: "IsAllocated", ContainingType.Name: "GCHandle" } } allocated
+                when RefersToLocal(Operations.SkipConversions(allocated.Instance)) => false,
             _ => null,
         };
 
@@ -379,14 +533,14 @@ internal sealed class DisposalFlow
     }
 
     private bool ComparesToNull(IBinaryOperation binary) =>
-        (RefersToLocal(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrDefault(binary.RightOperand)) ||
-        (RefersToLocal(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrDefault(binary.LeftOperand));
+        (RefersToLocal(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrZero(binary.RightOperand)) ||
+        (RefersToLocal(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrZero(binary.LeftOperand));
 
     private static bool? PatternMeansNull(IPatternOperation pattern) =>
         pattern switch
         {
-            IConstantPatternOperation constant when Operations.IsNullOrDefault(constant.Value) => true,
-            INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when Operations.IsNullOrDefault(constant.Value) => false,
+            IConstantPatternOperation constant when Operations.IsNullOrZero(constant.Value) => true,
+            INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when Operations.IsNullOrZero(constant.Value) => false,
             IDeclarationPatternOperation or ITypePatternOperation or IRecursivePatternOperation => false,
             _ => null,
         };
@@ -401,16 +555,18 @@ internal sealed class DisposalFlow
         var releases = false;
         for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && !releases; ordinal++)
         {
-            var block = graph.Blocks[ordinal];
-            foreach (var operation in AllOperations(block))
+            if (!relevantBlocks.Contains(ordinal))
             {
-                foreach (var node in PostOrder(operation))
+                continue;
+            }
+
+            foreach (var node in index.Nodes[ordinal])
+            {
+                if ((RefersToSlot(node.Operation) && !IsAssignmentTarget(node.Operation) && UseOf(node.Operation, node.Root, null) != UseKind.None) ||
+                    (node.Operation is IInvocationOperation invocation && releasesByCall?.Invoke(invocation) == true))
                 {
-                    if (RefersToLocal(node) && !IsAssignmentTarget(node) && UseOf(node, operation, null) != UseKind.None)
-                    {
-                        releases = true;
-                        break;
-                    }
+                    releases = true;
+                    break;
                 }
             }
         }
@@ -430,36 +586,6 @@ internal sealed class DisposalFlow
         }
 
         return false;
-    }
-
-    private static IEnumerable<ControlFlowRegion> CatchHandlersOf(BasicBlock block)
-    {
-        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
-        {
-            if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
-            {
-                foreach (var handler in tryAndCatch.NestedRegions)
-                {
-                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
-                    {
-                        yield return handler;
-                    }
-                }
-            }
-        }
-    }
-
-    private static IEnumerable<IOperation> AllOperations(BasicBlock block)
-    {
-        foreach (var operation in block.Operations)
-        {
-            yield return operation;
-        }
-
-        if (block.BranchValue is { } branchValue)
-        {
-            yield return branchValue;
-        }
     }
 
     /// <summary>Children before parents, in evaluation order; does not enter nested functions.</summary>

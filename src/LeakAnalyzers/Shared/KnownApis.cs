@@ -193,7 +193,11 @@ internal static class KnownApis
         ("System.IO.Stream", "the stream, and whatever it wraps, stays open until a finalizer runs, if one ever does"),
         ("System.IO.TextReader", "the reader, and the stream it reads, stays open until a finalizer runs, if one ever does"),
         ("System.IO.TextWriter", "buffered output may never be flushed and the underlying stream stays open"),
-        ("System.Text.Json.JsonDocument", "its pooled buffers are never returned to the pool"));
+        ("System.Text.Json.JsonDocument", "its pooled buffers are never returned to the pool"),
+        ("System.Security.Cryptography.SymmetricAlgorithm", "its key stays in memory, and its native key handle, if any, stays open until the finalizer runs"),
+        ("System.Security.Cryptography.HashAlgorithm", "its native hash handle stays open until the finalizer runs"),
+        ("System.Security.Cryptography.DeriveBytes", "its HMAC and the password it derives from stay in memory until the finalizer runs"),
+        ("System.Security.Cryptography.AsymmetricAlgorithm", "its native key handle stays open until the finalizer runs"));
 
     internal const string DefaultConsequence = "whatever it holds is released only when a finalizer runs, if it has one";
 }

@@ -43,6 +43,9 @@ internal static class LeakOptions
     /// <summary>Methods that run many times, with their counterparts: <c>Name:Counterpart|Counterpart</c>.</summary>
     internal const string RepeatingMethods = "repeating_methods";
 
+    /// <summary>Allocators of unmanaged memory or handles and their releases: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
+    internal const string NativeAllocators = "native_allocators";
+
     internal static string? GetString(AnalyzerConfigOptions options, string ruleId, string key)
     {
         if (options.TryGetValue(Prefix + ruleId + "." + key, out var specific))

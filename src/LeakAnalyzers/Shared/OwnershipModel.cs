@@ -53,6 +53,9 @@ internal sealed class OwnershipModel
         return new OwnershipModel(disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId);
     }
 
+    /// <summary>What the compilation's source says about disposal (methods that dispose a parameter or a member).</summary>
+    internal SourceDisposal SourceDisposal => sourceDisposal;
+
     internal OwnershipTables TablesFor(AnalyzerOptions options, SyntaxTree tree)
     {
         var config = LeakOptions.For(options, tree);

@@ -3,6 +3,7 @@ namespace LeakAnalyzers.Shared;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,6 +23,68 @@ internal sealed class SourceDisposal
     private const int MaxDepth = 3;
     private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> disposesParameter = new();
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> releasesNothing = new(SymbolEqualityComparer.Default);
+
+    private readonly ConcurrentDictionary<(IMethodSymbol, string), bool> disposesMember = new();
+
+    /// <summary>
+    /// True when the method's body disposes or closes the member named <paramref name="member"/> of its own type,
+    /// directly or through methods of the same type it calls by name (three calls deep): <c>Stop()</c> that calls
+    /// <c>timer?.Dispose()</c>.
+    /// </summary>
+    internal bool DisposesMember(IMethodSymbol method, string member)
+    {
+        method = method.OriginalDefinition;
+        return method.DeclaringSyntaxReferences.Length > 0 &&
+               disposesMember.GetOrAdd((method, member), key => DisposesMember(key.Item1, key.Item2, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)));
+    }
+
+    private static bool DisposesMember(IMethodSymbol method, string member, HashSet<IMethodSymbol> visiting)
+    {
+        if (visiting.Count > MaxDepth || !visiting.Add(method))
+        {
+            return false;
+        }
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var body = Body(reference.GetSyntax());
+            if (body is null)
+            {
+                continue;
+            }
+
+            foreach (var invocation in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (DisposedMemberName(invocation) == member)
+                {
+                    return true;
+                }
+
+                var callee = invocation.Expression switch
+                {
+                    IdentifierNameSyntax name => name.Identifier.ValueText,
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+                    _ => null,
+                };
+                if (callee is null)
+                {
+                    continue;
+                }
+
+                foreach (var candidate in method.ContainingType.GetMembers(callee))
+                {
+                    if (candidate is IMethodSymbol other && other.DeclaringSyntaxReferences.Length > 0 &&
+                        DisposesMember(other.OriginalDefinition, member, visiting))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        visiting.Remove(method);
+        return false;
+    }
 
     /// <summary>True when the method's body disposes or closes the parameter at <paramref name="ordinal"/>.</summary>
     internal bool DisposesParameter(IMethodSymbol method, int ordinal)

@@ -16,7 +16,7 @@ public class Reports
                 private readonly Timer {|#0:timer|} = {|#1:new Timer(_ => { }, null, 0, 1000)|};
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
                 .WithMessage("'timer' is created by 'Poller' and never disposed: 'Poller' is not disposable; the timer stays scheduled and keeps its callback and state alive"));
 
     [Fact]
@@ -37,7 +37,7 @@ public class Reports
                 public void {|#3:Dispose|}() => stopping.Dispose();
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(3)
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1).WithLocation(3)
                 .WithMessage("'log' is created by 'Service' and never disposed: 'Service.Dispose' does not dispose it; the stream, and whatever it wraps, stays open until a finalizer runs, if one ever does"));
 
     [Fact]
@@ -93,6 +93,6 @@ public class Reports
                 public override void Write(byte[] buffer, int offset, int count) => file.Write(buffer, offset, count);
             }
             """,
-            Verify.Diagnostic().WithLocation(0)
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0)
                 .WithMessage("'file' is created by 'Journal' and never disposed: no Dispose method of 'Journal' disposes it; its file handle stays open until the finalizer runs"));
 }

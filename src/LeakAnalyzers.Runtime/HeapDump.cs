@@ -1,0 +1,212 @@
+namespace LeakAnalyzers.Runtime;
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text.RegularExpressions;
+using LeakAnalyzers.Runtime.Internal;
+using Microsoft.Diagnostics.Runtime;
+
+/// <summary>
+/// One capture of this process's heap, to ask several questions of: a snapshot, retention paths of chosen objects,
+/// retention paths of all instances of a type. Capturing writes a temporary dump (about 100 MB for a test host) through
+/// the runtime's diagnostics channel; disposing deletes it. Use one capture for several assertions where the
+/// questions are about the same moment.
+/// </summary>
+/// <example><code>
+/// using var heap = HeapDump.Capture(subscriber);
+/// Console.WriteLine(heap.Snapshot(HeapFilter.Namespace("MyApp")).ToTable());
+/// Console.WriteLine(heap.FindPath(subscriber));
+/// </code></example>
+public sealed class HeapDump : IDisposable
+{
+    private static readonly Regex Indexes = new(@"\[\d+\]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex Keys = new(@"for key .*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private readonly HeapSession session;
+    private readonly List<WeakReference<object>> tracked;
+    private PathDescriber? describer;
+    private bool disposed;
+
+    private HeapDump(HeapSession session, List<WeakReference<object>> tracked, TimeSpan captureTime)
+    {
+        this.session = session;
+        this.tracked = tracked;
+        CaptureTime = captureTime;
+    }
+
+    /// <summary>How long the capture took: collections, writing the dump and opening it.</summary>
+    public TimeSpan CaptureTime { get; }
+
+    /// <summary>Captures the heap with the default options.</summary>
+    /// <param name="track">Objects you will ask <see cref="FindPath"/> about. They are followed through weak handles.</param>
+    /// <exception cref="HeapInspectionException">The heap cannot be read; the message says why.</exception>
+    public static HeapDump Capture(params object[] track) => Capture(HeapInspectionOptions.Default, track);
+
+    /// <summary>Captures the heap.</summary>
+    /// <param name="options">Where to write the temporary dump, how long to wait, whether to collect first.</param>
+    /// <param name="track">Objects you will ask <see cref="FindPath"/> about. They are followed through weak handles.</param>
+    /// <exception cref="HeapInspectionException">The heap cannot be read; the message says why.</exception>
+    public static HeapDump Capture(HeapInspectionOptions? options, params object[] track)
+    {
+        track ??= Array.Empty<object>();
+        foreach (object o in track)
+        {
+            CheckTrackable(o, nameof(track));
+        }
+
+        var watch = Stopwatch.StartNew();
+        HeapSession session = HeapSession.Capture(options, track);
+        var weak = track.Select(o => new WeakReference<object>(o)).ToList();
+        return new HeapDump(session, weak, watch.Elapsed);
+    }
+
+    /// <summary>Counts and bytes per type at capture time.</summary>
+    /// <param name="filter">Which types to keep; all by default.</param>
+    public HeapSnapshot Snapshot(HeapFilter? filter = null)
+    {
+        ThrowIfDisposed();
+        return HeapSnapshot.FromSession(session, filter ?? HeapFilter.All);
+    }
+
+    /// <summary>The retention path of an object passed to <see cref="Capture(object[])"/>.</summary>
+    /// <param name="target">The object.</param>
+    /// <returns>The path, or <see langword="null"/> when no root reaches the object.</returns>
+    /// <exception cref="ArgumentException">The object was not passed to <c>Capture</c>.</exception>
+    public RetentionPath? FindPath(object target)
+    {
+        ThrowIfDisposed();
+        int index = IndexOf(target);
+        ulong address = session.TrackedAddress(index);
+        Dictionary<ulong, FoundPath> found = new PathSearch(session).Find(new[] { address });
+        return found.TryGetValue(address, out FoundPath? path) ? Describer.Describe(path) : null;
+    }
+
+    /// <summary>Retention paths of all instances of a type, grouped by the way they are held, largest group first.</summary>
+    /// <param name="type">The exact type.</param>
+    /// <param name="maxGroups">At most this many groups.</param>
+    /// <param name="maxInstances">At most this many instances are followed (see <see cref="FindPathsToInstances"/>).</param>
+    public IReadOnlyList<RetentionPathGroup> FindPathsToInstancesOf(Type type, int maxGroups = 10, int maxInstances = 1000) =>
+        FindPathsToInstances(HeapFilter.Types(type), maxGroups, maxInstances);
+
+    /// <summary>
+    /// Retention paths of the instances of the types a filter selects, grouped by the way they are held. The groups are
+    /// built from at most <paramref name="maxInstances"/> instances (the first ones on the heap), so that a type with a
+    /// million instances stays fast; <see cref="RetentionPathGroup.Count"/> counts within those.
+    /// </summary>
+    /// <param name="filter">Which types.</param>
+    /// <param name="maxGroups">At most this many groups.</param>
+    /// <param name="maxInstances">At most this many instances are followed.</param>
+    public IReadOnlyList<RetentionPathGroup> FindPathsToInstances(HeapFilter filter, int maxGroups = 10, int maxInstances = 1000)
+    {
+        ThrowIfDisposed();
+        if (filter is null)
+        {
+            throw new ArgumentNullException(nameof(filter));
+        }
+
+        var targets = new List<ulong>();
+        var matches = new Dictionary<ulong, bool>();
+        foreach (ClrObject obj in session.Heap.EnumerateObjects())
+        {
+            ClrType? type = obj.Type;
+            if (type is null || type.IsFree)
+            {
+                continue;
+            }
+
+            if (!matches.TryGetValue(type.MethodTable, out bool match))
+            {
+                match = filter.Matches(session.Describe(type));
+                matches[type.MethodTable] = match;
+            }
+
+            if (match)
+            {
+                targets.Add(obj.Address);
+                if (targets.Count >= maxInstances)
+                {
+                    break;
+                }
+            }
+        }
+
+        return Group(PathsTo(targets).Values, maxGroups);
+    }
+
+    /// <summary>Deletes the temporary dump and releases ClrMD.</summary>
+    public void Dispose()
+    {
+        if (!disposed)
+        {
+            disposed = true;
+            session.Dispose();
+        }
+    }
+
+    internal HeapSession Session => session;
+
+    internal PathDescriber Describer => describer ??= new PathDescriber(session);
+
+    internal Dictionary<ulong, RetentionPath> PathsTo(IReadOnlyCollection<ulong> addresses)
+    {
+        ThrowIfDisposed();
+        var result = new Dictionary<ulong, RetentionPath>();
+        foreach (var pair in new PathSearch(session).Find(addresses))
+        {
+            result[pair.Key] = Describer.Describe(pair.Value);
+        }
+
+        return result;
+    }
+
+    internal ulong AddressOfTracked(int index) => session.TrackedAddress(index);
+
+    internal static IReadOnlyList<RetentionPathGroup> Group(IEnumerable<RetentionPath> paths, int maxGroups)
+    {
+        return paths
+            .GroupBy(p => p.Root + "|" + string.Join("|", p.Steps.Select(s => Shape(s.Via) + ">" + s.TypeName)))
+            .Select(g => new RetentionPathGroup(g.First(), g.Count()))
+            .OrderByDescending(g => g.Count)
+            .Take(Math.Max(1, maxGroups))
+            .ToList();
+    }
+
+    /// <summary>How a step is held, without which slot or key: instances in the same collection are held the same way.</summary>
+    private static string Shape(string? via) => via is null ? string.Empty : Keys.Replace(Indexes.Replace(via, "[]"), "for key");
+
+    internal static void CheckTrackable(object? target, string parameter)
+    {
+        if (target is null)
+        {
+            throw new ArgumentNullException(parameter);
+        }
+
+        Type type = target.GetType();
+        if (type.IsValueType)
+        {
+            throw new ArgumentException($"A boxed {type.Name} has no identity: every boxing makes a new object, so it has no retention path. Pass a reference-type object.", parameter);
+        }
+    }
+
+    private int IndexOf(object target)
+    {
+        for (int i = 0; i < tracked.Count; i++)
+        {
+            if (tracked[i].TryGetTarget(out object? candidate) && ReferenceEquals(candidate, target))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException("The object was not passed to HeapDump.Capture, so its address at capture time is unknown. Pass it to Capture.", nameof(target));
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (disposed)
+        {
+            throw new ObjectDisposedException(nameof(HeapDump), "The heap dump has been disposed and its file deleted.");
+        }
+    }
+}

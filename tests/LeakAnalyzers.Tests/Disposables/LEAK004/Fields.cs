@@ -1,0 +1,127 @@
+namespace LeakAnalyzers.Tests.Disposables.LEAK004;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<LeakAnalyzers.Disposables.FieldNotDisposedAnalyzer, LeakAnalyzers.CodeFixes.Disposables.OverwrittenWhileOwnedCodeFix>;
+
+public class Fields
+{
+    private static Verifiers.DiagnosticResult Leak004 => Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK004OverwrittenWhileOwned);
+
+    [Fact]
+    public Task RestartWithoutDisposingThePreviousTimer() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer;
+
+                public void Restart(int period)
+                {
+                    {|#0:timer = {|#1:new Timer(_ => { }, null, 0, period)|}|};
+                }
+
+                public void Dispose() => timer?.Dispose();
+            }
+            """,
+            Leak004.WithLocation(0).WithLocation(1)
+                .WithMessage("'timer' is overwritten here while it still holds an undisposed 'Timer'; the timer stays scheduled and keeps its callback and state alive"));
+
+    [Fact]
+    public Task CreatedInConstructorReplacedLater() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer;
+                public Poller() { timer = new Timer(_ => { }, null, 0, 1000); }
+                public void Speed(int period) { {|LEAK004:timer = new Timer(_ => { }, null, 0, period)|}; }
+                public void Dispose() => timer.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task ConstructorReplacesTheInitializersValue() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer = new Timer(_ => { });
+                public Poller(int period) { {|LEAK004:timer = new Timer(_ => { }, null, 0, period)|}; }
+                public void Dispose() => timer.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task AssignedInALoop() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            sealed class Reader : IDisposable
+            {
+                private Stream current;
+                public void ReadAll(string[] paths) { foreach (var p in paths) { {|LEAK004:current = File.OpenRead(p)|}; current.ReadByte(); } }
+                public void Dispose() => current?.Dispose();
+            }
+            """);
+
+    [Theory]
+    [InlineData("public void Start() { timer = new Timer(_ => { }, null, 0, 1000); }")]
+    [InlineData("public void Restart() { timer?.Dispose(); timer = new Timer(_ => { }, null, 0, 1000); }")]
+    [InlineData("public void Restart() { Stop(); timer = new Timer(_ => { }, null, 0, 1000); } void Stop() { timer?.Dispose(); timer = null; }")]
+    [InlineData("public void Restart() { if (timer == null) { timer = new Timer(_ => { }, null, 0, 1000); } }")]
+    [InlineData("public void Restart() { if (timer is not null) return; timer = new Timer(_ => { }, null, 0, 1000); }")]
+    [InlineData("public Timer Reset() => timer ??= new Timer(_ => { }, null, 0, 1000);")]
+    [InlineData("public void Reset(Timer given) { timer = given; } public void Renew() { timer = new Timer(_ => { }, null, 0, 1000); }")]
+    [InlineData("public void Restart() { var old = Interlocked.Exchange(ref timer, new Timer(_ => { }, null, 0, 1000)); old?.Dispose(); }")]
+    public Task SilentWhenThePreviousValueIsUnknownDisposedNullOrNotOwned(string member) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer;
+                {{member}}
+                public void Dispose() { timer?.Dispose(); }
+            }
+            """);
+
+    [Fact]
+    public Task FixDisposesThePreviousValue() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer;
+
+                public void Restart(int period)
+                {
+                    {|LEAK004:this.timer = new Timer(_ => { }, null, 0, period)|};
+                }
+
+                public void Dispose() => timer?.Dispose();
+            }
+            """,
+            """
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer;
+
+                public void Restart(int period)
+                {
+                    this.timer?.Dispose();
+                    this.timer = new Timer(_ => { }, null, 0, period);
+                }
+
+                public void Dispose() => timer?.Dispose();
+            }
+            """);
+}

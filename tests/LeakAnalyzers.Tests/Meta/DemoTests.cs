@@ -1,0 +1,72 @@
+namespace LeakAnalyzers.Tests.Meta;
+
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using LeakAnalyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
+
+/// <summary>
+/// samples/LeakDemo says what it shows: every method or type named <c>...Leaky</c> gets a LeakAnalyzers warning
+/// and its clean counterparts get none. A warning inside a method belongs to the method; one outside any method
+/// (on a field, say) belongs to its type. The demo is compiled here in memory with every analyzer of the assembly.
+/// </summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Warnings_fall_on_the_leaky_methods_and_only_there()
+    {
+        var folder = RepositoryRoot.Combine("samples", "LeakDemo");
+        var trees = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                     && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(p => CSharpSyntaxTree.ParseText(File.ReadAllText(p), new CSharpParseOptions(LanguageVersion.Latest), path: p))
+            .ToList();
+        Assert.NotEmpty(trees);
+
+        var trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        var references = trusted.Split(Path.PathSeparator)
+            .Where(p => Path.GetDirectoryName(p) == frameworkDirectory)
+            .Select(p => MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create(
+            "LeakDemo",
+            trees,
+            references,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        var diagnostics = await compilation.WithAnalyzers(AnalyzerCatalog.CreateAnalyzers()).GetAnalyzerDiagnosticsAsync();
+        var leakDiagnostics = diagnostics.Where(d => d.Id.StartsWith("LEAK", StringComparison.Ordinal)).ToImmutableArray();
+
+        var nodes = trees.SelectMany(t => t.GetRoot().DescendantNodes()).ToList();
+        var leaky = nodes.OfType<MethodDeclarationSyntax>().Where(m => m.Identifier.ValueText.EndsWith("Leaky", StringComparison.Ordinal)).Select(Owner)
+            .Concat(nodes.OfType<TypeDeclarationSyntax>().Where(t => t.Identifier.ValueText.EndsWith("Leaky", StringComparison.Ordinal)).Select(Owner))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
+        Assert.NotEmpty(leaky);
+
+        var warned = leakDiagnostics
+            .Select(d => Owner(d.Location.SourceTree!.GetRoot().FindNode(d.Location.SourceSpan)))
+            .Distinct()
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(leaky, warned);
+    }
+
+    /// <summary>"Type.Method" for a node in a method, "Type" for a node elsewhere in a type.</summary>
+    private static string Owner(SyntaxNode node)
+    {
+        var method = node.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+        var type = node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        return method is not null
+            ? ((TypeDeclarationSyntax)method.Parent!).Identifier.ValueText + "." + method.Identifier.ValueText
+            : type?.Identifier.ValueText ?? "(outside any type)";
+    }
+}

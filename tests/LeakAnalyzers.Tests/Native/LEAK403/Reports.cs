@@ -1,0 +1,169 @@
+namespace LeakAnalyzers.Tests.Native.LEAK403;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Native.NativeFieldNotFreedAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task AllocatedInConstructorNeverFreed() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Buffer
+        {
+            private readonly IntPtr {|#0:memory|};
+
+            public Buffer(int size)
+            {
+                memory = {|#1:Marshal.AllocHGlobal(size)|};
+            }
+
+            public byte Read(int offset) => Marshal.ReadByte(memory, offset);
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
+            "'memory' holds unmanaged memory from 'Marshal.AllocHGlobal', but no Dispose, finalizer or other method of 'Buffer' frees it; no finalizer will ever return the memory"));
+
+    [Fact]
+    public Task DisposeThatForgetsTheMemory() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Runtime.InteropServices;
+
+        sealed class Reader : IDisposable
+        {
+            private readonly Stream stream;
+            private unsafe byte* [|scratch|];
+
+            public unsafe Reader(Stream stream)
+            {
+                this.stream = stream;
+                scratch = (byte*)NativeMemory.Alloc(4096);
+            }
+
+            public void Dispose() => stream.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task HandleToItselfNeverFreed() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Callback
+        {
+            private GCHandle {|#0:self|};
+
+            public Callback()
+            {
+                self = GCHandle.Alloc(this);
+            }
+
+            public object Target => self.Target;
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithMessage(
+            "'self' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Callback' frees it; the handle keeps its target alive for as long as the process runs"));
+
+    [Fact]
+    public Task FieldInitializerAndLazyInit() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Cache
+        {
+            private IntPtr [|table|] = Marshal.AllocCoTaskMem(256);
+            private IntPtr [|lazy|];
+
+            public IntPtr Lazy
+            {
+                get
+                {
+                    if (lazy == IntPtr.Zero)
+                    {
+                        lazy = Marshal.AllocHGlobal(64);
+                    }
+
+                    return lazy;
+                }
+            }
+
+            public int First => Marshal.ReadInt32(table);
+        }
+        """);
+
+    [Fact]
+    public Task FreedOnlyToBeReallocated() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Growable
+        {
+            private IntPtr [|data|] = Marshal.AllocHGlobal(16);
+
+            public void Resize(int size)
+            {
+                Marshal.FreeHGlobal(data);
+                data = Marshal.AllocHGlobal(size);
+            }
+
+            public void Grow(int size) => data = Marshal.ReAllocHGlobal(data, (IntPtr)size);
+        }
+        """);
+
+    [Fact]
+    public Task ThroughALocalAndPassedToPInvoke() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class Session
+        {
+            [DllImport("native")]
+            static extern void Use(IntPtr buffer);
+
+            private IntPtr [|buffer|];
+
+            public void Open()
+            {
+                var p = Marshal.AllocHGlobal(128);
+                Marshal.WriteInt32(p, 1);
+                buffer = p;
+                Use(buffer);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PinnedStructWrapper() => Verify.VerifyAnalyzerAsync("""
+        using System.Runtime.InteropServices;
+
+        struct Pinned
+        {
+            private GCHandle {|#0:handle|};
+
+            public Pinned(byte[] data) { handle = GCHandle.Alloc(data, GCHandleType.Pinned); }
+
+            public System.IntPtr Address => handle.AddrOfPinnedObject();
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithMessage(
+            "'handle' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Pinned' frees it; the handle keeps its target alive and pinned in place for as long as the process runs"));
+
+    [Fact]
+    public Task WeakHandle() => Verify.VerifyAnalyzerAsync("""
+        using System.Runtime.InteropServices;
+
+        class Observer
+        {
+            private GCHandle {|#0:weak|};
+
+            public Observer(object target) { weak = GCHandle.Alloc(target, GCHandleType.Weak); }
+
+            public object Target => weak.Target;
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithMessage(
+            "'weak' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Observer' frees it; its slot in the runtime's handle table is never returned"));
+}
