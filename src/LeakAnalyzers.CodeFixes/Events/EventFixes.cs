@@ -5,7 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using LeakAnalyzers.CodeFixes.Shared;
+using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Events;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;

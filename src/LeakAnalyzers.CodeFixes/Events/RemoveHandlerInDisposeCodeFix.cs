@@ -2,7 +2,7 @@ namespace LeakAnalyzers.CodeFixes.Events;
 
 using System.Collections.Immutable;
 using System.Threading.Tasks;
-using LeakAnalyzers.CodeFixes.Shared;
+using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Events;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;

@@ -1,4 +1,4 @@
-namespace LeakAnalyzers.CodeFixes.Shared;
+namespace LeakAnalyzers.CodeFixes.Editing;
 
 using System;
 using System.Collections.Generic;
