@@ -73,6 +73,20 @@ internal sealed class TypeEditor
         }
     }
 
+    /// <summary>Whether an edit already removes <paramref name="node"/> or one of its ancestors.</summary>
+    internal bool IsRemoved(SyntaxNode node)
+    {
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            if (replacements.TryGetValue(current, out var replacement) && replacement is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     internal bool IsReplaced(SyntaxNode node) => replacements.ContainsKey(node) || expansions.ContainsKey(node);
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class MoveRemovalToDisposeCodeFix : CodeFixProvider
             return false;
         }
 
-        var removed = Emptied(statement);
+        var removed = Emptied(statement, editor);
         editor.Replace(removed, null);
 
         // The blank line that separated the removed statement from the next one goes with it.
@@ -52,15 +52,16 @@ public sealed class MoveRemovalToDisposeCodeFix : CodeFixProvider
         return editor.AddToDispose(type, removal);
     }
 
-    /// <summary>The statement, or the <c>if</c> or finalizer that removing it leaves empty.</summary>
-    private static SyntaxNode Emptied(StatementSyntax statement)
+    /// <summary>The statement, or the <c>if</c> or finalizer that removing it (with what other fixes remove) leaves empty.</summary>
+    private static SyntaxNode Emptied(StatementSyntax statement, TypeEditor editor)
     {
         SyntaxNode node = statement;
         while (true)
         {
             switch (node.Parent)
             {
-                case BlockSyntax { Statements.Count: 1 } block when block.Parent is IfStatementSyntax { Else: null } or DestructorDeclarationSyntax:
+                case BlockSyntax block when block.Parent is IfStatementSyntax { Else: null } or DestructorDeclarationSyntax &&
+                                            block.Statements.All(other => other == node || editor.IsRemoved(other)):
                     node = block.Parent!;
                     if (node is DestructorDeclarationSyntax)
                     {

@@ -271,4 +271,32 @@ public class CodeFix
                 }
                 """,
         }.RunAsync();
+
+    [Fact]
+    public Task NoFixWhenThePublisherCannotBeNamedInDispose() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+
+                class Bus { public event EventHandler Published; }
+
+                class View
+                {
+                    int count;
+                    public View(Bus bus) => bus.Published += [|(s, e) => count++|];
+                }
+                """,
+            FixedCode = """
+                using System;
+
+                class Bus { public event EventHandler Published; }
+
+                class View
+                {
+                    int count;
+                    public View(Bus bus) => bus.Published += [|(s, e) => count++|];
+                }
+                """,
+        }.RunAsync();
 }

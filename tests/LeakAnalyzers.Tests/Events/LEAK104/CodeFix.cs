@@ -115,4 +115,76 @@ public class CodeFix
                 void OnPublished(object sender, EventArgs e) { }
             }
             """);
+
+    [Fact]
+    public Task FixAllEmptiesTheFinalizer() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+
+                static class Clock { public static event EventHandler Tick; public static event EventHandler Tock; }
+
+                class View
+                {
+                    public View()
+                    {
+                        Clock.Tick += OnTick;
+                        Clock.Tock += OnTick;
+                    }
+
+                    ~View()
+                    {
+                        [|Clock.Tick -= OnTick|];
+                        [|Clock.Tock -= OnTick|];
+                    }
+
+                    void OnTick(object sender, EventArgs e) { }
+                }
+                """,
+            FixedCode = """
+                using System;
+
+                static class Clock { public static event EventHandler Tick; public static event EventHandler Tock; }
+
+                class View : IDisposable
+                {
+                    public View()
+                    {
+                        Clock.Tick += OnTick;
+                        Clock.Tock += OnTick;
+                    }
+
+                    void OnTick(object sender, EventArgs e) { }
+
+                    public void Dispose()
+                    {
+                        Clock.Tock -= OnTick;
+                        Clock.Tick -= OnTick;
+                    }
+                }
+                """,
+            BatchFixedCode = """
+                using System;
+
+                static class Clock { public static event EventHandler Tick; public static event EventHandler Tock; }
+
+                class View : IDisposable
+                {
+                    public View()
+                    {
+                        Clock.Tick += OnTick;
+                        Clock.Tock += OnTick;
+                    }
+
+                    void OnTick(object sender, EventArgs e) { }
+
+                    public void Dispose()
+                    {
+                        Clock.Tick -= OnTick;
+                        Clock.Tock -= OnTick;
+                    }
+                }
+                """,
+        }.RunAsync();
 }
