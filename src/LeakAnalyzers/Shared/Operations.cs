@@ -1,5 +1,7 @@
 namespace LeakAnalyzers.Shared;
 
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -75,4 +77,109 @@ internal static class Operations
 
         return parent;
     }
+
+    /// <summary>
+    /// The values assigned to <paramref name="local"/> within <paramref name="root"/> (its method's body): initializers,
+    /// assignments, the tested value of a declaration pattern, and the <see cref="IForEachLoopOperation"/> itself for a
+    /// foreach variable (its values are the collection's elements); null for a value that cannot be told (out,
+    /// deconstruction, compound assignment). The root is walked once, whatever the number of locals asked about, and
+    /// the index is shared by every analyzer that sees the same tree.
+    /// </summary>
+    internal static IReadOnlyList<IOperation?> ValuesOfLocal(IOperation root, ILocalSymbol local) =>
+        LocalValueIndexes.GetValue(root, BuildLocalValueIndex).TryGetValue(local, out var values) ? values : NoValues;
+
+    private static readonly IReadOnlyList<IOperation?> NoValues = new IOperation?[0];
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, List<IOperation?>>> LocalValueIndexes = new();
+
+    private static Dictionary<ILocalSymbol, List<IOperation?>> BuildLocalValueIndex(IOperation root)
+    {
+        var index = new Dictionary<ILocalSymbol, List<IOperation?>>(SymbolEqualityComparer.Default);
+        void Add(ILocalSymbol local, IOperation? value)
+        {
+            if (!index.TryGetValue(local, out var values))
+            {
+                values = new List<IOperation?>();
+                index.Add(local, values);
+            }
+
+            values.Add(value);
+        }
+
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator:
+                    if (declarator.Parent is IForEachLoopOperation loop)
+                    {
+                        Add(declarator.Symbol, loop);
+                    }
+                    else if (declarator.Parent?.Parent is IForEachLoopOperation outerLoop)
+                    {
+                        Add(declarator.Symbol, outerLoop);
+                    }
+                    else if (declarator.GetVariableInitializer() is { } initializer)
+                    {
+                        Add(declarator.Symbol, initializer.Value);
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                    Add(target.Local, assignment.Value);
+                    break;
+                case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
+                    Add(target.Local, null);
+                    break;
+                case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation coalesced }:
+                    Add(coalesced.Local, null);
+                    break;
+                case IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }:
+                    Add(declared.Local, null);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    foreach (var node in deconstruction.Target.DescendantsAndSelf())
+                    {
+                        if (node is ILocalReferenceOperation deconstructed)
+                        {
+                            Add(deconstructed.Local, null);
+                        }
+                    }
+
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation byRef }:
+                    Add(byRef.Local, null);
+                    break;
+                case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol patternLocal } pattern:
+                    Add(patternLocal, pattern.Parent is IIsPatternOperation isPattern ? isPattern.Value : null);
+                    break;
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The operations of <paramref name="root"/> whose kind is in <paramref name="kinds"/>, in tree order; computed once
+    /// per tree and kind set and shared by every analyzer that sees the same tree.
+    /// </summary>
+    internal static ImmutableArray<IOperation> OfKinds(IOperation root, ImmutableArray<OperationKind> kinds)
+    {
+        var byKinds = OperationsByKinds.GetValue(root, _ => new System.Collections.Concurrent.ConcurrentDictionary<ImmutableArray<OperationKind>, ImmutableArray<IOperation>>());
+        return byKinds.GetOrAdd(kinds, k =>
+        {
+            var builder = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (k.Contains(operation.Kind))
+                {
+                    builder.Add(operation);
+                }
+            }
+
+            return builder.ToImmutable();
+        });
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, System.Collections.Concurrent.ConcurrentDictionary<ImmutableArray<OperationKind>, ImmutableArray<IOperation>>> OperationsByKinds = new();
 }
