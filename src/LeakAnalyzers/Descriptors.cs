@@ -79,6 +79,46 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A type that keeps unmanaged memory or a GC handle in a field owns it: its Dispose method, its finalizer or, for a SafeHandle, its ReleaseHandle must free it, or every instance leaks it for good.");
 
+    internal static readonly DiagnosticDescriptor LEAK101HandlerNeverRemoved = Create(
+        id: "LEAK101",
+        title: "Event handler added to a longer-lived publisher is never removed",
+        messageFormat: "{0} is never removed from {1}; {2}",
+        category: Categories.Events,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "An instance method added with '+=' to an event of an object that may outlive the subscriber (a static event, a singleton or process-wide object, or an object the subscriber was given) keeps the subscriber, and everything it references, alive until the handler is removed with '-='.");
+
+    internal static readonly DiagnosticDescriptor LEAK102LambdaCannotBeRemoved = Create(
+        id: "LEAK102",
+        title: "Lambda added to a longer-lived publisher can never be removed",
+        messageFormat: "{0} that captures 'this' is added to {1}; no '-=' can remove it, so {2}",
+        category: Categories.Events,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A lambda or anonymous method that captures 'this', added with '+=' to an event of an object that may outlive the subscriber, can never be removed, because a '-=' with a lambda creates a new delegate that equals no other. The subscriber stays alive as long as the publisher.");
+
+    internal static readonly DiagnosticDescriptor LEAK103RemovalRemovesNothing = Create(
+        id: "LEAK103",
+        title: "Event handler removal removes nothing",
+        messageFormat: "This '-=' removes nothing: {0}",
+        category: Categories.Events,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "'-=' removes a handler only when given a delegate equal to the one added: the same method on the same target, or the same delegate instance. A new lambda, or a method that was never added, leaves the original handler subscribed.");
+
+    internal static readonly DiagnosticDescriptor LEAK104RemovedOnlyInFinalizer = Create(
+        id: "LEAK104",
+        title: "Event handler is removed only in a finalizer",
+        messageFormat: "{0} is removed from {1} only in the finalizer, which cannot run while the subscription keeps this '{2}' reachable",
+        category: Categories.Events,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A publisher that outlives the subscriber keeps it reachable through the handler, so the subscriber's finalizer never runs and a '-=' placed there never executes. Remove the handler in Dispose or another deterministic counterpart.");
+
+    internal static readonly DiagnosticDescriptor LEAK105RepeatedSubscription = Create(
+        id: "LEAK105",
+        title: "Event handler is added every time a repeating method runs",
+        messageFormat: "{0} is added to '{1}' {2}; the handlers pile up, each one runs on every event and keeps this '{3}' alive",
+        category: Categories.Events,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A '+=' in code that runs many times (a page's OnAppearing, a Loaded handler, a property getter, a loop) adds one more copy of the handler each time, unless its counterpart (OnDisappearing, Unloaded, ...) removes it; the copies pile up on the publisher, run on every event and keep the subscriber alive.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

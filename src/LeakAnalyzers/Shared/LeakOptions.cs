@@ -31,6 +31,21 @@ internal static class LeakOptions
     /// <summary>Allocators of unmanaged memory or handles and their releases: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
     internal const string NativeAllocators = "native_allocators";
 
+    /// <summary>Types whose instances live as long as the process (lifetime model).</summary>
+    internal const string LongLivedTypes = "long_lived_types";
+
+    /// <summary>Members (<c>Type.Member</c>) whose value lives as long as the process (lifetime model).</summary>
+    internal const string LongLivedMembers = "long_lived_members";
+
+    /// <summary>
+    /// How long objects given from outside (parameters, injected members) live relative to the object they were
+    /// given to: <c>longer</c> (the default: they may outlive it) or <c>unknown</c> (no rule assumes anything).
+    /// </summary>
+    internal const string ExternalLifetime = "external_lifetime";
+
+    /// <summary>Methods that run many times, with their counterparts: <c>Name:Counterpart|Counterpart</c>.</summary>
+    internal const string RepeatingMethods = "repeating_methods";
+
     internal static string? GetString(AnalyzerConfigOptions options, string ruleId, string key)
     {
         if (options.TryGetValue(Prefix + ruleId + "." + key, out var specific))

@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Shared;
 
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -74,5 +75,64 @@ internal static class Operations
         }
 
         return parent;
+    }
+
+    /// <summary>
+    /// The values assigned to <paramref name="local"/> within <paramref name="root"/> (its method's body): initializers,
+    /// assignments, the tested value of a declaration pattern, and the <see cref="IForEachLoopOperation"/> itself for a
+    /// foreach variable (its values are the collection's elements); null for a value that cannot be told (out,
+    /// deconstruction, compound assignment).
+    /// </summary>
+    internal static IEnumerable<IOperation?> ValuesOfLocal(IOperation root, ILocalSymbol local)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    if (declarator.Parent is IForEachLoopOperation loop)
+                    {
+                        yield return loop;
+                    }
+                    else if (declarator.Parent?.Parent is IForEachLoopOperation outerLoop)
+                    {
+                        yield return outerLoop;
+                    }
+                    else if (declarator.GetVariableInitializer() is { } initializer)
+                    {
+                        yield return initializer.Value;
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    yield return assignment.Value;
+                    break;
+                case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation coalesced } when SymbolEqualityComparer.Default.Equals(coalesced.Local, local):
+                case IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } when SymbolEqualityComparer.Default.Equals(declared.Local, local):
+                case IDeconstructionAssignmentOperation deconstruction when AssignsLocal(deconstruction.Target, local):
+                    yield return null;
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation byRef } when SymbolEqualityComparer.Default.Equals(byRef.Local, local):
+                    yield return null;
+                    break;
+                case IDeclarationPatternOperation pattern when SymbolEqualityComparer.Default.Equals(pattern.DeclaredSymbol, local):
+                    yield return pattern.Parent is IIsPatternOperation isPattern ? isPattern.Value : null;
+                    break;
+            }
+        }
+    }
+
+    private static bool AssignsLocal(IOperation target, ILocalSymbol local)
+    {
+        foreach (var node in target.DescendantsAndSelf())
+        {
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,0 +1,79 @@
+namespace LeakAnalyzers.CodeFixes.Events;
+
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading.Tasks;
+using LeakAnalyzers.CodeFixes.Shared;
+using LeakAnalyzers.Events;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+/// <summary>LEAK104: moves the removal out of the finalizer into Dispose; a finalizer left empty goes too.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveRemovalToDisposeCodeFix))]
+[System.Composition.Shared]
+public sealed class MoveRemovalToDisposeCodeFix : CodeFixProvider
+{
+    private const string Title = "Move the removal into Dispose";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.LEAK104RemovedOnlyInFinalizer.Id);
+
+    public override FixAllProvider GetFixAllProvider() => EventFixes.FixAll(Plan);
+
+    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
+        EventFixes.RegisterAsync(context, Title, nameof(MoveRemovalToDisposeCodeFix), Plan);
+
+    private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
+    {
+        if (EventFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
+            EventFixes.Removal(diagnostic) is not { } removal ||
+            editor.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement ||
+            !editor.CanAddToDispose(type))
+        {
+            return false;
+        }
+
+        var removed = Emptied(statement);
+        editor.Replace(removed, null);
+
+        // The blank line that separated the removed statement from the next one goes with it.
+        if (removed.Parent is BlockSyntax block && removed is StatementSyntax removedStatement)
+        {
+            var index = block.Statements.IndexOf(removedStatement);
+            if (index + 1 < block.Statements.Count && block.Statements[index + 1] is var next &&
+                next.GetLeadingTrivia() is { Count: > 0 } leading && leading[0].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                editor.Replace(next, next.WithLeadingTrivia(leading.Skip(1)));
+            }
+        }
+
+        return editor.AddToDispose(type, removal);
+    }
+
+    /// <summary>The statement, or the <c>if</c> or finalizer that removing it leaves empty.</summary>
+    private static SyntaxNode Emptied(StatementSyntax statement)
+    {
+        SyntaxNode node = statement;
+        while (true)
+        {
+            switch (node.Parent)
+            {
+                case BlockSyntax { Statements.Count: 1 } block when block.Parent is IfStatementSyntax { Else: null } or DestructorDeclarationSyntax:
+                    node = block.Parent!;
+                    if (node is DestructorDeclarationSyntax)
+                    {
+                        return node;
+                    }
+
+                    break;
+                case IfStatementSyntax { Else: null } ifStatement when ifStatement.Statement == node:
+                    node = ifStatement;
+                    break;
+                default:
+                    return node;
+            }
+        }
+    }
+}

@@ -1,0 +1,468 @@
+namespace LeakAnalyzers.Events;
+
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>What kind of delegate a <c>+=</c> or <c>-=</c> passes.</summary>
+internal enum HandlerKind
+{
+    /// <summary>A method group, or <c>new EventHandler(Method)</c>: equal to any other delegate of the same method and target.</summary>
+    MethodGroup,
+
+    /// <summary>A lambda or anonymous method: a new delegate every time, equal to no other.</summary>
+    Lambda,
+
+    /// <summary>A field, auto-property or local that holds the delegate.</summary>
+    Stored,
+
+    /// <summary>Anything else (a parameter, a method's result): cannot tell which delegate it is.</summary>
+    Unknown,
+}
+
+/// <summary>The delegate of one subscription or removal.</summary>
+internal sealed class Handler
+{
+    private Handler(HandlerKind kind, IOperation value, IMethodSymbol? method, ISymbol? holder, bool boundToThis, bool isWildcard, ImmutableHashSet<ISymbol> identities, string? text)
+    {
+        Kind = kind;
+        Value = value;
+        Method = method;
+        Holder = holder;
+        BoundToThis = boundToThis;
+        IsWildcard = isWildcard;
+        Identities = identities;
+        Text = text;
+    }
+
+    internal HandlerKind Kind { get; }
+
+    /// <summary>The handler expression, without conversions and delegate creation.</summary>
+    internal IOperation Value { get; }
+
+    /// <summary>The method of a method group.</summary>
+    internal IMethodSymbol? Method { get; }
+
+    /// <summary>The field, property or local of a stored delegate.</summary>
+    internal ISymbol? Holder { get; }
+
+    /// <summary>Whether the delegate keeps <c>this</c> alive: an instance method of this object, or a lambda that captures it.</summary>
+    internal bool BoundToThis { get; }
+
+    /// <summary>Cannot tell which delegate this is (a parameter, a stored delegate assigned from outside): matches any.</summary>
+    internal bool IsWildcard { get; }
+
+    /// <summary>What the delegate may equal: its method, the member or local that holds it and the methods stored there.</summary>
+    internal ImmutableHashSet<ISymbol> Identities { get; }
+
+    /// <summary>An expression for the same delegate that is valid anywhere in the type (a method or field name), or null.</summary>
+    internal string? Text { get; }
+
+    /// <summary>For messages, in the middle of a sentence: 'OnChanged', 'handler', "a lambda".</summary>
+    internal string DisplayInSentence =>
+        Kind is HandlerKind.Lambda or HandlerKind.Unknown ? char.ToLowerInvariant(Display[0]) + Display.Substring(1) : Display;
+
+    /// <summary>For messages, at the start of a sentence: 'OnChanged', 'handler', "A lambda".</summary>
+    internal string Display =>
+        Kind switch
+        {
+            HandlerKind.MethodGroup when Method is not null => "'" + Method.Name + "'",
+            HandlerKind.Stored when Holder is not null => "'" + Holder.Name + "'",
+            HandlerKind.Lambda => Value is IAnonymousFunctionOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousMethodExpressionSyntax } ? "An anonymous method" : "A lambda",
+            _ => "The handler",
+        };
+
+    /// <summary>Whether removing <paramref name="removed"/> removes a delegate added as <paramref name="added"/>.</summary>
+    internal static bool Removes(Handler removed, Handler added)
+    {
+        if (removed.Kind == HandlerKind.Lambda)
+        {
+            return false;
+        }
+
+        if (removed.IsWildcard || added.IsWildcard)
+        {
+            return true;
+        }
+
+        foreach (var identity in removed.Identities)
+        {
+            if (added.Identities.Contains(identity))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static Handler Of(IOperation handler, TypeLifetimeFacts facts, IOperation root)
+    {
+        var value = Unwrap(handler) ?? handler;
+        switch (value)
+        {
+            case IMethodReferenceOperation reference:
+            {
+                var method = reference.Method;
+                var bound = !method.IsStatic && IsThis(reference.Instance);
+                var text = reference.Instance is null || IsThis(reference.Instance) ? reference.Syntax.ToString() : null;
+                return new Handler(HandlerKind.MethodGroup, value, method, null, bound, false, Identity(method.OriginalDefinition), text);
+            }
+
+            case IAnonymousFunctionOperation lambda:
+                return new Handler(HandlerKind.Lambda, value, null, null, CapturesThis(lambda, root), false, ImmutableHashSet<ISymbol>.Empty, null);
+            case IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 } when OwnMember(value, facts) is { } member:
+                return Stored(value, member, Values(facts.AssignmentsOf(member)), root, facts, value.Syntax.ToString());
+            case ILocalReferenceOperation local:
+                return Stored(value, local.Local, Operations.ValuesOfLocal(root, local.Local), root, facts, text: null);
+            default:
+                return new Handler(HandlerKind.Unknown, value, null, null, false, true, ImmutableHashSet<ISymbol>.Empty, null);
+        }
+    }
+
+    private static Handler Stored(IOperation value, ISymbol holder, IEnumerable<IOperation?> values, IOperation root, TypeLifetimeFacts facts, string? text)
+    {
+        var identities = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
+        identities.Add(holder.OriginalDefinition);
+        var bound = false;
+        var wildcard = false;
+        var any = false;
+        IMethodSymbol? single = null;
+        var methods = 0;
+        foreach (var stored in values)
+        {
+            if (stored is null)
+            {
+                wildcard = true;
+                continue;
+            }
+
+            if (Operations.IsNullOrDefault(stored))
+            {
+                continue;
+            }
+
+            any = true;
+            switch (Unwrap(stored))
+            {
+                case IMethodReferenceOperation reference:
+                    identities.Add(reference.Method.OriginalDefinition);
+                    bound |= !reference.Method.IsStatic && IsThis(reference.Instance);
+                    single = reference.Method;
+                    methods++;
+                    break;
+                case IAnonymousFunctionOperation lambda:
+                    bound |= CapturesThis(lambda, root);
+                    break;
+                default:
+                    wildcard = true;
+                    break;
+            }
+        }
+
+        // Never assigned here: set from outside, so it could be any delegate.
+        wildcard |= !any;
+        if (text is null && methods == 1 && !wildcard && single is not null && holder is ILocalSymbol)
+        {
+            text = single.Name;
+        }
+
+        return new Handler(HandlerKind.Stored, value, null, holder, bound, wildcard, identities.ToImmutable(), text);
+    }
+
+    private static IEnumerable<IOperation?> Values(ImmutableArray<StoredValue> stored)
+    {
+        foreach (var value in stored)
+        {
+            yield return value.Value;
+        }
+    }
+
+    private static ImmutableHashSet<ISymbol> Identity(ISymbol symbol) =>
+        ImmutableHashSet.Create<ISymbol>(SymbolEqualityComparer.Default, symbol);
+
+    /// <summary>The handler without conversions, parentheses and <c>new EventHandler(...)</c>.</summary>
+    internal static IOperation? Unwrap(IOperation? handler)
+    {
+        var value = Operations.SkipConversions(handler);
+        while (value is IDelegateCreationOperation creation)
+        {
+            value = Operations.SkipConversions(creation.Target);
+        }
+
+        return value;
+    }
+
+    private static bool IsThis(IOperation? instance) =>
+        Operations.SkipConversions(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    private static ISymbol? OwnMember(IOperation reference, TypeLifetimeFacts facts)
+    {
+        var (member, instance) = reference switch
+        {
+            IFieldReferenceOperation field => ((ISymbol)field.Field, field.Instance),
+            IPropertyReferenceOperation property => (property.Property, property.Instance),
+            _ => (null!, null),
+        };
+
+        if (member is null || (instance is not null && !IsThis(instance)))
+        {
+            return null;
+        }
+
+        if (member is IPropertySymbol property2 && !facts.IsAutoProperty(property2))
+        {
+            return null;
+        }
+
+        return SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, facts.Type.OriginalDefinition) ? member.OriginalDefinition : null;
+    }
+
+    /// <summary>
+    /// Whether a lambda keeps <c>this</c> alive: it refers to <c>this</c> or <c>base</c>, an instance member, or a
+    /// local function that does.
+    /// </summary>
+    internal static bool CapturesThis(IAnonymousFunctionOperation lambda, IOperation root)
+    {
+        if (lambda.Symbol.IsStatic)
+        {
+            return false;
+        }
+
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        return Captures(lambda.Body, root, visited);
+    }
+
+    private static bool Captures(IOperation body, IOperation root, HashSet<IMethodSymbol> visited)
+    {
+        foreach (var node in body.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                    return true;
+                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } invocation when visited.Add(invocation.TargetMethod.OriginalDefinition):
+                    if (LocalFunctionBody(root, invocation.TargetMethod) is { } called && Captures(called, root, visited))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference when visited.Add(reference.Method.OriginalDefinition):
+                    if (LocalFunctionBody(root, reference.Method) is { } referenced && Captures(referenced, root, visited))
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? LocalFunctionBody(IOperation root, IMethodSymbol localFunction)
+    {
+        foreach (var node in root.Descendants())
+        {
+            if (node is ILocalFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol.OriginalDefinition, localFunction.OriginalDefinition))
+            {
+                return (IOperation?)function.Body ?? function.IgnoredBody;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// Which object an event belongs to, as far as the type can name it: <c>this</c>, a path of members from
+/// <c>this</c> or from a static member, or a wildcard when it cannot be named (a parameter not kept in a field,
+/// a method's result). Two receivers may be the same object when equal or when either is a wildcard.
+/// </summary>
+internal sealed class ReceiverKey
+{
+    internal static readonly ReceiverKey Wildcard = new(true, false, ImmutableArray<ISymbol>.Empty);
+
+    private ReceiverKey(bool isWildcard, bool fromThis, ImmutableArray<ISymbol> path)
+    {
+        IsWildcard = isWildcard;
+        FromThis = fromThis;
+        Path = path;
+    }
+
+    internal bool IsWildcard { get; }
+
+    /// <summary>The path starts at <c>this</c> (else at a static member).</summary>
+    internal bool FromThis { get; }
+
+    internal ImmutableArray<ISymbol> Path { get; }
+
+    /// <summary>The first member of the path: the own field or property, or the static member, that holds the publisher.</summary>
+    internal ISymbol? Root => Path.IsEmpty ? null : Path[0];
+
+    internal static bool MayBeSame(ReceiverKey a, ReceiverKey b)
+    {
+        if (a.IsWildcard || b.IsWildcard)
+        {
+            return true;
+        }
+
+        if (a.FromThis != b.FromThis || a.Path.Length != b.Path.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Path.Length; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(a.Path[i], b.Path[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static ReceiverKey Of(IEventReferenceOperation reference, TypeLifetimeFacts facts, IOperation root) =>
+        reference.Event.IsStatic
+            ? new ReceiverKey(false, false, ImmutableArray.Create<ISymbol>(reference.Event.ContainingType.OriginalDefinition))
+            : Of(reference.Instance, facts, root, 0);
+
+    private static ReceiverKey Of(IOperation? instance, TypeLifetimeFacts facts, IOperation root, int depth)
+    {
+        if (depth > 8)
+        {
+            return Wildcard;
+        }
+
+        switch (Operations.SkipConversions(instance))
+        {
+            case IInstanceReferenceOperation:
+                return new ReceiverKey(false, true, ImmutableArray<ISymbol>.Empty);
+            case IFieldReferenceOperation field:
+                return Member(field.Field, field.Instance, facts, root, depth);
+            case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                return Member(property.Property, property.Instance, facts, root, depth);
+            case IParameterReferenceOperation parameter:
+                return facts.MemberStoring(parameter.Parameter) is { } member
+                    ? new ReceiverKey(false, !member.IsStatic, ImmutableArray.Create(member))
+                    : Wildcard;
+            case ILocalReferenceOperation local:
+                ReceiverKey? found = null;
+                foreach (var value in Operations.ValuesOfLocal(root, local.Local))
+                {
+                    if (value is null)
+                    {
+                        return Wildcard;
+                    }
+
+                    if (Operations.IsNullOrDefault(value))
+                    {
+                        continue;
+                    }
+
+                    var key = value is IForEachLoopOperation ? Wildcard : Of(value, facts, root, depth + 1);
+                    if (key.IsWildcard || (found is not null && !MayBeSame(found, key)))
+                    {
+                        return Wildcard;
+                    }
+
+                    found = key;
+                }
+
+                return found ?? Wildcard;
+            case IInvocationOperation { TargetMethod.IsStatic: true, Arguments.Length: 0 } invocation:
+                return new ReceiverKey(false, false, ImmutableArray.Create<ISymbol>(invocation.TargetMethod.OriginalDefinition));
+            default:
+                return Wildcard;
+        }
+    }
+
+    private static ReceiverKey Member(ISymbol member, IOperation? instance, TypeLifetimeFacts facts, IOperation root, int depth)
+    {
+        if (member.IsStatic || instance is null)
+        {
+            return new ReceiverKey(false, false, ImmutableArray.Create(member.OriginalDefinition));
+        }
+
+        var owner = Of(instance, facts, root, depth + 1);
+        return owner.IsWildcard ? Wildcard : new ReceiverKey(false, owner.FromThis, owner.Path.Add(member.OriginalDefinition));
+    }
+}
+
+/// <summary>One <c>+=</c> or <c>-=</c> of an event, in the code of the analyzed type.</summary>
+internal sealed class Subscription
+{
+    internal Subscription(IEventAssignmentOperation operation, ISymbol member, TypeLifetimeFacts facts)
+    {
+        Operation = operation;
+        Member = member;
+        Reference = (IEventReferenceOperation)Operations.SkipConversions(operation.EventReference)!;
+        Root = RootOf(operation);
+        Function = EnclosingFunction(operation);
+        Handler = Handler.Of(operation.HandlerValue, facts, Root);
+        Receiver = ReceiverKey.Of(Reference, facts, Root);
+    }
+
+    internal IEventAssignmentOperation Operation { get; }
+
+    internal bool IsAdd => Operation.Adds;
+
+    internal IEventReferenceOperation Reference { get; }
+
+    internal IEventSymbol Event => Reference.Event;
+
+    /// <summary>The member whose code holds the assignment: a method, accessor, constructor, finalizer, or a field or property initializer.</summary>
+    internal ISymbol Member { get; }
+
+    /// <summary>The top of the member's operation tree.</summary>
+    internal IOperation Root { get; }
+
+    /// <summary>The innermost lambda or local function around the assignment, or null when it runs in the member itself.</summary>
+    internal IOperation? Function { get; }
+
+    internal Handler Handler { get; }
+
+    internal ReceiverKey Receiver { get; }
+
+    internal bool InFinalizer => Function is null && Member is IMethodSymbol { MethodKind: MethodKind.Destructor };
+
+    internal Location Location => Operation.Syntax.GetLocation();
+
+    /// <summary>Whether <paramref name="removal"/> may remove what <paramref name="add"/> added: same event, same publisher, equal delegate.</summary>
+    internal static bool Removes(Subscription removal, Subscription add) =>
+        !removal.IsAdd && add.IsAdd &&
+        SameEvent(removal.Event, add.Event) &&
+        ReceiverKey.MayBeSame(removal.Receiver, add.Receiver) &&
+        Handler.Removes(removal.Handler, add.Handler);
+
+    /// <summary>Same event symbol, or events of the same name (an interface event and its implementation, an override).</summary>
+    internal static bool SameEvent(IEventSymbol a, IEventSymbol b) =>
+        SymbolEqualityComparer.Default.Equals(a.OriginalDefinition, b.OriginalDefinition) || a.Name == b.Name;
+
+    private static IOperation RootOf(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    private static IOperation? EnclosingFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,791 @@
+namespace LeakAnalyzers.Events;
+
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>Why a <c>+=</c> runs many times.</summary>
+internal enum RepetitionKind
+{
+    /// <summary>In a lifecycle method such as <c>OnAppearing</c>.</summary>
+    Method,
+
+    /// <summary>In a property getter.</summary>
+    Getter,
+
+    /// <summary>In a loop, on a publisher that does not change between iterations.</summary>
+    Loop,
+}
+
+/// <summary>Where a repeated <c>+=</c> runs and what could undo it.</summary>
+internal sealed class Repetition
+{
+    internal Repetition(RepetitionKind kind, string name, ImmutableArray<string> counterparts)
+    {
+        Kind = kind;
+        Name = name;
+        Counterparts = counterparts;
+    }
+
+    internal RepetitionKind Kind { get; }
+
+    /// <summary>The method or property name.</summary>
+    internal string Name { get; }
+
+    internal ImmutableArray<string> Counterparts { get; }
+}
+
+/// <summary>
+/// Every <c>+=</c> and <c>-=</c> of events in one type's own code (lambdas and local functions included, nested
+/// types excluded: they are analyzed on their own), collected by a symbol-start action on the type and judged at
+/// its end, so that diagnostics appear while typing. The five event rules share this; each reports its own finding.
+/// </summary>
+internal sealed class TypeEvents
+{
+    /// <summary>The names of the diagnostic properties that tell the code fixes what to write.</summary>
+    internal static class Fix
+    {
+        /// <summary>The event, as an expression valid anywhere in the type (<c>Settings.Default.PropertyChanged</c>, <c>this.bus.Published</c>).</summary>
+        internal const string EventAccess = "EventAccess";
+
+        /// <summary>An own member that may be null when the removal runs (declared nullable): the removal is wrapped in a null check.</summary>
+        internal const string Guard = "Guard";
+
+        /// <summary>The handler, as an expression valid anywhere in the type.</summary>
+        internal const string Handler = "Handler";
+
+        /// <summary>LEAK103: the handler that was added, to remove instead.</summary>
+        internal const string Replacement = "Replacement";
+
+        /// <summary>LEAK105: the counterpart method where the removal belongs.</summary>
+        internal const string Counterpart = "Counterpart";
+    }
+
+    private readonly object gate = new();
+    private readonly List<(IEventAssignmentOperation Operation, ISymbol Member)> collected = new();
+    private readonly List<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> blocks = new();
+    private readonly ConcurrentDictionary<Subscription, LifetimeInfo> publishers = new();
+    private readonly LifetimeModel model;
+    private AnalyzerOptions? options;
+
+    private TypeEvents(INamedTypeSymbol type, LifetimeModel model)
+    {
+        Type = type;
+        this.model = model;
+        Facts = new TypeLifetimeFacts(type);
+    }
+
+    internal INamedTypeSymbol Type { get; }
+
+    internal TypeLifetimeFacts Facts { get; }
+
+    internal ImmutableArray<Subscription> Adds { get; private set; } = ImmutableArray<Subscription>.Empty;
+
+    internal ImmutableArray<Subscription> Removals { get; private set; } = ImmutableArray<Subscription>.Empty;
+
+    /// <summary>
+    /// Registers the per-type collection for one rule and calls <paramref name="analyze"/> at the end of every type
+    /// that adds or removes a handler.
+    /// </summary>
+    internal static void Register(AnalysisContext context, string ruleId, Action<SymbolAnalysisContext, TypeEvents> analyze)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var model = LifetimeModel.Create(start.Compilation, ruleId);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type ||
+                        !MayAssignEvents(type, symbolStart.CancellationToken))
+                    {
+                        return;
+                    }
+
+                    var events = new TypeEvents(type, model);
+                    symbolStart.RegisterOperationBlockAction(events.CollectBlocks);
+                    symbolStart.RegisterOperationAction(events.Collect, OperationKind.EventAssignment);
+                    symbolStart.RegisterSymbolEndAction(end =>
+                    {
+                        if (events.Complete(end.Options))
+                        {
+                            analyze(end, events);
+                        }
+                    });
+                },
+                SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>
+    /// The cheap filter: a type whose source text has no <c>+=</c> or <c>-=</c> cannot subscribe to anything. The
+    /// positions of those operators are found once per tree (shared by the five rules) and looked up per declaration.
+    /// </summary>
+    private static bool MayAssignEvents(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var positions = OperatorPositions.GetValue(reference.SyntaxTree, tree => FindOperators(tree, cancellationToken));
+            var span = reference.Span;
+            var index = Array.BinarySearch(positions, span.Start);
+            if (index < 0)
+            {
+                index = ~index;
+            }
+
+            if (index < positions.Length && positions[index] < span.End)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, int[]> OperatorPositions = new();
+
+    private static int[] FindOperators(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
+    {
+        var text = tree.GetText(cancellationToken);
+        var positions = new List<int>();
+        var buffer = new char[4096];
+        var previous = '\0';
+        for (var start = 0; start < text.Length; start += buffer.Length)
+        {
+            var count = Math.Min(buffer.Length, text.Length - start);
+            text.CopyTo(start, buffer, 0, count);
+            for (var i = 0; i < count; i++)
+            {
+                var c = buffer[i];
+                if (c == '=' && previous is '+' or '-')
+                {
+                    positions.Add(start + i - 1);
+                }
+
+                previous = c;
+            }
+        }
+
+        return positions.ToArray();
+    }
+
+    private void Collect(OperationAnalysisContext context)
+    {
+        if (context.Operation is IEventAssignmentOperation assignment &&
+            Operations.SkipConversions(assignment.EventReference) is IEventReferenceOperation &&
+            SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType?.OriginalDefinition, Type.OriginalDefinition))
+        {
+            lock (gate)
+            {
+                collected.Add((assignment, context.ContainingSymbol));
+            }
+        }
+    }
+
+    /// <summary>Keeps the operation blocks of every member: the lifetime facts are read from them only when the type assigns an event.</summary>
+    private void CollectBlocks(OperationBlockAnalysisContext context)
+    {
+        lock (gate)
+        {
+            blocks.Add((context.OperationBlocks, context.OwningSymbol));
+        }
+    }
+
+    private bool Complete(AnalyzerOptions analyzerOptions)
+    {
+        options = analyzerOptions;
+        lock (gate)
+        {
+            if (collected.Count == 0)
+            {
+                return false;
+            }
+
+            foreach (var (roots, owner) in blocks)
+            {
+                foreach (var root in roots)
+                {
+                    Facts.RecordAll(root, owner);
+                }
+            }
+        }
+
+        var adds = ImmutableArray.CreateBuilder<Subscription>();
+        var removals = ImmutableArray.CreateBuilder<Subscription>();
+        lock (gate)
+        {
+            foreach (var (operation, member) in collected)
+            {
+                var subscription = new Subscription(operation, member, Facts);
+                (subscription.IsAdd ? adds : removals).Add(subscription);
+            }
+        }
+
+        Adds = adds.ToImmutable();
+        Removals = removals.ToImmutable();
+        return Adds.Length + Removals.Length > 0;
+    }
+
+    internal LifetimeSettings SettingsFor(Subscription subscription) =>
+        model.SettingsFor(options!, subscription.Operation.Syntax.SyntaxTree);
+
+    /// <summary>How long the publisher of <paramref name="subscription"/> lives relative to this type.</summary>
+    internal LifetimeInfo PublisherOf(Subscription subscription) =>
+        publishers.GetOrAdd(subscription, s => model.ClassifyEventPublisher(s.Reference, Facts, SettingsFor(s)));
+
+    /// <summary>The removals in this type that may undo <paramref name="add"/>.</summary>
+    internal IEnumerable<Subscription> RemovalsOf(Subscription add)
+    {
+        foreach (var removal in Removals)
+        {
+            if (Subscription.Removes(removal, add))
+            {
+                yield return removal;
+            }
+        }
+    }
+
+    internal bool IsRemoved(Subscription add)
+    {
+        foreach (var _ in RemovalsOf(add))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A <c>+=</c> that keeps this object alive through a publisher that may outlive it: the handler is bound to
+    /// <c>this</c>; the publisher is static, process-wide or given from outside; the event is not weak; this type
+    /// is not itself as long-lived as the process; and the <c>+=</c> is not a repeated one (LEAK105's).
+    /// </summary>
+    internal bool IsLeakCandidate(Subscription add, out LifetimeInfo publisher) =>
+        IsLeakCandidate(add, ignoreRepetition: false, out publisher);
+
+    /// <summary>As <see cref="IsLeakCandidate(Subscription, out LifetimeInfo)"/>, optionally including repeated subscriptions.</summary>
+    internal bool IsLeakCandidate(Subscription add, bool ignoreRepetition, out LifetimeInfo publisher)
+    {
+        publisher = default;
+        if (!add.IsAdd || !add.Handler.BoundToThis || Type.TypeKind != TypeKind.Class || IsWeak(add))
+        {
+            return false;
+        }
+
+        var settings = SettingsFor(add);
+        publisher = PublisherOf(add);
+        return LifetimeModel.MayOutliveSubject(publisher, settings) &&
+               !model.IsLongLivedType(Type, settings) &&
+               (ignoreRepetition || RepetitionOf(add) is null);
+    }
+
+    /// <summary>
+    /// Weak-event patterns keep nothing alive: events known to hold handlers weakly, code inside a weak-event
+    /// helper (a method named like <c>AddWeak*</c> or <c>WeakSubscribe</c>), types that are weak-event listeners or managers.
+    /// </summary>
+    internal bool IsWeak(Subscription subscription)
+    {
+        if (KnownLifetimes.WeakEvents.Contains(SymbolNames.MemberKey(subscription.Event.ContainingType, subscription.Event.Name)) ||
+            subscription.Member.Name.IndexOf("Weak", StringComparison.Ordinal) >= 0)
+        {
+            return true;
+        }
+
+        for (var type = Type; type is not null; type = type.BaseType)
+        {
+            if (KnownLifetimes.WeakEventTypes.Contains(SymbolNames.FullMetadataName(type)))
+            {
+                return true;
+            }
+        }
+
+        foreach (var @interface in Type.AllInterfaces)
+        {
+            if (KnownLifetimes.WeakEventTypes.Contains(SymbolNames.FullMetadataName(@interface)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Where <paramref name="add"/> runs many times on the same publisher with nothing to undo it, or null: a loop
+    /// over a publisher that does not change, a property getter, a lifecycle method whose counterpart (and the own
+    /// methods it calls) does not remove it. Silent when the <c>+=</c> is guarded (by a flag, a condition, an early
+    /// return), when the same method removes it first, or when the method gives the publisher a new value.
+    /// </summary>
+    internal Repetition? RepetitionOf(Subscription add)
+    {
+        if (!add.IsAdd || !add.Handler.BoundToThis || IsWeak(add))
+        {
+            return null;
+        }
+
+        var publisher = PublisherOf(add);
+        if (publisher.Lifetime is Lifetime.Self or Lifetime.Local)
+        {
+            return null;
+        }
+
+        if (EnclosingLoop(add) is { } loop && IsStableIn(add, loop.Body, allowParameters: true) && !IsGuarded(add, loop))
+        {
+            return IsRemovedIn(add, add.Member) ? null : new Repetition(RepetitionKind.Loop, add.Member.Name, ImmutableArray<string>.Empty);
+        }
+
+        if (add.Function is not null || add.Member is not IMethodSymbol method || !IsStableIn(add, add.Root, allowParameters: false) || IsGuarded(add, null))
+        {
+            return null;
+        }
+
+        Repetition? repetition = null;
+        if (method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol is IPropertySymbol property)
+        {
+            repetition = new Repetition(RepetitionKind.Getter, property.Name, ImmutableArray<string>.Empty);
+        }
+        else if (method.MethodKind == MethodKind.Ordinary)
+        {
+            var settings = SettingsFor(add);
+            if (method.IsOverride)
+            {
+                repetition = Find(settings.RepeatingOverrides, method.Name);
+            }
+
+            repetition ??= Find(settings.RepeatingMethods, method.Name);
+            if (repetition is null && method.Name.EndsWith(KnownLifetimes.LoadedHandlerSuffix, StringComparison.Ordinal) && method.Parameters.Length == 2)
+            {
+                var prefix = method.Name.Substring(0, method.Name.Length - KnownLifetimes.LoadedHandlerSuffix.Length);
+                repetition = new Repetition(RepetitionKind.Method, method.Name, ImmutableArray.Create(prefix + KnownLifetimes.UnloadedHandlerSuffix));
+            }
+        }
+
+        if (repetition is null || IsRemovedIn(add, method))
+        {
+            return null;
+        }
+
+        foreach (var counterpart in repetition.Counterparts)
+        {
+            foreach (var member in Type.GetMembers(counterpart))
+            {
+                if (member is IMethodSymbol counterpartMethod && IsRemovedIn(add, counterpartMethod))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return repetition;
+
+        static Repetition? Find(ImmutableArray<RepeatingMethod> table, string name)
+        {
+            foreach (var entry in table)
+            {
+                if (string.Equals(entry.Name, name, StringComparison.Ordinal))
+                {
+                    return new Repetition(RepetitionKind.Method, name, entry.Counterparts);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Whether a removal of <paramref name="add"/> runs in <paramref name="member"/> or in an own method it calls.</summary>
+    private bool IsRemovedIn(Subscription add, ISymbol member)
+    {
+        var reachable = member is IMethodSymbol method
+            ? Facts.Reachable(method)
+            : ImmutableHashSet<IMethodSymbol>.Empty;
+        foreach (var removal in RemovalsOf(add))
+        {
+            if (SymbolEqualityComparer.Default.Equals(removal.Member.OriginalDefinition, member.OriginalDefinition) ||
+                (removal.Member is IMethodSymbol removalMethod && reachable.Contains(removalMethod.OriginalDefinition)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The innermost loop whose body holds the <c>+=</c>, within the same function.</summary>
+    private static ILoopOperation? EnclosingLoop(Subscription add)
+    {
+        IOperation child = add.Operation;
+        for (var parent = child.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;
+                case ILoopOperation loop when ReferenceEquals(loop.Body, child):
+                    return loop;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The publisher is the same object every time <paramref name="region"/> runs: an own member or static member
+    /// that the region does not assign (or, in a loop, a parameter of the method).
+    /// </summary>
+    private bool IsStableIn(Subscription add, IOperation region, bool allowParameters)
+    {
+        if (add.Receiver.IsWildcard)
+        {
+            return allowParameters && RootOfChain(add.Reference.Instance) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } };
+        }
+
+        if (add.Receiver.FromThis && add.Receiver.Path.IsEmpty)
+        {
+            return false;
+        }
+
+        if (add.Receiver.Root is { } root && !root.IsStatic)
+        {
+            var span = region.Syntax.Span;
+            foreach (var stored in Facts.AssignmentsOf(root))
+            {
+                if (stored.Operation.Syntax.SyntaxTree == region.Syntax.SyntaxTree && span.Contains(stored.Operation.Syntax.Span))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The <c>+=</c> runs only under a condition that is more than a null check of its publisher, or after an early
+    /// exit that is (<c>if (subscribed) return;</c>), or in a loop that stops after it.
+    /// </summary>
+    private static bool IsGuarded(Subscription add, ILoopOperation? loop)
+    {
+        var publisherSymbols = ChainSymbols(add.Reference.Instance);
+        IOperation child = add.Operation;
+        for (var parent = child.Parent; parent is not null && !ReferenceEquals(parent, loop); child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, child) && !OnlyMentions(conditional.Condition, publisherSymbols):
+                case ISwitchCaseOperation or ISwitchExpressionArmOperation:
+                case ICatchClauseOperation:
+                    return true;
+                case IBlockOperation block:
+                    var index = block.Operations.IndexOf(child);
+                    for (var i = 0; i < index; i++)
+                    {
+                        if (block.Operations[i] is IConditionalOperation earlier && ExitsEarly(earlier.WhenTrue) && !OnlyMentions(earlier.Condition, publisherSymbols))
+                        {
+                            return true;
+                        }
+                    }
+
+                    if (loop is not null)
+                    {
+                        for (var i = index + 1; i < block.Operations.Length; i++)
+                        {
+                            if (block.Operations[i] is IBranchOperation { BranchKind: BranchKind.Break } or IReturnOperation)
+                            {
+                                return true;
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ExitsEarly(IOperation operation)
+    {
+        foreach (var node in operation.DescendantsAndSelf())
+        {
+            if (node is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The condition refers to nothing but the publisher's own chain (<c>source != null</c>).</summary>
+    private static bool OnlyMentions(IOperation condition, HashSet<ISymbol> symbols)
+    {
+        foreach (var node in condition.DescendantsAndSelf())
+        {
+            var symbol = node switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => (ISymbol)parameter.Parameter,
+                IInvocationOperation invocation => invocation.TargetMethod,
+                _ => null,
+            };
+
+            if (symbol is not null && !symbols.Contains(symbol.OriginalDefinition))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static HashSet<ISymbol> ChainSymbols(IOperation? instance)
+    {
+        var symbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (var current = Operations.SkipConversions(instance); current is not null;)
+        {
+            switch (current)
+            {
+                case IFieldReferenceOperation field:
+                    symbols.Add(field.Field.OriginalDefinition);
+                    current = Operations.SkipConversions(field.Instance);
+                    break;
+                case IPropertyReferenceOperation property:
+                    symbols.Add(property.Property.OriginalDefinition);
+                    current = Operations.SkipConversions(property.Instance);
+                    break;
+                case ILocalReferenceOperation local:
+                    symbols.Add(local.Local);
+                    current = null;
+                    break;
+                case IParameterReferenceOperation parameter:
+                    symbols.Add(parameter.Parameter);
+                    current = null;
+                    break;
+                default:
+                    current = null;
+                    break;
+            }
+        }
+
+        return symbols;
+    }
+
+    private static IOperation? RootOfChain(IOperation? instance)
+    {
+        var current = Operations.SkipConversions(instance);
+        while (true)
+        {
+            switch (current)
+            {
+                case IFieldReferenceOperation { Instance: { } inner }:
+                    current = Operations.SkipConversions(inner);
+                    break;
+                case IPropertyReferenceOperation { Instance: { } inner }:
+                    current = Operations.SkipConversions(inner);
+                    break;
+                default:
+                    return current;
+            }
+        }
+    }
+
+    /// <summary>"the static event 'Clock.Tick'", or "'settings.Changed', an event of an object given to the constructor".</summary>
+    internal static string PublisherPhrase(Subscription add, LifetimeInfo publisher)
+    {
+        if (add.Event.IsStatic)
+        {
+            var kind = publisher.Reason == LifetimeReason.ProcessWide ? "process-wide" : "static";
+            return $"the {kind} event '{add.Event.ContainingType.Name}.{add.Event.Name}'";
+        }
+
+        return $"'{EventText(add)}', an event of {LifetimeModel.Describe(publisher)}";
+    }
+
+    /// <summary>The event as written (<c>settings.Changed</c>), or <c>Type.Event</c> for a static event; shortened for messages.</summary>
+    internal static string EventText(Subscription subscription) =>
+        subscription.Event.IsStatic
+            ? subscription.Event.ContainingType.Name + "." + subscription.Event.Name
+            : Shorten(subscription.Reference.Syntax.ToString());
+
+    /// <summary>"this 'View', and everything it references, stays alive until the process ends".</summary>
+    internal string Consequence(LifetimeInfo publisher)
+    {
+        var until = publisher switch
+        {
+            { Lifetime: Lifetime.Static, Reason: LifetimeReason.RunningTimer } => "as long as the timer runs",
+            { Lifetime: Lifetime.Static } => "until the process ends",
+            _ => "as long as the publisher does",
+        };
+
+        return $"this '{Type.Name}', and everything it references, stays alive {until}";
+    }
+
+    /// <summary>Where the publisher's lifetime was decided (<c>this.bus = bus</c>), when that is in this type.</summary>
+    internal static IEnumerable<Location> Evidence(LifetimeInfo publisher)
+    {
+        if (publisher.Evidence is { } evidence)
+        {
+            yield return evidence.Syntax.GetLocation();
+        }
+    }
+
+    /// <summary>What a fix needs to write the removal of <paramref name="add"/> elsewhere in the type; empty when it cannot be named there.</summary>
+    internal ImmutableDictionary<string, string?> FixProperties(Subscription add)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        var access = EventAccess(add, out var guard);
+        if (access is null)
+        {
+            return builder.ToImmutable();
+        }
+
+        builder[Fix.EventAccess] = access;
+        if (guard is not null)
+        {
+            builder[Fix.Guard] = guard;
+        }
+
+        if (add.Handler.Text is { } handler)
+        {
+            builder[Fix.Handler] = handler;
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary>The event as an expression valid in any member of the type, or null (a local, a parameter not kept in a field).</summary>
+    private string? EventAccess(Subscription add, out string? guard)
+    {
+        guard = null;
+        if (add.Event.IsStatic)
+        {
+            return add.Reference.Syntax.ToString();
+        }
+
+        var prefix = InstanceText(add.Reference.Instance, 0, ref guard);
+        return prefix switch
+        {
+            null => null,
+            "" => add.Event.Name,
+            _ => prefix + "." + add.Event.Name,
+        };
+    }
+
+    private string? InstanceText(IOperation? operation, int depth, ref string? guard)
+    {
+        if (depth > 8)
+        {
+            return null;
+        }
+
+        switch (operation)
+        {
+            case IConversionOperation { IsImplicit: true } implicitConversion:
+                return InstanceText(implicitConversion.Operand, depth + 1, ref guard);
+            case IConversionOperation conversion when conversion.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CastExpressionSyntax cast:
+                return InstanceText(conversion.Operand, depth + 1, ref guard) is { } castOperand
+                    ? "((" + cast.Type + ")" + (castOperand.Length == 0 ? "this" : castOperand) + ")"
+                    : null;
+            case IParenthesizedOperation parenthesized:
+                return InstanceText(parenthesized.Operand, depth + 1, ref guard);
+            case IInstanceReferenceOperation instance:
+                return instance.IsImplicit ? string.Empty : instance.Syntax.ToString();
+            case IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 }:
+                var member = ((IMemberReferenceOperation)operation).Member;
+                var instanceOperation = ((IMemberReferenceOperation)operation).Instance;
+                if (member.IsStatic || instanceOperation is null)
+                {
+                    return operation.Syntax.ToString();
+                }
+
+                var owner = InstanceText(instanceOperation, depth + 1, ref guard);
+                if (owner is null)
+                {
+                    return null;
+                }
+
+                var text = owner.Length == 0 ? member.Name : owner + "." + member.Name;
+                if (owner.Length == 0 || owner == "this")
+                {
+                    guard ??= IsNullable(member) ? text : null;
+                }
+
+                return text;
+            case IParameterReferenceOperation parameter when Facts.MemberStoring(parameter.Parameter) is { } stored:
+                guard ??= IsNullable(stored) ? stored.Name : null;
+                return stored.IsStatic ? Type.Name + "." + stored.Name : stored.Name;
+            case IInvocationOperation { TargetMethod.IsStatic: true, Arguments.Length: 0 } invocation:
+                return invocation.Syntax.ToString();
+            case ILocalReferenceOperation local:
+                IOperation? single = null;
+                foreach (var value in Operations.ValuesOfLocal(RootOf(local), local.Local))
+                {
+                    if (value is null || single is not null)
+                    {
+                        return null;
+                    }
+
+                    single = value;
+                }
+
+                return single is null ? null : InstanceText(single, depth + 1, ref guard);
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsNullable(ISymbol member)
+    {
+        var type = member switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        return type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.Annotated };
+    }
+
+    private static IOperation RootOf(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    private static string Shorten(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+
+            if (space && builder.Length > 0 && c != '.' && builder[builder.Length - 1] != '.')
+            {
+                builder.Append(' ');
+            }
+
+            space = false;
+            builder.Append(c);
+        }
+
+        return builder.Length > 80 ? builder.ToString(0, 77) + "..." : builder.ToString();
+    }
+}

@@ -1,0 +1,284 @@
+namespace LeakAnalyzers.Tests.Events.LEAK101;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Events.HandlerNeverRemovedAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task StaticEvent() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Clock { public static event EventHandler Tick; }
+            class View
+            {
+                public View() { {|#0:Clock.Tick += OnTick|}; }
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnTick'",
+                "the static event 'Clock.Tick'",
+                "this 'View', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task ProcessExit() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Worker
+            {
+                public void Start() { {|#0:AppDomain.CurrentDomain.ProcessExit += OnExit|}; }
+                void OnExit(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnExit'",
+                "'AppDomain.CurrentDomain.ProcessExit', an event of a process-wide object",
+                "this 'Worker', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task ProcessWideStaticEvents() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Worker
+            {
+                public Worker()
+                {
+                    {|#0:Console.CancelKeyPress += OnCancel|};
+                    [|TaskScheduler.UnobservedTaskException += OnUnobserved|];
+                    [|AppDomain.CurrentDomain.UnhandledException += OnUnhandled|];
+                }
+
+                void OnCancel(object sender, ConsoleCancelEventArgs e) { }
+                void OnUnobserved(object sender, UnobservedTaskExceptionEventArgs e) { }
+                void OnUnhandled(object sender, UnhandledExceptionEventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnCancel'",
+                "the process-wide event 'Console.CancelKeyPress'",
+                "this 'Worker', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task Singleton() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.ComponentModel;
+            class Settings : INotifyPropertyChanged
+            {
+                public static Settings Default { get; } = new Settings();
+                public event PropertyChangedEventHandler PropertyChanged;
+            }
+            class View
+            {
+                public View() { {|#0:Settings.Default.PropertyChanged += OnSettingChanged|}; }
+                void OnSettingChanged(object sender, PropertyChangedEventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnSettingChanged'",
+                "'Settings.Default.PropertyChanged', an event of a singleton",
+                "this 'View', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task ObjectReachedThroughStaticField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            static class Registry { public static readonly Bus Bus = new Bus(); }
+            class View
+            {
+                public View() { {|#0:Registry.Bus.Published += OnPublished|}; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnPublished'",
+                "'Registry.Bus.Published', an event of a static member",
+                "this 'View', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task ConstructorParameter() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                public View(Bus bus) { {|#0:bus.Published += OnPublished|}; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnPublished'",
+                "'bus.Published', an event of an object given to the constructor",
+                "this 'View', and everything it references, stays alive as long as the publisher does"));
+
+    [Fact]
+    public Task FieldAssignedFromConstructorParameterPointsAtTheAssignment() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                private readonly Bus bus;
+
+                public View(Bus bus)
+                {
+                    {|#1:this.bus = bus ?? throw new ArgumentNullException(nameof(bus))|};
+                }
+
+                public void Start() => {|#0:this.bus.Published += OnPublished|};
+
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'OnPublished'",
+                "'this.bus.Published', an event of an object given to the constructor",
+                "this 'View', and everything it references, stays alive as long as the publisher does"));
+
+    [Fact]
+    public Task MethodParameter() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                public void Attach(Bus bus) => [|bus.Published += OnPublished|];
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task InjectedProperty() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                public Bus Bus { get; set; }
+                public void Initialize() => {|#0:Bus.Published += OnPublished|};
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnPublished'",
+                "'Bus.Published', an event of an object set from outside the type",
+                "this 'View', and everything it references, stays alive as long as the publisher does"));
+
+    [Fact]
+    public Task ServiceResolvedFromProvider() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                private readonly Bus bus;
+                public View(IServiceProvider services) { bus = (Bus)services.GetService(typeof(Bus)); }
+                public void Start() => [|bus.Published += OnPublished|];
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task HandlerKeptInFieldButNeverRemoved() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Clock { public static event EventHandler Tick; }
+            class View
+            {
+                private readonly EventHandler handler;
+                public View()
+                {
+                    handler = OnTick;
+                    {|#0:Clock.Tick += handler|};
+                }
+
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'handler'",
+                "the static event 'Clock.Tick'",
+                "this 'View', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task TimerThatIsNeverStopped() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Timers;
+            class Poller
+            {
+                private readonly Timer timer {|#1:= new Timer(1000)|};
+                public Poller()
+                {
+                    {|#0:timer.Elapsed += OnElapsed|};
+                    timer.Start();
+                }
+
+                void OnElapsed(object sender, ElapsedEventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'OnElapsed'",
+                "'timer.Elapsed', an event of a timer that is never stopped",
+                "this 'Poller', and everything it references, stays alive as long as the timer runs"));
+
+    [Fact]
+    public Task LocalAliasOfStaticMember() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Worker
+            {
+                public void Start()
+                {
+                    var domain = AppDomain.CurrentDomain;
+                    [|domain.ProcessExit += OnExit|];
+                }
+
+                void OnExit(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task RemovedFromAnotherPublisherOnly() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            static class Buses { public static readonly Bus First = new Bus(); public static readonly Bus Second = new Bus(); }
+            class View : IDisposable
+            {
+                public View() { [|Buses.First.Published += OnPublished|]; }
+                public void Dispose() => Buses.Second.Published -= OnPublished;
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task InALambda() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Clock { public static event EventHandler Tick; }
+            class View
+            {
+                public event EventHandler Loaded;
+                public View() { Loaded += (s, e) => [|Clock.Tick += OnTick|]; }
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+}

@@ -1,0 +1,351 @@
+namespace LeakAnalyzers.Tests.Events.LEAK101;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Events.HandlerNeverRemovedAnalyzer>;
+
+public class Silent
+{
+    private const string Bus = """
+        using System;
+        class Bus { public event EventHandler Published; }
+        static class Clock { public static event EventHandler Tick; }
+
+        """;
+
+    [Fact]
+    public Task RemovedInDispose() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View : IDisposable
+            {
+                public View() { Clock.Tick += OnTick; }
+                public void Dispose() { Clock.Tick -= OnTick; }
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Theory]
+    [InlineData("Unsubscribe")]
+    [InlineData("OnDetaching")]
+    [InlineData("Stop")]
+    [InlineData("Close")]
+    public Task RemovedInACounterpart(string counterpart) =>
+        Verify.VerifyAnalyzerAsync(Bus + $$"""
+            class View
+            {
+                public void Start() { Clock.Tick += OnTick; }
+                public void {{counterpart}}() { Clock.Tick -= OnTick; }
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task ParameterKeptInFieldAndRemovedThroughTheField() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View : IDisposable
+            {
+                private readonly Bus bus;
+                public View(Bus bus)
+                {
+                    this.bus = bus;
+                    bus.Published += OnPublished;
+                }
+
+                public void Dispose() => bus.Published -= OnPublished;
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task HandlerFieldAddedAndRemoved() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View : IDisposable
+            {
+                private readonly EventHandler handler;
+                public View() { handler = OnTick; Clock.Tick += handler; }
+                public void Dispose() => Clock.Tick -= handler;
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task HandlerFieldAddedAndMethodRemoved() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View : IDisposable
+            {
+                private readonly EventHandler handler;
+                public View() { handler = new EventHandler(OnTick); Clock.Tick += handler; }
+                public void Dispose() => Clock.Tick -= OnTick;
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task RemovedThroughConditionalAccess() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View : IDisposable
+            {
+                private Bus bus;
+                public void Attach(Bus value)
+                {
+                    bus = value;
+                    bus.Published += OnPublished;
+                }
+
+                public void Dispose()
+                {
+                    if (bus != null)
+                    {
+                        bus.Published -= OnPublished;
+                    }
+                }
+
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task OwnedPublisher() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class Watcher
+            {
+                private readonly FileSystemWatcher watcher = new FileSystemWatcher(".");
+                private readonly FileSystemWatcher other;
+                public Watcher()
+                {
+                    other = new FileSystemWatcher(".");
+                    watcher.Changed += OnChanged;
+                    other.Changed += OnChanged;
+                }
+
+                void OnChanged(object sender, FileSystemEventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task SelfSubscription() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.ComponentModel;
+            class Model : INotifyPropertyChanged
+            {
+                public event PropertyChangedEventHandler PropertyChanged;
+                public Model() { PropertyChanged += OnChanged; this.PropertyChanged += OnChanged; }
+                void OnChanged(object sender, PropertyChangedEventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task StaticHandler() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View
+            {
+                public View(Bus bus) { Clock.Tick += OnTick; bus.Published += OnTick; }
+                static void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task StaticTypeSubscribingToStaticEvent() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            static class Log
+            {
+                static Log() { AppDomain.CurrentDomain.ProcessExit += OnExit; Clock.Tick += OnTick; }
+                static void OnExit(object sender, EventArgs e) { }
+                static void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task SingletonSubscriber() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            sealed class Shutdown
+            {
+                public static readonly Shutdown Instance = new Shutdown();
+                private Shutdown() { AppDomain.CurrentDomain.ProcessExit += OnExit; }
+                void OnExit(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task LocalPublisherDisposedInScope() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            class Scanner
+            {
+                public void Scan()
+                {
+                    using var watcher = new FileSystemWatcher(".");
+                    watcher.Changed += OnChanged;
+                    watcher.WaitForChanged(WatcherChangeTypes.All, 1000);
+                }
+
+                void OnChanged(object sender, FileSystemEventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task WeakHelperMethod() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View
+            {
+                public void AddWeakHandler(Bus bus) { bus.Published += OnPublished; }
+                public void WeakSubscribe() { Clock.Tick += OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task WeakEventListener() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            namespace System.Windows { public interface IWeakEventListener { bool ReceiveWeakEvent(Type managerType, object sender, EventArgs e); } }
+            class Listener : System.Windows.IWeakEventListener
+            {
+                public Listener() { Clock.Tick += OnTick; }
+                public bool ReceiveWeakEvent(Type managerType, object sender, EventArgs e) => true;
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task WeakEventManagerCalls() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            namespace System.Windows
+            {
+                public class WeakEventManager<TSource, TArgs> where TArgs : EventArgs
+                {
+                    public static void AddHandler(TSource source, string name, EventHandler<TArgs> handler) { }
+                }
+            }
+            class View
+            {
+                public View(Bus bus) { System.Windows.WeakEventManager<Bus, EventArgs>.AddHandler(bus, "Published", OnPublished); }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task WeakEventKnownToTheTable() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            namespace System.Windows.Input { public static class CommandManager { public static event EventHandler RequerySuggested; } }
+            class Command
+            {
+                public Command() { System.Windows.Input.CommandManager.RequerySuggested += OnRequery; }
+                void OnRequery(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task HandlerOfAnotherObject() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class Relay { public void OnTick(object sender, EventArgs e) { } }
+            class View
+            {
+                private readonly Relay relay = new Relay();
+                public View() { Clock.Tick += relay.OnTick; }
+            }
+            """);
+
+    [Fact]
+    public Task EventHandlerArguments() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class ItemEventArgs : EventArgs { public Bus Item { get; set; } }
+            class Collection
+            {
+                public void OnItemAdded(object sender, ItemEventArgs e) { e.Item.Published += OnItemPublished; }
+                void OnItemPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task LambdaParameter() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class Collection
+            {
+                public Collection(System.Collections.Generic.List<Bus> items) { items.ForEach(item => item.Published += OnItemPublished); }
+                void OnItemPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task TimerStoppedInDispose() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Timers;
+            class Poller : IDisposable
+            {
+                private readonly Timer timer = new Timer(1000);
+                public Poller() { timer.Elapsed += OnElapsed; timer.Start(); }
+                public void Dispose() => timer.Dispose();
+                void OnElapsed(object sender, ElapsedEventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task ExternalLifetimeUnknown() =>
+        new Verify.Test
+        {
+            TestCode = Bus + """
+                class View
+                {
+                    public View(Bus bus) { bus.Published += OnPublished; }
+                    void OnPublished(object sender, EventArgs e) { }
+                }
+                """,
+            EditorConfig = "root = true\n[*.cs]\nleak_analyzers.external_lifetime = unknown\n",
+        }.RunAsync();
+
+    [Fact]
+    public Task RuleSpecificKeyBeatsGeneral() =>
+        new Verify.Test
+        {
+            TestCode = Bus + """
+                class View
+                {
+                    public View(Bus bus) { bus.Published += OnPublished; }
+                    void OnPublished(object sender, EventArgs e) { }
+                }
+                """,
+            EditorConfig = "root = true\n[*.cs]\nleak_analyzers.external_lifetime = longer\nleak_analyzers.LEAK101.external_lifetime = unknown\n",
+        }.RunAsync();
+
+    [Fact]
+    public Task RemovedByAHelperGivenTheDelegate() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View : IDisposable
+            {
+                public View() { Clock.Tick += OnTick; }
+                public void Dispose() => Detach(OnTick);
+                static void Detach(EventHandler handler) => Clock.Tick -= handler;
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task InheritedMemberOfUnknownLifetime() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class Base { protected Bus Source { get; } = new Bus(); }
+            class View : Base
+            {
+                public View() { Source.Published += OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task FieldWithDisagreeingValues() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View
+            {
+                private readonly Bus bus;
+                public View(Bus bus = null)
+                {
+                    this.bus = bus ?? new Bus();
+                    this.bus.Published += OnPublished;
+                }
+
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+}
