@@ -311,7 +311,7 @@ internal sealed class StaticCollectionScan
                     {
                         if (property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property)
                         {
-                            return Growth(property, property.Arguments.FirstOrDefault()?.Value);
+                            return Growth(assignment, property.Arguments.FirstOrDefault()?.Value);
                         }
 
                         return null;
@@ -402,6 +402,12 @@ internal sealed class StaticCollectionScan
     {
         if (key.ConstantValue.HasValue || key is ITypeOfOperation or INameOfOperation)
         {
+            return true;
+        }
+
+        if (key.Type is { TypeKind: TypeKind.Error } || CollectionModel.KeyType(reference.Type) is { TypeKind: TypeKind.Error })
+        {
+            // Half-typed code: what the key is cannot be told.
             return true;
         }
 
