@@ -19,14 +19,21 @@ internal sealed class CollectionModel
     private readonly ConcurrentDictionary<IPropertySymbol, bool> autoProperties = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, CollectionSettings> settings = new();
 
-    private CollectionModel(string ruleId) => this.ruleId = ruleId;
+    private CollectionModel(string ruleId, INamedTypeSymbol? weakTable)
+    {
+        this.ruleId = ruleId;
+        WeakTable = weakTable;
+    }
+
+    /// <summary><c>System.Runtime.CompilerServices.ConditionalWeakTable`2</c>, when the compilation has it.</summary>
+    internal INamedTypeSymbol? WeakTable { get; }
 
     /// <summary>Null when the compilation has none of the growable types (nothing to analyze).</summary>
     internal static CollectionModel? Create(Compilation compilation, string ruleId) =>
         compilation.GetTypeByMetadataName("System.Collections.Generic.List`1") is null &&
         compilation.GetTypeByMetadataName("System.Text.StringBuilder") is null
             ? null
-            : new CollectionModel(ruleId);
+            : new CollectionModel(ruleId, compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConditionalWeakTable`2"));
 
     internal static ITypeSymbol? TypeOf(ISymbol member) => member switch
     {

@@ -24,6 +24,9 @@ internal enum UseKind
 
     /// <summary>Reads its size in a comparison: a size check bounds the writes.</summary>
     SizeCheck,
+
+    /// <summary>Reads it, or writes a bounded key: neither grows nor shrinks it (kept to decide whether a fix applies).</summary>
+    Read,
 }
 
 /// <summary>How an add chooses what it adds: the message says so.</summary>
@@ -74,12 +77,21 @@ internal sealed class CollectionUse
 /// <summary>A static collection that only grows: what the rules report.</summary>
 internal sealed class GrowthFinding
 {
-    internal GrowthFinding(ISymbol member, ITypeSymbol type, ImmutableArray<CollectionUse> growth)
+    /// <summary>The property that tells the code fix the collection can become a ConditionalWeakTable.</summary>
+    internal const string FixKey = "Fix";
+
+    internal const string WeakTableFix = "ConditionalWeakTable";
+
+    internal GrowthFinding(ISymbol member, ITypeSymbol type, ImmutableArray<CollectionUse> growth, bool weakTable)
     {
         Member = member;
         Type = type;
         Growth = growth;
+        WeakTable = weakTable;
     }
+
+    /// <summary>True when the collection can become a <c>ConditionalWeakTable</c> without changing what the program does.</summary>
+    internal bool WeakTable { get; }
 
     internal ISymbol Member { get; }
 
@@ -125,6 +137,7 @@ internal sealed class GrowthFinding
             descriptor,
             location,
             Growth.Select(g => g.Operation.Syntax.GetLocation()),
+            WeakTable ? ImmutableDictionary<string, string?>.Empty.Add(FixKey, WeakTableFix) : ImmutableDictionary<string, string?>.Empty,
             type,
             Member.Name,
             how,
@@ -212,8 +225,81 @@ internal sealed class StaticCollectionScan
                 continue;
             }
 
-            yield return new GrowthFinding(member, CollectionModel.TypeOf(member)!, growth);
+            yield return new GrowthFinding(member, CollectionModel.TypeOf(member)!, growth, CanBecomeWeakTable(member, all));
         }
+    }
+
+    /// <summary>
+    /// Whether a dictionary field can become a <c>ConditionalWeakTable</c> mechanically: keyed by objects compared by
+    /// identity (a class that does not override Equals, not string), with reference-type values, declared in one
+    /// document with a parameterless creation, and used only in that document by calls the table also has
+    /// (Add, TryAdd, TryGetValue, an indexer set that becomes AddOrUpdate, GetOrAdd with a function that becomes GetValue).
+    /// Once nothing else holds a key, no lookup can reach its entry, so letting the entry go changes nothing else.
+    /// </summary>
+    private bool CanBecomeWeakTable(ISymbol member, CollectionUse[] all)
+    {
+        if (model.WeakTable is not { } table ||
+            member is not IFieldSymbol field ||
+            field.Type is not INamedTypeSymbol { TypeArguments.Length: 2 } type ||
+            SymbolNames.FullMetadataName(type) is not ("System.Collections.Generic.Dictionary`2" or "System.Collections.Concurrent.ConcurrentDictionary`2") ||
+            !IsIdentityKey(type.TypeArguments[0]) ||
+            !type.TypeArguments[1].IsReferenceType ||
+            field.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var tree = field.DeclaringSyntaxReferences[0].SyntaxTree;
+        if (field.DeclaringSyntaxReferences[0].GetSyntax() is not { } declarator ||
+            declarator.ChildNodes().FirstOrDefault() is not { } initializer ||
+            !initializer.ToString().EndsWith("()", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        bool Has(string name) => table.GetMembers(name).Length > 0;
+        foreach (var use in all)
+        {
+            if (use.Operation.Syntax.SyntaxTree != tree)
+            {
+                return false;
+            }
+
+            var ok = use.Operation switch
+            {
+                IInvocationOperation { TargetMethod.Name: "Add" or "TryAdd", Arguments.Length: 2 } add => Has(add.TargetMethod.Name),
+                IInvocationOperation { TargetMethod.Name: "GetOrAdd", Arguments.Length: 2 } getOrAdd =>
+                    Has("GetValue") && getOrAdd.Arguments[1].Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation or IMethodReferenceOperation },
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } } => Has("AddOrUpdate"),
+                _ => use.Kind == UseKind.Read &&
+                     Operations.ParentSkippingConversions(use.Operation, out var child) is IInvocationOperation { TargetMethod.Name: "TryGetValue" } read &&
+                     read.Instance == child,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsIdentityKey(ITypeSymbol key)
+    {
+        if (key.TypeKind != TypeKind.Class || key.SpecialType == SpecialType.System_String || key.IsRecord)
+        {
+            return false;
+        }
+
+        for (var current = key; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (current.GetMembers("Equals").OfType<IMethodSymbol>().Any(m => m.IsOverride && m.Parameters.Length == 1))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Record(OperationAnalysisContext context)
@@ -264,11 +350,9 @@ internal sealed class StaticCollectionScan
             return;
         }
 
-        var use = Classify(reference, shape, context.ContainingSymbol, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree));
-        if (use is not null)
-        {
-            uses.GetOrAdd(member, _ => new ConcurrentQueue<CollectionUse>()).Enqueue(use);
-        }
+        var use = Classify(reference, shape, context.ContainingSymbol, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree)) ??
+                  new CollectionUse(UseKind.Read, GrowthKind.Element, reference, context.ContainingSymbol, startUp: false, keyName: null);
+        uses.GetOrAdd(member, _ => new ConcurrentQueue<CollectionUse>()).Enqueue(use);
     }
 
     private CollectionUse? Classify(IOperation reference, CollectionShape shape, ISymbol containing, CollectionSettings settings)
@@ -292,17 +376,6 @@ internal sealed class StaticCollectionScan
 
                     var first = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
                     return Growth(invocation, first);
-                }
-
-            case IInvocationOperation invocation when invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.FirstOrDefault()?.Value == child:
-                {
-                    // LINQ and other extensions read the collection; Count() in a comparison bounds it.
-                    if (CollectionApis.SizeMembers.Contains(invocation.TargetMethod.Name) && IsCompared(invocation))
-                    {
-                        return Use(UseKind.SizeCheck);
-                    }
-
-                    return invocation.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq" ? null : Use(UseKind.Escape);
                 }
 
             case IPropertyReferenceOperation property when property.Instance == child:
@@ -354,7 +427,8 @@ internal sealed class StaticCollectionScan
 
             case IArgumentOperation argument when argument.Parent is IInvocationOperation call &&
                                                  call.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq":
-                return null;
+                // LINQ reads the collection; Count() in a comparison bounds it.
+                return CollectionApis.SizeMembers.Contains(call.TargetMethod.Name) && IsCompared(call) ? Use(UseKind.SizeCheck) : null;
 
             case IArgumentOperation argument when argument.Parent is IInvocationOperation call &&
                                                  call.TargetMethod.ContainingType?.Name == "Monitor":
