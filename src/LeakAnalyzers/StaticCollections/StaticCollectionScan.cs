@@ -233,7 +233,7 @@ internal sealed class StaticCollectionScan
     /// Whether a dictionary field can become a <c>ConditionalWeakTable</c> mechanically: keyed by objects compared by
     /// identity (a class that does not override Equals, not string), with reference-type values, declared in one
     /// document with a parameterless creation, and used only in that document by calls the table also has
-    /// (Add, TryAdd, TryGetValue, an indexer set that becomes AddOrUpdate, GetOrAdd with a function that becomes GetValue).
+    /// (Add, TryAdd, TryGetValue, an indexer set that becomes AddOrUpdate, GetOrAdd with a function that becomes GetValue, lock).
     /// Once nothing else holds a key, no lookup can reach its entry, so letting the entry go changes nothing else.
     /// </summary>
     private bool CanBecomeWeakTable(ISymbol member, CollectionUse[] all)
@@ -272,8 +272,12 @@ internal sealed class StaticCollectionScan
                     Has("GetValue") && getOrAdd.Arguments[1].Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation or IMethodReferenceOperation },
                 ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } } => Has("AddOrUpdate"),
                 _ => use.Kind == UseKind.Read &&
-                     Operations.ParentSkippingConversions(use.Operation, out var child) is IInvocationOperation { TargetMethod.Name: "TryGetValue" } read &&
-                     read.Instance == child,
+                     Operations.ParentSkippingConversions(use.Operation, out var child) switch
+                     {
+                         IInvocationOperation { TargetMethod.Name: "TryGetValue" } read => read.Instance == child,
+                         ILockOperation => true,
+                         _ => false,
+                     },
             };
             if (!ok)
             {

@@ -18,7 +18,13 @@ public class CodeFix
         {
             private static readonly Dictionary<Node, string> [|labels|] = new Dictionary<Node, string>();
 
-            public static void Label(Node node, string text) => labels[node] = text;
+            public static void Label(Node node, string text)
+            {
+                lock (labels)
+                {
+                    labels[node] = text;
+                }
+            }
 
             public static string? Find(Node node) => labels.TryGetValue(node, out var text) ? text : null;
         }
@@ -32,7 +38,13 @@ public class CodeFix
         {
             private static readonly ConditionalWeakTable<Node, string> labels = new ConditionalWeakTable<Node, string>();
 
-            public static void Label(Node node, string text) => labels.AddOrUpdate(node, text);
+            public static void Label(Node node, string text)
+            {
+                lock (labels)
+                {
+                    labels.AddOrUpdate(node, text);
+                }
+            }
 
             public static string? Find(Node node) => labels.TryGetValue(node, out var text) ? text : null;
         }
