@@ -78,12 +78,6 @@ internal sealed class CollectionModel
 /// <summary>The collection tables as extended by the .editorconfig of one tree.</summary>
 internal sealed class CollectionSettings
 {
-    /// <summary><c>leak_analyzers.bounded_key_types</c>: more key types that are bounded by nature.</summary>
-    internal const string BoundedKeyTypesKey = "bounded_key_types";
-
-    /// <summary><c>leak_analyzers.bounded_collections</c>: members (<c>Type.Member</c>) or collection types that are bounded.</summary>
-    internal const string BoundedCollectionsKey = "bounded_collections";
-
     private readonly ImmutableHashSet<string> boundedKeyTypes;
     private readonly ImmutableHashSet<string> boundedCollections;
 
@@ -94,8 +88,8 @@ internal sealed class CollectionSettings
     }
 
     internal static CollectionSettings Create(AnalyzerConfigOptions options, string ruleId) => new(
-        CollectionApis.BoundedKeyTypes.Union(LeakOptions.GetList(options, ruleId, BoundedKeyTypesKey)),
-        ImmutableHashSet.CreateRange(StringComparer.Ordinal, LeakOptions.GetList(options, ruleId, BoundedCollectionsKey)));
+        CollectionApis.BoundedKeyTypes.Union(LeakOptions.GetList(options, ruleId, LeakOptions.BoundedKeyTypes)),
+        ImmutableHashSet.CreateRange(StringComparer.Ordinal, LeakOptions.GetList(options, ruleId, LeakOptions.BoundedCollections)));
 
     internal bool IsBoundedCollection(ISymbol member, ITypeSymbol? type) =>
         boundedCollections.Count > 0 &&

@@ -245,4 +245,56 @@ public class Silent
                 """,
             EditorConfig = "root = true\n[*.cs]\nleak_analyzers.bounded_key_types = TenantId\nleak_analyzers.LEAK201.bounded_collections = Tenants.audit\n",
         }.RunAsync();
+
+    [Fact]
+    public Task BoundedByALinqCountCheck() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Linq;
+            static class Recent
+            {
+                private static readonly List<string> items = new();
+
+                public static void Add(string item)
+                {
+                    if (items.Count() < 100)
+                    {
+                        items.Add(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task KnownMiss_GrowthThroughALocalCopyIsNotSeen() =>
+        // The copy is taken as handing the list to code that might shrink it; the analyzer does not follow locals.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Log
+            {
+                private static readonly List<string> lines = new();
+
+                public static void Write(string line)
+                {
+                    var target = lines;
+                    target.Add(line);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task RegistryWithRemovalInDispose() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            sealed class Subscription : IDisposable
+            {
+                private static readonly HashSet<Subscription> active = new();
+                public Subscription() { lock (active) { active.Add(this); } }
+                public void Dispose() { lock (active) { active.Remove(this); } }
+            }
+            """);
 }
