@@ -478,19 +478,49 @@ internal sealed class StaticCollectionScan
 
     private static bool IsBoundedKey(IOperation key, IOperation reference, CollectionSettings settings)
     {
-        if (key.ConstantValue.HasValue || key is ITypeOfOperation or INameOfOperation)
-        {
-            return true;
-        }
-
         if (key.Type is { TypeKind: TypeKind.Error } || CollectionModel.KeyType(reference.Type) is { TypeKind: TypeKind.Error })
         {
             // Half-typed code: what the key is cannot be told.
             return true;
         }
 
-        return (key.Type is { } keyType && settings.IsBoundedKeyType(keyType)) ||
-               (CollectionModel.KeyType(reference.Type) is { } declared && settings.IsBoundedKeyType(declared));
+        return (CollectionModel.KeyType(reference.Type) is { } declared && settings.IsBoundedKeyType(declared)) ||
+               IsBoundedValue(key, settings, depth: 0);
+    }
+
+    /// <summary>
+    /// Whether a key value can take only boundedly many values: a constant, <c>typeof</c>, <c>nameof</c>, a value of a
+    /// bounded key type, something read from one (<c>type.FullName</c>, <c>method.Name</c>, <c>type.ToString()</c>),
+    /// or a concatenation or interpolation of such parts.
+    /// </summary>
+    private static bool IsBoundedValue(IOperation? value, CollectionSettings settings, int depth)
+    {
+        value = Operations.SkipConversions(value);
+        if (value is null || depth > 8)
+        {
+            return false;
+        }
+
+        if (value.ConstantValue.HasValue || value is ITypeOfOperation or INameOfOperation ||
+            (value.Type is { } type && settings.IsBoundedKeyType(type)))
+        {
+            return true;
+        }
+
+        return value switch
+        {
+            IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
+            IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary =>
+                IsBoundedValue(binary.LeftOperand, settings, depth + 1) && IsBoundedValue(binary.RightOperand, settings, depth + 1),
+            IInterpolatedStringOperation interpolated => interpolated.Parts.All(part => part switch
+            {
+                IInterpolatedStringTextOperation => true,
+                IInterpolationOperation interpolation => interpolation.Alignment is null && IsBoundedValue(interpolation.Expression, settings, depth + 1),
+                _ => false,
+            }),
+            _ => false,
+        };
     }
 
     private static bool IsCompared(IOperation operation)

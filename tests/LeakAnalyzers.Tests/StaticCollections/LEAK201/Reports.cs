@@ -184,4 +184,18 @@ public class Reports
                 }
             }
             """);
+
+    [Fact]
+    public Task KeyMixingAReflectionNameWithInput() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Names
+            {
+                private static readonly Dictionary<string, Type> [|byName|] = new();
+
+                public static void Register(Type type, string tenant) => byName[type.FullName + "/" + tenant] = type;
+            }
+            """);
 }

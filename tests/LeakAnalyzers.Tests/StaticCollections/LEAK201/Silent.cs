@@ -297,4 +297,22 @@ public class Silent
                 public void Dispose() { lock (active) { active.Remove(this); } }
             }
             """);
+
+    [Fact]
+    public Task KeysReadFromReflectionObjects() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Reflection;
+            static class Names
+            {
+                private static readonly Dictionary<string, Type> byName = new();
+                private static readonly Dictionary<string, MethodInfo> methods = new();
+
+                public static void Register(Type type) => byName[type.FullName + ""] = type;
+                public static void Register(MethodInfo method) => methods[$"{method.DeclaringType}.{method.Name}"] = method;
+                public static void Register<T>() => byName[typeof(T).ToString()] = typeof(T);
+            }
+            """);
 }
