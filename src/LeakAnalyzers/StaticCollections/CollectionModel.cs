@@ -19,10 +19,14 @@ internal sealed class CollectionModel
     private readonly ConcurrentDictionary<IPropertySymbol, bool> autoProperties = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, CollectionSettings> settings = new();
 
-    private CollectionModel(string ruleId, INamedTypeSymbol? weakTable)
+    private readonly LifetimeModel lifetimes;
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> longLived = new(SymbolEqualityComparer.Default);
+
+    private CollectionModel(string ruleId, INamedTypeSymbol? weakTable, LifetimeModel lifetimes)
     {
         this.ruleId = ruleId;
         WeakTable = weakTable;
+        this.lifetimes = lifetimes;
     }
 
     /// <summary><c>System.Runtime.CompilerServices.ConditionalWeakTable`2</c>, when the compilation has it.</summary>
@@ -33,7 +37,20 @@ internal sealed class CollectionModel
         compilation.GetTypeByMetadataName("System.Collections.Generic.List`1") is null &&
         compilation.GetTypeByMetadataName("System.Text.StringBuilder") is null
             ? null
-            : new CollectionModel(ruleId, compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConditionalWeakTable`2"));
+            : new CollectionModel(
+                ruleId,
+                compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConditionalWeakTable`2"),
+                LifetimeModel.Create(compilation, ruleId));
+
+    /// <summary>
+    /// Whether instances of <paramref name="type"/> live as long as the process (a singleton, or a type in the
+    /// long-lived tables; see <see cref="LifetimeModel.IsLongLivedType"/>): their instance collections are as
+    /// long-lived as static ones, and their constructors run once, at start-up.
+    /// </summary>
+    internal bool IsLongLivedHolder(INamedTypeSymbol? type, AnalyzerOptions options, SyntaxTree tree) =>
+        type is { IsStatic: false, TypeKind: TypeKind.Class } &&
+        type.Locations.Any(l => l.IsInSource) &&
+        longLived.GetOrAdd(type, t => lifetimes.IsLongLivedType(t, lifetimes.SettingsFor(options, tree)));
 
     internal static ITypeSymbol? TypeOf(ISymbol member) => member switch
     {

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 /// <summary>
-/// LEAK201: a private static collection (field or auto-property) that code running after start-up adds to, and that
+/// LEAK201: a private static collection (field or auto-property, or one held by a singleton) that code running after start-up adds to, and that
 /// nothing in its type ever removes from, clears, replaces or checks the size of. Decided per type, so it shows while
 /// typing. Collections visible outside their type are LEAK202's.
 /// </summary>
@@ -32,8 +32,13 @@ public sealed class PrivateStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    if (!type.GetTypeMembers().IsEmpty ||
-                        !type.GetMembers().Any(m => m.IsStatic && StaticCollectionScan.IsTypeScoped(m) && m is IFieldSymbol or IPropertySymbol && model.IsGrowable(m, out _)))
+                    if (!type.GetTypeMembers().IsEmpty || type.Locations.FirstOrDefault(l => l.IsInSource)?.SourceTree is not { } tree)
+                    {
+                        return;
+                    }
+
+                    var holder = model.IsLongLivedHolder(type, symbolStart.Options, tree);
+                    if (!type.GetMembers().Any(m => (m.IsStatic || holder) && StaticCollectionScan.IsTypeScoped(m) && m is IFieldSymbol or IPropertySymbol && model.IsGrowable(m, out _)))
                     {
                         return;
                     }

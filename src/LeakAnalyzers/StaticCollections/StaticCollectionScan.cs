@@ -104,6 +104,9 @@ internal sealed class GrowthFinding
     {
         var first = Growth[0];
         var type = Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var subject = Member.IsStatic
+            ? $"The static {type} '{Member.Name}'"
+            : $"'{Member.Name}', a {type} held by the process-long '{Member.ContainingType.Name}',";
         string how;
         string consequence;
         var method = first.Method is { } m ? DisplayMethod(m) : "code";
@@ -138,8 +141,7 @@ internal sealed class GrowthFinding
             location,
             Growth.Select(g => g.Operation.Syntax.GetLocation()),
             WeakTable ? ImmutableDictionary<string, string?>.Empty.Add(FixKey, WeakTableFix) : ImmutableDictionary<string, string?>.Empty,
-            type,
-            Member.Name,
+            subject,
             how,
             consequence);
     }
@@ -319,11 +321,12 @@ internal sealed class StaticCollectionScan
                     // A method used as a delegate may run at any time.
                     calls.Enqueue((reference.Method.OriginalDefinition, context.ContainingSymbol, false));
                     break;
-                case IFieldReferenceOperation { Field: { IsStatic: true, IsConst: false } field } fieldReference:
+                case IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference
+                    when field.IsStatic || IsHeldBySingleton(field, context):
                     RecordUse(field, fieldReference, context);
                     break;
-                case IPropertyReferenceOperation { Property: { IsStatic: true, IsIndexer: false } property } propertyReference
-                    when model.IsAutoProperty(property):
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } propertyReference
+                    when (property.IsStatic || IsHeldBySingleton(property, context)) && model.IsAutoProperty(property):
                     RecordUse(property, propertyReference, context);
                     break;
             }
@@ -334,6 +337,10 @@ internal sealed class StaticCollectionScan
         }
     }
 
+    private bool IsHeldBySingleton(ISymbol member, OperationAnalysisContext context) =>
+        model.IsGrowable(member.OriginalDefinition, out _) &&
+        model.IsLongLivedHolder(member.ContainingType, context.Options, context.Operation.Syntax.SyntaxTree);
+
     private void RecordCall(IMethodSymbol callee, OperationAnalysisContext context)
     {
         if (callee.MethodKind != MethodKind.Ordinary ||
@@ -343,7 +350,7 @@ internal sealed class StaticCollectionScan
             return;
         }
 
-        calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol)));
+        calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options)));
     }
 
     private void RecordUse(ISymbol member, IOperation reference, OperationAnalysisContext context)
@@ -354,15 +361,15 @@ internal sealed class StaticCollectionScan
             return;
         }
 
-        var use = Classify(reference, shape, context.ContainingSymbol, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree)) ??
+        var use = Classify(reference, shape, context.ContainingSymbol, context.Options, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree)) ??
                   new CollectionUse(UseKind.Read, GrowthKind.Element, reference, context.ContainingSymbol, startUp: false, keyName: null);
         uses.GetOrAdd(member, _ => new ConcurrentQueue<CollectionUse>()).Enqueue(use);
     }
 
-    private CollectionUse? Classify(IOperation reference, CollectionShape shape, ISymbol containing, CollectionSettings settings)
+    private CollectionUse? Classify(IOperation reference, CollectionShape shape, ISymbol containing, AnalyzerOptions options, CollectionSettings settings)
     {
         var parent = Operations.ParentSkippingConversions(reference, out var child);
-        var startUp = IsStartUp(reference, containing);
+        var startUp = IsStartUp(reference, containing, options);
         switch (parent)
         {
             case IInvocationOperation invocation when invocation.Instance == child:
@@ -533,10 +540,11 @@ internal sealed class StaticCollectionScan
 
     /// <summary>
     /// Whether code at <paramref name="operation"/> runs only at start-up: in a static constructor, a static
-    /// field or property initializer, or a lambda given to a one-time initializer (<c>Lazy</c>, <c>LazyInitializer</c>).
-    /// A lambda elsewhere may run at any time.
+    /// field or property initializer, or a lambda given to a one-time initializer (<c>Lazy</c>, <c>LazyInitializer</c>);
+    /// for a singleton (or another type whose one instance lives as long as the process), also its instance
+    /// constructor and instance initializers. A lambda elsewhere may run at any time.
     /// </summary>
-    private bool IsStartUp(IOperation operation, ISymbol containing)
+    private bool IsStartUp(IOperation operation, ISymbol containing, AnalyzerOptions options)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
@@ -545,13 +553,16 @@ internal sealed class StaticCollectionScan
                 case IAnonymousFunctionOperation lambda:
                     return IsOneTimeFactory(lambda);
                 case IFieldInitializerOperation fieldInitializer:
-                    return fieldInitializer.InitializedFields.Any(f => f.IsStatic);
+                    return fieldInitializer.InitializedFields.Any(f => f.IsStatic || IsOnce(f.ContainingType));
                 case IPropertyInitializerOperation propertyInitializer:
-                    return propertyInitializer.InitializedProperties.Any(p => p.IsStatic);
+                    return propertyInitializer.InitializedProperties.Any(p => p.IsStatic || IsOnce(p.ContainingType));
             }
         }
 
-        return containing is IMethodSymbol { MethodKind: MethodKind.StaticConstructor };
+        return containing is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } ||
+               (containing is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor && IsOnce(constructor.ContainingType));
+
+        bool IsOnce(INamedTypeSymbol type) => model.IsLongLivedHolder(type, options, operation.Syntax.SyntaxTree);
     }
 
     private bool IsOneTimeFactory(IAnonymousFunctionOperation lambda)

@@ -20,8 +20,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "ConcurrentDictionary<string, Regex>",
-                "cache",
+                "The static ConcurrentDictionary<string, Regex> 'cache'",
                 "'Get' adds an entry for every new 'pattern' it is given",
                 "a cache keyed by its callers' input keeps every key and value until the process ends"));
 
@@ -38,8 +37,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "List<Widget>",
-                "all",
+                "The static List<Widget> 'all'",
                 "the constructor of 'Widget' adds every instance to it",
                 "every instance ever created stays alive until the process ends"));
 
@@ -56,8 +54,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "ConcurrentBag<string>",
-                "servers",
+                "The static ConcurrentBag<string> 'servers'",
                 "'Start' adds to it",
                 "every element stays in memory until the process ends"));
 
@@ -88,8 +85,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
-                "Dictionary<string, string>",
-                "xml",
+                "The static Dictionary<string, string> 'xml'",
                 "'For' adds an entry for every new key (and 1 more place)",
                 "every entry stays in memory until the process ends"));
 
@@ -198,4 +194,24 @@ public class Reports
                 public static void Register(Type type, string tenant) => byName[type.FullName + "/" + tenant] = type;
             }
             """);
+
+    [Fact]
+    public Task CollectionHeldByASingleton() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            sealed class Telemetry
+            {
+                public static readonly Telemetry Instance = new Telemetry();
+                private readonly List<string> {|#0:events|} = new();
+
+                private Telemetry() { events.Add("started"); }
+
+                public void Track(string name) => {|#1:events.Add(name)|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'events', a List<string> held by the process-long 'Telemetry',",
+                "'Track' adds to it",
+                "every element stays in memory until the process ends"));
 }

@@ -315,4 +315,39 @@ public class Silent
                 public static void Register<T>() => byName[typeof(T).ToString()] = typeof(T);
             }
             """);
+
+    [Fact]
+    public Task SingletonFilledInItsConstructorOrTrimmed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            sealed class Registry
+            {
+                public static Registry Instance { get; } = new Registry();
+                private readonly Dictionary<string, int> codes = new() { ["a"] = 1 };
+                private readonly List<string> recent = new();
+
+                private Registry() { codes["b"] = 2; }
+
+                public int Code(string name) => codes[name];
+
+                public void Seen(string name)
+                {
+                    recent.Add(name);
+                    if (recent.Count > 100) recent.RemoveAt(0);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task InstanceCollectionsOfOrdinaryTypes() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            sealed class Request
+            {
+                private readonly List<string> headers = new();
+                public void Add(string header) => headers.Add(header);
+            }
+            """);
 }

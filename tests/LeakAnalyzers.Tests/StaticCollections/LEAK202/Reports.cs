@@ -22,8 +22,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "ConcurrentDictionary<string, object>",
-                "Parsed",
+                "The static ConcurrentDictionary<string, object> 'Parsed'",
                 "'Parse' adds an entry for every new 'text' it is given",
                 "a cache keyed by its callers' input keeps every key and value until the process ends"));
 
@@ -39,8 +38,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "List<Connection>",
-                "Open",
+                "The static List<Connection> 'Open'",
                 "the constructor of 'Connection' adds every instance to it",
                 "every instance ever created stays alive until the process ends"));
 
