@@ -123,3 +123,39 @@ public static class Notes
 
     public static string? Of(object target) => ByObject.TryGetValue(target, out var note) ? note : null;
 }
+
+/// <summary>LEAK201: the one instance lives as long as the process, and so does every name it was ever told.</summary>
+public sealed class MetricsLeaky
+{
+    private readonly List<string> names = new();
+
+    private MetricsLeaky()
+    {
+    }
+
+    public static MetricsLeaky Instance { get; } = new MetricsLeaky();
+
+    public void Count(string name) => names.Add(name);
+}
+
+/// <summary>Clean: the singleton keeps a bounded window of recent names.</summary>
+public sealed class Metrics
+{
+    private const int Window = 100;
+    private readonly Queue<string> recent = new();
+
+    private Metrics()
+    {
+    }
+
+    public static Metrics Instance { get; } = new Metrics();
+
+    public void Count(string name)
+    {
+        recent.Enqueue(name);
+        if (recent.Count > Window)
+        {
+            recent.Dequeue();
+        }
+    }
+}

@@ -125,7 +125,14 @@ internal sealed class CollectionSettings
             case SpecialType.System_Char:
             case SpecialType.System_Byte:
             case SpecialType.System_SByte:
+            case SpecialType.System_Enum:
                 return true;
+        }
+
+        if (type is ITypeParameterSymbol parameter)
+        {
+            // Cache<TEnum> where TEnum : struct, Enum: a type parameter constrained to a bounded type.
+            return parameter.ConstraintTypes.Any(IsBoundedKeyType);
         }
 
         if (type.TypeKind == TypeKind.Enum)

@@ -214,4 +214,16 @@ public class Reports
                 "'events', a List<string> held by the process-long 'Telemetry',",
                 "'Track' adds to it",
                 "every element stays in memory until the process ends"));
+
+    [Fact]
+    public Task GenericCacheKeyedByAnUnconstrainedTypeParameter() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Concurrent;
+            static class Interned<T> where T : notnull
+            {
+                private static readonly ConcurrentDictionary<T, T> [|values|] = new();
+                public static T Intern(T value) => values.GetOrAdd(value, value);
+            }
+            """);
 }

@@ -350,4 +350,17 @@ public class Silent
                 public void Add(string header) => headers.Add(header);
             }
             """);
+
+    [Fact]
+    public Task GenericCacheKeyedByAConstrainedEnum() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            static class EnumNames<TEnum> where TEnum : struct, Enum
+            {
+                private static readonly ConcurrentDictionary<TEnum, string> names = new();
+                public static string Of(TEnum value) => names.GetOrAdd(value, v => v.ToString().ToLowerInvariant());
+            }
+            """);
 }
