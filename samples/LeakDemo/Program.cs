@@ -3,6 +3,7 @@ namespace LeakDemo;
 using System;
 using System.IO;
 using LeakDemo.Disposables;
+using LeakDemo.StaticCollections;
 
 /// <summary>
 /// Runs the demo's code on a temporary file. Build it to see LeakAnalyzers' warnings:
@@ -48,6 +49,15 @@ public static class Program
 
             var jobs = new JobRunner();
             Console.WriteLine($"job: {jobs.RunWithTimeoutLeaky(fail: false)} / {jobs.RunWithTimeout(fail: false)}");
+            Console.WriteLine($"pattern: {PatternCacheLeaky.IsMatch("a+", "aaa")} / {PatternCache.IsMatch("a+", "aaa")}");
+            Requests.Handle("/index");
+            MetricsLeaky.Instance.Count("requests");
+            Metrics.Instance.Count("requests");
+            using (var session = new Session("demo"))
+            {
+                Console.WriteLine($"sessions: {Session.Count}, user {new SessionLeaky("demo").User}");
+            }
+
             return 0;
         }
         finally

@@ -119,6 +119,23 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A type that keeps unmanaged memory or a GC handle in a field owns it: its Dispose method, its finalizer or, for a SafeHandle, its ReleaseHandle must free it, or every instance leaks it for good.");
 
+    internal static readonly DiagnosticDescriptor LEAK201PrivateStaticCollectionGrows = Create(
+        id: "LEAK201",
+        title: "Private static collection only grows",
+        messageFormat: "{0} only grows: {1}, and nothing removes, clears or bounds it; {2}",
+        category: Categories.StaticCollections,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A private static collection (or a collection held by a singleton) that code running after start-up adds to, and that its type never removes from, clears, replaces or bounds by a size check, keeps everything ever added to it for the life of the process: a cache keyed by callers' input, a list of every instance ever created, a buffer appended to on every call.");
+
+    internal static readonly DiagnosticDescriptor LEAK202VisibleStaticCollectionGrows = Create(
+        id: "LEAK202",
+        title: "Static collection visible outside its type only grows",
+        messageFormat: "{0} only grows: {1}, and nothing in the compilation removes, clears or bounds it; {2}",
+        category: Categories.StaticCollections,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A static collection (or a collection held by a singleton) visible outside its type that code running after start-up adds to, and that nothing in the compilation removes from, clears, replaces or bounds by a size check, keeps everything ever added to it for the life of the process. Deciding this needs the whole compilation, so the diagnostic is reported at compilation end.",
+        customTags: CompilationEndTag);
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -97,7 +97,7 @@ public sealed class MismatchedFreeCodeFix : CodeFixProvider
             candidate.IsStatic == current.IsStatic &&
             candidate.Parameters.Length == current.Parameters.Length &&
             candidate.Parameters.Zip(current.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type) && a.RefKind == b.RefKind).All(same => same));
-        return sameShape && dot > 0 && replacement.Substring(0, dot) == Shared.SymbolNames.FullMetadataName(current.ContainingType)
+        return sameShape && dot > 0 && replacement.Substring(0, dot) == LeakAnalyzers.Shared.SymbolNames.FullMetadataName(current.ContainingType)
             ? (name, replacementName)
             : null;
     }

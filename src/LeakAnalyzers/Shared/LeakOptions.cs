@@ -46,6 +46,12 @@ internal static class LeakOptions
     /// <summary>Allocators of unmanaged memory or handles and their releases: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
     internal const string NativeAllocators = "native_allocators";
 
+    /// <summary>Key types whose values are bounded by nature (static collections: a dictionary keyed by them cannot grow without limit).</summary>
+    internal const string BoundedKeyTypes = "bounded_key_types";
+
+    /// <summary>Static collections (<c>Type.Member</c>) or collection types that are bounded in a way the analyzer cannot see.</summary>
+    internal const string BoundedCollections = "bounded_collections";
+
     internal static string? GetString(AnalyzerConfigOptions options, string ruleId, string key)
     {
         if (options.TryGetValue(Prefix + ruleId + "." + key, out var specific))

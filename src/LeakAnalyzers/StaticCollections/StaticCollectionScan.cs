@@ -1,0 +1,630 @@
+namespace LeakAnalyzers.StaticCollections;
+
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>What one use of a static collection does to it.</summary>
+internal enum UseKind
+{
+    /// <summary>Adds to it from code that runs after start-up.</summary>
+    Grow,
+
+    /// <summary>Removes from it, clears it, or replaces it.</summary>
+    Shrink,
+
+    /// <summary>Hands it to code the analyzer does not see (an argument, a return value, a local): that code may shrink it.</summary>
+    Escape,
+
+    /// <summary>Reads its size in a comparison: a size check bounds the writes.</summary>
+    SizeCheck,
+
+    /// <summary>Reads it, or writes a bounded key: neither grows nor shrinks it (kept to decide whether a fix applies).</summary>
+    Read,
+}
+
+/// <summary>How an add chooses what it adds: the message says so.</summary>
+internal enum GrowthKind
+{
+    /// <summary>Appends an element (lists, queues, bags, builders).</summary>
+    Element,
+
+    /// <summary>Adds an entry for a key that comes from a parameter: a memo cache keyed by its callers' input.</summary>
+    KeyFromParameter,
+
+    /// <summary>Adds an entry for a key computed in the method.</summary>
+    Key,
+
+    /// <summary>Adds <c>this</c> in an instance constructor: a registry of every instance ever created.</summary>
+    Registry,
+}
+
+/// <summary>One use of a static collection.</summary>
+internal sealed class CollectionUse
+{
+    internal CollectionUse(UseKind kind, GrowthKind growth, IOperation operation, ISymbol? method, bool startUp, string? keyName)
+    {
+        Kind = kind;
+        Growth = growth;
+        Operation = operation;
+        Method = method;
+        StartUp = startUp;
+        KeyName = keyName;
+    }
+
+    internal UseKind Kind { get; }
+
+    internal GrowthKind Growth { get; }
+
+    internal IOperation Operation { get; }
+
+    /// <summary>The method (or other member) whose code holds the use.</summary>
+    internal ISymbol? Method { get; }
+
+    /// <summary>True when the use runs only at start-up: a static constructor, a static initializer, a one-time lazy factory.</summary>
+    internal bool StartUp { get; }
+
+    /// <summary>The parameter the key comes from, for <see cref="GrowthKind.KeyFromParameter"/>.</summary>
+    internal string? KeyName { get; }
+}
+
+/// <summary>A static collection that only grows: what the rules report.</summary>
+internal sealed class GrowthFinding
+{
+    /// <summary>The property that tells the code fix the collection can become a ConditionalWeakTable.</summary>
+    internal const string FixKey = "Fix";
+
+    internal const string WeakTableFix = "ConditionalWeakTable";
+
+    internal GrowthFinding(ISymbol member, ITypeSymbol type, ImmutableArray<CollectionUse> growth, bool weakTable)
+    {
+        Member = member;
+        Type = type;
+        Growth = growth;
+        WeakTable = weakTable;
+    }
+
+    /// <summary>True when the collection can become a <c>ConditionalWeakTable</c> without changing what the program does.</summary>
+    internal bool WeakTable { get; }
+
+    internal ISymbol Member { get; }
+
+    internal ITypeSymbol Type { get; }
+
+    /// <summary>The writes that make it grow, in source order.</summary>
+    internal ImmutableArray<CollectionUse> Growth { get; }
+
+    internal Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor)
+    {
+        var first = Growth[0];
+        var type = Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var subject = Member.IsStatic
+            ? $"The static {type} '{Member.Name}'"
+            : $"'{Member.Name}', a {type} held by the process-long '{Member.ContainingType.Name}',";
+        string how;
+        string consequence;
+        var method = first.Method is { } m ? DisplayMethod(m) : "code";
+        switch (first.Growth)
+        {
+            case GrowthKind.Registry:
+                how = $"the constructor of '{first.Method?.ContainingType?.Name}' adds every instance to it";
+                consequence = "every instance ever created stays alive until the process ends";
+                break;
+            case GrowthKind.KeyFromParameter:
+                how = $"{method} adds an entry for every new '{first.KeyName}' it is given";
+                consequence = "a cache keyed by its callers' input keeps every key and value until the process ends";
+                break;
+            case GrowthKind.Key:
+                how = $"{method} adds an entry for every new key";
+                consequence = "every entry stays in memory until the process ends";
+                break;
+            default:
+                how = $"{method} adds to it";
+                consequence = "every element stays in memory until the process ends";
+                break;
+        }
+
+        if (Growth.Length > 1)
+        {
+            how += Growth.Length == 2 ? " (and 1 more place)" : $" (and {Growth.Length - 1} more places)";
+        }
+
+        var location = Member.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None;
+        return Diagnostic.Create(
+            descriptor,
+            location,
+            Growth.Select(g => g.Operation.Syntax.GetLocation()),
+            WeakTable ? ImmutableDictionary<string, string?>.Empty.Add(FixKey, WeakTableFix) : ImmutableDictionary<string, string?>.Empty,
+            subject,
+            how,
+            consequence);
+    }
+
+    private static string DisplayMethod(ISymbol method) => method switch
+    {
+        IMethodSymbol { MethodKind: MethodKind.Constructor } ctor => $"the constructor of '{ctor.ContainingType.Name}'",
+        IMethodSymbol { AssociatedSymbol: { } property } => $"'{property.Name}'",
+        _ => $"'{method.Name}'",
+    };
+}
+
+/// <summary>
+/// The shared engine of LEAK201 and LEAK202: records every use of static members of growable collection types
+/// (<see cref="CollectionApis"/>) and the calls between methods, then decides which collections only grow.
+/// One instance per analysis scope (a type for LEAK201, the compilation for LEAK202). Thread-safe.
+/// </summary>
+internal sealed class StaticCollectionScan
+{
+    private static readonly OperationKind[] Kinds =
+    {
+        OperationKind.FieldReference, OperationKind.PropertyReference, OperationKind.Invocation, OperationKind.MethodReference,
+    };
+
+    private readonly CollectionModel model;
+    private readonly Func<ISymbol, bool> inScope;
+    private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<CollectionUse>> uses = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentQueue<(IMethodSymbol Callee, ISymbol? Caller, bool StartUp)> calls = new();
+
+    private readonly bool seesAllCallers;
+
+    /// <param name="model">The tables of the compilation.</param>
+    /// <param name="inScope">Which static members this scan decides.</param>
+    /// <param name="seesAllCallers">True when the scan sees the whole compilation, so internal methods' callers are all known; otherwise only private methods' are.</param>
+    internal StaticCollectionScan(CollectionModel model, Func<ISymbol, bool> inScope, bool seesAllCallers)
+    {
+        this.model = model;
+        this.inScope = inScope;
+        this.seesAllCallers = seesAllCallers;
+    }
+
+    /// <summary>LEAK201's scope: a private member of a type with no nested types, so that every use is in the type's own code.</summary>
+    internal static bool IsTypeScoped(ISymbol member) =>
+        member.DeclaredAccessibility == Accessibility.Private &&
+        member.ContainingType is { } type &&
+        type.GetTypeMembers().IsEmpty;
+
+    internal void RegisterOperations(Action<Action<OperationAnalysisContext>, OperationKind[]> register) =>
+        register(Record, Kinds);
+
+    /// <summary>The collections in scope that only grow.</summary>
+    internal IEnumerable<GrowthFinding> Findings(AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+    {
+        if (uses.IsEmpty)
+        {
+            yield break;
+        }
+
+        var startUpOnly = StartUpOnlyMethods();
+        foreach (var pair in uses)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var member = pair.Key;
+            var all = pair.Value.ToArray();
+            if (all.Any(u => u.Kind is UseKind.Shrink or UseKind.Escape or UseKind.SizeCheck))
+            {
+                continue;
+            }
+
+            var growth = all
+                .Where(u => u.Kind == UseKind.Grow && !u.StartUp && !(u.Method is IMethodSymbol m && startUpOnly.Contains(m)))
+                .OrderBy(u => u.Operation.Syntax.SyntaxTree.FilePath, StringComparer.Ordinal)
+                .ThenBy(u => u.Operation.Syntax.SpanStart)
+                .ToImmutableArray();
+            if (growth.IsEmpty || member.Locations.FirstOrDefault(l => l.IsInSource) is not { } location)
+            {
+                continue;
+            }
+
+            var settings = model.SettingsFor(options, location.SourceTree!);
+            if (settings.IsBoundedCollection(member, CollectionModel.TypeOf(member)))
+            {
+                continue;
+            }
+
+            yield return new GrowthFinding(member, CollectionModel.TypeOf(member)!, growth, CanBecomeWeakTable(member, all));
+        }
+    }
+
+    /// <summary>
+    /// Whether a dictionary field can become a <c>ConditionalWeakTable</c> mechanically: keyed by objects compared by
+    /// identity (a class that does not override Equals, not string), with reference-type values, declared in one
+    /// document with a parameterless creation, and used only in that document by calls the table also has
+    /// (Add, TryAdd, TryGetValue, an indexer set that becomes AddOrUpdate, GetOrAdd with a function that becomes GetValue, lock).
+    /// Once nothing else holds a key, no lookup can reach its entry, so letting the entry go changes nothing else.
+    /// </summary>
+    private bool CanBecomeWeakTable(ISymbol member, CollectionUse[] all)
+    {
+        if (model.WeakTable is not { } table ||
+            member is not IFieldSymbol field ||
+            field.Type is not INamedTypeSymbol { TypeArguments.Length: 2 } type ||
+            SymbolNames.FullMetadataName(type) is not ("System.Collections.Generic.Dictionary`2" or "System.Collections.Concurrent.ConcurrentDictionary`2") ||
+            !IsIdentityKey(type.TypeArguments[0]) ||
+            !type.TypeArguments[1].IsReferenceType ||
+            field.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var tree = field.DeclaringSyntaxReferences[0].SyntaxTree;
+        if (field.DeclaringSyntaxReferences[0].GetSyntax() is not { } declarator ||
+            declarator.ChildNodes().FirstOrDefault() is not { } initializer ||
+            !initializer.ToString().EndsWith("()", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        bool Has(string name) => table.GetMembers(name).Length > 0;
+        foreach (var use in all)
+        {
+            if (use.Operation.Syntax.SyntaxTree != tree)
+            {
+                return false;
+            }
+
+            var ok = use.Operation switch
+            {
+                IInvocationOperation { TargetMethod.Name: "Add" or "TryAdd", Arguments.Length: 2 } add => Has(add.TargetMethod.Name),
+                IInvocationOperation { TargetMethod.Name: "GetOrAdd", Arguments.Length: 2 } getOrAdd =>
+                    Has("GetValue") && getOrAdd.Arguments[1].Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation or IMethodReferenceOperation },
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } } => Has("AddOrUpdate"),
+                _ => use.Kind == UseKind.Read &&
+                     Operations.ParentSkippingConversions(use.Operation, out var child) switch
+                     {
+                         IInvocationOperation { TargetMethod.Name: "TryGetValue" } read => read.Instance == child,
+                         ILockOperation => true,
+                         _ => false,
+                     },
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsIdentityKey(ITypeSymbol key)
+    {
+        if (key.TypeKind != TypeKind.Class || key.SpecialType == SpecialType.System_String || key.IsRecord)
+        {
+            return false;
+        }
+
+        for (var current = key; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (current.GetMembers("Equals").OfType<IMethodSymbol>().Any(m => m.IsOverride && m.Parameters.Length == 1))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Record(OperationAnalysisContext context)
+    {
+        try
+        {
+            switch (context.Operation)
+            {
+                case IInvocationOperation invocation:
+                    RecordCall(invocation.TargetMethod, context);
+                    break;
+                case IMethodReferenceOperation reference:
+                    // A method used as a delegate may run at any time.
+                    calls.Enqueue((reference.Method.OriginalDefinition, context.ContainingSymbol, false));
+                    break;
+                case IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference
+                    when field.IsStatic || IsHeldBySingleton(field, context):
+                    RecordUse(field, fieldReference, context);
+                    break;
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } propertyReference
+                    when (property.IsStatic || IsHeldBySingleton(property, context)) && model.IsAutoProperty(property):
+                    RecordUse(property, propertyReference, context);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never throw at the user: a use the model cannot read is left out.
+        }
+    }
+
+    private bool IsHeldBySingleton(ISymbol member, OperationAnalysisContext context) =>
+        model.IsGrowable(member.OriginalDefinition, out _) &&
+        model.IsLongLivedHolder(member.ContainingType, context.Options, context.Operation.Syntax.SyntaxTree);
+
+    private void RecordCall(IMethodSymbol callee, OperationAnalysisContext context)
+    {
+        if (callee.MethodKind != MethodKind.Ordinary ||
+            callee.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Internal) ||
+            !callee.Locations.Any(l => l.IsInSource))
+        {
+            return;
+        }
+
+        calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options)));
+    }
+
+    private void RecordUse(ISymbol member, IOperation reference, OperationAnalysisContext context)
+    {
+        member = member.OriginalDefinition;
+        if (!inScope(member) || !model.IsGrowable(member, out var shape))
+        {
+            return;
+        }
+
+        var use = Classify(reference, shape, context.ContainingSymbol, context.Options, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree)) ??
+                  new CollectionUse(UseKind.Read, GrowthKind.Element, reference, context.ContainingSymbol, startUp: false, keyName: null);
+        uses.GetOrAdd(member, _ => new ConcurrentQueue<CollectionUse>()).Enqueue(use);
+    }
+
+    private CollectionUse? Classify(IOperation reference, CollectionShape shape, ISymbol containing, AnalyzerOptions options, CollectionSettings settings)
+    {
+        var parent = Operations.ParentSkippingConversions(reference, out var child);
+        var startUp = IsStartUp(reference, containing, options);
+        switch (parent)
+        {
+            case IInvocationOperation invocation when invocation.Instance == child:
+                {
+                    var name = invocation.TargetMethod.Name;
+                    if (CollectionApis.ShrinkingMethods.Contains(name))
+                    {
+                        return Use(UseKind.Shrink);
+                    }
+
+                    if (!CollectionApis.GrowingMethods.Contains(name))
+                    {
+                        return null;
+                    }
+
+                    var first = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+                    return Growth(invocation, first);
+                }
+
+            case IPropertyReferenceOperation property when property.Instance == child:
+                {
+                    if (property.Property.IsIndexer)
+                    {
+                        if (property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property)
+                        {
+                            return Growth(assignment, property.Arguments.FirstOrDefault()?.Value);
+                        }
+
+                        return null;
+                    }
+
+                    if (CollectionApis.SizeMembers.Contains(property.Property.Name))
+                    {
+                        if (property.Parent is IAssignmentOperation assignment && assignment.Target == property)
+                        {
+                            // sb.Length = 0
+                            return Use(UseKind.Shrink);
+                        }
+
+                        return IsCompared(property) ? Use(UseKind.SizeCheck) : null;
+                    }
+
+                    return null;
+                }
+
+            case IMemberReferenceOperation:
+                // Another member of the collection (Keys, Values, a field of a struct): a read.
+                return null;
+
+            case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                // A new collection replaces the old one: outside start-up, that is a way to shrink.
+                return startUp ? null : Use(UseKind.Shrink);
+
+            case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+            case ICoalesceOperation:
+            case IIsPatternOperation:
+            case IBinaryOperation:
+            case IForEachLoopOperation:
+            case ILockOperation:
+            case IExpressionStatementOperation:
+                return null;
+
+            case IArgumentOperation argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                // Interlocked.Exchange(ref s_cache, new ...) and the like replace it.
+                return Use(UseKind.Shrink);
+
+            case IArgumentOperation argument when argument.Parent is IInvocationOperation call &&
+                                                 call.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq":
+                // LINQ reads the collection; Count() in a comparison bounds it.
+                return CollectionApis.SizeMembers.Contains(call.TargetMethod.Name) && IsCompared(call) ? Use(UseKind.SizeCheck) : null;
+
+            case IArgumentOperation argument when argument.Parent is IInvocationOperation call &&
+                                                 call.TargetMethod.ContainingType?.Name == "Monitor":
+                return null;
+
+            default:
+                // Returned, stored elsewhere, passed on: the code that receives it may shrink it.
+                return Use(UseKind.Escape);
+        }
+
+        CollectionUse Use(UseKind kind) => new(kind, GrowthKind.Element, reference, containing, startUp, null);
+
+        CollectionUse? Growth(IOperation write, IOperation? key)
+        {
+            var growthKind = GrowthKind.Element;
+            string? keyName = null;
+            var value = Operations.SkipConversions(key);
+            if (value is IInstanceReferenceOperation && containing is IMethodSymbol { MethodKind: MethodKind.Constructor })
+            {
+                growthKind = GrowthKind.Registry;
+            }
+            else if (shape == CollectionShape.Keyed)
+            {
+                if (key is null || IsBoundedKey(value!, reference, settings))
+                {
+                    return null;
+                }
+
+                if (value is IParameterReferenceOperation parameter)
+                {
+                    growthKind = GrowthKind.KeyFromParameter;
+                    keyName = parameter.Parameter.Name;
+                }
+                else
+                {
+                    growthKind = GrowthKind.Key;
+                }
+            }
+
+            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName);
+        }
+    }
+
+    private static bool IsBoundedKey(IOperation key, IOperation reference, CollectionSettings settings)
+    {
+        if (key.Type is { TypeKind: TypeKind.Error } || CollectionModel.KeyType(reference.Type) is { TypeKind: TypeKind.Error })
+        {
+            // Half-typed code: what the key is cannot be told.
+            return true;
+        }
+
+        return (CollectionModel.KeyType(reference.Type) is { } declared && settings.IsBoundedKeyType(declared)) ||
+               IsBoundedValue(key, settings, depth: 0);
+    }
+
+    /// <summary>
+    /// Whether a key value can take only boundedly many values: a constant, <c>typeof</c>, <c>nameof</c>, a value of a
+    /// bounded key type, something read from one (<c>type.FullName</c>, <c>method.Name</c>, <c>type.ToString()</c>),
+    /// or a concatenation or interpolation of such parts.
+    /// </summary>
+    private static bool IsBoundedValue(IOperation? value, CollectionSettings settings, int depth)
+    {
+        value = Operations.SkipConversions(value);
+        if (value is null || depth > 8)
+        {
+            return false;
+        }
+
+        if (value.ConstantValue.HasValue || value is ITypeOfOperation or INameOfOperation ||
+            (value.Type is { } type && settings.IsBoundedKeyType(type)))
+        {
+            return true;
+        }
+
+        return value switch
+        {
+            IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
+            IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary =>
+                IsBoundedValue(binary.LeftOperand, settings, depth + 1) && IsBoundedValue(binary.RightOperand, settings, depth + 1),
+            IInterpolatedStringOperation interpolated => interpolated.Parts.All(part => part switch
+            {
+                IInterpolatedStringTextOperation => true,
+                IInterpolationOperation interpolation => interpolation.Alignment is null && IsBoundedValue(interpolation.Expression, settings, depth + 1),
+                _ => false,
+            }),
+            _ => false,
+        };
+    }
+
+    private static bool IsCompared(IOperation operation)
+    {
+        var parent = Operations.ParentSkippingConversions(operation, out _);
+        return parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals }
+            or IRelationalPatternOperation
+            || parent is IIsPatternOperation;
+    }
+
+    /// <summary>
+    /// Whether code at <paramref name="operation"/> runs only at start-up: in a static constructor, a static
+    /// field or property initializer, or a lambda given to a one-time initializer (<c>Lazy</c>, <c>LazyInitializer</c>);
+    /// for a singleton (or another type whose one instance lives as long as the process), also its instance
+    /// constructor and instance initializers. A lambda elsewhere may run at any time.
+    /// </summary>
+    private bool IsStartUp(IOperation operation, ISymbol containing, AnalyzerOptions options)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return IsOneTimeFactory(lambda);
+                case IFieldInitializerOperation fieldInitializer:
+                    return fieldInitializer.InitializedFields.Any(f => f.IsStatic || IsOnce(f.ContainingType));
+                case IPropertyInitializerOperation propertyInitializer:
+                    return propertyInitializer.InitializedProperties.Any(p => p.IsStatic || IsOnce(p.ContainingType));
+            }
+        }
+
+        return containing is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } ||
+               (containing is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor && IsOnce(constructor.ContainingType));
+
+        bool IsOnce(INamedTypeSymbol type) => model.IsLongLivedHolder(type, options, operation.Syntax.SyntaxTree);
+    }
+
+    private bool IsOneTimeFactory(IAnonymousFunctionOperation lambda)
+    {
+        var parent = lambda.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        if (parent is not IArgumentOperation argument)
+        {
+            return false;
+        }
+
+        var type = argument.Parent switch
+        {
+            IObjectCreationOperation creation => creation.Type,
+            IInvocationOperation invocation => invocation.TargetMethod.ContainingType,
+            _ => null,
+        };
+        return type is INamedTypeSymbol named && model.IsOneTimeInitializer(named);
+    }
+
+    /// <summary>Private and internal methods called only from start-up code (or from other such methods), found by a fixpoint.</summary>
+    private HashSet<IMethodSymbol> StartUpOnlyMethods()
+    {
+        var callers = new Dictionary<IMethodSymbol, List<(ISymbol? Caller, bool StartUp)>>(SymbolEqualityComparer.Default);
+        foreach (var (callee, caller, startUp) in calls)
+        {
+            if (!callers.TryGetValue(callee, out var list))
+            {
+                callers[callee] = list = new List<(ISymbol?, bool)>();
+            }
+
+            list.Add((caller, startUp));
+        }
+
+        var result = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        bool changed;
+        var rounds = 0;
+        do
+        {
+            changed = false;
+            foreach (var pair in callers)
+            {
+                var callee = pair.Key;
+                if (result.Contains(callee) ||
+                    !(callee.DeclaredAccessibility == Accessibility.Private || (seesAllCallers && callee.DeclaredAccessibility == Accessibility.Internal)) ||
+                    callee.IsVirtual || callee.IsOverride || callee.IsAbstract)
+                {
+                    continue;
+                }
+
+                if (pair.Value.All(c => c.StartUp || (c.Caller is IMethodSymbol m && result.Contains(m.OriginalDefinition))))
+                {
+                    result.Add(callee);
+                    changed = true;
+                }
+            }
+        }
+        while (changed && ++rounds < 8);
+        return result;
+    }
+}

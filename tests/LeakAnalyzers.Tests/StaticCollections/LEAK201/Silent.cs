@@ -1,0 +1,366 @@
+namespace LeakAnalyzers.Tests.StaticCollections.LEAK201;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.StaticCollections.PrivateStaticCollectionGrowsAnalyzer>;
+
+public class Silent
+{
+    [Fact]
+    public Task FilledInStaticConstructorAndInitializers() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Units
+            {
+                private static readonly Dictionary<string, double> factors = new() { ["m"] = 1, ["km"] = 1000 };
+                private static readonly List<string> names = new();
+                private static readonly Dictionary<string, int> lengths = Build();
+
+                static Units()
+                {
+                    foreach (var key in factors.Keys) { names.Add(key); }
+                    Register("mile", 1609);
+                }
+
+                private static void Register(string name, double factor) { factors[name] = factor; names.Add(name); }
+
+                private static Dictionary<string, int> Build()
+                {
+                    var d = new Dictionary<string, int>();
+                    d["x"] = 1;
+                    return d;
+                }
+
+                public static double Factor(string unit) => factors[unit] + names.Count + lengths.Count;
+            }
+            """);
+
+    [Fact]
+    public Task FilledByOneTimeLazyFactory() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Codes
+            {
+                private static readonly List<string> all = new();
+                private static readonly Lazy<int> loaded = new Lazy<int>(() => { all.Add("a"); all.Add("b"); return all.Count; });
+
+                public static int Count => loaded.Value;
+            }
+            """);
+
+    [Fact]
+    public Task RemovalOrClearAnywhere() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Text;
+            class Registry : IDisposable
+            {
+                private static readonly List<Registry> live = new();
+                private static readonly ConcurrentDictionary<string, int> sessions = new();
+                private static readonly Queue<string> work = new();
+                private static readonly Dictionary<string, string> memo = new();
+                private static readonly StringBuilder buffer = new();
+
+                public Registry() { live.Add(this); }
+                public void Dispose() { live.Remove(this); }
+
+                public void Open(string id) => sessions.TryAdd(id, 1);
+                public void Close(string id) => sessions.TryRemove(id, out _);
+
+                public void Post(string item) => work.Enqueue(item);
+                public string Next() => work.Dequeue();
+
+                public void Remember(string key) => memo[key] = key;
+                public static void Reset() => memo.Clear();
+
+                public void Write(string text) => buffer.Append(text);
+                public string Flush() { var s = buffer.ToString(); buffer.Length = 0; return s; }
+            }
+            """);
+
+    [Fact]
+    public Task ReplacedOutsideStartUp() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+            static class Snapshots
+            {
+                private static List<string> items = new();
+                private static Dictionary<string, int> counts = new();
+
+                public static void Add(string item) { items.Add(item); counts[item] = 1; }
+                public static void Reset() => items = new List<string>();
+                public static void Swap() => Interlocked.Exchange(ref counts, new Dictionary<string, int>());
+            }
+            """);
+
+    [Fact]
+    public Task BoundedBySizeCheck() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Recent
+            {
+                private static readonly Dictionary<string, string> cache = new();
+
+                public static void Put(string key, string value)
+                {
+                    if (cache.Count < 1000)
+                    {
+                        cache[key] = value;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PerTypeReflectionCaches() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Reflection;
+            static class Reflection
+            {
+                private static readonly ConcurrentDictionary<Type, PropertyInfo[]> properties = new();
+                private static readonly Dictionary<MemberInfo, object[]> attributes = new();
+                private static readonly ConcurrentDictionary<PropertyInfo, Func<object, object>> getters = new();
+                private static readonly Dictionary<(Type, Type), bool> assignable = new();
+                private static readonly Dictionary<Assembly, string> names = new();
+                private static readonly Dictionary<object, string> byObject = new();
+
+                public static PropertyInfo[] Properties(Type type) => properties.GetOrAdd(type, t => t.GetProperties());
+                public static object[] Attributes(MemberInfo member) { attributes[member] = member.GetCustomAttributes(true); return attributes[member]; }
+                public static Func<object, object> Getter(PropertyInfo p) => getters.GetOrAdd(p, x => o => x.GetValue(o)!);
+                public static bool Assignable(Type a, Type b) { assignable[(a, b)] = a.IsAssignableFrom(b); return assignable[(a, b)]; }
+                public static string Name(Assembly a) { names[a] = a.FullName!; return names[a]; }
+                public static void Remember<T>() => byObject[typeof(T)] = typeof(T).Name;
+            }
+            """);
+
+    [Fact]
+    public Task NaturallyBoundedKeys() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            enum Level { Debug, Info, Error }
+            static class Formats
+            {
+                private static readonly Dictionary<Level, string> levels = new();
+                private static readonly Dictionary<bool, string> flags = new();
+                private static readonly Dictionary<char, string> escapes = new();
+                private static readonly Dictionary<byte, string> bytes = new();
+                private static readonly HashSet<string> literal = new();
+
+                public static string Of(Level level) { levels[level] = level.ToString(); return levels[level]; }
+                public static string Of(bool b) { flags[b] = b.ToString(); return flags[b]; }
+                public static string Of(char c) { escapes.TryAdd(c, "\\" + c); return escapes[c]; }
+                public static string Of(byte b) { bytes[b] = b.ToString("x2"); return bytes[b]; }
+                public static void Mark() { literal.Add("started"); literal.Add(nameof(Mark)); }
+            }
+            """);
+
+    [Fact]
+    public Task WeakFrozenAndImmutableCollections() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Frozen;
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+            using System.Runtime.CompilerServices;
+            class Metadata
+            {
+                private static readonly ConditionalWeakTable<object, string> notes = new();
+                private static readonly FrozenDictionary<string, int> codes = new Dictionary<string, int> { ["a"] = 1 }.ToFrozenDictionary();
+                private static readonly ImmutableArray<string> names = ImmutableArray.Create("a");
+
+                public void Note(object o, string text) => notes.AddOrUpdate(o, text);
+                public int Code(string name) => codes[name] + names.Length;
+            }
+            """);
+
+    [Fact]
+    public Task InstanceAndWiderFieldsAreNotThisRulesBusiness() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            class Log
+            {
+                private readonly List<string> lines = new();
+                internal static readonly List<string> Shared = new();
+                public void Write(string line) { lines.Add(line); Shared.Add(line); }
+            }
+            """);
+
+    [Fact]
+    public Task HandedToCodeThatMayShrinkIt() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Pending
+            {
+                private static readonly List<string> items = new();
+                public static void Add(string item) => items.Add(item);
+                public static void Drain() => Process(items);
+                private static void Process(List<string> list) { }
+            }
+            """);
+
+    [Fact]
+    public Task ReadsAndLinqAreNotGrowth() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Linq;
+            static class Known
+            {
+                private static readonly HashSet<string> names = new() { "a", "b" };
+                public static bool Has(string n) => names.Contains(n) || names.Any(x => x == n);
+            }
+            """);
+
+    [Fact]
+    public Task UserDeclaredBoundedKeyTypesAndCollections() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                sealed class TenantId { }
+                static class Tenants
+                {
+                    private static readonly Dictionary<TenantId, string> names = new();
+                    private static readonly List<string> audit = new();
+                    public static void Name(TenantId id, string name) { names[id] = name; audit.Add(name); }
+                }
+                """,
+            EditorConfig = "root = true\n[*.cs]\nleak_analyzers.bounded_key_types = TenantId\nleak_analyzers.LEAK201.bounded_collections = Tenants.audit\n",
+        }.RunAsync();
+
+    [Fact]
+    public Task BoundedByALinqCountCheck() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Linq;
+            static class Recent
+            {
+                private static readonly List<string> items = new();
+
+                public static void Add(string item)
+                {
+                    if (items.Count() < 100)
+                    {
+                        items.Add(item);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task KnownMiss_GrowthThroughALocalCopyIsNotSeen() =>
+        // The copy is taken as handing the list to code that might shrink it; the analyzer does not follow locals.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Log
+            {
+                private static readonly List<string> lines = new();
+
+                public static void Write(string line)
+                {
+                    var target = lines;
+                    target.Add(line);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task RegistryWithRemovalInDispose() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            sealed class Subscription : IDisposable
+            {
+                private static readonly HashSet<Subscription> active = new();
+                public Subscription() { lock (active) { active.Add(this); } }
+                public void Dispose() { lock (active) { active.Remove(this); } }
+            }
+            """);
+
+    [Fact]
+    public Task KeysReadFromReflectionObjects() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Reflection;
+            static class Names
+            {
+                private static readonly Dictionary<string, Type> byName = new();
+                private static readonly Dictionary<string, MethodInfo> methods = new();
+
+                public static void Register(Type type) => byName[type.FullName + ""] = type;
+                public static void Register(MethodInfo method) => methods[$"{method.DeclaringType}.{method.Name}"] = method;
+                public static void Register<T>() => byName[typeof(T).ToString()] = typeof(T);
+            }
+            """);
+
+    [Fact]
+    public Task SingletonFilledInItsConstructorOrTrimmed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            sealed class Registry
+            {
+                public static Registry Instance { get; } = new Registry();
+                private readonly Dictionary<string, int> codes = new() { ["a"] = 1 };
+                private readonly List<string> recent = new();
+
+                private Registry() { codes["b"] = 2; }
+
+                public int Code(string name) => codes[name];
+
+                public void Seen(string name)
+                {
+                    recent.Add(name);
+                    if (recent.Count > 100) recent.RemoveAt(0);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task InstanceCollectionsOfOrdinaryTypes() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            sealed class Request
+            {
+                private readonly List<string> headers = new();
+                public void Add(string header) => headers.Add(header);
+            }
+            """);
+
+    [Fact]
+    public Task GenericCacheKeyedByAConstrainedEnum() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            static class EnumNames<TEnum> where TEnum : struct, Enum
+            {
+                private static readonly ConcurrentDictionary<TEnum, string> names = new();
+                public static string Of(TEnum value) => names.GetOrAdd(value, v => v.ToString().ToLowerInvariant());
+            }
+            """);
+}

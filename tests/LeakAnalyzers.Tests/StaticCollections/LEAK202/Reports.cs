@@ -1,0 +1,73 @@
+namespace LeakAnalyzers.Tests.StaticCollections.LEAK202;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.StaticCollections.VisibleStaticCollectionGrowsAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task PublicCacheFilledFromAnotherType() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Concurrent;
+            public static class ExpressionCache
+            {
+                public static readonly ConcurrentDictionary<string, object> {|#0:Parsed|} = new();
+            }
+
+            public class Parser
+            {
+                public object Parse(string text) => {|#1:ExpressionCache.Parsed.GetOrAdd(text, t => new object())|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "The static ConcurrentDictionary<string, object> 'Parsed'",
+                "'Parse' adds an entry for every new 'text' it is given",
+                "a cache keyed by its callers' input keeps every key and value until the process ends"));
+
+    [Fact]
+    public Task InternalRegistry() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            class Connection
+            {
+                internal static readonly List<Connection> {|#0:Open|} = new();
+                public Connection() { {|#1:Open.Add(this)|}; }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "The static List<Connection> 'Open'",
+                "the constructor of 'Connection' adds every instance to it",
+                "every instance ever created stays alive until the process ends"));
+
+    [Fact]
+    public Task PrivateFieldOfATypeWithNestedTypes() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            class Outer
+            {
+                private static readonly List<string> [|log|] = new();
+                public class Inner { public void Write(string s) => log.Add(s); }
+            }
+            """);
+
+    [Fact]
+    public Task InternalHelperCalledAfterStartUp() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Plugins
+            {
+                public static readonly List<string> [|Names|] = new();
+                internal static void Register(string name) => Names.Add(name);
+            }
+
+            class Host
+            {
+                public void Load(string plugin) => Plugins.Register(plugin);
+            }
+            """);
+}

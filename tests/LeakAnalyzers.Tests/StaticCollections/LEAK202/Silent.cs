@@ -1,0 +1,80 @@
+namespace LeakAnalyzers.Tests.StaticCollections.LEAK202;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.StaticCollections.VisibleStaticCollectionGrowsAnalyzer>;
+
+public class Silent
+{
+    [Fact]
+    public Task ClearedInAnotherType() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            public static class Errors
+            {
+                public static readonly List<string> Recent = new();
+                public static void Report(string error) => Recent.Add(error);
+            }
+
+            public class Dashboard
+            {
+                public void Reset() => Errors.Recent.Clear();
+            }
+            """);
+
+    [Fact]
+    public Task FilledOnlyFromStartUpHelpersInOtherTypes() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Converters
+            {
+                internal static readonly Dictionary<string, string> ByName = new();
+                static Converters() { Defaults.Fill(); }
+            }
+
+            static class Defaults
+            {
+                internal static void Fill() { Converters.ByName["int"] = "Int32"; Converters.ByName["string"] = "String"; }
+            }
+            """);
+
+    [Fact]
+    public Task PublicTypeKeyedCache() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            public static class Factories
+            {
+                public static readonly ConcurrentDictionary<Type, Func<object>> ByType = new();
+                public static object Create(Type type) => ByType.GetOrAdd(type, t => () => Activator.CreateInstance(t)!)();
+            }
+            """);
+
+    [Fact]
+    public Task PrivateFieldsAreLeak201s() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class C
+            {
+                private static readonly List<string> names = new();
+                public static void Add(string n) => names.Add(n);
+            }
+            """);
+
+    [Fact]
+    public Task ReturnedToCallers() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            public static class Registry
+            {
+                internal static readonly List<string> Items = new();
+                public static void Add(string s) => Items.Add(s);
+                public static List<string> All() => Items;
+            }
+            """);
+}
