@@ -119,6 +119,14 @@ internal static class Descriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A '+=' in code that runs many times (a page's OnAppearing, a Loaded handler, a property getter, a loop) adds one more copy of the handler each time, unless its counterpart (OnDisappearing, Unloaded, ...) removes it; the copies pile up on the publisher, run on every event and keep the subscriber alive.");
 
+    internal static readonly DiagnosticDescriptor LEAK301CapturingDelegateKeptAlive = Create(
+        id: "LEAK301",
+        title: "Capturing delegate is kept by a longer-lived place",
+        messageFormat: "{0} captures {1} and is kept by {2}; {3}",
+        category: Categories.Closures,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection, given to a timer that is never disposed, registered on a cancellation token the type does not own without disposing the registration, or registered with ThreadPool.RegisterWaitForSingleObject without unregistering, it keeps the captured object graph alive for as long as that place lives.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,
