@@ -288,7 +288,9 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     break;
                 case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation or IPropertyReferenceOperation:
                     var lifetime = model.Classify(target, Facts(), Settings(creation));
-                    if (lifetime.Reason == LifetimeReason.RunningTimer || (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created))
+                    var stoppedThroughCopy = Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && StoppedThroughACopy(timerField);
+                    if (!stoppedThroughCopy &&
+                        (lifetime.Reason == LifetimeReason.RunningTimer || (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created)))
                     {
                         place = "a System.Threading.Timer in '" + Name(target) + "', which is never disposed";
                     }
@@ -300,6 +302,75 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             {
                 Report(callback, capture, place, "as long as the timer is scheduled: the runtime keeps a running timer and its callback alive", null);
             }
+        }
+
+        /// <summary>
+        /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:
+        /// <c>var timer = _timer; _timer = null; timer?.Dispose();</c> or <c>Interlocked.Exchange(ref _timer, null)?.Dispose()</c>.
+        /// </summary>
+        private bool StoppedThroughACopy(IFieldSymbol field)
+        {
+            var copies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    switch (operation)
+                    {
+                        case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer && ReadsField(initializer.Value, field):
+                            copies.Add(declarator.Symbol);
+                            break;
+                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when ReadsField(assignment.Value, field):
+                            copies.Add(local.Local);
+                            break;
+                    }
+                }
+            }
+
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    if (operation is IInvocationOperation invocation &&
+                        invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" or "Stop" or "Close" &&
+                        Receiver(invocation) is { } receiver &&
+                        ((receiver is ILocalReferenceOperation copy && copies.Contains(copy.Local)) || ReadsField(receiver, field)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The field itself, or <c>Interlocked.Exchange(ref field, ...)</c>, which returns what it held.</summary>
+        private static bool ReadsField(IOperation? value, IFieldSymbol field) =>
+            Operations.SkipConversions(value) switch
+            {
+                IFieldReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition),
+                IInvocationOperation { TargetMethod.Name: "Exchange", Arguments: { Length: > 0 } arguments } => ReadsField(arguments[0].Value, field),
+                _ => false,
+            };
+
+        /// <summary>The object a call is made on, through <c>?.</c>.</summary>
+        private static IOperation? Receiver(IInvocationOperation invocation)
+        {
+            var instance = Operations.SkipConversions(invocation.Instance);
+            if (instance is IConditionalAccessInstanceOperation)
+            {
+                for (var current = invocation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IConditionalAccessOperation access)
+                    {
+                        return Operations.SkipConversions(access.Operation);
+                    }
+                }
+
+                return null;
+            }
+
+            return instance;
         }
 
         /// <summary><c>token.Register(callback)</c> on a token the type does not own, whose registration is never disposed.</summary>

@@ -38,6 +38,7 @@ public class CleanCodeGuard
         var files = Directory.GetFiles(SamplesFolder, "*.cs");
         Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Disposables", StringComparison.Ordinal));
         Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Events", StringComparison.Ordinal));
+        Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Closures", StringComparison.Ordinal));
         Assert.True(files.Length >= 1);
     }
 

@@ -266,4 +266,22 @@ public class Reports
                 public void Start() { sweeper = new Timer([|_ => Sweep()|], null, 0, 60000); }
             }
             """);
+
+    [Fact]
+    public Task TimerFieldOnlyRescheduledThroughACopy() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Watcher
+            {
+                private Timer? reloadTimer;
+                public void Changed()
+                {
+                    var timer = reloadTimer;
+                    if (timer is null) { reloadTimer = new Timer([|s => Reload()|], null, 1000, Timeout.Infinite); }
+                    else { timer.Change(1000, Timeout.Infinite); }
+                }
+                private void Reload() { }
+            }
+            """);
 }

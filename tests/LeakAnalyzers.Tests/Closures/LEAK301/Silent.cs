@@ -232,4 +232,49 @@ public class Silent
                 public View(Bus bus) { bus.Callback = () => n++; }
             }
             """);
+
+    [Fact]
+    public Task TimerFieldDisposedThroughALocalCopy() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Watcher
+            {
+                private Timer? reloadTimer;
+                private readonly object gate = new object();
+                public void Changed()
+                {
+                    lock (gate)
+                    {
+                        var timer = reloadTimer;
+                        if (timer is null) { reloadTimer = new Timer(s => Reload(s), null, 1000, Timeout.Infinite); }
+                        else { timer.Change(1000, Timeout.Infinite); }
+                    }
+                }
+                private void Reload(object? state)
+                {
+                    lock (gate)
+                    {
+                        var current = reloadTimer;
+                        reloadTimer = null;
+                        current?.Dispose();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task TimerFieldDisposedThroughInterlockedExchange() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            class Poller : IDisposable
+            {
+                private Timer? timer;
+                int polls;
+                public void Start() { timer = new Timer(_ => polls++, null, 0, 1000); }
+                public void Dispose() => Interlocked.Exchange(ref timer, null)?.Dispose();
+            }
+            """);
 }
