@@ -2,6 +2,8 @@ namespace LeakDemo;
 
 using System;
 using System.IO;
+using System.Threading;
+using LeakDemo.Closures;
 using LeakDemo.Disposables;
 
 /// <summary>
@@ -48,6 +50,16 @@ public static class Program
 
             var jobs = new JobRunner();
             Console.WriteLine($"job: {jobs.RunWithTimeoutLeaky(fail: false)} / {jobs.RunWithTimeout(fail: false)}");
+
+            using (var quotes = new QuoteClient())
+            using (var shutdown = new CancellationTokenSource())
+            {
+                var fetched = quotes.FetchLeaky(1, shutdown.Token).GetAwaiter().GetResult() + quotes.Fetch(2, shutdown.Token).GetAwaiter().GetResult();
+                quotes.PublishStatus();
+                quotes.StartRefresh();
+                Console.WriteLine($"quotes: {fetched}, {quotes.Status()}");
+            }
+
             return 0;
         }
         finally
