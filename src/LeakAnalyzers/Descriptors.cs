@@ -106,7 +106,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK104RemovedOnlyInFinalizer = Create(
         id: "LEAK104",
         title: "Event handler is removed only in a finalizer",
-        messageFormat: "{0} is removed from {1} only in the finalizer, which cannot run while the subscription keeps this '{2}' reachable",
+        messageFormat: "{0} is removed from {1}, but only in the finalizer, which cannot run while the subscription keeps this '{2}' reachable",
         category: Categories.Events,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A publisher that outlives the subscriber keeps it reachable through the handler, so the subscriber's finalizer never runs and a '-=' placed there never executes. Remove the handler in Dispose or another deterministic counterpart.");

@@ -279,6 +279,11 @@ internal sealed class TypeEvents
 
         var settings = SettingsFor(add);
         publisher = PublisherOf(add);
+        if (publisher.Lifetime == Lifetime.External && LifetimeModel.MayHold(add.Reference.Instance?.Type, Type))
+        {
+            return false; // companions: the publisher holds its subscriber anyway.
+        }
+
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
                !model.IsLongLivedType(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);

@@ -39,8 +39,13 @@ internal static class KnownLifetimes
         "System.ComponentModel.TypeDescriptor",
         "System.Diagnostics.Tracing.EventListener");
 
-    /// <summary>Types with one instance per process: any object of these types outlives whatever subscribes to it.</summary>
+    /// <summary>
+    /// Types (and interfaces) with one instance per process: any object of these types, or implementing them,
+    /// outlives whatever subscribes to it, and nothing it holds on to can keep it alive longer. Hosted services are
+    /// always registered as singletons.
+    /// </summary>
     internal static readonly ImmutableArray<string> LongLivedTypes = ImmutableArray.Create(
+        "Microsoft.Extensions.Hosting.IHostedService",
         "System.AppDomain",
         "System.Windows.Application",
         "System.Windows.Threading.Dispatcher",

@@ -75,6 +75,9 @@ internal enum LifetimeReason
     /// <summary>A new object (<see cref="Lifetime.Local"/> or <see cref="Lifetime.Owned"/>).</summary>
     Created,
 
+    /// <summary>A parameter the subject adds to one of its own collections, or to itself (<c>Add(child)</c>): a child it owns.</summary>
+    Child,
+
     /// <summary>The subject itself.</summary>
     Self,
 }
@@ -217,6 +220,73 @@ internal sealed class LifetimeModel
     }
 
     /// <summary>
+    /// Whether objects of <paramref name="holder"/> are built to hold an object like <paramref name="subject"/>: the
+    /// holder's type (or a base type, or an interface it extends) declares an instance field or property whose type is
+    /// the subject's own class or one of its base classes, declared in the project (not the framework, not
+    /// <c>object</c>). Such a pair are companions (an adornment and its view, a document and its editor): the holder
+    /// keeps the subject alive anyway, so a reference back from the subject adds no lifetime. Interface-typed slots do
+    /// not count: they hold swappable strategies (data sources, handlers) whose replaced instances are real leaks.
+    /// </summary>
+    internal static bool MayHold(ITypeSymbol? holder, INamedTypeSymbol subject)
+    {
+        if (holder is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        var types = new List<INamedTypeSymbol>();
+        for (var current = named; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            types.Add(current);
+        }
+
+        if (named.TypeKind == TypeKind.Interface)
+        {
+            types.AddRange(named.AllInterfaces);
+        }
+
+        foreach (var type in types)
+        {
+            if (OwnershipModel.IsFrameworkAssembly(type.ContainingAssembly))
+            {
+                continue;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsStatic: false } field => field.Type,
+                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
+                    _ => null,
+                };
+
+                if (memberType is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_Object } slot &&
+                    !OwnershipModel.IsFrameworkAssembly(slot.ContainingAssembly) &&
+                    IsSameOrBase(slot, subject))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSameOrBase(INamedTypeSymbol candidate, INamedTypeSymbol subject)
+    {
+        for (var current = subject; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, candidate.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The lifetime of the object that <paramref name="operation"/> evaluates to, relative to the subject of
     /// <paramref name="facts"/> (null facts: the subject's own instance members are unknown). Never throws; unknown
     /// when it cannot tell.
@@ -265,6 +335,7 @@ internal sealed class LifetimeModel
             LifetimeReason.SetFromOutside => "an object set from outside the type",
             LifetimeReason.ResolvedService => "a service resolved from a service provider",
             LifetimeReason.Created => "an object created here",
+            LifetimeReason.Child => "a child of this object",
             LifetimeReason.Self => "this object",
             _ => "an object of unknown lifetime",
         };
@@ -274,14 +345,70 @@ internal sealed class LifetimeModel
 
     private bool IsOfLongLivedType(ITypeSymbol? type, LifetimeSettings settings)
     {
-        for (var current = type; current is not null; current = current.BaseType)
+        if (type is null || type.SpecialType == SpecialType.System_Object)
         {
-            if (current.SpecialType == SpecialType.System_Object)
+            return false;
+        }
+
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (settings.LongLivedTypes.Contains(SymbolNames.FullMetadataName(current)))
+            {
+                return true;
+            }
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (settings.LongLivedTypes.Contains(SymbolNames.FullMetadataName(@interface)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="member"/> is declared only in generated code (a designer or XAML code-behind file):
+    /// what assigns it is generated too, and not analyzed, so nothing can be concluded from its assignments.
+    /// </summary>
+    private static bool IsDeclaredInGeneratedCode(ISymbol member)
+    {
+        if (member.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            if (!IsGenerated(reference.SyntaxTree))
             {
                 return false;
             }
+        }
 
-            if (settings.LongLivedTypes.Contains(SymbolNames.FullMetadataName(current)))
+        return true;
+    }
+
+    private static bool IsGenerated(SyntaxTree tree)
+    {
+        var path = tree.FilePath ?? string.Empty;
+        var name = System.IO.Path.GetFileName(path);
+        if (name.EndsWith(".g.cs", StringComparison.OrdinalIgnoreCase) ||
+            name.EndsWith(".g.i.cs", StringComparison.OrdinalIgnoreCase) ||
+            name.EndsWith(".designer.cs", StringComparison.OrdinalIgnoreCase) ||
+            name.EndsWith(".generated.cs", StringComparison.OrdinalIgnoreCase) ||
+            name.StartsWith("TemporaryGeneratedFile_", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var trivia in tree.GetRoot().GetLeadingTrivia())
+        {
+            var text = trivia.ToString();
+            if (text.IndexOf("<auto-generated", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                text.IndexOf("<autogenerated", StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 return true;
             }
@@ -369,7 +496,7 @@ internal sealed class LifetimeModel
                         ? LifetimeInfo.Of(Lifetime.Static, LifetimeReason.StaticMember, @event.Event)
                         : Value(@event.Instance, stored: false, depth + 1);
                 case IParameterReferenceOperation parameter:
-                    return Parameter(parameter.Parameter);
+                    return Parameter(parameter.Parameter, depth);
                 case ILocalReferenceOperation local:
                     return Local(local, depth);
                 case IInvocationOperation invocation:
@@ -394,7 +521,7 @@ internal sealed class LifetimeModel
         internal LifetimeInfo Symbol(ISymbol symbol, int depth) =>
             symbol switch
             {
-                IParameterSymbol parameter => Parameter(parameter),
+                IParameterSymbol parameter => Parameter(parameter, depth),
                 IFieldSymbol or IPropertySymbol when symbol.IsStatic => StaticMember(symbol),
                 IFieldSymbol field => Stored(field, field.Type, depth),
                 IPropertySymbol property => Stored(property, property.Type, depth),
@@ -450,11 +577,21 @@ internal sealed class LifetimeModel
             return owner.Lifetime is Lifetime.Static or Lifetime.Owned ? owner.AsReached() : LifetimeInfo.Unknown;
         }
 
-        private LifetimeInfo Parameter(IParameterSymbol parameter)
+        private LifetimeInfo Parameter(IParameterSymbol parameter, int depth)
         {
             if (parameter.ContainingSymbol is not IMethodSymbol method)
             {
                 return LifetimeInfo.Unknown;
+            }
+
+            if (facts is not null && facts.IsChild(parameter))
+            {
+                return LifetimeInfo.Of(Lifetime.Owned, LifetimeReason.Child, parameter);
+            }
+
+            if (facts is not null && method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility == Accessibility.Private && IsDeclaredBySubject(method))
+            {
+                return FromCallSites(parameter, method, depth);
             }
 
             switch (method.MethodKind)
@@ -467,6 +604,49 @@ internal sealed class LifetimeModel
                     return model.IsEventHandlerParameter(parameter)
                         ? LifetimeInfo.Unknown
                         : LifetimeInfo.Of(Lifetime.External, LifetimeReason.MethodParameter, parameter);
+            }
+        }
+
+        /// <summary>A private method's parameter: the lifetime of what its callers in the type pass (unknown when the method escapes as a delegate).</summary>
+        private LifetimeInfo FromCallSites(IParameterSymbol parameter, IMethodSymbol method, int depth)
+        {
+            if (depth > MaxDepth || facts!.Escapes(method) || !visiting.Add(parameter))
+            {
+                return LifetimeInfo.Unknown;
+            }
+
+            try
+            {
+                LifetimeInfo? merged = null;
+                foreach (var site in facts.CallSitesOf(method))
+                {
+                    IOperation? value = null;
+                    foreach (var argument in site.Arguments)
+                    {
+                        if (argument.Parameter is { } target && target.Ordinal == parameter.Ordinal && argument.ArgumentKind != ArgumentKind.DefaultValue)
+                        {
+                            value = argument.Value;
+                        }
+                    }
+
+                    if (value is null)
+                    {
+                        return LifetimeInfo.Unknown;
+                    }
+
+                    var lifetime = Value(value, stored: false, depth + 1);
+                    merged = merged is { } previous ? Merge(previous, lifetime) : lifetime;
+                    if (merged.Value.Lifetime == Lifetime.Unknown)
+                    {
+                        return LifetimeInfo.Unknown;
+                    }
+                }
+
+                return merged ?? LifetimeInfo.Unknown;
+            }
+            finally
+            {
+                visiting.Remove(parameter);
             }
         }
 
@@ -537,7 +717,9 @@ internal sealed class LifetimeModel
                 var assignments = facts.AssignmentsOf(member);
                 if (assignments.IsEmpty)
                 {
-                    return IsSetFromOutside(member) ? LifetimeInfo.Of(Lifetime.External, LifetimeReason.SetFromOutside, member) : LifetimeInfo.Unknown;
+                    return IsSetFromOutside(member) && !IsDeclaredInGeneratedCode(member)
+                        ? LifetimeInfo.Of(Lifetime.External, LifetimeReason.SetFromOutside, member)
+                        : LifetimeInfo.Unknown;
                 }
 
                 LifetimeInfo? merged = null;
@@ -712,13 +894,17 @@ internal sealed class TypeLifetimeFacts
         OperationKind.DeconstructionAssignment,
         OperationKind.FieldInitializer,
         OperationKind.PropertyInitializer,
-        OperationKind.Invocation);
+        OperationKind.Invocation,
+        OperationKind.MethodReference);
 
     private readonly object gate = new();
     private readonly Dictionary<ISymbol, List<StoredValue>> assignments = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> stopped = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> calls = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IPropertySymbol> autoProperties = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> callSites = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> escaping = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IParameterSymbol> children = new(SymbolEqualityComparer.Default);
 
     internal TypeLifetimeFacts(INamedTypeSymbol type)
     {
@@ -803,8 +989,48 @@ internal sealed class TypeLifetimeFacts
             case IInvocationOperation invocation:
                 RecordInvocation(invocation, containingSymbol);
                 break;
+            case IMethodReferenceOperation reference when IsOwn(reference.Method) && reference.Parent is not IInvocationOperation:
+                lock (gate)
+                {
+                    escaping.Add(reference.Method.OriginalDefinition);
+                }
+
+                break;
         }
     }
+
+    /// <summary>The calls, in the subject's code, of one of its own methods.</summary>
+    internal ImmutableArray<IInvocationOperation> CallSitesOf(IMethodSymbol method)
+    {
+        lock (gate)
+        {
+            return callSites.TryGetValue(method.OriginalDefinition, out var list) ? list.ToImmutableArray() : ImmutableArray<IInvocationOperation>.Empty;
+        }
+    }
+
+    /// <summary>Whether one of the subject's methods is used as a delegate (so it may be called from anywhere).</summary>
+    internal bool Escapes(IMethodSymbol method)
+    {
+        lock (gate)
+        {
+            return escaping.Contains(method.OriginalDefinition);
+        }
+    }
+
+    /// <summary>
+    /// Whether the subject adds <paramref name="parameter"/> to one of its own collections or to itself
+    /// (<c>items.Add(item)</c>, <c>Add(child)</c>, <c>steps.AddLast(step)</c>): the object becomes its child.
+    /// </summary>
+    internal bool IsChild(IParameterSymbol parameter)
+    {
+        lock (gate)
+        {
+            return children.Contains(parameter.OriginalDefinition);
+        }
+    }
+
+    private bool IsOwn(IMethodSymbol method) =>
+        SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Type.OriginalDefinition);
 
     /// <summary>Every value the subject assigns to <paramref name="member"/>; a null value is one that cannot be told (out, ref, deconstruction).</summary>
     internal ImmutableArray<StoredValue> AssignmentsOf(ISymbol member)
@@ -934,6 +1160,34 @@ internal sealed class TypeLifetimeFacts
         }
 
         var method = invocation.TargetMethod;
+        if (IsOwn(method))
+        {
+            lock (gate)
+            {
+                if (!callSites.TryGetValue(method.OriginalDefinition, out var sites))
+                {
+                    sites = new List<IInvocationOperation>();
+                    callSites.Add(method.OriginalDefinition, sites);
+                }
+
+                sites.Add(invocation);
+            }
+        }
+
+        if (IsAddingChild(invocation))
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (Operations.SkipConversions(argument.Value) is IParameterReferenceOperation child)
+                {
+                    lock (gate)
+                    {
+                        children.Add(child.Parameter.OriginalDefinition);
+                    }
+                }
+            }
+        }
+
         if (KnownLifetimes.TimerStopMethods.Contains(method.Name) && OwnMember(Receiver(invocation.Instance)) is { } timer)
         {
             lock (gate)
@@ -958,6 +1212,20 @@ internal sealed class TypeLifetimeFacts
                 callees.Add(method.OriginalDefinition);
             }
         }
+    }
+
+    /// <summary>An Add-like call (<c>Add</c>, <c>AddLast</c>, <c>Insert</c>, <c>Push</c>, <c>Enqueue</c>) on one of the subject's own members or on the subject itself.</summary>
+    private bool IsAddingChild(IInvocationOperation invocation)
+    {
+        var name = invocation.TargetMethod.Name;
+        if (!(name.StartsWith("Add", StringComparison.Ordinal) || name.StartsWith("Insert", StringComparison.Ordinal) ||
+              name == "Push" || name == "Enqueue" || name == "Append"))
+        {
+            return false;
+        }
+
+        var receiver = Operations.SkipConversions(invocation.Instance);
+        return receiver is IInstanceReferenceOperation || OwnMember(receiver) is not null;
     }
 
     /// <summary><c>timer.Enabled = false</c> or <c>timer.IsEnabled = false</c> on an own member: that member.</summary>

@@ -281,4 +281,46 @@ public class Reports
                 void OnTick(object sender, EventArgs e) { }
             }
             """);
+
+    [Fact]
+    public Task PrivateMethodGivenAConstructorParameter() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                public View(Bus bus) { Hook(bus); }
+                private void Hook(Bus target) { [|target.Published += OnPublished|]; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task InterfaceSlotIsNotACompanion() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            interface ITableSource { }
+            class TableView { public event EventHandler KeyDown; public ITableSource Table { get; set; } }
+            class CheckBoxSource : ITableSource
+            {
+                public CheckBoxSource(TableView table) { [|table.KeyDown += OnKeyDown|]; }
+                void OnKeyDown(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task FrameworkTypedSlotIsNotACompanion() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.ComponentModel;
+            class Window : Component { public event EventHandler Resized; public Component Owner { get; set; } }
+            class ToolWindow : Component
+            {
+                public ToolWindow(Window main) { [|main.Resized += OnMainResized|]; }
+                void OnMainResized(object sender, EventArgs e) { }
+            }
+            """);
 }
