@@ -65,19 +65,80 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                             }
                         }
                     });
+                    var candidates = new List<(IOperation Operation, ISymbol Owner)>();
+                    symbolStart.RegisterOperationAction(
+                        operation =>
+                        {
+                            if (IsCandidate(operation.Operation, known) &&
+                                SymbolEqualityComparer.Default.Equals(operation.ContainingSymbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+                            {
+                                lock (gate)
+                                {
+                                    candidates.Add((operation.Operation, operation.ContainingSymbol));
+                                }
+                            }
+                        },
+                        OperationKind.SimpleAssignment,
+                        OperationKind.CompoundAssignment,
+                        OperationKind.ObjectCreation,
+                        OperationKind.Invocation);
                     symbolStart.RegisterSymbolEndAction(end =>
                     {
                         List<(IOperation Block, ISymbol Owner)> snapshot;
+                        List<(IOperation Operation, ISymbol Owner)> found;
                         lock (gate)
                         {
+                            if (candidates.Count == 0)
+                            {
+                                return;
+                            }
+
                             snapshot = new List<(IOperation Block, ISymbol Owner)>(blocks);
+                            found = new List<(IOperation Operation, ISymbol Owner)>(candidates);
                         }
 
-                        new TypeAnalysis(type, model, known, snapshot, end).Run();
+                        new TypeAnalysis(type, model, known, snapshot, end).Run(found);
                     });
                 },
                 SymbolKind.NamedType);
         });
+    }
+
+    /// <summary>The cheap filter, run on every assignment, creation and call: could this keep a delegate somewhere?</summary>
+    private static bool IsCandidate(IOperation operation, KnownTypes known)
+    {
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+                return assignment.Value.Type?.TypeKind == TypeKind.Delegate && assignment.Target is not ILocalReferenceOperation;
+            case ICompoundAssignmentOperation compound:
+                return compound.OperatorKind == BinaryOperatorKind.Add && compound.Target.Type?.TypeKind == TypeKind.Delegate;
+            case IObjectCreationOperation creation:
+                return known.ThreadingTimer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer);
+            case IInvocationOperation invocation:
+                var name = invocation.TargetMethod.Name;
+                if (name is "Register" or "UnsafeRegister" or "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject")
+                {
+                    return true;
+                }
+
+                if (invocation.Instance is null || !StoringCollectionMethods.Contains(name))
+                {
+                    return false;
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
     }
 
     /// <summary>The framework types the rule looks for; any may be missing.</summary>
@@ -138,29 +199,31 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             this.context = context;
         }
 
-        internal void Run()
+        internal void Run(List<(IOperation Operation, ISymbol Owner)> candidates)
         {
-            foreach (var (block, owner) in blocks)
+            foreach (var (operation, owner) in candidates)
             {
-                foreach (var operation in block.DescendantsAndSelf())
+                context.CancellationToken.ThrowIfCancellationRequested();
+                var block = operation;
+                while (block.Parent is not null)
                 {
-                    context.CancellationToken.ThrowIfCancellationRequested();
-                    switch (operation)
-                    {
-                        case ISimpleAssignmentOperation assignment:
-                            StaticStorage(assignment.Target, assignment.Value, owner, block, collection: false);
-                            break;
-                        case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound when compound.Target.Type?.TypeKind == TypeKind.Delegate:
-                            StaticStorage(compound.Target, compound.Value, owner, block, collection: false);
-                            break;
-                        case IObjectCreationOperation creation when known.ThreadingTimer is not null &&
-                            SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer):
-                            TimerCreation(creation, block);
-                            break;
-                        case IInvocationOperation invocation:
-                            Invocation(invocation, owner, block);
-                            break;
-                    }
+                    block = block.Parent;
+                }
+
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation assignment:
+                        StaticStorage(assignment.Target, assignment.Value, owner, block, collection: false);
+                        break;
+                    case ICompoundAssignmentOperation compound:
+                        StaticStorage(compound.Target, compound.Value, owner, block, collection: false);
+                        break;
+                    case IObjectCreationOperation creation:
+                        TimerCreation(creation, block);
+                        break;
+                    case IInvocationOperation invocation:
+                        Invocation(invocation, owner, block);
+                        break;
                 }
             }
         }
@@ -253,10 +316,54 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            if (StoredMember(target) is { } member && IsClearedByType(member))
+            {
+                return;
+            }
+
             var name = Name(target);
             var place = (collection ? "the collection " : string.Empty) + (name is null ? string.Empty : "'" + name + "', ") + LifetimeModel.Describe(lifetime);
             Report(value, capture, place, "until the process ends", null);
         }
+
+        /// <summary>The static member that holds the delegate: the field or property itself, or the collection's (through an indexer).</summary>
+        private static ISymbol? StoredMember(IOperation target) =>
+            Operations.SkipConversions(target) switch
+            {
+                IFieldReferenceOperation field => field.Field.OriginalDefinition,
+                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property.OriginalDefinition,
+                IPropertyReferenceOperation indexer when indexer.Instance is { } instance => StoredMember(instance),
+                _ => null,
+            };
+
+        /// <summary>
+        /// Whether the type also takes delegates out of <paramref name="member"/>: assigns it null, removes with
+        /// <c>-=</c>, or calls Remove, TryRemove, Clear (and the like) on it. Then it has a counterpart, which the rule trusts.
+        /// </summary>
+        private bool IsClearedByType(ISymbol member)
+        {
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    switch (operation)
+                    {
+                        case ISimpleAssignmentOperation assignment when Operations.IsNullOrDefault(assignment.Value) && Same(StoredMember(assignment.Target), member):
+                        case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound when Same(StoredMember(compound.Target), member):
+                            return true;
+                        case IInvocationOperation { Instance: { } instance } invocation when
+                            invocation.TargetMethod.Name is "Remove" or "TryRemove" or "Clear" or "RemoveAll" or "RemoveAt" or "Pop" or "TryPop" or "Dequeue" or "TryDequeue" &&
+                            Same(StoredMember(instance), member):
+                            return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Same(ISymbol? candidate, ISymbol member) =>
+            candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition);
 
         /// <summary><c>new System.Threading.Timer(callback, ...)</c> whose timer is dropped, or kept in a field that is never disposed.</summary>
         private void TimerCreation(IObjectCreationOperation creation, IOperation block)

@@ -277,4 +277,36 @@ public class Silent
                 public void Dispose() => Interlocked.Exchange(ref timer, null)?.Dispose();
             }
             """);
+
+    [Fact]
+    public Task StaticCallbackClearedByTheType() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Hooks { public static Action OnReset; }
+            class View : IDisposable
+            {
+                int count;
+                static Action refreshAll;
+                public void Attach() { Hooks.OnReset = () => count = 0; refreshAll += Refresh; }
+                void Refresh() { }
+                public void Dispose() { Hooks.OnReset = null; refreshAll -= Refresh; }
+            }
+            """);
+
+    [Fact]
+    public Task StaticCollectionEntryRemovedByTheType() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            sealed class Session : IDisposable
+            {
+                static readonly ConcurrentDictionary<Guid, Func<string>> active = new();
+                readonly Guid id = Guid.NewGuid();
+                string user = "";
+                public void Open() { active[id] = () => user; }
+                public void Dispose() => active.TryRemove(id, out _);
+            }
+            """);
 }
