@@ -57,7 +57,8 @@ public static class Program
                 var fetched = quotes.FetchLeaky(1, shutdown.Token).GetAwaiter().GetResult() + quotes.Fetch(2, shutdown.Token).GetAwaiter().GetResult();
                 quotes.PublishStatus();
                 quotes.StartRefresh();
-                Console.WriteLine($"quotes: {fetched}, {quotes.Status()}");
+                QuoteClient.WarmUp("quotes").Wait();
+                Console.WriteLine($"quotes: {fetched}, {quotes.Status()}, warmed up: {QuoteClient.LastWarmUp()}");
             }
 
             return 0;

@@ -13,6 +13,8 @@ public sealed class QuoteClient : IDisposable
 
     private static Action? resetAll;
 
+    private static Func<string>? lastWarmUp;
+
     private readonly byte[] cache = new byte[64 * 1024];
     private readonly List<Func<string>> ownProviders = new();
     private Timer? refreshTimer;
@@ -53,6 +55,31 @@ public sealed class QuoteClient : IDisposable
 
     /// <summary>Clean: the timer is kept in a field and disposed with the client.</summary>
     public void StartRefresh() => refreshTimer ??= new Timer(_ => Interlocked.Increment(ref refreshes), null, 0, 1000);
+
+    /// <summary>LEAK302: the static delegate uses only 'label', but shares its closure with the 256 KB payload.</summary>
+    public static Task WarmUpLeaky(string name)
+    {
+        var payload = new byte[256 * 1024];
+        var fill = Task.Run(() => Array.Fill(payload, (byte)1));
+        var label = name.ToUpperInvariant();
+        lastWarmUp = () => label;
+        return fill;
+    }
+
+    /// <summary>Clean: the long-lived lambda's variable lives in a block of its own, so its closure holds only the label.</summary>
+    public static Task WarmUp(string name)
+    {
+        var payload = new byte[256 * 1024];
+        var fill = Task.Run(() => Array.Fill(payload, (byte)1));
+        {
+            var label = name.ToUpperInvariant();
+            lastWarmUp = () => label;
+        }
+
+        return fill;
+    }
+
+    public static string LastWarmUp() => lastWarmUp?.Invoke() ?? "none";
 
     public string Status() => ownProviders.Count > 0 ? ownProviders[0]() : "idle";
 

@@ -117,9 +117,14 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return known.ThreadingTimer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer);
             case IInvocationOperation invocation:
                 var name = invocation.TargetMethod.Name;
-                if (name is "Register" or "UnsafeRegister" or "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject")
+                if (name is "Register" or "UnsafeRegister")
                 {
-                    return true;
+                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.CancellationToken);
+                }
+
+                if (name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject")
+                {
+                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.ThreadPool);
                 }
 
                 if (invocation.Instance is null || !StoringCollectionMethods.Contains(name))

@@ -16,8 +16,8 @@ using Microsoft.CodeAnalysis.Operations;
 /// with the other lambda and the variable's declaration as additional locations.
 /// <para>
 /// Deliberately narrow, so that every report is a certain sharing: both variables are locals declared directly in
-/// the same block, or both are parameters of the same method (the compiler may merge more scopes than that; those
-/// are not reported). Only locals that own something worth keeping count: disposables, arrays and collections.
+/// the same block, or parameters and locals of the outermost block of the same method (which the compiler puts in one
+/// closure). Other scope merges the compiler may do are not reported. Only locals that own something worth keeping count: disposables, arrays and collections.
 /// </para>
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -117,7 +117,8 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            // One diagnostic per long-lived lambda, naming the retained variable declared first.
+            (ISymbol Variable, IAnonymousFunctionOperation Other)? first = null;
             foreach (var other in lambdas)
             {
                 if (other == longLived)
@@ -127,32 +128,44 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
 
                 foreach (var variable in captures[other])
                 {
-                    if (kept.Contains(variable) || reported.Contains(variable) ||
+                    if (kept.Contains(variable) ||
                         ScopeOf(variable) is not { } scope || !scopes.Contains(scope) ||
                         !OwnsSomething(VariableType(variable), known))
                     {
                         continue;
                     }
 
-                    reported.Add(variable);
-                    var additional = new List<Location> { other.Syntax.GetLocation() };
-                    if (variable.Locations.Length > 0 && variable.Locations[0].IsInSource)
+                    if (first is not { } current || Position(variable) < Position(current.Variable))
                     {
-                        additional.Add(variable.Locations[0]);
+                        first = (variable, other);
                     }
-
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.LEAK302SharedClosureKeepsLocal,
-                        longLived.Syntax.GetLocation(),
-                        additional,
-                        longLived.Syntax is AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda",
-                        place.Phrase,
-                        variable.Name,
-                        "'" + variable.Name + "' stays reachable " + place.Until));
                 }
             }
+
+            if (first is not { } found)
+            {
+                continue;
+            }
+
+            var additional = new List<Location> { found.Other.Syntax.GetLocation() };
+            if (found.Variable.Locations.Length > 0 && found.Variable.Locations[0].IsInSource)
+            {
+                additional.Add(found.Variable.Locations[0]);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.LEAK302SharedClosureKeepsLocal,
+                longLived.Syntax.GetLocation(),
+                additional,
+                longLived.Syntax is AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda",
+                place.Phrase,
+                found.Variable.Name,
+                "'" + found.Variable.Name + "' stays reachable " + place.Until));
         }
     }
+
+    private static int Position(ISymbol symbol) =>
+        symbol.Locations.Length > 0 ? symbol.Locations[0].SourceSpan.Start : int.MaxValue;
 
     /// <summary>Where a lambda is kept, when that place outlives the method; null otherwise.</summary>
     private static (string Phrase, string Until)? Place(IAnonymousFunctionOperation lambda, Known known, OperationBlockAnalysisContext context)
@@ -275,9 +288,15 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 return method;
             case ILocalSymbol local when local.DeclaringSyntaxReferences.Length == 1:
                 var declarator = local.DeclaringSyntaxReferences[0].GetSyntax();
-                return declarator is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { Parent: BlockSyntax block } } }
-                    ? block
-                    : null;
+                if (declarator is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { Parent: BlockSyntax block } } })
+                {
+                    return null;
+                }
+
+                // The compiler puts a method's parameters and the locals of its outermost block in one closure.
+                return block.Parent is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax && local.ContainingSymbol is IMethodSymbol owner
+                    ? owner
+                    : block;
             default:
                 return null;
         }

@@ -149,6 +149,27 @@ namespace CleanCode.Closures
         public static object Parse(Type type, string text) => ByType[type](text);
     }
 
+    // A long-lived callback whose variable lives in a block of its own: its closure does not hold the big buffer
+    // that the short-lived lambda of the outer block captured.
+    public static class Warmup
+    {
+        private static Func<string>? lastRun;
+
+        public static Task RunAsync(string name)
+        {
+            var payload = new byte[256 * 1024];
+            var fill = Task.Run(() => Array.Fill(payload, (byte)1));
+            {
+                var label = name.ToUpperInvariant();
+                lastRun = () => label;
+            }
+
+            return fill;
+        }
+
+        public static string LastRun() => lastRun?.Invoke() ?? "none";
+    }
+
     // Callbacks kept in the object's own fields and collections live no longer than the object.
     public sealed class UndoStack
     {

@@ -90,4 +90,22 @@ public class Reports
                 }
             }
             """);
+
+    [Fact]
+    public Task ParameterSharesTheClosureOfTheOutermostBlock() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public void Load(string name, byte[] data)
+                {
+                    Task.Run(() => data[0] = 1).Wait();
+                    var label = name;
+                    describe = [|() => label|];
+                }
+            }
+            """);
 }
