@@ -2,6 +2,8 @@ namespace LeakDemo;
 
 using System;
 using System.IO;
+using System.Threading;
+using LeakDemo.Closures;
 using LeakDemo.Disposables;
 using LeakDemo.StaticCollections;
 
@@ -56,6 +58,16 @@ public static class Program
             using (var session = new Session("demo"))
             {
                 Console.WriteLine($"sessions: {Session.Count}, user {new SessionLeaky("demo").User}");
+            }
+
+            using (var quotes = new QuoteClient())
+            using (var shutdown = new CancellationTokenSource())
+            {
+                var fetched = quotes.FetchLeaky(1, shutdown.Token).GetAwaiter().GetResult() + quotes.Fetch(2, shutdown.Token).GetAwaiter().GetResult();
+                quotes.PublishStatus();
+                quotes.StartRefresh();
+                QuoteClient.WarmUp("quotes").Wait();
+                Console.WriteLine($"quotes: {fetched}, {quotes.Status()}, warmed up: {QuoteClient.LastWarmUp()}");
             }
 
             return 0;

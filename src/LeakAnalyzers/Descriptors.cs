@@ -136,6 +136,22 @@ internal static class Descriptors
         description: "A static collection (or a collection held by a singleton) visible outside its type that code running after start-up adds to, and that nothing in the compilation removes from, clears, replaces or bounds by a size check, keeps everything ever added to it for the life of the process. Deciding this needs the whole compilation, so the diagnostic is reported at compilation end.",
         customTags: CompilationEndTag);
 
+    internal static readonly DiagnosticDescriptor LEAK301CapturingDelegateKeptAlive = Create(
+        id: "LEAK301",
+        title: "Capturing delegate is kept by a longer-lived place",
+        messageFormat: "{0} captures {1} and is kept by {2}; {3}",
+        category: Categories.Closures,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection, given to a timer that is never disposed, registered on a cancellation token the type does not own without disposing the registration, or registered with ThreadPool.RegisterWaitForSingleObject without unregistering, it keeps the captured object graph alive for as long as that place lives.");
+
+    internal static readonly DiagnosticDescriptor LEAK302SharedClosureKeepsLocal = Create(
+        id: "LEAK302",
+        title: "Long-lived lambda shares its closure with a local it does not use",
+        messageFormat: "{0}, kept by {1}, shares its closure with the lambda that captures '{2}', so it keeps '{2}' alive too, although it never uses it; {3}",
+        category: Categories.Closures,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a long-lived place (a static field or collection, a dropped timer or token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -39,6 +39,7 @@ public class CleanCodeGuard
         Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Disposables", StringComparison.Ordinal));
         Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Events", StringComparison.Ordinal));
         Assert.Contains(files, f => Path.GetFileName(f).StartsWith("StaticCollections", StringComparison.Ordinal));
+        Assert.Contains(files, f => Path.GetFileName(f).StartsWith("Closures", StringComparison.Ordinal));
         Assert.True(files.Length >= 1);
     }
 

@@ -1,0 +1,840 @@
+namespace LeakAnalyzers.Closures;
+
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>
+/// LEAK301: a delegate that captures <c>this</c> or a local, kept by a place that outlives the code that made it:
+/// a static field, property or collection; a <c>System.Threading.Timer</c> that is never disposed; a registration
+/// on a cancellation token the type does not own that is never disposed; a <c>RegisterWaitForSingleObject</c> wait
+/// that is never unregistered. Points at the delegate. Event subscriptions are the LEAK1xx family's.
+/// <para>
+/// Collected per type (a symbol-start action keeps the operation blocks) and judged at the type's end, so that the
+/// lifetime facts of the type's own fields (a token field assigned from a parameter, a timer field never disposed)
+/// are known. Types whose blocks hold none of the shapes never build facts.
+/// </para>
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the code fix may keep the dropped registration in a <c>using</c> local.</summary>
+    internal const string UsingFixProperty = "UsingRegistration";
+
+    /// <summary>Collection methods that keep the value they are given.</summary>
+    private static readonly ImmutableHashSet<string> StoringCollectionMethods = ImmutableHashSet.Create(
+        "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Push", "Enqueue", "Insert", "AddFirst", "AddLast", "Set", "TryUpdate");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.LEAK301CapturingDelegateKeptAlive);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var known = new KnownTypes(start.Compilation);
+            var model = LifetimeModel.Create(start.Compilation, Descriptors.LEAK301CapturingDelegateKeptAlive.Id);
+            start.RegisterSymbolStartAction(
+                symbolStart =>
+                {
+                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                    {
+                        return;
+                    }
+
+                    var blocks = new List<(IOperation Block, ISymbol Owner)>();
+                    var gate = new object();
+                    symbolStart.RegisterOperationBlockAction(block =>
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+                        {
+                            return;
+                        }
+
+                        lock (gate)
+                        {
+                            foreach (var operation in block.OperationBlocks)
+                            {
+                                blocks.Add((operation, block.OwningSymbol));
+                            }
+                        }
+                    });
+                    var candidates = new List<(IOperation Operation, ISymbol Owner)>();
+                    symbolStart.RegisterOperationAction(
+                        operation =>
+                        {
+                            if (IsCandidate(operation.Operation, known) &&
+                                SymbolEqualityComparer.Default.Equals(operation.ContainingSymbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+                            {
+                                lock (gate)
+                                {
+                                    candidates.Add((operation.Operation, operation.ContainingSymbol));
+                                }
+                            }
+                        },
+                        OperationKind.SimpleAssignment,
+                        OperationKind.CompoundAssignment,
+                        OperationKind.ObjectCreation,
+                        OperationKind.Invocation);
+                    symbolStart.RegisterSymbolEndAction(end =>
+                    {
+                        List<(IOperation Block, ISymbol Owner)> snapshot;
+                        List<(IOperation Operation, ISymbol Owner)> found;
+                        lock (gate)
+                        {
+                            if (candidates.Count == 0)
+                            {
+                                return;
+                            }
+
+                            snapshot = new List<(IOperation Block, ISymbol Owner)>(blocks);
+                            found = new List<(IOperation Operation, ISymbol Owner)>(candidates);
+                        }
+
+                        new TypeAnalysis(type, model, known, snapshot, end).Run(found);
+                    });
+                },
+                SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>The cheap filter, run on every assignment, creation and call: could this keep a delegate somewhere?</summary>
+    private static bool IsCandidate(IOperation operation, KnownTypes known)
+    {
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+                return assignment.Value.Type?.TypeKind == TypeKind.Delegate && assignment.Target is not ILocalReferenceOperation;
+            case ICompoundAssignmentOperation compound:
+                return compound.OperatorKind == BinaryOperatorKind.Add && compound.Target.Type?.TypeKind == TypeKind.Delegate;
+            case IObjectCreationOperation creation:
+                return known.ThreadingTimer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer);
+            case IInvocationOperation invocation:
+                var name = invocation.TargetMethod.Name;
+                if (name is "Register" or "UnsafeRegister")
+                {
+                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.CancellationToken);
+                }
+
+                if (name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject")
+                {
+                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.ThreadPool);
+                }
+
+                if (invocation.Instance is null || !StoringCollectionMethods.Contains(name))
+                {
+                    return false;
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The framework types the rule looks for; any may be missing.</summary>
+    private sealed class KnownTypes
+    {
+        internal KnownTypes(Compilation compilation)
+        {
+            CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            ThreadingTimer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+            ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+        }
+
+        internal INamedTypeSymbol? CancellationToken { get; }
+
+        internal INamedTypeSymbol? ThreadingTimer { get; }
+
+        internal INamedTypeSymbol? ThreadPool { get; }
+    }
+
+    /// <summary>What a delegate keeps alive: <c>this</c> or the first captured local or parameter.</summary>
+    private readonly struct Capture
+    {
+        internal Capture(string kind, string? captured, bool capturesThis)
+        {
+            Kind = kind;
+            Captured = captured;
+            CapturesThis = capturesThis;
+        }
+
+        /// <summary>"A lambda", "An anonymous method", "The local function 'F'", "The method group 'M'".</summary>
+        internal string Kind { get; }
+
+        /// <summary>The name of the captured local or parameter; null when only <c>this</c> is captured.</summary>
+        internal string? Captured { get; }
+
+        internal bool CapturesThis { get; }
+
+        internal bool Any => CapturesThis || Captured is not null;
+    }
+
+    private sealed class TypeAnalysis
+    {
+        private readonly INamedTypeSymbol type;
+        private readonly LifetimeModel model;
+        private readonly KnownTypes known;
+        private readonly List<(IOperation Block, ISymbol Owner)> blocks;
+        private readonly SymbolAnalysisContext context;
+        private TypeLifetimeFacts? facts;
+        private LifetimeSettings? settings;
+        private bool? longLived;
+
+        internal TypeAnalysis(INamedTypeSymbol type, LifetimeModel model, KnownTypes known, List<(IOperation Block, ISymbol Owner)> blocks, SymbolAnalysisContext context)
+        {
+            this.type = type;
+            this.model = model;
+            this.known = known;
+            this.blocks = blocks;
+            this.context = context;
+        }
+
+        internal void Run(List<(IOperation Operation, ISymbol Owner)> candidates)
+        {
+            foreach (var (operation, owner) in candidates)
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                var block = operation;
+                while (block.Parent is not null)
+                {
+                    block = block.Parent;
+                }
+
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation assignment:
+                        StaticStorage(assignment.Target, assignment.Value, owner, block, collection: false);
+                        break;
+                    case ICompoundAssignmentOperation compound:
+                        StaticStorage(compound.Target, compound.Value, owner, block, collection: false);
+                        break;
+                    case IObjectCreationOperation creation:
+                        TimerCreation(creation, block);
+                        break;
+                    case IInvocationOperation invocation:
+                        Invocation(invocation, owner, block);
+                        break;
+                }
+            }
+        }
+
+        private LifetimeSettings Settings(IOperation operation) =>
+            settings ??= model.SettingsFor(context.Options, operation.Syntax.SyntaxTree);
+
+        /// <summary>The type's lifetime facts, recorded from its blocks the first time a rule needs them.</summary>
+        private TypeLifetimeFacts Facts()
+        {
+            if (facts is null)
+            {
+                facts = new TypeLifetimeFacts(type);
+                foreach (var (block, owner) in blocks)
+                {
+                    facts.RecordAll(block, owner);
+                }
+            }
+
+            return facts;
+        }
+
+        private bool TypeIsLongLived(IOperation operation) =>
+            longLived ??= model.IsLongLivedType(type, Settings(operation));
+
+        private void Invocation(IInvocationOperation invocation, ISymbol owner, IOperation block)
+        {
+            var method = invocation.TargetMethod;
+            if (known.CancellationToken is not null &&
+                method.Name is "Register" or "UnsafeRegister" &&
+                SymbolEqualityComparer.Default.Equals(method.ContainingType, known.CancellationToken))
+            {
+                TokenRegistration(invocation, block);
+                return;
+            }
+
+            if (known.ThreadPool is not null &&
+                method.Name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject" &&
+                SymbolEqualityComparer.Default.Equals(method.ContainingType, known.ThreadPool))
+            {
+                WaitRegistration(invocation, block);
+                return;
+            }
+
+            if (invocation.Instance is { } instance && StoringCollectionMethods.Contains(method.Name))
+            {
+                var original = method.OriginalDefinition;
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter is { Ordinal: var ordinal } &&
+                        ordinal < original.Parameters.Length &&
+                        original.Parameters[ordinal].Type is ITypeParameterSymbol &&
+                        argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                    {
+                        StaticStorage(instance, argument.Value, owner, block, collection: true);
+                    }
+                }
+            }
+        }
+
+        /// <summary><c>Static = delegate</c>, <c>Static += delegate</c>, <c>Static[key] = delegate</c>, <c>Static.Add(delegate)</c>.</summary>
+        private void StaticStorage(IOperation target, IOperation value, ISymbol owner, IOperation block, bool collection)
+        {
+            if (type.IsStatic || value.Type?.TypeKind != TypeKind.Delegate || Operations.SkipConversions(target) is IEventReferenceOperation)
+            {
+                return;
+            }
+
+            var capture = Captures(value, block);
+            if (!capture.Any)
+            {
+                return;
+            }
+
+            // A static member capturing its parameters stores what it was given on purpose: only 'this' or the locals of an instance member count.
+            if (!capture.CapturesThis && owner.IsStatic)
+            {
+                return;
+            }
+
+            if (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(value))
+            {
+                return;
+            }
+
+            var settings = Settings(value);
+            var lifetime = model.Classify(target, Facts(), settings);
+            if (lifetime.Lifetime != Lifetime.Static)
+            {
+                return;
+            }
+
+            if (StoredMember(target) is { } member && IsClearedByType(member))
+            {
+                return;
+            }
+
+            var name = Name(target);
+            var place = (collection ? "the collection " : string.Empty) + (name is null ? string.Empty : "'" + name + "', ") + LifetimeModel.Describe(lifetime);
+            Report(value, capture, place, "until the process ends", null);
+        }
+
+        /// <summary>The static member that holds the delegate: the field or property itself, or the collection's (through an indexer).</summary>
+        private static ISymbol? StoredMember(IOperation target) =>
+            Operations.SkipConversions(target) switch
+            {
+                IFieldReferenceOperation field => field.Field.OriginalDefinition,
+                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property.OriginalDefinition,
+                IPropertyReferenceOperation indexer when indexer.Instance is { } instance => StoredMember(instance),
+                _ => null,
+            };
+
+        /// <summary>
+        /// Whether the type also takes delegates out of <paramref name="member"/>: assigns it null, removes with
+        /// <c>-=</c>, or calls Remove, TryRemove, Clear (and the like) on it. Then it has a counterpart, which the rule trusts.
+        /// </summary>
+        private bool IsClearedByType(ISymbol member)
+        {
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    switch (operation)
+                    {
+                        case ISimpleAssignmentOperation assignment when Operations.IsNullOrDefault(assignment.Value) && Same(StoredMember(assignment.Target), member):
+                        case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound when Same(StoredMember(compound.Target), member):
+                            return true;
+                        case IInvocationOperation { Instance: { } instance } invocation when
+                            invocation.TargetMethod.Name is "Remove" or "TryRemove" or "Clear" or "RemoveAll" or "RemoveAt" or "Pop" or "TryPop" or "Dequeue" or "TryDequeue" &&
+                            Same(StoredMember(instance), member):
+                            return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Same(ISymbol? candidate, ISymbol member) =>
+            candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition);
+
+        /// <summary><c>new System.Threading.Timer(callback, ...)</c> whose timer is dropped, or kept in a field that is never disposed.</summary>
+        private void TimerCreation(IObjectCreationOperation creation, IOperation block)
+        {
+            var callback = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
+            if (callback is null)
+            {
+                return;
+            }
+
+            var capture = Captures(callback, block);
+            if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(creation)))
+            {
+                return;
+            }
+
+            var parent = Operations.ParentSkippingConversions(creation, out _);
+            string? place = null;
+            switch (parent)
+            {
+                case IExpressionStatementOperation:
+                case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                    place = "a System.Threading.Timer that nothing keeps or disposes";
+                    break;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when
+                    !IsUsingDeclared(declarator) &&
+                    !IsReferenced(block, declarator.Symbol):
+                    place = "a System.Threading.Timer in '" + declarator.Symbol.Name + "', which is never disposed";
+                    break;
+                case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation or IPropertyReferenceOperation:
+                    var lifetime = model.Classify(target, Facts(), Settings(creation));
+                    var stoppedThroughCopy = Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && StoppedThroughACopy(timerField);
+                    if (!stoppedThroughCopy &&
+                        (lifetime.Reason == LifetimeReason.RunningTimer || (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created)))
+                    {
+                        place = "a System.Threading.Timer in '" + Name(target) + "', which is never disposed";
+                    }
+
+                    break;
+            }
+
+            if (place is not null)
+            {
+                Report(callback, capture, place, "as long as the timer is scheduled: the runtime keeps a running timer and its callback alive", null);
+            }
+        }
+
+        /// <summary>
+        /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:
+        /// <c>var timer = _timer; _timer = null; timer?.Dispose();</c> or <c>Interlocked.Exchange(ref _timer, null)?.Dispose()</c>.
+        /// </summary>
+        private bool StoppedThroughACopy(IFieldSymbol field)
+        {
+            var copies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    switch (operation)
+                    {
+                        case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer && ReadsField(initializer.Value, field):
+                            copies.Add(declarator.Symbol);
+                            break;
+                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when ReadsField(assignment.Value, field):
+                            copies.Add(local.Local);
+                            break;
+                    }
+                }
+            }
+
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    if (operation is IInvocationOperation invocation &&
+                        invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" or "Stop" or "Close" &&
+                        Receiver(invocation) is { } receiver &&
+                        ((receiver is ILocalReferenceOperation copy && copies.Contains(copy.Local)) || ReadsField(receiver, field)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The field itself, or <c>Interlocked.Exchange(ref field, ...)</c>, which returns what it held.</summary>
+        private static bool ReadsField(IOperation? value, IFieldSymbol field) =>
+            Operations.SkipConversions(value) switch
+            {
+                IFieldReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition),
+                IInvocationOperation { TargetMethod.Name: "Exchange", Arguments: { Length: > 0 } arguments } => ReadsField(arguments[0].Value, field),
+                _ => false,
+            };
+
+        /// <summary>The object a call is made on, through <c>?.</c>.</summary>
+        private static IOperation? Receiver(IInvocationOperation invocation)
+        {
+            var instance = Operations.SkipConversions(invocation.Instance);
+            if (instance is IConditionalAccessInstanceOperation)
+            {
+                for (var current = invocation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IConditionalAccessOperation access)
+                    {
+                        return Operations.SkipConversions(access.Operation);
+                    }
+                }
+
+                return null;
+            }
+
+            return instance;
+        }
+
+        /// <summary><c>token.Register(callback)</c> on a token the type does not own, whose registration is never disposed.</summary>
+        private void TokenRegistration(IInvocationOperation invocation, IOperation block)
+        {
+            var callback = FirstDelegateArgument(invocation);
+            if (callback is null)
+            {
+                return;
+            }
+
+            var capture = Captures(callback, block);
+            if (!capture.Any)
+            {
+                return;
+            }
+
+            var token = invocation.Instance;
+            if (token is IConditionalAccessInstanceOperation)
+            {
+                for (var current = invocation.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IConditionalAccessOperation access)
+                    {
+                        token = access.Operation;
+                        break;
+                    }
+                }
+            }
+
+            var lifetime = model.Classify(token, Facts(), Settings(invocation));
+            if (!LifetimeModel.MayOutliveSubject(lifetime, Settings(invocation)))
+            {
+                return;
+            }
+
+            var result = ResultUse(invocation, block, out var holder, out var dropped);
+            if (result is null)
+            {
+                return;
+            }
+
+            var tokenName = token is null ? "the token" : Name(token) is { } name ? "'" + name + "'" : "the token";
+            var place = "a registration on " + tokenName + ", " + LifetimeModel.Describe(lifetime) + ", " + result;
+            ImmutableDictionary<string, string?>? properties = null;
+            if (dropped && holder is IExpressionStatementOperation statement && statement.Operation == invocation &&
+                invocation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 } &&
+                AwaitsLater(statement))
+            {
+                properties = ImmutableDictionary<string, string?>.Empty.Add(UsingFixProperty, "true");
+            }
+
+            Report(callback, capture, place, "until the token's source is cancelled or disposed", properties);
+        }
+
+        /// <summary><c>ThreadPool.RegisterWaitForSingleObject(handle, callback, ...)</c> whose handle is never unregistered.</summary>
+        private void WaitRegistration(IInvocationOperation invocation, IOperation block)
+        {
+            var callback = FirstDelegateArgument(invocation);
+            if (callback is null)
+            {
+                return;
+            }
+
+            var capture = Captures(callback, block);
+            if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(invocation)))
+            {
+                return;
+            }
+
+            if (ResultUse(invocation, block, out _, out _) is null)
+            {
+                return;
+            }
+
+            Report(callback, capture, "a wait registered with ThreadPool." + invocation.TargetMethod.Name + " that is never unregistered", "until the wait handle is signalled for the last time or the process ends", null);
+        }
+
+        private static IOperation? FirstDelegateArgument(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// How the result of a registration is used: null when it is kept where it can be disposed (a using, a local or
+        /// field that is read again, an argument, a return); else the phrase for the message. <paramref name="dropped"/>:
+        /// the result is thrown away by an expression statement or a discard.
+        /// </summary>
+        private string? ResultUse(IOperation registration, IOperation block, out IOperation? holder, out bool dropped)
+        {
+            dropped = false;
+            IOperation current = registration;
+            var parent = Operations.ParentSkippingConversions(current, out _);
+            while (parent is IConditionalAccessOperation access && access.WhenNotNull == current)
+            {
+                current = access;
+                parent = Operations.ParentSkippingConversions(current, out _);
+            }
+
+            holder = parent;
+            switch (parent)
+            {
+                case IExpressionStatementOperation:
+                case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                    dropped = true;
+                    return "whose result is dropped, so nothing can dispose it";
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when
+                    !IsUsingDeclared(declarator) &&
+                    !IsReferenced(block, declarator.Symbol):
+                    return "kept in '" + declarator.Symbol.Name + "', which is never disposed";
+                case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var field } &&
+                    SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
+                    !FieldIsReadAnywhere(field):
+                    return "kept in '" + field.Name + "', which is never disposed";
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary><c>using var x = ...</c> or <c>using (var x = ...)</c>: declarator, declaration, group, using.</summary>
+        private static bool IsUsingDeclared(IVariableDeclaratorOperation declarator)
+        {
+            var current = declarator.Parent;
+            for (var i = 0; i < 3 && current is not null; i++, current = current.Parent)
+            {
+                if (current is IUsingOperation or IUsingDeclarationOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsReferenced(IOperation block, ILocalSymbol local)
+        {
+            foreach (var operation in block.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether any member of the type reads the field (not only assigns it): disposing, unregistering or handing it over needs a read.</summary>
+        private bool FieldIsReadAnywhere(IFieldSymbol field)
+        {
+            foreach (var (block, _) in blocks)
+            {
+                foreach (var operation in block.Descendants())
+                {
+                    if (operation is IFieldReferenceOperation reference &&
+                        SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition) &&
+                        !(reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether a later statement of the same block awaits: the work the registration guards is in this method.</summary>
+        private static bool AwaitsLater(IExpressionStatementOperation statement)
+        {
+            if (statement.Parent is not IBlockOperation parentBlock)
+            {
+                return false;
+            }
+
+            var after = false;
+            foreach (var sibling in parentBlock.Operations)
+            {
+                if (sibling == statement)
+                {
+                    after = true;
+                    continue;
+                }
+
+                if (!after)
+                {
+                    continue;
+                }
+
+                foreach (var node in sibling.DescendantsAndSelf())
+                {
+                    if (node is IAwaitOperation || node is IUsingOperation { IsAsynchronous: true } || node is IForEachLoopOperation { IsAsynchronous: true })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private void Report(IOperation @delegate, Capture capture, string place, string until, ImmutableDictionary<string, string?>? properties)
+        {
+            var what = capture.CapturesThis ? "this '" + type.Name + "'" : "'" + capture.Captured + "'";
+            var captured = capture.CapturesThis ? "'this'" : "'" + capture.Captured + "'";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.LEAK301CapturingDelegateKeptAlive,
+                DelegateSyntax(@delegate).GetLocation(),
+                properties,
+                capture.Kind,
+                captured,
+                place,
+                what + ", and everything it references, stays alive " + until));
+        }
+
+        private static SyntaxNode DelegateSyntax(IOperation @delegate)
+        {
+            var inner = Operations.SkipConversions(@delegate);
+            if (inner is IDelegateCreationOperation { Target: { } target } creation && creation.IsImplicit)
+            {
+                return target.Syntax;
+            }
+
+            return inner?.Syntax ?? @delegate.Syntax;
+        }
+
+        private static string? Name(IOperation? operation) =>
+            Operations.SkipConversions(operation) switch
+            {
+                IFieldReferenceOperation field => Qualified(field.Field, field.Instance),
+                IPropertyReferenceOperation { Arguments.Length: 0 } property => Qualified(property.Property, property.Instance),
+                IPropertyReferenceOperation indexer => Name(indexer.Instance),
+                IParameterReferenceOperation parameter => parameter.Parameter.Name,
+                ILocalReferenceOperation local => local.Local.Name,
+                _ => null,
+            };
+
+        private static string Qualified(ISymbol member, IOperation? instance)
+        {
+            if (member.IsStatic)
+            {
+                return member.ContainingType is { } containing ? containing.Name + "." + member.Name : member.Name;
+            }
+
+            return instance is null or IInstanceReferenceOperation ? member.Name : (Name(instance) is { } owner ? owner + "." + member.Name : member.Name);
+        }
+
+        /// <summary>What a delegate value captures; nothing for static lambdas and methods, and for methods bound to other objects.</summary>
+        private Capture Captures(IOperation value, IOperation block)
+        {
+            var inner = Operations.SkipConversions(value);
+            if (inner is IDelegateCreationOperation creation)
+            {
+                inner = creation.Target;
+            }
+
+            switch (inner)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    if (lambda.Symbol.IsStatic)
+                    {
+                        return default;
+                    }
+
+                    var kind = lambda.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda";
+                    return Walk(kind, lambda.Body, lambda.Syntax, block, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } local:
+                    return LocalFunction("The local function '" + local.Method.Name + "'", local.Method, block, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                case IMethodReferenceOperation { Method.IsStatic: false, Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } method:
+                    return new Capture("The method group '" + method.Method.Name + "'", null, capturesThis: true);
+                default:
+                    return default;
+            }
+        }
+
+        private Capture LocalFunction(string kind, IMethodSymbol function, IOperation block, HashSet<IMethodSymbol> visited)
+        {
+            if (function.IsStatic || !visited.Add(function.OriginalDefinition))
+            {
+                return default;
+            }
+
+            foreach (var node in block.Descendants())
+            {
+                if (node is ILocalFunctionOperation declaration && SymbolEqualityComparer.Default.Equals(declaration.Symbol.OriginalDefinition, function.OriginalDefinition))
+                {
+                    var body = (IOperation?)declaration.Body ?? declaration.IgnoredBody;
+                    return body is null ? default : Walk(kind, body, declaration.Syntax, block, visited);
+                }
+            }
+
+            return default;
+        }
+
+        /// <summary>
+        /// The captures of a body: <c>this</c> (an instance reference to the containing type, or an instance member of
+        /// it), and locals or parameters declared outside <paramref name="scope"/>; through the local functions it calls.
+        /// </summary>
+        private Capture Walk(string kind, IOperation body, SyntaxNode scope, IOperation block, HashSet<IMethodSymbol> visited)
+        {
+            var capturesThis = false;
+            string? captured = null;
+            foreach (var node in body.DescendantsAndSelf())
+            {
+                switch (node)
+                {
+                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                        capturesThis = true;
+                        break;
+                    case ILocalReferenceOperation local when captured is null && !DeclaredInside(local.Local, scope):
+                        captured = local.Local.Name;
+                        break;
+                    case IParameterReferenceOperation parameter when captured is null && !DeclaredInside(parameter.Parameter, scope):
+                        captured = parameter.Parameter.Name;
+                        break;
+                    case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call:
+                        Merge(LocalFunction(kind, call.TargetMethod, block, visited), ref capturesThis, ref captured);
+                        break;
+                    case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
+                        Merge(LocalFunction(kind, reference.Method, block, visited), ref capturesThis, ref captured);
+                        break;
+                }
+            }
+
+            return new Capture(kind, captured, capturesThis);
+        }
+
+        private static void Merge(Capture inner, ref bool capturesThis, ref string? captured)
+        {
+            capturesThis |= inner.CapturesThis;
+            captured ??= inner.Captured;
+        }
+
+        private static bool DeclaredInside(ISymbol symbol, SyntaxNode scope)
+        {
+            foreach (var location in symbol.Locations)
+            {
+                if (location.IsInSource && location.SourceTree == scope.SyntaxTree && scope.Span.Contains(location.SourceSpan))
+                {
+                    return true;
+                }
+            }
+
+            // A symbol without a source location (a synthesized local) is not a capture the user can see.
+            return symbol.Locations.IsEmpty || !symbol.Locations[0].IsInSource;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+namespace LeakAnalyzers.Closures;
+
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>
+/// LEAK302: the shared-closure trap. The compiler gives each scope one closure object holding every variable of that
+/// scope that any lambda captures; a lambda kept by a long-lived place (a static field or collection, a dropped timer,
+/// a dropped registration on a token the type does not own, a wait never unregistered) keeps that object, and so also
+/// the disposable or large variable that only another lambda of the scope captured. Points at the long-lived lambda,
+/// with the other lambda and the variable's declaration as additional locations.
+/// <para>
+/// Deliberately narrow, so that every report is a certain sharing: both variables are locals declared directly in
+/// the same block, or parameters and locals of the outermost block of the same method (which the compiler puts in one
+/// closure). Other scope merges the compiler may do are not reported. Only locals that own something worth keeping count: disposables, arrays and collections.
+/// </para>
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly ImmutableHashSet<string> StoringCollectionMethods = ImmutableHashSet.Create(
+        "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Push", "Enqueue", "Insert", "AddFirst", "AddLast", "Set", "TryUpdate");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.LEAK302SharedClosureKeepsLocal);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var disposable = start.Compilation.GetSpecialType(SpecialType.System_IDisposable);
+            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_IEnumerable);
+            var token = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            var timer = start.Compilation.GetTypeByMetadataName("System.Threading.Timer");
+            var threadPool = start.Compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+            var model = LifetimeModel.Create(start.Compilation, Descriptors.LEAK302SharedClosureKeepsLocal.Id);
+            var known = new Known(disposable, enumerable, token, timer, threadPool, model);
+            start.RegisterOperationBlockAction(block =>
+            {
+                foreach (var root in block.OperationBlocks)
+                {
+                    Analyze(root, known, block);
+                }
+            });
+        });
+    }
+
+    private sealed class Known
+    {
+        internal Known(INamedTypeSymbol disposable, INamedTypeSymbol enumerable, INamedTypeSymbol? token, INamedTypeSymbol? timer, INamedTypeSymbol? threadPool, LifetimeModel model)
+        {
+            Disposable = disposable;
+            Enumerable = enumerable;
+            Token = token;
+            Timer = timer;
+            ThreadPool = threadPool;
+            Model = model;
+        }
+
+        internal INamedTypeSymbol Disposable { get; }
+
+        internal INamedTypeSymbol Enumerable { get; }
+
+        internal INamedTypeSymbol? Token { get; }
+
+        internal INamedTypeSymbol? Timer { get; }
+
+        internal INamedTypeSymbol? ThreadPool { get; }
+
+        internal LifetimeModel Model { get; }
+    }
+
+    private static void Analyze(IOperation root, Known known, OperationBlockAnalysisContext context)
+    {
+        // Cheap filter: at least two lambdas that are not static.
+        var lambdas = new List<IAnonymousFunctionOperation>();
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IAnonymousFunctionOperation { Symbol.IsStatic: false } lambda)
+            {
+                lambdas.Add(lambda);
+            }
+        }
+
+        if (lambdas.Count < 2)
+        {
+            return;
+        }
+
+        var captures = new Dictionary<IAnonymousFunctionOperation, HashSet<ISymbol>>();
+        foreach (var lambda in lambdas)
+        {
+            captures[lambda] = Captured(lambda);
+        }
+
+        foreach (var longLived in lambdas)
+        {
+            var kept = captures[longLived];
+            if (kept.Count == 0 || Place(longLived, known, context) is not { } place)
+            {
+                continue;
+            }
+
+            var scopes = new HashSet<object>();
+            foreach (var symbol in kept)
+            {
+                if (ScopeOf(symbol) is { } scope)
+                {
+                    scopes.Add(scope);
+                }
+            }
+
+            // One diagnostic per long-lived lambda, naming the retained variable declared first.
+            (ISymbol Variable, IAnonymousFunctionOperation Other)? first = null;
+            foreach (var other in lambdas)
+            {
+                if (other == longLived)
+                {
+                    continue;
+                }
+
+                foreach (var variable in captures[other])
+                {
+                    if (kept.Contains(variable) ||
+                        ScopeOf(variable) is not { } scope || !scopes.Contains(scope) ||
+                        !OwnsSomething(VariableType(variable), known))
+                    {
+                        continue;
+                    }
+
+                    if (first is not { } current || Position(variable) < Position(current.Variable))
+                    {
+                        first = (variable, other);
+                    }
+                }
+            }
+
+            if (first is not { } found)
+            {
+                continue;
+            }
+
+            var additional = new List<Location> { found.Other.Syntax.GetLocation() };
+            if (found.Variable.Locations.Length > 0 && found.Variable.Locations[0].IsInSource)
+            {
+                additional.Add(found.Variable.Locations[0]);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.LEAK302SharedClosureKeepsLocal,
+                longLived.Syntax.GetLocation(),
+                additional,
+                longLived.Syntax is AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda",
+                place.Phrase,
+                found.Variable.Name,
+                "'" + found.Variable.Name + "' stays reachable " + place.Until));
+        }
+    }
+
+    private static int Position(ISymbol symbol) =>
+        symbol.Locations.Length > 0 ? symbol.Locations[0].SourceSpan.Start : int.MaxValue;
+
+    /// <summary>Where a lambda is kept, when that place outlives the method; null otherwise.</summary>
+    private static (string Phrase, string Until)? Place(IAnonymousFunctionOperation lambda, Known known, OperationBlockAnalysisContext context)
+    {
+        IOperation current = lambda;
+        var parent = current.Parent;
+        while (parent is IConversionOperation or IDelegateCreationOperation or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        LifetimeSettings Settings() => known.Model.SettingsFor(context.Options, lambda.Syntax.SyntaxTree);
+
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Value == current:
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound when compound.Value == current:
+                var target = parent is ISimpleAssignmentOperation simple ? simple.Target : ((ICompoundAssignmentOperation)parent).Target;
+                if (target is IEventReferenceOperation or ILocalReferenceOperation)
+                {
+                    return null;
+                }
+
+                var lifetime = known.Model.Classify(target, null, Settings());
+                var named = Operations.SkipConversions(target) switch
+                {
+                    IFieldReferenceOperation { Field: { IsStatic: true } field } => "'" + field.ContainingType.Name + "." + field.Name + "', ",
+                    IPropertyReferenceOperation { Property: { IsStatic: true } property } => "'" + property.ContainingType.Name + "." + property.Name + "', ",
+                    _ => string.Empty,
+                };
+                return lifetime.Lifetime == Lifetime.Static ? (named + LifetimeModel.Describe(lifetime), "until the process ends") : null;
+            case IArgumentOperation { Parent: IInvocationOperation invocation }:
+                return Invoked(invocation, known, Settings());
+            case IArgumentOperation { Parent: IObjectCreationOperation creation } when
+                known.Timer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.Timer) && IsDropped(creation):
+                return ("a System.Threading.Timer that nothing keeps or disposes", "as long as the timer is scheduled");
+            default:
+                return null;
+        }
+    }
+
+    private static (string Phrase, string Until)? Invoked(IInvocationOperation invocation, Known known, LifetimeSettings settings)
+    {
+        var method = invocation.TargetMethod;
+        if (known.Token is not null && method.Name is "Register" or "UnsafeRegister" &&
+            SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Token))
+        {
+            var lifetime = known.Model.Classify(invocation.Instance, null, settings);
+            return LifetimeModel.MayOutliveSubject(lifetime, settings) && IsDropped(invocation)
+                ? ("a token registration that is never disposed", "until the token's source is cancelled or disposed")
+                : null;
+        }
+
+        if (known.ThreadPool is not null && method.Name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject" &&
+            SymbolEqualityComparer.Default.Equals(method.ContainingType, known.ThreadPool))
+        {
+            return IsDropped(invocation) ? ("a wait that is never unregistered", "until the wait is unregistered") : null;
+        }
+
+        if (invocation.Instance is { } instance && StoringCollectionMethods.Contains(method.Name))
+        {
+            var lifetime = known.Model.Classify(instance, null, settings);
+            return lifetime.Lifetime == Lifetime.Static ? ("a collection reached through " + LifetimeModel.Describe(lifetime), "until the process ends") : null;
+        }
+
+        return null;
+    }
+
+    private static bool IsDropped(IOperation operation)
+    {
+        var parent = Operations.ParentSkippingConversions(operation, out _);
+        return parent is IExpressionStatementOperation || parent is ISimpleAssignmentOperation { Target: IDiscardOperation };
+    }
+
+    /// <summary>Locals and parameters used in the lambda (nested lambdas included) and declared outside it.</summary>
+    private static HashSet<ISymbol> Captured(IAnonymousFunctionOperation lambda)
+    {
+        var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var node in lambda.Body.Descendants())
+        {
+            ISymbol? symbol = node switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+
+            if (symbol is not null && !DeclaredInside(symbol, lambda.Syntax))
+            {
+                result.Add(symbol);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool DeclaredInside(ISymbol symbol, SyntaxNode scope)
+    {
+        foreach (var location in symbol.Locations)
+        {
+            if (location.IsInSource && location.SourceTree == scope.SyntaxTree && scope.Span.Contains(location.SourceSpan))
+            {
+                return true;
+            }
+        }
+
+        return symbol.Locations.IsEmpty || !symbol.Locations[0].IsInSource;
+    }
+
+    /// <summary>
+    /// The closure scope of a variable, when it is certain: the block that declares a local directly
+    /// (<c>var x = ...;</c> as a statement of the block), or the method whose parameter it is. Null otherwise.
+    /// </summary>
+    private static object? ScopeOf(ISymbol symbol)
+    {
+        switch (symbol)
+        {
+            case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LambdaMethod) } method }:
+                return method;
+            case ILocalSymbol local when local.DeclaringSyntaxReferences.Length == 1:
+                var declarator = local.DeclaringSyntaxReferences[0].GetSyntax();
+                if (declarator is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { Parent: BlockSyntax block } } })
+                {
+                    return null;
+                }
+
+                // The compiler puts a method's parameters and the locals of its outermost block in one closure.
+                return block.Parent is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax && local.ContainingSymbol is IMethodSymbol owner
+                    ? owner
+                    : block;
+            default:
+                return null;
+        }
+    }
+
+    private static ITypeSymbol? VariableType(ISymbol symbol) =>
+        symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+
+    /// <summary>Disposables, arrays and collections: what is worth keeping alive; strings are not collections here.</summary>
+    private static bool OwnsSomething(ITypeSymbol? type, Known known)
+    {
+        if (type is null || type.SpecialType == SpecialType.System_String || type.TypeKind == TypeKind.Error)
+        {
+            return false;
+        }
+
+        if (type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(@interface, known.Disposable) || SymbolEqualityComparer.Default.Equals(@interface, known.Enumerable))
+            {
+                return true;
+            }
+        }
+
+        return SymbolEqualityComparer.Default.Equals(type, known.Disposable);
+    }
+}

@@ -1,0 +1,287 @@
+namespace LeakAnalyzers.Tests.Closures.LEAK301;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Closures.CapturingDelegateKeptAliveAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task LambdaCapturingThisInStaticField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Hooks { public static Action OnReset; }
+            class View
+            {
+                int count;
+                public void Attach() { Hooks.OnReset = {|#0:() => count = 0|}; }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda",
+                "'this'",
+                "'Hooks.OnReset', a static member",
+                "this 'View', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task MethodGroupCombinedIntoStaticDelegate() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class View
+            {
+                static Action refreshAll;
+                public View() { refreshAll += {|#0:Refresh|}; }
+                void Refresh() { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "The method group 'Refresh'",
+                "'this'",
+                "'View.refreshAll', a static member",
+                "this 'View', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task LambdaAddedToStaticCollection() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Registry { public static readonly List<Func<string>> Sources = new(); }
+            class Report
+            {
+                string title = "";
+                public Report() { Registry.Sources.Add({|#0:() => title|}); }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda",
+                "'this'",
+                "the collection 'Registry.Sources', a static member",
+                "this 'Report', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task AnonymousMethodStoredInStaticDictionaryByIndexer() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            class Handler
+            {
+                static readonly ConcurrentDictionary<string, Action> handlers = new();
+                void Handle() { }
+                public void Register(string key) { handlers[key] = [|delegate { Handle(); }|]; }
+            }
+            """);
+
+    [Fact]
+    public Task LambdaCapturingALocalBufferInStaticField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Loader
+            {
+                static Func<int> lastLength;
+                public void Load()
+                {
+                    var buffer = new byte[1 << 20];
+                    lastLength = {|#0:() => buffer.Length|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda",
+                "'buffer'",
+                "'Loader.lastLength', a static member",
+                "'buffer', and everything it references, stays alive until the process ends"));
+
+    [Fact]
+    public Task DroppedTimerWithCapturingCallback() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                int polls;
+                public void Start() { new Timer({|#0:_ => polls++|}, null, 0, 1000); }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda",
+                "'this'",
+                "a System.Threading.Timer that nothing keeps or disposes",
+                "this 'Poller', and everything it references, stays alive as long as the timer is scheduled: the runtime keeps a running timer and its callback alive"));
+
+    [Fact]
+    public Task TimerFieldNeverDisposed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                private readonly Timer timer;
+                public Poller() { timer = new Timer({|#0:Poll|}, null, 0, 1000); }
+                void Poll(object state) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "The method group 'Poll'",
+                "'this'",
+                "a System.Threading.Timer in 'timer', which is never disposed",
+                "this 'Poller', and everything it references, stays alive as long as the timer is scheduled: the runtime keeps a running timer and its callback alive"));
+
+    [Fact]
+    public Task TimerInALocalNeverUsedAgain() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                void Poll() { }
+                public void Start() { var timer = new Timer([|_ => Poll()|], null, 0, 1000); }
+            }
+            """);
+
+    [Fact]
+    public Task DroppedRegistrationOnParameterToken() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Request
+            {
+                void Cancel() { }
+                public async Task SendAsync(CancellationToken cancellationToken)
+                {
+                    cancellationToken.Register({|#0:() => Cancel()|});
+                    await Task.Delay(10);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda",
+                "'this'",
+                "a registration on 'cancellationToken', an object passed in as a parameter, whose result is dropped, so nothing can dispose it",
+                "this 'Request', and everything it references, stays alive until the token's source is cancelled or disposed"));
+
+    [Fact]
+    public Task DroppedRegistrationOnNullableTokenWithConditionalAccess() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Dialog
+            {
+                void Close() { }
+                public void Show(CancellationToken? cancelToken) { cancelToken?.Register([|() => Close()|]); }
+            }
+            """);
+
+    [Fact]
+    public Task RegistrationOnTokenFieldFromConstructorCapturingALocal() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Client
+            {
+                private readonly CancellationToken clientToken;
+                public Client(CancellationToken token) { clientToken = token; }
+                public Task<int> ReceiveAsync()
+                {
+                    var completion = new TaskCompletionSource<int>();
+                    clientToken.Register({|#0:() => completion.TrySetCanceled()|});
+                    return completion.Task;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda",
+                "'completion'",
+                "a registration on 'clientToken', an object given to the constructor, whose result is dropped, so nothing can dispose it",
+                "'completion', and everything it references, stays alive until the token's source is cancelled or disposed"));
+
+    [Fact]
+    public Task RegistrationKeptInALocalNeverDisposed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Request
+            {
+                void Cancel() { }
+                public void Send(CancellationToken token) { var registration = token.Register([|Cancel|]); }
+            }
+            """);
+
+    [Fact]
+    public Task RegistrationKeptInAFieldNeverRead() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Request
+            {
+                private CancellationTokenRegistration registration;
+                void Cancel() { }
+                public void Send(CancellationToken token) { registration = token.Register([|Cancel|]); }
+            }
+            """);
+
+    [Fact]
+    public Task LocalFunctionThatCapturesThisGivenToTheToken() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Request
+            {
+                bool cancelled;
+                public void Send(CancellationToken token)
+                {
+                    void OnCancel() => cancelled = true;
+                    token.Register([|OnCancel|]);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task WaitNeverUnregistered() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Watcher
+            {
+                void OnSignal() { }
+                public void Watch(WaitHandle handle) { ThreadPool.RegisterWaitForSingleObject(handle, [|(state, timedOut) => OnSignal()|], null, -1, false); }
+            }
+            """);
+
+    [Fact]
+    public Task TimerInStaticField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Cache
+            {
+                static Timer sweeper;
+                void Sweep() { }
+                public void Start() { sweeper = new Timer([|_ => Sweep()|], null, 0, 60000); }
+            }
+            """);
+
+    [Fact]
+    public Task TimerFieldOnlyRescheduledThroughACopy() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Watcher
+            {
+                private Timer? reloadTimer;
+                public void Changed()
+                {
+                    var timer = reloadTimer;
+                    if (timer is null) { reloadTimer = new Timer([|s => Reload()|], null, 1000, Timeout.Infinite); }
+                    else { timer.Change(1000, Timeout.Infinite); }
+                }
+                private void Reload() { }
+            }
+            """);
+}

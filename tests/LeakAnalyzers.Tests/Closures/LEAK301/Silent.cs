@@ -1,0 +1,312 @@
+namespace LeakAnalyzers.Tests.Closures.LEAK301;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Closures.CapturingDelegateKeptAliveAnalyzer>;
+
+public class Silent
+{
+    [Fact]
+    public Task StaticLambdaInStaticField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Formatter
+            {
+                static Func<int, string> format;
+                public Formatter() { format = static n => n.ToString(); }
+            }
+            """);
+
+    [Fact]
+    public Task LambdaThatCapturesNothing() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            class Formatter
+            {
+                static readonly List<Func<int, string>> formats = new();
+                public Formatter() { formats.Add(n => n.ToString()); }
+            }
+            """);
+
+    [Fact]
+    public Task LinqAndTaskRunRunTheDelegateBeforeTheyAreDone() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Linq;
+            using System.Threading.Tasks;
+            class Report
+            {
+                int threshold = 3;
+                public int Count(int[] values) => values.Count(v => v > threshold);
+                public Task RunAsync() => Task.Run(() => threshold++);
+            }
+            """);
+
+    [Fact]
+    public Task DelegateInOwnField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            class View
+            {
+                private Action refresh;
+                private readonly List<Action> pending = new();
+                int count;
+                public View() { refresh = () => count++; pending.Add(() => count--); }
+            }
+            """);
+
+    [Fact]
+    public Task DisposedRegistrations() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Request : IDisposable
+            {
+                private CancellationTokenRegistration registration;
+                void Cancel() { }
+                public async Task SendAsync(CancellationToken token)
+                {
+                    using (token.Register(() => Cancel())) { await Task.Delay(10); }
+                    using var second = token.Register(Cancel);
+                    var third = token.Register(() => Cancel());
+                    try { await Task.Delay(10); } finally { third.Dispose(); }
+                    registration = token.Register(Cancel);
+                }
+                public void Dispose() => registration.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task TokenFromOwnedSource() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            class Worker : IDisposable
+            {
+                private readonly CancellationTokenSource source = new();
+                void Stop() { }
+                public Worker() { source.Token.Register(() => Stop()); }
+                public void Dispose() => source.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task StateOverloadWithStaticCallback() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Request
+            {
+                void Cancel() { }
+                public void Send(CancellationToken token) { token.Register(static state => ((Request)state!).Cancel(), this); }
+            }
+            """);
+
+    [Fact]
+    public Task TimerOwnedAndDisposed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            class Poller : IDisposable
+            {
+                private readonly Timer timer;
+                int polls;
+                public Poller() { timer = new Timer(_ => polls++, null, 0, 1000); }
+                public void Dispose() => timer.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task TimerInALocalThatIsDisposed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                int polls;
+                public void Run()
+                {
+                    using var timer = new Timer(_ => polls++, null, 0, 1000);
+                    Thread.Sleep(5000);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task StaticClassCapturingOnlyStaticState() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Metrics
+            {
+                static int count;
+                static readonly List<Action> resets = new();
+                public static void Init(string name) { resets.Add(() => count = name.Length); }
+            }
+            """);
+
+    [Fact]
+    public Task StaticMemberStoringWhatItWasGiven() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Options
+            {
+                static Func<string> factory;
+                public static void Configure(string prefix) { factory = () => prefix + "x"; }
+            }
+            """);
+
+    [Fact]
+    public Task SingletonCapturingThisInStaticField() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Hooks { public static Action OnReset; }
+            sealed class Settings
+            {
+                public static Settings Instance { get; } = new Settings();
+                private Settings() { Hooks.OnReset = () => Reload(); }
+                void Reload() { }
+            }
+            """);
+
+    [Fact]
+    public Task EventSubscriptionsAreTheEventFamilysBusiness() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class View
+            {
+                int n;
+                public View() { AppDomain.CurrentDomain.ProcessExit += (s, e) => n++; }
+            }
+            """);
+
+    [Fact]
+    public Task RegistrationOnTokenOfUnknownLifetime() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Request
+            {
+                void Cancel() { }
+                CancellationToken Current() => default;
+                public void Send() { Current().Register(() => Cancel()); }
+            }
+            """);
+
+    [Fact]
+    public Task WaitUnregistered() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Watcher
+            {
+                private RegisteredWaitHandle wait;
+                void OnSignal() { }
+                public void Watch(WaitHandle handle) { wait = ThreadPool.RegisterWaitForSingleObject(handle, (state, timedOut) => OnSignal(), null, -1, false); }
+                public void Stop() => wait.Unregister(null);
+            }
+            """);
+
+    [Fact]
+    public Task DelegateStoredInAnInstanceOfAnotherObjectGivenFromOutsideIsNotJudged() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public Action Callback; }
+            class View
+            {
+                int n;
+                public View(Bus bus) { bus.Callback = () => n++; }
+            }
+            """);
+
+    [Fact]
+    public Task TimerFieldDisposedThroughALocalCopy() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Watcher
+            {
+                private Timer? reloadTimer;
+                private readonly object gate = new object();
+                public void Changed()
+                {
+                    lock (gate)
+                    {
+                        var timer = reloadTimer;
+                        if (timer is null) { reloadTimer = new Timer(s => Reload(s), null, 1000, Timeout.Infinite); }
+                        else { timer.Change(1000, Timeout.Infinite); }
+                    }
+                }
+                private void Reload(object? state)
+                {
+                    lock (gate)
+                    {
+                        var current = reloadTimer;
+                        reloadTimer = null;
+                        current?.Dispose();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task TimerFieldDisposedThroughInterlockedExchange() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            class Poller : IDisposable
+            {
+                private Timer? timer;
+                int polls;
+                public void Start() { timer = new Timer(_ => polls++, null, 0, 1000); }
+                public void Dispose() => Interlocked.Exchange(ref timer, null)?.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task StaticCallbackClearedByTheType() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Hooks { public static Action OnReset; }
+            class View : IDisposable
+            {
+                int count;
+                static Action refreshAll;
+                public void Attach() { Hooks.OnReset = () => count = 0; refreshAll += Refresh; }
+                void Refresh() { }
+                public void Dispose() { Hooks.OnReset = null; refreshAll -= Refresh; }
+            }
+            """);
+
+    [Fact]
+    public Task StaticCollectionEntryRemovedByTheType() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            sealed class Session : IDisposable
+            {
+                static readonly ConcurrentDictionary<Guid, Func<string>> active = new();
+                readonly Guid id = Guid.NewGuid();
+                string user = "";
+                public void Open() { active[id] = () => user; }
+                public void Dispose() => active.TryRemove(id, out _);
+            }
+            """);
+}

@@ -1,0 +1,111 @@
+namespace LeakAnalyzers.Tests.Closures.LEAK302;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Closures.SharedClosureKeepsLocalAnalyzer>;
+
+public class Reports
+{
+    [Fact]
+    public Task StaticFactoryKeepsTheBufferOfATaskRunLambda() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            static class Loader
+            {
+                static Func<string> describe;
+                public static Task Load(string name)
+                {
+                    var {|#2:buffer|} = new byte[1 << 20];
+                    var task = Task.Run({|#1:() => buffer[0] = 1|});
+                    var label = name.ToUpperInvariant();
+                    describe = {|#0:() => label|};
+                    return task;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
+                "A lambda",
+                "'Loader.describe', a static member",
+                "buffer",
+                "'buffer' stays reachable until the process ends"));
+
+    [Fact]
+    public Task DroppedRegistrationKeepsAStreamOfTheSameMethod() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Uploader
+            {
+                public async Task UploadAsync(Stream source, CancellationToken token)
+                {
+                    var completion = new TaskCompletionSource<bool>();
+                    var copy = new MemoryStream();
+                    token.Register([|() => completion.TrySetCanceled()|]);
+                    await Task.Run(() => source.CopyTo(copy));
+                    completion.TrySetResult(true);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DroppedTimerKeepsAListOfTheSameBlock() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            class Monitor
+            {
+                public int Start(int period, List<int> samples)
+                {
+                    var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
+                    new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
+                    return count;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task StaticCollectionKeepsADisposableLocal() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Linq;
+            class Importer
+            {
+                static readonly List<Func<int>> counters = new();
+                public void Import(string path)
+                {
+                    var reader = new StringReader(path);
+                    var size = path.Length;
+                    var lines = Enumerable.Range(0, 3).Select(i => reader.ReadLine()).ToList();
+                    counters.Add([|() => size|]);
+                    reader.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ParameterSharesTheClosureOfTheOutermostBlock() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public void Load(string name, byte[] data)
+                {
+                    Task.Run(() => data[0] = 1).Wait();
+                    var label = name;
+                    describe = [|() => label|];
+                }
+            }
+            """);
+}

@@ -1,0 +1,123 @@
+namespace LeakAnalyzers.Tests.Closures.LEAK302;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Closures.SharedClosureKeepsLocalAnalyzer>;
+
+public class Silent
+{
+    [Fact]
+    public Task BothLambdasShortLived() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Linq;
+            using System.Threading.Tasks;
+            class Report
+            {
+                public Task<int> Run(int[] values, int limit)
+                {
+                    var buffer = new byte[1024];
+                    var count = values.Count(v => v > limit);
+                    return Task.Run(() => buffer.Length + count);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LongLivedLambdaInAnotherBlock() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public Task Load(string name)
+                {
+                    var buffer = new byte[1 << 20];
+                    var task = Task.Run(() => buffer[0] = 1);
+                    {
+                        var label = name.ToUpperInvariant();
+                        describe = () => label;
+                    }
+                    return task;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task OtherVariableOwnsNothing() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public Task Load(string name, int size)
+                {
+                    var task = Task.Run(() => Console.WriteLine(size));
+                    describe = () => name;
+                    return task;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LongLivedLambdaUsesTheVariableItself() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<int> length;
+                public Task Load()
+                {
+                    var buffer = new byte[16];
+                    var task = Task.Run(() => buffer[0] = 1);
+                    length = () => buffer.Length;
+                    return task;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task RegistrationDisposedAndStaticLambdas() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Uploader
+            {
+                static System.Func<int> zero;
+                public async Task UploadAsync(Stream source, CancellationToken token)
+                {
+                    var completion = new TaskCompletionSource<bool>();
+                    using var registration = token.Register(() => completion.TrySetCanceled());
+                    await Task.Run(() => source.CopyTo(Stream.Null));
+                    zero = static () => 0;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LongLivedLambdaCapturesOnlyThis() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class View
+            {
+                static Action refresh;
+                int n;
+                public Task Show()
+                {
+                    var buffer = new byte[16];
+                    refresh = () => n++;
+                    return Task.Run(() => buffer[0] = 1);
+                }
+            }
+            """);
+}
