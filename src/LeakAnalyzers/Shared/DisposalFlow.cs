@@ -485,8 +485,6 @@ internal sealed class DisposalFlow
             _ => false,
         };
 
-    private bool RefersToLocal(IOperation? operation) => RefersToSlot(operation);
-
     private bool IsThisMember(ISymbol member, IOperation? instance) =>
         SymbolEqualityComparer.Default.Equals(member, slot) && instance is null or IInstanceReferenceOperation;
 
@@ -505,7 +503,7 @@ internal sealed class DisposalFlow
     private static bool IsAssignmentTarget(IOperation reference) =>
         reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference);
 
-    /// <summary>True/false: the local is null when the branch value is true/false; null when the branch does not test it.</summary>
+    /// <summary>True/false: the variable is null when the branch value is true/false; null when the branch does not test it.</summary>
     private bool? NullWhen(IOperation branchValue)
     {
         var value = Operations.SkipConversions(branchValue);
@@ -518,14 +516,14 @@ internal sealed class DisposalFlow
 
         bool? result = value switch
         {
-            IIsNullOperation isNull when RefersToLocal(Operations.SkipConversions(isNull.Operand)) => true,
+            IIsNullOperation isNull when RefersToSlot(Operations.SkipConversions(isNull.Operand)) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToNull(equals) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToNull(notEquals) => false,
-            IIsPatternOperation pattern when RefersToLocal(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
+            IIsPatternOperation pattern when RefersToSlot(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
 
             // GCHandle: `if (handle.IsAllocated) handle.Free();`
             IPropertyReferenceOperation { Property: { Name: "IsAllocated", ContainingType.Name: "GCHandle" } } allocated
-                when RefersToLocal(Operations.SkipConversions(allocated.Instance)) => false,
+                when RefersToSlot(Operations.SkipConversions(allocated.Instance)) => false,
             _ => null,
         };
 
@@ -533,8 +531,8 @@ internal sealed class DisposalFlow
     }
 
     private bool ComparesToNull(IBinaryOperation binary) =>
-        (RefersToLocal(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrZero(binary.RightOperand)) ||
-        (RefersToLocal(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrZero(binary.LeftOperand));
+        (RefersToSlot(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrZero(binary.RightOperand)) ||
+        (RefersToSlot(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrZero(binary.LeftOperand));
 
     private static bool? PatternMeansNull(IPatternOperation pattern) =>
         pattern switch
