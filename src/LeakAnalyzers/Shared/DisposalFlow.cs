@@ -476,28 +476,21 @@ internal sealed class DisposalFlow
     }
 
     private bool RefersToSlot(IOperation? operation) =>
-        operation switch
-        {
-            ILocalReferenceOperation reference => IsTracked(reference.Local),
-            IFieldReferenceOperation field => IsThisMember(field.Field, field.Instance),
-            IPropertyReferenceOperation property => IsThisMember(property.Property, property.Instance),
-            IFlowCaptureReferenceOperation captureReference => aliases.Contains(captureReference.Id),
-            _ => false,
-        };
-
-    private bool IsThisMember(ISymbol member, IOperation? instance) =>
-        SymbolEqualityComparer.Default.Equals(member, slot) && instance is null or IInstanceReferenceOperation;
+        operation is IFlowCaptureReferenceOperation captureReference
+            ? aliases.Contains(captureReference.Id)
+            : operation is ILocalReferenceOperation local ? IsTracked(local.Local) : IsSlot(operation);
 
     private bool IsTracked(ILocalSymbol candidate) =>
         SymbolEqualityComparer.Default.Equals(candidate, slot) || (aliasLocals.Count > 0 && aliasLocals.Contains(candidate));
 
-    private bool IsSlot(IOperation target) =>
+    /// <summary>A reference to the tracked variable itself: the local, or the field or property of this (or static).</summary>
+    private bool IsSlot(IOperation? target) =>
+        SymbolEqualityComparer.Default.Equals(Operations.ReferencedStorage(target), slot) &&
         target switch
         {
-            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, slot),
-            IFieldReferenceOperation field => IsThisMember(field.Field, field.Instance),
-            IPropertyReferenceOperation property => IsThisMember(property.Property, property.Instance),
-            _ => false,
+            IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation,
+            IPropertyReferenceOperation property => property.Instance is null or IInstanceReferenceOperation,
+            _ => true,
         };
 
     private static bool IsAssignmentTarget(IOperation reference) =>

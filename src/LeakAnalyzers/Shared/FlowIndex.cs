@@ -25,15 +25,14 @@ internal sealed class FlowIndex
         foreach (var block in graph.Blocks)
         {
             var list = new List<Node>();
-            var root = 0;
             foreach (var operation in block.Operations)
             {
-                Add(list, block.Ordinal, operation, root++, isBranchValue: false);
+                Add(list, block.Ordinal, operation, isBranchValue: false);
             }
 
             if (block.BranchValue is { } branchValue)
             {
-                Add(list, block.Ordinal, branchValue, root, isBranchValue: true);
+                Add(list, block.Ordinal, branchValue, isBranchValue: true);
             }
 
             nodes[block.Ordinal] = list;
@@ -78,47 +77,38 @@ internal sealed class FlowIndex
     internal IEnumerable<IFlowCaptureOperation> CapturesOf(CaptureId capture) =>
         capturesOfCapture.TryGetValue(capture, out var captures) ? captures : (IEnumerable<IFlowCaptureOperation>)System.Array.Empty<IFlowCaptureOperation>();
 
-    private void Add(List<Node> list, int block, IOperation root, int rootIndex, bool isBranchValue)
+    private void Add(List<Node> list, int block, IOperation root, bool isBranchValue)
     {
         foreach (var operation in DisposalFlow.PostOrder(root))
         {
             switch (operation)
             {
-                case ILocalReferenceOperation local:
-                    Mention(blocksBySymbol, local.Local, block);
-                    break;
-                case IFieldReferenceOperation field:
-                    Mention(blocksBySymbol, field.Field, block);
-                    break;
-                case IPropertyReferenceOperation property:
-                    Mention(blocksBySymbol, property.Property, block);
-                    break;
                 case IFlowCaptureReferenceOperation captureReference:
                     Mention(blocksByCapture, captureReference.Id, block);
                     break;
                 case IFlowCaptureOperation capture:
                     Mention(blocksByCapture, capture.Id, block);
-                    switch (Operations.SkipConversions(capture.Value))
+                    var captured = Operations.SkipConversions(capture.Value);
+                    if (Operations.ReferencedStorage(captured) is { } symbol)
                     {
-                        case ILocalReferenceOperation local:
-                            Remember(capturesOfSymbol, local.Local, capture);
-                            break;
-                        case IFieldReferenceOperation field:
-                            Remember(capturesOfSymbol, field.Field, capture);
-                            break;
-                        case IPropertyReferenceOperation property:
-                            Remember(capturesOfSymbol, property.Property, capture);
-                            break;
-                        case IFlowCaptureReferenceOperation inner:
-                            Remember(capturesOfCapture, inner.Id, capture);
-                            break;
+                        Remember(capturesOfSymbol, symbol, capture);
+                    }
+                    else if (captured is IFlowCaptureReferenceOperation inner)
+                    {
+                        Remember(capturesOfCapture, inner.Id, capture);
                     }
 
                     break;
                 case ISimpleAssignmentOperation or IInvocationOperation:
                     break;
                 default:
-                    continue;
+                    if (Operations.ReferencedStorage(operation) is not { } referenced)
+                    {
+                        continue;
+                    }
+
+                    Mention(blocksBySymbol, referenced, block);
+                    break;
             }
 
             list.Add(new Node(operation, root, isBranchValue));

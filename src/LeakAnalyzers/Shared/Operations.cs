@@ -26,6 +26,16 @@ internal static class Operations
         }
     }
 
+    /// <summary>The local, field or property a reference names (whatever its instance); null for anything else.</summary>
+    internal static ISymbol? ReferencedStorage(IOperation? operation) =>
+        operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
+
     internal static bool IsNullOrDefault(IOperation? operation)
     {
         operation = SkipConversions(operation);

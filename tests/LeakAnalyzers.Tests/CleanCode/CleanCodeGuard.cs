@@ -6,6 +6,7 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using LeakAnalyzers.Tests.Infrastructure;
 using LeakAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -59,7 +60,7 @@ public class CleanCodeGuard
         Assert.True(errors.Count == 0, $"{sample} does not compile:\n" + string.Join("\n", errors));
 
         var exceptions = new List<string>();
-        var analyzers = AllAnalyzers();
+        var analyzers = AnalyzerCatalog.CreateAnalyzers();
         Assert.NotEmpty(analyzers);
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
@@ -72,11 +73,4 @@ public class CleanCodeGuard
         var reported = diagnostics.Where(d => d.Id.StartsWith("LEAK", StringComparison.Ordinal) || d.Id == "AD0001").ToList();
         Assert.True(reported.Count == 0, $"{sample} is leak-free, yet:\n" + string.Join("\n", reported));
     }
-
-    internal static ImmutableArray<DiagnosticAnalyzer> AllAnalyzers() =>
-        typeof(LeakAnalyzers.Descriptors).Assembly.GetTypes()
-            .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type))
-            .OrderBy(type => type.FullName, StringComparer.Ordinal)
-            .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)
-            .ToImmutableArray();
 }
