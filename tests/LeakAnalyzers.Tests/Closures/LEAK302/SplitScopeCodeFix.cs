@@ -1,0 +1,572 @@
+namespace LeakAnalyzers.Tests.Closures.LEAK302;
+
+using System.Threading.Tasks;
+using LeakAnalyzers.CodeFixes.Closures;
+using LeakAnalyzers.Tests.Verifiers;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<LeakAnalyzers.Closures.SharedClosureKeepsLocalAnalyzer, LeakAnalyzers.CodeFixes.Closures.SplitClosureScopeCodeFix>;
+
+public class SplitScopeCodeFix
+{
+    private const string Loader = """
+        using System;
+        using System.Threading.Tasks;
+        class Loader
+        {
+            static Func<string> describe;
+            static void Fill(byte[] buffer) { }
+
+            public void Load(string name)
+            {
+                var buffer = new byte[1 << 20];
+                Task.Run(() => Fill(buffer)).Wait();
+                var label = name.ToUpperInvariant();
+                describe = [|() => label|];
+            }
+        }
+        """;
+
+    [Fact]
+    public Task MoveTheVariableAndItsUsesIntoABlock() =>
+        new Verify.Test
+        {
+            TestCode = Loader,
+            CodeActionEquivalenceKey = SplitClosureScopeCodeFix.MoveVariableKey,
+            FixedCode = """
+                using System;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    static void Fill(byte[] buffer) { }
+
+                    public void Load(string name)
+                    {
+                        {
+                            var buffer = new byte[1 << 20];
+                            Task.Run(() => Fill(buffer)).Wait();
+                        }
+                        var label = name.ToUpperInvariant();
+                        describe = () => label;
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task MoveTheLongLivedLambdaIntoABlock() =>
+        new Verify.Test
+        {
+            TestCode = Loader,
+            CodeActionEquivalenceKey = SplitClosureScopeCodeFix.MoveLambdaKey,
+            FixedCode = """
+                using System;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    static void Fill(byte[] buffer) { }
+
+                    public void Load(string name)
+                    {
+                        var buffer = new byte[1 << 20];
+                        Task.Run(() => Fill(buffer)).Wait();
+                        {
+                            var label = name.ToUpperInvariant();
+                            describe = () => label;
+                        }
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task EveryLineOfTheMovedStatementsIsIndentedOnceAndNothingElseChanges() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+            	static Func<string> describe;
+
+            	public void Load(string name)
+            	{
+            		// a scratch buffer for the worker
+            		var buffer = new byte[1 << 20];
+            		Task.Run(() =>
+            		{
+            			// fill it
+            			buffer[0]   =   1;
+            		}).Wait(); // wait here
+            		var text = @"line one
+            line two";
+            		buffer[1] = (byte)text.Length;
+            		describe = [|() => name|];
+            	}
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+            	static Func<string> describe;
+
+            	public void Load(string name)
+            	{
+            		// a scratch buffer for the worker
+            		{
+            			var buffer = new byte[1 << 20];
+            			Task.Run(() =>
+            			{
+            				// fill it
+            				buffer[0]   =   1;
+            			}).Wait(); // wait here
+            			var text = @"line one
+            line two";
+            			buffer[1] = (byte)text.Length;
+            		}
+            		describe = () => name;
+            	}
+            }
+            """);
+
+    [Fact]
+    public Task TheLambdaRangeGrowsToTheLastUseOfWhatItCaptures() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                class Importer
+                {
+                    public int Import(string path, CancellationToken token)
+                    {
+                        var buffer = new byte[1 << 16];
+                        Task.Run(() => buffer[0] = 1).Wait();
+                        var pending = new Counter();
+                        token.Register([|() => pending.Cancel()|]);
+                        Console.WriteLine(path);
+                        return pending.Value;
+                    }
+                }
+                class Counter { public int Value; public void Cancel() { } }
+                """,
+            CodeActionEquivalenceKey = SplitClosureScopeCodeFix.MoveLambdaKey,
+            FixedCode = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+                class Importer
+                {
+                    public int Import(string path, CancellationToken token)
+                    {
+                        var buffer = new byte[1 << 16];
+                        Task.Run(() => buffer[0] = 1).Wait();
+                        {
+                            var pending = new Counter();
+                            token.Register(() => pending.Cancel());
+                            Console.WriteLine(path);
+                            return pending.Value;
+                        }
+                    }
+                }
+                class Counter { public int Value; public void Cancel() { } }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task TheLambdaMovesWithTheStatementsBetweenAndTheVariableStays() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Collections.Generic;
+                using System.IO;
+                using System.Linq;
+                class Importer
+                {
+                    static readonly List<Func<int>> counters = new();
+                    public void Import(string path)
+                    {
+                        var reader = new StringReader(path);
+                        var size = path.Length;
+                        var lines = Enumerable.Range(0, 3).Select(i => reader.ReadLine()).ToList();
+                        counters.Add([|() => size|]);
+                        reader.Dispose();
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Collections.Generic;
+                using System.IO;
+                using System.Linq;
+                class Importer
+                {
+                    static readonly List<Func<int>> counters = new();
+                    public void Import(string path)
+                    {
+                        var reader = new StringReader(path);
+                        {
+                            var size = path.Length;
+                            var lines = Enumerable.Range(0, 3).Select(i => reader.ReadLine()).ToList();
+                            counters.Add(() => size);
+                        }
+                        reader.Dispose();
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task ALaterUseOfALocalDeclaredInTheRangeKeepsTheLambdaFix() =>
+        new Verify.Test
+        {
+            // `task` is declared next to the buffer and returned after the long-lived lambda: the buffer cannot move,
+            // the lambda can.
+            TestCode = """
+                using System;
+                using System.Threading.Tasks;
+                static class Loader
+                {
+                    static Func<string> describe;
+                    public static Task Load(string name)
+                    {
+                        var buffer = new byte[1 << 20];
+                        var task = Task.Run(() => buffer[0] = 1);
+                        var label = name.ToUpperInvariant();
+                        describe = [|() => label|];
+                        return task;
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Threading.Tasks;
+                static class Loader
+                {
+                    static Func<string> describe;
+                    public static Task Load(string name)
+                    {
+                        var buffer = new byte[1 << 20];
+                        var task = Task.Run(() => buffer[0] = 1);
+                        {
+                            var label = name.ToUpperInvariant();
+                            describe = () => label;
+                        }
+                        return task;
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public async Task ALambdaThatCapturesAParameterOfTheMethodIsNotMoved()
+    {
+        // The parameter lives in the closure of the method's outermost block, wherever the lambda goes.
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.IO;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name)
+                    {
+                        var copy = new MemoryStream();
+                        Task.Run(() => copy.WriteByte(1)).Wait();
+                        describe = [|() => name|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = SplitClosureScopeCodeFix.MoveLambdaKey,
+            FixedCode = "unused: the verifier stops at the missing action",
+        };
+
+        var failure = await Assert.ThrowsAsync<VerificationException>(() => test.RunAsync());
+        Assert.Contains("offers 0 action(s) with equivalence key \"LEAK302.MoveLambda\"", failure.Message);
+        Assert.Contains("'Move 'copy' and its uses into a block of their own'", failure.Message);
+    }
+
+    [Fact]
+    public Task TheVariableMovesWhenTheLambdaCapturesAParameter() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public void Load(string name)
+                {
+                    var copy = new MemoryStream();
+                    Task.Run(() => copy.WriteByte(1)).Wait();
+                    describe = [|() => name|];
+                }
+            }
+            """,
+            """
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public void Load(string name)
+                {
+                    {
+                        var copy = new MemoryStream();
+                        Task.Run(() => copy.WriteByte(1)).Wait();
+                    }
+                    describe = () => name;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoFixWhenTheRetainedVariableIsAParameter() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name, byte[] data)
+                    {
+                        Task.Run(() => data[0] = 1).Wait();
+                        var label = name;
+                        describe = [|() => label|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = SplitClosureScopeCodeFix.MoveVariableKey,
+            FixedCode = """
+                using System;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name, byte[] data)
+                    {
+                        Task.Run(() => data[0] = 1).Wait();
+                        var label = name;
+                        describe = [|() => label|];
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task NoFixWhenTheOtherLambdaAlsoCapturesWhatTheLongLivedOneCapturesAndTheRangesCross() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public void Load(string name)
+                {
+                    var buffer = new byte[16];
+                    var label = name;
+                    describe = [|() => label|];
+                    Task.Run(() => buffer[0] = (byte)label.Length).Wait();
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public void Load(string name)
+                {
+                    var buffer = new byte[16];
+                    var label = name;
+                    describe = [|() => label|];
+                    Task.Run(() => buffer[0] = (byte)label.Length).Wait();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoVariableMoveWhenItIsAUsingLocal() =>
+        new Verify.Test
+        {
+            // Moving a `using` local into a block would dispose it earlier than the author wrote.
+            TestCode = """
+                using System;
+                using System.IO;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name)
+                    {
+                        using var copy = new MemoryStream();
+                        Task.Run(() => copy.WriteByte(1)).Wait();
+                        describe = [|() => name|];
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.IO;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name)
+                    {
+                        using var copy = new MemoryStream();
+                        Task.Run(() => copy.WriteByte(1)).Wait();
+                        describe = [|() => name|];
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task NoFixWhenALocalFunctionOfTheRangeIsCalledBeforeIt() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name)
+                    {
+                        Report();
+                        var buffer = new byte[16];
+                        void Report() => Console.WriteLine("loading");
+                        Task.Run(() => buffer[0] = 1).Wait();
+                        describe = [|() => name|];
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = SplitClosureScopeCodeFix.MoveVariableKey,
+            FixedCode = """
+                using System;
+                using System.Threading.Tasks;
+                class Loader
+                {
+                    static Func<string> describe;
+                    public void Load(string name)
+                    {
+                        Report();
+                        var buffer = new byte[16];
+                        void Report() => Console.WriteLine("loading");
+                        Task.Run(() => buffer[0] = 1).Wait();
+                        describe = [|() => name|];
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task NoFixWhenAnOutVariableOfTheRangeIsUsedAfterTheLambda() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public int Load(string name, string size)
+                {
+                    var buffer = new byte[16];
+                    Task.Run(() => buffer[0] = 1).Wait();
+                    int.TryParse(size, out var parsed);
+                    Console.WriteLine(buffer.Length);
+                    describe = [|() => name|];
+                    return parsed;
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+            class Loader
+            {
+                static Func<string> describe;
+                public int Load(string name, string size)
+                {
+                    var buffer = new byte[16];
+                    Task.Run(() => buffer[0] = 1).Wait();
+                    int.TryParse(size, out var parsed);
+                    Console.WriteLine(buffer.Length);
+                    describe = [|() => name|];
+                    return parsed;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task FixAllSplitsEachMethod() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+                static class Registry
+                {
+                    static readonly List<Func<string>> names = new();
+
+                    public static void First(string name)
+                    {
+                        var buffer = new byte[64];
+                        Task.Run(() => buffer[0] = 1).Wait();
+                        names.Add([|() => name|]);
+                    }
+
+                    public static void Second(string name)
+                    {
+                        var items = new List<int> { 1, 2 };
+                        Parallel.ForEach(items, item => items[0] += item);
+                        var upper = name.ToUpperInvariant();
+                        names.Add([|() => upper|]);
+                    }
+                }
+                """,
+            FixedCode = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+                static class Registry
+                {
+                    static readonly List<Func<string>> names = new();
+
+                    public static void First(string name)
+                    {
+                        {
+                            var buffer = new byte[64];
+                            Task.Run(() => buffer[0] = 1).Wait();
+                        }
+                        names.Add(() => name);
+                    }
+
+                    public static void Second(string name)
+                    {
+                        {
+                            var items = new List<int> { 1, 2 };
+                            Parallel.ForEach(items, item => items[0] += item);
+                        }
+                        var upper = name.ToUpperInvariant();
+                        names.Add(() => upper);
+                    }
+                }
+                """,
+        }.RunAsync();
+}
