@@ -370,11 +370,27 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private static bool Same(ISymbol? candidate, ISymbol member) =>
             candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition);
 
-        /// <summary><c>new System.Threading.Timer(callback, ...)</c> whose timer is dropped, or kept in a field that is never disposed.</summary>
+        /// <summary>
+        /// <c>new System.Threading.Timer(callback, ...)</c> kept in a static member, or in a field of the type that never
+        /// stops or disposes it while the callback captures <c>this</c>.
+        /// <para>
+        /// The runtime's timer queue holds the callback, not the <c>Timer</c> object: a timer nothing references is
+        /// collected and its finalizer stops it. So a dropped timer (or one in a local never used again) keeps its
+        /// captures only until the next collection; it is a bug, the timer stops at a random moment, and LEAK002
+        /// reports the dropped disposable. The leak is the cycle: the queue holds the callback, the callback holds this
+        /// object, this object holds the timer, so nothing is ever collected.
+        /// </para>
+        /// </summary>
         private void TimerCreation(IObjectCreationOperation creation, IOperation block)
         {
             var callback = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
-            if (callback is null)
+            var target = Operations.ParentSkippingConversions(creation, out _) switch
+            {
+                ISimpleAssignmentOperation assignment => assignment.Target,
+                ICoalesceAssignmentOperation lazy => lazy.Target, // timer ??= new Timer(...)
+                _ => null,
+            };
+            if (callback is null || target is null || Operations.SkipConversions(target) is not (IFieldReferenceOperation or IPropertyReferenceOperation))
             {
                 return;
             }
@@ -385,36 +401,33 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var parent = Operations.ParentSkippingConversions(creation, out _);
-            string? place = null;
-            switch (parent)
+            var lifetime = model.Classify(target, Facts(), Settings(creation));
+            var stoppedThroughCopy = Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && StoppedThroughACopy(timerField);
+            if (stoppedThroughCopy)
             {
-                case IExpressionStatementOperation:
-                case ISimpleAssignmentOperation { Target: IDiscardOperation }:
-                    place = "a System.Threading.Timer that nothing keeps or disposes";
-                    break;
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when
-                    !IsUsingDeclared(declarator) &&
-                    !IsReferenced(block, declarator.Symbol):
-                    place = "a System.Threading.Timer in '" + declarator.Symbol.Name + "', which is never disposed";
-                    break;
-                case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation or IPropertyReferenceOperation:
-                    var lifetime = model.Classify(target, Facts(), Settings(creation));
-                    var stoppedThroughCopy = Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && StoppedThroughACopy(timerField);
-                    if (!stoppedThroughCopy &&
-                        (lifetime.Reason == LifetimeReason.RunningTimer || (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created)))
-                    {
-                        place = "a System.Threading.Timer in '" + Name(target) + "', which is never disposed";
-                    }
-
-                    break;
+                return;
             }
 
-            if (place is not null)
+            var isStaticMember = ReferencedMemberIsStatic(target);
+            if (lifetime.Reason == LifetimeReason.RunningTimer && !isStaticMember && capture.CapturesThis)
             {
-                Report(callback, capture, place, "as long as the timer is scheduled: the runtime keeps a running timer and its callback alive", null);
+                Report(callback, capture, "a System.Threading.Timer in '" + Name(target) + "', which is never disposed",
+                    "for good: the timer queue holds the callback, the callback holds this object, and this object holds the timer", null);
+            }
+            else if (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created && (isStaticMember || lifetime.Reason != LifetimeReason.RunningTimer))
+            {
+                Report(callback, capture, "a System.Threading.Timer in '" + Name(target) + "', " + LifetimeModel.Describe(lifetime),
+                    "until the timer is disposed: the timer queue holds a scheduled timer's callback", null);
             }
         }
+
+        private static bool ReferencedMemberIsStatic(IOperation target) =>
+            Operations.SkipConversions(target) switch
+            {
+                IFieldReferenceOperation field => field.Field.IsStatic,
+                IPropertyReferenceOperation property => property.Property.IsStatic,
+                _ => false,
+            };
 
         /// <summary>
         /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Operations;
 
 /// <summary>
 /// LEAK302: the shared-closure trap. The compiler gives each scope one closure object holding every variable of that
-/// scope that any lambda captures; a lambda kept by a long-lived place (a static field or collection, a dropped timer,
+/// scope that any lambda captures; a lambda kept by a long-lived place (a static field or collection, a timer in a static member,
 /// a dropped registration on a token the type does not own, a wait never unregistered) keeps that object, and so also
 /// the disposable or large variable that only another lambda of the scope captured. Points at the long-lived lambda,
 /// with the other lambda and the variable's declaration as additional locations.
@@ -201,8 +201,16 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
             case IArgumentOperation { Parent: IInvocationOperation invocation }:
                 return Invoked(invocation, known, Settings());
             case IArgumentOperation { Parent: IObjectCreationOperation creation } when
-                known.Timer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.Timer) && IsDropped(creation):
-                return ("a System.Threading.Timer that nothing keeps or disposes", "as long as the timer is scheduled");
+                known.Timer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.Timer) &&
+                Operations.ParentSkippingConversions(creation, out _) is ISimpleAssignmentOperation { Target: var timerTarget } &&
+                Operations.SkipConversions(timerTarget) switch
+                {
+                    IFieldReferenceOperation field => field.Field.IsStatic,
+                    IPropertyReferenceOperation property => property.Property.IsStatic,
+                    _ => false,
+                }:
+                // A dropped timer is collected and stopped by its finalizer; one in a static member runs until disposed.
+                return ("a System.Threading.Timer kept in the static member '" + Name(timerTarget) + "'", "until the timer is disposed");
             default:
                 return null;
         }
@@ -234,6 +242,14 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
+
+    private static string Name(IOperation target) =>
+        Operations.SkipConversions(target) switch
+        {
+            IFieldReferenceOperation field => field.Field.ContainingType.Name + "." + field.Field.Name,
+            IPropertyReferenceOperation property => property.Property.ContainingType.Name + "." + property.Property.Name,
+            _ => "?",
+        };
 
     private static bool IsDropped(IOperation operation)
     {

@@ -133,7 +133,8 @@ public class CodeFix
                 class Poller
                 {
                     int polls;
-                    public async Task StartAsync() { new Timer([|_ => polls++|], null, 0, 1000); await Task.Delay(1); }
+                    Timer timer;
+                    public async Task StartAsync() { timer = new Timer([|_ => polls++|], null, 0, 1000); await Task.Delay(1); }
                 }
                 """,
             FixedCode = """
@@ -143,7 +144,8 @@ public class CodeFix
                 class Poller
                 {
                     int polls;
-                    public async Task StartAsync() { new Timer([|_ => polls++|], null, 0, 1000); await Task.Delay(1); }
+                    Timer timer;
+                    public async Task StartAsync() { timer = new Timer([|_ => polls++|], null, 0, 1000); await Task.Delay(1); }
                 }
                 """,
         }.RunAsync();

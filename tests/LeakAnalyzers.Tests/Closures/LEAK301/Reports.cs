@@ -97,21 +97,17 @@ public class Reports
                 "'buffer', and everything it references, stays alive until the process ends"));
 
     [Fact]
-    public Task DroppedTimerWithCapturingCallback() =>
+    public Task TimerFieldStartedLazilyAndNeverDisposed() =>
         Verify.VerifyAnalyzerAsync(
             """
             using System.Threading;
             class Poller
             {
-                int polls;
-                public void Start() { new Timer({|#0:_ => polls++|}, null, 0, 1000); }
+                private Timer timer;
+                private int polls;
+                public void Start() => timer ??= new Timer([|_ => polls++|], null, 0, 1000);
             }
-            """,
-            Verify.Diagnostic().WithLocation(0).WithArguments(
-                "A lambda",
-                "'this'",
-                "a System.Threading.Timer that nothing keeps or disposes",
-                "this 'Poller', and everything it references, stays alive as long as the timer is scheduled: the runtime keeps a running timer and its callback alive"));
+            """);
 
     [Fact]
     public Task TimerFieldNeverDisposed() =>
@@ -129,19 +125,7 @@ public class Reports
                 "The method group 'Poll'",
                 "'this'",
                 "a System.Threading.Timer in 'timer', which is never disposed",
-                "this 'Poller', and everything it references, stays alive as long as the timer is scheduled: the runtime keeps a running timer and its callback alive"));
-
-    [Fact]
-    public Task TimerInALocalNeverUsedAgain() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System.Threading;
-            class Poller
-            {
-                void Poll() { }
-                public void Start() { var timer = new Timer([|_ => Poll()|], null, 0, 1000); }
-            }
-            """);
+                "this 'Poller', and everything it references, stays alive for good: the timer queue holds the callback, the callback holds this object, and this object holds the timer"));
 
     [Fact]
     public Task DroppedRegistrationOnParameterToken() =>

@@ -111,6 +111,35 @@ public class Silent
             """);
 
     [Fact]
+    public Task DroppedTimerIsCollectedAndStopsItself() =>
+        // The timer queue holds the callback, not the Timer: once nothing references the timer the GC collects it and
+        // its finalizer stops it, so the capture is not kept. LEAK002 reports the dropped timer (it stops at random).
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                int polls;
+                void Poll() { }
+                public void Start() { new Timer(_ => polls++, null, 0, 1000); }
+                public void StartAgain() { var timer = new Timer(_ => Poll(), null, 0, 1000); }
+            }
+            """);
+
+    [Fact]
+    public Task TimerFieldWhoseCallbackDoesNotReachTheOwner() =>
+        // Without a capture of 'this' nothing roots the owner, so the owner and its timer are collected together.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            class Poller
+            {
+                private readonly Timer timer;
+                public Poller(int[] counts) { timer = new Timer(_ => counts[0]++, null, 0, 1000); }
+            }
+            """);
+
+    [Fact]
     public Task TimerOwnedAndDisposed() =>
         Verify.VerifyAnalyzerAsync(
             """

@@ -16,10 +16,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int period, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
+                    heartbeat = new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
                     return count;
                 }
             }
@@ -30,10 +31,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int period, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer(static state => System.Console.WriteLine((int)state), period, 0, period);
+                    heartbeat = new Timer(static state => System.Console.WriteLine((int)state), period, 0, period);
                     return count;
                 }
             }
@@ -171,10 +173,11 @@ public class PassStateCodeFix
                 using System.Threading;
                 class Monitor
                 {
+                    static Timer heartbeat;
                     public int Start(int period, List<int> samples)
                     {
                         var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                        new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
+                        heartbeat = new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
                         return count;
                     }
                 }
@@ -185,10 +188,11 @@ public class PassStateCodeFix
                 using System.Threading;
                 class Monitor
                 {
+                    static Timer heartbeat;
                     public int Start(int period, List<int> samples)
                     {
                         var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                        new Timer(state => System.Console.WriteLine((int)state), period, 0, period);
+                        heartbeat = new Timer(state => System.Console.WriteLine((int)state), period, 0, period);
                         return count;
                     }
                 }
@@ -204,10 +208,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int state, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => System.Console.WriteLine(state)|], null, 0, 100);
+                    heartbeat = new Timer([|_ => System.Console.WriteLine(state)|], null, 0, 100);
                     return count;
                 }
             }
@@ -218,10 +223,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int state, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer(static state2 => System.Console.WriteLine((int)state2), state, 0, 100);
+                    heartbeat = new Timer(static state2 => System.Console.WriteLine((int)state2), state, 0, 100);
                     return count;
                 }
             }
@@ -242,12 +248,13 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 void Log(int value) { }
 
                 public int Start(int period, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|CALLBACK|], null, 0, 100);
+                    heartbeat = new Timer([|CALLBACK|], null, 0, 100);
                     return count;
                 }
             }
@@ -264,10 +271,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int period, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => System.Console.WriteLine(period)|], null, 0, 100);
+                    heartbeat = new Timer([|_ => System.Console.WriteLine(period)|], null, 0, 100);
                     period++;
                     return count;
                 }
@@ -284,10 +292,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(DateTime start, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => Console.WriteLine(start)|], null, 0, 100);
+                    heartbeat = new Timer([|_ => Console.WriteLine(start)|], null, 0, 100);
                     return count;
                 }
             }
@@ -303,11 +312,12 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 static Func<int> last;
                 public int Start(int period, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => Console.WriteLine(period)|], "busy", 0, 100);
+                    heartbeat = new Timer([|_ => Console.WriteLine(period)|], "busy", 0, 100);
                     last = [|() => period|];
                     return count;
                 }
@@ -323,10 +333,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int period, string name, CancellationToken token, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
+                    heartbeat = new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
                     token.Register([|() => System.Console.WriteLine(name)|]);
                     return count;
                 }
@@ -338,10 +349,11 @@ public class PassStateCodeFix
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int period, string name, CancellationToken token, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer(static state => System.Console.WriteLine((int)state), period, 0, period);
+                    heartbeat = new Timer(static state => System.Console.WriteLine((int)state), period, 0, period);
                     token.Register(static state => System.Console.WriteLine((string)state), name);
                     return count;
                 }

@@ -52,7 +52,7 @@ public class Reports
             """);
 
     [Fact]
-    public Task DroppedTimerKeepsAListOfTheSameBlock() =>
+    public Task TimerInAStaticMemberKeepsAListOfTheSameBlock() =>
         Verify.VerifyAnalyzerAsync(
             """
             using System.Collections.Generic;
@@ -60,10 +60,11 @@ public class Reports
             using System.Threading;
             class Monitor
             {
+                static Timer heartbeat;
                 public int Start(int period, List<int> samples)
                 {
                     var count = Enumerable.Range(0, 10).Count(i => samples[i] > 0);
-                    new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
+                    heartbeat = new Timer([|_ => System.Console.WriteLine(period)|], null, 0, period);
                     return count;
                 }
             }
