@@ -691,6 +691,7 @@ public class CodeFix
     [InlineData("public Poller(CancellationToken token, string[] names) { foreach (var name in names) { token.Register([|() => Stop()|]); } }")]
     [InlineData("public Poller(CancellationToken token) { for (var i = 0; i < 2; i++) token.Register([|() => Stop()|]); }")]
     [InlineData("public Poller(CancellationToken token) { _ = token.Register([|() => Stop()|]); }")]
+    [InlineData("public Poller(CancellationToken token) => token.Register([|() => Stop()|]);")]
     public Task NoFieldFixOutsideCodeThatRunsOncePerObject(string member)
     {
         var source = $$"""
@@ -705,6 +706,37 @@ public class CodeFix
             """;
         return new Verify.Test { TestCode = source, FixedCode = source, NotOfferedEquivalenceKeys = { Fix.FieldEquivalenceKey } }.RunAsync();
     }
+
+    [Fact]
+    public Task FieldFixWorksBesideACompilerError() =>
+        new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+
+                sealed class Poller
+                {
+                    public Poller(CancellationToken token) { token.Register([|() => Stop()|]); {|CS0103:Missing|}(); }
+                    void Stop() { }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+
+                sealed class Poller : System.IDisposable
+                {
+                    private readonly CancellationTokenRegistration registration;
+
+                    public Poller(CancellationToken token) { registration = token.Register(() => Stop()); {|CS0103:Missing|}(); }
+                    void Stop() { }
+
+                    public void Dispose()
+                    {
+                        registration.Dispose();
+                    }
+                }
+                """,
+        }.RunAsync();
 
     [Fact]
     public Task NoFieldFixInAStruct()
