@@ -18,7 +18,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 /// analyzer said each is correct (diagnostic properties), the <c>using</c> one first:
 /// <list type="bullet">
 /// <item>in a method that goes on to await (C# 8 or later, the registration is a statement of its own in a block,
-/// and a later statement of that block awaits), a <c>using</c> local disposes it when the awaited work is done:
+/// and a later statement of that block awaits outside lambdas and local functions), a <c>using</c> local disposes it when the awaited work is done:
 /// <c>token.Register(() => Cancel());</c> becomes <c>using var registration = token.Register(() => Cancel());</c>;</item>
 /// <item>in an instance constructor of a class (not in a loop, lambda or local function), a readonly field keeps it
 /// for the object's lifetime and the type's Dispose disposes it (found, overridden, or created with IDisposable by
@@ -27,6 +27,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 /// the field there would either overwrite (and leak) the previous registration, or, disposing it first, silently
 /// unregister a callback the code still relies on (a second concurrent call, a method that links several tokens).</item>
 /// </list>
+/// Today the two never meet on one diagnostic (a constructor cannot await, and awaits inside lambdas do not count);
+/// each has its own title and equivalence key, and Fix All applies the one whose key was chosen.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposeRegistrationCodeFix))]
 [Shared]

@@ -136,6 +136,23 @@ public class CodeFix
         }.RunAsync();
 
     [Fact]
+    public Task NoFixWhenOnlyALambdaAwaitsAfterwards()
+    {
+        // The lambda runs later, on its own: a using local would end the registration when Start returns.
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Worker
+            {
+                void Stop() { }
+                public void Start(CancellationToken token) { token.Register([|() => Stop()|]); Task.Run(async () => await Task.Delay(1000)); }
+            }
+            """;
+        return new Verify.Test { TestCode = source, FixedCode = source }.RunAsync();
+    }
+
+    [Fact]
     public Task NoFixForATimer() =>
         new Verify.Test
         {
