@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
+using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Closures;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -13,21 +14,44 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
-/// LEAK301: a dropped cancellation-token registration, in a method that goes on to await, is kept in a <c>using</c>
-/// local so that it is disposed when the awaited work is done: <c>token.Register(() => Cancel());</c> becomes
-/// <c>using var registration = token.Register(() => Cancel());</c>. Offered only where the analyzer said so
-/// (C# 8 or later, the registration is a statement of its own in a block, and a later statement of that block awaits).
+/// LEAK301: a dropped cancellation-token registration is kept where it can be disposed. Two fixes, offered where the
+/// analyzer said each is correct (diagnostic properties), the <c>using</c> one first:
+/// <list type="bullet">
+/// <item>in a method that goes on to await (C# 8 or later, the registration is a statement of its own in a block,
+/// and a later statement of that block awaits outside lambdas and local functions), a <c>using</c> local disposes it when the awaited work is done:
+/// <c>token.Register(() => Cancel());</c> becomes <c>using var registration = token.Register(() => Cancel());</c>;</item>
+/// <item>in an instance constructor of a class (not in a loop, lambda or local function), a readonly field keeps it
+/// for the object's lifetime and the type's Dispose disposes it (found, overridden, or created with IDisposable by
+/// <see cref="TypeEditor"/>). Only constructors: they run once per object, so the field holds exactly the one
+/// registration the statement made and nothing but the disposal changes. A method can run many times: assigning
+/// the field there would either overwrite (and leak) the previous registration, or, disposing it first, silently
+/// unregister a callback the code still relies on (a second concurrent call, a method that links several tokens).</item>
+/// </list>
+/// Today the two never meet on one diagnostic (a constructor cannot await, and awaits inside lambdas do not count);
+/// each has its own title and equivalence key, and Fix All applies the one whose key was chosen.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposeRegistrationCodeFix))]
 [Shared]
 public sealed class DisposeRegistrationCodeFix : CodeFixProvider
 {
-    private const string Title = "Dispose the registration when the awaited work is done ('using' local)";
+    /// <summary>The equivalence key of the <c>using</c> fix.</summary>
+    public const string UsingEquivalenceKey = nameof(DisposeRegistrationCodeFix);
+
+    /// <summary>The equivalence key of the field fix.</summary>
+    public const string FieldEquivalenceKey = nameof(DisposeRegistrationCodeFix) + ".Field";
+
+    private const string UsingTitle = "Dispose the registration when the awaited work is done ('using' local)";
+
+    private const string FieldTitle = "Keep the registration in a field disposed in Dispose";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.LEAK301CapturingDelegateKeptAlive.Id);
 
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+    public override FixAllProvider GetFixAllProvider() =>
+        FixAllProvider.Create((context, document, diagnostics) =>
+            context.CodeActionEquivalenceKey == FieldEquivalenceKey
+                ? EditorFixes.FixAllInDocumentAsync(context, document, diagnostics, PlanField)
+                : FixAllUsingInDocumentAsync(context, document, diagnostics));
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -39,19 +63,24 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Target(root, diagnostic) is { } statement)
+            if (UsingTarget(root, diagnostic) is { } statement)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create(
-                        Title,
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(Apply(root, statement))),
-                        equivalenceKey: nameof(DisposeRegistrationCodeFix)),
+                        UsingTitle,
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(ApplyUsing(root, statement))),
+                        equivalenceKey: UsingEquivalenceKey),
                     diagnostic);
             }
         }
+
+        if (context.Diagnostics.Any(diagnostic => diagnostic.Properties.ContainsKey(CapturingDelegateKeptAliveAnalyzer.FieldFixProperty)))
+        {
+            await EditorFixes.RegisterAsync(context, FieldTitle, FieldEquivalenceKey, PlanField).ConfigureAwait(false);
+        }
     }
 
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    private static async Task<Document?> FixAllUsingInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
     {
         var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -63,7 +92,7 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
         var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
         foreach (var diagnostic in diagnostics)
         {
-            if (Target(root, diagnostic) is { } statement && !annotations.ContainsKey(statement))
+            if (UsingTarget(root, diagnostic) is { } statement && !annotations.ContainsKey(statement))
             {
                 annotations[statement] = new SyntaxAnnotation();
             }
@@ -75,28 +104,73 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
         {
             if (current.GetAnnotatedNodes(annotation).OfType<ExpressionStatementSyntax>().FirstOrDefault() is { } statement)
             {
-                current = Apply(current, statement);
+                current = ApplyUsing(current, statement);
             }
         }
 
         return document.WithSyntaxRoot(current);
     }
 
-    /// <summary>The expression statement that drops the registration, when the analyzer offered the fix.</summary>
-    private static ExpressionStatementSyntax? Target(SyntaxNode root, Diagnostic diagnostic)
+    /// <summary>The expression statement that drops the registration, when the analyzer offered the <c>using</c> fix.</summary>
+    private static ExpressionStatementSyntax? UsingTarget(SyntaxNode root, Diagnostic diagnostic) =>
+        Statement(root, diagnostic, CapturingDelegateKeptAliveAnalyzer.UsingFixProperty) is { Parent: BlockSyntax, Expression: InvocationExpressionSyntax } statement
+            ? statement
+            : null;
+
+    /// <summary>The expression statement that drops the registration (made with <c>.</c> or <c>?.</c>), when the analyzer set <paramref name="property"/>.</summary>
+    private static ExpressionStatementSyntax? Statement(SyntaxNode root, Diagnostic diagnostic, string property)
     {
-        if (!diagnostic.Properties.ContainsKey(CapturingDelegateKeptAliveAnalyzer.UsingFixProperty))
+        if (!diagnostic.Properties.ContainsKey(property) || !diagnostic.Location.IsInSource || diagnostic.Location.SourceTree != root.SyntaxTree)
         {
             return null;
         }
 
         var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        return node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Parent: BlockSyntax, Expression: InvocationExpressionSyntax } statement
+        return node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Expression: InvocationExpressionSyntax or ConditionalAccessExpressionSyntax } statement
             ? statement
             : null;
     }
 
-    private static SyntaxNode Apply(SyntaxNode root, ExpressionStatementSyntax statement)
+    /// <summary>
+    /// <c>registration = token.Register(...);</c>, a <c>private readonly</c> field of the registration's type
+    /// (nullable for <c>?.</c>), and <c>registration.Dispose();</c> in the type's Dispose.
+    /// </summary>
+    private static bool PlanField(TypeEditor editor, Diagnostic diagnostic)
+    {
+        if (Statement(editor.Root, diagnostic, CapturingDelegateKeptAliveAnalyzer.FieldFixProperty) is not { } statement ||
+            statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type ||
+            !editor.CanAddToDispose(type) ||
+            editor.SemanticModel.GetTypeInfo(statement.Expression, editor.CancellationToken).Type is not { TypeKind: TypeKind.Struct } registrationType)
+        {
+            return false;
+        }
+
+        var used = IdentifiersIn(type);
+        var name = editor.UniqueName(type, "registration");
+        while (used.Contains(name))
+        {
+            name = editor.UniqueName(type, "registration");
+        }
+
+        var typeName = registrationType.ToMinimalDisplayString(editor.SemanticModel, statement.SpanStart);
+        if (SyntaxFactory.ParseMemberDeclaration($"private readonly {typeName} {name};") is not FieldDeclarationSyntax field)
+        {
+            return false;
+        }
+
+        var nullable = registrationType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        var expression = statement.Expression;
+        var assignment = SyntaxFactory.AssignmentExpression(
+            SyntaxKind.SimpleAssignmentExpression,
+            SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(expression.GetLeadingTrivia(), name, SyntaxFactory.TriviaList(SyntaxFactory.Space))),
+            SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
+            expression.WithoutLeadingTrivia());
+        editor.AddField(type, field);
+        editor.Replace(statement, statement.WithExpression(assignment));
+        return editor.AddToDispose(type, SyntaxFactory.ParseStatement(nullable ? $"{name}?.Dispose();" : $"{name}.Dispose();"));
+    }
+
+    private static SyntaxNode ApplyUsing(SyntaxNode root, ExpressionStatementSyntax statement)
     {
         var name = UniqueName(statement, "registration");
         var declaration = SyntaxFactory.LocalDeclarationStatement(
@@ -116,9 +190,7 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
     /// <summary>A name no identifier of the enclosing type uses, so nothing is shadowed or captured by mistake.</summary>
     private static string UniqueName(SyntaxNode statement, string baseName)
     {
-        var scope = (SyntaxNode?)statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? statement.SyntaxTree.GetRoot();
-        var used = new HashSet<string>(
-            scope.DescendantTokens().Where(token => token.IsKind(SyntaxKind.IdentifierToken)).Select(token => token.ValueText));
+        var used = IdentifiersIn((SyntaxNode?)statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? statement.SyntaxTree.GetRoot());
         var candidate = baseName;
         for (var suffix = 2; used.Contains(candidate); suffix++)
         {
@@ -127,4 +199,8 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
 
         return candidate;
     }
+
+    /// <summary>Every identifier written in <paramref name="scope"/>: a new name outside it shadows no local, parameter or member used there.</summary>
+    private static HashSet<string> IdentifiersIn(SyntaxNode scope) =>
+        new(scope.DescendantTokens().Where(token => token.IsKind(SyntaxKind.IdentifierToken)).Select(token => token.ValueText));
 }

@@ -261,6 +261,7 @@ internal sealed class TypeEditor
         }
 
         var insertedAfter = new Dictionary<SyntaxNode, int>();
+        var insertedFirst = 0;
         foreach (var (member, after, blankLine) in newMembers)
         {
             var anchor = after is null ? null : updated.GetCurrentNode(after);
@@ -270,19 +271,36 @@ internal sealed class TypeEditor
                 insertedAfter[after] = already + 1;
             }
 
-            var index = anchor is not null ? updated.Members.IndexOf(anchor) + 1 + already : blankLine ? updated.Members.Count : 0;
+            var members = updated.Members;
+            int index;
+            if (anchor is not null)
+            {
+                index = members.IndexOf(anchor) + 1 + already;
+            }
+            else if (blankLine)
+            {
+                index = members.Count;
+            }
+            else
+            {
+                // First in the type, after what was put first before it; a blank line then parts them from the first old member unless it is a field.
+                index = insertedFirst++;
+                if (index == 0 && members.Count > 0 && members[0] is not FieldDeclarationSyntax)
+                {
+                    members = members.Replace(members[0], members[0].WithLeadingTrivia(members[0].GetLeadingTrivia().Insert(0, NewLine)));
+                }
+            }
+
             if (index < 0)
             {
-                index = updated.Members.Count;
+                index = members.Count;
             }
 
             var formatted = member
                 .WithLeadingTrivia(index > 0 && blankLine ? SyntaxFactory.TriviaList(NewLine) : SyntaxFactory.TriviaList())
-                .WithTrailingTrivia(index == 0 && !blankLine && updated.Members.Count > 0 && updated.Members[0] is not FieldDeclarationSyntax
-                    ? SyntaxFactory.TriviaList(NewLine, NewLine)
-                    : SyntaxFactory.TriviaList(NewLine))
+                .WithTrailingTrivia(NewLine)
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            updated = updated.WithMembers(updated.Members.Insert(index, formatted));
+            updated = updated.WithMembers(members.Insert(index, formatted));
         }
 
         return ReferenceEquals(updated, type) ? current : current.ReplaceNode(type, updated);

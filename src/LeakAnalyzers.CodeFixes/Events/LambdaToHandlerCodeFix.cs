@@ -27,15 +27,15 @@ public sealed class LambdaToHandlerCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.LEAK102LambdaCannotBeRemoved.Id);
 
-    public override FixAllProvider GetFixAllProvider() => EventFixes.FixAll(Plan);
+    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
 
     public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EventFixes.RegisterAsync(context, Title, nameof(LambdaToHandlerCodeFix), Plan);
+        EditorFixes.RegisterAsync(context, Title, nameof(LambdaToHandlerCodeFix), Plan);
 
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         var semanticModel = editor.SemanticModel;
-        if (EventFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
+        if (EditorFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
             editor.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is not { } lambda ||
             lambda.FirstAncestorOrSelf<AssignmentExpressionSyntax>(a => a.IsKind(SyntaxKind.AddAssignmentExpression)) is not { } assignment ||
             !assignment.Right.Span.Contains(lambda.Span) ||

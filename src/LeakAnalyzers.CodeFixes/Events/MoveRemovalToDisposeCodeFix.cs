@@ -20,14 +20,14 @@ public sealed class MoveRemovalToDisposeCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.LEAK104RemovedOnlyInFinalizer.Id);
 
-    public override FixAllProvider GetFixAllProvider() => EventFixes.FixAll(Plan);
+    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
 
     public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EventFixes.RegisterAsync(context, Title, nameof(MoveRemovalToDisposeCodeFix), Plan);
+        EditorFixes.RegisterAsync(context, Title, nameof(MoveRemovalToDisposeCodeFix), Plan);
 
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
-        if (EventFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
+        if (EditorFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
             EventFixes.Removal(diagnostic) is not { } removal ||
             editor.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement ||
             !editor.CanAddToDispose(type))

@@ -19,10 +19,10 @@ public sealed class RemoveAddedHandlerCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.LEAK103RemovalRemovesNothing.Id);
 
-    public override FixAllProvider GetFixAllProvider() => EventFixes.FixAll(Plan);
+    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
 
     public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EventFixes.RegisterAsync(context, Title, nameof(RemoveAddedHandlerCodeFix), Plan);
+        EditorFixes.RegisterAsync(context, Title, nameof(RemoveAddedHandlerCodeFix), Plan);
 
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {

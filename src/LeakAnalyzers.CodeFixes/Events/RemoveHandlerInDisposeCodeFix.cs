@@ -19,13 +19,13 @@ public sealed class RemoveHandlerInDisposeCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.LEAK101HandlerNeverRemoved.Id);
 
-    public override FixAllProvider GetFixAllProvider() => EventFixes.FixAll(Plan);
+    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
 
     public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EventFixes.RegisterAsync(context, Title, nameof(RemoveHandlerInDisposeCodeFix), Plan);
+        EditorFixes.RegisterAsync(context, Title, nameof(RemoveHandlerInDisposeCodeFix), Plan);
 
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic) =>
-        EventFixes.TypeOf(editor.Root, diagnostic) is { } type &&
+        EditorFixes.TypeOf(editor.Root, diagnostic) is { } type &&
         EventFixes.Removal(diagnostic) is { } removal &&
         editor.AddToDispose(type, removal);
 }

@@ -17,7 +17,7 @@ public sealed class RemoveInCounterpartCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.LEAK105RepeatedSubscription.Id);
 
-    public override FixAllProvider GetFixAllProvider() => EventFixes.FixAll(Plan);
+    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -25,7 +25,7 @@ public sealed class RemoveInCounterpartCodeFix : CodeFixProvider
         {
             if (EventFixes.Property(diagnostic, TypeEvents.Fix.Counterpart) is { } counterpart)
             {
-                await EventFixes.RegisterAsync(
+                await EditorFixes.RegisterAsync(
                     new CodeFixContext(context.Document, diagnostic, context.RegisterCodeFix, context.CancellationToken),
                     $"Remove the handler in '{counterpart}'",
                     nameof(RemoveInCounterpartCodeFix),
@@ -36,7 +36,7 @@ public sealed class RemoveInCounterpartCodeFix : CodeFixProvider
 
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic) =>
         EventFixes.Property(diagnostic, TypeEvents.Fix.Counterpart) is { } counterpart &&
-        EventFixes.TypeOf(editor.Root, diagnostic) is { } type &&
+        EditorFixes.TypeOf(editor.Root, diagnostic) is { } type &&
         EventFixes.Removal(diagnostic) is { } removal &&
         editor.AddToMethod(type, counterpart, removal);
 }

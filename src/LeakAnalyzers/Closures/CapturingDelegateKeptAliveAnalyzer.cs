@@ -25,6 +25,13 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the code fix may keep the dropped registration in a <c>using</c> local.</summary>
     internal const string UsingFixProperty = "UsingRegistration";
 
+    /// <summary>
+    /// Diagnostic property: the code fix may keep the dropped registration in a field disposed in Dispose. Set for a
+    /// statement of its own in an instance constructor of a class, outside loops, lambdas and local functions: code
+    /// that runs once per object, so one field holds exactly the one registration it makes.
+    /// </summary>
+    internal const string FieldFixProperty = "FieldRegistration";
+
     /// <summary>Collection methods that keep the value they are given.</summary>
     private static readonly ImmutableHashSet<string> StoringCollectionMethods = ImmutableHashSet.Create(
         "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Push", "Enqueue", "Insert", "AddFirst", "AddLast", "Set", "TryUpdate");
@@ -261,7 +268,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 method.Name is "Register" or "UnsafeRegister" &&
                 SymbolEqualityComparer.Default.Equals(method.ContainingType, known.CancellationToken))
             {
-                TokenRegistration(invocation, block);
+                TokenRegistration(invocation, owner, block);
                 return;
             }
 
@@ -499,7 +506,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary><c>token.Register(callback)</c> on a token the type does not own, whose registration is never disposed.</summary>
-        private void TokenRegistration(IInvocationOperation invocation, IOperation block)
+        private void TokenRegistration(IInvocationOperation invocation, ISymbol owner, IOperation block)
         {
             var callback = FirstDelegateArgument(invocation);
             if (callback is null)
@@ -541,11 +548,20 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             var tokenName = token is null ? "the token" : Name(token) is { } name ? "'" + name + "'" : "the token";
             var place = "a registration on " + tokenName + ", " + LifetimeModel.Describe(lifetime) + ", " + result;
             ImmutableDictionary<string, string?>? properties = null;
-            if (dropped && holder is IExpressionStatementOperation statement && statement.Operation == invocation &&
-                invocation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 } &&
-                AwaitsLater(statement))
+            if (dropped && holder is IExpressionStatementOperation { IsImplicit: false } statement)
             {
-                properties = ImmutableDictionary<string, string?>.Empty.Add(UsingFixProperty, "true");
+                properties = ImmutableDictionary<string, string?>.Empty;
+                if (statement.Operation == invocation &&
+                    invocation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 } &&
+                    AwaitsLater(statement))
+                {
+                    properties = properties.Add(UsingFixProperty, "true");
+                }
+
+                if (RunsOncePerObject(statement, owner))
+                {
+                    properties = properties.Add(FieldFixProperty, "true");
+                }
             }
 
             Report(callback, capture, place, "until the token's source is cancelled or disposed", properties);
@@ -670,7 +686,33 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        /// <summary>Whether a later statement of the same block awaits: the work the registration guards is in this method.</summary>
+        /// <summary>
+        /// Whether <paramref name="statement"/> runs once per object of a class: in an instance constructor, not in a
+        /// loop, lambda or local function. A struct is left out: its copies would share the registration, and the
+        /// copy that is disposed need not be the one that holds it.
+        /// </summary>
+        private bool RunsOncePerObject(IExpressionStatementOperation statement, ISymbol owner)
+        {
+            if (type.TypeKind != TypeKind.Class || owner is not IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false })
+            {
+                return false;
+            }
+
+            for (var current = statement.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Whether a later statement of the same block awaits: the work the registration guards is in this method.
+        /// An await inside a lambda or local function of a later statement does not count: that work runs later.
+        /// </summary>
         private static bool AwaitsLater(IExpressionStatementOperation statement)
         {
             if (statement.Parent is not IBlockOperation parentBlock)
@@ -692,12 +734,39 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                foreach (var node in sibling.DescendantsAndSelf())
+                if (Awaits(sibling))
                 {
-                    if (node is IAwaitOperation || node is IUsingOperation { IsAsynchronous: true } || node is IForEachLoopOperation { IsAsynchronous: true })
-                    {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether the operation awaits, not counting lambdas and local functions (walked with a stack: expressions can nest deeply).</summary>
+        private static bool Awaits(IOperation operation)
+        {
+            var pending = new Stack<IOperation>();
+            pending.Push(operation);
+            while (pending.Count > 0)
+            {
+                switch (pending.Pop())
+                {
+                    case IAwaitOperation:
+                    case IUsingOperation { IsAsynchronous: true }:
+                    case IUsingDeclarationOperation { IsAsynchronous: true }:
+                    case IForEachLoopOperation { IsAsynchronous: true }:
                         return true;
-                    }
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        break;
+                    case var other:
+                        foreach (var child in other.ChildOperations)
+                        {
+                            pending.Push(child);
+                        }
+
+                        break;
                 }
             }
 

@@ -47,6 +47,12 @@ public abstract class CodeFixTest : AnalyzerTest
     /// <summary>Which of the offered code actions to apply (after filtering by equivalence key); default the first.</summary>
     public int? CodeActionIndex { get; set; }
 
+    /// <summary>
+    /// Equivalence keys that no code action offered for a diagnostic of the test code may have: to assert that one
+    /// fix is not offered where another one is (then <see cref="CodeActionEquivalenceKey"/> cannot say it).
+    /// </summary>
+    public List<string> NotOfferedEquivalenceKeys { get; set; } = new();
+
     /// <summary>Diagnostics expected on the fixed code besides those written as markup in it.</summary>
     public List<DiagnosticResult> RemainingDiagnostics { get; set; } = new();
 
@@ -78,6 +84,7 @@ public abstract class CodeFixTest : AnalyzerTest
 
         var original = await VerifyTestCodeAsync(run, cancellationToken).ConfigureAwait(false);
         var engine = new FixEngine(this, run, fixers, cancellationToken);
+        await engine.VerifyNotOfferedAsync(original).ConfigureAwait(false);
 
         var (fixedSolution, unfixed) = await engine.FixOneAtATimeAsync(original).ConfigureAwait(false);
         await VerifyFixedStateAsync(run, "code after applying the code fix", fixedSolution, FixedCode, nameof(FixedCode), unfixed, cancellationToken).ConfigureAwait(false);
@@ -100,7 +107,7 @@ public abstract class CodeFixTest : AnalyzerTest
         Solution solution,
         string fixedMarkup,
         string fixedName,
-        IReadOnlyList<Diagnostic> unfixed,
+        IReadOnlyList<string> unfixed,
         CancellationToken cancellationToken)
     {
         var sources = new List<(string Path, string Markup, bool MarkupCounts)> { (TestRun.MainPath, fixedMarkup, true) };
@@ -140,15 +147,20 @@ public abstract class CodeFixTest : AnalyzerTest
             }
         }
 
+        var notes = unfixed.Count == 0
+            ? Array.Empty<string>()
+            : new[] { CodeActionEquivalenceKey is null ? "The code fix offered no code action for:" : $"The code fix offered no code action with equivalence key {CSharpLiteral.Quote(CodeActionEquivalenceKey)} for:" }.Concat(unfixed).ToArray();
         if (problems.Length > 0)
         {
+            foreach (var note in notes)
+            {
+                problems.AppendLine(note);
+            }
+
             throw new VerificationException($"The {phase} is not the expected code.{Environment.NewLine}{problems}");
         }
 
         var analysis = await run.AnalyzeAsync(project, cancellationToken).ConfigureAwait(false);
-        var notes = unfixed.Count == 0
-            ? Array.Empty<string>()
-            : new[] { "The code fix offered no code action for:" }.Concat(unfixed.Select(d => "  " + Describe.Diagnostic(d)));
         run.VerifyDiagnostics(phase, expected, analysis, notes);
     }
 
@@ -169,7 +181,7 @@ public abstract class CodeFixTest : AnalyzerTest
         }
 
         /// <summary>Applies the chosen action for the first fixable diagnostic, again and again, until none is left.</summary>
-        public async Task<(Solution Solution, IReadOnlyList<Diagnostic> Unfixed)> FixOneAtATimeAsync(Solution solution)
+        public async Task<(Solution Solution, IReadOnlyList<string> Unfixed)> FixOneAtATimeAsync(Solution solution)
         {
             for (var iteration = 0; ; iteration++)
             {
@@ -187,7 +199,7 @@ public abstract class CodeFixTest : AnalyzerTest
         }
 
         /// <summary>Runs Fix All from the first fixable diagnostic, again and again, until no fixable diagnostic is left.</summary>
-        public async Task<(Solution Solution, IReadOnlyList<Diagnostic> Unfixed)> FixAllAsync(Solution solution, FixAllScope scope)
+        public async Task<(Solution Solution, IReadOnlyList<string> Unfixed)> FixAllAsync(Solution solution, FixAllScope scope)
         {
             for (var iteration = 0; ; iteration++)
             {
@@ -236,6 +248,34 @@ public abstract class CodeFixTest : AnalyzerTest
             }
         }
 
+        /// <summary>Fails when a code action with one of <see cref="NotOfferedEquivalenceKeys"/> is offered for a diagnostic of <paramref name="solution"/>.</summary>
+        public async Task VerifyNotOfferedAsync(Solution solution)
+        {
+            if (_test.NotOfferedEquivalenceKeys.Count == 0)
+            {
+                return;
+            }
+
+            var analysis = await _run.AnalyzeAsync(solution.GetProject(_run.ProjectId)!, _cancellationToken).ConfigureAwait(false);
+            var problems = new List<string>();
+            foreach (var diagnostic in analysis.AnalyzerDiagnostics.Where(d => d.Location.IsInSource))
+            {
+                foreach (var offered in await OfferedAsync(solution, diagnostic).ConfigureAwait(false))
+                {
+                    if (_test.NotOfferedEquivalenceKeys.Contains(offered.Action.EquivalenceKey ?? string.Empty, StringComparer.Ordinal))
+                    {
+                        problems.Add($"  {Actions(new[] { offered })} for {Describe.Diagnostic(diagnostic)}");
+                    }
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new VerificationException(
+                    $"The code fix offers action(s) with an equivalence key in NotOfferedEquivalenceKeys:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+            }
+        }
+
         private static Document DocumentOf(Solution solution, Diagnostic diagnostic)
         {
             var tree = diagnostic.Location.SourceTree;
@@ -273,10 +313,11 @@ public abstract class CodeFixTest : AnalyzerTest
         }
 
         /// <summary>
-        /// The first fixable diagnostic (by file and position) for which a fixer offers an action, with the chosen
-        /// action; and the fixable diagnostics before it for which no fixer offered any action.
+        /// The first fixable diagnostic (by file and position) for which a fixer offers an action (with
+        /// <see cref="CodeActionEquivalenceKey"/> when set), with the chosen action; and the fixable diagnostics
+        /// before it for which no fixer offered such an action, each described with what was offered instead.
         /// </summary>
-        private async Task<((CodeFixProvider Fixer, CodeAction Action, Diagnostic Diagnostic)? Candidate, IReadOnlyList<Diagnostic> Unfixed)> FindFirstFixAsync(Solution solution, string what)
+        private async Task<((CodeFixProvider Fixer, CodeAction Action, Diagnostic Diagnostic)? Candidate, IReadOnlyList<string> Unfixed)> FindFirstFixAsync(Solution solution, string what)
         {
             var project = solution.GetProject(_run.ProjectId)!;
             var analysis = await _run.AnalyzeAsync(project, _cancellationToken).ConfigureAwait(false);
@@ -287,7 +328,7 @@ public abstract class CodeFixTest : AnalyzerTest
                     + string.Join(Environment.NewLine + Environment.NewLine, analysis.AnalyzerFailures));
             }
 
-            var unfixed = new List<Diagnostic>();
+            var unfixed = new List<string>();
             foreach (var diagnostic in analysis.AnalyzerDiagnostics)
             {
                 if (!diagnostic.Location.IsInSource || !_fixers.Any(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
@@ -295,41 +336,24 @@ public abstract class CodeFixTest : AnalyzerTest
                     continue;
                 }
 
-                var document = DocumentOf(solution, diagnostic);
-                var offered = new List<(CodeFixProvider Fixer, CodeAction Action)>();
-                foreach (var fixer in _fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
-                {
-                    var actions = new List<CodeAction>();
-                    var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), _cancellationToken);
-                    try
-                    {
-                        await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        throw new VerificationException(
-                            $"{fixer.GetType().Name}.RegisterCodeFixesAsync threw for {Describe.Diagnostic(diagnostic)}:{Environment.NewLine}{ex}", ex);
-                    }
-
-                    offered.AddRange(actions.SelectMany(Flatten).Select(a => (fixer, a)));
-                }
-
-                if (offered.Count == 0)
-                {
-                    unfixed.Add(diagnostic);
-                    continue;
-                }
-
+                var offered = await OfferedAsync(solution, diagnostic).ConfigureAwait(false);
                 var candidates = _test.CodeActionEquivalenceKey is { } key
                     ? offered.Where(o => o.Action.EquivalenceKey == key).ToList()
                     : offered;
+                if (candidates.Count == 0)
+                {
+                    // Like Microsoft.CodeAnalysis.Testing: a diagnostic without an action of the key is left for the next one.
+                    unfixed.Add("  " + Describe.Diagnostic(diagnostic) + (offered.Count == 0 ? string.Empty : Environment.NewLine + "    offered only: " + Actions(offered)));
+                    continue;
+                }
+
                 var index = _test.CodeActionIndex ?? 0;
                 if (index < 0 || index >= candidates.Count)
                 {
                     var filter = _test.CodeActionEquivalenceKey is null ? string.Empty : $" with equivalence key {CSharpLiteral.Quote(_test.CodeActionEquivalenceKey)}";
                     throw new VerificationException(
                         $"For {Describe.Diagnostic(diagnostic)} the code fix offers {candidates.Count} action(s){filter}, so action index {index} does not exist. Offered:{Environment.NewLine}"
-                        + string.Join(Environment.NewLine, offered.Select((o, i) => $"  [{i}] '{o.Action.Title}' (equivalence key {CSharpLiteral.Format(o.Action.EquivalenceKey)})")));
+                        + string.Join(Environment.NewLine, offered.Select((o, i) => $"  [{i}] {Actions(new[] { o })}")));
                 }
 
                 var (chosenFixer, chosenAction) = candidates[index];
@@ -337,6 +361,34 @@ public abstract class CodeFixTest : AnalyzerTest
             }
 
             return (null, unfixed);
+        }
+
+        private static string Actions(IEnumerable<(CodeFixProvider Fixer, CodeAction Action)> offered) =>
+            string.Join(", ", offered.Select(o => $"'{o.Action.Title}' (equivalence key {CSharpLiteral.Format(o.Action.EquivalenceKey)})"));
+
+        /// <summary>The code actions (nested ones flattened) the fixers offer for <paramref name="diagnostic"/>, in order.</summary>
+        private async Task<List<(CodeFixProvider Fixer, CodeAction Action)>> OfferedAsync(Solution solution, Diagnostic diagnostic)
+        {
+            var document = DocumentOf(solution, diagnostic);
+            var offered = new List<(CodeFixProvider Fixer, CodeAction Action)>();
+            foreach (var fixer in _fixers.Where(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+            {
+                var actions = new List<CodeAction>();
+                var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), _cancellationToken);
+                try
+                {
+                    await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new VerificationException(
+                        $"{fixer.GetType().Name}.RegisterCodeFixesAsync threw for {Describe.Diagnostic(diagnostic)}:{Environment.NewLine}{ex}", ex);
+                }
+
+                offered.AddRange(actions.SelectMany(Flatten).Select(a => (fixer, a)));
+            }
+
+            return offered;
         }
 
         private async Task ThrowIfNotConvergingAsync(int iteration, Solution solution, string what)

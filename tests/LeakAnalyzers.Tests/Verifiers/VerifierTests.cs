@@ -647,9 +647,49 @@ public class VerifierTests
         };
         await byKey.RunAsync();
 
+        // A diagnostic without an action of the key is left unfixed, and the failure says what was offered instead.
         byKey.CodeActionEquivalenceKey = "NoSuchKey";
         var failure = await Assert.ThrowsAsync<VerificationException>(() => byKey.RunAsync());
+        Assert.Contains("no code action with equivalence key \"NoSuchKey\"", failure.Message);
         Assert.Contains("'Write to Debug instead'", failure.Message);
+
+        byKey.FixedCode = OneCall;
+        byKey.RemainingDiagnostics.Add(VerifyFix.Diagnostic().WithLocation(7, 9));
+        await byKey.RunAsync();
+
+        byKey.CodeActionEquivalenceKey = WriteLineFix.DebugKey;
+        byKey.CodeActionIndex = 1;
+        failure = await Assert.ThrowsAsync<VerificationException>(() => byKey.RunAsync());
+        Assert.Contains("offers 1 action(s) with equivalence key \"Debug\", so action index 1 does not exist", failure.Message);
+    }
+
+    [Fact]
+    public async Task Equivalence_keys_listed_as_not_offered_fail_when_offered()
+    {
+        // Offered: 'Remove the call' and 'Write to Debug instead'; the first is applied.
+        var test = new VerifyFix.Test
+        {
+            TestCode = OneCall,
+            ExpectedDiagnostics = { VerifyFix.Diagnostic().WithLocation(7, 9) },
+            FixedCode = "using System;\n\nclass C\n{\n    void M()\n    {\n    }\n}",
+            NotOfferedEquivalenceKeys = { "NoSuchKey" },
+        };
+        await test.RunAsync();
+
+        test.NotOfferedEquivalenceKeys = new() { "NoSuchKey", WriteLineFix.DebugKey };
+        var failure = await Assert.ThrowsAsync<VerificationException>(() => test.RunAsync());
+        Assert.Contains("NotOfferedEquivalenceKeys", failure.Message);
+        Assert.Contains("'Write to Debug instead' (equivalence key \"Debug\")", failure.Message);
+        Assert.DoesNotContain("'Remove the call'", failure.Message);
+
+        // A diagnostic the fix offers nothing for passes, and stays.
+        var declined = OneCall.Replace("Console.WriteLine(\"a\")", "[|Console.WriteLine(\"keep\")|]", StringComparison.Ordinal);
+        await new VerifyFix.Test
+        {
+            TestCode = declined,
+            FixedCode = declined,
+            NotOfferedEquivalenceKeys = { WriteLineFix.DebugKey, WriteLineFix.RemoveKey },
+        }.RunAsync();
     }
 
     [Fact]

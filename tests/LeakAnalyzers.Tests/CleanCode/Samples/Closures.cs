@@ -122,6 +122,35 @@ namespace CleanCode.Closures
         }
     }
 
+    // A registration on the host's token that lasts as long as the object, kept in a field and disposed with it
+    // (the shape LEAK301's field fix writes).
+    public class ShutdownWatcher : IDisposable
+    {
+        private readonly CancellationTokenRegistration registration;
+        private int shutdowns;
+
+        public ShutdownWatcher(CancellationToken applicationStopping)
+        {
+            registration = applicationStopping.Register(() => Interlocked.Increment(ref shutdowns));
+        }
+
+        public int Shutdowns => Volatile.Read(ref shutdowns);
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                registration.Dispose();
+            }
+        }
+    }
+
     // A timer owned by the type and disposed with it.
     public sealed class HeartbeatMonitor : IDisposable
     {
