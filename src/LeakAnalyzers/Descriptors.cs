@@ -150,7 +150,7 @@ internal static class Descriptors
         messageFormat: "{0}, kept by {1}, shares its closure with the lambda that captures '{2}', so it keeps '{2}' alive too, although it never uses it; {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
-        description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a long-lived place (a static field or collection, a dropped timer or token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");
+        description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a long-lived place (a static field or collection, a timer in a static member, a dropped token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");
 
     private static DiagnosticDescriptor Create(
         string id,

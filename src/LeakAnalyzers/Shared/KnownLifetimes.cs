@@ -63,8 +63,10 @@ internal static class KnownLifetimes
         "Instance", "Default", "Current", "Shared", "GetInstance", "GetDefault");
 
     /// <summary>
-    /// Timers: the runtime keeps a started timer, its callback and its handlers alive until it is stopped or disposed,
-    /// even when nothing else references it. A timer the type never stops lives as long as the process.
+    /// Timers: the runtime keeps a started timer's callback (and for these types, through it, the timer and its handlers)
+    /// alive until it is stopped or disposed. A <c>System.Threading.Timer</c> is the exception: its queue holds only the
+    /// callback, so the timer lives on only while something reaches it (its owner, captured by the callback, is the
+    /// usual cycle); LEAK301 asks for that capture before it treats a field timer as rooted.
     /// </summary>
     internal static readonly ImmutableArray<string> RootedWhileRunningTypes = ImmutableArray.Create(
         "System.Threading.Timer",
