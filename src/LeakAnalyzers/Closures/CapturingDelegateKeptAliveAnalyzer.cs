@@ -553,7 +553,8 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 properties = ImmutableDictionary<string, string?>.Empty;
                 if (statement.Operation == invocation &&
                     invocation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 } &&
-                    AwaitsLater(statement))
+                    AwaitsLater(statement) &&
+                    !EndsALifetime(callback))
                 {
                     properties = properties.Add(UsingFixProperty, "true");
                 }
@@ -565,6 +566,27 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             Report(callback, capture, place, "until the token's source is cancelled or disposed", properties);
+        }
+
+        /// <summary>
+        /// Whether the callback stops something (<c>Stop</c>, <c>StopAsync</c>, ...): then the registration ties the token
+        /// to the life of what was started, not to the work the method awaits, and a <c>using</c> local would end it when
+        /// the method returns (CryptoExchange.Net's <c>ct.Register(async () => await processor.StopAsync())</c> after
+        /// <c>processor.StartAsync()</c>). <c>Close</c> and <c>Dispose</c> do not count: closing a socket or a stream is
+        /// the usual way to abort the very call the method awaits.
+        /// </summary>
+        private static bool EndsALifetime(IOperation callback)
+        {
+            foreach (var operation in callback.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation { TargetMethod.Name: var name } &&
+                    name.StartsWith("Stop", System.StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary><c>ThreadPool.RegisterWaitForSingleObject(handle, callback, ...)</c> whose handle is never unregistered.</summary>

@@ -153,6 +153,56 @@ public class CodeFix
     }
 
     [Fact]
+    public Task NoUsingFixWhenTheCallbackStopsWhatTheMethodStarted() =>
+        // The registration is how the caller stops the processor after this method returns (CryptoExchange.Net's
+        // ProcessQueuedAsync): a using local would end it at the return, and cancelling would stop nothing.
+        new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Processor
+                {
+                    public Task StartAsync() => Task.CompletedTask;
+                    public Task StopAsync() => Task.CompletedTask;
+                }
+
+                static class Helpers
+                {
+                    public static async Task ProcessAsync(CancellationToken ct)
+                    {
+                        var processor = new Processor();
+                        await processor.StartAsync();
+                        ct.Register([|async () => await processor.StopAsync()|]);
+                        await Task.Delay(1);
+                    }
+                }
+                """,
+            FixedCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Processor
+                {
+                    public Task StartAsync() => Task.CompletedTask;
+                    public Task StopAsync() => Task.CompletedTask;
+                }
+
+                static class Helpers
+                {
+                    public static async Task ProcessAsync(CancellationToken ct)
+                    {
+                        var processor = new Processor();
+                        await processor.StartAsync();
+                        ct.Register([|async () => await processor.StopAsync()|]);
+                        await Task.Delay(1);
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
     public Task NoFixForATimer() =>
         new Verify.Test
         {
