@@ -22,6 +22,14 @@ internal static class KnownApis
         "System.Data.DataColumn");
 
     /// <summary>
+    /// Types whose Dispose releases something only after one of their members was used: a <c>SemaphoreSlim</c>
+    /// creates its wait handle only when <c>AvailableWaitHandle</c> is read, and its Dispose frees only that handle.
+    /// Such a type needs no disposal where the code that can reach it (the creating type) never names the member.
+    /// </summary>
+    internal static readonly ImmutableArray<(string Type, string Member)> NoDisposalUnlessMemberUsed = ImmutableArray.Create(
+        ("System.Threading.SemaphoreSlim", "AvailableWaitHandle"));
+
+    /// <summary>
     /// Types that need no disposal when constructed without arguments: a <c>CancellationTokenSource</c> without a
     /// timeout owns no timer, and is not linked to other tokens, so its Dispose releases nothing that outlives it.
     /// </summary>

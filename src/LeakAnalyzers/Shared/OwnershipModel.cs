@@ -139,7 +139,8 @@ internal sealed class OwnershipModel
             case IObjectCreationOperation creation:
                 return NeedsDisposal(creation.Type, tables) &&
                        !(creation.Arguments.Length == 0 && creation.Type is { } created &&
-                         KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created)));
+                         KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
+                       !ReleasesNothingHere(creation);
             case IAwaitOperation { Operation: IInvocationOperation awaited }:
                 return IsMarkedFactory(awaited.TargetMethod, value.Type) ||
                        (NeedsDisposal(value.Type, tables) && IsFactory(awaited.TargetMethod, tables));
@@ -165,6 +166,49 @@ internal sealed class OwnershipModel
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A creation of a type in <see cref="KnownApis.NoDisposalUnlessMemberUsed"/> in a type whose source never names
+    /// the member that makes Dispose matter (e.g. a <c>SemaphoreSlim</c> whose <c>AvailableWaitHandle</c> is never read).
+    /// </summary>
+    private static bool ReleasesNothingHere(IObjectCreationOperation creation)
+    {
+        if (creation.Type is not { } created)
+        {
+            return false;
+        }
+
+        var name = SymbolNames.FullMetadataName(created);
+        foreach (var (type, member) in KnownApis.NoDisposalUnlessMemberUsed)
+        {
+            if (type != name)
+            {
+                continue;
+            }
+
+            var owner = creation.SemanticModel?.GetEnclosingSymbol(creation.Syntax.SpanStart);
+            var containingType = owner as INamedTypeSymbol ?? owner?.ContainingType;
+            if (containingType is null)
+            {
+                return false;
+            }
+
+            foreach (var reference in containingType.DeclaringSyntaxReferences)
+            {
+                foreach (var token in reference.GetSyntax().DescendantTokens())
+                {
+                    if (token.ValueText == member)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>[MustDisposeResource] on the method is the author's word: it beats every inference.</summary>

@@ -17,6 +17,21 @@ public class Silent
 
         """;
 
+    [Fact]
+    public Task SemaphoreSlimWhoseWaitHandleIsNeverRead() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            class Worker
+            {
+                public void Run()
+                {
+                    var gate = new SemaphoreSlim(1);
+                    gate.Wait();
+                    gate.Release();
+                }
+            }
+            """);
+
     [Theory]
     [InlineData("UsingDeclaration", "int M(string p) { using var s = new FileStream(p, FileMode.Open); return s.ReadByte(); }")]
     [InlineData("UsingStatement", "int M(string p) { using (var s = new FileStream(p, FileMode.Open)) { return s.ReadByte(); } }")]

@@ -52,12 +52,14 @@ public class Reports
 
     [Fact]
     public Task LazilyCreated() =>
+        // The type reads AvailableWaitHandle, so the semaphore's Dispose has a wait handle to free.
         Verify.VerifyAnalyzerAsync("""
             using System.Threading;
             class Throttle
             {
                 private SemaphoreSlim [|gate|];
                 public SemaphoreSlim Gate => gate ??= new SemaphoreSlim(4);
+                public WaitHandle Handle => Gate.AvailableWaitHandle;
             }
             """);
 

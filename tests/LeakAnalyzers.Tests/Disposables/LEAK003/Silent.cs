@@ -16,6 +16,24 @@ public class Silent
 
         """;
 
+    [Fact]
+    public Task SemaphoreSlimWhoseWaitHandleIsNeverRead() =>
+        // SemaphoreSlim creates its wait handle only when AvailableWaitHandle is read, and Dispose frees only that
+        // handle (CryptoExchange.Net: five such semaphores, none of them ever reads the handle).
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            class RateLimitGate
+            {
+                private readonly SemaphoreSlim semaphore = new SemaphoreSlim(1, 1);
+                public async Task RunAsync()
+                {
+                    await semaphore.WaitAsync();
+                    try { } finally { semaphore.Release(); }
+                }
+            }
+            """);
+
     [Theory]
     [InlineData("Disposed", "sealed class S : IDisposable { private readonly Stream s = File.OpenRead(\"x\"); public void Dispose() => s.Dispose(); }")]
     [InlineData("DisposedNullConditional", "sealed class S : IDisposable { private Stream s; public void Open() { s = File.OpenRead(\"x\"); } public void Dispose() { s?.Dispose(); } }")]
