@@ -145,7 +145,7 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
             return false;
         }
 
-        var used = IdentifiersIn(type);
+        var used = LocalNames.IdentifiersIn(type);
         var name = editor.UniqueName(type, "registration");
         while (used.Contains(name))
         {
@@ -172,7 +172,7 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
 
     private static SyntaxNode ApplyUsing(SyntaxNode root, ExpressionStatementSyntax statement)
     {
-        var name = UniqueName(statement, "registration");
+        var name = LocalNames.UniqueInType(statement, "registration");
         var declaration = SyntaxFactory.LocalDeclarationStatement(
                 SyntaxFactory.VariableDeclaration(
                     SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
@@ -186,21 +186,4 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
             .WithTriviaFrom(statement);
         return root.ReplaceNode(statement, declaration);
     }
-
-    /// <summary>A name no identifier of the enclosing type uses, so nothing is shadowed or captured by mistake.</summary>
-    private static string UniqueName(SyntaxNode statement, string baseName)
-    {
-        var used = IdentifiersIn((SyntaxNode?)statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? statement.SyntaxTree.GetRoot());
-        var candidate = baseName;
-        for (var suffix = 2; used.Contains(candidate); suffix++)
-        {
-            candidate = baseName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
-
-    /// <summary>Every identifier written in <paramref name="scope"/>: a new name outside it shadows no local, parameter or member used there.</summary>
-    private static HashSet<string> IdentifiersIn(SyntaxNode scope) =>
-        new(scope.DescendantTokens().Where(token => token.IsKind(SyntaxKind.IdentifierToken)).Select(token => token.ValueText));
 }

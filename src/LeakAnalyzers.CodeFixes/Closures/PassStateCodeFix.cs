@@ -7,6 +7,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using LeakAnalyzers.Closures;
+using LeakAnalyzers.CodeFixes.Editing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -317,54 +318,18 @@ public sealed class PassStateCodeFix : CodeFixProvider
         /// <summary>The one local or parameter of the enclosing code the lambda uses; null if it uses more, or this, or a local function.</summary>
         private static ISymbol? Captured(IAnonymousFunctionOperation function)
         {
-            ISymbol? found = null;
             foreach (var operation in function.Body.Descendants())
             {
-                ISymbol? symbol;
-                switch (operation)
-                {
-                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                        return null;
-                    case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } }:
-                    case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction, IsStatic: false } }:
-                        return null;
-                    case ILocalReferenceOperation local:
-                        symbol = local.Local;
-                        break;
-                    case IParameterReferenceOperation parameter:
-                        symbol = parameter.Parameter;
-                        break;
-                    default:
-                        continue;
-                }
-
-                if (IsDeclaredInside(symbol, function))
-                {
-                    continue;
-                }
-
-                if (found is not null && !SymbolEqualityComparer.Default.Equals(found, symbol))
+                if (operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } or
+                    IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: false } } or
+                    IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction, IsStatic: false } })
                 {
                     return null;
                 }
-
-                found = symbol;
             }
 
-            return found;
-        }
-
-        private static bool IsDeclaredInside(ISymbol symbol, IAnonymousFunctionOperation function)
-        {
-            for (var container = symbol.ContainingSymbol; container is not null; container = container.ContainingSymbol)
-            {
-                if (SymbolEqualityComparer.Default.Equals(container, function.Symbol))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            var captured = SharedClosureKeepsLocalAnalyzer.Captured(function);
+            return captured.Count == 1 ? captured.First() : null;
         }
 
         /// <summary>Never written after its declaration, anywhere in the enclosing member.</summary>
@@ -472,13 +437,7 @@ public sealed class PassStateCodeFix : CodeFixProvider
                 }
             }
 
-            var candidate = baseName;
-            for (var suffix = 2; used.Contains(candidate); suffix++)
-            {
-                candidate = baseName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return candidate;
+            return LocalNames.Unique(baseName, used);
         }
     }
 }

@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 /// <summary>
 /// LEAK302: ends the sharing by giving one side of it a block of its own. The compiler makes one closure object per
@@ -354,21 +355,11 @@ public sealed class SplitClosureScopeCodeFix : CodeFixProvider
             return result;
         }
 
-        /// <summary>Locals and parameters a lambda uses that are declared outside it.</summary>
-        private HashSet<ISymbol> Captured(AnonymousFunctionExpressionSyntax lambda)
-        {
-            var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var name in lambda.DescendantNodes().OfType<IdentifierNameSyntax>())
-            {
-                if (model.GetSymbolInfo(name, cancellationToken).Symbol is { Kind: SymbolKind.Local or SymbolKind.Parameter } symbol &&
-                    !symbol.Locations.Any(location => lambda.Span.Contains(location.SourceSpan)))
-                {
-                    result.Add(symbol);
-                }
-            }
-
-            return result;
-        }
+        /// <summary>Locals and parameters a lambda uses that are declared outside it, as the analyzer counts them.</summary>
+        private HashSet<ISymbol> Captured(AnonymousFunctionExpressionSyntax lambda) =>
+            model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation function
+                ? SharedClosureKeepsLocalAnalyzer.Captured(function)
+                : new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         /// <summary>The index of the last statement from <paramref name="start"/> on that uses one of the symbols.</summary>
         private int LastUse(IReadOnlyCollection<ISymbol> symbols, int start)

@@ -6,6 +6,7 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Disposables;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -134,7 +135,7 @@ public sealed class DisposableDroppedCodeFix : CodeFixProvider
     private static SyntaxNode Apply(SyntaxNode root, ExpressionSyntax expression, Plan plan)
     {
         var statement = EnclosingStatement(expression)!;
-        var name = UniqueName(statement, plan.BaseName);
+        var name = LocalNames.UniqueInType(statement, plan.BaseName);
         var declaration = UsingDeclaration(name, expression.WithoutTrivia(), plan.Await);
 
         // `File.Create(path);` or `_ = File.Create(path);`: the statement becomes the declaration.
@@ -241,20 +242,5 @@ public sealed class DisposableDroppedCodeFix : CodeFixProvider
 
         name = char.ToLowerInvariant(name[0]) + name.Substring(1);
         return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-    }
-
-    /// <summary>A name no identifier of the enclosing type (or file, at top level) uses, so nothing can be captured or shadowed.</summary>
-    private static string UniqueName(SyntaxNode statement, string baseName)
-    {
-        var scope = (SyntaxNode?)statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? statement.SyntaxTree.GetRoot();
-        var used = new HashSet<string>(
-            scope.DescendantTokens().Where(token => token.IsKind(SyntaxKind.IdentifierToken)).Select(token => token.ValueText));
-        var candidate = baseName;
-        for (var suffix = 2; used.Contains(candidate.TrimStart('@')); suffix++)
-        {
-            candidate = baseName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
     }
 }

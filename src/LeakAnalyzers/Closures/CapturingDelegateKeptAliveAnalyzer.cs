@@ -415,7 +415,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var isStaticMember = ReferencedMemberIsStatic(target);
+            var isStaticMember = Operations.ReferencedStorage(Operations.SkipConversions(target))?.IsStatic == true;
             if (lifetime.Reason == LifetimeReason.RunningTimer && !isStaticMember && capture.CapturesThis)
             {
                 Report(callback, capture, "a System.Threading.Timer in '" + Name(target) + "', which is never disposed",
@@ -427,14 +427,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     "until the timer is disposed: the timer queue holds a scheduled timer's callback", null);
             }
         }
-
-        private static bool ReferencedMemberIsStatic(IOperation target) =>
-            Operations.SkipConversions(target) switch
-            {
-                IFieldReferenceOperation field => field.Field.IsStatic,
-                IPropertyReferenceOperation property => property.Property.IsStatic,
-                _ => false,
-            };
 
         /// <summary>
         /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:

@@ -191,26 +191,16 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 }
 
                 var lifetime = known.Model.Classify(target, null, Settings());
-                var named = Operations.SkipConversions(target) switch
-                {
-                    IFieldReferenceOperation { Field: { IsStatic: true } field } => "'" + field.ContainingType.Name + "." + field.Name + "', ",
-                    IPropertyReferenceOperation { Property: { IsStatic: true } property } => "'" + property.ContainingType.Name + "." + property.Name + "', ",
-                    _ => string.Empty,
-                };
+                var named = StaticMemberName(target) is { } member ? "'" + member + "', " : string.Empty;
                 return lifetime.Lifetime == Lifetime.Static ? (named + LifetimeModel.Describe(lifetime), "until the process ends") : null;
             case IArgumentOperation { Parent: IInvocationOperation invocation }:
                 return Invoked(invocation, known, Settings());
             case IArgumentOperation { Parent: IObjectCreationOperation creation } when
                 known.Timer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.Timer) &&
                 Operations.ParentSkippingConversions(creation, out _) is ISimpleAssignmentOperation { Target: var timerTarget } &&
-                Operations.SkipConversions(timerTarget) switch
-                {
-                    IFieldReferenceOperation field => field.Field.IsStatic,
-                    IPropertyReferenceOperation property => property.Property.IsStatic,
-                    _ => false,
-                }:
+                StaticMemberName(timerTarget) is { } timerMember:
                 // A dropped timer is collected and stopped by its finalizer; one in a static member runs until disposed.
-                return ("a System.Threading.Timer kept in the static member '" + Name(timerTarget) + "'", "until the timer is disposed");
+                return ("a System.Threading.Timer kept in the static member '" + timerMember + "'", "until the timer is disposed");
             default:
                 return null;
         }
@@ -243,13 +233,11 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static string Name(IOperation target) =>
-        Operations.SkipConversions(target) switch
-        {
-            IFieldReferenceOperation field => field.Field.ContainingType.Name + "." + field.Field.Name,
-            IPropertyReferenceOperation property => property.Property.ContainingType.Name + "." + property.Property.Name,
-            _ => "?",
-        };
+    /// <summary><c>Type.Member</c> when <paramref name="target"/> names a static field or property; null otherwise.</summary>
+    private static string? StaticMemberName(IOperation target) =>
+        Operations.ReferencedStorage(Operations.SkipConversions(target)) is { IsStatic: true, ContainingType: { } type } member
+            ? type.Name + "." + member.Name
+            : null;
 
     private static bool IsDropped(IOperation operation)
     {
@@ -258,7 +246,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Locals and parameters used in the lambda (nested lambdas included) and declared outside it.</summary>
-    private static HashSet<ISymbol> Captured(IAnonymousFunctionOperation lambda)
+    internal static HashSet<ISymbol> Captured(IAnonymousFunctionOperation lambda)
     {
         var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var node in lambda.Body.Descendants())
