@@ -148,7 +148,7 @@ public sealed class DisposableDroppedCodeFix : CodeFixProvider
         var updatedStatement = statement.ReplaceNode(expression, SyntaxFactory.IdentifierName(name).WithTriviaFrom(expression));
         var inserted = declaration
             .WithLeadingTrivia(statement.GetLeadingTrivia())
-            .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+            .WithTrailingTrivia(TypeEditor.NewLineOf(root))
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         if (statement.Parent is BlockSyntax block)

@@ -35,20 +35,23 @@ internal sealed class TypeEditor
     internal SyntaxNode Root => root;
 
     /// <summary>The document's line break (the first one found), for text the fixes write.</summary>
-    internal SyntaxTrivia NewLine
-    {
-        get
-        {
-            foreach (var trivia in root.DescendantTrivia())
-            {
-                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-                {
-                    return SyntaxFactory.EndOfLine(trivia.ToString());
-                }
-            }
+    internal SyntaxTrivia NewLine => NewLineOf(root);
 
-            return SyntaxFactory.CarriageReturnLineFeed;
+    /// <summary>
+    /// The line break of the document <paramref name="root"/> belongs to (the first one found), so that lines a fix
+    /// writes end like the lines around them; CRLF in a document that has none yet.
+    /// </summary>
+    internal static SyntaxTrivia NewLineOf(SyntaxNode root)
+    {
+        foreach (var trivia in root.DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return SyntaxFactory.EndOfLine(trivia.ToString());
+            }
         }
+
+        return SyntaxFactory.CarriageReturnLineFeed;
     }
 
     internal SemanticModel SemanticModel => semanticModel;

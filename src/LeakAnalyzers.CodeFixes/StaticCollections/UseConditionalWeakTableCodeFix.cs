@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.StaticCollections;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -122,7 +123,7 @@ public sealed class UseConditionalWeakTableCodeFix : CodeFixProvider
             newRoot = newRoot.AddUsings(
                 SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(Namespace))
                     .NormalizeWhitespace()
-                    .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
+                    .WithTrailingTrivia(TypeEditor.NewLineOf(newRoot))
                     .WithAdditionalAnnotations(Formatter.Annotation));
         }
 

@@ -53,7 +53,7 @@ public class CleanCodeGuard
         var compilation = CSharpCompilation.Create(
             "CleanCode",
             new[] { tree },
-            ReferenceAssemblies.Net,
+            TestSetup.MetadataReferences,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
 
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

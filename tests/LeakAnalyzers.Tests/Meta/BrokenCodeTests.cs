@@ -13,6 +13,7 @@ using LeakAnalyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using LeakAnalyzers.Tests.Verifiers;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -28,15 +29,6 @@ public sealed class BrokenCodeTests
     /// </summary>
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromMinutes(10);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        return trusted.Split(Path.PathSeparator)
-            .Where(p => string.Equals(Path.GetDirectoryName(p), frameworkDirectory, StringComparison.Ordinal))
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToImmutableArray();
-    });
 
     private readonly ITestOutputHelper output;
 
@@ -115,7 +107,7 @@ public sealed class BrokenCodeTests
         return CSharpCompilation.Create(
             "BrokenCode",
             [tree],
-            References.Value,
+            TestSetup.MetadataReferences,
             new CSharpCompilationOptions(
                 topLevel ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 allowUnsafe: true,

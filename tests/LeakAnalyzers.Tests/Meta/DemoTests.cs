@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using LeakAnalyzers.Tests.Verifiers;
 using Xunit;
 
 /// <summary>
@@ -30,15 +31,10 @@ public sealed class DemoTests
             .ToList();
         Assert.NotEmpty(trees);
 
-        var trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        var references = trusted.Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == frameworkDirectory)
-            .Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create(
             "LeakDemo",
             trees,
-            references,
+            TestSetup.MetadataReferences,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 

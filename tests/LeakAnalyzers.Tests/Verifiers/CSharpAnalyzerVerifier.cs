@@ -1,25 +1,25 @@
 namespace LeakAnalyzers.Tests.Verifiers;
 
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 
 /// <summary>
-/// Verifies one analyzer on C# source with markup, in the shape of Microsoft.CodeAnalysis.Testing's
-/// <c>CSharpAnalyzerVerifier</c>. Typical use: <c>using Verify = CSharpAnalyzerVerifier&lt;MyAnalyzer&gt;;</c>.
+/// Microsoft.CodeAnalysis.Testing's analyzer test with the suite's settings (see <see cref="TestSetup"/>).
+/// Use: <c>using Verify = CSharpAnalyzerVerifier&lt;MyAnalyzer&gt;;</c>.
 /// </summary>
 public static class CSharpAnalyzerVerifier<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    /// <summary>The analyzer's single descriptor; throws when it supports several (use an overload then).</summary>
-    public static DiagnosticResult Diagnostic() => VerifierDiagnostics.Single(new TAnalyzer());
+    /// <summary>The analyzer's single descriptor.</summary>
+    public static DiagnosticResult Diagnostic() => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic();
 
     /// <summary>The analyzer's descriptor with this ID.</summary>
-    public static DiagnosticResult Diagnostic(string diagnosticId) => VerifierDiagnostics.ById(new TAnalyzer(), diagnosticId);
+    public static DiagnosticResult Diagnostic(string diagnosticId) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(diagnosticId);
 
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
 
@@ -31,32 +31,32 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
         return test.RunAsync(CancellationToken.None);
     }
 
-    public class Test : AnalyzerTest
+    public class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
-        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => new DiagnosticAnalyzer[] { new TAnalyzer() };
-    }
-}
+        /// <summary>Text of an <c>.editorconfig</c> beside the sources (start it with <c>root = true</c> and <c>[*.cs]</c>).</summary>
+        public string? EditorConfig { get; set; }
 
-/// <summary>How the verifiers turn an analyzer's descriptors into expected results.</summary>
-internal static class VerifierDiagnostics
-{
-    public static DiagnosticResult Single(DiagnosticAnalyzer analyzer)
-    {
-        var supported = analyzer.SupportedDiagnostics;
-        return supported.Length == 1
-            ? new DiagnosticResult(supported[0])
-            : throw new InvalidOperationException(
-                $"Diagnostic() needs an analyzer with exactly one descriptor; {analyzer.GetType().Name} has {supported.Length} "
-                + $"({string.Join(", ", supported.Select(d => d.Id))}). Use Diagnostic(\"ID\") or Diagnostic(descriptor).");
-    }
+        /// <summary>True for tests of code that does not compile: compiler diagnostics are then not checked.</summary>
+        public bool AllowCompilerErrors { get; set; }
 
-    public static DiagnosticResult ById(DiagnosticAnalyzer analyzer, string diagnosticId)
-    {
-        var matches = analyzer.SupportedDiagnostics.Where(d => d.Id == diagnosticId).ToList();
-        return matches.Count == 1
-            ? new DiagnosticResult(matches[0])
-            : throw new InvalidOperationException(
-                $"Diagnostic(\"{diagnosticId}\") needs exactly one descriptor with that ID; {analyzer.GetType().Name} has {matches.Count}. "
-                + "Use Diagnostic(descriptor), or new DiagnosticResult(id, severity) for a diagnostic of another component.");
+        public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
+
+        public NullableContextOptions NullableContextOptions { get; set; } = NullableContextOptions.Disable;
+
+        protected override Task RunImplAsync(CancellationToken cancellationToken)
+        {
+            TestSetup.Apply(this, EditorConfig, AllowCompilerErrors);
+            return base.RunImplAsync(cancellationToken);
+        }
+
+        protected override Project ApplyCompilationOptions(Project project)
+        {
+            var applied = base.ApplyCompilationOptions(project);
+            return EditorConfig is null ? applied : TestSetup.WithEditorConfigSeverities(applied);
+        }
+
+        protected override ParseOptions CreateParseOptions() => TestSetup.WithLanguageVersion(base.CreateParseOptions(), LanguageVersion);
+
+        protected override CompilationOptions CreateCompilationOptions() => TestSetup.WithNullable(base.CreateCompilationOptions(), NullableContextOptions);
     }
 }

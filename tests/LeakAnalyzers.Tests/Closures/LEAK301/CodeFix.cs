@@ -853,11 +853,11 @@ public class CodeFix
                 void Close() { }
             }
             """;
+        const string disposePart = "sealed partial class Feed : System.IDisposable { public void Dispose() { } }";
         return new Verify.Test
         {
-            TestCode = source,
-            FixedCode = source,
-            AdditionalSources = { ("Feed.Dispose.cs", "sealed partial class Feed : System.IDisposable { public void Dispose() { } }") },
+            TestState = { Sources = { source, ("Feed.Dispose.cs", disposePart) } },
+            FixedState = { Sources = { source, ("Feed.Dispose.cs", disposePart) } },
             NotOfferedEquivalenceKeys = { Fix.FieldEquivalenceKey },
         }.RunAsync();
     }

@@ -108,7 +108,7 @@ public class CompiledClosures
         var compilation = CSharpCompilation.Create(
             "Closures" + Guid.NewGuid().ToString("N"),
             new[] { CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest)) },
-            ReferenceAssemblies.Net,
+            TestSetup.MetadataReferences,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release));
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image);

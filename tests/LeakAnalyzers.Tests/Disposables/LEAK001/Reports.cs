@@ -288,7 +288,7 @@ public class Reports
     public Task TopLevelStatements() =>
         new Verify.Test
         {
-            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            TestState = { OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication },
             TestCode = """
                 using System.IO;
                 var stream = [|File.OpenRead("data.bin")|];
@@ -374,7 +374,8 @@ public class Reports
                     }
                 }
                 """,
-            ExpectedDiagnostics = { Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error) },
+            ExpectedDiagnostics = { Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+                .WithArguments("stream", "never disposed", "its file handle stays open until the finalizer runs") },
             EditorConfig = """
                 root = true
                 [*.cs]

@@ -82,7 +82,7 @@ public class Reports
             using System.IO;
             class Journal : Stream
             {
-                private readonly FileStream {|#0:file|} = File.OpenWrite("journal.bin");
+                private readonly FileStream {|#0:file|} = {|#1:File.OpenWrite("journal.bin")|};
                 public override bool CanRead => false;
                 public override bool CanSeek => false;
                 public override bool CanWrite => true;
@@ -95,6 +95,6 @@ public class Reports
                 public override void Write(byte[] buffer, int offset, int count) => file.Write(buffer, offset, count);
             }
             """,
-            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0)
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
                 .WithMessage("'file' is created by 'Journal' and never disposed: no Dispose method of 'Journal' disposes it; its file handle stays open until the finalizer runs"));
 }

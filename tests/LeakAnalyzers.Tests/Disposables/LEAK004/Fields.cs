@@ -6,7 +6,7 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<LeakAnalyzers
 
 public class Fields
 {
-    private static Verifiers.DiagnosticResult Leak004 => Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK004OverwrittenWhileOwned);
+    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Leak004 => Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK004OverwrittenWhileOwned);
 
     [Fact]
     public Task RestartWithoutDisposingThePreviousTimer() =>

@@ -6,7 +6,7 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<LeakAnalyzers
 
 public class Locals
 {
-    private static Verifiers.DiagnosticResult Leak004 => Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK004OverwrittenWhileOwned);
+    private static Microsoft.CodeAnalysis.Testing.DiagnosticResult Leak004 => Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK004OverwrittenWhileOwned);
 
     [Fact]
     public Task ReportsOverwriteWithTheOldCreationAsAdditionalLocation() =>
@@ -38,7 +38,7 @@ public class Locals
                     Stream current = null;
                     foreach (var path in paths)
                     {
-                        {|#0:current = File.OpenRead(path)|};
+                        {|#0:current = {|#1:File.OpenRead(path)|}|};
                         current.ReadByte();
                     }
 
@@ -46,7 +46,7 @@ public class Locals
                 }
             }
             """,
-            Leak004.WithLocation(0));
+            Leak004.WithLocation(0).WithLocation(1).WithArguments("current", "FileStream", "its file handle stays open until the finalizer runs"));
 
     [Theory]
     [InlineData("void M(string a, string b) { var s = new FileStream(a, FileMode.Open); s.Dispose(); s = new FileStream(b, FileMode.Open); s.Dispose(); }")]
@@ -74,7 +74,8 @@ public class Locals
                 }
             }
             """,
-            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0));
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
+                .WithArguments("stream", "never disposed", "its file handle stays open until the finalizer runs"));
 
     [Fact]
     public Task FixDisposesThePreviousValue() =>

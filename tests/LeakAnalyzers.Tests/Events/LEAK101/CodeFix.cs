@@ -581,31 +581,24 @@ public class CodeFix
         }.RunAsync();
 
     [Fact]
-    public Task NoFixWhenDisposeIsInAnotherPart() =>
-        new Verify.Test
+    public Task NoFixWhenDisposeIsInAnotherPart()
+    {
+        const string source = """
+            using System;
+
+            static class Clock { public static event EventHandler Tick; }
+
+            partial class View
+            {
+                public View() => [|Clock.Tick += OnTick|];
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """;
+        const string otherPart = "partial class View : System.IDisposable { public void Dispose() { } }";
+        return new Verify.Test
         {
-            TestCode = """
-                using System;
-
-                static class Clock { public static event EventHandler Tick; }
-
-                partial class View
-                {
-                    public View() => [|Clock.Tick += OnTick|];
-                    void OnTick(object sender, EventArgs e) { }
-                }
-                """,
-            AdditionalSources = { ("Other.cs", "partial class View : System.IDisposable { public void Dispose() { } }") },
-            FixedCode = """
-                using System;
-
-                static class Clock { public static event EventHandler Tick; }
-
-                partial class View
-                {
-                    public View() => [|Clock.Tick += OnTick|];
-                    void OnTick(object sender, EventArgs e) { }
-                }
-                """,
+            TestState = { Sources = { source, ("Other.cs", otherPart) } },
+            FixedState = { Sources = { source, ("Other.cs", otherPart) } },
         }.RunAsync();
+    }
 }

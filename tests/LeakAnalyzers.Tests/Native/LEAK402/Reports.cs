@@ -105,7 +105,7 @@ public class Reports
         {
             void M(SecureString secret)
             {
-                IntPtr plain = Marshal.SecureStringToGlobalAllocUnicode(secret);
+                IntPtr plain = {|#1:Marshal.SecureStringToGlobalAllocUnicode(secret)|};
                 {|#0:Marshal.FreeHGlobal(plain)|};
 
                 IntPtr bstr = Marshal.SecureStringToBSTR(secret);
@@ -116,7 +116,7 @@ public class Reports
             }
         }
         """,
-        Verify.Diagnostic().WithLocation(0).WithMessage(
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'plain' holds memory from 'Marshal.SecureStringToGlobalAllocUnicode' but is passed to 'Marshal.FreeHGlobal'; use 'Marshal.ZeroFreeGlobalAllocUnicode': only the matching function zeroes the whole secret; the rest stays readable in freed memory"));
 
     [Fact]
@@ -128,13 +128,13 @@ public class Reports
         {
             void M()
             {
-                IntPtr p = Marshal.AllocCoTaskMem(8);
+                IntPtr p = {|#1:Marshal.AllocCoTaskMem(8)|};
                 p = {|#0:Marshal.ReAllocHGlobal(p, (IntPtr)64)|};
                 Marshal.FreeCoTaskMem(p);
             }
         }
         """,
-        Verify.Diagnostic().WithLocation(0).WithMessage(
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'p' holds memory from 'Marshal.AllocCoTaskMem' but is passed to 'Marshal.ReAllocHGlobal'; use 'Marshal.ReAllocCoTaskMem': memory of one allocator released by another corrupts the heap or crashes the process"));
 
     [Fact]

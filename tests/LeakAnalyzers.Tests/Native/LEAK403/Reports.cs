@@ -58,13 +58,13 @@ public class Reports
 
             public Callback()
             {
-                self = GCHandle.Alloc(this);
+                self = {|#1:GCHandle.Alloc(this)|};
             }
 
             public object Target => self.Target;
         }
         """,
-        Verify.Diagnostic().WithLocation(0).WithMessage(
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'self' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Callback' frees it; the handle keeps its target alive for as long as the process runs"));
 
     [Fact]
@@ -143,12 +143,12 @@ public class Reports
         {
             private GCHandle {|#0:handle|};
 
-            public Pinned(byte[] data) { handle = GCHandle.Alloc(data, GCHandleType.Pinned); }
+            public Pinned(byte[] data) { handle = {|#1:GCHandle.Alloc(data, GCHandleType.Pinned)|}; }
 
             public System.IntPtr Address => handle.AddrOfPinnedObject();
         }
         """,
-        Verify.Diagnostic().WithLocation(0).WithMessage(
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'handle' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Pinned' frees it; the handle keeps its target alive and pinned in place for as long as the process runs"));
 
     [Fact]
@@ -159,11 +159,11 @@ public class Reports
         {
             private GCHandle {|#0:weak|};
 
-            public Observer(object target) { weak = GCHandle.Alloc(target, GCHandleType.Weak); }
+            public Observer(object target) { weak = {|#1:GCHandle.Alloc(target, GCHandleType.Weak)|}; }
 
             public object Target => weak.Target;
         }
         """,
-        Verify.Diagnostic().WithLocation(0).WithMessage(
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'weak' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Observer' frees it; its slot in the runtime's handle table is never returned"));
 }
