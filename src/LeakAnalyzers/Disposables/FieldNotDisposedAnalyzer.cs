@@ -270,8 +270,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         foreach (var root in context.OperationBlocks)
         {
             var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var operations = 0;
             foreach (var operation in root.Descendants())
             {
+                operations++;
                 if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } target } assignment &&
                     IsPrivateStorage(target.Member, type) &&
                     FunctionScopes.EnclosingFunction(assignment) is null &&
@@ -281,7 +283,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (assigned.Count == 0)
+            // Overwrites are a path question: a body too large for a graph (FlowBudget) is not judged.
+            if (assigned.Count == 0 || operations > FlowBudget.MaxOperations)
             {
                 continue;
             }

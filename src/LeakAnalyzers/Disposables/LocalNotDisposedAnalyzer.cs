@@ -57,6 +57,12 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             var policy = new DisposableReleasePolicy(model, tables);
+            if (candidates.OperationCount > FlowBudget.MaxOperations)
+            {
+                ReportNeverReleased(context, root, candidates, policy);
+                continue;
+            }
+
             var reported = new HashSet<SyntaxNode>();
             foreach (var graph in FunctionScopes.Graphs(context.GetControlFlowGraph(root), candidates.HasNested))
             {
@@ -101,6 +107,42 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// For a body too large for the control-flow graph (see <see cref="FlowBudget"/>): the locals that no use
+    /// anywhere disposes or hands over are reported as never disposed; nothing is said about single paths.
+    /// </summary>
+    private static void ReportNeverReleased(OperationBlockAnalysisContext context, IOperation root, Candidates candidates, DisposableReleasePolicy policy)
+    {
+        var released = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        var wanted = new HashSet<ILocalSymbol>(candidates.Locals, SymbolEqualityComparer.Default);
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference && wanted.Contains(reference.Local) && !released.Contains(reference.Local))
+            {
+                var consumer = Operations.ParentSkippingConversions(reference, out var outer);
+                var isTarget = consumer is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, outer);
+                if (!isTarget && policy.Classify(outer, consumer) != UseKind.None)
+                {
+                    released.Add(reference.Local);
+                }
+            }
+        }
+
+        foreach (var pair in candidates.CreationsBySyntax)
+        {
+            var local = candidates.LocalOf(pair.Key);
+            if (local is not null && !released.Contains(local))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.LEAK001LocalNotDisposed,
+                    pair.Value.Syntax.GetLocation(),
+                    local.Name,
+                    Never,
+                    OwnershipModel.ConsequenceFor(pair.Value.Type)));
+            }
+        }
+    }
+
+    /// <summary>
     /// Tells the code fix whether a using declaration is safe: the local is declared here, never handed over
     /// (a using would dispose what a caller or a field still holds) and never assigned again (using locals are read-only).
     /// </summary>
@@ -120,6 +162,14 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
     {
         internal List<ILocalSymbol> Locals { get; } = new();
 
+        private readonly HashSet<ILocalSymbol> known = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<SyntaxNode, ILocalSymbol> localsBySyntax = new();
+
+        /// <summary>How many operations the block has: what decides whether it gets a control-flow graph.</summary>
+        internal int OperationCount { get; private set; }
+
+        internal ILocalSymbol? LocalOf(SyntaxNode creationSite) => localsBySyntax.TryGetValue(creationSite, out var local) ? local : null;
+
         /// <summary>The declarator or assignment that gives the local its value, mapped to the creating expression.</summary>
         internal Dictionary<SyntaxNode, IOperation> CreationsBySyntax { get; } = new();
 
@@ -133,6 +183,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             var captured = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
             foreach (var operation in root.Descendants())
             {
+                result.OperationCount++;
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
@@ -153,6 +204,14 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             if (captured.Count > 0)
             {
                 result.Locals.RemoveAll(captured.Contains);
+                foreach (var site in new List<SyntaxNode>(result.localsBySyntax.Keys))
+                {
+                    if (captured.Contains(result.localsBySyntax[site]))
+                    {
+                        result.CreationsBySyntax.Remove(site);
+                        result.localsBySyntax.Remove(site);
+                    }
+                }
             }
 
             return result;
@@ -160,12 +219,13 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         private void Add(ILocalSymbol local, SyntaxNode syntax, IOperation creation, IOperation site)
         {
-            if (!Locals.Exists(l => SymbolEqualityComparer.Default.Equals(l, local)))
+            if (known.Add(local))
             {
                 Locals.Add(local);
             }
 
             CreationsBySyntax[syntax] = creation;
+            localsBySyntax[syntax] = local;
             HasNested |= FunctionScopes.EnclosingFunction(site) is not null;
         }
 

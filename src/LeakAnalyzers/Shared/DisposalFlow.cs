@@ -62,7 +62,9 @@ internal sealed class DisposalFlow
     private readonly Func<IInvocationOperation, bool>? releasesByCall;
     private readonly HashSet<CaptureId> aliases = new();
     private readonly HashSet<int> relevantBlocks = new();
+    private readonly Dictionary<int, List<int>> nodesOfBlock = new();
     private readonly List<IOperation> creations = new();
+    private readonly List<int> creationBlocks = new();
     private readonly Dictionary<ControlFlowRegion, bool> finallyReleases = new();
     private readonly HashSet<int> leakedByOverwrite = new();
     private readonly Dictionary<IOperation, ulong> overwrites = new();
@@ -160,8 +162,9 @@ internal sealed class DisposalFlow
         }
 
         var blocks = graph.Blocks;
-        var entry = new ulong[blocks.Length];
-        var reached = new bool[blocks.Length];
+        // Sparse: a variable's walk touches the blocks between its creations and its releases, and a method with
+        // thousands of variables and blocks must not pay blocks x variables for arrays.
+        var entry = new Dictionary<int, ulong>();
         var work = new Queue<int>();
 
         // Nothing is owned before the first creation: start where values are created (and, for a field whose
@@ -171,12 +174,12 @@ internal sealed class DisposalFlow
             Propagate(0, 1UL << PriorValue);
         }
 
-        foreach (var creation in creations)
+        for (var creation = 0; creation < creations.Count; creation++)
         {
             var ordinal = BlockOf(creation);
-            if (ordinal >= 0 && !reached[ordinal])
+            if (ordinal >= 0 && !entry.ContainsKey(ordinal))
             {
-                reached[ordinal] = true;
+                entry[ordinal] = 0;
                 work.Enqueue(ordinal);
             }
         }
@@ -276,10 +279,10 @@ internal sealed class DisposalFlow
 
         void Propagate(int ordinal, ulong state)
         {
-            var merged = entry[ordinal] | state;
-            if (merged != entry[ordinal] || (!reached[ordinal] && state != 0))
+            var reached = entry.TryGetValue(ordinal, out var known);
+            var merged = known | state;
+            if (merged != known || (!reached && state != 0))
             {
-                reached[ordinal] = true;
                 entry[ordinal] = merged;
                 work.Enqueue(ordinal);
             }
@@ -288,7 +291,7 @@ internal sealed class DisposalFlow
 
     private ulong Transfer(int ordinal, ulong state, ControlFlowBranchSemantics? fallThroughSemantics)
     {
-        foreach (var node in index.Nodes[ordinal])
+        foreach (var node in NodesIn(ordinal))
         {
             var operation = node.Operation;
             switch (operation)
@@ -392,15 +395,9 @@ internal sealed class DisposalFlow
         }
     }
 
-    /// <summary>Finds the variable's captures (transitively), the blocks that matter to it, and its creations.</summary>
+    /// <summary>Finds the variable's captures (transitively), the nodes and blocks that matter to it, and its creations.</summary>
     private void CollectAliasesAndCreations()
     {
-        relevantBlocks.UnionWith(index.BlocksMentioning(slot));
-        foreach (var alias in aliasLocals)
-        {
-            relevantBlocks.UnionWith(index.BlocksMentioning(alias));
-        }
-
         var pending = new Stack<IFlowCaptureOperation>();
         foreach (var capture in index.CapturesOf(slot))
         {
@@ -423,7 +420,6 @@ internal sealed class DisposalFlow
                 continue;
             }
 
-            relevantBlocks.UnionWith(index.BlocksMentioning(capture.Id));
             foreach (var chained in index.CapturesOf(capture.Id))
             {
                 pending.Push(chained);
@@ -432,17 +428,43 @@ internal sealed class DisposalFlow
 
         if (releasesByCall is not null)
         {
-            // Indirect releases can happen in any block: calls are cheap to test, and only looked at while owned.
+            // Indirect releases can happen in any block: every node is looked at (calls are cheap to test, and only
+            // looked at while owned). Members are few per method; locals, which can be thousands, take the path below.
             for (var ordinal = 0; ordinal < index.Nodes.Length; ordinal++)
             {
                 relevantBlocks.Add(ordinal);
+                var all = new List<int>(index.Nodes[ordinal].Count);
+                for (var i = 0; i < index.Nodes[ordinal].Count; i++)
+                {
+                    all.Add(i);
+                }
+
+                nodesOfBlock[ordinal] = all;
+            }
+        }
+        else
+        {
+            AddNodes(index.NodesNaming(slot));
+            foreach (var alias in aliasLocals)
+            {
+                AddNodes(index.NodesNaming(alias));
+            }
+
+            foreach (var capture in aliases)
+            {
+                AddNodes(index.NodesNaming(capture));
+            }
+
+            foreach (var list in nodesOfBlock.Values)
+            {
+                list.Sort();
             }
         }
 
         foreach (var ordinal in relevantBlocks)
         {
             var block = index.Graph.Blocks[ordinal];
-            foreach (var node in index.Nodes[ordinal])
+            foreach (var node in NodesIn(ordinal))
             {
                 if (node.Operation is ISimpleAssignmentOperation assignment && IsSlot(assignment.Target))
                 {
@@ -450,30 +472,70 @@ internal sealed class DisposalFlow
                     if (isCreation(assignment) && !IsInFinally(block))
                     {
                         creations.Add(assignment);
+                        creationBlocks.Add(ordinal);
                     }
                 }
             }
         }
 
         // Graph order, so that reports come out in source order whatever the set's order was.
-        creations.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-    }
-
-    private int BlockOf(IOperation creation)
-    {
-        foreach (var ordinal in relevantBlocks)
+        var order = new List<int>(creations.Count);
+        for (var i = 0; i < creations.Count; i++)
         {
-            foreach (var node in index.Nodes[ordinal])
-            {
-                if (ReferenceEquals(node.Operation, creation))
-                {
-                    return ordinal;
-                }
-            }
+            order.Add(i);
         }
 
-        return -1;
+        order.Sort((a, b) => creations[a].Syntax.SpanStart.CompareTo(creations[b].Syntax.SpanStart));
+        var sortedCreations = new List<IOperation>(creations.Count);
+        var sortedBlocks = new List<int>(creations.Count);
+        foreach (var i in order)
+        {
+            sortedCreations.Add(creations[i]);
+            sortedBlocks.Add(creationBlocks[i]);
+        }
+
+        creations.Clear();
+        creations.AddRange(sortedCreations);
+        creationBlocks.Clear();
+        creationBlocks.AddRange(sortedBlocks);
+
+        void AddNodes(IReadOnlyList<FlowIndex.NodeAt> nodes)
+        {
+            foreach (var at in nodes)
+            {
+                relevantBlocks.Add(at.Block);
+                if (!nodesOfBlock.TryGetValue(at.Block, out var list))
+                {
+                    nodesOfBlock[at.Block] = list = new List<int>();
+                }
+
+                list.Add(at.Index);
+            }
+        }
     }
+
+    /// <summary>The nodes of a block that matter to the variable, in evaluation order.</summary>
+    private IEnumerable<FlowIndex.Node> NodesIn(int ordinal)
+    {
+        if (!nodesOfBlock.TryGetValue(ordinal, out var indices))
+        {
+            yield break;
+        }
+
+        var nodes = index.Nodes[ordinal];
+        var previous = -1;
+        foreach (var i in indices)
+        {
+            if (i != previous)
+            {
+                yield return nodes[i];
+            }
+
+            previous = i;
+        }
+    }
+
+    private int BlockOf(int creation) => creationBlocks[creation];
 
     private bool RefersToSlot(IOperation? operation) =>
         operation is IFlowCaptureReferenceOperation captureReference
@@ -551,7 +613,7 @@ internal sealed class DisposalFlow
                 continue;
             }
 
-            foreach (var node in index.Nodes[ordinal])
+            foreach (var node in NodesIn(ordinal))
             {
                 if ((RefersToSlot(node.Operation) && !IsAssignmentTarget(node.Operation) && UseOf(node.Operation, node.Root, null) != UseKind.None) ||
                     (node.Operation is IInvocationOperation invocation && releasesByCall?.Invoke(invocation) == true))

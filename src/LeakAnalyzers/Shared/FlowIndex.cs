@@ -15,6 +15,8 @@ internal sealed class FlowIndex
 {
     private readonly Dictionary<ISymbol, List<int>> blocksBySymbol = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<CaptureId, List<int>> blocksByCapture = new();
+    private readonly Dictionary<ISymbol, List<NodeAt>> nodesBySymbol = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<CaptureId, List<NodeAt>> nodesByCapture = new();
     private readonly Dictionary<ISymbol, List<IFlowCaptureOperation>> capturesOfSymbol = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<CaptureId, List<IFlowCaptureOperation>> capturesOfCapture = new();
 
@@ -63,6 +65,32 @@ internal sealed class FlowIndex
         internal bool InBranchValue { get; }
     }
 
+    /// <summary>Where a node sits: its block and its position in that block's <see cref="Nodes"/>.</summary>
+    internal readonly struct NodeAt
+    {
+        internal NodeAt(int block, int index)
+        {
+            Block = block;
+            Index = index;
+        }
+
+        internal int Block { get; }
+
+        internal int Index { get; }
+    }
+
+    /// <summary>
+    /// The nodes that name <paramref name="symbol"/>: references to it and simple assignments to it, in graph order.
+    /// A variable's analysis visits these instead of every node of the blocks it appears in, so its cost does not
+    /// grow with the size of the blocks it shares with other variables.
+    /// </summary>
+    internal IReadOnlyList<NodeAt> NodesNaming(ISymbol symbol) =>
+        nodesBySymbol.TryGetValue(symbol, out var nodes) ? nodes : (IReadOnlyList<NodeAt>)System.Array.Empty<NodeAt>();
+
+    /// <summary>The nodes that define or read the flow capture.</summary>
+    internal IReadOnlyList<NodeAt> NodesNaming(CaptureId capture) =>
+        nodesByCapture.TryGetValue(capture, out var nodes) ? nodes : (IReadOnlyList<NodeAt>)System.Array.Empty<NodeAt>();
+
     internal IEnumerable<int> BlocksMentioning(ISymbol symbol) =>
         blocksBySymbol.TryGetValue(symbol, out var blocks) ? blocks : (IEnumerable<int>)System.Array.Empty<int>();
 
@@ -81,14 +109,24 @@ internal sealed class FlowIndex
     {
         foreach (var operation in DisposalFlow.PostOrder(root))
         {
+            var at = new NodeAt(block, list.Count);
             switch (operation)
             {
                 case IFlowCaptureReferenceOperation captureReference:
                     Mention(blocksByCapture, captureReference.Id, block);
+                    Remember(nodesByCapture, captureReference.Id, at);
                     break;
                 case IFlowCaptureOperation capture:
                     Mention(blocksByCapture, capture.Id, block);
+                    Remember(nodesByCapture, capture.Id, at);
                     var captured = Operations.SkipConversions(capture.Value);
+
+                    // `using (x = new X())` captures the assignment: its value is the variable's new value.
+                    if (captured is ISimpleAssignmentOperation capturedAssignment)
+                    {
+                        captured = capturedAssignment.Target;
+                    }
+
                     if (Operations.ReferencedStorage(captured) is { } symbol)
                     {
                         Remember(capturesOfSymbol, symbol, capture);
@@ -99,7 +137,14 @@ internal sealed class FlowIndex
                     }
 
                     break;
-                case ISimpleAssignmentOperation or IInvocationOperation:
+                case ISimpleAssignmentOperation assignment:
+                    if (Operations.ReferencedStorage(assignment.Target) is { } target)
+                    {
+                        Remember(nodesBySymbol, target, at);
+                    }
+
+                    break;
+                case IInvocationOperation:
                     break;
                 default:
                     if (Operations.ReferencedStorage(operation) is not { } referenced)
@@ -108,6 +153,7 @@ internal sealed class FlowIndex
                     }
 
                     Mention(blocksBySymbol, referenced, block);
+                    Remember(nodesBySymbol, referenced, at);
                     break;
             }
 
@@ -129,14 +175,14 @@ internal sealed class FlowIndex
         }
     }
 
-    private static void Remember<TKey>(Dictionary<TKey, List<IFlowCaptureOperation>> map, TKey key, IFlowCaptureOperation capture)
+    private static void Remember<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
         where TKey : notnull
     {
-        if (!map.TryGetValue(key, out var captures))
+        if (!map.TryGetValue(key, out var values))
         {
-            map[key] = captures = new List<IFlowCaptureOperation>();
+            map[key] = values = new List<TValue>();
         }
 
-        captures.Add(capture);
+        values.Add(value);
     }
 }

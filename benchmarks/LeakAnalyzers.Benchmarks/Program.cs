@@ -1,0 +1,200 @@
+namespace LeakAnalyzers.Benchmarks;
+
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+/// <summary>
+/// How the analyzers' cost grows with the size of one method or type. Each shape generates a compilation of the
+/// given sizes, runs every LeakAnalyzers analyzer on it and prints each analyzer's execution time as the compiler
+/// measures it (the same figure as <c>-p:ReportAnalyzer=true</c>). Run:
+/// <code>dotnet run -c Release --project benchmarks/LeakAnalyzers.Benchmarks -- scaling [shape] [size...]</code>
+/// Shapes: owned-locals, statements, native-pairs, capturing-local-functions (all of them when none is named).
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "scaling")
+        {
+            Console.Error.WriteLine("usage: scaling [shape] [size...]   shapes: " + string.Join(", ", Shapes.All.Keys));
+            return 2;
+        }
+
+        var shapes = args.Length > 1 && Shapes.All.ContainsKey(args[1]) ? new[] { args[1] } : Shapes.All.Keys.ToArray();
+        var sizes = args.Skip(shapes.Length == 1 && args.Length > 1 ? 2 : 1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+        Console.WriteLine($"LeakAnalyzers scaling, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+        // The first run pays for loading and JIT-compiling the compiler and the analyzers: do it on small inputs.
+        foreach (var shape in shapes)
+        {
+            await Measure(Shapes.All[shape](10));
+        }
+
+        foreach (var shape in shapes)
+        {
+            var shapeSizes = sizes.Length > 0 ? sizes : Shapes.DefaultSizes[shape];
+            Console.WriteLine();
+            Console.WriteLine($"## {shape}");
+            Console.WriteLine("| size | slowest analyzer | its time (s) | all LeakAnalyzers (s) | diagnostics |");
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (var size in shapeSizes)
+            {
+                // The least of three runs: the machine's other work only ever adds time.
+                var source = Shapes.All[shape](size);
+                var result = await Measure(source);
+                for (var run = 1; run < 3; run++)
+                {
+                    var again = await Measure(source);
+                    foreach (var name in again.Times.Keys.ToList())
+                    {
+                        if (again.Times[name] < result.Times[name])
+                        {
+                            result.Times[name] = again.Times[name];
+                        }
+                    }
+                }
+
+                var slowest = result.Times.OrderByDescending(t => t.Value).First();
+                Console.WriteLine(FormattableString.Invariant($"| {size} | {slowest.Key} | {slowest.Value.TotalSeconds:F2} | {result.Times.Values.Sum(t => t.TotalSeconds):F2} | {result.Diagnostics} |"));
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<(Dictionary<string, TimeSpan> Times, int Diagnostics)> Measure(string source)
+    {
+        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Generated.cs");
+        var compilation = CSharpCompilation.Create(
+            "Generated",
+            new[] { tree },
+            FrameworkReferences.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(3).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The generated code does not compile: " + string.Join("; ", errors));
+        }
+
+        var analyzers = typeof(LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer).Assembly.GetTypes()
+            .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t, nonPublic: true)!)
+            .ToImmutableArray();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (e, a, _) => throw new InvalidOperationException($"{a.GetType().Name} threw", e),
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        var times = new Dictionary<string, TimeSpan>();
+        foreach (var analyzer in analyzers)
+        {
+            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default);
+            times[analyzer.GetType().Name] = telemetry.ExecutionTime;
+        }
+
+        return (times, diagnostics.Length);
+    }
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>
+    {
+        var directory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(p => Path.GetDirectoryName(p) == directory)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    });
+}
+
+/// <summary>Generated sources, one shape per analyzer cost that once grew faster than the code.</summary>
+internal static class Shapes
+{
+    internal static readonly Dictionary<string, Func<int, string>> All = new()
+    {
+        ["owned-locals"] = OwnedLocals,
+        ["statements"] = Statements,
+        ["native-pairs"] = NativePairs,
+        ["capturing-local-functions"] = CapturingLocalFunctions,
+    };
+
+    internal static readonly Dictionary<string, int[]> DefaultSizes = new()
+    {
+        ["owned-locals"] = new[] { 500, 2000, 8000 },
+        ["statements"] = new[] { 5000, 20000 },
+        ["native-pairs"] = new[] { 750, 3000 },
+        ["capturing-local-functions"] = new[] { 750, 1500 },
+    };
+
+    /// <summary>One method with <paramref name="n"/> file streams in locals; every other one is never disposed.</summary>
+    private static string OwnedLocals(int n)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            body.Append("        var s").Append(i).Append(" = new FileStream(path, FileMode.Open);\n");
+            body.Append("        s").Append(i).Append(".ReadByte();\n");
+            if (i % 2 == 0)
+            {
+                body.Append("        s").Append(i).Append(".Dispose();\n");
+            }
+        }
+
+        return "using System.IO;\nclass C\n{\n    void M(string path)\n    {\n" + body + "    }\n}\n";
+    }
+
+    /// <summary>One method of about <paramref name="n"/> statements: arithmetic, branches, calls and a few disposables.</summary>
+    private static string Statements(int n)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < n; i += 5)
+        {
+            body.Append("        total += ").Append(i).Append(";\n");
+            body.Append("        if (total % 7 == ").Append(i % 7).Append(") { total--; }\n");
+            body.Append("        Console.WriteLine(total);\n");
+            body.Append("        var r").Append(i).Append(" = new StringReader(text);\n");
+            body.Append("        using (var f").Append(i).Append(" = File.OpenRead(text)) { total += f").Append(i).Append(".ReadByte(); }\n");
+        }
+
+        return "using System;\nusing System.IO;\nclass C\n{\n    void M(string text)\n    {\n        var total = 0;\n" + body + "    }\n}\n";
+    }
+
+    /// <summary>One method with <paramref name="n"/> AllocHGlobal/FreeHGlobal pairs.</summary>
+    private static string NativePairs(int n)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            body.Append("        var p").Append(i).Append(" = Marshal.AllocHGlobal(8);\n");
+            body.Append("        Marshal.WriteByte(p").Append(i).Append(", 1);\n");
+            body.Append("        Marshal.FreeHGlobal(p").Append(i).Append(");\n");
+        }
+
+        return "using System.Runtime.InteropServices;\nclass C\n{\n    void M()\n    {\n" + body + "    }\n}\n";
+    }
+
+    /// <summary>One type whose constructor adds <paramref name="n"/> capturing local functions to a static list.</summary>
+    private static string CapturingLocalFunctions(int n)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            body.Append("        void F").Append(i).Append("() => count += ").Append(i).Append(";\n");
+            body.Append("        Hooks.Add(F").Append(i).Append(");\n");
+        }
+
+        return "using System;\nusing System.Collections.Generic;\nclass C\n{\n    static readonly List<Action> Hooks = new List<Action>();\n    int count;\n    public C()\n    {\n" + body + "    }\n}\n";
+    }
+}
