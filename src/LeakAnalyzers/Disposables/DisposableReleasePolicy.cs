@@ -25,7 +25,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
                 return IsDisposeCall(invocation.TargetMethod) ? UseKind.Release : UseKind.None;
             case IArgumentOperation argument:
-                return model.FateOf(argument, tables) == ArgumentFate.Borrowed ? UseKind.None : UseKind.HandOver;
+                return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
             case IFieldReferenceOperation field when ReferenceEquals(field.Instance, reference):
             case IEventReferenceOperation @event when ReferenceEquals(@event.Instance, reference):
@@ -47,9 +47,5 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         }
     }
 
-    internal static bool IsDisposeCall(IMethodSymbol method) =>
-        method.Parameters.Length == 0 &&
-        (string.Equals(method.Name, "Dispose", StringComparison.Ordinal) ||
-         string.Equals(method.Name, "DisposeAsync", StringComparison.Ordinal) ||
-         string.Equals(method.Name, "Close", StringComparison.Ordinal));
+    internal static bool IsDisposeCall(IMethodSymbol method) => OwnershipModel.IsDisposeMethod(method);
 }

@@ -138,6 +138,14 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         }
 
         unknownCallee = !OwnershipModel.IsFrameworkAssembly(method.ContainingAssembly);
+
+        // Source summaries speak of disposal, not of freeing: a source method that frees its IntPtr parameter
+        // reads as one that only borrows it. Until summaries know the native releasers, a source callee may keep it.
+        if (unknownCallee)
+        {
+            return UseKind.HandOver;
+        }
+
         return model.Ownership.FateOf(argument, tables.Ownership) == ArgumentFate.Borrowed ? UseKind.None : UseKind.HandOver;
     }
 

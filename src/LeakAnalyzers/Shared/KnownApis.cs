@@ -133,8 +133,40 @@ internal static class KnownApis
         "System.Text.Json.JsonDocument.ParseAsync",
         "System.Text.Json.JsonDocument.ParseValue",
         "System.Buffers.MemoryPool`1.Rent",
+        "System.Activator.CreateInstance",
         "System.IObservable`1.Subscribe",
         "System.ObservableExtensions.Subscribe");
+
+    /// <summary>
+    /// Methods whose result, once awaited, is the value of one of their arguments (<c>Task.FromResult(x)</c>) or what
+    /// the delegate in that argument returns (<c>Task.Run(() =&gt; new X())</c>): member key and argument ordinal.
+    /// </summary>
+    internal static readonly ImmutableArray<(string Member, int Argument)> ResultCarriers = ImmutableArray.Create(
+        ("System.Threading.Tasks.Task.FromResult", 0),
+        ("System.Threading.Tasks.ValueTask.FromResult", 0),
+        ("System.Threading.Tasks.Task.Run", 0),
+        ("System.Threading.Tasks.TaskFactory.StartNew", 0),
+        ("System.Threading.Tasks.TaskFactory`1.StartNew", 0));
+
+    /// <summary>The argument whose value a call's awaited result is, for the methods of <see cref="ResultCarriers"/>.</summary>
+    internal static int? IsResultCarrier(Microsoft.CodeAnalysis.IMethodSymbol method)
+    {
+        if (method.ContainingType is not { } type || method.Name is not ("FromResult" or "Run" or "StartNew"))
+        {
+            return null;
+        }
+
+        var key = SymbolNames.MemberKey(type, method.Name);
+        foreach (var (member, argument) in ResultCarriers)
+        {
+            if (member == key)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Methods and properties whose result is lent: the caller must not dispose it.</summary>
     internal static readonly ImmutableArray<string> LendingMethods = ImmutableArray.Create(

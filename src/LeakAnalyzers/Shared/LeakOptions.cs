@@ -52,9 +52,10 @@ internal static class LeakOptions
     /// <summary>Static collections (<c>Type.Member</c>) or collection types that are bounded in a way the analyzer cannot see.</summary>
     internal const string BoundedCollections = "bounded_collections";
 
-    internal static string? GetString(AnalyzerConfigOptions options, string ruleId, string key)
+    /// <summary>The rule's own key, else the general one; only the general one when <paramref name="ruleId"/> is null.</summary>
+    internal static string? GetString(AnalyzerConfigOptions options, string? ruleId, string key)
     {
-        if (options.TryGetValue(Prefix + ruleId + "." + key, out var specific))
+        if (ruleId is not null && options.TryGetValue(Prefix + ruleId + "." + key, out var specific))
         {
             return specific;
         }
@@ -63,7 +64,7 @@ internal static class LeakOptions
     }
 
     /// <summary>A comma- or space-separated list; empty when the key is absent.</summary>
-    internal static ImmutableArray<string> GetList(AnalyzerConfigOptions options, string ruleId, string key)
+    internal static ImmutableArray<string> GetList(AnalyzerConfigOptions options, string? ruleId, string key)
     {
         var value = GetString(options, ruleId, key);
         if (string.IsNullOrWhiteSpace(value))
@@ -80,7 +81,7 @@ internal static class LeakOptions
         return builder.ToImmutable();
     }
 
-    internal static bool GetBool(AnalyzerConfigOptions options, string ruleId, string key, bool defaultValue)
+    internal static bool GetBool(AnalyzerConfigOptions options, string? ruleId, string key, bool defaultValue)
     {
         var value = GetString(options, ruleId, key);
         return value is null ? defaultValue : bool.TryParse(value.Trim(), out var parsed) ? parsed : defaultValue;

@@ -74,6 +74,13 @@ internal static class Operations
         }
     }
 
+    /// <summary>T for Task&lt;T&gt; and ValueTask&lt;T&gt;; null for anything else.</summary>
+    internal static ITypeSymbol? AwaitedType(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Task" or "ValueTask" } task &&
+        task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+            ? task.TypeArguments[0]
+            : null;
+
     /// <summary>The operation's parent, looking through conversions and parentheses.</summary>
     internal static IOperation? ParentSkippingConversions(IOperation operation, out IOperation child)
     {

@@ -19,6 +19,15 @@ internal enum ArgumentFate
 
     /// <summary>The callee may keep it (a collection, a task, an unknown method): the caller can no longer be held to dispose it.</summary>
     MayBeStored,
+
+    /// <summary>
+    /// The callee keeps it in an object that never disposes it (a source constructor storing it in a field its type
+    /// only reads): the caller still owns it and must dispose it.
+    /// </summary>
+    Kept,
+
+    /// <summary>The callee returns it as it is: the call's result is the argument, and its fate is the argument's.</summary>
+    Returned,
 }
 
 /// <summary>
@@ -30,15 +39,17 @@ internal sealed class OwnershipModel
     private readonly INamedTypeSymbol disposable;
     private readonly INamedTypeSymbol? asyncDisposable;
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, OwnershipTables> tablesByOptions = new();
-    private readonly string ruleId;
-    private readonly SourceFactories sourceFactories = new();
+    private readonly string? ruleId;
+    private readonly SourceOwnership source;
     private readonly SourceDisposal sourceDisposal = new();
+    private OwnershipTables? emptyTables;
 
-    private OwnershipModel(INamedTypeSymbol disposable, INamedTypeSymbol? asyncDisposable, string ruleId)
+    private OwnershipModel(INamedTypeSymbol disposable, INamedTypeSymbol? asyncDisposable, string? ruleId, SourceOwnership source)
     {
         this.disposable = disposable;
         this.asyncDisposable = asyncDisposable;
         this.ruleId = ruleId;
+        this.source = source;
     }
 
     /// <summary>Null when the compilation has no IDisposable (nothing to analyze).</summary>
@@ -50,17 +61,38 @@ internal sealed class OwnershipModel
             return null;
         }
 
-        return new OwnershipModel(disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId);
+        return new OwnershipModel(disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId, SourceOwnership.For(compilation, disposable));
     }
 
-    /// <summary>What the compilation's source says about disposal (methods that dispose a parameter or a member).</summary>
+    /// <summary>The model the source summaries infer with: the general .editorconfig keys only, no rule's own.</summary>
+    internal static OwnershipModel CreateGeneral(Compilation compilation, INamedTypeSymbol disposable, SourceOwnership source) =>
+        new(disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId: null, source);
+
+    /// <summary>What the compilation's source says about disposal (types whose Dispose releases nothing, members a method disposes).</summary>
     internal SourceDisposal SourceDisposal => sourceDisposal;
+
+    /// <summary>What the compilation's source says about ownership across calls (summaries of source members).</summary>
+    internal SourceOwnership Source => source;
 
     internal OwnershipTables TablesFor(AnalyzerOptions options, SyntaxTree tree)
     {
+        source.Observe(options);
         var config = LeakOptions.For(options, tree);
         return tablesByOptions.GetOrAdd(config, c => OwnershipTables.Create(c, ruleId));
     }
+
+    /// <summary>The built-in tables alone, for when no options are known.</summary>
+    internal OwnershipTables EmptyTables => emptyTables ??= OwnershipTables.Create(EmptyOptions.Instance, ruleId);
+
+    /// <summary>What a source member returns; unknown for members without a source body.</summary>
+    internal ReturnFact Returns(IMethodSymbol method) => source.Of(method)?.Returns ?? ReturnFact.Unknown;
+
+    /// <summary>Dispose(), DisposeAsync() or Close() without parameters.</summary>
+    internal static bool IsDisposeMethod(IMethodSymbol method) =>
+        method.Parameters.Length == 0 &&
+        (string.Equals(method.Name, "Dispose", StringComparison.Ordinal) ||
+         string.Equals(method.Name, "DisposeAsync", StringComparison.Ordinal) ||
+         string.Equals(method.Name, "Close", StringComparison.Ordinal));
 
     internal bool IsDisposable(ITypeSymbol? type)
     {
@@ -129,10 +161,15 @@ internal sealed class OwnershipModel
 
     /// <summary>
     /// True when <paramref name="value"/> hands the caller a new disposable it owns: a constructor call, a known
-    /// factory, a method marked [MustDisposeResource], or a conditional whose every non-null branch is one of those.
+    /// factory, a method marked [MustDisposeResource], a source member whose summary says it returns a new object
+    /// (a method, a local function, a property getter), a conditional whose every non-null branch is one of those,
+    /// or the awaited result of one (<c>await Task.Run(() =&gt; new X())</c>).
     /// </summary>
     internal bool IsOwnedCreation(IOperation? value, OwnershipTables tables)
     {
+        // A factory typed object or an interface is judged by what the value is converted to:
+        // (IDisposable)Activator.CreateInstance(type).
+        var convertedType = value?.Type;
         value = Operations.SkipConversions(value);
         switch (value)
         {
@@ -141,12 +178,12 @@ internal sealed class OwnershipModel
                        !(creation.Arguments.Length == 0 && creation.Type is { } created &&
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation);
-            case IAwaitOperation { Operation: IInvocationOperation awaited }:
-                return IsMarkedFactory(awaited.TargetMethod, value.Type) ||
-                       (NeedsDisposal(value.Type, tables) && IsFactory(awaited.TargetMethod, tables));
+            case IAwaitOperation { Operation: var awaited }:
+                return Operations.SkipConversions(awaited) is IInvocationOperation awaitedCall && ReturnsOwned(awaitedCall, value.Type, tables);
             case IInvocationOperation invocation:
-                return IsMarkedFactory(invocation.TargetMethod, invocation.Type) ||
-                       (NeedsDisposal(invocation.Type, tables) && IsFactory(invocation.TargetMethod, tables));
+                return ReturnsOwned(invocation, NeedsDisposal(invocation.Type, tables) ? invocation.Type : convertedType, tables);
+            case IPropertyReferenceOperation { Property.GetMethod: { } getter } property:
+                return NeedsDisposal(property.Type, tables) && IsFactory(getter, tables);
             case IConditionalOperation { WhenFalse: not null } conditional:
                 return IsOwnedOrNull(conditional.WhenTrue, tables) && IsOwnedOrNull(conditional.WhenFalse, tables) &&
                        (!Operations.IsNullOrDefault(conditional.WhenTrue) || !Operations.IsNullOrDefault(conditional.WhenFalse));
@@ -166,6 +203,56 @@ internal sealed class OwnershipModel
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Whether the result of a call, of type <paramref name="resultType"/> (what it is awaited to, for an await),
+    /// is a new disposable the caller owns.
+    /// </summary>
+    private bool ReturnsOwned(IInvocationOperation invocation, ITypeSymbol? resultType, OwnershipTables tables)
+    {
+        var method = invocation.TargetMethod;
+        if (IsMarkedFactory(method, resultType))
+        {
+            return true;
+        }
+
+        // Task.Run(() => new X()), Task.FromResult(x): the result is what the delegate returns, or the value.
+        if (KnownApis.IsResultCarrier(method) is { } carried)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == carried)
+                {
+                    return Operations.SkipConversions(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation function }
+                        ? LambdaReturnsOwned(function, tables)
+                        : IsOwnedCreation(argument.Value, tables);
+                }
+            }
+
+            return false;
+        }
+
+        return NeedsDisposal(resultType, tables) && IsFactory(method, tables);
+    }
+
+    private bool LambdaReturnsOwned(IAnonymousFunctionOperation function, OwnershipTables tables)
+    {
+        var any = false;
+        foreach (var node in function.Body.DescendantsAndSelf())
+        {
+            if (node is IReturnOperation { ReturnedValue: { } returned } && ReferenceEquals(FunctionScopes.EnclosingFunction(node), function))
+            {
+                if (!IsOwnedOrNull(returned, tables))
+                {
+                    return false;
+                }
+
+                any |= !Operations.IsNullOrDefault(returned);
+            }
+        }
+
+        return any;
     }
 
     /// <summary>
@@ -219,7 +306,14 @@ internal sealed class OwnershipModel
         Operations.IsNullOrDefault(value) || IsOwnedCreation(value, tables);
 
     /// <summary>Whether the caller owns what <paramref name="method"/> returns.</summary>
-    internal bool IsFactory(IMethodSymbol method, OwnershipTables tables)
+    internal bool IsFactory(IMethodSymbol method, OwnershipTables tables) =>
+        IsFactoryByTablesOrAttributes(method, tables) ?? Returns(method).Kind == ReturnedValue.Owned;
+
+    /// <summary>
+    /// What the attributes and tables say about a method's result: true (a factory), false (lent), or null when
+    /// they say nothing and the source summary decides.
+    /// </summary>
+    internal bool? IsFactoryByTablesOrAttributes(IMethodSymbol method, OwnershipTables tables)
     {
         if (Attributes.MustDisposeResource(method) is { } marked)
         {
@@ -231,7 +325,7 @@ internal sealed class OwnershipModel
             return false;
         }
 
-        return MatchesAny(method, tables.FactoryMethods) || sourceFactories.IsFactory(method);
+        return MatchesAny(method, tables.FactoryMethods) ? true : null;
     }
 
     /// <summary>What the callee does with a disposable passed as <paramref name="argument"/>.</summary>
@@ -243,7 +337,8 @@ internal sealed class OwnershipModel
             return ArgumentFate.MayBeStored;
         }
 
-        if (Attributes.HandlesResourceDisposal(parameter) || sourceDisposal.DisposesParameter(method, parameter.Ordinal))
+        // What the author wrote and what the tables say beat what the source summary infers.
+        if (Attributes.HandlesResourceDisposal(parameter))
         {
             return ArgumentFate.OwnershipTaken;
         }
@@ -261,6 +356,34 @@ internal sealed class OwnershipModel
         if (MatchesAny(method, tables.BorrowingMethods))
         {
             return ArgumentFate.Borrowed;
+        }
+
+        if (source.Of(method) is { } summary)
+        {
+            var fact = summary.Parameter(parameter.Ordinal);
+            switch (fact.Use)
+            {
+                case ParameterUse.Borrowed:
+                    return ArgumentFate.Borrowed;
+                case ParameterUse.Kept:
+                    return ArgumentFate.Kept;
+                case ParameterUse.Disposed:
+                case ParameterUse.OwnedByResult:
+                    return ArgumentFate.OwnershipTaken;
+                case ParameterUse.Returned:
+                    return ArgumentFate.Returned;
+                case ParameterUse.Owned when fact.Flag is null:
+                    return ArgumentFate.OwnershipTaken;
+                case ParameterUse.Owned:
+                    return TransferApplies(OwnershipTransfer.UnlessFlag(string.Empty, fact.Flag, fact.FlagValueThatKeepsOwnership), argument) switch
+                    {
+                        true => ArgumentFate.OwnershipTaken,
+                        false => ArgumentFate.Borrowed,
+                        null => ArgumentFate.MayBeStored,
+                    };
+                default:
+                    return ArgumentFate.MayBeStored;
+            }
         }
 
         // The receiver of an extension method is used the way an instance method uses `this`.
@@ -285,6 +408,25 @@ internal sealed class OwnershipModel
         }
 
         return ArgumentFate.Borrowed;
+    }
+
+    /// <summary>Whether a call fills the out or ref parameter behind <paramref name="argument"/> with a new owned value.</summary>
+    internal bool WritesOwned(IArgumentOperation argument, OwnershipTables tables)
+    {
+        if (argument.Parameter is not { RefKind: RefKind.Out or RefKind.Ref } parameter || argument.Parent is not IInvocationOperation invocation ||
+            !NeedsDisposal(parameter.Type, tables))
+        {
+            return false;
+        }
+
+        var method = invocation.TargetMethod;
+        if (Attributes.MustDisposeResource(parameter) is { } marked)
+        {
+            return marked;
+        }
+
+        return source.Of(method) is { } summary &&
+               summary.Writes(parameter.Ordinal);
     }
 
     internal static string ConsequenceFor(ITypeSymbol? type)
@@ -336,6 +478,9 @@ internal sealed class OwnershipModel
 
         return transfer.TakesByDefault;
     }
+
+    /// <summary>The known or configured ownership transfer of a constructor or method, if any.</summary>
+    internal OwnershipTransfer? TransferOf(IMethodSymbol method, OwnershipTables tables) => FindTransfer(method, tables);
 
     private static OwnershipTransfer? FindTransfer(IMethodSymbol method, OwnershipTables tables)
     {
@@ -458,7 +603,7 @@ internal sealed class OwnershipTables
 
     internal ImmutableDictionary<string, OwnershipTransfer> Transfers { get; }
 
-    internal static OwnershipTables Create(AnalyzerConfigOptions options, string ruleId)
+    internal static OwnershipTables Create(AnalyzerConfigOptions options, string? ruleId)
     {
         var transfers = ImmutableDictionary.CreateBuilder<string, OwnershipTransfer>(StringComparer.Ordinal);
         foreach (var transfer in KnownApis.OwnershipTransfers)
@@ -491,5 +636,20 @@ internal sealed class OwnershipTables
         builder.UnionWith(builtIn);
         builder.UnionWith(user);
         return builder.ToImmutable();
+    }
+}
+
+/// <summary>No .editorconfig keys at all.</summary>
+internal sealed class EmptyOptions : AnalyzerConfigOptions
+{
+    internal static readonly EmptyOptions Instance = new();
+
+    // netstandard2.0 has no NotNullWhen to repeat the base's annotation with.
+#pragma warning disable CS8765
+    public override bool TryGetValue(string key, out string? value)
+#pragma warning restore CS8765
+    {
+        value = null;
+        return false;
     }
 }

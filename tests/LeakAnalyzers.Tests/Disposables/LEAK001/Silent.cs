@@ -56,7 +56,7 @@ public class Silent
     [InlineData("ObjectInitializerProperty", "class H { public Stream S { get; set; } } H M(string p) { var s = new FileStream(p, FileMode.Open); return new H { S = s }; }")]
     [InlineData("WrapperTakesOwnership", "string M(string p) { var s = new FileStream(p, FileMode.Open); using var r = new StreamReader(s); return r.ReadToEnd(); }")]
     [InlineData("HttpClientTakesHandler", "HttpClient M() { var h = new HttpClientHandler(); return new HttpClient(h); }")]
-    [InlineData("PassedToSourceMethodThatMayKeepIt", "void Keep(Stream s) { } void M(string p) { var s = new FileStream(p, FileMode.Open); Keep(s); }")]
+    [InlineData("PassedToSourceMethodThatKeepsIt", "System.Collections.Generic.List<Stream> kept = new(); void Keep(Stream s) { kept.Add(s); } void M(string p) { var s = new FileStream(p, FileMode.Open); Keep(s); }")]
     [InlineData("PassedToSourceConstructor", "sealed class W : IDisposable { readonly Stream s; public W(Stream s) { this.s = s; } public void Dispose() => s.Dispose(); } W M(string p) { var s = new FileStream(p, FileMode.Open); return new W(s); }")]
     [InlineData("CapturedByLambda", "Action M(string p) { var s = new FileStream(p, FileMode.Open); return () => s.Dispose(); }")]
     [InlineData("GivenToTaskCompletionSource", "void M(string p, TaskCompletionSource<Stream> t) { var s = new FileStream(p, FileMode.Open); t.SetResult(s); }")]

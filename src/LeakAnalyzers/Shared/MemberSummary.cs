@@ -1,0 +1,132 @@
+namespace LeakAnalyzers.Shared;
+
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+/// <summary>What a source member hands its caller, as ownership goes.</summary>
+internal enum ReturnedValue
+{
+    /// <summary>Cannot be told (a mix, a framework call, an iterator, a value we do not follow).</summary>
+    Unknown,
+
+    /// <summary>Null, default, or a value that needs no disposal.</summary>
+    Nothing,
+
+    /// <summary>A new object that only the caller holds: the caller must dispose it.</summary>
+    Owned,
+
+    /// <summary>Something the member's object (or a static, or a cache) keeps: lent, the caller must not dispose it.</summary>
+    Kept,
+
+    /// <summary><c>this</c>: a fluent call returns its receiver.</summary>
+    Self,
+
+    /// <summary>One of its parameters (<see cref="ReturnFact.Parameter"/>): the result is the argument itself.</summary>
+    Parameter,
+}
+
+/// <summary>What a source member returns, with the parameter it returns when it returns one.</summary>
+internal readonly struct ReturnFact
+{
+    internal ReturnFact(ReturnedValue kind, int parameter = -1)
+    {
+        Kind = kind;
+        Parameter = parameter;
+    }
+
+    internal ReturnedValue Kind { get; }
+
+    internal int Parameter { get; }
+
+    internal static ReturnFact Unknown => new(ReturnedValue.Unknown);
+
+    public override string ToString() => Kind == ReturnedValue.Parameter ? $"Parameter({Parameter})" : Kind.ToString();
+}
+
+/// <summary>What a source member does with a value passed to one of its parameters.</summary>
+internal enum ParameterUse
+{
+    /// <summary>Cannot be told: stored somewhere we do not follow, captured, handed to an unknown callee.</summary>
+    Unknown,
+
+    /// <summary>Only read: the caller still owns it.</summary>
+    Borrowed,
+
+    /// <summary>Disposed (or closed) by the member, on some path.</summary>
+    Disposed,
+
+    /// <summary>Stored in a member of its own object that the object disposes: ownership moves to the object.</summary>
+    Owned,
+
+    /// <summary>Wrapped in a new object the member returns, which owns it (<c>s =&gt; new StreamReader(s)</c>).</summary>
+    OwnedByResult,
+
+    /// <summary>Returned as it is: the result is the argument.</summary>
+    Returned,
+
+    /// <summary>Stored in a member of its own object that the object never disposes: the caller still owns it.</summary>
+    Kept,
+}
+
+/// <summary>
+/// What a source member does with one parameter; for <see cref="ParameterUse.Owned"/>, the bool parameter that can
+/// say otherwise (<c>leaveOpen</c>, <c>ownsStream</c>) and the value with which the caller keeps ownership.
+/// </summary>
+internal readonly struct ParameterFact
+{
+    internal ParameterFact(ParameterUse use, string? flag = null, bool flagValueThatKeepsOwnership = false)
+    {
+        Use = use;
+        Flag = flag;
+        FlagValueThatKeepsOwnership = flagValueThatKeepsOwnership;
+    }
+
+    internal ParameterUse Use { get; }
+
+    internal string? Flag { get; }
+
+    internal bool FlagValueThatKeepsOwnership { get; }
+
+    public override string ToString() => Flag is null ? Use.ToString() : $"{Use} unless {Flag} is {FlagValueThatKeepsOwnership}";
+}
+
+/// <summary>
+/// The ownership summary of one source member (method, local function, accessor, constructor, operator): what it
+/// returns, what it does with each parameter, and which out or ref parameters it fills with a new owned value.
+/// Computed once per compilation by <see cref="SourceOwnership"/>, from the member's IOperation body.
+/// </summary>
+internal sealed class MemberSummary
+{
+    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned)
+    {
+        Returns = returns;
+        Parameters = parameters;
+        WritesOwned = writesOwned;
+    }
+
+    internal ReturnFact Returns { get; }
+
+    /// <summary>By parameter ordinal.</summary>
+    internal ImmutableArray<ParameterFact> Parameters { get; }
+
+    /// <summary>By parameter ordinal: an out or ref parameter that always receives a new owned value (or null).</summary>
+    internal ImmutableArray<bool> WritesOwned { get; }
+
+    internal ParameterFact Parameter(int ordinal) =>
+        ordinal >= 0 && ordinal < Parameters.Length ? Parameters[ordinal] : new ParameterFact(ParameterUse.Unknown);
+
+    internal bool Writes(int ordinal) => ordinal >= 0 && ordinal < WritesOwned.Length && WritesOwned[ordinal];
+
+    internal static MemberSummary Unknown(IMethodSymbol method)
+    {
+        var parameters = ImmutableArray.CreateBuilder<ParameterFact>(method.Parameters.Length);
+        var writes = ImmutableArray.CreateBuilder<bool>(method.Parameters.Length);
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            parameters.Add(new ParameterFact(ParameterUse.Unknown));
+            writes.Add(false);
+        }
+
+        return new MemberSummary(ReturnFact.Unknown, parameters.MoveToImmutable(), writes.MoveToImmutable());
+    }
+}

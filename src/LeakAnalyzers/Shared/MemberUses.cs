@@ -1,0 +1,84 @@
+namespace LeakAnalyzers.Shared;
+
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>What one reference to a field or auto-property of <c>this</c> does with the value it holds.</summary>
+internal enum MemberUse
+{
+    /// <summary>Read without consequence: a member call, a comparison, a borrowing callee.</summary>
+    Read,
+
+    /// <summary>The reference is the target of an assignment.</summary>
+    Assigned,
+
+    /// <summary>Disposed here (directly, with <c>?.</c>, by <c>using</c>), or given to a callee that takes ownership.</summary>
+    Disposed,
+
+    /// <summary>Returned, stored elsewhere, given to a callee we do not follow: someone else may release it.</summary>
+    HandedOn,
+}
+
+/// <summary>
+/// One classification of member references, shared by LEAK003/004 (what a type does with its own fields) and the
+/// source summaries (what a type does with the field a constructor stored a parameter in).
+/// </summary>
+internal static class MemberUses
+{
+    internal static MemberUse Classify(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables)
+    {
+        IOperation current = reference;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            var consumer = Operations.ParentSkippingConversions(current, out var outer);
+            switch (consumer)
+            {
+                case IAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
+                    return ReferenceEquals(current, reference) ? MemberUse.Assigned : MemberUse.HandedOn;
+                case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
+                    if (OwnershipModel.IsDisposeMethod(invocation.TargetMethod))
+                    {
+                        return MemberUse.Disposed;
+                    }
+
+                    // A fluent call returns the same object: what happens to its result happens to the member's value.
+                    if (model.Returns(invocation.TargetMethod).Kind == ReturnedValue.Self)
+                    {
+                        current = invocation;
+                        continue;
+                    }
+
+                    return MemberUse.Read;
+                case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
+                    return access.WhenNotNull is IInvocationOperation conditionalCall && OwnershipModel.IsDisposeMethod(conditionalCall.TargetMethod)
+                        ? MemberUse.Disposed
+                        : MemberUse.Read;
+                case IArgumentOperation argument:
+                    switch (model.FateOf(argument, tables))
+                    {
+                        case ArgumentFate.Borrowed:
+                        case ArgumentFate.Kept:
+                            return MemberUse.Read;
+                        case ArgumentFate.OwnershipTaken:
+                            return MemberUse.Disposed;
+                        case ArgumentFate.Returned when argument.Parent is { } call:
+                            current = call;
+                            continue;
+                        default:
+                            return MemberUse.HandedOn;
+                    }
+
+                case IUsingOperation:
+                    return MemberUse.Disposed;
+                case IMemberReferenceOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IIsTypeOperation or
+                    IInterpolationOperation or IExpressionStatementOperation or IAwaitOperation or ISwitchOperation or
+                    ISwitchExpressionOperation:
+                    return MemberUse.Read;
+                default:
+                    return MemberUse.HandedOn;
+            }
+        }
+
+        return MemberUse.HandedOn;
+    }
+}

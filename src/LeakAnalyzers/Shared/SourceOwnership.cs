@@ -1,0 +1,1227 @@
+namespace LeakAnalyzers.Shared;
+
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+/// <summary>
+/// What the compilation's own source says about ownership across calls: for every source member a rule asks
+/// about, a <see cref="MemberSummary"/> read from the member's IOperation body (what it returns, what it does with
+/// each parameter, which out parameters it fills), and for every source type, how it treats each of its fields
+/// and auto-properties (disposes them, hands them on, or only keeps them).
+/// </summary>
+/// <remarks>
+/// <para>
+/// One instance per compilation, shared by every analyzer of the compilation. Summaries are computed the first time
+/// a rule asks, and cached; thread-safe. A member involved in a cycle of summaries, or at the end of a chain
+/// deeper than <see cref="MaxDepth"/>, is summarised as unknown, so the answer does not depend on which member
+/// was asked first. Inference reads the general .editorconfig keys of the callee's file (not rule-specific ones).
+/// </para>
+/// <para>
+/// Explicit knowledge wins over inference: attributes and the known-APIs and .editorconfig tables are consulted by
+/// <see cref="OwnershipModel"/> before it asks for a summary.
+/// </para>
+/// </remarks>
+internal sealed class SourceOwnership
+{
+    /// <summary>How deep summaries may ask for summaries.</summary>
+    internal const int MaxDepth = 8;
+
+    private static readonly ConditionalWeakTable<Compilation, SourceOwnership> ByCompilation = new();
+
+    [ThreadStatic]
+    private static List<Frame>? frames;
+
+    private readonly Compilation compilation;
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> models = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, MemberSummary> summaries = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, TypeFacts> types = new(SymbolEqualityComparer.Default);
+    private readonly OwnershipModel general;
+    private AnalyzerOptions? options;
+
+    private SourceOwnership(Compilation compilation, INamedTypeSymbol disposable)
+    {
+        this.compilation = compilation;
+        general = OwnershipModel.CreateGeneral(compilation, disposable, this);
+    }
+
+    internal static SourceOwnership For(Compilation compilation, INamedTypeSymbol disposable) =>
+        ByCompilation.GetValue(compilation, c => new SourceOwnership(c, disposable));
+
+    /// <summary>Remembers the options of the compilation, to read the .editorconfig of callees' files.</summary>
+    internal void Observe(AnalyzerOptions analyzerOptions)
+    {
+        if (Volatile.Read(ref options) is null)
+        {
+            Interlocked.CompareExchange(ref options, analyzerOptions, null);
+        }
+    }
+
+    /// <summary>
+    /// The summary of a member declared in this compilation with a body; null for members of other assemblies,
+    /// abstract, extern and partial members without a body, and members whose body is not C#.
+    /// </summary>
+    internal MemberSummary? Of(IMethodSymbol method)
+    {
+        method = Normalize(method);
+        if (summaries.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly) || BodyOf(method) is not { } body)
+        {
+            return null;
+        }
+
+        var stack = frames ??= new List<Frame>();
+        for (var i = 0; i < stack.Count; i++)
+        {
+            if (SymbolEqualityComparer.Default.Equals(stack[i].Method, method))
+            {
+                // A cycle: everything on it is unknown, whoever asked first.
+                for (var j = i; j < stack.Count; j++)
+                {
+                    stack[j].Tainted = true;
+                }
+
+                return MemberSummary.Unknown(method);
+            }
+        }
+
+        if (stack.Count >= MaxDepth)
+        {
+            foreach (var frame in stack)
+            {
+                frame.Tainted = true;
+            }
+
+            return MemberSummary.Unknown(method);
+        }
+
+        var current = new Frame(method);
+        stack.Add(current);
+        MemberSummary summary;
+        try
+        {
+            summary = new Inference(this, method, body, TablesFor(body.Syntax.SyntaxTree)).Run();
+        }
+        finally
+        {
+            stack.RemoveAt(stack.Count - 1);
+        }
+
+        if (current.Tainted)
+        {
+            summary = MemberSummary.Unknown(method);
+
+            // Only the member asked about from outside any summary has an answer that does not depend on the asker.
+            if (stack.Count > 0)
+            {
+                return summary;
+            }
+        }
+
+        return summaries.GetOrAdd(method, summary);
+    }
+
+    /// <summary>How <paramref name="type"/> (declared in source) treats its field or auto-property <paramref name="member"/>.</summary>
+    internal MemberTreatment TreatmentOf(INamedTypeSymbol type, ISymbol member)
+    {
+        var facts = types.GetOrAdd(type.OriginalDefinition, t => new TypeFacts(this, t));
+        return facts.Of(member);
+    }
+
+    internal OwnershipTables TablesFor(SyntaxTree tree)
+    {
+        var observed = Volatile.Read(ref options);
+        return observed is null ? general.EmptyTables : general.TablesFor(observed, tree);
+    }
+
+    /// <summary>The IOperation of a source member's body, bound by one semantic model per tree and compilation.</summary>
+    internal IOperation? BodyOf(IMethodSymbol method)
+    {
+        if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
+        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
+        SyntaxNode? node = declaration switch
+        {
+            BaseMethodDeclarationSyntax { Body: null, ExpressionBody: null } => null,
+            BaseMethodDeclarationSyntax => declaration,
+            AccessorDeclarationSyntax { Body: null, ExpressionBody: null } => null,
+            AccessorDeclarationSyntax => declaration,
+            ArrowExpressionClauseSyntax => declaration,
+            LocalFunctionStatementSyntax { Body: null, ExpressionBody: null } => null,
+            LocalFunctionStatementSyntax => declaration,
+            _ => null,
+        };
+
+        if (node is null || !compilation.ContainsSyntaxTree(node.SyntaxTree))
+        {
+            return null;
+        }
+
+        var model = SemanticModelOf(node.SyntaxTree);
+        return model.GetOperation(node) switch
+        {
+            ILocalFunctionOperation local => local.Body ?? (IOperation?)local.IgnoredBody,
+            { } operation => operation,
+            null => null,
+        };
+    }
+
+    internal SemanticModel SemanticModelOf(SyntaxTree tree) =>
+
+        // Inside a compiler run the compilation hands out the semantic model the analyzer driver already built for
+        // the tree (its semantic model provider caches them); the dictionary makes it one model per tree elsewhere.
+#pragma warning disable RS1030 // A callee's body lives in another tree than the one being analysed; see above.
+        models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+    internal OwnershipModel General => general;
+
+    private static IMethodSymbol Normalize(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method;
+        return method.OriginalDefinition;
+    }
+
+    private sealed class Frame
+    {
+        internal Frame(IMethodSymbol method) => Method = method;
+
+        internal IMethodSymbol Method { get; }
+
+        internal bool Tainted { get; set; }
+    }
+
+    /// <summary>Reads one member's body.</summary>
+    private sealed class Inference
+    {
+        private const int MaxFollow = 6;
+
+        private readonly SourceOwnership owner;
+        private readonly IMethodSymbol method;
+        private readonly IOperation body;
+        private readonly OwnershipTables tables;
+        private readonly Dictionary<ISymbol, List<IOperation>> referencesByLocal = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<int, List<IParameterReferenceOperation>> referencesByParameter = new();
+        private readonly List<IReturnOperation> returns = new();
+        private readonly HashSet<int> capturedParameters = new();
+        private readonly HashSet<ISymbol> capturedLocals = new(SymbolEqualityComparer.Default);
+        private bool iterator;
+
+        internal Inference(SourceOwnership owner, IMethodSymbol method, IOperation body, OwnershipTables tables)
+        {
+            this.owner = owner;
+            this.method = method;
+            this.body = body;
+            this.tables = tables;
+        }
+
+        private OwnershipModel Model => owner.general;
+
+        internal MemberSummary Run()
+        {
+            Index();
+            var returned = iterator ? ReturnFact.Unknown : Returns();
+            var parameters = ImmutableArray.CreateBuilder<ParameterFact>(method.Parameters.Length);
+            var writes = ImmutableArray.CreateBuilder<bool>(method.Parameters.Length);
+            foreach (var parameter in method.Parameters)
+            {
+                parameters.Add(parameter.RefKind == RefKind.Out ? new ParameterFact(ParameterUse.Unknown) : FactOf(parameter));
+                writes.Add(parameter.RefKind is RefKind.Out or RefKind.Ref && WritesOwned(parameter));
+            }
+
+            return new MemberSummary(returned, parameters.MoveToImmutable(), writes.MoveToImmutable());
+        }
+
+        private void Index()
+        {
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak }:
+                        iterator = true;
+                        break;
+                    case IReturnOperation { ReturnedValue: not null } @return when InOwnBody(@return):
+                        returns.Add(@return);
+                        break;
+                    case IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method):
+                        if (!InOwnBody(parameter))
+                        {
+                            capturedParameters.Add(parameter.Parameter.Ordinal);
+                        }
+
+                        if (!referencesByParameter.TryGetValue(parameter.Parameter.Ordinal, out var list))
+                        {
+                            referencesByParameter[parameter.Parameter.Ordinal] = list = new List<IParameterReferenceOperation>();
+                        }
+
+                        list.Add(parameter);
+                        break;
+                    case ILocalReferenceOperation local:
+                        if (FunctionScopes.IsCapturedHere(local))
+                        {
+                            capturedLocals.Add(local.Local);
+                        }
+
+                        if (!referencesByLocal.TryGetValue(local.Local, out var references))
+                        {
+                            referencesByLocal[local.Local] = references = new List<IOperation>();
+                        }
+
+                        references.Add(local);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Not inside a lambda or local function nested in the body (the body of a local function is its own).</summary>
+        private bool InOwnBody(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (ReferenceEquals(current, body))
+                {
+                    return true;
+                }
+
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // ---- What it returns ----------------------------------------------------------------------------------
+
+        private ReturnFact Returns()
+        {
+            if (returns.Count == 0)
+            {
+                return new ReturnFact(ReturnedValue.Nothing);
+            }
+
+            var combined = new ReturnFact(ReturnedValue.Nothing);
+            foreach (var @return in returns)
+            {
+                combined = Combine(combined, ValueOf(@return.ReturnedValue, depth: 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default)));
+                if (combined.Kind == ReturnedValue.Unknown)
+                {
+                    break;
+                }
+            }
+
+            return combined;
+        }
+
+        /// <summary>What the value of <paramref name="value"/> is, as ownership goes.</summary>
+        private ReturnFact ValueOf(IOperation? value, int depth, HashSet<ISymbol> visiting)
+        {
+            var typed = value;
+            value = Operations.SkipConversions(value);
+            if (value is null || depth > MaxFollow)
+            {
+                return ReturnFact.Unknown;
+            }
+
+            if (Operations.IsNullOrDefault(value))
+            {
+                return new ReturnFact(ReturnedValue.Nothing);
+            }
+
+            switch (value)
+            {
+                case IObjectCreationOperation creation:
+                    return Model.IsOwnedCreation(creation, tables)
+                        ? new ReturnFact(ReturnedValue.Owned)
+                        : new ReturnFact(ReturnedValue.Nothing);
+                case IAwaitOperation awaited:
+                    return ValueOf(awaited.Operation, depth + 1, visiting);
+                case IInvocationOperation invocation:
+                    return InvocationValue(invocation, typed?.Type ?? invocation.Type, depth, visiting);
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    return Combine(ValueOf(conditional.WhenTrue, depth + 1, visiting), ValueOf(whenFalse, depth + 1, visiting));
+                case ICoalesceOperation coalesce:
+                    return Combine(ValueOf(coalesce.Value, depth + 1, visiting), ValueOf(coalesce.WhenNull, depth + 1, visiting));
+                case ISwitchExpressionOperation switchExpression:
+                    var arms = new ReturnFact(ReturnedValue.Nothing);
+                    foreach (var arm in switchExpression.Arms)
+                    {
+                        arms = Combine(arms, ValueOf(arm.Value, depth + 1, visiting));
+                    }
+
+                    return arms;
+                case IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method):
+                    return new ReturnFact(ReturnedValue.Parameter, parameter.Parameter.Ordinal);
+                case IInstanceReferenceOperation:
+                    return new ReturnFact(ReturnedValue.Self);
+                case ILocalReferenceOperation local:
+                    return LocalValue(local.Local, depth, visiting);
+                case IPropertyReferenceOperation property when property.Property.GetMethod is { } getter && owner.Of(getter) is { } summary:
+                    return Through(summary.Returns, property.Instance, ImmutableArray<IArgumentOperation>.Empty, depth, visiting);
+                case IFieldReferenceOperation or IPropertyReferenceOperation:
+                    return new ReturnFact(ReturnedValue.Kept);
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment:
+                    return ValueOf(assignment.Value, depth + 1, visiting);
+                case ISimpleAssignmentOperation or ICoalesceAssignmentOperation:
+                    return new ReturnFact(ReturnedValue.Kept);
+                case ILiteralOperation or IInterpolatedStringOperation or IBinaryOperation or IUnaryOperation or IThrowOperation:
+                    return new ReturnFact(ReturnedValue.Nothing);
+                default:
+                    return ReturnFact.Unknown;
+            }
+        }
+
+        private ReturnFact InvocationValue(IInvocationOperation invocation, ITypeSymbol? resultType, int depth, HashSet<ISymbol> visiting)
+        {
+            var target = invocation.TargetMethod;
+            if (KnownApis.IsResultCarrier(target) is { } carried)
+            {
+                return carried < invocation.Arguments.Length
+                    ? DelegateOrValue(invocation.Arguments[carried].Value, depth, visiting)
+                    : ReturnFact.Unknown;
+            }
+
+            if (Model.IsFactoryByTablesOrAttributes(target, tables) is { } factory)
+            {
+                return factory && (Model.NeedsDisposal(resultType, tables) || Model.NeedsDisposal(Operations.AwaitedType(resultType), tables))
+                    ? new ReturnFact(ReturnedValue.Owned)
+                    : new ReturnFact(ReturnedValue.Kept);
+            }
+
+            if (owner.Of(target) is { } summary)
+            {
+                return Through(summary.Returns, invocation.Instance, invocation.Arguments, depth, visiting);
+            }
+
+            return ReturnFact.Unknown;
+        }
+
+        /// <summary>A callee's return fact seen from here: its self or parameter is our receiver or argument.</summary>
+        private ReturnFact Through(ReturnFact callee, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, int depth, HashSet<ISymbol> visiting)
+        {
+            switch (callee.Kind)
+            {
+                case ReturnedValue.Self:
+                    return instance is null ? ReturnFact.Unknown : ValueOf(instance, depth + 1, visiting);
+                case ReturnedValue.Parameter:
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == callee.Parameter)
+                        {
+                            return ValueOf(argument.Value, depth + 1, visiting);
+                        }
+                    }
+
+                    return ReturnFact.Unknown;
+                default:
+                    return callee;
+            }
+        }
+
+        /// <summary>The value a Task.Run-like call produces: what its delegate returns, or the value itself.</summary>
+        private ReturnFact DelegateOrValue(IOperation value, int depth, HashSet<ISymbol> visiting)
+        {
+            var operand = Operations.SkipConversions(value);
+            if (operand is IDelegateCreationOperation { Target: IAnonymousFunctionOperation function })
+            {
+                var combined = new ReturnFact(ReturnedValue.Nothing);
+                var any = false;
+                foreach (var node in function.Body.DescendantsAndSelf())
+                {
+                    if (node is IReturnOperation { ReturnedValue: { } returned } && ReferenceEquals(FunctionScopes.EnclosingFunction(node), function))
+                    {
+                        any = true;
+                        combined = Combine(combined, ValueOf(returned, depth + 1, visiting));
+                    }
+                }
+
+                return any ? combined : ReturnFact.Unknown;
+            }
+
+            return ValueOf(value, depth + 1, visiting);
+        }
+
+        /// <summary>
+        /// A local that is returned: the combination of every value it receives, provided nothing else takes it
+        /// (a local also stored in a field or a cache is kept there, so what is returned is lent).
+        /// </summary>
+        private ReturnFact LocalValue(ILocalSymbol local, int depth, HashSet<ISymbol> visiting)
+        {
+            if (!visiting.Add(local) || capturedLocals.Contains(local))
+            {
+                return ReturnFact.Unknown;
+            }
+
+            var combined = new ReturnFact(ReturnedValue.Nothing);
+            foreach (var assigned in Operations.ValuesOfLocal(body, local))
+            {
+                combined = assigned is null or IForEachLoopOperation
+                    ? ReturnFact.Unknown
+                    : Combine(combined, ValueOf(assigned, depth + 1, visiting));
+                if (combined.Kind == ReturnedValue.Unknown)
+                {
+                    return combined;
+                }
+            }
+
+            if (combined.Kind != ReturnedValue.Owned || !referencesByLocal.TryGetValue(local, out var references))
+            {
+                return combined;
+            }
+
+            foreach (var reference in references)
+            {
+                switch (Escape(reference))
+                {
+                    case Escapes.No:
+                        continue;
+                    case Escapes.Kept:
+                        return new ReturnFact(ReturnedValue.Kept);
+                    default:
+                        return ReturnFact.Unknown;
+                }
+            }
+
+            return combined;
+        }
+
+        private enum Escapes
+        {
+            No,
+            Kept,
+            Unknown,
+        }
+
+        /// <summary>Whether a reference to a returned local lets the value go anywhere but out to the caller.</summary>
+        private Escapes Escape(IOperation reference)
+        {
+            var consumer = Operations.ParentSkippingConversions(reference, out var outer);
+            switch (consumer)
+            {
+                case IReturnOperation:
+                case IExpressionStatementOperation:
+                case IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer):
+                case IBinaryOperation or IUnaryOperation or IIsTypeOperation or IIsPatternOperation or IInterpolationOperation or IAwaitOperation:
+                case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && !IsDisposeCall(access.WhenNotNull):
+                    return Escapes.No;
+                case IAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
+                    return Escapes.No;
+                case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
+                    return IsDisposeCall(invocation) ? Escapes.Unknown : Escapes.No;
+                case ISimpleAssignmentOperation { Target: IParameterReferenceOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } }:
+                    return Escapes.No;
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation }:
+                    return Escapes.Kept;
+                case IArgumentOperation argument:
+                    return Model.FateOf(argument, tables) switch
+                    {
+                        ArgumentFate.Borrowed => Escapes.No,
+                        ArgumentFate.Kept => Escapes.No,
+                        ArgumentFate.MayBeStored => Escapes.Kept,
+                        _ => Escapes.Unknown,
+                    };
+                default:
+                    return Escapes.Unknown;
+            }
+        }
+
+        private static bool IsDisposeCall(IOperation? operation) =>
+            operation is IInvocationOperation invocation && OwnershipModel.IsDisposeMethod(invocation.TargetMethod);
+
+        private static ReturnFact Combine(ReturnFact a, ReturnFact b)
+        {
+            if (a.Kind == ReturnedValue.Nothing)
+            {
+                return b;
+            }
+
+            if (b.Kind == ReturnedValue.Nothing)
+            {
+                return a;
+            }
+
+            if (a.Kind == ReturnedValue.Unknown || b.Kind == ReturnedValue.Unknown)
+            {
+                return ReturnFact.Unknown;
+            }
+
+            if (a.Kind == b.Kind && a.Parameter == b.Parameter)
+            {
+                return a;
+            }
+
+            // A value that may be kept somewhere is never the caller's alone.
+            if ((a.Kind == ReturnedValue.Kept && b.Kind == ReturnedValue.Owned) || (a.Kind == ReturnedValue.Owned && b.Kind == ReturnedValue.Kept))
+            {
+                return new ReturnFact(ReturnedValue.Kept);
+            }
+
+            return ReturnFact.Unknown;
+        }
+
+        // ---- What it does with a parameter ------------------------------------------------------------------
+
+        private ParameterFact FactOf(IParameterSymbol parameter)
+        {
+            if (capturedParameters.Contains(parameter.Ordinal))
+            {
+                return new ParameterFact(ParameterUse.Unknown);
+            }
+
+            if (!referencesByParameter.TryGetValue(parameter.Ordinal, out var references))
+            {
+                return Virtualised(new ParameterFact(ParameterUse.Borrowed));
+            }
+
+            var use = Use.Borrowed;
+            foreach (var reference in references)
+            {
+                if (reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference))
+                {
+                    // Reassigning the parameter: what it held before is not followed any further.
+                    return new ParameterFact(ParameterUse.Unknown);
+                }
+
+                use = Use.Combine(use, FateOfValue(reference, itself: true, depth: 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default)));
+                if (use.Kind == UseKind.Unknown)
+                {
+                    return new ParameterFact(ParameterUse.Unknown);
+                }
+            }
+
+            return Virtualised(Resolve(use));
+        }
+
+        /// <summary>
+        /// An overridable member may be replaced by an override that keeps what it is given: "only borrows" is
+        /// not a promise then. What the body itself disposes, owns or returns is kept as the member's contract.
+        /// </summary>
+        private ParameterFact Virtualised(ParameterFact fact) =>
+            fact.Use is ParameterUse.Borrowed or ParameterUse.Kept && IsOverridable(method) ? new ParameterFact(ParameterUse.Unknown) : fact;
+
+        private static bool IsOverridable(IMethodSymbol method) =>
+            (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed && method.ContainingType is { IsSealed: false };
+
+        /// <summary>Turns "stored in member m" into what the type does with m.</summary>
+        private ParameterFact Resolve(Use use)
+        {
+            switch (use.Kind)
+            {
+                case UseKind.Borrowed:
+                    return new ParameterFact(ParameterUse.Borrowed);
+                case UseKind.Disposed:
+                    return new ParameterFact(ParameterUse.Disposed);
+                case UseKind.Returned:
+                    return new ParameterFact(ParameterUse.Returned);
+                case UseKind.OwnedByResult:
+                    return new ParameterFact(ParameterUse.OwnedByResult);
+                case UseKind.OwnedByThis:
+                    return new ParameterFact(ParameterUse.Owned, use.Flag, use.FlagKeeps);
+                case UseKind.Stored when use.Member is { } member && method.ContainingType is { } type:
+                    var treatment = owner.TreatmentOf(type, member);
+                    switch (treatment.Kind)
+                    {
+                        case MemberTreatmentKind.Disposed when treatment.Flag is { } flag:
+                            return FlagFact(flag, treatment.DisposesWhenFlagIs);
+                        case MemberTreatmentKind.Disposed:
+                            return new ParameterFact(ParameterUse.Owned);
+                        case MemberTreatmentKind.OnlyKept:
+                            return new ParameterFact(ParameterUse.Kept);
+                        default:
+                            return new ParameterFact(ParameterUse.Unknown);
+                    }
+
+                default:
+                    return new ParameterFact(ParameterUse.Unknown);
+            }
+        }
+
+        /// <summary>
+        /// The type disposes the member only while a bool member of it has one value (<c>if (!leaveOpen)</c>): the
+        /// parameter this member assigns that flag from says who owns the value.
+        /// </summary>
+        private ParameterFact FlagFact(ISymbol flag, bool disposesWhenFlagIs)
+        {
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } assignment &&
+                    target.Instance is IInstanceReferenceOperation or null &&
+                    SymbolEqualityComparer.Default.Equals(target.Member, flag))
+                {
+                    var value = Operations.SkipConversions(assignment.Value);
+                    var negated = false;
+                    while (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+                    {
+                        negated = !negated;
+                        value = Operations.SkipConversions(not.Operand);
+                    }
+
+                    if (value is IParameterReferenceOperation parameter && parameter.Parameter.Type.SpecialType == SpecialType.System_Boolean &&
+                        SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
+                    {
+                        // The member disposes when flag == disposesWhenFlagIs, i.e. when the parameter is that (negated) value.
+                        var parameterValueThatDisposes = negated ? !disposesWhenFlagIs : disposesWhenFlagIs;
+                        return new ParameterFact(ParameterUse.Owned, parameter.Parameter.Name, flagValueThatKeepsOwnership: !parameterValueThatDisposes);
+                    }
+
+                    if (value?.ConstantValue is { HasValue: true, Value: bool constant })
+                    {
+                        return new ParameterFact((negated ? !constant : constant) == disposesWhenFlagIs ? ParameterUse.Owned : ParameterUse.Kept);
+                    }
+
+                    return new ParameterFact(ParameterUse.Unknown);
+                }
+            }
+
+            // This member leaves the flag as the type's initializer set it: false unless initialised otherwise.
+            var initial = InitialValue(flag);
+            return initial is { } known
+                ? new ParameterFact(known == disposesWhenFlagIs ? ParameterUse.Owned : ParameterUse.Kept)
+                : new ParameterFact(ParameterUse.Unknown);
+        }
+
+        private bool? InitialValue(ISymbol flag)
+        {
+            if (method.MethodKind != MethodKind.Constructor)
+            {
+                return null; // another method may run after a constructor that set it either way
+            }
+
+            foreach (var reference in flag.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var initializer = syntax switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+
+                if (initializer is null)
+                {
+                    return false;
+                }
+
+                return owner.SemanticModelOf(initializer.SyntaxTree).GetConstantValue(initializer) is { HasValue: true, Value: bool value } ? value : null;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// What happens to the object <paramref name="operation"/> evaluates to: the parameter itself
+        /// (<paramref name="itself"/>), or a wrapper that owns it.
+        /// </summary>
+        private Use FateOfValue(IOperation operation, bool itself, int depth, HashSet<ISymbol> visiting)
+        {
+            if (depth > MaxFollow)
+            {
+                return Use.Unknown;
+            }
+
+            var consumer = Operations.ParentSkippingConversions(operation, out var outer);
+            switch (consumer)
+            {
+                case IReturnOperation { Kind: OperationKind.Return }:
+                    return itself ? Use.Returned : Use.OwnedByResult;
+                case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
+                    if (OwnershipModel.IsDisposeMethod(invocation.TargetMethod))
+                    {
+                        return Use.Disposed;
+                    }
+
+                    return owner.Of(invocation.TargetMethod)?.Returns.Kind == ReturnedValue.Self
+                        ? FateOfValue(invocation, itself, depth + 1, visiting)
+                        : Use.Borrowed;
+                case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
+                    return IsDisposeCall(access.WhenNotNull) ? Use.Disposed : Use.Borrowed;
+                case IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer):
+                    return Use.Borrowed;
+                case IArgumentOperation argument:
+                    return ArgumentFateOfValue(argument, itself, depth, visiting);
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, outer):
+                    return AssignedTo(assignment.Target, itself, depth, visiting);
+                case IVariableInitializerOperation initializer:
+                    if (IsUsingDeclaration(initializer))
+                    {
+                        return Use.Disposed;
+                    }
+
+                    var declared = Use.Borrowed;
+                    foreach (var local in Declared(initializer))
+                    {
+                        declared = Use.Combine(declared, LocalFate(local, itself, depth + 1, visiting));
+                    }
+
+                    return declared;
+                case IUsingOperation:
+                    return Use.Disposed;
+                case ICoalesceOperation or IConditionalOperation when consumer is not IConditionalOperation { Condition: var condition } || !ReferenceEquals(condition, outer):
+                    return FateOfValue(consumer, itself, depth + 1, visiting);
+                case IBinaryOperation or IUnaryOperation or IIsTypeOperation or IIsPatternOperation or
+                    IInterpolationOperation or IExpressionStatementOperation or IAwaitOperation or ISwitchOperation or
+                    IConditionalOperation or ISwitchExpressionOperation or IThrowOperation:
+                    return Use.Borrowed;
+                default:
+                    return Use.Unknown;
+            }
+        }
+
+        private Use ArgumentFateOfValue(IArgumentOperation argument, bool itself, int depth, HashSet<ISymbol> visiting)
+        {
+            // `: this(stream, leaveOpen)` or `: base(stream)`: what the other constructor does, it does for this object.
+            if (argument.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.Constructor, Instance: IInstanceReferenceOperation } chained)
+            {
+                return ChainedConstructor(chained, argument);
+            }
+
+            switch (Model.FateOf(argument, tables))
+            {
+                case ArgumentFate.Borrowed:
+                case ArgumentFate.Kept:
+                    return Use.Borrowed;
+                case ArgumentFate.Returned when argument.Parent is { } call:
+                    return FateOfValue(call, itself, depth + 1, visiting);
+                case ArgumentFate.OwnershipTaken:
+                    // Into a wrapper the call creates (new StreamReader(s), a wrapping factory): the wrapper's fate is
+                    // the value's. Into a callee that disposes it: disposed.
+                    if (argument.Parent is IObjectCreationOperation creation ||
+                        (argument.Parent is IInvocationOperation wrapping && WrapsInResult(wrapping, argument)))
+                    {
+                        return FateOfValue(argument.Parent!, itself: false, depth + 1, visiting) switch
+                        {
+                            { Kind: UseKind.Borrowed } => Use.Unknown, // the wrapper is dropped: its leak, not the caller's
+                            var wrapped => wrapped,
+                        };
+                    }
+
+                    return Use.Disposed;
+                default:
+                    return Use.Unknown;
+            }
+        }
+
+        private bool WrapsInResult(IInvocationOperation invocation, IArgumentOperation argument) =>
+            argument.Parameter is { } parameter && owner.Of(invocation.TargetMethod)?.Parameter(parameter.Ordinal).Use == ParameterUse.OwnedByResult;
+
+        /// <summary>
+        /// A chained constructor call (<c>: this(stream, leaveOpen)</c>, <c>: base(stream)</c>): what the other
+        /// constructor does with the argument it does for this object; a flag passed on from our own bool parameter
+        /// keeps its meaning.
+        /// </summary>
+        private Use ChainedConstructor(IInvocationOperation chained, IArgumentOperation argument)
+        {
+            switch (Model.FateOf(argument, tables))
+            {
+                case ArgumentFate.OwnershipTaken:
+                    return Use.OwnedByThis(null, false);
+                case ArgumentFate.Borrowed:
+                case ArgumentFate.Kept:
+                    return Use.Borrowed;
+            }
+
+            if (Model.TransferOf(chained.TargetMethod, tables) is { FlagParameter: { } transferFlag } transfer)
+            {
+                return FlagThroughChain(chained, transferFlag, transfer.FlagValueThatKeepsOwnership);
+            }
+
+            var fact = argument.Parameter is { } parameter && owner.Of(chained.TargetMethod) is { } summary
+                ? summary.Parameter(parameter.Ordinal)
+                : new ParameterFact(ParameterUse.Unknown);
+            return fact.Use switch
+            {
+                ParameterUse.Owned when fact.Flag is not null => FlagThroughChain(chained, fact.Flag, fact.FlagValueThatKeepsOwnership),
+                ParameterUse.Disposed => Use.Disposed,
+                _ => Use.Unknown,
+            };
+        }
+
+        /// <summary>The chained constructor's flag argument: a constant decides; our own bool parameter passes the flag on.</summary>
+        private Use FlagThroughChain(IInvocationOperation chained, string flagName, bool flagValueThatKeeps)
+        {
+            foreach (var argument in chained.Arguments)
+            {
+                if (argument.Parameter?.Name != flagName)
+                {
+                    continue;
+                }
+
+                var value = Operations.SkipConversions(argument.Value);
+                if (value?.ConstantValue is { HasValue: true, Value: bool constant })
+                {
+                    return constant == flagValueThatKeeps ? Use.Borrowed : Use.OwnedByThis(null, false);
+                }
+
+                if (value is IParameterReferenceOperation parameter && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method))
+                {
+                    return Use.OwnedByThis(parameter.Parameter.Name, flagValueThatKeeps);
+                }
+
+                return Use.Unknown;
+            }
+
+            return Use.Unknown;
+        }
+
+        private Use AssignedTo(IOperation target, bool itself, int depth, HashSet<ISymbol> visiting)
+        {
+            switch (target)
+            {
+                case IFieldReferenceOperation or IPropertyReferenceOperation when target is IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: var member } &&
+                                                                                 !member.IsStatic &&
+                                                                                 SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, method.ContainingType?.OriginalDefinition):
+                    return Use.Stored(member);
+                case ILocalReferenceOperation local:
+                    return LocalFate(local.Local, itself, depth + 1, visiting);
+                default:
+                    return Use.Unknown;
+            }
+        }
+
+        private Use LocalFate(ILocalSymbol local, bool itself, int depth, HashSet<ISymbol> visiting)
+        {
+            if (!visiting.Add(local) || capturedLocals.Contains(local))
+            {
+                return Use.Unknown;
+            }
+
+            if (local.IsUsing)
+            {
+                return Use.Disposed;
+            }
+
+            var use = Use.Borrowed;
+            if (referencesByLocal.TryGetValue(local, out var references))
+            {
+                foreach (var reference in references)
+                {
+                    if (reference.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference))
+                    {
+                        continue;
+                    }
+
+                    use = Use.Combine(use, FateOfValue(reference, itself, depth, visiting));
+                    if (use.Kind == UseKind.Unknown)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return use;
+        }
+
+        private static bool IsUsingDeclaration(IVariableInitializerOperation initializer) =>
+            initializer.Parent is IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation } };
+
+        private static IEnumerable<ILocalSymbol> Declared(IVariableInitializerOperation initializer)
+        {
+            switch (initializer.Parent)
+            {
+                case IVariableDeclaratorOperation declarator:
+                    yield return declarator.Symbol;
+                    break;
+                case IVariableDeclarationOperation declaration:
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        yield return declarator.Symbol;
+                    }
+
+                    break;
+            }
+        }
+
+        // ---- Out and ref parameters -------------------------------------------------------------------------
+
+        private bool WritesOwned(IParameterSymbol parameter)
+        {
+            if (!referencesByParameter.TryGetValue(parameter.Ordinal, out var references))
+            {
+                return false;
+            }
+
+            var owned = false;
+            foreach (var reference in references)
+            {
+                if (reference.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference))
+                {
+                    var value = ValueOf(assignment.Value, depth: 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default));
+                    switch (value.Kind)
+                    {
+                        case ReturnedValue.Owned:
+                            owned = true;
+                            break;
+                        case ReturnedValue.Nothing:
+                            break;
+                        default:
+                            return false;
+                    }
+                }
+                else if (reference.Parent is IArgumentOperation { Parameter: { RefKind: RefKind.Out or RefKind.Ref } calleeParameter } argument &&
+                         argument.Parent is IInvocationOperation call)
+                {
+                    if (owner.Of(call.TargetMethod) is { } summary && summary.Writes(calleeParameter.Ordinal))
+                    {
+                        owned = true;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+                else if (reference.Parent is IAssignmentOperation other && ReferenceEquals(other.Target, reference))
+                {
+                    return false;
+                }
+            }
+
+            return owned;
+        }
+    }
+
+    private enum UseKind
+    {
+        Borrowed,
+        Disposed,
+        Returned,
+        OwnedByResult,
+        OwnedByThis,
+        Stored,
+        Unknown,
+    }
+
+    /// <summary>One use of a parameter's value while it is followed through the body.</summary>
+    private readonly struct Use
+    {
+        private Use(UseKind kind, ISymbol? member = null, string? flag = null, bool flagKeeps = false)
+        {
+            Kind = kind;
+            Member = member;
+            Flag = flag;
+            FlagKeeps = flagKeeps;
+        }
+
+        internal UseKind Kind { get; }
+
+        internal ISymbol? Member { get; }
+
+        internal string? Flag { get; }
+
+        internal bool FlagKeeps { get; }
+
+        internal static Use Borrowed => new(UseKind.Borrowed);
+
+        internal static Use Disposed => new(UseKind.Disposed);
+
+        internal static Use Returned => new(UseKind.Returned);
+
+        internal static Use OwnedByResult => new(UseKind.OwnedByResult);
+
+        internal static Use Unknown => new(UseKind.Unknown);
+
+        internal static Use Stored(ISymbol member) => new(UseKind.Stored, member);
+
+        internal static Use OwnedByThis(string? flag, bool flagKeeps) => new(UseKind.OwnedByThis, flag: flag, flagKeeps: flagKeeps);
+
+        /// <summary>Borrowing adds nothing; two different fates make the parameter's fate unknown.</summary>
+        internal static Use Combine(Use a, Use b)
+        {
+            if (a.Kind == UseKind.Borrowed)
+            {
+                return b;
+            }
+
+            if (b.Kind == UseKind.Borrowed)
+            {
+                return a;
+            }
+
+            return a.Kind == b.Kind && SymbolEqualityComparer.Default.Equals(a.Member, b.Member) && a.Flag == b.Flag && a.FlagKeeps == b.FlagKeeps
+                ? a
+                : Unknown;
+        }
+    }
+
+    /// <summary>How one source type treats its fields and auto-properties, read from every member body once.</summary>
+    private sealed class TypeFacts
+    {
+        private readonly Dictionary<ISymbol, MemberTreatment> treatments = new(SymbolEqualityComparer.Default);
+
+        internal TypeFacts(SourceOwnership owner, INamedTypeSymbol type)
+        {
+            var found = new Dictionary<ISymbol, Accumulator>(SymbolEqualityComparer.Default);
+            foreach (var member in type.GetMembers())
+            {
+                if (member is not IMethodSymbol method || owner.BodyOf(method) is not { } body)
+                {
+                    continue;
+                }
+
+                var tables = owner.TablesFor(body.Syntax.SyntaxTree);
+                var isDispose = OwnershipModel.IsDisposeMethod(method) || (method.Name == "Dispose" && method.Parameters.Length == 1);
+                foreach (var operation in body.DescendantsAndSelf())
+                {
+                    if (operation is not IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } reference ||
+                        reference.Instance is not (IInstanceReferenceOperation or null) ||
+                        !SymbolEqualityComparer.Default.Equals(reference.Member.ContainingType?.OriginalDefinition, type))
+                    {
+                        continue;
+                    }
+
+                    if (!found.TryGetValue(reference.Member, out var accumulator))
+                    {
+                        found[reference.Member] = accumulator = new Accumulator();
+                    }
+
+                    accumulator.Add(reference, owner.General, tables, isDispose);
+                }
+
+                // Fields initialised in declarations are assigned, not released; nothing to read there.
+            }
+
+            foreach (var pair in found)
+            {
+                treatments[pair.Key] = pair.Value.Result();
+            }
+        }
+
+        internal MemberTreatment Of(ISymbol member) =>
+            treatments.TryGetValue(member.OriginalDefinition, out var treatment) ? treatment : new MemberTreatment(MemberTreatmentKind.OnlyKept);
+
+        private sealed class Accumulator
+        {
+            private bool disposed;
+            private bool handedOn;
+            private ISymbol? flag;
+            private bool disposesWhenFlagIs;
+            private bool unguardedDispose;
+            private bool conflictingFlags;
+
+            internal void Add(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables, bool inDispose)
+            {
+                switch (MemberUses.Classify(reference, model, tables))
+                {
+                    case MemberUse.Disposed:
+                        disposed = true;
+                        var guard = inDispose ? GuardOf(reference) : null;
+                        if (guard is null)
+                        {
+                            unguardedDispose = true;
+                        }
+                        else if (flag is null)
+                        {
+                            (flag, disposesWhenFlagIs) = guard.Value;
+                        }
+                        else if (!SymbolEqualityComparer.Default.Equals(flag, guard.Value.Flag) || disposesWhenFlagIs != guard.Value.DisposesWhen)
+                        {
+                            conflictingFlags = true;
+                        }
+
+                        break;
+                    case MemberUse.HandedOn:
+                        handedOn = true;
+                        break;
+                }
+            }
+
+            internal MemberTreatment Result()
+            {
+                if (disposed)
+                {
+                    return unguardedDispose || conflictingFlags || flag is null
+                        ? new MemberTreatment(MemberTreatmentKind.Disposed)
+                        : new MemberTreatment(MemberTreatmentKind.Disposed, flag, disposesWhenFlagIs);
+                }
+
+                return new MemberTreatment(handedOn ? MemberTreatmentKind.HandedOn : MemberTreatmentKind.OnlyKept);
+            }
+
+            /// <summary><c>if (!leaveOpen) stream.Dispose();</c>: the bool member and the value with which it disposes.</summary>
+            private static (ISymbol Flag, bool DisposesWhen)? GuardOf(IOperation reference)
+            {
+                IOperation child = reference;
+                for (var parent = reference.Parent; parent is not null && parent is not IMethodBodyOperation; child = parent, parent = parent.Parent)
+                {
+                    if (parent is IConditionalOperation conditional && !ReferenceEquals(conditional.Condition, child))
+                    {
+                        var inWhenTrue = ReferenceEquals(conditional.WhenTrue, child);
+                        if (FlagIn(conditional.Condition) is { } found)
+                        {
+                            return (found.Flag, inWhenTrue ? found.WhenTrue : !found.WhenTrue);
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>A bool member of this in a condition (alone, negated, or one side of &amp;&amp;): the flag, and its value when the condition holds.</summary>
+            private static (ISymbol Flag, bool WhenTrue)? FlagIn(IOperation condition)
+            {
+                var value = Operations.SkipConversions(condition);
+                var negated = false;
+                while (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+                {
+                    negated = !negated;
+                    value = Operations.SkipConversions(not.Operand);
+                }
+
+                switch (value)
+                {
+                    case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol, Instance: IInstanceReferenceOperation or null } member
+                        when member.Type?.SpecialType == SpecialType.System_Boolean:
+                        return (member.Member, !negated);
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when !negated:
+                        return FlagIn(both.LeftOperand) ?? FlagIn(both.RightOperand);
+                    default:
+                        return null;
+                }
+            }
+        }
+    }
+}
+
+internal enum MemberTreatmentKind
+{
+    /// <summary>Only read: the type keeps it without disposing it.</summary>
+    OnlyKept,
+
+    /// <summary>Disposed, or given to an owner, somewhere in the type.</summary>
+    Disposed,
+
+    /// <summary>Returned, stored elsewhere or given to a callee we do not follow.</summary>
+    HandedOn,
+}
+
+/// <summary>How a type treats one of its fields or auto-properties; for a disposal under a bool flag, the flag.</summary>
+internal readonly struct MemberTreatment
+{
+    internal MemberTreatment(MemberTreatmentKind kind, ISymbol? flag = null, bool disposesWhenFlagIs = false)
+    {
+        Kind = kind;
+        Flag = flag;
+        DisposesWhenFlagIs = disposesWhenFlagIs;
+    }
+
+    internal MemberTreatmentKind Kind { get; }
+
+    internal ISymbol? Flag { get; }
+
+    internal bool DisposesWhenFlagIs { get; }
+}
