@@ -59,7 +59,13 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // A fluent call on it, or a call that returns it, passes the same object on: judge what happens to that.
         var consumer = Operations.ParentSkippingConversions(value, out var outer);
+        for (var depth = 0; depth < 8 && consumer is not null && Carriers.Of(outer, consumer, model, tables) is { } carrier; depth++)
+        {
+            consumer = Operations.ParentSkippingConversions(carrier, out outer);
+        }
+
         var how = consumer switch
         {
             IExpressionStatementOperation => "its value is thrown away",

@@ -47,5 +47,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         }
     }
 
+    public IOperation? Carrier(IOperation reference, IOperation consumer) => Carriers.Of(reference, consumer, model, tables);
+
     internal static bool IsDisposeCall(IMethodSymbol method) => OwnershipModel.IsDisposeMethod(method);
 }

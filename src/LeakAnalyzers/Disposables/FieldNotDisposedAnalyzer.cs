@@ -169,34 +169,14 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             case ICoalesceAssignmentOperation coalesce when ReferenceEquals(coalesce.Target, reference):
                 facts.Assigned(coalesce.Value, model, tables, initializer: false, atConstruction: false);
                 return;
-            case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
-                if (DisposableReleasePolicy.IsDisposeCall(invocation.TargetMethod))
-                {
-                    facts.Released();
-                }
-
-                return;
-            case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
-                if (access.WhenNotNull is IInvocationOperation call && DisposableReleasePolicy.IsDisposeCall(call.TargetMethod))
-                {
-                    facts.Released();
-                }
-
-                return;
-            case IArgumentOperation argument:
-                if (model.FateOf(argument, tables) != ArgumentFate.Borrowed)
-                {
-                    facts.Released();
-                }
-
-                return;
-            case IMemberReferenceOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IIsTypeOperation or
-                IInterpolationOperation or IExpressionStatementOperation or IAwaitOperation or ISwitchOperation or ISwitchExpressionOperation:
-                return;
             default:
-                // Returned, copied to a local or another member, put in an array, captured as a value, used by
-                // `using`: the type does something with it we do not follow, so it is not ours to report.
-                facts.Released();
+                // Disposed, returned, copied to a local or another member, put in an array, captured as a value,
+                // given to a callee that may keep it: the type does something with it we do not follow further.
+                if (MemberUses.Classify(reference, model, tables) is MemberUse.Disposed or MemberUse.HandedOn)
+                {
+                    facts.Released();
+                }
+
                 return;
         }
     }

@@ -34,6 +34,9 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
     /// </summary>
     internal bool FreedOrHandedOver { get; private set; }
 
+    /// <summary>Pointers are not passed through calls that return them: every use is judged where it is.</summary>
+    public IOperation? Carrier(IOperation reference, IOperation consumer) => null;
+
     public UseKind Classify(IOperation reference, IOperation? consumer)
     {
         var use = ClassifyCore(reference, consumer);

@@ -31,6 +31,13 @@ internal interface IReleasePolicy
     /// through conversions) does to the duty, given the operation that consumes it.
     /// </summary>
     UseKind Classify(IOperation reference, IOperation? consumer);
+
+    /// <summary>
+    /// The operation whose value is the same object as <paramref name="reference"/>'s, when its consumer passes
+    /// it through (a fluent call returning its receiver, a call returning its argument): the use is then decided
+    /// by what happens to that operation. Null when the consumer does not pass it through.
+    /// </summary>
+    IOperation? Carrier(IOperation reference, IOperation consumer);
 }
 
 /// <summary>
@@ -341,18 +348,32 @@ internal sealed class DisposalFlow
 
     private UseKind UseOf(IOperation reference, IOperation root, ControlFlowBranchSemantics? branchSemantics)
     {
-        var consumer = Operations.ParentSkippingConversions(reference, out var outer);
-        var use = consumer switch
+        var current = reference;
+        UseKind use;
+        while (true)
         {
-            // The reference is the block's branch value itself: `return local;` in the graph.
-            null => ReferenceEquals(outer, root) && branchSemantics == ControlFlowBranchSemantics.Return ? UseKind.HandOver : UseKind.None,
+            var consumer = Operations.ParentSkippingConversions(current, out var outer);
+            if (consumer is not null && !ReferenceEquals(current, root) && policy.Carrier(outer, consumer) is { } carrier && !ReferenceEquals(carrier, current))
+            {
+                current = carrier;
+                continue;
+            }
 
-            // An alias: its uses are classified where they happen.
-            IFlowCaptureOperation => UseKind.None,
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
-                when ReferenceEquals(assignment.Value, outer) && aliasLocals.Contains(target.Local) => UseKind.None,
-            _ => policy.Classify(outer, consumer),
-        };
+            var carried = !ReferenceEquals(current, reference);
+            use = consumer switch
+            {
+                // The reference is the block's branch value itself: `return local;` in the graph.
+                null => ReferenceEquals(outer, root) && branchSemantics == ControlFlowBranchSemantics.Return ? UseKind.HandOver : UseKind.None,
+
+                // An alias: its uses are classified where they happen. A value passed through a call and captured
+                // is not followed: it may go anywhere.
+                IFlowCaptureOperation => carried ? UseKind.HandOver : UseKind.None,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                    when ReferenceEquals(assignment.Value, outer) && aliasLocals.Contains(target.Local) => UseKind.None,
+                _ => policy.Classify(outer, consumer),
+            };
+            break;
+        }
 
         AnyRelease |= use == UseKind.Release;
         AnyHandOver |= use == UseKind.HandOver;

@@ -1,0 +1,201 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// A disposable handed to a source method or constructor: the callee's body says whether it borrows it (the caller
+/// must still dispose it), keeps it without owning it (the same), or takes ownership (the caller is done).
+/// </summary>
+public class Callees
+{
+    [Theory]
+    [InlineData("void Use(Stream s) { s.WriteByte(1); }", "Use(s);")]
+    [InlineData("static long Size(Stream s) => s.Length;", "Size(s);")]
+    [InlineData("void Use(Stream s) { if (s == null) { return; } Copy(s); } static void Copy(Stream s) => s.Flush();", "Use(s);")]
+    [InlineData("sealed class Reader { readonly Stream stream; public Reader(Stream stream) { this.stream = stream; } public int Next() => stream.ReadByte(); }", "new Reader(s).Next();")]
+    [InlineData("sealed class Session : System.IDisposable { readonly Stream log; readonly Stream own = new MemoryStream(); public Session(Stream log) => this.log = log; public void Dispose() => own.Dispose(); }", "using (new Session(s)) { }")]
+    [InlineData("void Use(Stream s) { var alias = s; alias.Flush(); }", "Use(s);")]
+    public Task CallerStillOwnsWhatACalleeBorrowsOrOnlyKeeps(string callee, string call) => Verify.VerifyAsync($$"""
+        using System.IO;
+        class C
+        {
+            {{callee}}
+            void M(string p)
+            {
+                var s = {|LEAK001:new FileStream(p, FileMode.Open)|};
+                {{call}}
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("void Close(Stream s) { s.Dispose(); }", "Close(s);")]
+    [InlineData("void Close(Stream s) => s?.Dispose();", "Close(s);")]
+    [InlineData("void Close(Stream s) { using (s) { s.Flush(); } }", "Close(s);")]
+    [InlineData("void Close(Stream s) { using var owned = s; owned.Flush(); }", "Close(s);")]
+    [InlineData("void Close(Stream s) => Inner(s); static void Inner(Stream s) => s.Dispose();", "Close(s);")]
+    [InlineData("sealed class Owner : System.IDisposable { readonly Stream s; public Owner(Stream s) { this.s = s; } public void Dispose() => s.Dispose(); }", "using (new Owner(s)) { }")]
+    [InlineData("sealed class Owner : System.IDisposable { Stream S { get; } public Owner(Stream s) => S = s; public void Dispose() => S?.Dispose(); }", "using (new Owner(s)) { }")]
+    [InlineData("sealed class Owner : System.IDisposable { readonly StreamReader r; public Owner(Stream s) { r = new StreamReader(s); } public void Dispose() => r.Dispose(); }", "using (new Owner(s)) { }")]
+    [InlineData("sealed class Owner : StreamReader { public Owner(Stream s) : base(s) { } }", "using (new Owner(s)) { }")]
+    [InlineData("sealed class Owner : System.IDisposable { readonly Stream s; public Owner(Stream s) { this.s = s; } public void Dispose() => Stop(); void Stop() { s.Close(); } }", "using (new Owner(s)) { }")]
+    public Task CalleeThatTakesOwnershipEndsTheDuty(string callee, string call) => Verify.VerifyAsync($$"""
+        using System.IO;
+        class C
+        {
+            {{callee}}
+            void M(string p)
+            {
+                var s = new FileStream(p, FileMode.Open);
+                {{call}}
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("leaveOpen: false", false)]
+    [InlineData("false", false)]
+    [InlineData("leaveOpen: true", true)]
+    [InlineData("true", true)]
+    public Task LeaveOpenFlagOfASourceConstructor(string argument, bool callerKeepsIt) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Framed : IDisposable
+        {
+            private readonly Stream inner;
+            private readonly bool leaveOpen;
+            public Framed(Stream inner, bool leaveOpen = false) { this.inner = inner; this.leaveOpen = leaveOpen; }
+            public void Dispose() { if (!leaveOpen) { inner.Dispose(); } }
+        }
+        class C
+        {
+            void M(string p)
+            {
+                var s = {{(callerKeepsIt ? "{|LEAK001:" : string.Empty)}}new FileStream(p, FileMode.Open){{(callerKeepsIt ? "|}" : string.Empty)}};
+                using (new Framed(s, {{argument}})) { }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DefaultedLeaveOpenAndOwnsFlags() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Framed : IDisposable
+        {
+            private readonly Stream inner;
+            private readonly bool leaveOpen;
+            public Framed(Stream inner, bool leaveOpen = false) { this.inner = inner; this.leaveOpen = leaveOpen; }
+            public void Dispose() { if (!leaveOpen) { inner.Dispose(); } }
+        }
+        sealed class Pipe : IDisposable
+        {
+            private readonly Stream stream;
+            private readonly bool ownsStream;
+            public Pipe(Stream stream, bool ownsStream = false) { this.stream = stream; this.ownsStream = ownsStream; }
+            public Pipe(Stream stream, int size) : this(stream, ownsStream: true) { }
+            public void Dispose() { if (ownsStream) { stream.Dispose(); } }
+        }
+        class C
+        {
+            void M(string p)
+            {
+                var a = new FileStream(p, FileMode.Open);
+                using (new Framed(a)) { }
+
+                var b = {|LEAK001:new FileStream(p, FileMode.Open)|};
+                using (new Pipe(b)) { }
+
+                var c = new FileStream(p, FileMode.Open);
+                using (new Pipe(c, ownsStream: true)) { }
+
+                var d = new FileStream(p, FileMode.Open);
+                using (new Pipe(d, 4096)) { }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FlagPassedOnByAVariableCannotBeTold() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Framed : IDisposable
+        {
+            private readonly Stream inner;
+            private readonly bool leaveOpen;
+            public Framed(Stream inner, bool leaveOpen) { this.inner = inner; this.leaveOpen = leaveOpen; }
+            public void Dispose() { if (!leaveOpen) { inner.Dispose(); } }
+        }
+        class C
+        {
+            void M(string p, bool keep)
+            {
+                var s = new FileStream(p, FileMode.Open);
+                using (new Framed(s, keep)) { }
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("readonly System.Collections.Generic.List<Stream> all = new(); void Keep(Stream s) => all.Add(s);", "Keep(s);")]
+    [InlineData("static Stream last; void Keep(Stream s) => last = s;", "Keep(s);")]
+    [InlineData("void Keep(Stream s) => System.Threading.Tasks.Task.Run(() => s.Dispose());", "Keep(s);")]
+    [InlineData("void Keep(Stream s) { if (s.Length > 0) s.Dispose(); else Other(s); } static void Other(Stream s) { }", "Keep(s);")]
+    [InlineData("public virtual void Use(Stream s) { s.Flush(); }", "Use(s);")]
+    [InlineData("void Use(Stream s) { s = null; }", "Use(s);")]
+    public Task CalleeThatMayKeepItIsNotJudged(string callee, string call) => Verify.VerifyAsync($$"""
+        using System.IO;
+        class C
+        {
+            {{callee}}
+            void M(string p)
+            {
+                var s = new FileStream(p, FileMode.Open);
+                {{call}}
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ExtensionThatWrapsItsReceiverHandsItOver() => Verify.VerifyAsync("""
+        using System.IO;
+        static class Streams
+        {
+            public static StreamReader Wrap(this Stream s) => new StreamReader(s);
+        }
+        class C
+        {
+            string M(string p)
+            {
+                var s = File.OpenRead(p);
+                using var reader = s.Wrap();
+                return reader.ReadToEnd();
+            }
+
+            string Leaky(string p)
+            {
+                var s = File.OpenRead(p);
+                var reader = {|LEAK001:s.Wrap()|};
+                return reader.ReadToEnd();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HandlesResourceDisposalBeatsInference() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        [AttributeUsage(AttributeTargets.Parameter)] sealed class HandlesResourceDisposalAttribute : Attribute { }
+        class C
+        {
+            void Queue([HandlesResourceDisposal] Stream s) { }
+            void M(string p)
+            {
+                var s = new FileStream(p, FileMode.Open);
+                Queue(s);
+            }
+        }
+        """);
+}

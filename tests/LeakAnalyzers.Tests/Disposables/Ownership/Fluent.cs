@@ -1,0 +1,117 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// Calls that return the object they were given (a fluent method returning <c>this</c>, a guard returning its
+/// argument): what happens to their result happens to that object.
+/// </summary>
+public class Fluent
+{
+    [Fact]
+    public Task FluentResultReturnedHandsTheLocalOver() => Verify.VerifyAsync("""
+        using System;
+        sealed class Sink : IDisposable
+        {
+            private readonly IDisposable upstream;
+            public Sink(IDisposable upstream) => this.upstream = upstream;
+            public Sink Run(string source) { Console.WriteLine(source); return this; }
+            public void Dispose() => upstream.Dispose();
+        }
+        class C
+        {
+            IDisposable M(IDisposable o, string src)
+            {
+                var sink = new Sink(o);
+                return sink.Run(src);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FluentResultDroppedStillLeaks() => Verify.VerifyAsync("""
+        using System;
+        sealed class Sink : IDisposable
+        {
+            private readonly IDisposable upstream;
+            public Sink(IDisposable upstream) => this.upstream = upstream;
+            public Sink Run(string source) { Console.WriteLine(source); return this; }
+            public void Dispose() => upstream.Dispose();
+        }
+        class C
+        {
+            void M(IDisposable o, string src)
+            {
+                var sink = {|LEAK001:new Sink(o)|};
+                sink.Run(src);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UsingOverAFluentChainOrAGuard() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        struct Builder : IDisposable
+        {
+            private Stream stream;
+            public Builder Append(bool value) { stream ??= File.OpenRead("x"); return this; }
+            public void Dispose() => stream?.Dispose();
+        }
+        sealed class Kernel : IDisposable
+        {
+            public Kernel AutoBind<T>() => this;
+            public void Dispose() => GC.SuppressFinalize(this);
+            ~Kernel() { }
+        }
+        static class Guard
+        {
+            public static T NotNull<T>(this T value) where T : class => value ?? throw new ArgumentNullException(nameof(value));
+        }
+        class C
+        {
+            void M(string p)
+            {
+                using var builder = new Builder().Append(true);
+                using (var kernel = new Kernel().AutoBind<int>()) { }
+                using var stream = File.OpenRead(p).NotNull();
+                using var checkedStream = Guard.NotNull(File.OpenRead(p));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DroppedFluentChainLeaks() => Verify.VerifyAsync("""
+        using System;
+        sealed class Kernel : IDisposable
+        {
+            public Kernel AutoBind<T>() => this;
+            public void Dispose() => GC.SuppressFinalize(this);
+            ~Kernel() { }
+        }
+        class C
+        {
+            void M()
+            {
+                {|LEAK002:new Kernel()|}.AutoBind<int>();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task FieldReturnedThroughAFluentCallIsHandedOn() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Log
+        {
+            private readonly Stream stream = File.OpenRead("log");
+            public Stream Stream => stream.Checked();
+        }
+        static class Checks
+        {
+            public static Stream Checked(this Stream s) => s.CanRead ? s : throw new InvalidOperationException();
+        }
+        """);
+}
