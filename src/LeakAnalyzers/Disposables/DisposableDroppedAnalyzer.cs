@@ -44,6 +44,10 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, OwnershipModel model, INamedTypeSymbol? observable)
     {
         var creation = context.Operation;
+        if (creation is IInvocationOperation call)
+        {
+            ReportDiscardedOutValues(context, call, model);
+        }
 
         // Cheap filter first: only values of disposable types can be dropped disposables.
         if (!model.IsDisposable(creation.Type) && !IsAwaitedDisposable(creation, model))
@@ -96,6 +100,32 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             what,
             how,
             consequence));
+    }
+
+    /// <summary><c>TryOpen(out _)</c>: a call that fills an out parameter with a new owned value into a discard.</summary>
+    private static void ReportDiscardedOutValues(OperationAnalysisContext context, IInvocationOperation call, OwnershipModel model)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is not { RefKind: RefKind.Out } parameter ||
+                Operations.SkipConversions(argument.Value) is not (IDiscardOperation or IDeclarationExpressionOperation { Expression: IDiscardOperation }))
+            {
+                continue;
+            }
+
+            var tables = model.TablesFor(context.Options, call.Syntax.SyntaxTree);
+            if (!model.WritesOwned(argument, tables))
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.LEAK002DisposableDropped,
+                argument.Syntax.GetLocation(),
+                $"'out {parameter.Name}' of '{call.TargetMethod.Name}'",
+                "its value is thrown away",
+                OwnershipModel.ConsequenceFor(parameter.Type)));
+        }
     }
 
     private static readonly ImmutableDictionary<string, string?> UsingFix =

@@ -169,6 +169,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             case ICoalesceAssignmentOperation coalesce when ReferenceEquals(coalesce.Target, reference):
                 facts.Assigned(coalesce.Value, model, tables, initializer: false, atConstruction: false);
                 return;
+            case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } byReference when model.WritesOwned(byReference, tables):
+                // Open(out field), Interlocked.Exchange(ref field, new X()): the call puts a new owned value in it.
+                facts.CreatedBy(byReference.Syntax.GetLocation(), atConstruction: inConstructor);
+                return;
             default:
                 // Disposed, returned, copied to a local or another member, put in an array, captured as a value,
                 // given to a callee that may keep it: the type does something with it we do not follow further.
@@ -261,6 +265,13 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 {
                     assigned.Add(target.Member);
                 }
+                else if (operation is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } written } byReference &&
+                         IsPrivateStorage(written.Member, type) &&
+                         FunctionScopes.EnclosingFunction(byReference) is null &&
+                         model.WritesOwned(byReference, tables))
+                {
+                    assigned.Add(written.Member);
+                }
             }
 
             // Overwrites are a path question: a body too large for a graph (FlowBudget) is not judged.
@@ -277,7 +288,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                     index,
                     member,
                     policy,
-                    operation => operation is ISimpleAssignmentOperation { Value: var value } && model.IsOwnedCreation(value, tables),
+                    operation => operation switch
+                    {
+                        ISimpleAssignmentOperation { Value: var value } => model.IsOwnedCreation(value, tables),
+                        IArgumentOperation byReference => model.WritesOwned(byReference, tables),
+                        _ => false,
+                    },
                     priorValueOwned: true,
                     releasesByCall: call => call.Instance is IInstanceReferenceOperation or null &&
                                             SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, type) &&
@@ -499,6 +515,20 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 else
                 {
                     notCreated = true;
+                }
+            }
+        }
+
+        /// <summary>A call writes a new owned value into the member (an out or ref argument).</summary>
+        internal void CreatedBy(Location location, bool atConstruction)
+        {
+            lock (gate)
+            {
+                created = true;
+                createdAtConstruction |= atConstruction;
+                if (firstCreation is null || location.SourceSpan.Start < firstCreation.SourceSpan.Start)
+                {
+                    firstCreation = location;
                 }
             }
         }

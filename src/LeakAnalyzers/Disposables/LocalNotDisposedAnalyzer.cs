@@ -84,7 +84,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                                 FixProperties(flow, leak),
                                 local.Name,
                                 flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
-                                OwnershipModel.ConsequenceFor(creation.Type)));
+                                OwnershipModel.ConsequenceFor(CreatedType(creation))));
                         }
                     }
 
@@ -97,14 +97,18 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                                 assignment.Syntax.GetLocation(),
                                 new[] { old.Syntax.GetLocation() },
                                 local.Name,
-                                old.Type?.Name,
-                                OwnershipModel.ConsequenceFor(old.Type)));
+                                CreatedType(old)?.Name,
+                                OwnershipModel.ConsequenceFor(CreatedType(old))));
                         }
                     }
                 }
             }
         }
     }
+
+    /// <summary>The type of what a creation site gives the local: an out or ref argument gives its variable's type.</summary>
+    private static ITypeSymbol? CreatedType(IOperation creation) =>
+        creation is IArgumentOperation argument ? Operations.SkipConversions(argument.Value)?.Type ?? argument.Parameter?.Type : creation.Type;
 
     /// <summary>
     /// For a body too large for the control-flow graph (see <see cref="FlowBudget"/>): the locals that no use
@@ -137,7 +141,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                     pair.Value.Syntax.GetLocation(),
                     local.Name,
                     Never,
-                    OwnershipModel.ConsequenceFor(pair.Value.Type)));
+                    OwnershipModel.ConsequenceFor(CreatedType(pair.Value))));
             }
         }
     }
@@ -194,6 +198,10 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when IsTrackable(target.Local) && model.IsOwnedCreation(assignment.Value, tables):
                         result.Add(target.Local, assignment.Syntax, Operations.SkipConversions(assignment.Value)!, operation);
                         break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument
+                        when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
+                        result.Add(written, argument.Syntax, argument, operation);
+                        break;
                     case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference):
                         captured.Add(reference.Local);
                         break;
@@ -228,6 +236,15 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             localsBySyntax[syntax] = local;
             HasNested |= FunctionScopes.EnclosingFunction(site) is not null;
         }
+
+        /// <summary>The local an out or ref argument writes: <c>out s</c>, <c>out var s</c>, <c>ref s</c>.</summary>
+        private static ILocalSymbol? WrittenLocal(IArgumentOperation argument) =>
+            Operations.SkipConversions(argument.Value) switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
+                _ => null,
+            };
 
         private static bool IsTrackable(ILocalSymbol local) =>
             local.RefKind == RefKind.None && !local.IsUsing && !local.IsConst && local.Type.TypeKind != TypeKind.Error;

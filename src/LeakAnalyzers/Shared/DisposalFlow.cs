@@ -3,6 +3,7 @@ namespace LeakAnalyzers.Shared;
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -333,6 +334,26 @@ internal sealed class DisposalFlow
 
                     break;
                 default:
+                    if (ByReferenceArgument(operation) is { } argument && creations.IndexOf(argument) is var written and >= 0)
+                    {
+                        // Written by the call: like an assignment, it loses what the variable still owned, unless
+                        // the call hands the old value back (Interlocked.Exchange whose result is used).
+                        if (state != 0 && !KnownApis.ReturnsOldValue(argument))
+                        {
+                            if (operation is ILocalReferenceOperation { IsDeclaration: true })
+                            {
+                                MarkLeaked(state);
+                            }
+                            else
+                            {
+                                overwrites[argument] = (overwrites.TryGetValue(argument, out var lostByCall) ? lostByCall : 0) | state;
+                            }
+                        }
+
+                        state = 1UL << written;
+                        break;
+                    }
+
                     if (RefersToSlot(operation) && !IsAssignmentTarget(operation) &&
                         UseOf(operation, node.Root, node.InBranchValue ? fallThroughSemantics : null) != UseKind.None)
                     {
@@ -345,6 +366,24 @@ internal sealed class DisposalFlow
 
         return state;
     }
+
+    /// <summary>The out or ref argument <paramref name="operation"/> is, when it is a reference to the variable itself.</summary>
+    private IArgumentOperation? ByReferenceArgument(IOperation operation)
+    {
+        var parent = operation.Parent is IDeclarationExpressionOperation declaration ? declaration.Parent : operation.Parent;
+        return parent is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument &&
+               (operation is ILocalReferenceOperation local ? IsTracked(local.Local) : IsSlot(operation))
+            ? argument
+            : null;
+    }
+
+    /// <summary>
+    /// <c>if (TryOpen(p, out s))</c>: a bool call that writes the variable through an out argument. By the Try
+    /// pattern's contract the variable holds nothing on the false branch.
+    /// </summary>
+    private bool WritesThroughTryCall(IOperation value) =>
+        value is IInvocationOperation { TargetMethod.ReturnType.SpecialType: SpecialType.System_Boolean } call &&
+        call.Arguments.Any(argument => argument.Parameter?.RefKind == RefKind.Out && creations.Contains(argument));
 
     private UseKind UseOf(IOperation reference, IOperation root, ControlFlowBranchSemantics? branchSemantics)
     {
@@ -496,6 +535,16 @@ internal sealed class DisposalFlow
                         creationBlocks.Add(ordinal);
                     }
                 }
+                else if (ByReferenceArgument(node.Operation) is { } argument)
+                {
+                    // M(out s), M(ref s): the call writes the variable; a call known to write a new owned value creates.
+                    assignments++;
+                    if (isCreation(argument) && !IsInFinally(block))
+                    {
+                        creations.Add(argument);
+                        creationBlocks.Add(ordinal);
+                    }
+                }
             }
         }
 
@@ -596,6 +645,7 @@ internal sealed class DisposalFlow
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToNull(equals) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToNull(notEquals) => false,
             IIsPatternOperation pattern when RefersToSlot(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
+            IInvocationOperation call when WritesThroughTryCall(call) => false,
 
             // GCHandle: `if (handle.IsAllocated) handle.Free();`
             IPropertyReferenceOperation { Property: { Name: "IsAllocated", ContainingType.Name: "GCHandle" } } allocated

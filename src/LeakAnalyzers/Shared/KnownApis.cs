@@ -1,6 +1,8 @@
 namespace LeakAnalyzers.Shared;
 
 using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 /// <summary>
 /// What LeakAnalyzers knows about the world's disposables, one table per concept.
@@ -148,8 +150,30 @@ internal static class KnownApis
         ("System.Threading.Tasks.TaskFactory.StartNew", 0),
         ("System.Threading.Tasks.TaskFactory`1.StartNew", 0));
 
+    /// <summary>
+    /// Methods that write their second argument into the first (a ref) and return what the first held:
+    /// <c>Interlocked.Exchange(ref field, new X())</c> owns the new value in the variable and hands back the old one.
+    /// </summary>
+    internal static readonly ImmutableArray<string> ExchangeMethods = ImmutableArray.Create(
+        "System.Threading.Interlocked.Exchange");
+
+    /// <summary>The ref argument of an exchange whose new value is its second argument; null for anything else.</summary>
+    internal static IArgumentOperation? ExchangedValue(IArgumentOperation location) =>
+        location.Parameter is { Ordinal: 0, RefKind: RefKind.Ref } &&
+        location.Parent is IInvocationOperation { Arguments.Length: 2 } exchange &&
+        exchange.TargetMethod.ContainingType is { } type &&
+        ExchangeMethods.Contains(SymbolNames.MemberKey(type, exchange.TargetMethod.Name))
+            ? (exchange.Arguments[0].Parameter?.Ordinal == 1 ? exchange.Arguments[0] : exchange.Arguments[1])
+            : null;
+
+    /// <summary>An exchange whose result (the variable's old value) the code goes on to use.</summary>
+    internal static bool ReturnsOldValue(IArgumentOperation location) =>
+        ExchangedValue(location) is not null &&
+        location.Parent is { } exchange &&
+        Operations.ParentSkippingConversions(exchange, out _) is not (IExpressionStatementOperation or null) and not ISimpleAssignmentOperation { Target: IDiscardOperation };
+
     /// <summary>The argument whose value a call's awaited result is, for the methods of <see cref="ResultCarriers"/>.</summary>
-    internal static int? IsResultCarrier(Microsoft.CodeAnalysis.IMethodSymbol method)
+    internal static int? IsResultCarrier(IMethodSymbol method)
     {
         if (method.ContainingType is not { } type || method.Name is not ("FromResult" or "Run" or "StartNew"))
         {

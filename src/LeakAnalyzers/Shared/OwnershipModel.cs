@@ -410,11 +410,23 @@ internal sealed class OwnershipModel
         return ArgumentFate.Borrowed;
     }
 
-    /// <summary>Whether a call fills the out or ref parameter behind <paramref name="argument"/> with a new owned value.</summary>
+    /// <summary>
+    /// Whether a call fills the out or ref parameter behind <paramref name="argument"/> with a new owned value: a
+    /// source member whose summary says so, or an exchange (<c>Interlocked.Exchange(ref x, new X())</c>).
+    /// </summary>
     internal bool WritesOwned(IArgumentOperation argument, OwnershipTables tables)
     {
-        if (argument.Parameter is not { RefKind: RefKind.Out or RefKind.Ref } parameter || argument.Parent is not IInvocationOperation invocation ||
-            !NeedsDisposal(parameter.Type, tables))
+        if (argument.Parameter is not { RefKind: RefKind.Out or RefKind.Ref } parameter || argument.Parent is not IInvocationOperation invocation)
+        {
+            return false;
+        }
+
+        if (KnownApis.ExchangedValue(argument) is { } exchanged)
+        {
+            return IsOwnedCreation(exchanged.Value, tables);
+        }
+
+        if (!NeedsDisposal(parameter.Type, tables) && !NeedsDisposal(argument.Value.Type, tables))
         {
             return false;
         }
