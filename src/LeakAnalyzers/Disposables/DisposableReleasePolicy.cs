@@ -23,7 +23,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
-                return IsDisposeCall(invocation.TargetMethod) ? UseKind.Release : UseKind.None;
+                return IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod) ? UseKind.Release : UseKind.None;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
@@ -47,7 +47,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         }
     }
 
-    public IOperation? Carrier(IOperation reference, IOperation consumer) => Carriers.Of(reference, consumer, model, tables);
+    public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps) => Carriers.Of(reference, consumer, model, tables, out keeps);
 
     internal static bool IsDisposeCall(IMethodSymbol method) => OwnershipModel.IsDisposeMethod(method);
 }

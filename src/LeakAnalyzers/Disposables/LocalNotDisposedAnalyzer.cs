@@ -73,7 +73,8 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         index,
                         local,
                         policy,
-                        operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax));
+                        operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
+                        keepingAliasLocals: candidates.KeepersOf(local, model, tables));
                     foreach (var leak in flow.Leaks)
                     {
                         if (candidates.CreationsBySyntax.TryGetValue(leak.Syntax, out var creation) && reported.Add(creation.Syntax))
@@ -174,6 +175,43 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         internal ILocalSymbol? LocalOf(SyntaxNode creationSite) => localsBySyntax.TryGetValue(creationSite, out var local) ? local : null;
 
+        private readonly List<(ILocalSymbol Keeper, IOperation Value)> possibleKeepers = new();
+
+        /// <summary>
+        /// Locals that receive an object keeping <paramref name="local"/> without owning it (<c>var parser = new
+        /// Parser(stream)</c> where Parser never disposes it): where they go, the local goes; disposing them does not
+        /// dispose it.
+        /// </summary>
+        internal ImmutableHashSet<ILocalSymbol>? KeepersOf(ILocalSymbol local, OwnershipModel model, OwnershipTables tables)
+        {
+            ImmutableHashSet<ILocalSymbol>.Builder? keepers = null;
+            foreach (var (keeper, value) in possibleKeepers)
+            {
+                var arguments = value switch
+                {
+                    IObjectCreationOperation creation => creation.Arguments,
+                    IInvocationOperation invocation => invocation.Arguments,
+                    _ => ImmutableArray<IArgumentOperation>.Empty,
+                };
+
+                foreach (var argument in arguments)
+                {
+                    if (Operations.SkipConversions(argument.Value) is ILocalReferenceOperation reference &&
+                        SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                        !SymbolEqualityComparer.Default.Equals(keeper, local) &&
+                        model.FateOf(argument, tables) == ArgumentFate.Kept)
+                    {
+                        (keepers ??= ImmutableHashSet.CreateBuilder<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(keeper);
+                    }
+                }
+            }
+
+            return keepers?.ToImmutable();
+        }
+
+        private static bool IsPossibleKeeper(IOperation value) =>
+            Operations.SkipConversions(value) is IObjectCreationOperation { Arguments.Length: > 0 } or IInvocationOperation { Arguments.Length: > 0 };
+
         /// <summary>The declarator or assignment that gives the local its value, mapped to the creating expression.</summary>
         internal Dictionary<SyntaxNode, IOperation> CreationsBySyntax { get; } = new();
 
@@ -204,6 +242,17 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         break;
                     case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference):
                         captured.Add(reference.Local);
+                        break;
+                }
+
+                // `var parser = new Parser(stream)`: a local that may keep another one (see KeepersOf).
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation { Initializer.Value: { } kept } keeper when IsPossibleKeeper(kept):
+                        result.possibleKeepers.Add((keeper.Symbol, Operations.SkipConversions(kept)!));
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation keeperTarget } keeperAssignment when IsPossibleKeeper(keeperAssignment.Value):
+                        result.possibleKeepers.Add((keeperTarget.Local, Operations.SkipConversions(keeperAssignment.Value)!));
                         break;
                 }
             }

@@ -35,7 +35,11 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
     internal bool FreedOrHandedOver { get; private set; }
 
     /// <summary>Pointers are not passed through calls that return them: every use is judged where it is.</summary>
-    public IOperation? Carrier(IOperation reference, IOperation consumer) => null;
+    public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps)
+    {
+        keeps = false;
+        return null;
+    }
 
     public UseKind Classify(IOperation reference, IOperation? consumer)
     {

@@ -4,20 +4,44 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 /// <summary>
-/// Operations whose value is the object they were given: a fluent call that returns its receiver
+/// Operations whose value carries the object they were given: a fluent call that returns its receiver
 /// (<c>sink.Run(source)</c> where <c>Run</c> ends with <c>return this</c>), a call that returns its argument
-/// (<c>Guard.NotNull(stream)</c>). What happens to their result happens to that object.
+/// (<c>Guard.NotNull(stream)</c>), and a call whose result keeps the argument without owning it
+/// (<c>new Parser(stream)</c> when the parser never disposes the stream, <c>Pair.Create(a, b)</c>).
+/// What happens to their result happens to that object, except that disposing a keeper does not dispose it.
 /// </summary>
 internal static class Carriers
 {
-    /// <summary>The carrier of <paramref name="reference"/> when <paramref name="consumer"/> passes it through; else null.</summary>
-    internal static IOperation? Of(IOperation reference, IOperation consumer, OwnershipModel model, OwnershipTables tables) =>
-        consumer switch
+    /// <summary>
+    /// The carrier of <paramref name="reference"/> when <paramref name="consumer"/> passes it on; else null.
+    /// <paramref name="keeps"/>: the carrier only keeps it (its disposal is not the object's).
+    /// </summary>
+    internal static IOperation? Of(IOperation reference, IOperation consumer, OwnershipModel model, OwnershipTables tables, out bool keeps)
+    {
+        keeps = false;
+        switch (consumer)
         {
-            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference) &&
-                                                !OwnershipModel.IsDisposeMethod(invocation.TargetMethod) &&
-                                                model.Returns(invocation.TargetMethod).Kind == ReturnedValue.Self => invocation,
-            IArgumentOperation argument when argument.Parent is IInvocationOperation call && model.FateOf(argument, tables) == ArgumentFate.Returned => call,
-            _ => null,
-        };
+            case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference) &&
+                                                     !OwnershipModel.IsDisposeMethod(invocation.TargetMethod) &&
+                                                     model.Returns(invocation.TargetMethod).Kind == ReturnedValue.Self:
+                return invocation;
+            case IArgumentOperation { Parent: IInvocationOperation or IObjectCreationOperation } argument:
+                switch (model.FateOf(argument, tables))
+                {
+                    case ArgumentFate.Returned when argument.Parent is IInvocationOperation:
+                        return argument.Parent;
+                    case ArgumentFate.Kept:
+                        keeps = true;
+                        return argument.Parent;
+                    default:
+                        return null;
+                }
+
+            default:
+                return null;
+        }
+    }
+
+    internal static IOperation? Of(IOperation reference, IOperation consumer, OwnershipModel model, OwnershipTables tables) =>
+        Of(reference, consumer, model, tables, out _);
 }

@@ -38,7 +38,7 @@ internal interface IReleasePolicy
     /// it through (a fluent call returning its receiver, a call returning its argument): the use is then decided
     /// by what happens to that operation. Null when the consumer does not pass it through.
     /// </summary>
-    IOperation? Carrier(IOperation reference, IOperation consumer);
+    IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps);
 }
 
 /// <summary>
@@ -67,6 +67,7 @@ internal sealed class DisposalFlow
     private readonly IReleasePolicy policy;
     private readonly Func<IOperation, bool> isCreation;
     private readonly ImmutableHashSet<ILocalSymbol> aliasLocals;
+    private readonly ImmutableHashSet<ILocalSymbol> keepingAliasLocals;
     private readonly Func<IInvocationOperation, bool>? releasesByCall;
     private readonly HashSet<CaptureId> aliases = new();
     private readonly HashSet<int> relevantBlocks = new();
@@ -84,13 +85,15 @@ internal sealed class DisposalFlow
         IReleasePolicy policy,
         Func<IOperation, bool> isCreation,
         ImmutableHashSet<ILocalSymbol>? aliasLocals,
-        Func<IInvocationOperation, bool>? releasesByCall)
+        Func<IInvocationOperation, bool>? releasesByCall,
+        ImmutableHashSet<ILocalSymbol>? keepingAliasLocals = null)
     {
         this.index = index;
         this.slot = slot;
         this.policy = policy;
         this.isCreation = isCreation;
-        this.aliasLocals = aliasLocals ?? ImmutableHashSet<ILocalSymbol>.Empty;
+        this.keepingAliasLocals = keepingAliasLocals ?? ImmutableHashSet<ILocalSymbol>.Empty;
+        this.aliasLocals = (aliasLocals ?? ImmutableHashSet<ILocalSymbol>.Empty).Union(this.keepingAliasLocals);
         this.releasesByCall = releasesByCall;
     }
 
@@ -133,9 +136,10 @@ internal sealed class DisposalFlow
         ILocalSymbol local,
         IReleasePolicy policy,
         Func<IOperation, bool> isCreation,
-        ImmutableHashSet<ILocalSymbol>? aliasLocals = null)
+        ImmutableHashSet<ILocalSymbol>? aliasLocals = null,
+        ImmutableHashSet<ILocalSymbol>? keepingAliasLocals = null)
     {
-        var flow = new DisposalFlow(index, local, policy, isCreation, aliasLocals, releasesByCall: null);
+        var flow = new DisposalFlow(index, local, policy, isCreation, aliasLocals, releasesByCall: null, keepingAliasLocals);
         flow.Leaks = flow.Run(priorValueOwned: false);
         flow.Overwrites = flow.CollectOverwrites();
         return flow;
@@ -388,13 +392,15 @@ internal sealed class DisposalFlow
     private UseKind UseOf(IOperation reference, IOperation root, ControlFlowBranchSemantics? branchSemantics)
     {
         var current = reference;
+        var kept = reference is ILocalReferenceOperation local && keepingAliasLocals.Contains(local.Local);
         UseKind use;
         while (true)
         {
             var consumer = Operations.ParentSkippingConversions(current, out var outer);
-            if (consumer is not null && !ReferenceEquals(current, root) && policy.Carrier(outer, consumer) is { } carrier && !ReferenceEquals(carrier, current))
+            if (consumer is not null && !ReferenceEquals(current, root) && policy.Carrier(outer, consumer, out var keeps) is { } carrier && !ReferenceEquals(carrier, current))
             {
                 current = carrier;
+                kept |= keeps;
                 continue;
             }
 
@@ -412,6 +418,12 @@ internal sealed class DisposalFlow
                 _ => policy.Classify(outer, consumer),
             };
             break;
+        }
+
+        // Disposing something that only keeps the value does not dispose the value.
+        if (kept && use == UseKind.Release)
+        {
+            use = UseKind.None;
         }
 
         AnyRelease |= use == UseKind.Release;

@@ -53,6 +53,31 @@ internal static class KnownApis
         "System.Threading.Timer.Dispose",
         "System.Threading.Timer.DisposeAsync");
 
+    /// <summary>
+    /// Calls after which the object disposes itself: a non-modal WinForms form shown with <c>Show()</c> is disposed
+    /// by the framework when it is closed (a modal one, shown with <c>ShowDialog()</c>, is not).
+    /// </summary>
+    internal static readonly ImmutableArray<string> SelfReleasingCalls = ImmutableArray.Create(
+        "System.Windows.Forms.Form.Show");
+
+    internal static bool IsSelfReleasingCall(IMethodSymbol method)
+    {
+        if (method.Name != "Show")
+        {
+            return false;
+        }
+
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (SelfReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Methods whose result the caller owns and must dispose (factories). Matched on the declaring type, its base types and its interfaces.</summary>
     internal static readonly ImmutableArray<string> FactoryMethods = ImmutableArray.Create(
         "System.IO.File.Create",

@@ -64,7 +64,10 @@ internal enum ParameterUse
     /// <summary>Returned as it is: the result is the argument.</summary>
     Returned,
 
-    /// <summary>Stored in a member of its own object that the object never disposes: the caller still owns it.</summary>
+    /// <summary>
+    /// Kept, without being owned, by what the call produces: the object a constructor builds, or the object the
+    /// member returns (<c>Pair.Create(a, b)</c>). The caller still owns it; it leaves with that object.
+    /// </summary>
     Kept,
 }
 

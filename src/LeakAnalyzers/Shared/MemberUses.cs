@@ -25,10 +25,13 @@ internal enum MemberUse
 /// </summary>
 internal static class MemberUses
 {
-    internal static MemberUse Classify(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables)
+    internal static MemberUse Classify(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables) =>
+        Classify(reference, model, tables, 0);
+
+    private static MemberUse Classify(IOperation reference, OwnershipModel model, OwnershipTables tables, int start)
     {
         IOperation current = reference;
-        for (var depth = 0; depth < 8; depth++)
+        for (var depth = start; depth < 8; depth++)
         {
             var consumer = Operations.ParentSkippingConversions(current, out var outer);
             switch (consumer)
@@ -57,8 +60,10 @@ internal static class MemberUses
                     switch (model.FateOf(argument, tables))
                     {
                         case ArgumentFate.Borrowed:
-                        case ArgumentFate.Kept:
                             return MemberUse.Read;
+                        case ArgumentFate.Kept when argument.Parent is { } holder:
+                            // Kept by what the call produces: handed on when that leaves, read otherwise.
+                            return Classify(holder, model, tables, depth + 1) is MemberUse.HandedOn or MemberUse.Assigned ? MemberUse.HandedOn : MemberUse.Read;
                         case ArgumentFate.OwnershipTaken:
                             return MemberUse.Disposed;
                         case ArgumentFate.Returned when argument.Parent is { } call:

@@ -81,6 +81,35 @@ internal static class Operations
             ? task.TypeArguments[0]
             : null;
 
+    /// <summary>
+    /// The call an await (or a blocking wait) waits for, looking through <c>.ConfigureAwait(...)</c>:
+    /// <c>await M().ConfigureAwait(false)</c> waits for <c>M()</c>.
+    /// </summary>
+    internal static IInvocationOperation? AwaitedCall(IOperation? awaited)
+    {
+        var call = SkipConversions(awaited) as IInvocationOperation;
+        while (call is { TargetMethod.Name: "ConfigureAwait", Instance: { } instance })
+        {
+            call = SkipConversions(instance) as IInvocationOperation;
+        }
+
+        return call;
+    }
+
+    /// <summary><c>task.GetAwaiter().GetResult()</c>, with the task.</summary>
+    internal static bool IsGetResult(IInvocationOperation invocation, out IOperation? task)
+    {
+        task = null;
+        if (invocation.TargetMethod.Name == "GetResult" && invocation.Arguments.Length == 0 &&
+            SkipConversions(invocation.Instance) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable })
+        {
+            task = awaitable;
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The operation's parent, looking through conversions and parentheses.</summary>
     internal static IOperation? ParentSkippingConversions(IOperation operation, out IOperation child)
     {

@@ -21,8 +21,9 @@ internal enum ArgumentFate
     MayBeStored,
 
     /// <summary>
-    /// The callee keeps it in an object that never disposes it (a source constructor storing it in a field its type
-    /// only reads): the caller still owns it and must dispose it.
+    /// What the call produces keeps it without owning it (a source constructor storing it in a field its type only
+    /// reads, a helper returning such an object): the caller still owns it and must dispose it, unless that object
+    /// leaves the method and takes it along.
     /// </summary>
     Kept,
 
@@ -179,9 +180,12 @@ internal sealed class OwnershipModel
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation);
             case IAwaitOperation { Operation: var awaited }:
-                return Operations.SkipConversions(awaited) is IInvocationOperation awaitedCall && ReturnsOwned(awaitedCall, value.Type, tables);
+                return Operations.AwaitedCall(awaited) is { } awaitedCall && ReturnsOwned(awaitedCall, value.Type, tables, isAwaited: true);
+            case IInvocationOperation invocation when Operations.IsGetResult(invocation, out var task):
+                // task.GetAwaiter().GetResult() is an await that blocks.
+                return Operations.AwaitedCall(task) is { } blockedOn && ReturnsOwned(blockedOn, invocation.Type, tables, isAwaited: true);
             case IInvocationOperation invocation:
-                return ReturnsOwned(invocation, NeedsDisposal(invocation.Type, tables) ? invocation.Type : convertedType, tables);
+                return ReturnsOwned(invocation, NeedsDisposal(invocation.Type, tables) ? invocation.Type : convertedType, tables, isAwaited: false);
             case IPropertyReferenceOperation { Property.GetMethod: { } getter } property:
                 return NeedsDisposal(property.Type, tables) && IsFactory(getter, tables);
             case IConditionalOperation { WhenFalse: not null } conditional:
@@ -209,7 +213,7 @@ internal sealed class OwnershipModel
     /// Whether the result of a call, of type <paramref name="resultType"/> (what it is awaited to, for an await),
     /// is a new disposable the caller owns.
     /// </summary>
-    private bool ReturnsOwned(IInvocationOperation invocation, ITypeSymbol? resultType, OwnershipTables tables)
+    private bool ReturnsOwned(IInvocationOperation invocation, ITypeSymbol? resultType, OwnershipTables tables, bool isAwaited)
     {
         var method = invocation.TargetMethod;
         if (IsMarkedFactory(method, resultType))
@@ -217,9 +221,15 @@ internal sealed class OwnershipModel
             return true;
         }
 
-        // Task.Run(() => new X()), Task.FromResult(x): the result is what the delegate returns, or the value.
+        // await Task.Run(() => new X()), await Task.FromResult(x): the result is what the delegate returns, or the
+        // value. The task itself, not awaited, holds nothing that needs disposal.
         if (KnownApis.IsResultCarrier(method) is { } carried)
         {
+            if (!isAwaited)
+            {
+                return false;
+            }
+
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter?.Ordinal == carried)

@@ -633,6 +633,8 @@ internal sealed class SourceOwnership
                     return new ParameterFact(ParameterUse.OwnedByResult);
                 case UseKind.OwnedByThis:
                     return new ParameterFact(ParameterUse.Owned, use.Flag, use.FlagKeeps);
+                case UseKind.KeptByResult:
+                    return new ParameterFact(ParameterUse.Kept);
                 case UseKind.Stored when use.Member is { } member && method.ContainingType is { } type:
                     var treatment = owner.TreatmentOf(type, member);
                     switch (treatment.Kind)
@@ -642,7 +644,7 @@ internal sealed class SourceOwnership
                         case MemberTreatmentKind.Disposed:
                             return new ParameterFact(ParameterUse.Owned);
                         case MemberTreatmentKind.OnlyKept:
-                            return new ParameterFact(ParameterUse.Kept);
+                            return KeptHere();
                         default:
                             return new ParameterFact(ParameterUse.Unknown);
                     }
@@ -651,6 +653,13 @@ internal sealed class SourceOwnership
                     return new ParameterFact(ParameterUse.Unknown);
             }
         }
+
+        /// <summary>
+        /// Stored in a member of this object that the type never disposes: a constructor's caller gets the object
+        /// that keeps it (and still owns the value); any other method's caller cannot tell what the receiver does.
+        /// </summary>
+        private ParameterFact KeptHere() =>
+            new(method.MethodKind == MethodKind.Constructor ? ParameterUse.Kept : ParameterUse.Unknown);
 
         /// <summary>
         /// The type disposes the member only while a bool member of it has one value (<c>if (!leaveOpen)</c>): the
@@ -682,7 +691,7 @@ internal sealed class SourceOwnership
 
                     if (value?.ConstantValue is { HasValue: true, Value: bool constant })
                     {
-                        return new ParameterFact((negated ? !constant : constant) == disposesWhenFlagIs ? ParameterUse.Owned : ParameterUse.Kept);
+                        return (negated ? !constant : constant) == disposesWhenFlagIs ? new ParameterFact(ParameterUse.Owned) : KeptHere();
                     }
 
                     return new ParameterFact(ParameterUse.Unknown);
@@ -692,7 +701,7 @@ internal sealed class SourceOwnership
             // This member leaves the flag as the type's initializer set it: false unless initialised otherwise.
             var initial = InitialValue(flag);
             return initial is { } known
-                ? new ParameterFact(known == disposesWhenFlagIs ? ParameterUse.Owned : ParameterUse.Kept)
+                ? (known == disposesWhenFlagIs ? new ParameterFact(ParameterUse.Owned) : KeptHere())
                 : new ParameterFact(ParameterUse.Unknown);
         }
 
@@ -794,8 +803,17 @@ internal sealed class SourceOwnership
             switch (Model.FateOf(argument, tables))
             {
                 case ArgumentFate.Borrowed:
-                case ArgumentFate.Kept:
                     return Use.Borrowed;
+                case ArgumentFate.Kept when argument.Parent is { } holder:
+                    // The call's result keeps it without owning it: returned, our result keeps it; stored in this
+                    // object, this object keeps it; dropped, disposed or only read, it was only borrowed.
+                    return FateOfValue(holder, itself: false, depth + 1, visiting).Kind switch
+                    {
+                        UseKind.Borrowed or UseKind.Disposed => Use.Borrowed,
+                        UseKind.Returned or UseKind.OwnedByResult or UseKind.KeptByResult => Use.KeptByResult,
+                        UseKind.Stored or UseKind.OwnedByThis when method.MethodKind == MethodKind.Constructor => Use.KeptByResult,
+                        _ => Use.Unknown,
+                    };
                 case ArgumentFate.Returned when argument.Parent is { } call:
                     return FateOfValue(call, itself, depth + 1, visiting);
                 case ArgumentFate.OwnershipTaken:
@@ -1002,6 +1020,7 @@ internal sealed class SourceOwnership
         Returned,
         OwnedByResult,
         OwnedByThis,
+        KeptByResult,
         Stored,
         Unknown,
     }
@@ -1034,6 +1053,8 @@ internal sealed class SourceOwnership
         internal static Use OwnedByResult => new(UseKind.OwnedByResult);
 
         internal static Use Unknown => new(UseKind.Unknown);
+
+        internal static Use KeptByResult => new(UseKind.KeptByResult);
 
         internal static Use Stored(ISymbol member) => new(UseKind.Stored, member);
 

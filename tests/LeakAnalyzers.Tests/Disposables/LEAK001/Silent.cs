@@ -63,6 +63,7 @@ public class Silent
     [InlineData("InterlockedExchangeIntoField", "Stream f; void M(string p) { var s = new FileStream(p, FileMode.Open); Interlocked.Exchange(ref f, s)?.Dispose(); }")]
     [InlineData("TimerStateArgument", "Timer timer; void M(string p) { var s = new FileStream(p, FileMode.Open); timer = new Timer(o => ((Stream)o).Dispose(), s, 100, Timeout.Infinite); }")]
     [InlineData("Task", "void M() { var t = Task.Run(() => { }); t.Wait(); }")]
+    [InlineData("TaskOfADisposableNotAwaited", "int M(string p) { var t = Task.Run(() => new FileStream(p, FileMode.Open)); return t.Id; }")]
     [InlineData("MemoryStream", "byte[] M() { var s = new MemoryStream(); s.WriteByte(1); return s.ToArray(); }")]
     [InlineData("StringWriter", "string M() { var w = new StringWriter(); w.Write(1); return w.ToString(); }")]
     [InlineData("Parameter", "int M(Stream s) { var local = s; return local.ReadByte(); }")]

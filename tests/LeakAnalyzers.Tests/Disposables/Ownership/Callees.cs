@@ -15,7 +15,8 @@ public class Callees
     [InlineData("static long Size(Stream s) => s.Length;", "Size(s);")]
     [InlineData("void Use(Stream s) { if (s == null) { return; } Copy(s); } static void Copy(Stream s) => s.Flush();", "Use(s);")]
     [InlineData("sealed class Reader { readonly Stream stream; public Reader(Stream stream) { this.stream = stream; } public int Next() => stream.ReadByte(); }", "new Reader(s).Next();")]
-    [InlineData("sealed class Session : System.IDisposable { readonly Stream log; readonly Stream own = new MemoryStream(); public Session(Stream log) => this.log = log; public void Dispose() => own.Dispose(); }", "using (new Session(s)) { }")]
+    [InlineData("sealed class Session : System.IDisposable { readonly Stream log; readonly Stream own = new BufferedStream(Stream.Null); public Session(Stream log) => this.log = log; public void Dispose() => own.Dispose(); }", "var session = new Session(s); session.Dispose();")]
+    [InlineData("sealed class Parser { readonly Stream input; public Parser(Stream input) { this.input = input; } public int Parse() => input.ReadByte(); }", "var parser = new Parser(s); parser.Parse();")]
     [InlineData("void Use(Stream s) { var alias = s; alias.Flush(); }", "Use(s);")]
     public Task CallerStillOwnsWhatACalleeBorrowsOrOnlyKeeps(string callee, string call) => Verify.VerifyAsync($$"""
         using System.IO;
@@ -196,6 +197,58 @@ public class Callees
                 var s = new FileStream(p, FileMode.Open);
                 Queue(s);
             }
+        }
+        """);
+
+    [Fact]
+    public Task KeeperThatLeavesTakesTheValueAlong() => Verify.VerifyAsync("""
+        using System.IO;
+        sealed class Parser { readonly Stream input; public Parser(Stream input) { this.input = input; } public int Parse() => input.ReadByte(); }
+        sealed class Pair<T> { public Pair(T first, T second) { First = first; Second = second; } public T First { get; } public T Second { get; } }
+        static class Pair { public static Pair<T> Create<T>(T first, T second) => new Pair<T>(first, second); }
+        sealed class C : System.IDisposable
+        {
+            private readonly Pair<Stream> pair;
+            public C(string a, string b)
+            {
+                var first = File.OpenRead(a);
+                var second = File.OpenRead(b);
+                pair = Pair.Create<Stream>(first, second);
+            }
+
+            public C(string a) => pair = Pair.Create<Stream>(File.OpenRead(a), File.OpenRead(a));
+
+            public static Parser Open(string p)
+            {
+                var s = File.OpenRead(p);
+                var parser = new Parser(s);
+                return parser;
+            }
+
+            public static void Drop(string p) => Pair.Create<Stream>({|LEAK002:File.OpenRead(p)|}, {|LEAK002:File.OpenRead(p)|});
+
+            public void Dispose()
+            {
+                pair.First.Dispose();
+                pair.Second.Dispose();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task StoredInThisObjectByAnotherMethodIsHandedOver() => Verify.VerifyAsync("""
+        using System.IO;
+        public class C
+        {
+            private Stream stream;
+            public C(string p)
+            {
+                var temp = File.OpenRead(p);
+                Keep(temp);
+            }
+
+            private void Keep(Stream s) { stream = s; }
+            public int Read() => stream.ReadByte();
         }
         """);
 }

@@ -227,4 +227,22 @@ public class SourceFactories
             leak_analyzers.lending_methods = Shop.C.Open
             """,
     }.RunAsync();
+
+    [Fact]
+    public Task AwaitedTaskOfACreationThroughConfigureAwaitOrGetResult() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+        class C
+        {
+            async Task<int> M(string p)
+            {
+                var a = {|LEAK001:await Task.Run(() => File.OpenRead(p)).ConfigureAwait(false)|};
+                var b = {|LEAK001:Task.FromResult(File.OpenRead(p)).GetAwaiter().GetResult()|};
+                using (await Task.FromResult(File.OpenRead(p)).ConfigureAwait(false)) { }
+                using var c = Task.Run(() => File.OpenRead(p)).GetAwaiter().GetResult();
+                var task = Task.Run(() => File.OpenRead(p));
+                return a.ReadByte() + b.ReadByte() + task.Id;
+            }
+        }
+        """);
 }
