@@ -17,7 +17,7 @@ public sealed class TempFileTests
         string? seen = null;
         using (HeapDump dump = HeapDump.Capture())
         {
-            seen = dump.Session.DumpFolder;
+            seen = dump.Session.DumpFolder!;
             Assert.True(File.Exists(Path.Combine(seen, "heap.dmp")), "the dump exists while the capture is open");
             Assert.StartsWith(Path.GetTempPath(), seen);
         }
