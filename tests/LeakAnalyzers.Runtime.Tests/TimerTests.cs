@@ -13,20 +13,15 @@ public sealed class TimerTests
     [Fact]
     public void A_path_through_the_timer_queue_to_a_callback_confirms_the_closure_family()
     {
-        Heartbeat? beat = null;
-        try
-        {
-            RetentionPath path = LeakAssert.Leaks(() => new Heartbeat(), b => beat = null);
-            Assert.Equal(LeakFamily.Closure, path.Family);
-            Assert.Contains("timer", path.Reason);
-            Assert.DoesNotContain("entries are added and never removed", path.Reason);
-            Assert.Contains("System.Threading.Timer", path.Reason);
-            Assert.Contains("lambda in Heartbeat.constructor", path.ToString());
-        }
-        finally
-        {
-            beat?.Stop();
-        }
+        // The leaked heartbeat's timer is due in an hour: it never fires during the test run.
+        RetentionPath path = LeakAssert.Leaks(() => new Heartbeat());
+        Assert.Equal(LeakFamily.Closure, path.Family);
+        Assert.Contains("System.Threading.Timer that is never disposed", path.Reason);
+        Assert.Contains("lambda in Heartbeat.constructor", path.Reason);
+        Assert.DoesNotContain("entries are added and never removed", path.Reason);
+        Assert.Equal("static TimerQueue.Instances", path.Root);
+        Assert.Equal("target", path.Target.Via);
+        Assert.Equal("Heartbeat", path.Target.Description);
     }
 
     [Fact]
