@@ -159,6 +159,28 @@ internal sealed class HeapSession : IDisposable
         }
     }
 
+    /// <summary>Opens a dump file of another process, written by someone else; disposing leaves the file alone.</summary>
+    internal static HeapSession Open(string dumpPath)
+    {
+        DataTarget? dataTarget = null;
+        try
+        {
+            dataTarget = DataTarget.LoadDump(dumpPath, LocalFileLocator.Options());
+            ClrRuntime clr = OpenRuntime(dataTarget, $"The dump '{dumpPath}'");
+            return new HeapSession(null, dataTarget, clr, Array.Empty<ulong>(), -1, processId: 0, null);
+        }
+        catch (Exception e)
+        {
+            dataTarget?.Dispose();
+            if (e is HeapInspectionException)
+            {
+                throw;
+            }
+
+            throw new HeapInspectionException($"The dump '{dumpPath}' could not be read: {e.Message}", e);
+        }
+    }
+
     /// <summary>
     /// The runtime of a data target, through the DAC next to the runtime that the process loaded. Naming the DAC keeps
     /// ClrMD from building its default file locator, which would create a symbol cache folder and load the Azure
