@@ -23,6 +23,7 @@ public sealed class HeapDump : IDisposable
 {
     private static readonly Regex Indexes = new(@"\[\d+\]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private static readonly Regex Keys = new(@"for key .*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex Links = new(@"\(\d+ links\)", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private readonly HeapSession session;
     private readonly List<WeakReference<object>> tracked;
     private PathDescriber? describer;
@@ -83,6 +84,9 @@ public sealed class HeapDump : IDisposable
         HeapSession session = HeapSession.Open(dumpPath);
         return new HeapDump(session, new List<WeakReference<object>>(), watch.Elapsed) { Source = source };
     }
+
+    /// <summary>Runs once the capture is released (dotnet-leaks deletes a fallback dump's folder then).</summary>
+    internal event Action? Disposed;
 
     /// <summary>What was captured, for snapshots: empty for this process.</summary>
     internal string Source { get; init; } = string.Empty;
@@ -250,6 +254,7 @@ public sealed class HeapDump : IDisposable
         {
             disposed = true;
             session.Dispose();
+            Disposed?.Invoke();
         }
     }
 
@@ -282,7 +287,7 @@ public sealed class HeapDump : IDisposable
     }
 
     /// <summary>How a step is held, without which slot or key: instances in the same collection are held the same way.</summary>
-    private static string Shape(string? via) => via is null ? string.Empty : Keys.Replace(Indexes.Replace(via, "[]"), "for key");
+    private static string Shape(string? via) => via is null ? string.Empty : Links.Replace(Keys.Replace(Indexes.Replace(via, "[]"), "for key"), "(links)");
 
     internal static void CheckTrackable(object? target, string parameter)
     {

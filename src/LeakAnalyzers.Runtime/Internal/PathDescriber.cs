@@ -153,7 +153,39 @@ internal sealed class PathDescriber
             };
         }
 
-        return new RetentionPath(root.Kind, root.Description, steps, family, reason!);
+        return new RetentionPath(root.Kind, root.Description, CollapseChains(steps), family, reason!);
+    }
+
+    /// <summary>
+    /// A linked list (the runtime's timer queue, a hand-made chain of nodes) gives one step per node, all alike:
+    /// "field _next: TimerQueueTimer" fifty times. A run of such steps becomes one, with the number of links.
+    /// </summary>
+    private static List<RetentionStep> CollapseChains(List<RetentionStep> steps)
+    {
+        var result = new List<RetentionStep>(steps.Count);
+        int i = 0;
+        while (i < steps.Count)
+        {
+            RetentionStep step = steps[i];
+            int j = i + 1;
+            while (j < steps.Count - 1 && step.Via is not null && step.Via.StartsWith("field ", StringComparison.Ordinal) &&
+                   steps[j].Via == step.Via && steps[j].TypeName == step.TypeName)
+            {
+                j++;
+            }
+
+            int links = j - i;
+            result.Add(links < 3 ? step : new RetentionStep($"{step.Via} ({links.ToString(CultureInfo.InvariantCulture)} links)", steps[j - 1].Description, step.TypeName, steps[j - 1].Address));
+            if (links < 3)
+            {
+                i++;
+                continue;
+            }
+
+            i = j;
+        }
+
+        return result;
     }
 
     /// <summary>The callback of the first runtime timer on the path, described, or null when the path has no timer.</summary>
