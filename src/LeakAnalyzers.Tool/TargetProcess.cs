@@ -259,6 +259,12 @@ internal sealed class TargetProcess
     /// </summary>
     internal HeapDump Capture()
     {
+        BeforeCaptureForTests?.Invoke(this);
+        if (ReadMode == "dump")
+        {
+            return CaptureFromDump(null);
+        }
+
         try
         {
             HeapDump dump = HeapDump.Attach(Id, Source);
@@ -267,25 +273,40 @@ internal sealed class TargetProcess
         }
         catch (HeapInspectionException attachFailure) when (!HasExited())
         {
-            if (!CanDump())
+            if (ReadMode == "attach")
             {
                 throw new ToolException(AttachRefused(attachFailure), attachFailure);
             }
 
-            try
-            {
-                HeapDump dump = DumpedCapture.Write(this);
-                LastMethod = "dump";
-                return dump;
-            }
-            catch (Exception e) when (e is not ToolException)
-            {
-                throw Gone(e) ?? new ToolException($"{AttachRefused(attachFailure)} Writing a dump through its diagnostics channel failed too: {e.Message}", e);
-            }
+            return CaptureFromDump(attachFailure);
         }
         catch (HeapInspectionException e)
         {
             throw new ToolException($"Process {Id} ({Name}) exited while dotnet-leaks was reading it; nothing was written.", e);
+        }
+    }
+
+    /// <summary>Tests stop the target here, to see what a target that exits in the middle of a snapshot gives.</summary>
+    internal static Action<TargetProcess>? BeforeCaptureForTests { get; set; }
+
+    /// <summary>
+    /// DOTNET_LEAKS_READ: "dump" reads from a dump even where attaching works (to compare, or where attaching
+    /// disturbs the process too long); "attach" never falls back to a dump. Unset: attach, else dump.
+    /// </summary>
+    private static string? ReadMode => Environment.GetEnvironmentVariable("DOTNET_LEAKS_READ")?.Trim().ToLowerInvariant();
+
+    private HeapDump CaptureFromDump(Exception? attachFailure)
+    {
+        try
+        {
+            HeapDump dump = DumpedCapture.Write(this);
+            LastMethod = "dump";
+            return dump;
+        }
+        catch (Exception e) when (e is not ToolException)
+        {
+            string before = attachFailure is null ? string.Empty : AttachRefused(attachFailure) + " ";
+            throw Gone(e) ?? new ToolException($"{before}Writing a dump of process {Id} through its diagnostics channel failed: {e.Message}", e);
         }
     }
 
@@ -306,8 +327,6 @@ internal sealed class TargetProcess
 
         return $"Could not attach to process {Id} ({Name}): {e.Message}.{scope}";
     }
-
-    private static bool CanDump() => !string.Equals(Environment.GetEnvironmentVariable("DOTNET_LEAKS_NO_DUMP"), "1", StringComparison.Ordinal);
 
     internal bool HasExited()
     {
