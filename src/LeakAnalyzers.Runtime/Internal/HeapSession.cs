@@ -139,17 +139,23 @@ internal sealed class HeapSession : IDisposable
     /// </summary>
     internal static HeapSession Attach(int processId)
     {
+        DataTarget? attached = null;
         DataTarget? dataTarget = null;
         try
         {
-            dataTarget = DataTarget.AttachToProcess(processId, suspend: true, LocalFileLocator.Options());
+            attached = DataTarget.AttachToProcess(processId, suspend: true, LocalFileLocator.Options());
+
+            // The attached target suspends the process and reads it; a second data target reads through a page cache
+            // on top of it (see PageCachingReader). Disposing the session releases the cache, then the process.
+            dataTarget = new DataTarget(new PageCachingReader(attached.DataReader), LocalFileLocator.Options());
             ClrRuntime clr = OpenRuntime(dataTarget, $"Process {processId}");
             System.Threading.Interlocked.Increment(ref captures);
-            return new HeapSession(null, dataTarget, clr, Array.Empty<ulong>(), -1, processId, null);
+            return new HeapSession(attached, dataTarget, clr, Array.Empty<ulong>(), -1, processId, null);
         }
         catch (Exception e)
         {
             dataTarget?.Dispose();
+            attached?.Dispose();
             if (e is HeapInspectionException)
             {
                 throw;

@@ -140,6 +140,24 @@ internal sealed class PathDescriber
 
             ulong next = objects[i + 1];
             (via, viaIsEvent) = Safe(() => EdgeLabel(address, type, next), ("reference", false));
+
+            // A linked list (the runtime's timer queue, a chain of nodes) gives one step per node, all alike; a path
+            // through thousands of them would cost a description each. A run of objects of this type becomes one
+            // step, with the number of links, labelled by its first link.
+            int last = i;
+            while (type is not null && !type.IsArray && last + 2 < objects.Count && types[last + 1]?.MethodTable == type.MethodTable)
+            {
+                last++;
+            }
+
+            if (last - i >= 2)
+            {
+                via = $"{via} ({(last - i).ToString(CultureInfo.InvariantCulture)} links)";
+                viaIsEvent = false;
+                i = last;
+                continue;
+            }
+
             i++;
         }
 
@@ -153,39 +171,7 @@ internal sealed class PathDescriber
             };
         }
 
-        return new RetentionPath(root.Kind, root.Description, CollapseChains(steps), family, reason!);
-    }
-
-    /// <summary>
-    /// A linked list (the runtime's timer queue, a hand-made chain of nodes) gives one step per node, all alike:
-    /// "field _next: TimerQueueTimer" fifty times. A run of such steps becomes one, with the number of links.
-    /// </summary>
-    private static List<RetentionStep> CollapseChains(List<RetentionStep> steps)
-    {
-        var result = new List<RetentionStep>(steps.Count);
-        int i = 0;
-        while (i < steps.Count)
-        {
-            RetentionStep step = steps[i];
-            int j = i + 1;
-            while (j < steps.Count - 1 && step.Via is not null && step.Via.StartsWith("field ", StringComparison.Ordinal) &&
-                   steps[j].Via == step.Via && steps[j].TypeName == step.TypeName)
-            {
-                j++;
-            }
-
-            int links = j - i;
-            result.Add(links < 3 ? step : new RetentionStep($"{step.Via} ({links.ToString(CultureInfo.InvariantCulture)} links)", steps[j - 1].Description, step.TypeName, steps[j - 1].Address));
-            if (links < 3)
-            {
-                i++;
-                continue;
-            }
-
-            i = j;
-        }
-
-        return result;
+        return new RetentionPath(root.Kind, root.Description, steps, family, reason!);
     }
 
     /// <summary>The callback of the first runtime timer on the path, described, or null when the path has no timer.</summary>
