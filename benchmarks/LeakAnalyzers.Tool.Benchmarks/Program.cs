@@ -142,10 +142,12 @@ public static class Program
     /// <summary>The count on the line of a table that ends with the type's name (gcdump report, dumpheap -stat).</summary>
     private static long? CountFromTable(string output, string type, int countColumn)
     {
-        foreach (string line in output.Split('\n'))
+        foreach (string raw in output.Split('\n'))
         {
-            string[] columns = Regex.Split(line.Trim(), @"\s+");
-            if (columns.Length > countColumn && columns[^1] == type || columns.Length > 1 && line.TrimEnd().EndsWith(" " + type + " (Bytes > 1K)", StringComparison.Ordinal))
+            // gcdump report: "bytes count Type  [Assembly.dll]"; dumpheap -stat: "MT count bytes Type".
+            string line = Regex.Replace(raw.Trim(), @"\s+\[[^\]]*\]$", string.Empty);
+            string[] columns = Regex.Split(line, @"\s+");
+            if (columns.Length > countColumn && columns[^1] == type)
             {
                 if (long.TryParse(columns[countColumn].Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out long count))
                 {
