@@ -253,8 +253,9 @@ internal sealed partial class SubjectCheck
     {
         InstanceCount found = HeapQueries.Instances(dump, Commands.TypeMatcher(TypeName!), Member);
         RetentionPathGroup? held = found.Groups.FirstOrDefault(g => Expected == LeakFamily.None || Matches(g.Path));
+        // For instances held a given way, the live count is what grows; the paths of a sample say whether they are held that way.
         long amount = Kind == SubjectKind.UndisposedInstances && Member is not null ? found.WithField : Expected == LeakFamily.None ? found.Count : HeldThatWay(found);
-        amounts[sample] = amount;
+        amounts[sample] = Kind == SubjectKind.RetainedInstances && amount > 0 ? found.Count : amount;
         path = held?.Path;
         if (found.Count == 0)
         {

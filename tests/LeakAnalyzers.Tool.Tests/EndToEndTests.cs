@@ -123,6 +123,7 @@ public sealed class EndToEndTests : IClassFixture<LeakyServiceFixture>
         string output = run.Output.Replace("\r\n", "\n");
         Assert.Matches(@"static PriceFeed\.PriceChanged holds [\d,]+ handler\(s\): [\d,]+ on QuoteWidget; grows: [\d,]+ → [\d,]+", output);
         Assert.Matches(@"LEAK003 Program\.cs:\d+: confirmed\n", output);
+        Assert.Matches(@"[\d,]+ live RequestMonitor instance\(s\); of the 100 followed, [\d,]+ are held through a timer's callback; grows: [\d,]+ → [\d,]+", output);
         Assert.Contains("They pile up between the two readings", output);
     }
 
