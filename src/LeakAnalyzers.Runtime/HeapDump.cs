@@ -10,7 +10,7 @@ using Microsoft.Diagnostics.Runtime;
 
 /// <summary>
 /// One capture of this process's heap, to ask several questions of: a snapshot, retention paths of chosen objects,
-/// retention paths of all instances of a type. Capturing writes a temporary dump (about 100 MB for a test host) through
+/// retention paths of all instances of a type. Capturing writes a temporary dump (larger than the heap) through
 /// the runtime's diagnostics channel; disposing deletes it. Use one capture for several assertions where the
 /// questions are about the same moment.
 /// </summary>
