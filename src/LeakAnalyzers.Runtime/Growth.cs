@@ -119,7 +119,7 @@ public static class Growth
             type.Paths = last.FindPathsToInstances(HeapFilter.Where(n => n == name, type.DisplayName), maxGroups: 3);
         }
 
-        return new GrowthReport(final, samples, growing, iterations, watched.ToString());
+        return new GrowthReport(final, samples, growing, iterations, filter.ToString());
     }
 
     private static void Count(HeapSession session, HeapFilter filter, Dictionary<ulong, int> rows, long[] counts, int samples, int sample)

@@ -10,7 +10,7 @@ using Microsoft.Diagnostics.Runtime;
 
 /// <summary>
 /// One capture of this process's heap, to ask several questions of: a snapshot, retention paths of chosen objects,
-/// retention paths of all instances of a type. Capturing writes a temporary dump (about 100 MB for a test host) through
+/// retention paths of all instances of a type. Capturing writes a temporary dump (larger than the heap) through
 /// the runtime's diagnostics channel; disposing deletes it. Use one capture for several assertions where the
 /// questions are about the same moment.
 /// </summary>
@@ -23,6 +23,7 @@ public sealed class HeapDump : IDisposable
 {
     private static readonly Regex Indexes = new(@"\[\d+\]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private static readonly Regex Keys = new(@"for key .*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex Links = new(@"\(\d+ links\)", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private readonly HeapSession session;
     private readonly List<WeakReference<object>> tracked;
     private PathDescriber? describer;
@@ -61,12 +62,124 @@ public sealed class HeapDump : IDisposable
         return new HeapDump(session, weak, watch.Elapsed);
     }
 
+    /// <summary>
+    /// Reads the heap of another process of this machine in place, with no dump written (dotnet-leaks' engine). The
+    /// process stays suspended until the returned object is disposed. Nothing is collected first: ask the process's
+    /// runtime for a collection before, as dotnet-leaks does, to count live objects only.
+    /// </summary>
+    internal static HeapDump Attach(int processId, string source)
+    {
+        var watch = Stopwatch.StartNew();
+        HeapSession session = HeapSession.Attach(processId);
+        return new HeapDump(session, new List<WeakReference<object>>(), watch.Elapsed) { Source = source };
+    }
+
+    /// <summary>
+    /// Opens a dump file written by someone else (dotnet-leaks' fallback, when it cannot attach): the reading works as
+    /// for a capture, and disposing does not delete the file.
+    /// </summary>
+    internal static HeapDump Open(string dumpPath, string source)
+    {
+        var watch = Stopwatch.StartNew();
+        HeapSession session = HeapSession.Open(dumpPath);
+        return new HeapDump(session, new List<WeakReference<object>>(), watch.Elapsed) { Source = source };
+    }
+
+    /// <summary>Runs once the capture is released (dotnet-leaks deletes a fallback dump's folder then).</summary>
+    internal event Action? Disposed;
+
+    /// <summary>What was captured, for snapshots: empty for this process.</summary>
+    internal string Source { get; init; } = string.Empty;
+
     /// <summary>Counts and bytes per type at capture time.</summary>
     /// <param name="filter">Which types to keep; all by default.</param>
     public HeapSnapshot Snapshot(HeapFilter? filter = null)
     {
         ThrowIfDisposed();
-        return HeapSnapshot.FromSession(session, filter ?? HeapFilter.All);
+        HeapSnapshot snapshot = HeapSnapshot.FromSession(session, filter ?? HeapFilter.All);
+        return Source.Length == 0
+            ? snapshot
+            : new HeapSnapshot(snapshot.Types, snapshot.HeapCount, snapshot.HeapBytes, snapshot.Filter, snapshot.TakenAt) { Source = Source };
+    }
+
+    /// <summary>
+    /// Counts and bytes per type, with retention paths sampled for the <paramref name="pathTypes"/> kept types that
+    /// have the most instances (grouped by shape; saved with the snapshot by <see cref="HeapSnapshot.Save(string)"/>).
+    /// </summary>
+    /// <param name="filter">Which types to keep; all by default.</param>
+    /// <param name="pathTypes">For how many types (those with the most instances) to sample paths.</param>
+    /// <param name="instancesPerType">At most this many instances of each such type are followed.</param>
+    public HeapSnapshot Snapshot(HeapFilter? filter, int pathTypes, int instancesPerType = 100)
+    {
+        HeapSnapshot snapshot = Snapshot(filter);
+        if (pathTypes <= 0)
+        {
+            return snapshot;
+        }
+
+        var names = snapshot.Types.OrderByDescending(t => t.Count).ThenBy(t => t.TypeName, StringComparer.Ordinal)
+            .Where(t => t.MethodTable != 0).Take(pathTypes).Select(t => t.TypeName).ToList();
+        return new HeapSnapshot(snapshot.Types, snapshot.HeapCount, snapshot.HeapBytes, snapshot.Filter, snapshot.TakenAt)
+        {
+            Source = snapshot.Source,
+            Paths = SamplePaths(names, instancesPerType, groupsPerType: 3),
+        };
+    }
+
+    /// <summary>
+    /// Retention paths of up to <paramref name="instancesPerType"/> instances of each named type, grouped per type:
+    /// one walk of the heap for all of them.
+    /// </summary>
+    internal IReadOnlyList<RetentionPathGroup> SamplePaths(IReadOnlyCollection<string> typeNames, int instancesPerType, int groupsPerType)
+    {
+        ThrowIfDisposed();
+        var wanted = new HashSet<string>(typeNames, StringComparer.Ordinal);
+        var byType = new Dictionary<ulong, List<ulong>>();
+        var matches = new Dictionary<ulong, bool>();
+        int full = 0;
+        foreach (ClrObject obj in session.Heap.EnumerateObjects())
+        {
+            ClrType? type = obj.Type;
+            if (type is null || type.IsFree)
+            {
+                continue;
+            }
+
+            if (!matches.TryGetValue(type.MethodTable, out bool match))
+            {
+                match = wanted.Contains(session.Describe(type).FullName);
+                matches[type.MethodTable] = match;
+            }
+
+            if (!match)
+            {
+                continue;
+            }
+
+            if (!byType.TryGetValue(type.MethodTable, out List<ulong>? list))
+            {
+                byType[type.MethodTable] = list = new List<ulong>();
+            }
+
+            if (list.Count < instancesPerType)
+            {
+                list.Add(obj.Address);
+                if (list.Count == instancesPerType && ++full == wanted.Count)
+                {
+                    break;
+                }
+            }
+        }
+
+        var all = byType.Values.SelectMany(l => l).ToList();
+        Dictionary<ulong, RetentionPath> paths = PathsTo(all);
+        var result = new List<RetentionPathGroup>();
+        foreach (List<ulong> instances in byType.Values.OrderByDescending(l => l.Count))
+        {
+            result.AddRange(Group(instances.Where(paths.ContainsKey).Select(a => paths[a]), groupsPerType));
+        }
+
+        return result;
     }
 
     /// <summary>The retention path of an object passed to <see cref="Capture(object[])"/>.</summary>
@@ -141,6 +254,7 @@ public sealed class HeapDump : IDisposable
         {
             disposed = true;
             session.Dispose();
+            Disposed?.Invoke();
         }
     }
 
@@ -173,7 +287,7 @@ public sealed class HeapDump : IDisposable
     }
 
     /// <summary>How a step is held, without which slot or key: instances in the same collection are held the same way.</summary>
-    private static string Shape(string? via) => via is null ? string.Empty : Keys.Replace(Indexes.Replace(via, "[]"), "for key");
+    private static string Shape(string? via) => via is null ? string.Empty : Links.Replace(Keys.Replace(Indexes.Replace(via, "[]"), "for key"), "(links)");
 
     internal static void CheckTrackable(object? target, string parameter)
     {

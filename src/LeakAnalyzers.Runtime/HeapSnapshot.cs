@@ -58,6 +58,88 @@ public sealed class HeapSnapshot
     /// <summary>When the snapshot was taken.</summary>
     public DateTimeOffset TakenAt { get; }
 
+    /// <summary>What was read: empty for this process, <c>process 1234 (MyService)</c> for another one.</summary>
+    public string Source { get; internal init; } = string.Empty;
+
+    /// <summary>
+    /// Retention paths sampled when the snapshot was taken (by <c>dotnet-leaks snapshot</c>, for the types with the most
+    /// instances), grouped by shape; empty for snapshots taken with <see cref="Take"/>. Saved and loaded with the snapshot.
+    /// </summary>
+    public IReadOnlyList<RetentionPathGroup> Paths { get; internal init; } = Array.Empty<RetentionPathGroup>();
+
+    /// <summary>
+    /// Saves the snapshot as a snapshot file (JSON: the type table and the sampled paths; a few kilobytes to a few
+    /// megabytes, never a dump), so that a later run can compare against it with <see cref="Load(string)"/> and
+    /// <see cref="CompareTo"/>, or <c>dotnet-leaks diff</c> can.
+    /// </summary>
+    /// <param name="path">The file to write; replaced if it exists. Nothing is left behind when writing fails.</param>
+    public void Save(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException("A file path is needed.", nameof(path));
+        }
+
+        string full = System.IO.Path.GetFullPath(path);
+        string temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var stream = new System.IO.FileStream(temporary, System.IO.FileMode.CreateNew, System.IO.FileAccess.Write))
+            {
+                Save(stream);
+            }
+
+            System.IO.File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (System.IO.File.Exists(temporary))
+            {
+                System.IO.File.Delete(temporary);
+            }
+        }
+    }
+
+    /// <summary>Writes the snapshot file format to a stream.</summary>
+    /// <param name="stream">Where to write.</param>
+    public void Save(System.IO.Stream stream)
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        SnapshotFile.Write(this, stream);
+    }
+
+    /// <summary>Reads a snapshot file written by <see cref="Save(string)"/> or <c>dotnet-leaks snapshot</c>.</summary>
+    /// <param name="path">The snapshot file.</param>
+    /// <exception cref="System.IO.InvalidDataException">The file is not a snapshot, is damaged, or was written by a newer version.</exception>
+    /// <exception cref="System.IO.FileNotFoundException">There is no such file.</exception>
+    public static HeapSnapshot Load(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException("A file path is needed.", nameof(path));
+        }
+
+        using var stream = System.IO.File.OpenRead(path);
+        return SnapshotFile.Read(stream, path);
+    }
+
+    /// <summary>Reads a snapshot file from a stream.</summary>
+    /// <param name="stream">The snapshot file's content.</param>
+    /// <exception cref="System.IO.InvalidDataException">The content is not a snapshot, is damaged, or was written by a newer version.</exception>
+    public static HeapSnapshot Load(System.IO.Stream stream)
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        return SnapshotFile.Read(stream, "the stream");
+    }
+
     /// <summary>
     /// Captures the heap of this process and counts objects per type. Runs full blocking collections first (unless the
     /// options say not to), writes a temporary dump, reads it and deletes it.
@@ -85,7 +167,10 @@ public sealed class HeapSnapshot
         }
 
         ulong handle = (ulong)type.TypeHandle.Value.ToInt64();
-        return Types.FirstOrDefault(t => t.MethodTable == handle);
+
+        // A snapshot loaded from a file has no method tables: the runtime's name (for non-generic types the same as
+        // reflection's) identifies the type there.
+        return Types.FirstOrDefault(t => t.MethodTable == handle) ?? Types.FirstOrDefault(t => t.MethodTable == 0 && t.TypeName == type.FullName);
     }
 
     /// <summary>The number of live instances of <paramref name="type"/> (0 when none).</summary>
@@ -101,7 +186,11 @@ public sealed class HeapSnapshot
             throw new ArgumentNullException(nameof(filter));
         }
 
-        return new HeapSnapshot(Types.Where(t => filter.Matches(t.Info)).ToList(), HeapCount, HeapBytes, $"{Filter} and {filter}", TakenAt);
+        return new HeapSnapshot(Types.Where(t => filter.Matches(t.Info)).ToList(), HeapCount, HeapBytes, $"{Filter} and {filter}", TakenAt)
+        {
+            Source = Source,
+            Paths = Paths.Where(p => filter.Matches(new HeapTypeInfo(p.Path.Target.TypeName, TypeNames.Namespace(p.Path.Target.TypeName), string.Empty, 0))).ToList(),
+        };
     }
 
     /// <summary>What changed since <paramref name="baseline"/> (tracemalloc's compare_to, objgraph's show_growth).</summary>

@@ -44,6 +44,7 @@ public static class LeakAssert
     /// <returns>The retention path of the object.</returns>
     /// <exception cref="LeakAssertionException">The object was collected: nothing leaks.</exception>
     /// <exception cref="HeapInspectionException">The object leaks, but the heap cannot be read to say why.</exception>
+    /// <exception cref="DiagnosticsDisabledException">The object leaks, but the runtime's diagnostics channel is disabled, so the heap cannot be read.</exception>
     public static RetentionPath Leaks<T>(Func<T> factory, Action<T>? scenario = null, HeapInspectionOptions? options = null)
         where T : class
     {
@@ -55,7 +56,17 @@ public static class LeakAssert
         }
 
         Survivor survivor = check.Survivors[0];
-        return survivor.Path ?? throw new HeapInspectionException($"The {typeof(T).Name} is still alive, but its retention path is unavailable: {survivor.PathUnavailableReason}");
+        if (survivor.Path is not null)
+        {
+            return survivor.Path;
+        }
+
+        // The same exception type the other heap features throw for the same cause (DiagnosticsDisabledException when
+        // the diagnostics channel is off), with the survivor's context and the original failure inside.
+        string message = $"The {typeof(T).Name} is still alive, but its retention path is unavailable: {survivor.PathUnavailableReason}";
+        throw survivor.PathFailure is DiagnosticsDisabledException disabled
+            ? new DiagnosticsDisabledException(message, disabled)
+            : new HeapInspectionException(message, survivor.PathFailure);
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public sealed class ObjectTracker
         }
         catch (HeapInspectionException e)
         {
-            survivors.AddRange(alive.Select(a => new Survivor(a.Name, a.Type, null, e.Message)));
+            survivors.AddRange(alive.Select(a => new Survivor(a.Name, a.Type, null, e.Message) { PathFailure = e }));
         }
 
         alive.Clear();
@@ -164,6 +164,9 @@ public sealed class Survivor
 
     /// <summary>The analyzer family the retention path confirms.</summary>
     public LeakFamily Family => Path?.Family ?? LeakFamily.None;
+
+    /// <summary>Why the heap could not be read for the path, when that is why <see cref="Path"/> is missing.</summary>
+    internal HeapInspectionException? PathFailure { get; init; }
 
     /// <inheritdoc/>
     public override string ToString()

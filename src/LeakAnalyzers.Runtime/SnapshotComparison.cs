@@ -26,7 +26,7 @@ public sealed class SnapshotComparison
     public TypeDelta? Find(Type type)
     {
         ulong handle = (ulong)type.TypeHandle.Value.ToInt64();
-        return Changes.FirstOrDefault(c => c.MethodTable == handle);
+        return Changes.FirstOrDefault(c => c.MethodTable == handle) ?? Changes.FirstOrDefault(c => c.MethodTable == 0 && c.TypeName == type.FullName);
     }
 
     /// <summary>The comparison as a table (objgraph's show_growth): type, count now, change.</summary>
@@ -60,7 +60,9 @@ public sealed class SnapshotComparison
         {
             before.TryGetValue(name, out TypeStatistics? b);
             after.TryGetValue(name, out TypeStatistics? a);
-            var delta = new TypeDelta((a ?? b)!.Info, b?.Count ?? 0, a?.Count ?? 0, b?.Bytes ?? 0, a?.Bytes ?? 0);
+            // A type's method table is known when the snapshot came from a heap; one loaded from a file has none.
+            HeapTypeInfo info = a is not null && a.MethodTable != 0 ? a.Info : b is not null && b.MethodTable != 0 ? b.Info : (a ?? b)!.Info;
+            var delta = new TypeDelta(info, b?.Count ?? 0, a?.Count ?? 0, b?.Bytes ?? 0, a?.Bytes ?? 0);
             if (delta.CountDelta != 0 || delta.BytesDelta != 0)
             {
                 changes.Add(delta);

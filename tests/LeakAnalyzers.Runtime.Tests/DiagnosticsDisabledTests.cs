@@ -30,6 +30,14 @@ public sealed class DiagnosticsDisabledTests
     }
 
     [Fact]
+    public void Leaks_fails_with_the_same_exception_as_the_other_heap_features()
+    {
+        string output = RunProbe("leaks");
+        Assert.Contains("LEAKS-THREW DiagnosticsDisabledException The Registered is still alive, but its retention path is unavailable: DOTNET_EnableDiagnostics=0 is set", output);
+        Assert.DoesNotContain("LEAKS-RETURNED", output);
+    }
+
+    [Fact]
     public void Past_the_early_check_the_runtimes_own_refusal_is_translated_and_nothing_hangs()
     {
         string output = RunProbe("channel");

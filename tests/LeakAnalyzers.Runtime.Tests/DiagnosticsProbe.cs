@@ -41,6 +41,20 @@ internal static class DiagnosticsProbe
 
                     return 0;
 
+                case "leaks":
+                    // LeakAssert.Leaks needs the path, so it must fail the way every other heap feature does.
+                    try
+                    {
+                        LeakAssert.Leaks(() => new Registered(register: false), r => Kept.Add(r));
+                        Console.WriteLine("LEAKS-RETURNED");
+                    }
+                    catch (HeapInspectionException e)
+                    {
+                        Console.WriteLine($"LEAKS-THREW {e.GetType().Name} {e.Message}");
+                    }
+
+                    return 0;
+
                 case "channel":
                     // Skip the environment check, to see what the runtime itself answers when its channel is off.
                     DiagnosticsChannel.IgnoreEnvironment = true;

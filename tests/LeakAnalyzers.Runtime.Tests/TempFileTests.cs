@@ -7,7 +7,7 @@ using System.Threading;
 using LeakAnalyzers.Runtime.Internal;
 using Xunit;
 
-/// <summary>Dumps are about 100 MB: every path out of a capture, good or bad, must delete them.</summary>
+/// <summary>Dumps are larger than the heap (100 MB and more): every path out of a capture, good or bad, must delete them.</summary>
 public sealed class TempFileTests
 {
     [Fact]
@@ -17,13 +17,26 @@ public sealed class TempFileTests
         string? seen = null;
         using (HeapDump dump = HeapDump.Capture())
         {
-            seen = dump.Session.DumpFolder;
+            seen = dump.Session.DumpFolder!;
             Assert.True(File.Exists(Path.Combine(seen, "heap.dmp")), "the dump exists while the capture is open");
             Assert.StartsWith(Path.GetTempPath(), seen);
         }
 
         Assert.False(Directory.Exists(seen));
         Assert.Equal(before, OurFolders(Path.GetTempPath()));
+    }
+
+    [Fact]
+    public void A_capture_leaves_no_symbol_cache_folder()
+    {
+        // ClrMD's default file locator creates TMP/symbols for its symbol cache; the library's locator never asks a
+        // symbol server. Where the folder exists already (left by another tool), the capture must not touch it.
+        string symbols = Path.Combine(Path.GetTempPath(), "symbols");
+        DateTime? before = Directory.Exists(symbols) ? Directory.GetLastWriteTimeUtc(symbols) : null;
+        HeapSnapshot.Take(HeapFilter.Namespace("LeakAnalyzers"));
+        RetentionPath.Find(new Keeper());
+        DateTime? after = Directory.Exists(symbols) ? Directory.GetLastWriteTimeUtc(symbols) : null;
+        Assert.Equal(before, after);
     }
 
     [Fact]

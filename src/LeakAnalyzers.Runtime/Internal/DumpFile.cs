@@ -199,7 +199,9 @@ internal sealed class DumpFile : IDisposable
             () =>
             {
                 BeforeWriteForTests?.Invoke();
-                new DiagnosticsClient(Environment.ProcessId).WriteDump(DumpType.WithHeap, path, WriteDumpFlags.None);
+                CreatedumpOutput.Quiet(
+                    System.IO.Path.Combine(Folder, "createdump.log"),
+                    () => new DiagnosticsClient(Environment.ProcessId).WriteDump(DumpType.WithHeap, path, WriteDumpFlags.None));
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,

@@ -54,6 +54,16 @@ internal sealed class PathDescriber
             reason = $"it is reachable from the static event {TypeNames.Short(root.DeclaringType)}.{root.FieldName}: a subscription that is never removed";
         }
 
+        else if (TimerCallback(objects, types) is { } timer)
+        {
+            // The runtime's timer queue is a static array of queues holding every scheduled timer: a collection
+            // reachable from a static field by shape, but what leaks is a timer never disposed and what its callback
+            // holds. The analyzers file that under closures (LEAK301's timer cycle), and so does this.
+            family = LeakFamily.Closure;
+            reason = $"a System.Threading.Timer that is never disposed keeps its callback ({timer}) alive, and with it everything the callback " +
+                     "holds: the runtime's timer queue keeps every timer until it is disposed (the timer cycle LEAK301 reports)";
+        }
+
         string? via = null;
         bool viaIsEvent = root.IsEvent;
         string holder = root.Description;
@@ -130,6 +140,24 @@ internal sealed class PathDescriber
 
             ulong next = objects[i + 1];
             (via, viaIsEvent) = Safe(() => EdgeLabel(address, type, next), ("reference", false));
+
+            // A linked list (the runtime's timer queue, a chain of nodes) gives one step per node, all alike; a path
+            // through thousands of them would cost a description each. A run of objects of this type becomes one
+            // step, with the number of links, labelled by its first link.
+            int last = i;
+            while (type is not null && !type.IsArray && last + 2 < objects.Count && types[last + 1]?.MethodTable == type.MethodTable)
+            {
+                last++;
+            }
+
+            if (last - i >= 2)
+            {
+                via = $"{via} ({(last - i).ToString(CultureInfo.InvariantCulture)} links)";
+                viaIsEvent = false;
+                i = last;
+                continue;
+            }
+
             i++;
         }
 
@@ -144,6 +172,31 @@ internal sealed class PathDescriber
         }
 
         return new RetentionPath(root.Kind, root.Description, steps, family, reason!);
+    }
+
+    /// <summary>The callback of the first runtime timer on the path, described, or null when the path has no timer.</summary>
+    private string? TimerCallback(IReadOnlyList<ulong> objects, ClrType?[] types)
+    {
+        for (int i = 0; i < objects.Count; i++)
+        {
+            if (types[i]?.Name != "System.Threading.TimerQueueTimer")
+            {
+                continue;
+            }
+
+            for (int j = i + 1; j < objects.Count; j++)
+            {
+                if (types[j] is { } type && type.IsDelegate())
+                {
+                    ulong address = objects[j];
+                    return Safe(() => DescribeObject(address, type), "its callback");
+                }
+            }
+
+            return "its callback";
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -279,6 +279,11 @@ internal sealed class RootRecord
             Type? reflected = session.ReflectionType(current);
             if (reflected is null)
             {
+                if (!session.IsSelf && session.Events.Declares(current, fieldName))
+                {
+                    return true;
+                }
+
                 continue;
             }
 

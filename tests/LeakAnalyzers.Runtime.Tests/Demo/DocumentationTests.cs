@@ -30,6 +30,23 @@ public sealed class DocumentationTests
     }
 
     [Fact]
+    public void The_growth_failure_shown_in_the_docs_is_what_NoGrowth_prints()
+    {
+        string documented = Block(File.ReadAllText(FindDocs()), "LeakAssert.NoGrowth(() => handler.Handle(), HeapFilter.Namespace(\"MyApp\"));");
+        var handler = new MyApp.RequestHandler();
+        try
+        {
+            var e = Assert.Throws<LeakAssertionException>(() => LeakAssert.NoGrowth(() => handler.Handle(), HeapFilter.Namespace("MyApp")));
+            string actual = e.Message.Replace("\r\n", "\n");
+            Assert.True(documented == actual, "docs/runtime.md shows another output than NoGrowth prints:\n" + actual);
+        }
+        finally
+        {
+            MyApp.RequestLog.Records.Clear();
+        }
+    }
+
+    [Fact]
     public void The_docs_show_the_demo_test_as_it_is_in_the_test_project()
     {
         string docs = File.ReadAllText(FindDocs()).Replace("\r\n", "\n");
@@ -44,6 +61,17 @@ public sealed class DocumentationTests
             Assert.Contains(line, docs);
             Assert.Contains(line, demo);
         }
+    }
+
+    /// <summary>The first fenced block after <paramref name="marker"/>, without its fences.</summary>
+    private static string Block(string docs, string marker)
+    {
+        int start = docs.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/runtime.md no longer shows '{marker}'");
+        int open = docs.IndexOf("```", docs.IndexOf("```", start, StringComparison.Ordinal) + 3, StringComparison.Ordinal);
+        open = docs.IndexOf('\n', open) + 1;
+        int close = docs.IndexOf("```", open, StringComparison.Ordinal);
+        return docs.Substring(open, close - open).Trim().Replace("\r\n", "\n");
     }
 
     private static string FindDocs()
