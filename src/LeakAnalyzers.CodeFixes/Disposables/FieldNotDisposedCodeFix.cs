@@ -141,6 +141,11 @@ public sealed class FieldNotDisposedCodeFix : CodeFixProvider
             return null;
         }
 
+        if (diagnostic.Properties.ContainsKey(FieldNotDisposedAnalyzer.NoFixKey))
+        {
+            return null;
+        }
+
         var conditional = !(diagnostic.Properties.TryGetValue(FieldNotDisposedAnalyzer.AccessKey, out var access) && access == ".");
         Shape shape;
         var dispose = FieldNotDisposedAnalyzer.FindDispose(type);

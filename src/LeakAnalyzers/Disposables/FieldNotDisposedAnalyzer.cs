@@ -6,6 +6,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -26,6 +28,9 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Diagnostic property: the type already has a Dispose method to add to.</summary>
     internal const string HasDisposeKey = "LEAK003.HasDispose";
+
+    /// <summary>Diagnostic property: the member's declared type is not disposable, so the fix cannot call Dispose on it.</summary>
+    internal const string NoFixKey = "LEAK003.NoFix";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK003FieldNotDisposed, Descriptors.LEAK004OverwrittenWhileOwned);
@@ -72,12 +77,15 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>Cheap filter: the type declares a private field or auto-property of a disposable type.</summary>
+    /// <summary>
+    /// Cheap filter: the type declares a field or auto-property only it can set, of a disposable type, or typed
+    /// <c>object</c> or an interface (which may hold a disposable it creates).
+    /// </summary>
     private static bool HasCandidateMember(INamedTypeSymbol type, OwnershipModel model)
     {
         foreach (var member in type.GetMembers())
         {
-            if (IsPrivateStorage(member, type) && model.IsDisposable(MemberType(member)))
+            if (IsPrivateStorage(member, type) && MayHoldDisposable(MemberType(member), model))
             {
                 return true;
             }
@@ -86,18 +94,27 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    private static bool MayHoldDisposable(ITypeSymbol? type, OwnershipModel model) =>
+        type is not null &&
+        (model.IsDisposable(type) || type.SpecialType == SpecialType.System_Object || type.TypeKind == TypeKind.Interface);
+
     private static bool IsCandidate(ISymbol member, INamedTypeSymbol type) =>
         !member.IsStatic && IsPrivateStorage(member, type);
 
-    /// <summary>A private field or auto-property of the type, instance or static: what LEAK004 may follow.</summary>
+    /// <summary>
+    /// A field or auto-property of the type, instance or static, that only the type can set: private, or an
+    /// auto-property of any accessibility with no setter or a private one. What LEAK003 and LEAK004 follow.
+    /// </summary>
     private static bool IsPrivateStorage(ISymbol member, INamedTypeSymbol type) =>
         SymbolEqualityComparer.Default.Equals(member.ContainingType, type) &&
         !member.IsImplicitlyDeclared &&
-        member.DeclaredAccessibility == Accessibility.Private &&
         member switch
         {
-            IFieldSymbol field => !field.IsConst,
-            IPropertySymbol property => IsAutoProperty(property),
+            IFieldSymbol field => !field.IsConst && field.DeclaredAccessibility == Accessibility.Private,
+            IPropertySymbol property => IsAutoProperty(property) &&
+                                        (property.DeclaredAccessibility == Accessibility.Private ||
+                                         property.SetMethod is null ||
+                                         (property.SetMethod.DeclaredAccessibility == Accessibility.Private && !property.SetMethod.IsInitOnly)),
             _ => false,
         };
 
@@ -171,7 +188,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 return;
             case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } byReference when model.WritesOwned(byReference, tables):
                 // Open(out field), Interlocked.Exchange(ref field, new X()): the call puts a new owned value in it.
-                facts.CreatedBy(byReference.Syntax.GetLocation(), atConstruction: inConstructor);
+                facts.CreatedBy(byReference.Syntax.GetLocation(), byReference.Parameter?.Type, atConstruction: inConstructor);
                 return;
             default:
                 // Disposed, returned, copied to a local or another member, put in an array, captured as a value,
@@ -202,7 +219,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var memberType = MemberType(member);
+            var declaredType = MemberType(member);
+            var memberType = model.IsDisposable(declaredType) ? declaredType : facts.CreatedType;
             var tables = model.TablesFor(context.Options, member.Locations[0].SourceTree!);
             if (!model.NeedsDisposal(memberType, tables))
             {
@@ -215,6 +233,11 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(AccessKey, facts.NeverNull(member) ? "." : "?.")
                 .Add(HasDisposeKey, dispose is null ? "false" : "true");
+            if (!model.IsDisposable(declaredType))
+            {
+                // Typed object or an interface: `member.Dispose()` would not compile; no fix is offered.
+                properties = properties.Add(NoFixKey, "true");
+            }
             var additional = new List<Location>();
             if (facts.FirstCreation is { } creation)
             {
@@ -325,12 +348,13 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             var priorSurelyOwned = isConstructor
                 ? facts.InitializedWithCreation
                 : facts.CreatedAtConstruction || RunsAgain(overwrite.Method.Name);
-            if (overwrite.LostCreation is null && !priorSurelyOwned)
+            if (overwrite.LostCreation is null && (!priorSurelyOwned || GuardedBySiblingNullCheck(overwrite.Assignment, overwrite.Member)))
             {
                 continue;
             }
 
-            var memberType = MemberType(overwrite.Member);
+            var declaredType = MemberType(overwrite.Member);
+            var memberType = model.IsDisposable(declaredType) ? declaredType : facts.CreatedType;
             var tables = model.TablesFor(context.Options, overwrite.Assignment.Syntax.SyntaxTree);
             if (!model.NeedsDisposal(memberType, tables))
             {
@@ -355,6 +379,57 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 memberType?.Name,
                 OwnershipModel.ConsequenceFor(memberType)));
         }
+    }
+
+    /// <summary>
+    /// <c>if (_socket == null) { _socket = ...; _sender = new Sender(_socket); }</c>: the member is set where
+    /// another member of this object is null, the state some constructors leave both in. What it held before is
+    /// not known to be a live value there. (Read from syntax: the assignment comes from the flow graph, which has
+    /// no if statements.)
+    /// </summary>
+    private static bool GuardedBySiblingNullCheck(IOperation assignment, ISymbol member)
+    {
+        SyntaxNode child = assignment.Syntax;
+        for (var parent = child.Parent; parent is not null and not MemberDeclarationSyntax; child = parent, parent = parent.Parent)
+        {
+            if (parent is IfStatementSyntax ifStatement && ifStatement.Statement == child && TestsMemberForNull(ifStatement.Condition, member))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TestsMemberForNull(ExpressionSyntax condition, ISymbol excluded)
+    {
+        foreach (var node in condition.DescendantNodesAndSelf())
+        {
+            var tested = node switch
+            {
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals when IsNull(equals.Right) => equals.Left,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals when IsNull(equals.Left) => equals.Right,
+                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax constant } pattern when IsNull(constant.Expression) => pattern.Expression,
+                _ => null,
+            };
+
+            var name = tested switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var accessed } => accessed.Identifier.ValueText,
+                _ => null,
+            };
+
+            if (name is not null && name != excluded.Name &&
+                excluded.ContainingType.GetMembers(name).Any(m => m is IFieldSymbol or IPropertySymbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsNull(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
     }
 
     private static bool RunsAgain(string methodName)
@@ -434,6 +509,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         private bool initializedWithCreation;
         private bool createdAtConstruction;
         private Location? firstCreation;
+        private ITypeSymbol? createdType;
 
         /// <summary>Every value the type assigns is a creation it owns (or null).</summary>
         internal bool IsOwned
@@ -467,6 +543,18 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 lock (gate)
                 {
                     return initializedWithCreation;
+                }
+            }
+        }
+
+        /// <summary>The type of the first value the type creates for the member (for members typed object or an interface).</summary>
+        internal ITypeSymbol? CreatedType
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return createdType;
                 }
             }
         }
@@ -510,6 +598,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                     if (firstCreation is null || value!.Syntax.SpanStart < firstCreation.SourceSpan.Start)
                     {
                         firstCreation = value!.Syntax.GetLocation();
+                        createdType = Operations.SkipConversions(value)?.Type;
                     }
                 }
                 else
@@ -520,11 +609,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>A call writes a new owned value into the member (an out or ref argument).</summary>
-        internal void CreatedBy(Location location, bool atConstruction)
+        internal void CreatedBy(Location location, ITypeSymbol? type, bool atConstruction)
         {
             lock (gate)
             {
                 created = true;
+                createdType ??= type;
                 createdAtConstruction |= atConstruction;
                 if (firstCreation is null || location.SourceSpan.Start < firstCreation.SourceSpan.Start)
                 {

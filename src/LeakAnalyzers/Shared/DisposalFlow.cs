@@ -659,6 +659,10 @@ internal sealed class DisposalFlow
             IIsPatternOperation pattern when RefersToSlot(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
             IInvocationOperation call when WritesThroughTryCall(call) => false,
 
+            // ReferenceEquals(x, null), Equals(x, null), object.Equals(null, x)
+            IInvocationOperation { TargetMethod: { IsStatic: true, Name: "ReferenceEquals" or "Equals", ContainingType.SpecialType: SpecialType.System_Object }, Arguments.Length: 2 } equalsCall
+                when ComparesToNull(equalsCall.Arguments[0].Value, equalsCall.Arguments[1].Value) => true,
+
             // GCHandle: `if (handle.IsAllocated) handle.Free();`
             IPropertyReferenceOperation { Property: { Name: "IsAllocated", ContainingType.Name: "GCHandle" } } allocated
                 when RefersToSlot(Operations.SkipConversions(allocated.Instance)) => false,
@@ -668,9 +672,11 @@ internal sealed class DisposalFlow
         return result is { } r && negated ? !r : result;
     }
 
-    private bool ComparesToNull(IBinaryOperation binary) =>
-        (RefersToSlot(Operations.SkipConversions(binary.LeftOperand)) && Operations.IsNullOrZero(binary.RightOperand)) ||
-        (RefersToSlot(Operations.SkipConversions(binary.RightOperand)) && Operations.IsNullOrZero(binary.LeftOperand));
+    private bool ComparesToNull(IBinaryOperation binary) => ComparesToNull(binary.LeftOperand, binary.RightOperand);
+
+    private bool ComparesToNull(IOperation left, IOperation right) =>
+        (RefersToSlot(Operations.SkipConversions(left)) && Operations.IsNullOrZero(right)) ||
+        (RefersToSlot(Operations.SkipConversions(right)) && Operations.IsNullOrZero(left));
 
     private static bool? PatternMeansNull(IPatternOperation pattern) =>
         pattern switch

@@ -75,6 +75,9 @@ internal static class MemberUses
 
                 case IUsingOperation:
                     return MemberUse.Disposed;
+                case IIsPatternOperation pattern when DeclaresVariable(pattern.Pattern):
+                    // `if (member is IDisposable d)`: the value is copied into d, which may dispose it.
+                    return MemberUse.HandedOn;
                 case IMemberReferenceOperation or IBinaryOperation or IUnaryOperation or IIsPatternOperation or IIsTypeOperation or
                     IInterpolationOperation or IExpressionStatementOperation or IAwaitOperation or ISwitchOperation or
                     ISwitchExpressionOperation:
@@ -85,5 +88,18 @@ internal static class MemberUses
         }
 
         return MemberUse.HandedOn;
+    }
+
+    private static bool DeclaresVariable(IPatternOperation pattern)
+    {
+        foreach (var node in pattern.DescendantsAndSelf())
+        {
+            if (node is IDeclarationPatternOperation { DeclaredSymbol: not null } or IRecursivePatternOperation { DeclaredSymbol: not null })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,0 +1,142 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// Members a type creates and owns (LEAK003, LEAK004): properties only the type can set, whatever their getter's
+/// accessibility; members typed object or an interface; guarded and null-checked assignments.
+/// </summary>
+public class Members
+{
+    [Theory]
+    [InlineData("public Stream {|LEAK003:Stream|} { get; } = File.OpenRead(\"log\");")]
+    [InlineData("public Stream {|LEAK003:Stream|} { get; private set; } = File.OpenRead(\"log\");")]
+    [InlineData("internal Stream {|LEAK003:Stream|} { get; } = File.OpenRead(\"log\");")]
+    public Task PropertyOnlyTheTypeSetsIsOwned(string property) => Verify.VerifyAsync($$"""
+        using System.IO;
+        sealed class Log
+        {
+            {{property}}
+        }
+        """);
+
+    [Theory]
+    [InlineData("public Stream Stream { get; set; } = File.OpenRead(\"log\");")]
+    [InlineData("public Stream Stream { get; init; } = File.OpenRead(\"log\");")]
+    [InlineData("public Stream Stream { get; } = File.OpenRead(\"log\"); public void Dispose() => Stream.Dispose();")]
+    public Task PropertyOthersSetOrTheTypeDisposesIsNotReported(string property) => Verify.VerifyAsync($$"""
+        using System.IO;
+        sealed class Log : System.IDisposable
+        {
+            {{property}}
+            void System.IDisposable.Dispose() { }
+        }
+        """);
+
+    [Fact]
+    public Task PublicGetOnlyPropertyOverwrittenWhileOwned() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Log : IDisposable
+        {
+            public Stream Stream { get; private set; } = File.OpenRead("log");
+            public void Reopen() => {|LEAK004:Stream = File.OpenRead("log")|};
+            public void Dispose() => Stream.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task MemberTypedObjectOrAnInterface() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        sealed class Holder
+        {
+            private readonly object {|LEAK003:state|} = File.OpenRead("state");
+            private readonly IEnumerable<int> numbers = new List<int>();
+            private readonly object gate = new object();
+            public override string ToString() => state.ToString() + numbers + gate;
+        }
+        """);
+
+    [Fact]
+    public Task MemberTypedObjectDisposedThroughACastOrPattern() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Holder : IDisposable
+        {
+            private readonly object state = File.OpenRead("state");
+            private readonly object other = File.OpenRead("other");
+            public void Dispose()
+            {
+                (state as IDisposable)?.Dispose();
+                if (other is IDisposable disposable)
+                {
+                    disposable.Dispose();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SiblingNullGuardIsNotAnOverwrite() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Sockets;
+        sealed class Sender : IDisposable
+        {
+            public Sender(Socket socket) { }
+            public void Dispose() => GC.SuppressFinalize(this);
+            ~Sender() { }
+        }
+        sealed class Client : IDisposable
+        {
+            private Socket socket;
+            private Sender sender;
+            public Client() { }
+            public Client(Socket given) { socket = given; sender = new Sender(given); }
+            public void Connect()
+            {
+                if (socket == null)
+                {
+                    socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                    sender = new Sender(socket);
+                }
+            }
+
+            public void Dispose()
+            {
+                sender?.Dispose();
+                socket?.Dispose();
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("this.stream == null")]
+    [InlineData("ReferenceEquals(this.stream, null)")]
+    [InlineData("Equals(this.stream, null)")]
+    [InlineData("object.ReferenceEquals(null, this.stream)")]
+    [InlineData("this.stream is null")]
+    public Task AssignmentWhenTheMemberIsNull(string test) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Lazy : IDisposable
+        {
+            private Stream stream;
+            public Stream Get()
+            {
+                if ({{test}})
+                {
+                    stream = File.OpenRead("x");
+                }
+
+                return stream;
+            }
+
+            public void Dispose() => stream?.Dispose();
+        }
+        """);
+}
