@@ -37,7 +37,9 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation => Analyze(operation, model, observable),
                 OperationKind.ObjectCreation,
-                OperationKind.Invocation);
+                OperationKind.TypeParameterObjectCreation,
+                OperationKind.Invocation,
+                OperationKind.PropertyReference);
         });
     }
 
@@ -49,8 +51,16 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             ReportDiscardedOutValues(context, call, model);
         }
 
-        // Cheap filter first: only values of disposable types can be dropped disposables.
+        // Cheap filter first: only values of disposable types can be dropped disposables; of properties, only the
+        // reads of a getter in source (a getter that creates what it returns).
         if (!model.IsDisposable(creation.Type) && !IsAwaitedDisposable(creation, model))
+        {
+            return;
+        }
+
+        if (creation is IPropertyReferenceOperation property &&
+            (property.Property.GetMethod is not { DeclaringSyntaxReferences.Length: > 0 } ||
+             (property.Parent is IAssignmentOperation assigned && ReferenceEquals(assigned.Target, property))))
         {
             return;
         }
@@ -65,19 +75,31 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
 
         // A fluent call on it, or a call that returns it, passes the same object on: judge what happens to that.
         var consumer = Operations.ParentSkippingConversions(value, out var outer);
-        for (var depth = 0; depth < 8 && consumer is not null && Carriers.Of(outer, consumer, model, tables) is { } carrier; depth++)
+        IOperation? keeper = null;
+        for (var depth = 0; depth < 8 && consumer is not null && Carriers.Of(outer, consumer, model, tables, out var keeps) is { } carrier; depth++)
         {
+            keeper ??= keeps ? carrier : null;
             consumer = Operations.ParentSkippingConversions(carrier, out outer);
         }
 
-        var how = consumer switch
+        // Kept by an object that never disposes it: leaked when that object is dropped, only read or disposed; when
+        // the object leaves (returned, stored), whoever gets it may still reach in and dispose it.
+        var how = keeper is not null && IsEndOfTheKeeper(consumer, outer)
+            ? $"'{Describe(keeper)}' keeps it but never disposes it"
+            : keeper is not null ? null : consumer switch
         {
             IExpressionStatementOperation => "its value is thrown away",
             ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "its value is thrown away",
             IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type)
                 => $"it is used only to call '{invocation.TargetMethod.Name}'",
-            IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer) && CannotHoldReceiver(property.Type)
-                => $"it is used only to read '{property.Property.Name}'",
+            IPropertyReferenceOperation read when ReferenceEquals(read.Instance, outer) && CannotHoldReceiver(read.Type)
+                => $"it is used only to read '{read.Property.Name}'",
+            IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IInvocationOperation conditionalCall &&
+                                                   IsDroppedReceiver(conditionalCall.TargetMethod, conditionalCall.Type)
+                => $"it is used only to call '{conditionalCall.TargetMethod.Name}'",
+            IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IPropertyReferenceOperation conditionalRead &&
+                                                   CannotHoldReceiver(conditionalRead.Type)
+                => $"it is used only to read '{conditionalRead.Property.Name}'",
             IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed
                 => $"'{CalleeName(argument)}' only borrows it",
             _ => null,
@@ -92,11 +114,11 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         var consequence = isSubscription
             ? "the subscription can never be ended, and the source keeps the observer and everything it captures alive"
             : OwnershipModel.ConsequenceFor(value.Type);
-        var what = creation is IObjectCreationOperation ? $"'new {creation.Type?.Name}'" : $"'{Describe(creation)}'";
+        var what = $"'{Describe(creation)}'";
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.LEAK002DisposableDropped,
             value.Syntax.GetLocation(),
-            isSubscription ? ImmutableDictionary<string, string?>.Empty : UsingFix,
+            isSubscription || keeper is not null ? ImmutableDictionary<string, string?>.Empty : UsingFix,
             what,
             how,
             consequence));
@@ -127,6 +149,17 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
                 OwnershipModel.ConsequenceFor(parameter.Type)));
         }
     }
+
+    private static bool IsEndOfTheKeeper(IOperation? consumer, IOperation keeper) =>
+        consumer switch
+        {
+            IExpressionStatementOperation or IUsingOperation => true,
+            ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
+            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, keeper) =>
+                OwnershipModel.IsDisposeMethod(invocation.TargetMethod) || CannotHoldReceiver(invocation.Type),
+            IPropertyReferenceOperation read when ReferenceEquals(read.Instance, keeper) => CannotHoldReceiver(read.Type),
+            _ => false,
+        };
 
     private static readonly ImmutableDictionary<string, string?> UsingFix =
         ImmutableDictionary<string, string?>.Empty.Add(FixKey, "using");
@@ -199,7 +232,11 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             : argument.Parameter?.ContainingSymbol.Name ?? "the callee";
 
     private static string Describe(IOperation creation) =>
-        creation is IInvocationOperation invocation
-            ? (invocation.TargetMethod.IsStatic ? invocation.TargetMethod.ContainingType.Name + "." : string.Empty) + invocation.TargetMethod.Name
-            : creation.Syntax.ToString();
+        creation switch
+        {
+            IObjectCreationOperation or ITypeParameterObjectCreationOperation => "new " + creation.Type?.Name,
+            IInvocationOperation invocation => (invocation.TargetMethod.IsStatic ? invocation.TargetMethod.ContainingType.Name + "." : string.Empty) + invocation.TargetMethod.Name,
+            IPropertyReferenceOperation property => property.Property.Name,
+            _ => creation.Syntax.ToString(),
+        };
 }

@@ -161,6 +161,8 @@ internal static class KnownApis
         "System.Text.Json.JsonDocument.ParseValue",
         "System.Buffers.MemoryPool`1.Rent",
         "System.Activator.CreateInstance",
+        "System.Reflection.ConstructorInfo.Invoke",
+        "System.Windows.Controls.PasswordBox.get_SecurePassword",
         "System.IObservable`1.Subscribe",
         "System.ObservableExtensions.Subscribe");
 

@@ -75,6 +75,10 @@ internal static class MemberUses
 
                 case IUsingOperation:
                     return MemberUse.Disposed;
+                case IReturnOperation when ReferenceEquals(current, reference) && !AssignedInSameBody(reference):
+                    // `Stream Stream => stream;`: the type lends what it keeps; it still owns it. A method that also
+                    // resets the member (`var s = stream; stream = null; return s;`) hands it over instead.
+                    return MemberUse.Read;
                 case IIsPatternOperation pattern when DeclaresVariable(pattern.Pattern):
                     // `if (member is IDisposable d)`: the value is copied into d, which may dispose it.
                     return MemberUse.HandedOn;
@@ -88,6 +92,30 @@ internal static class MemberUses
         }
 
         return MemberUse.HandedOn;
+    }
+
+    private static bool AssignedInSameBody(IOperation reference)
+    {
+        if (reference is not IMemberReferenceOperation { Member: var member })
+        {
+            return true;
+        }
+
+        var root = reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var node in root.DescendantsAndSelf())
+        {
+            if (node is IAssignmentOperation { Target: IMemberReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Member, member))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool DeclaresVariable(IPatternOperation pattern)

@@ -118,6 +118,12 @@ internal sealed class OwnershipModel
             return true;
         }
 
+        // A ref struct cannot implement IDisposable; a public Dispose() makes it disposable to `using`.
+        if (type.IsRefLikeType && HasPatternDispose(type))
+        {
+            return true;
+        }
+
         foreach (var @interface in type.AllInterfaces)
         {
             if (IsDisposableInterface(@interface))
@@ -179,6 +185,15 @@ internal sealed class OwnershipModel
                        !(creation.Arguments.Length == 0 && creation.Type is { } created &&
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation);
+            case ITypeParameterObjectCreationOperation generic:
+                // new T() where T : IDisposable, new()
+                return NeedsDisposal(generic.Type, tables);
+            case ICoalesceOperation coalesce:
+                return IsOwnedOrNull(coalesce.Value, tables) && IsOwnedOrNull(coalesce.WhenNull, tables) &&
+                       (!Operations.IsNullOrDefault(coalesce.Value) || !Operations.IsNullOrDefault(coalesce.WhenNull));
+            case IConditionalAccessOperation { WhenNotNull: var whenNotNull }:
+                // source?.Subscribe(observer): a new subscription, or null.
+                return IsOwnedCreation(whenNotNull, tables);
             case IAwaitOperation { Operation: var awaited }:
                 return Operations.AwaitedCall(awaited) is { } awaitedCall && ReturnsOwned(awaitedCall, value.Type, tables, isAwaited: true);
             case IInvocationOperation invocation when Operations.IsGetResult(invocation, out var task):
@@ -591,6 +606,19 @@ internal sealed class OwnershipModel
                (name == "mscorlib" || name == "netstandard" || name == "System" ||
                 name.StartsWith("System.", StringComparison.Ordinal) ||
                 name.StartsWith("Microsoft.Win32.", StringComparison.Ordinal));
+    }
+
+    private static bool HasPatternDispose(ITypeSymbol type)
+    {
+        foreach (var member in type.GetMembers("Dispose"))
+        {
+            if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, DeclaredAccessibility: Accessibility.Public })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool IsDisposableInterface(ITypeSymbol type) =>

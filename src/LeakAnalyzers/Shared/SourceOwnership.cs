@@ -350,8 +350,12 @@ internal sealed class SourceOwnership
                     return Model.IsOwnedCreation(creation, tables)
                         ? new ReturnFact(ReturnedValue.Owned)
                         : new ReturnFact(ReturnedValue.Nothing);
+                case ITypeParameterObjectCreationOperation generic:
+                    return Model.IsOwnedCreation(generic, tables) ? new ReturnFact(ReturnedValue.Owned) : new ReturnFact(ReturnedValue.Nothing);
+                case IConditionalAccessOperation access:
+                    return ValueOf(access.WhenNotNull, depth + 1, visiting);
                 case IAwaitOperation awaited:
-                    return ValueOf(awaited.Operation, depth + 1, visiting);
+                    return ValueOf(Operations.AwaitedCall(awaited.Operation) ?? awaited.Operation, depth + 1, visiting);
                 case IInvocationOperation invocation:
                     return InvocationValue(invocation, typed?.Type ?? invocation.Type, depth, visiting);
                 case IConditionalOperation { WhenFalse: { } whenFalse } conditional:

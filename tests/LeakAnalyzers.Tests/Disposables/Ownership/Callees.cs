@@ -227,6 +227,8 @@ public class Callees
 
             public static void Drop(string p) => Pair.Create<Stream>({|LEAK002:File.OpenRead(p)|}, {|LEAK002:File.OpenRead(p)|});
 
+            public static int ReadOnce(string p) => new Parser({|LEAK002:File.OpenRead(p)|}).Parse();
+
             public void Dispose()
             {
                 pair.First.Dispose();

@@ -139,4 +139,30 @@ public class Members
             public void Dispose() => stream?.Dispose();
         }
         """);
+
+    [Fact]
+    public Task MemberLentByAGetterIsStillTheTypes() => Verify.VerifyAsync("""
+        using System.IO;
+        sealed class Log
+        {
+            private readonly Stream {|LEAK003:stream|} = File.OpenRead("log");
+            public Stream Stream => stream;
+            public Stream GetStream() { return stream; }
+        }
+        """);
+
+    [Fact]
+    public Task MemberHandedOverByAMethodThatResetsIt() => Verify.VerifyAsync("""
+        using System.IO;
+        sealed class Log
+        {
+            private Stream stream = File.OpenRead("log");
+            public Stream Detach()
+            {
+                var detached = stream;
+                stream = null;
+                return detached;
+            }
+        }
+        """);
 }

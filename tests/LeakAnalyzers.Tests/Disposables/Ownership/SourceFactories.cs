@@ -245,4 +245,51 @@ public class SourceFactories
             }
         }
         """);
+
+    [Fact]
+    public Task GetterThatCreatesWhatItReturns() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+        class C
+        {
+            Stream Stream => File.OpenRead("data");
+            static Stream Shared { get { return new FileStream("shared", FileMode.Open); } }
+            async Task<long> M()
+            {
+                var s = {|LEAK001:Stream|};
+                var length = {|LEAK002:Stream|}.Length;
+                var maybe = {|LEAK002:this.Stream|}?.Length;
+                var read = await {|LEAK002:Shared|}.ReadAsync(new byte[4], 0, 4);
+                using (Stream) { }
+                return s.Length + length + maybe.GetValueOrDefault() + read;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CoalesceConditionalAccessAndGenericCreation() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        static class Factory { public static T Create<T>() where T : IDisposable, new() => new T(); }
+        sealed class Resource : IDisposable { public void Dispose() => GC.SuppressFinalize(this); ~Resource() { } }
+        class C
+        {
+            Stream Open(string p) => File.OpenRead(p);
+            int M(string p, IObservable<int> events)
+            {
+                var a = {|LEAK001:File.OpenRead(p) ?? null|};
+                var b = {|LEAK001:events?.Subscribe(new Observer())|};
+                {|LEAK002:Factory.Create<Resource>()|};
+                var read = {|LEAK002:Open(p)|}?.ReadByte();
+                return a.ReadByte() + read.GetValueOrDefault() + b.GetHashCode();
+            }
+
+            sealed class Observer : IObserver<int>
+            {
+                public void OnCompleted() { }
+                public void OnError(Exception error) { }
+                public void OnNext(int value) { }
+            }
+        }
+        """);
 }
