@@ -131,6 +131,26 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    /// <summary>The properties of the type that only wrap <paramref name="field"/>.</summary>
+    private static ImmutableHashSet<ISymbol>? WrappersOf(ISymbol field, INamedTypeSymbol type, OwnershipModel model)
+    {
+        ImmutableHashSet<ISymbol>.Builder? wrappers = null;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IPropertySymbol property && !property.IsStatic && property.DeclaringSyntaxReferences.Length == 1 &&
+                SymbolEqualityComparer.Default.Equals(model.Source.WrappedField(property), field))
+            {
+                (wrappers ??= ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default)).Add(property);
+            }
+        }
+
+        return wrappers?.ToImmutable();
+    }
+
+    /// <summary>The storage a member reference stands for: the member itself, or the field a wrapping property stores into.</summary>
+    private static ISymbol? StorageOf(ISymbol member, OwnershipModel model) =>
+        member is IPropertySymbol property && model.Source.WrappedField(property) is { } field ? field : member;
+
     private static ITypeSymbol? MemberType(ISymbol member) => member switch
     {
         IFieldSymbol field => field.Type,
@@ -160,8 +180,15 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     private static void OnReference(OperationAnalysisContext context, INamedTypeSymbol type, OwnershipModel model, ConcurrentDictionary<ISymbol, MemberFacts> members)
     {
         var reference = (IMemberReferenceOperation)context.Operation;
-        var member = reference.Member;
-        if (!IsPrivateStorage(member, type) || reference.Instance is not (IInstanceReferenceOperation or null))
+        var member = StorageOf(reference.Member, model);
+        if (member is null || !IsPrivateStorage(member, type) || reference.Instance is not (IInstanceReferenceOperation or null))
+        {
+            return;
+        }
+
+        // Inside a property that only wraps the field, the field's uses are the property's uses, seen where it is used.
+        if (context.ContainingSymbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol accessed } &&
+            SymbolEqualityComparer.Default.Equals(model.Source.WrappedField(accessed), member))
         {
             return;
         }
@@ -282,11 +309,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             {
                 operations++;
                 if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } target } assignment &&
-                    IsPrivateStorage(target.Member, type) &&
+                    StorageOf(target.Member, model) is { } storage &&
+                    IsPrivateStorage(storage, type) &&
                     FunctionScopes.EnclosingFunction(assignment) is null &&
-                    model.IsOwnedCreation(assignment.Value, tables))
+                    model.IsOwnedValue(assignment.Value, tables))
                 {
-                    assigned.Add(target.Member);
+                    assigned.Add(storage);
                 }
                 else if (operation is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } written } byReference &&
                          IsPrivateStorage(written.Member, type) &&
@@ -313,14 +341,15 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                     policy,
                     operation => operation switch
                     {
-                        ISimpleAssignmentOperation { Value: var value } => model.IsOwnedCreation(value, tables),
+                        ISimpleAssignmentOperation { Value: var value } => model.IsOwnedValue(value, tables),
                         IArgumentOperation byReference => model.WritesOwned(byReference, tables),
                         _ => false,
                     },
                     priorValueOwned: true,
                     releasesByCall: call => call.Instance is IInstanceReferenceOperation or null &&
                                             SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, type) &&
-                                            model.SourceDisposal.DisposesMember(call.TargetMethod, member.Name));
+                                            model.SourceDisposal.DisposesMember(call.TargetMethod, member.Name),
+                    slotAliases: WrappersOf(member, type, model));
                 foreach (var (assignment, lost) in flow.Overwrites)
                 {
                     overwrites.Add(new FieldOverwrite(member, method, assignment, lost.IsDefaultOrEmpty ? null : lost[0]));
@@ -347,7 +376,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             var isConstructor = overwrite.Method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor;
             var priorSurelyOwned = isConstructor
                 ? facts.InitializedWithCreation
-                : facts.CreatedAtConstruction || RunsAgain(overwrite.Method.Name);
+                : facts.CreatedAtConstruction || RunsAgain(overwrite.Method, overwrite.Member, model, context.Options);
             if (overwrite.LostCreation is null && (!priorSurelyOwned || GuardedBySiblingNullCheck(overwrite.Assignment, overwrite.Member)))
             {
                 continue;
@@ -432,18 +461,53 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         static bool IsNull(ExpressionSyntax expression) => expression.IsKind(SyntaxKind.NullLiteralExpression);
     }
 
-    private static bool RunsAgain(string methodName)
+    /// <summary>
+    /// The method runs again on the same object, so what it stores is there the next time it runs: its name says
+    /// so (Restart, Reset, ...), or it is a repeating lifecycle method (the lifetime model's table, with
+    /// <c>leak_analyzers.repeating_methods</c>; OnAppearing, a Loaded handler), or an NUnit [SetUp] (run before every
+    /// test of the fixture instance). Not when a counterpart of it ([TearDown], OnDisappearing, ...) disposes the member.
+    /// </summary>
+    private static bool RunsAgain(IMethodSymbol method, ISymbol member, OwnershipModel model, AnalyzerOptions options)
     {
         foreach (var prefix in RunsAgainPrefixes)
         {
-            if (methodName.StartsWith(prefix, System.StringComparison.Ordinal))
+            if (method.Name.StartsWith(prefix, System.StringComparison.Ordinal))
             {
                 return true;
             }
         }
 
+        if (HasAttribute(method, "SetUp"))
+        {
+            return !method.ContainingType.GetMembers().OfType<IMethodSymbol>()
+                .Any(other => HasAttribute(other, "TearDown") && model.SourceDisposal.DisposesMember(other, member.Name));
+        }
+
+        if (method.Locations.FirstOrDefault()?.SourceTree is not { } tree)
+        {
+            return false;
+        }
+
+        var settings = LifetimeSettings.Create(LeakOptions.For(options, tree), Descriptors.LEAK004OverwrittenWhileOwned.Id);
+        var repeating = method.IsOverride
+            ? settings.RepeatingOverrides.Concat(settings.RepeatingMethods)
+            : settings.RepeatingMethods;
+        foreach (var entry in repeating)
+        {
+            if (entry.Name != method.Name)
+            {
+                continue;
+            }
+
+            return !entry.Counterparts.Any(counterpart => method.ContainingType.GetMembers(counterpart).OfType<IMethodSymbol>()
+                .Any(other => model.SourceDisposal.DisposesMember(other, member.Name)));
+        }
+
         return false;
     }
+
+    private static bool HasAttribute(IMethodSymbol method, string name) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.Name == name || a.AttributeClass?.Name == name + "Attribute");
 
     private static readonly string[] RunsAgainPrefixes = { "Restart", "Reset", "Reconnect", "Reload", "Reopen", "Refresh", "Renew", "Recreate", "Reinitialize", "Rebuild" };
 
@@ -590,7 +654,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                if (model.IsOwnedCreation(value, tables))
+                if (model.IsOwnedValue(value, tables))
                 {
                     created = true;
                     initializedWithCreation |= initializer;

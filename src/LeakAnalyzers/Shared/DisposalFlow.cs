@@ -68,6 +68,9 @@ internal sealed class DisposalFlow
     private readonly Func<IOperation, bool> isCreation;
     private readonly ImmutableHashSet<ILocalSymbol> aliasLocals;
     private readonly ImmutableHashSet<ILocalSymbol> keepingAliasLocals;
+
+    /// <summary>Members that stand for the tracked member: properties that only wrap its field.</summary>
+    private ImmutableHashSet<ISymbol> slotAliases = ImmutableHashSet<ISymbol>.Empty;
     private readonly Func<IInvocationOperation, bool>? releasesByCall;
     private readonly HashSet<CaptureId> aliases = new();
     private readonly HashSet<int> relevantBlocks = new();
@@ -156,9 +159,10 @@ internal sealed class DisposalFlow
         IReleasePolicy policy,
         Func<IOperation, bool> isCreation,
         bool priorValueOwned,
-        Func<IInvocationOperation, bool>? releasesByCall)
+        Func<IInvocationOperation, bool>? releasesByCall,
+        ImmutableHashSet<ISymbol>? slotAliases = null)
     {
-        var flow = new DisposalFlow(index, member, policy, isCreation, aliasLocals: null, releasesByCall);
+        var flow = new DisposalFlow(index, member, policy, isCreation, aliasLocals: null, releasesByCall) { slotAliases = slotAliases ?? ImmutableHashSet<ISymbol>.Empty };
         flow.Leaks = flow.Run(priorValueOwned);
         flow.Overwrites = flow.CollectOverwrites();
         return flow;
@@ -629,7 +633,8 @@ internal sealed class DisposalFlow
 
     /// <summary>A reference to the tracked variable itself: the local, or the field or property of this (or static).</summary>
     private bool IsSlot(IOperation? target) =>
-        SymbolEqualityComparer.Default.Equals(Operations.ReferencedStorage(target), slot) &&
+        (SymbolEqualityComparer.Default.Equals(Operations.ReferencedStorage(target), slot) ||
+         (slotAliases.Count > 0 && Operations.ReferencedStorage(target) is { } storage && slotAliases.Contains(storage))) &&
         target switch
         {
             IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation,

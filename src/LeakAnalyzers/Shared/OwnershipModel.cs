@@ -225,6 +225,14 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
+    /// <see cref="IsOwnedCreation"/>, or a parameter of a private member that every call in its type gives a new
+    /// owned value (the private constructor of a static factory): what a member stores from it, the type created.
+    /// </summary>
+    internal bool IsOwnedValue(IOperation? value, OwnershipTables tables) =>
+        IsOwnedCreation(value, tables) ||
+        (Operations.SkipConversions(value) is IParameterReferenceOperation parameter && NeedsDisposal(parameter.Type, tables) && source.AlwaysGivenOwned(parameter.Parameter));
+
+    /// <summary>
     /// Whether the result of a call, of type <paramref name="resultType"/> (what it is awaited to, for an await),
     /// is a new disposable the caller owns.
     /// </summary>

@@ -132,6 +132,132 @@ internal sealed class SourceOwnership
         return summaries.GetOrAdd(method, summary);
     }
 
+    private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> alwaysGivenOwned = new();
+    private readonly ConcurrentDictionary<IPropertySymbol, ISymbol?> wrappedFields = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// True when <paramref name="parameter"/> belongs to a private member (typically the private constructor of a
+    /// static factory) and every call in the type passes it a new owned value: whatever the member stores from it,
+    /// the type created. Private members can only be called from inside the type, so every call is seen.
+    /// </summary>
+    internal bool AlwaysGivenOwned(IParameterSymbol parameter)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private } method ||
+            method.ContainingType is not { } type || parameter.RefKind != RefKind.None)
+        {
+            return false;
+        }
+
+        method = method.OriginalDefinition;
+        return alwaysGivenOwned.GetOrAdd((method, parameter.Ordinal), key => ComputeAlwaysGivenOwned(key.Item1, key.Item2, type));
+    }
+
+    private bool ComputeAlwaysGivenOwned(IMethodSymbol method, int ordinal, INamedTypeSymbol type)
+    {
+        var calls = 0;
+        foreach (var member in AllMembers(type))
+        {
+            if (member is not IMethodSymbol caller || BodyOf(caller) is not { } body)
+            {
+                continue;
+            }
+
+            var tables = TablesFor(body.Syntax.SyntaxTree);
+            foreach (var operation in body.DescendantsAndSelf())
+            {
+                var (target, arguments) = operation switch
+                {
+                    IObjectCreationOperation creation => (creation.Constructor, creation.Arguments),
+                    IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+                    _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                };
+
+                if (target is null || !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method))
+                {
+                    continue;
+                }
+
+                calls++;
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter?.Ordinal == ordinal && !general.IsOwnedCreation(argument.Value, tables))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return calls > 0;
+    }
+
+    private static IEnumerable<ISymbol> AllMembers(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            yield return member;
+            if (member is INamedTypeSymbol nested)
+            {
+                foreach (var inner in AllMembers(nested))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The field a source property only wraps: its setter does nothing but store <c>value</c> in a field of the
+    /// same type, and its getter (if any) only returns that field. Null for anything else.
+    /// </summary>
+    internal ISymbol? WrappedField(IPropertySymbol property) =>
+        property.DeclaringSyntaxReferences.Length == 1 && !property.IsStatic
+            ? wrappedFields.GetOrAdd(property.OriginalDefinition, ComputeWrappedField)
+            : null;
+
+    private ISymbol? ComputeWrappedField(IPropertySymbol property)
+    {
+        if (property.SetMethod is not { } setter || BodyOf(setter) is not { } setterBody)
+        {
+            return null;
+        }
+
+        ISymbol? field = null;
+        foreach (var operation in setterBody.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } target, Value: IParameterReferenceOperation } }
+                    when field is null && SymbolEqualityComparer.Default.Equals(target.Field.ContainingType, property.ContainingType):
+                    field = target.Field;
+                    break;
+                case IExpressionStatementOperation:
+                    return null; // the setter does more than store the value
+            }
+        }
+
+        if (field is null || property.GetMethod is not { } getter)
+        {
+            return field;
+        }
+
+        if (BodyOf(getter) is not { } getterBody)
+        {
+            return null;
+        }
+
+        foreach (var operation in getterBody.DescendantsAndSelf())
+        {
+            if (operation is IReturnOperation { ReturnedValue: var returned } &&
+                !(Operations.SkipConversions(returned) is IFieldReferenceOperation { Instance: IInstanceReferenceOperation } read && SymbolEqualityComparer.Default.Equals(read.Field, field)))
+            {
+                return null;
+            }
+        }
+
+        return field;
+    }
+
     /// <summary>How <paramref name="type"/> (declared in source) treats its field or auto-property <paramref name="member"/>.</summary>
     internal MemberTreatment TreatmentOf(INamedTypeSymbol type, ISymbol member)
     {

@@ -165,4 +165,77 @@ public class Members
             }
         }
         """);
+
+    [Fact]
+    public Task PropertyThatWrapsAField() => Verify.VerifyAsync("""
+        using System.IO;
+        public class C
+        {
+            private Stream {|LEAK003:stream|};
+            public C()
+            {
+                this.Stream = File.OpenRead("a");
+                {|LEAK004:this.Stream = File.OpenRead("b")|};
+            }
+
+            public Stream Stream
+            {
+                get { return this.stream; }
+                private set { this.stream = value; }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PrivateConstructorOfAStaticFactory() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public sealed class Log
+        {
+            private readonly Stream {|LEAK003:stream|};
+            private Log(Stream stream) => this.stream = stream;
+            public static Log Open(string path) => new Log(File.OpenWrite(path));
+            public void Write(byte b) => stream.WriteByte(b);
+        }
+
+        public sealed class Shared
+        {
+            private readonly Stream stream;
+            private Shared(Stream stream) => this.stream = stream;
+            public static Shared Open(string path) => new Shared(File.OpenWrite(path));
+            public static Shared Over(Stream given) => new Shared(given);
+            public void Write(byte b) => stream.WriteByte(b);
+        }
+        """);
+
+    [Fact]
+    public Task SetUpThatRunsBeforeEveryTest() => new Verify.Test
+    {
+        TestState =
+        {
+            Sources =
+            {
+                """
+                using NUnit.Framework;
+                using System.IO;
+                public class Tests
+                {
+                    private Stream {|LEAK003:stream|};
+                    [SetUp]
+                    public void SetUp() => {|LEAK004:stream = File.OpenRead("data")|};
+                }
+
+                public class TornDown
+                {
+                    private Stream stream;
+                    [SetUp]
+                    public void SetUp() => stream = File.OpenRead("data");
+                    [TearDown]
+                    public void TearDown() => stream?.Dispose();
+                }
+                """,
+                ("NUnit.cs", "namespace NUnit.Framework { public sealed class SetUpAttribute : System.Attribute { } public sealed class TearDownAttribute : System.Attribute { } }"),
+            },
+        },
+    }.RunAsync();
 }
