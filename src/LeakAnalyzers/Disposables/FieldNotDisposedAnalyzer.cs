@@ -131,6 +131,11 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    /// <summary>A property with a setter others can call wraps the field: code outside the type may put a value there.</summary>
+    private static bool SetFromOutside(ISymbol field, INamedTypeSymbol type, OwnershipModel model) =>
+        WrappersOf(field, type, model) is { } wrappers &&
+        wrappers.Any(w => w is IPropertySymbol { SetMethod: { DeclaredAccessibility: not Accessibility.Private } });
+
     /// <summary>The properties of the type that only wrap <paramref name="field"/>.</summary>
     private static ImmutableHashSet<ISymbol>? WrappersOf(ISymbol field, INamedTypeSymbol type, OwnershipModel model)
     {
@@ -241,7 +246,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         {
             var member = pair.Key;
             var facts = pair.Value;
-            if (member.IsStatic || !facts.IsOwnedAndKept || member.Locations.Length == 0)
+            if (member.IsStatic || !facts.IsOwnedAndKept || member.Locations.Length == 0 || SetFromOutside(member, type, model))
             {
                 continue;
             }
@@ -368,7 +373,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     {
         foreach (var overwrite in overwrites.OrderBy(o => o.Assignment.Syntax.SpanStart))
         {
-            if (!members.TryGetValue(overwrite.Member, out var facts) || !facts.IsOwned)
+            if (!members.TryGetValue(overwrite.Member, out var facts) || !facts.IsOwned || SetFromOutside(overwrite.Member, overwrite.Member.ContainingType, model))
             {
                 continue;
             }

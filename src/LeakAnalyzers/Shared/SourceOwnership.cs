@@ -217,7 +217,12 @@ internal sealed class SourceOwnership
 
     private ISymbol? ComputeWrappedField(IPropertySymbol property)
     {
-        if (property.SetMethod is not { } setter || BodyOf(setter) is not { } setterBody)
+        if (property.SetMethod is not { } setter)
+        {
+            return property.GetMethod is { } onlyGetter ? ReturnedField(property, onlyGetter) : null;
+        }
+
+        if (BodyOf(setter) is not { } setterBody)
         {
             return null;
         }
@@ -253,6 +258,35 @@ internal sealed class SourceOwnership
             {
                 return null;
             }
+        }
+
+        return field;
+    }
+
+    /// <summary>A getter whose every return is the same instance field of its type (<c>Stream Current =&gt; stream;</c>).</summary>
+    private ISymbol? ReturnedField(IPropertySymbol property, IMethodSymbol getter)
+    {
+        if (BodyOf(getter) is not { } body)
+        {
+            return null;
+        }
+
+        ISymbol? field = null;
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            if (operation is not IReturnOperation { ReturnedValue: var returned })
+            {
+                continue;
+            }
+
+            if (Operations.SkipConversions(returned) is not IFieldReferenceOperation { Instance: IInstanceReferenceOperation } read ||
+                !SymbolEqualityComparer.Default.Equals(read.Field.ContainingType, property.ContainingType) ||
+                (field is not null && !SymbolEqualityComparer.Default.Equals(field, read.Field)))
+            {
+                return null;
+            }
+
+            field = read.Field;
         }
 
         return field;

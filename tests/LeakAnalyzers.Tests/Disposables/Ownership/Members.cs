@@ -238,4 +238,31 @@ public class Members
             },
         },
     }.RunAsync();
+
+    [Fact]
+    public Task DisposedThroughAGetterThatReturnsIt() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public sealed class C : IDisposable
+        {
+            private Stream stream = File.OpenRead("x");
+            public Stream Calculated => this.stream;
+            public void Dispose() => Calculated?.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task FieldBehindAPublicSetterIsNotOnlyTheTypes() => Verify.VerifyAsync("""
+        using System.IO;
+        public class C
+        {
+            private Stream stream;
+            public C() => this.Stream = File.OpenRead("x");
+            public Stream Stream
+            {
+                get { return this.stream; }
+                set { this.stream = value; }
+            }
+        }
+        """);
 }
