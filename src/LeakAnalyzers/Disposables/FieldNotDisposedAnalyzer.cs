@@ -207,9 +207,11 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, reference):
                 facts.Assigned(assignment.Value, model, tables, initializer: false, atConstruction: inConstructor);
 
-                // `using (field = new X())`, `(field = new X()).Dispose()`, `return field = new X();`: the value
-                // flows on from the assignment, and whatever receives it may dispose it.
-                if (assignment.Parent is not (IExpressionStatementOperation or null))
+                // `using (field = new X())`, `(field = new X()).Dispose()`, `Use(field = new X())`: the value flows on
+                // from the assignment, and whatever receives it may dispose it. Returned as it is (a lazy getter,
+                // `field ?? (field = new X())`), it is lent.
+                if (assignment.Parent is not (IExpressionStatementOperation or null) &&
+                    MemberUses.ClassifyValue(assignment, model, tables) is MemberUse.Disposed or MemberUse.HandedOn)
                 {
                     facts.Released();
                 }

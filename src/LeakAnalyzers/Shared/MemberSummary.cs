@@ -69,6 +69,9 @@ internal enum ParameterUse
     /// member returns (<c>Pair.Create(a, b)</c>). The caller still owns it; it leaves with that object.
     /// </summary>
     Kept,
+
+    /// <summary>Written to an out or ref parameter (<see cref="ParameterFact.Output"/>): the caller gets it back there.</summary>
+    WrittenToOutput,
 }
 
 /// <summary>
@@ -77,8 +80,9 @@ internal enum ParameterUse
 /// </summary>
 internal readonly struct ParameterFact
 {
-    internal ParameterFact(ParameterUse use, string? flag = null, bool flagValueThatKeepsOwnership = false)
+    internal ParameterFact(ParameterUse use, string? flag = null, bool flagValueThatKeepsOwnership = false, int output = -1)
     {
+        Output = output;
         Use = use;
         Flag = flag;
         FlagValueThatKeepsOwnership = flagValueThatKeepsOwnership;
@@ -89,6 +93,9 @@ internal readonly struct ParameterFact
     internal string? Flag { get; }
 
     internal bool FlagValueThatKeepsOwnership { get; }
+
+    /// <summary>For <see cref="ParameterUse.WrittenToOutput"/>, the ordinal of the out or ref parameter.</summary>
+    internal int Output { get; }
 
     public override string ToString() => Flag is null ? Use.ToString() : $"{Use} unless {Flag} is {FlagValueThatKeepsOwnership}";
 }

@@ -28,6 +28,10 @@ internal static class MemberUses
     internal static MemberUse Classify(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables) =>
         Classify(reference, model, tables, 0);
 
+    /// <summary>What happens to the value of an operation that holds a member's value (an assignment used as a value).</summary>
+    internal static MemberUse ClassifyValue(IOperation value, OwnershipModel model, OwnershipTables tables) =>
+        Classify(value, model, tables, 0);
+
     private static MemberUse Classify(IOperation reference, OwnershipModel model, OwnershipTables tables, int start)
     {
         IOperation current = reference;
@@ -75,7 +79,11 @@ internal static class MemberUses
 
                 case IUsingOperation:
                     return MemberUse.Disposed;
-                case IReturnOperation when ReferenceEquals(current, reference) && !AssignedInSameBody(reference):
+                case ICoalesceOperation or IConditionalOperation when consumer is not IConditionalOperation { Condition: var condition } || !ReferenceEquals(condition, outer):
+                    // `stream ?? (stream = Create())`, `flag ? a : stream`: the result may be the member's value.
+                    current = consumer;
+                    continue;
+                case IReturnOperation when !ResetInSameBody(reference):
                     // `Stream Stream => stream;`: the type lends what it keeps; it still owns it. A method that also
                     // resets the member (`var s = stream; stream = null; return s;`) hands it over instead.
                     return MemberUse.Read;
@@ -94,11 +102,11 @@ internal static class MemberUses
         return MemberUse.HandedOn;
     }
 
-    private static bool AssignedInSameBody(IOperation reference)
+    private static bool ResetInSameBody(IOperation reference)
     {
-        if (reference is not IMemberReferenceOperation { Member: var member })
+        if (Operations.SkipConversions(reference) is not IMemberReferenceOperation { Member: var member })
         {
-            return true;
+            return false;
         }
 
         var root = reference;
@@ -109,7 +117,8 @@ internal static class MemberUses
 
         foreach (var node in root.DescendantsAndSelf())
         {
-            if (node is IAssignmentOperation { Target: IMemberReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Member, member))
+            if (node is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target, Value: var value } &&
+                SymbolEqualityComparer.Default.Equals(target.Member, member) && Operations.IsNullOrDefault(value))
             {
                 return true;
             }

@@ -402,6 +402,8 @@ internal sealed class OwnershipModel
                     return ArgumentFate.Kept;
                 case ParameterUse.Disposed:
                 case ParameterUse.OwnedByResult:
+                case ParameterUse.WrittenToOutput:
+                    // Moved into the caller's out variable, which is followed (or reported when discarded) from there.
                     return ArgumentFate.OwnershipTaken;
                 case ParameterUse.Returned:
                     return ArgumentFate.Returned;
@@ -470,8 +472,27 @@ internal sealed class OwnershipModel
             return marked;
         }
 
-        return source.Of(method) is { } summary &&
-               summary.Writes(parameter.Ordinal);
+        if (source.Of(method) is not { } summary)
+        {
+            return false;
+        }
+
+        if (summary.Writes(parameter.Ordinal))
+        {
+            return true;
+        }
+
+        // TryGet(File.OpenRead(p), out var stream) where TryGet does `result = arg`: the out variable gets the argument.
+        foreach (var other in invocation.Arguments)
+        {
+            if (other.Parameter is { } input && summary.Parameter(input.Ordinal) is { Use: ParameterUse.WrittenToOutput } fact &&
+                fact.Output == parameter.Ordinal && IsOwnedCreation(other.Value, tables))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     internal static string ConsequenceFor(ITypeSymbol? type)

@@ -799,6 +799,8 @@ internal sealed class SourceOwnership
                     return new ParameterFact(ParameterUse.Owned, use.Flag, use.FlagKeeps);
                 case UseKind.KeptByResult:
                     return new ParameterFact(ParameterUse.Kept);
+                case UseKind.WrittenToOut:
+                    return new ParameterFact(ParameterUse.WrittenToOutput, output: use.Output);
                 case UseKind.Stored when use.Member is { } member && method.ContainingType is { } type:
                     var treatment = owner.TreatmentOf(type, member);
                     switch (treatment.Kind)
@@ -1071,6 +1073,10 @@ internal sealed class SourceOwnership
                     return Use.Stored(member);
                 case ILocalReferenceOperation local:
                     return LocalFate(local.Local, itself, depth + 1, visiting);
+                case IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out or RefKind.Ref } output } when itself &&
+                                                                                                           SymbolEqualityComparer.Default.Equals(output.ContainingSymbol, method):
+                    // `result = arg`: the caller gets it back through its out variable.
+                    return Use.WrittenTo(output.Ordinal);
                 default:
                     return Use.Unknown;
             }
@@ -1179,6 +1185,7 @@ internal sealed class SourceOwnership
 
     private enum UseKind
     {
+        WrittenToOut,
         Borrowed,
         Disposed,
         Returned,
@@ -1192,8 +1199,9 @@ internal sealed class SourceOwnership
     /// <summary>One use of a parameter's value while it is followed through the body.</summary>
     private readonly struct Use
     {
-        private Use(UseKind kind, ISymbol? member = null, string? flag = null, bool flagKeeps = false)
+        private Use(UseKind kind, ISymbol? member = null, string? flag = null, bool flagKeeps = false, int output = -1)
         {
+            Output = output;
             Kind = kind;
             Member = member;
             Flag = flag;
@@ -1220,6 +1228,11 @@ internal sealed class SourceOwnership
 
         internal static Use KeptByResult => new(UseKind.KeptByResult);
 
+        /// <summary>Written to the out or ref parameter at <see cref="Output"/>.</summary>
+        internal static Use WrittenTo(int output) => new(UseKind.WrittenToOut, output: output);
+
+        internal int Output { get; }
+
         internal static Use Stored(ISymbol member) => new(UseKind.Stored, member);
 
         internal static Use OwnedByThis(string? flag, bool flagKeeps) => new(UseKind.OwnedByThis, flag: flag, flagKeeps: flagKeeps);
@@ -1237,7 +1250,8 @@ internal sealed class SourceOwnership
                 return a;
             }
 
-            return a.Kind == b.Kind && SymbolEqualityComparer.Default.Equals(a.Member, b.Member) && a.Flag == b.Flag && a.FlagKeeps == b.FlagKeeps
+            return a.Kind == b.Kind && SymbolEqualityComparer.Default.Equals(a.Member, b.Member) && a.Flag == b.Flag && a.FlagKeeps == b.FlagKeeps &&
+                   a.Output == b.Output
                 ? a
                 : Unknown;
         }

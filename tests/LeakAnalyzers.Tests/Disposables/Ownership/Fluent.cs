@@ -101,12 +101,12 @@ public class Fluent
         """);
 
     [Fact]
-    public Task FieldReturnedThroughAFluentCallIsHandedOn() => Verify.VerifyAsync("""
+    public Task FieldLentThroughAFluentCallIsStillOwned() => Verify.VerifyAsync("""
         using System;
         using System.IO;
         sealed class Log
         {
-            private readonly Stream stream = File.OpenRead("log");
+            private readonly Stream {|LEAK003:stream|} = File.OpenRead("log");
             public Stream Stream => stream.Checked();
         }
         static class Checks

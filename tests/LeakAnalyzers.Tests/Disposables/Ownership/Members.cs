@@ -265,4 +265,17 @@ public class Members
             }
         }
         """);
+
+    [Fact]
+    public Task LazyGetterLendsWhatItCreates() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public sealed class C
+        {
+            private Stream {|LEAK003:stream|};
+            private Stream {|LEAK003:other|};
+            public Stream Stream => this.stream ?? (this.stream = File.OpenRead("x"));
+            public Stream Other => other ??= File.OpenRead("y");
+        }
+        """);
 }

@@ -155,4 +155,25 @@ public class OutAndRef
             public void Dispose() => Interlocked.Exchange(ref cts, null)?.Dispose();
         }
         """);
+
+    [Fact]
+    public Task OutParameterThatReturnsAnArgument() => Verify.VerifyAsync("""
+        using System.IO;
+        static class C
+        {
+            static bool TryGet(FileStream arg, out FileStream result)
+            {
+                result = arg;
+                return true;
+            }
+
+            static bool Dropped(string p) => TryGet(File.OpenRead(p), {|LEAK002:out FileStream _|});
+            static bool Kept(string p) => TryGet(File.OpenRead(p), {|LEAK001:out var temp|});
+            static long Used(string p)
+            {
+                TryGet(File.OpenRead(p), out var temp);
+                using (temp) { return temp.Length; }
+            }
+        }
+        """);
 }
