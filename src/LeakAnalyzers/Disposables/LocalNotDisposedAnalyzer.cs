@@ -74,7 +74,8 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         local,
                         policy,
                         operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
-                        keepingAliasLocals: candidates.KeepersOf(local, model, tables));
+                        keepingAliasLocals: candidates.KeepersOf(local, model, tables),
+                        followCatches: true);
                     foreach (var leak in flow.Leaks)
                     {
                         if (candidates.CreationsBySyntax.TryGetValue(leak.Syntax, out var creation) && reported.Add(creation.Syntax))

@@ -46,8 +46,10 @@ internal interface IReleasePolicy
 /// of <c>this</c>) over the IOperation control-flow graph.
 /// Tracks the creation sites that may still be owned and unreleased: a release clears them, a new creation or an
 /// overwrite while still owned leaks them, reaching the exit leaks them. Exceptional paths are not followed:
-/// paths that end in a throw, and paths through a catch handler (reporting every exceptional path is what
-/// makes CA2000 noisy); a catch handler is analyzed only for what it creates itself. A finally region that releases the
+/// paths that end in a throw, and (unless asked to follow catches) paths through a catch handler: reporting every
+/// exceptional path is what makes CA2000 noisy. When asked, an explicit catch of a try is entered with what was
+/// owned when a call on it (or borrowing it) in the try threw, so a catch that returns or continues without
+/// disposing leaks it; a catch that rethrows does not. A finally region that releases the
 /// local releases it on every branch that runs the finally. A branch on <c>local == null</c> clears the duty on
 /// the null side; so does a branch on <c>local == IntPtr.Zero</c> (or <c>0</c>) and on <c>!handle.IsAllocated</c>,
 /// for the unmanaged-memory family.
@@ -77,6 +79,8 @@ internal sealed class DisposalFlow
     private readonly Dictionary<int, List<int>> nodesOfBlock = new();
     private readonly List<IOperation> creations = new();
     private readonly List<int> creationBlocks = new();
+    private bool followCatches;
+    private ulong usedWhileOwned;
     private readonly Dictionary<ControlFlowRegion, bool> finallyReleases = new();
     private readonly HashSet<int> leakedByOverwrite = new();
     private readonly Dictionary<IOperation, ulong> overwrites = new();
@@ -140,9 +144,10 @@ internal sealed class DisposalFlow
         IReleasePolicy policy,
         Func<IOperation, bool> isCreation,
         ImmutableHashSet<ILocalSymbol>? aliasLocals = null,
-        ImmutableHashSet<ILocalSymbol>? keepingAliasLocals = null)
+        ImmutableHashSet<ILocalSymbol>? keepingAliasLocals = null,
+        bool followCatches = false)
     {
-        var flow = new DisposalFlow(index, local, policy, isCreation, aliasLocals, releasesByCall: null, keepingAliasLocals);
+        var flow = new DisposalFlow(index, local, policy, isCreation, aliasLocals, releasesByCall: null, keepingAliasLocals) { followCatches = followCatches };
         flow.Leaks = flow.Run(priorValueOwned: false);
         flow.Overwrites = flow.CollectOverwrites();
         return flow;
@@ -226,12 +231,24 @@ internal sealed class DisposalFlow
 
             var state = entry[ordinal];
             bool? nullWhen = null;
+            usedWhileOwned = 0;
             if (relevantBlocks.Contains(ordinal))
             {
                 state = Transfer(ordinal, state, block.FallThroughSuccessor?.Semantics);
                 if (block.BranchValue is { } branchValue)
                 {
                     nullWhen = NullWhen(branchValue);
+                }
+            }
+
+            if (followCatches && usedWhileOwned != 0 && CatchesAround(block) is { } handlers)
+            {
+                // A call on the value (or that borrows it) can fail while the value is owned: the catch is entered
+                // with it (ssl.AuthenticateAsClientAsync() throwing into a catch that returns false). Other
+                // statements of the try (a lock, a log line) are not taken to throw.
+                foreach (var handler in handlers)
+                {
+                    Propagate(handler.FirstBlockOrdinal, usedWhileOwned);
                 }
             }
 
@@ -305,6 +322,25 @@ internal sealed class DisposalFlow
         }
     }
 
+    /// <summary>The catch (and filter) regions of the innermost try/catch whose try part holds <paramref name="block"/>.</summary>
+    private static IEnumerable<ControlFlowRegion>? CatchesAround(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
+            {
+                return tryAndCatch.NestedRegions.Where(r => r.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler);
+            }
+
+            if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Finally)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
     private ulong Transfer(int ordinal, ulong state, ControlFlowBranchSemantics? fallThroughSemantics)
     {
         foreach (var node in NodesIn(ordinal))
@@ -362,10 +398,16 @@ internal sealed class DisposalFlow
                         break;
                     }
 
-                    if (RefersToSlot(operation) && !IsAssignmentTarget(operation) &&
-                        UseOf(operation, node.Root, node.InBranchValue ? fallThroughSemantics : null) != UseKind.None)
+                    if (RefersToSlot(operation) && !IsAssignmentTarget(operation))
                     {
-                        state = 0;
+                        if (UseOf(operation, node.Root, node.InBranchValue ? fallThroughSemantics : null) != UseKind.None)
+                        {
+                            state = 0;
+                        }
+                        else if (operation.Parent is IInvocationOperation or IArgumentOperation or IPropertyReferenceOperation)
+                        {
+                            usedWhileOwned |= state;
+                        }
                     }
 
                     break;
@@ -584,6 +626,7 @@ internal sealed class DisposalFlow
         creations.AddRange(sortedCreations);
         creationBlocks.Clear();
         creationBlocks.AddRange(sortedBlocks);
+
 
         void AddNodes(IReadOnlyList<FlowIndex.NodeAt> nodes)
         {

@@ -1,0 +1,133 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// A path through an explicit catch that returns or continues without disposing what was owned when the try threw.
+/// Exceptions with no catch (the implicit paths every call has) stay out.
+/// </summary>
+public class CatchPaths
+{
+    [Fact]
+    public Task CatchThatReturnsAfterTheCallThatThrew() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Net.Security;
+        using System.Security.Authentication;
+        using System.Threading.Tasks;
+        sealed class Connection
+        {
+            private Stream stream;
+            public async Task<bool> ConnectAsync(Stream inner, string host)
+            {
+                var ssl = {|LEAK001:new SslStream(inner, leaveInnerStreamOpen: true)|};
+                try
+                {
+                    await ssl.AuthenticateAsClientAsync(host);
+                }
+                catch (AuthenticationException)
+                {
+                    return false;
+                }
+
+                stream = ssl;
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CatchInALoopThatContinues() => Verify.VerifyAsync("""
+        using System.IO;
+        class C
+        {
+            int M(string[] paths)
+            {
+                var total = 0;
+                foreach (var path in paths)
+                {
+                    var s = {|LEAK001:File.OpenRead(path)|};
+                    try
+                    {
+                        total += s.ReadByte();
+                    }
+                    catch (IOException)
+                    {
+                        continue;
+                    }
+
+                    s.Dispose();
+                }
+
+                return total;
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("catch (IOException) { s.Dispose(); return false; }")]
+    [InlineData("catch (IOException) { s.Dispose(); throw; }")]
+    [InlineData("catch (IOException) { throw; }")]
+    [InlineData("catch (IOException e) { throw new InvalidDataException(\"bad\", e); }")]
+    [InlineData("catch (IOException) { Log(); }")]
+    public Task CatchThatDisposesRethrowsOrFallsThrough(string handler) => Verify.VerifyAsync($$"""
+        using System.IO;
+        class C
+        {
+            static void Log() { }
+            bool M(string p)
+            {
+                var s = File.OpenRead(p);
+                try
+                {
+                    s.ReadByte();
+                }
+                {{handler}}
+
+                s.Dispose();
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CreationIsTheLastThingTheTryDoes() => Verify.VerifyAsync("""
+        using System.IO;
+        class C
+        {
+            int M(string p)
+            {
+                Stream s;
+                try
+                {
+                    s = File.OpenRead(p);
+                }
+                catch (IOException)
+                {
+                    return -1;
+                }
+
+                using (s)
+                {
+                    return s.ReadByte();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ExceptionsWithoutACatchStayOut() => Verify.VerifyAsync("""
+        using System.IO;
+        class C
+        {
+            int M(string p)
+            {
+                var s = File.OpenRead(p);
+                var b = s.ReadByte();
+                s.Dispose();
+                return b;
+            }
+        }
+        """);
+}
