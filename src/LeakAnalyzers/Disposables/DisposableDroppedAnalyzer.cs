@@ -118,7 +118,9 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.LEAK002DisposableDropped,
             value.Syntax.GetLocation(),
-            isSubscription || keeper is not null ? ImmutableDictionary<string, string?>.Empty : UsingFix,
+            isSubscription || keeper is not null || model.WrapperOverBorrowed(creation, tables) == WrapperKind.Writer
+                ? ImmutableDictionary<string, string?>.Empty
+                : UsingFix,
             what,
             how,
             consequence));

@@ -12,10 +12,14 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
     private readonly OwnershipModel model;
     private readonly OwnershipTables tables;
 
-    internal DisposableReleasePolicy(OwnershipModel model, OwnershipTables tables)
+    private readonly bool flushReleases;
+
+    /// <param name="flushReleases">A writer over a stream the method does not own: its Flush is all it needs.</param>
+    internal DisposableReleasePolicy(OwnershipModel model, OwnershipTables tables, bool flushReleases = false)
     {
         this.model = model;
         this.tables = tables;
+        this.flushReleases = flushReleases;
     }
 
     public UseKind Classify(IOperation reference, IOperation? consumer)
@@ -23,7 +27,10 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
-                return IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod) ? UseKind.Release : UseKind.None;
+                return IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod) ||
+                       (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync")
+                    ? UseKind.Release
+                    : UseKind.None;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):

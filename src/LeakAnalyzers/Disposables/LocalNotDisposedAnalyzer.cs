@@ -57,6 +57,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             var policy = new DisposableReleasePolicy(model, tables);
+            var flushPolicy = new DisposableReleasePolicy(model, tables, flushReleases: true);
             if (candidates.OperationCount > FlowBudget.MaxOperations)
             {
                 ReportNeverReleased(context, root, candidates, policy);
@@ -69,10 +70,11 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 var index = new FlowIndex(graph);
                 foreach (var local in candidates.Locals)
                 {
+                    var writerOverBorrowed = candidates.IsWriterOverBorrowed(local, model, tables);
                     var flow = DisposalFlow.Analyze(
                         index,
                         local,
-                        policy,
+                        writerOverBorrowed ? flushPolicy : policy,
                         operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
                         keepingAliasLocals: candidates.KeepersOf(local, model, tables),
                         followCatches: true);
@@ -83,7 +85,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                             context.ReportDiagnostic(Diagnostic.Create(
                                 Descriptors.LEAK001LocalNotDisposed,
                                 creation.Syntax.GetLocation(),
-                                FixProperties(flow, leak),
+                                writerOverBorrowed ? ImmutableDictionary<string, string?>.Empty : FixProperties(flow, leak),
                                 local.Name,
                                 flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
                                 OwnershipModel.ConsequenceFor(CreatedType(creation))));
@@ -176,7 +178,53 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         internal ILocalSymbol? LocalOf(SyntaxNode creationSite) => localsBySyntax.TryGetValue(creationSite, out var local) ? local : null;
 
-        private readonly List<(ILocalSymbol Keeper, IOperation Value)> possibleKeepers = new();
+        /// <summary>By the local an argument names: the locals assigned the call or creation it is an argument of.</summary>
+        private readonly Dictionary<ILocalSymbol, List<(ILocalSymbol Keeper, IArgumentOperation Argument)>> possibleKeepers = new(SymbolEqualityComparer.Default);
+
+        private readonly Dictionary<ILocalSymbol, List<SyntaxNode>> sitesByLocal = new(SymbolEqualityComparer.Default);
+
+        private void AddPossibleKeeper(ILocalSymbol keeper, IOperation value)
+        {
+            var arguments = value switch
+            {
+                IObjectCreationOperation creation => creation.Arguments,
+                IInvocationOperation invocation => invocation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+
+            foreach (var argument in arguments)
+            {
+                if (Operations.SkipConversions(argument.Value) is ILocalReferenceOperation reference &&
+                    !SymbolEqualityComparer.Default.Equals(reference.Local, keeper))
+                {
+                    if (!possibleKeepers.TryGetValue(reference.Local, out var list))
+                    {
+                        possibleKeepers[reference.Local] = list = new List<(ILocalSymbol, IArgumentOperation)>();
+                    }
+
+                    list.Add((keeper, argument));
+                }
+            }
+        }
+
+        /// <summary>Every creation of the local is a writer over an output the method does not own.</summary>
+        internal bool IsWriterOverBorrowed(ILocalSymbol local, OwnershipModel model, OwnershipTables tables)
+        {
+            if (!sitesByLocal.TryGetValue(local, out var sites))
+            {
+                return false;
+            }
+
+            foreach (var site in sites)
+            {
+                if (!CreationsBySyntax.TryGetValue(site, out var creation) || model.WrapperOverBorrowed(creation, tables) != WrapperKind.Writer)
+                {
+                    return false;
+                }
+            }
+
+            return sites.Count > 0;
+        }
 
         /// <summary>
         /// Locals that receive an object keeping <paramref name="local"/> without owning it (<c>var parser = new
@@ -185,25 +233,17 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         /// </summary>
         internal ImmutableHashSet<ILocalSymbol>? KeepersOf(ILocalSymbol local, OwnershipModel model, OwnershipTables tables)
         {
-            ImmutableHashSet<ILocalSymbol>.Builder? keepers = null;
-            foreach (var (keeper, value) in possibleKeepers)
+            if (!possibleKeepers.TryGetValue(local, out var candidates))
             {
-                var arguments = value switch
-                {
-                    IObjectCreationOperation creation => creation.Arguments,
-                    IInvocationOperation invocation => invocation.Arguments,
-                    _ => ImmutableArray<IArgumentOperation>.Empty,
-                };
+                return null;
+            }
 
-                foreach (var argument in arguments)
+            ImmutableHashSet<ILocalSymbol>.Builder? keepers = null;
+            foreach (var (keeper, argument) in candidates)
+            {
+                if (model.FateOf(argument, tables) == ArgumentFate.Kept)
                 {
-                    if (Operations.SkipConversions(argument.Value) is ILocalReferenceOperation reference &&
-                        SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                        !SymbolEqualityComparer.Default.Equals(keeper, local) &&
-                        model.FateOf(argument, tables) == ArgumentFate.Kept)
-                    {
-                        (keepers ??= ImmutableHashSet.CreateBuilder<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(keeper);
-                    }
+                    (keepers ??= ImmutableHashSet.CreateBuilder<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(keeper);
                 }
             }
 
@@ -250,10 +290,10 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation { Initializer.Value: { } kept } keeper when IsPossibleKeeper(kept):
-                        result.possibleKeepers.Add((keeper.Symbol, Operations.SkipConversions(kept)!));
+                        result.AddPossibleKeeper(keeper.Symbol, Operations.SkipConversions(kept)!);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation keeperTarget } keeperAssignment when IsPossibleKeeper(keeperAssignment.Value):
-                        result.possibleKeepers.Add((keeperTarget.Local, Operations.SkipConversions(keeperAssignment.Value)!));
+                        result.AddPossibleKeeper(keeperTarget.Local, Operations.SkipConversions(keeperAssignment.Value)!);
                         break;
                 }
             }
@@ -284,6 +324,12 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
             CreationsBySyntax[syntax] = creation;
             localsBySyntax[syntax] = local;
+            if (!sitesByLocal.TryGetValue(local, out var sites))
+            {
+                sitesByLocal[local] = sites = new List<SyntaxNode>();
+            }
+
+            sites.Add(syntax);
             HasNested |= FunctionScopes.EnclosingFunction(site) is not null;
         }
 

@@ -78,6 +78,26 @@ internal static class KnownApis
         return false;
     }
 
+    /// <summary>
+    /// Readers and writers whose only resource is the stream or reader they wrap (their Dispose closes it and frees
+    /// nothing of their own). Over a stream the method does not own, a reader needs nothing and a writer needs only
+    /// a Flush: disposing either would close a stream that belongs to someone else.
+    /// </summary>
+    internal static readonly ImmutableArray<(string Type, bool IsWriter)> PureWrappers = ImmutableArray.Create(
+        ("System.IO.StreamReader", false),
+        ("System.IO.BinaryReader", false),
+        ("System.IO.StreamWriter", true),
+        ("System.IO.BinaryWriter", true));
+
+    /// <summary>
+    /// Factories of readers and writers that never close what they are given unless settings say so:
+    /// <c>XmlReader.Create(stream)</c> (CloseInput is false by default) holds nothing of its own, and
+    /// <c>XmlWriter.Create(stream)</c> needs only a Flush.
+    /// </summary>
+    internal static readonly ImmutableArray<(string Member, bool IsWriter)> NonOwningWrapperFactories = ImmutableArray.Create(
+        ("System.Xml.XmlReader.Create", false),
+        ("System.Xml.XmlWriter.Create", true));
+
     /// <summary>Methods whose result the caller owns and must dispose (factories). Matched on the declaring type, its base types and its interfaces.</summary>
     internal static readonly ImmutableArray<string> FactoryMethods = ImmutableArray.Create(
         "System.IO.File.Create",

@@ -4,6 +4,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -184,7 +185,10 @@ internal sealed class OwnershipModel
                 return NeedsDisposal(creation.Type, tables) &&
                        !(creation.Arguments.Length == 0 && creation.Type is { } created &&
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
-                       !ReleasesNothingHere(creation);
+                       !ReleasesNothingHere(creation) &&
+                       WrapperOverBorrowed(creation, tables) != WrapperKind.Reader;
+            case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
+                return false;
             case ITypeParameterObjectCreationOperation generic:
                 // new T() where T : IDisposable, new()
                 return NeedsDisposal(generic.Type, tables);
@@ -287,6 +291,70 @@ internal sealed class OwnershipModel
 
         return any;
     }
+
+    /// <summary>
+    /// A reader or writer whose only resource is an input or output this method does not own (a parameter, a
+    /// member, a lent value, or one it is told to leave open; XmlReader.Create(stream), which never closes its input):
+    /// a reader then needs nothing, a writer only a Flush, and disposing either would close someone else's stream.
+    /// </summary>
+    internal WrapperKind WrapperOverBorrowed(IOperation creation, OwnershipTables tables)
+    {
+        switch (creation)
+        {
+            case IObjectCreationOperation { Type: { } type, Arguments.Length: > 0 } construction:
+                var name = SymbolNames.FullMetadataName(type);
+                foreach (var (wrapper, isWriter) in KnownApis.PureWrappers)
+                {
+                    if (wrapper != name)
+                    {
+                        continue;
+                    }
+
+                    // new StreamReader(path) opens a file of its own: only a wrapped stream counts.
+                    var input = construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
+                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) != "System.IO.Stream")
+                    {
+                        return WrapperKind.None;
+                    }
+
+                    var leftOpen = FindTransfer(construction.Constructor!, tables) is { } transfer && TransferApplies(transfer, input) == false;
+                    return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
+                }
+
+                return WrapperKind.None;
+            case IInvocationOperation { Arguments.Length: > 0 } invocation when invocation.TargetMethod.ContainingType is { } factoryType:
+                var key = SymbolNames.MemberKey(factoryType, invocation.TargetMethod.Name);
+                foreach (var (member, isWriter) in KnownApis.NonOwningWrapperFactories)
+                {
+                    if (member == key &&
+                        invocation.TargetMethod.Parameters.Length > 0 &&
+                        invocation.TargetMethod.Parameters[0].Type.SpecialType != SpecialType.System_String &&
+                        !invocation.TargetMethod.Parameters.Any(p => p.Type.Name.EndsWith("Settings", StringComparison.Ordinal)))
+                    {
+                        return isWriter ? WrapperKind.Writer : WrapperKind.Reader;
+                    }
+                }
+
+                return WrapperKind.None;
+            default:
+                return WrapperKind.None;
+        }
+    }
+
+    /// <summary>
+    /// A value this method does not own: a parameter, a member, a lent call result. Not for the source summaries'
+    /// model: there a parameter is whatever the caller passes, often a stream the wrapper is meant to take.
+    /// </summary>
+    private bool IsBorrowedHere(IOperation value, OwnershipTables tables) =>
+        ruleId is not null &&
+        Operations.SkipConversions(value) switch
+        {
+            IParameterReferenceOperation { Parameter.RefKind: RefKind.None } => true,
+            IFieldReferenceOperation => true,
+            IPropertyReferenceOperation property => !IsOwnedCreation(property, tables),
+            IInvocationOperation invocation => !IsOwnedCreation(invocation, tables) && IsDisposable(invocation.Type),
+            _ => false,
+        };
 
     /// <summary>
     /// A creation of a type in <see cref="KnownApis.NoDisposalUnlessMemberUsed"/> in a type whose source never names
@@ -716,6 +784,14 @@ internal sealed class OwnershipTables
         builder.UnionWith(user);
         return builder.ToImmutable();
     }
+}
+
+/// <summary>What <see cref="OwnershipModel.WrapperOverBorrowed"/> found.</summary>
+internal enum WrapperKind
+{
+    None,
+    Reader,
+    Writer,
 }
 
 /// <summary>No .editorconfig keys at all.</summary>

@@ -1,0 +1,81 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// Readers and writers whose only resource is the stream they wrap. Over a stream the method does not own, a reader
+/// needs nothing and a writer needs a Flush; disposing either would close someone else's stream.
+/// </summary>
+public class Wrappers
+{
+    [Theory]
+    [InlineData("var reader = new StreamReader(input); return reader.ReadLine();")]
+    [InlineData("var reader = new BinaryReader(input); return reader.ReadString();")]
+    [InlineData("var reader = new StreamReader(this.shared); return reader.ReadLine();")]
+    [InlineData("var xml = XmlReader.Create(input); xml.Read(); return xml.Name;")]
+    [InlineData("var writer = new StreamWriter(input); writer.Write(1); writer.Flush(); return null;")]
+    [InlineData("var writer = XmlWriter.Create(input); writer.WriteStartElement(\"a\"); writer.Flush(); return null;")]
+    [InlineData("var owned = File.OpenRead(\"x\"); using (owned) { var reader = new StreamReader(owned, System.Text.Encoding.UTF8, false, 1024, leaveOpen: true); return reader.ReadLine(); }")]
+    public Task WrapperOverAStreamTheMethodDoesNotOwn(string body) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.Xml;
+        class C
+        {
+            Stream shared = Stream.Null;
+            string M(Stream input)
+            {
+                {{body}}
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WriterOverABorrowedStreamThatIsNotFlushed() => Verify.VerifyAsync("""
+        using System.IO;
+        class C
+        {
+            void M(Stream output, bool done)
+            {
+                var writer = {|LEAK001:new StreamWriter(output)|};
+                writer.Write("header");
+                if (done)
+                {
+                    writer.Flush();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SchemaReadOverANonOwningXmlReader() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Xml;
+        using System.Xml.Schema;
+        class C
+        {
+            XmlSchema M(string path)
+            {
+                using var stream = File.OpenRead(path);
+                return XmlSchema.Read(XmlReader.Create(stream), null);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WrapperThatOwnsWhatTheMethodCreatedStillNeedsDisposal() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Xml;
+        class C
+        {
+            string M(string path)
+            {
+                var reader = {|LEAK001:new StreamReader(File.OpenRead(path))|};
+                var xml = {|LEAK001:XmlReader.Create(path)|};
+                xml.Read();
+                return reader.ReadLine();
+            }
+        }
+        """);
+}
