@@ -62,14 +62,14 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         var consumer = Operations.ParentSkippingConversions(value, out var outer);
         var how = consumer switch
         {
-            IExpressionStatementOperation => "its value is thrown away",
-            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "its value is thrown away",
+            IExpressionStatementOperation => "thrown away",
+            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "thrown away",
             IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type)
-                => $"it is used only to call '{invocation.TargetMethod.Name}'",
+                => $"used only to call '{invocation.TargetMethod.Name}'",
             IPropertyReferenceOperation property when ReferenceEquals(property.Instance, outer) && CannotHoldReceiver(property.Type)
-                => $"it is used only to read '{property.Property.Name}'",
+                => $"used only to read '{property.Property.Name}'",
             IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed
-                => $"'{CalleeName(argument)}' only borrows it",
+                => $"only lent to '{CalleeName(argument)}'",
             _ => null,
         };
 
@@ -80,9 +80,9 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
 
         var isSubscription = creation is IInvocationOperation { TargetMethod: var method } && IsSubscribe(method, observable);
         var consequence = isSubscription
-            ? "the subscription can never be ended, and the source keeps the observer and everything it captures alive"
+            ? "the subscription never ends and the source keeps the observer alive"
             : OwnershipModel.ConsequenceFor(value.Type);
-        var what = creation is IObjectCreationOperation ? $"'new {creation.Type?.Name}'" : $"'{Describe(creation)}'";
+        var what = creation is IObjectCreationOperation ? $"'new {creation.Type?.Name}'" : $"'{Describe(creation)}(...)'";
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.LEAK002DisposableDropped,
             value.Syntax.GetLocation(),

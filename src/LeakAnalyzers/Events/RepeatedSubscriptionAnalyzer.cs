@@ -65,9 +65,9 @@ public sealed class RepeatedSubscriptionAnalyzer : DiagnosticAnalyzer
         repetition.Kind switch
         {
             RepetitionKind.Getter => $"every time '{repetition.Name}' is read",
-            RepetitionKind.Loop => "on every iteration of the loop",
+            RepetitionKind.Loop => "in a loop",
             _ when repetition.Counterparts.IsEmpty => $"every time '{repetition.Name}' runs",
-            _ => $"every time '{repetition.Name}' runs, and {Counterparts(repetition.Counterparts)} does not remove it",
+            _ => $"every time '{repetition.Name}' runs, and {Counterparts(repetition.Counterparts)} never removes it",
         };
 
     private static string Counterparts(ImmutableArray<string> names) =>
