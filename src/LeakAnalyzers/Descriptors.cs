@@ -106,7 +106,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK402MismatchedFree = Create(
         id: "LEAK402",
         title: "Unmanaged memory is released by a function that does not match its allocator",
-        messageFormat: "'{0}' is from '{1}' but freed with '{2}', not '{3}': {4}",
+        messageFormat: "'{0}' is from '{1}' but passed to '{2}', not '{3}': {4}",
         category: Categories.Native,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "Every allocator has its own release function: AllocHGlobal memory goes to FreeHGlobal, AllocCoTaskMem memory to FreeCoTaskMem, NativeMemory.AlignedAlloc memory to AlignedFree, a BSTR to FreeBSTR, and the plaintext of a SecureString to the zeroing function of its own width. Any other release corrupts the heap, crashes the process, or leaves the secret readable.");
@@ -147,7 +147,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK302SharedClosureKeepsLocal = Create(
         id: "LEAK302",
         title: "Long-lived lambda shares its closure with a local it does not use",
-        messageFormat: "{0}, kept by {1}, shares its closure with '{2}' and keeps it alive {3}",
+        messageFormat: "{0}, kept by {1}, keeps '{2}' alive via a shared closure {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a long-lived place (a static field or collection, a timer in a static member, a dropped token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");

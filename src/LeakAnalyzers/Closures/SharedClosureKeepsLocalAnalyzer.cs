@@ -199,7 +199,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 Operations.ParentSkippingConversions(creation, out _) is ISimpleAssignmentOperation { Target: var timerTarget } &&
                 StaticMemberName(timerTarget) is { } timerMember:
                 // A dropped timer is collected and stopped by its finalizer; one in a static member runs until disposed.
-                return ("the timer in the static '" + timerMember + "'", "until the timer is disposed");
+                return ("the static timer '" + timerMember + "'", "until the timer is disposed");
             default:
                 return null;
         }
@@ -213,7 +213,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
         {
             var lifetime = known.Model.Classify(invocation.Instance, null, settings);
             return LifetimeModel.MayOutliveSubject(lifetime, settings) && IsDropped(invocation)
-                ? ("a dropped token registration", "until the token's source is cancelled or disposed")
+                ? ("a dropped registration", "until the token's source is cancelled or disposed")
                 : null;
         }
 

@@ -265,7 +265,7 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
                         NativeApis.Display(releaser.Member),
                         NativeApis.Display(replacement),
                         string.Equals(releaser.Heap, allocator.Heap, System.StringComparison.Ordinal)
-                            ? "part of the secret stays readable in freed memory"
+                            ? "the secret stays readable"
                             : "this can corrupt the heap"));
                 }
             }

@@ -188,9 +188,9 @@ internal sealed class NativeModel
             NativeKind.GCHandle => GCHandleTypeOf(allocation.Call) switch
             {
                 0 or 1 => "its slot in the runtime's handle table is never returned",
-                3 => "it keeps its target alive and pinned until the process ends",
-                2 => "it keeps its target alive until the process ends",
-                _ => "it keeps its target alive, or a handle slot taken, until the process ends",
+                3 => "its target stays alive and pinned for good",
+                2 => "its target stays alive for good",
+                _ => "its target stays alive, or its slot taken, for good",
             },
             NativeKind.SecretMemory => "the memory leaks and the secret stays readable in it",
             NativeKind.ComReference => "the COM object's reference count never drops to zero",
