@@ -1,10 +1,8 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using LeakAnalyzers.CodeFixes.Editing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -20,23 +18,18 @@ using Microsoft.CodeAnalysis.Formatting;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LambdaToHandlerCodeFix))]
 [Shared]
-public sealed class LambdaToHandlerCodeFix : CodeFixProvider
+public sealed class LambdaToHandlerCodeFix : LeakCodeFix
 {
-    private const string Title = "Give the lambda a name and remove it in Dispose";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK102LambdaCannotBeRemoved.Id);
-
-    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
-
-    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EditorFixes.RegisterAsync(context, Title, nameof(LambdaToHandlerCodeFix), Plan);
+    public LambdaToHandlerCodeFix()
+        : base(Descriptors.LEAK102LambdaCannotBeRemoved.Id, new FixAction("Give the lambda a name and remove it in Dispose", nameof(LambdaToHandlerCodeFix), Plan))
+    {
+    }
 
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         var semanticModel = editor.SemanticModel;
-        if (EditorFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
-            editor.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is not { } lambda ||
+        if (editor.TypeOf(diagnostic) is not { } type ||
+            editor.NodeAt(diagnostic)?.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is not { } lambda ||
             lambda.FirstAncestorOrSelf<AssignmentExpressionSyntax>(a => a.IsKind(SyntaxKind.AddAssignmentExpression)) is not { } assignment ||
             !assignment.Right.Span.Contains(lambda.Span) ||
             editor.IsReplaced(assignment.Right) ||
