@@ -1,12 +1,6 @@
 namespace LeakAnalyzers.CodeFixes.Closures;
 
-using System.Composition;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Closures;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
 /// LEAK301: a dropped cancellation-token registration is kept where it can be disposed. Two fixes, offered where the
@@ -25,23 +19,17 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 /// Today the two never meet on one diagnostic (a constructor cannot await, and awaits inside lambdas do not count);
 /// each has its own title and equivalence key, and Fix All applies the one whose key was chosen.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposeRegistrationCodeFix))]
-[Shared]
-public sealed class DisposeRegistrationCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposeRegistrationCodeFix)), Shared]
+public sealed class DisposeRegistrationCodeFix() : LeakCodeFix(
+    Descriptors.LEAK301CapturingDelegateKeptAlive.Id,
+    new FixAction("Dispose the registration when the awaited work is done ('using' local)", UsingEquivalenceKey, PlanUsing),
+    new FixAction("Keep the registration in a field disposed in Dispose", FieldEquivalenceKey, PlanField))
 {
     /// <summary>The equivalence key of the <c>using</c> fix.</summary>
     public const string UsingEquivalenceKey = nameof(DisposeRegistrationCodeFix);
 
     /// <summary>The equivalence key of the field fix.</summary>
     public const string FieldEquivalenceKey = nameof(DisposeRegistrationCodeFix) + ".Field";
-
-    public DisposeRegistrationCodeFix()
-        : base(
-            Descriptors.LEAK301CapturingDelegateKeptAlive.Id,
-            new FixAction("Dispose the registration when the awaited work is done ('using' local)", UsingEquivalenceKey, PlanUsing),
-            new FixAction("Keep the registration in a field disposed in Dispose", FieldEquivalenceKey, PlanField))
-    {
-    }
 
     /// <summary>The registration becomes a <c>using</c> local, named when it is written so that each gets a name of its own.</summary>
     private static bool PlanUsing(TypeEditor editor, Diagnostic diagnostic)
@@ -104,15 +92,7 @@ public sealed class DisposeRegistrationCodeFix : LeakCodeFix
     private static SyntaxNode ApplyUsing(SyntaxNode root, ExpressionStatementSyntax statement)
     {
         var name = LocalNames.UniqueInType(statement, "registration");
-        var declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(
-                    SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                    SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name).WithTrailingTrivia(SyntaxFactory.Space))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
-                                statement.Expression.WithoutTrivia())))))
-            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+        var declaration = LocalNames.UsingLocal(name, statement.Expression.WithoutTrivia())
             .WithSemicolonToken(statement.SemicolonToken)
             .WithTriviaFrom(statement);
         return root.ReplaceNode(statement, declaration);

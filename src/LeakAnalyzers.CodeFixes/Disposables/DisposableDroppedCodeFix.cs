@@ -1,13 +1,7 @@
 namespace LeakAnalyzers.CodeFixes.Disposables;
 
-using System.Composition;
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Disposables;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -16,15 +10,9 @@ using Microsoft.CodeAnalysis.Formatting;
 /// declared just before that statement. Not offered for subscriptions (disposing at the end of the scope would end
 /// them), inside lambdas' expression bodies, or before C# 8.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposableDroppedCodeFix))]
-[Shared]
-public sealed class DisposableDroppedCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposableDroppedCodeFix)), Shared]
+public sealed class DisposableDroppedCodeFix() : LeakCodeFix(Descriptors.LEAK002DisposableDropped.Id, new FixAction("Keep it in a 'using' local", nameof(DisposableDroppedCodeFix), Plan))
 {
-    public DisposableDroppedCodeFix()
-        : base(Descriptors.LEAK002DisposableDropped.Id, new FixAction("Keep it in a 'using' local", nameof(DisposableDroppedCodeFix), Plan))
-    {
-    }
-
     /// <summary>Decided on the original tree; the local is named when it is written, so that each gets a name of its own.</summary>
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
@@ -53,7 +41,7 @@ public sealed class DisposableDroppedCodeFix : LeakCodeFix
     {
         var statement = EnclosingStatement(expression)!;
         var name = LocalNames.UniqueInType(statement, baseName);
-        var declaration = UsingDeclaration(name, expression.WithoutTrivia(), await);
+        var declaration = LocalNames.UsingLocal(name, expression.WithoutTrivia(), await);
 
         // `File.Create(path);` or `_ = File.Create(path);`: the statement becomes the declaration.
         if (statement is ExpressionStatementSyntax { Expression: var whole } &&
@@ -83,22 +71,6 @@ public sealed class DisposableDroppedCodeFix : LeakCodeFix
             position,
             new MemberDeclarationSyntax[] { SyntaxFactory.GlobalStatement(inserted), global.WithStatement(updatedStatement) });
         return root.ReplaceNode(unit, unit.WithMembers(members));
-    }
-
-    private static LocalDeclarationStatementSyntax UsingDeclaration(string name, ExpressionSyntax value, bool await)
-    {
-        var declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(
-                    SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                    SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name).WithTrailingTrivia(SyntaxFactory.Space))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
-                                value)))))
-            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space));
-        return await
-            ? declaration.WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-            : declaration;
     }
 
     /// <summary>The statement, directly in a block or at top level, that evaluates the expression; null inside a lambda or a non-block context.</summary>

@@ -1,12 +1,6 @@
 namespace LeakAnalyzers.CodeFixes.Disposables;
 
-using System.Composition;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Disposables;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
 /// LEAK003: disposes the member with its owner, last in the type's Dispose (inside <c>if (disposing)</c> in a
@@ -14,15 +8,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 /// sealed type or struct, the <c>Dispose(bool)</c> pattern on an unsealed one (<see cref="DisposeStyle.OwnedMember"/>).
 /// The call is null-conditional unless the member is read-only and created by its initializer.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FieldNotDisposedCodeFix))]
-[Shared]
-public sealed class FieldNotDisposedCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FieldNotDisposedCodeFix)), Shared]
+public sealed class FieldNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK003FieldNotDisposed.Id, new FixAction("Dispose it in Dispose", nameof(FieldNotDisposedCodeFix), Plan))
 {
-    public FieldNotDisposedCodeFix()
-        : base(Descriptors.LEAK003FieldNotDisposed.Id, new FixAction("Dispose it in Dispose", nameof(FieldNotDisposedCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         var node = editor.NodeAt(diagnostic);

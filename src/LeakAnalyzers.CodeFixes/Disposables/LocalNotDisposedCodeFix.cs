@@ -1,14 +1,8 @@
 namespace LeakAnalyzers.CodeFixes.Disposables;
 
-using System.Composition;
 using System.Linq;
 using System.Threading;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Disposables;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -16,15 +10,9 @@ using Microsoft.CodeAnalysis.Formatting;
 /// or, before C# 8, wraps the rest of the block in a using statement. Offered only where the analyzer found
 /// the local is never handed over or reassigned.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LocalNotDisposedCodeFix))]
-[Shared]
-public sealed class LocalNotDisposedCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LocalNotDisposedCodeFix)), Shared]
+public sealed class LocalNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK001LocalNotDisposed.Id, new FixAction("Dispose with 'using'", nameof(LocalNotDisposedCodeFix), Plan))
 {
-    public LocalNotDisposedCodeFix()
-        : base(Descriptors.LEAK001LocalNotDisposed.Id, new FixAction("Dispose with 'using'", nameof(LocalNotDisposedCodeFix), Plan))
-    {
-    }
-
     /// <summary>Decided on the original tree; applied where the declaration is once the fixes before it are.</summary>
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {

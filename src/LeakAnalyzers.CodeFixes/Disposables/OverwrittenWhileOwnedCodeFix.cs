@@ -1,12 +1,6 @@
 namespace LeakAnalyzers.CodeFixes.Disposables;
 
-using System.Composition;
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -14,15 +8,9 @@ using Microsoft.CodeAnalysis.Formatting;
 /// <c>x?.Dispose();</c> on the line before <c>x = new X();</c>. Offered when the assignment is a statement of its own
 /// in a block (or a top-level statement, or a switch section).
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OverwrittenWhileOwnedCodeFix))]
-[Shared]
-public sealed class OverwrittenWhileOwnedCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OverwrittenWhileOwnedCodeFix)), Shared]
+public sealed class OverwrittenWhileOwnedCodeFix() : LeakCodeFix(Descriptors.LEAK004OverwrittenWhileOwned.Id, new FixAction("Dispose the previous value first", nameof(OverwrittenWhileOwnedCodeFix), Plan))
 {
-    public OverwrittenWhileOwnedCodeFix()
-        : base(Descriptors.LEAK004OverwrittenWhileOwned.Id, new FixAction("Dispose the previous value first", nameof(OverwrittenWhileOwnedCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         if (editor.NodeAt(diagnostic)?.FirstAncestorOrSelf<AssignmentExpressionSyntax>() is not { Parent: ExpressionStatementSyntax statement } assignment ||

@@ -4,9 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 
 /// <summary>Plans the fix of one diagnostic into the editor, deciding on its original document; false when it cannot be fixed.</summary>
 internal delegate bool FixPlan(TypeEditor editor, Diagnostic diagnostic);

@@ -1,9 +1,6 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
 using LeakAnalyzers.Events;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>What the event fixes share: writing the removal the analyzer described in its properties.</summary>
 internal static class EventFixes

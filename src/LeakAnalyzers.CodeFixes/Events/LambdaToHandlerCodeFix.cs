@@ -1,13 +1,7 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
 using System.Collections.Generic;
-using System.Composition;
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -16,15 +10,9 @@ using Microsoft.CodeAnalysis.Formatting;
 /// locals or parameters it is kept in a field instead. A <c>-=</c> in the type with the same lambda text (which
 /// removed nothing) is pointed at the new name; otherwise the removal is added to Dispose.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LambdaToHandlerCodeFix))]
-[Shared]
-public sealed class LambdaToHandlerCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LambdaToHandlerCodeFix)), Shared]
+public sealed class LambdaToHandlerCodeFix() : LeakCodeFix(Descriptors.LEAK102LambdaCannotBeRemoved.Id, new FixAction("Give the lambda a name and remove it in Dispose", nameof(LambdaToHandlerCodeFix), Plan))
 {
-    public LambdaToHandlerCodeFix()
-        : base(Descriptors.LEAK102LambdaCannotBeRemoved.Id, new FixAction("Give the lambda a name and remove it in Dispose", nameof(LambdaToHandlerCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         var semanticModel = editor.SemanticModel;

@@ -1,22 +1,11 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>LEAK104: moves the removal out of the finalizer into Dispose; a finalizer left empty goes too.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveRemovalToDisposeCodeFix))]
-[System.Composition.Shared]
-public sealed class MoveRemovalToDisposeCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveRemovalToDisposeCodeFix)), Shared]
+public sealed class MoveRemovalToDisposeCodeFix() : LeakCodeFix(Descriptors.LEAK104RemovedOnlyInFinalizer.Id, new FixAction("Move the removal into Dispose", nameof(MoveRemovalToDisposeCodeFix), Plan))
 {
-    public MoveRemovalToDisposeCodeFix()
-        : base(Descriptors.LEAK104RemovedOnlyInFinalizer.Id, new FixAction("Move the removal into Dispose", nameof(MoveRemovalToDisposeCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         if (editor.TypeOf(diagnostic) is not { } type ||

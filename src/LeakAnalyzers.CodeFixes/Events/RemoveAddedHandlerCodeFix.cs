@@ -1,22 +1,11 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Events;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>LEAK103: removes the handler that was added instead of a new lambda or a method that was never added.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveAddedHandlerCodeFix))]
-[System.Composition.Shared]
-public sealed class RemoveAddedHandlerCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveAddedHandlerCodeFix)), Shared]
+public sealed class RemoveAddedHandlerCodeFix() : LeakCodeFix(Descriptors.LEAK103RemovalRemovesNothing.Id, new FixAction("Remove the handler that was added", nameof(RemoveAddedHandlerCodeFix), Plan))
 {
-    public RemoveAddedHandlerCodeFix()
-        : base(Descriptors.LEAK103RemovalRemovesNothing.Id, new FixAction("Remove the handler that was added", nameof(RemoveAddedHandlerCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         if (Property(diagnostic, TypeEvents.Fix.Replacement) is not { } replacement ||

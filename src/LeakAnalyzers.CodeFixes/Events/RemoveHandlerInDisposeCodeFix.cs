@@ -1,19 +1,9 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
-using LeakAnalyzers.CodeFixes.Editing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-
 /// <summary>LEAK101: adds the missing <c>-=</c> to Dispose, implementing IDisposable when the type lacks it.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveHandlerInDisposeCodeFix))]
-[System.Composition.Shared]
-public sealed class RemoveHandlerInDisposeCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveHandlerInDisposeCodeFix)), Shared]
+public sealed class RemoveHandlerInDisposeCodeFix() : LeakCodeFix(Descriptors.LEAK101HandlerNeverRemoved.Id, new FixAction("Remove the handler in Dispose", nameof(RemoveHandlerInDisposeCodeFix), Plan))
 {
-    public RemoveHandlerInDisposeCodeFix()
-        : base(Descriptors.LEAK101HandlerNeverRemoved.Id, new FixAction("Remove the handler in Dispose", nameof(RemoveHandlerInDisposeCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic) =>
         editor.TypeOf(diagnostic) is { } type &&
         EventFixes.Removal(diagnostic) is { } removal &&

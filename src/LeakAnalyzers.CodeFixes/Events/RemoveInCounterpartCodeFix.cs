@@ -1,20 +1,11 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Events;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 
 /// <summary>LEAK105: removes the handler in the counterpart of the repeating method (OnDisappearing for OnAppearing), overriding it when needed.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveInCounterpartCodeFix))]
-[System.Composition.Shared]
-public sealed class RemoveInCounterpartCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveInCounterpartCodeFix)), Shared]
+public sealed class RemoveInCounterpartCodeFix() : LeakCodeFix(Descriptors.LEAK105RepeatedSubscription.Id, new FixAction("Remove the handler in the counterpart", nameof(RemoveInCounterpartCodeFix), Plan))
 {
-    public RemoveInCounterpartCodeFix()
-        : base(Descriptors.LEAK105RepeatedSubscription.Id, new FixAction("Remove the handler in the counterpart", nameof(RemoveInCounterpartCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         if (Property(diagnostic, TypeEvents.Fix.Counterpart) is not { } counterpart ||

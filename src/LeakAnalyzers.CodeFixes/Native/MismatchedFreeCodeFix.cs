@@ -1,28 +1,16 @@
 namespace LeakAnalyzers.CodeFixes.Native;
 
-using System.Composition;
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Native;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
 /// LEAK402: calls the matching release instead (<c>Marshal.FreeCoTaskMem(p)</c> → <c>Marshal.FreeHGlobal(p)</c>).
 /// Offered when the matching release is declared by the same type with the same parameters, so that only the
 /// name changes.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MismatchedFreeCodeFix))]
-[Shared]
-public sealed class MismatchedFreeCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MismatchedFreeCodeFix)), Shared]
+public sealed class MismatchedFreeCodeFix() : LeakCodeFix(Descriptors.LEAK402MismatchedFree.Id, new FixAction("Release with the matching function", nameof(MismatchedFreeCodeFix), Plan))
 {
-    public MismatchedFreeCodeFix()
-        : base(Descriptors.LEAK402MismatchedFree.Id, new FixAction("Release with the matching function", nameof(MismatchedFreeCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         if (Property(diagnostic, MismatchedFreeAnalyzer.ReplacementKey) is not { } replacement)

@@ -1,13 +1,7 @@
 namespace LeakAnalyzers.CodeFixes.Native;
 
-using System.Composition;
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Native;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
 /// LEAK403: frees the field in Dispose, guarded and reset so that a second Dispose does nothing
@@ -17,15 +11,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 /// class or a struct, without the interface on a ref struct, the <c>Dispose(bool)</c> pattern on an unsealed class).
 /// A readonly field loses <c>readonly</c> so that it can be reset.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NativeFieldNotFreedCodeFix))]
-[Shared]
-public sealed class NativeFieldNotFreedCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NativeFieldNotFreedCodeFix)), Shared]
+public sealed class NativeFieldNotFreedCodeFix() : LeakCodeFix(Descriptors.LEAK403NativeFieldNotFreed.Id, new FixAction("Free in Dispose", nameof(NativeFieldNotFreedCodeFix), Plan))
 {
-    public NativeFieldNotFreedCodeFix()
-        : base(Descriptors.LEAK403NativeFieldNotFreed.Id, new FixAction("Free in Dispose", nameof(NativeFieldNotFreedCodeFix), Plan))
-    {
-    }
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         var semanticModel = editor.SemanticModel;

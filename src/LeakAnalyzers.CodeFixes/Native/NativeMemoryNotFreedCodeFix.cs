@@ -1,13 +1,7 @@
 namespace LeakAnalyzers.CodeFixes.Native;
 
-using System.Composition;
 using System.Linq;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Native;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -15,15 +9,9 @@ using Microsoft.CodeAnalysis.Formatting;
 /// free (<c>Marshal.FreeHGlobal(p)</c>, <c>NativeMemory.AlignedFree(p)</c>, <c>handle.Free()</c>). Offered only where
 /// the analyzer found it safe: one allocation, never handed over, never freed elsewhere.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NativeMemoryNotFreedCodeFix))]
-[Shared]
-public sealed class NativeMemoryNotFreedCodeFix : LeakCodeFix
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NativeMemoryNotFreedCodeFix)), Shared]
+public sealed class NativeMemoryNotFreedCodeFix() : LeakCodeFix(Descriptors.LEAK401NativeMemoryNotFreed.Id, new FixAction("Free in a finally block", nameof(NativeMemoryNotFreedCodeFix), Plan))
 {
-    public NativeMemoryNotFreedCodeFix()
-        : base(Descriptors.LEAK401NativeMemoryNotFreed.Id, new FixAction("Free in a finally block", nameof(NativeMemoryNotFreedCodeFix), Plan))
-    {
-    }
-
     /// <summary>Decided on the original tree; each wrap keeps the statements it moves, so the wraps of others still find theirs.</summary>
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
