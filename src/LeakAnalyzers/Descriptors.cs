@@ -34,7 +34,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK002DisposableDropped = Create(
         id: "LEAK002",
         title: "Created disposable is dropped",
-        messageFormat: "{0} creates a disposable that nothing disposes: {1}; {2}",
+        messageFormat: "{0} is {1} and never disposed; {2}",
         category: Categories.Disposables,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A disposable that is created and then thrown away, used once as the receiver of a call, or passed to a callee that only borrows it can never be disposed by anyone.");
@@ -42,7 +42,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK003FieldNotDisposed = Create(
         id: "LEAK003",
         title: "Disposable field created by the type is not disposed",
-        messageFormat: "'{0}' is created by '{1}' and never disposed: {2}; {3}",
+        messageFormat: "'{0}' is created by '{1}', {2}; {3}",
         category: Categories.Disposables,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A private field or auto-property that the type fills with a disposable it creates itself is owned by the type: the type must be disposable and its Dispose must dispose the member.");
@@ -50,7 +50,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK004OverwrittenWhileOwned = Create(
         id: "LEAK004",
         title: "Disposable is overwritten before it is disposed",
-        messageFormat: "'{0}' is overwritten here while it still holds an undisposed '{1}'; {2}",
+        messageFormat: "'{0}' is overwritten before its '{1}' is disposed; {2}",
         category: Categories.Disposables,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "Assigning a new value to a local or field that still owns an undisposed disposable loses the old one: nothing can dispose it any more.");
@@ -66,7 +66,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK102LambdaCannotBeRemoved = Create(
         id: "LEAK102",
         title: "Lambda added to a longer-lived publisher can never be removed",
-        messageFormat: "{0} that captures 'this' is added to {1}; no '-=' can remove it, so {2}",
+        messageFormat: "{0} added to {1} can never be removed; {2}",
         category: Categories.Events,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A lambda or anonymous method that captures 'this', added with '+=' to an event of an object that may outlive the subscriber, can never be removed, because a '-=' with a lambda creates a new delegate that equals no other. The subscriber stays alive as long as the publisher.");
@@ -82,7 +82,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK104RemovedOnlyInFinalizer = Create(
         id: "LEAK104",
         title: "Event handler is removed only in a finalizer",
-        messageFormat: "{0} is removed from {1}, but only in the finalizer, which cannot run while the subscription keeps this '{2}' reachable",
+        messageFormat: "{0} is removed from {1} only in the finalizer, which never runs while subscribed",
         category: Categories.Events,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A publisher that outlives the subscriber keeps it reachable through the handler, so the subscriber's finalizer never runs and a '-=' placed there never executes. Remove the handler in Dispose or another deterministic counterpart.");
@@ -90,7 +90,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK105RepeatedSubscription = Create(
         id: "LEAK105",
         title: "Event handler is added every time a repeating method runs",
-        messageFormat: "{0} is added to '{1}' {2}; the handlers pile up, each one runs on every event and keeps this '{3}' alive",
+        messageFormat: "{0} is added to '{1}' {2}; copies pile up and keep this '{3}' alive",
         category: Categories.Events,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A '+=' in code that runs many times (a page's OnAppearing, a Loaded handler, a property getter, a loop) adds one more copy of the handler each time, unless its counterpart (OnDisappearing, Unloaded, ...) removes it; the copies pile up on the publisher, run on every event and keep the subscriber alive.");
@@ -106,7 +106,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK402MismatchedFree = Create(
         id: "LEAK402",
         title: "Unmanaged memory is released by a function that does not match its allocator",
-        messageFormat: "'{0}' holds memory from '{1}' but is passed to '{2}'; use '{3}': {4}",
+        messageFormat: "'{0}' is from '{1}' but passed to '{2}', not '{3}': {4}",
         category: Categories.Native,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "Every allocator has its own release function: AllocHGlobal memory goes to FreeHGlobal, AllocCoTaskMem memory to FreeCoTaskMem, NativeMemory.AlignedAlloc memory to AlignedFree, a BSTR to FreeBSTR, and the plaintext of a SecureString to the zeroing function of its own width. Any other release corrupts the heap, crashes the process, or leaves the secret readable.");
@@ -114,7 +114,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK403NativeFieldNotFreed = Create(
         id: "LEAK403",
         title: "Field holds unmanaged memory or a GC handle that nothing frees",
-        messageFormat: "'{0}' holds {1} from '{2}', but no Dispose, finalizer or other method of '{3}' frees it; {4}",
+        messageFormat: "'{0}' holds {1} from '{2}' that '{3}' never frees; {4}",
         category: Categories.Native,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A type that keeps unmanaged memory or a GC handle in a field owns it: its Dispose method, its finalizer or, for a SafeHandle, its ReleaseHandle must free it, or every instance leaks it for good.");
@@ -122,7 +122,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK201PrivateStaticCollectionGrows = Create(
         id: "LEAK201",
         title: "Private static collection only grows",
-        messageFormat: "{0} only grows: {1}, and nothing removes, clears or bounds it; {2}",
+        messageFormat: "{0} only grows: {1}; {2}",
         category: Categories.StaticCollections,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A private static collection (or a collection held by a singleton) that code running after start-up adds to, and that its type never removes from, clears, replaces or bounds by a size check, keeps everything ever added to it for the life of the process: a cache keyed by callers' input, a list of every instance ever created, a buffer appended to on every call.");
@@ -130,7 +130,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK202VisibleStaticCollectionGrows = Create(
         id: "LEAK202",
         title: "Static collection visible outside its type only grows",
-        messageFormat: "{0} only grows: {1}, and nothing in the compilation removes, clears or bounds it; {2}",
+        messageFormat: "{0} only grows: {1}; {2}",
         category: Categories.StaticCollections,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A static collection (or a collection held by a singleton) visible outside its type that code running after start-up adds to, and that nothing in the compilation removes from, clears, replaces or bounds by a size check, keeps everything ever added to it for the life of the process. Deciding this needs the whole compilation, so the diagnostic is reported at compilation end.",
@@ -139,7 +139,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK301CapturingDelegateKeptAlive = Create(
         id: "LEAK301",
         title: "Capturing delegate is kept by a longer-lived place",
-        messageFormat: "{0} captures {1} and is kept by {2}; {3}",
+        messageFormat: "{0} keeps {1} alive {2}: {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection, given to a timer that is never disposed, registered on a cancellation token the type does not own without disposing the registration, or registered with ThreadPool.RegisterWaitForSingleObject without unregistering, it keeps the captured object graph alive for as long as that place lives.");
@@ -147,7 +147,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK302SharedClosureKeepsLocal = Create(
         id: "LEAK302",
         title: "Long-lived lambda shares its closure with a local it does not use",
-        messageFormat: "{0}, kept by {1}, shares its closure with the lambda that captures '{2}', so it keeps '{2}' alive too, although it never uses it; {3}",
+        messageFormat: "{0}, kept by {1}, keeps '{2}' alive via a shared closure {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
         description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a long-lived place (a static field or collection, a timer in a static member, a dropped token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");

@@ -1,17 +1,6 @@
 namespace LeakAnalyzers.CodeFixes.Closures;
 
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Composition;
-using System.Linq;
-using System.Threading.Tasks;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Closures;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
 /// LEAK301: a dropped cancellation-token registration is kept where it can be disposed. Two fixes, offered where the
@@ -30,9 +19,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 /// Today the two never meet on one diagnostic (a constructor cannot await, and awaits inside lambdas do not count);
 /// each has its own title and equivalence key, and Fix All applies the one whose key was chosen.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposeRegistrationCodeFix))]
-[Shared]
-public sealed class DisposeRegistrationCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposeRegistrationCodeFix)), Shared]
+public sealed class DisposeRegistrationCodeFix() : LeakCodeFix(
+    Descriptors.LEAK301CapturingDelegateKeptAlive.Id,
+    new FixAction("Dispose the registration when the awaited work is done ('using' local)", UsingEquivalenceKey, PlanUsing),
+    new FixAction("Keep the registration in a field disposed in Dispose", FieldEquivalenceKey, PlanField))
 {
     /// <summary>The equivalence key of the <c>using</c> fix.</summary>
     public const string UsingEquivalenceKey = nameof(DisposeRegistrationCodeFix);
@@ -40,96 +31,24 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
     /// <summary>The equivalence key of the field fix.</summary>
     public const string FieldEquivalenceKey = nameof(DisposeRegistrationCodeFix) + ".Field";
 
-    private const string UsingTitle = "Dispose the registration when the awaited work is done ('using' local)";
-
-    private const string FieldTitle = "Keep the registration in a field disposed in Dispose";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK301CapturingDelegateKeptAlive.Id);
-
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create((context, document, diagnostics) =>
-            context.CodeActionEquivalenceKey == FieldEquivalenceKey
-                ? EditorFixes.FixAllInDocumentAsync(context, document, diagnostics, PlanField)
-                : FixAllUsingInDocumentAsync(context, document, diagnostics));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The registration becomes a <c>using</c> local, named when it is written so that each gets a name of its own.</summary>
+    private static bool PlanUsing(TypeEditor editor, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (Statement(editor, diagnostic, CapturingDelegateKeptAliveAnalyzer.UsingFixProperty) is not { Parent: BlockSyntax, Expression: InvocationExpressionSyntax } statement)
         {
-            return;
+            return false;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (UsingTarget(root, diagnostic) is { } statement)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        UsingTitle,
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(ApplyUsing(root, statement))),
-                        equivalenceKey: UsingEquivalenceKey),
-                    diagnostic);
-            }
-        }
-
-        if (context.Diagnostics.Any(diagnostic => diagnostic.Properties.ContainsKey(CapturingDelegateKeptAliveAnalyzer.FieldFixProperty)))
-        {
-            await EditorFixes.RegisterAsync(context, FieldTitle, FieldEquivalenceKey, PlanField).ConfigureAwait(false);
-        }
+        editor.Rewrite(statement, ApplyUsing);
+        return true;
     }
-
-    private static async Task<Document?> FixAllUsingInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return null;
-        }
-
-        // Mark every statement on the original tree, then rewrite one at a time so that each gets a name of its own.
-        var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (UsingTarget(root, diagnostic) is { } statement && !annotations.ContainsKey(statement))
-            {
-                annotations[statement] = new SyntaxAnnotation();
-            }
-        }
-
-        var ordered = annotations.Values.ToList();
-        var current = root.ReplaceNodes(annotations.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(annotations[original]));
-        foreach (var annotation in ordered)
-        {
-            if (current.GetAnnotatedNodes(annotation).OfType<ExpressionStatementSyntax>().FirstOrDefault() is { } statement)
-            {
-                current = ApplyUsing(current, statement);
-            }
-        }
-
-        return document.WithSyntaxRoot(current);
-    }
-
-    /// <summary>The expression statement that drops the registration, when the analyzer offered the <c>using</c> fix.</summary>
-    private static ExpressionStatementSyntax? UsingTarget(SyntaxNode root, Diagnostic diagnostic) =>
-        Statement(root, diagnostic, CapturingDelegateKeptAliveAnalyzer.UsingFixProperty) is { Parent: BlockSyntax, Expression: InvocationExpressionSyntax } statement
-            ? statement
-            : null;
 
     /// <summary>The expression statement that drops the registration (made with <c>.</c> or <c>?.</c>), when the analyzer set <paramref name="property"/>.</summary>
-    private static ExpressionStatementSyntax? Statement(SyntaxNode root, Diagnostic diagnostic, string property)
-    {
-        if (!diagnostic.Properties.ContainsKey(property) || !diagnostic.Location.IsInSource || diagnostic.Location.SourceTree != root.SyntaxTree)
-        {
-            return null;
-        }
-
-        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        return node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Expression: InvocationExpressionSyntax or ConditionalAccessExpressionSyntax } statement
+    private static ExpressionStatementSyntax? Statement(TypeEditor editor, Diagnostic diagnostic, string property) =>
+        diagnostic.Properties.ContainsKey(property) &&
+        editor.NodeAt(diagnostic)?.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Expression: InvocationExpressionSyntax or ConditionalAccessExpressionSyntax } statement
             ? statement
             : null;
-    }
 
     /// <summary>
     /// <c>registration = token.Register(...);</c>, a <c>private readonly</c> field of the registration's type
@@ -137,7 +56,7 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
     /// </summary>
     private static bool PlanField(TypeEditor editor, Diagnostic diagnostic)
     {
-        if (Statement(editor.Root, diagnostic, CapturingDelegateKeptAliveAnalyzer.FieldFixProperty) is not { } statement ||
+        if (Statement(editor, diagnostic, CapturingDelegateKeptAliveAnalyzer.FieldFixProperty) is not { } statement ||
             statement.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type ||
             !editor.CanAddToDispose(type) ||
             editor.SemanticModel.GetTypeInfo(statement.Expression, editor.CancellationToken).Type is not { TypeKind: TypeKind.Struct } registrationType)
@@ -173,15 +92,7 @@ public sealed class DisposeRegistrationCodeFix : CodeFixProvider
     private static SyntaxNode ApplyUsing(SyntaxNode root, ExpressionStatementSyntax statement)
     {
         var name = LocalNames.UniqueInType(statement, "registration");
-        var declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(
-                    SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                    SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name).WithTrailingTrivia(SyntaxFactory.Space))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
-                                statement.Expression.WithoutTrivia())))))
-            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+        var declaration = LocalNames.UsingLocal(name, statement.Expression.WithoutTrivia())
             .WithSemicolonToken(statement.SemicolonToken)
             .WithTriviaFrom(statement);
         return root.ReplaceNode(statement, declaration);

@@ -2,17 +2,9 @@ namespace LeakAnalyzers.CodeFixes.Closures;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using LeakAnalyzers.Closures;
-using LeakAnalyzers.CodeFixes.Editing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
@@ -31,65 +23,25 @@ using Microsoft.CodeAnalysis.Simplification;
 /// another struct could differ from the variable).
 /// </para>
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PassStateCodeFix))]
-[Shared]
-public sealed class PassStateCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PassStateCodeFix)), Shared]
+public sealed class PassStateCodeFix() : LeakCodeFix(Descriptors.LEAK302SharedClosureKeepsLocal.Id, new FixAction("Pass the variable as the callback's state to a lambda that captures nothing", Key, PlanFix))
 {
     internal const string Key = "LEAK302.PassState";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK302SharedClosureKeepsLocal.Id);
-
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>
+    /// Every plan is made on the original tree; the rewrites touch disjoint calls, so they apply together. A callback
+    /// nested in another's arguments loses to the outer rewrite, which is written from the original nodes.
+    /// </summary>
+    private static bool PlanFix(TypeEditor editor, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan.Create(editor.Root, editor.SemanticModel, diagnostic, editor.CancellationToken) is not { } plan)
         {
-            return;
+            return false;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Plan.Create(root, model, diagnostic, context.CancellationToken) is { } plan)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Pass '" + plan.Variable.Name + "' as the callback's state to a lambda that captures nothing",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(plan.Apply(root))),
-                        equivalenceKey: Key),
-                    diagnostic);
-            }
-        }
-    }
-
-    /// <summary>Every plan is made on the original tree; the rewrites touch disjoint calls, so they apply together.</summary>
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return null;
-        }
-
-        var plans = new Dictionary<SyntaxNode, Plan>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (Plan.Create(root, model, diagnostic, context.CancellationToken) is { } plan && !plans.ContainsKey(plan.ArgumentList))
-            {
-                plans.Add(plan.ArgumentList, plan);
-            }
-        }
-
-        // Outer calls first would replace nodes that inner plans point at; a nested callback is rare, so skip it.
-        var independent = plans.Values.Where(plan => !plans.Keys.Any(other => other != plan.ArgumentList && other.Span.Contains(plan.ArgumentList.Span))).ToList();
-        var rewritten = root.ReplaceNodes(
-            independent.Select(plan => plan.ArgumentList),
-            (original, _) => plans[original].NewArgumentList());
-        return document.WithSyntaxRoot(rewritten);
+        editor.Title = "Pass '" + plan.Variable.Name + "' as the callback's state to a lambda that captures nothing";
+        editor.Replace(plan.ArgumentList, plan.NewArgumentList());
+        return true;
     }
 
     private sealed class Plan
@@ -207,8 +159,6 @@ public sealed class PassStateCodeFix : CodeFixProvider
                 languageVersion >= LanguageVersion.CSharp8 && (nullable.AnnotationsEnabled() || nullable.WarningsEnabled()),
                 languageVersion >= LanguageVersion.CSharp9 && !lambda.Modifiers.Any(SyntaxKind.StaticKeyword));
         }
-
-        internal SyntaxNode Apply(SyntaxNode root) => root.ReplaceNode(ArgumentList, NewArgumentList());
 
         internal ArgumentListSyntax NewArgumentList()
         {

@@ -1,17 +1,9 @@
 namespace LeakAnalyzers.CodeFixes.Closures;
 
 using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using LeakAnalyzers.Closures;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 /// <summary>
@@ -29,110 +21,34 @@ using Microsoft.CodeAnalysis.Operations;
 /// Both require that nothing declared in the range is used outside it, and that the range declares no <c>using</c>
 /// local (its disposal would move) and no label (a <c>goto</c> could no longer reach it).
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SplitClosureScopeCodeFix))]
-[Shared]
-public sealed class SplitClosureScopeCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SplitClosureScopeCodeFix)), Shared]
+public sealed class SplitClosureScopeCodeFix() : LeakCodeFix(
+    Descriptors.LEAK302SharedClosureKeepsLocal.Id,
+    new FixAction("Move the variable and its uses into a block of their own", MoveVariableKey, (editor, diagnostic) => Plan(editor, diagnostic, moveLambda: false), oneAtATime: true),
+    new FixAction("Move the long-lived lambda and what it captures into a block of their own", MoveLambdaKey, (editor, diagnostic) => Plan(editor, diagnostic, moveLambda: true), oneAtATime: true))
 {
     internal const string MoveVariableKey = "LEAK302.MoveVariable";
     internal const string MoveLambdaKey = "LEAK302.MoveLambda";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK302SharedClosureKeepsLocal.Id);
-
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Sharing.Find(root, model, diagnostic, context.CancellationToken) is not { } sharing)
-            {
-                continue;
-            }
-
-            if (sharing.MoveVariable() is { } variableRange)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Move '" + sharing.Variable.Name + "' and its uses into a block of their own",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(Wrap(root, sharing.Block, variableRange))),
-                        equivalenceKey: MoveVariableKey),
-                    diagnostic);
-            }
-
-            if (sharing.MoveLambda() is { } lambdaRange)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Move the long-lived lambda and what it captures into a block of their own",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(Wrap(root, sharing.Block, lambdaRange))),
-                        equivalenceKey: MoveLambdaKey),
-                    diagnostic);
-            }
-        }
-    }
-
     /// <summary>
-    /// One diagnostic at a time, each decided on the document as the previous ones left it: two ranges of one block
-    /// may overlap, and each move changes what the next one may do.
+    /// Wraps the range in a block. Fix All moves one at a time (<see cref="FixAction.OneAtATime"/>), each decided on the
+    /// document as the previous ones left it: two ranges of one block may overlap, and each move changes what the next may do.
     /// </summary>
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    private static bool Plan(TypeEditor editor, Diagnostic diagnostic, bool moveLambda)
     {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (Sharing.Find(editor.Root, editor.SemanticModel, diagnostic, editor.CancellationToken) is not { } sharing ||
+            (moveLambda ? sharing.MoveLambda() : sharing.MoveVariable()) is not { } range)
         {
-            return null;
+            return false;
         }
 
-        var marks = new List<(SyntaxAnnotation Lambda, SyntaxAnnotation Variable)>();
-        var targets = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-        SyntaxAnnotation Mark(SyntaxNode node)
+        if (!moveLambda)
         {
-            if (!targets.TryGetValue(node, out var annotation))
-            {
-                annotation = new SyntaxAnnotation();
-                targets.Add(node, annotation);
-            }
-
-            return annotation;
+            editor.Title = "Move '" + sharing.Variable.Name + "' and its uses into a block of their own";
         }
 
-        foreach (var diagnostic in diagnostics)
-        {
-            if (Sharing.Nodes(root, diagnostic) is { } nodes)
-            {
-                marks.Add((Mark(nodes.Lambda), Mark(nodes.Declarator)));
-            }
-        }
-
-        var current = document.WithSyntaxRoot(root.ReplaceNodes(targets.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(targets[original])));
-        foreach (var (lambdaMark, variableMark) in marks)
-        {
-            var currentRoot = await current.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await current.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (currentRoot is null || model is null ||
-                currentRoot.GetAnnotatedNodes(lambdaMark).OfType<AnonymousFunctionExpressionSyntax>().FirstOrDefault() is not { } lambda ||
-                currentRoot.GetAnnotatedNodes(variableMark).OfType<VariableDeclaratorSyntax>().FirstOrDefault() is not { } declarator ||
-                Sharing.Create(lambda, declarator, model, context.CancellationToken) is not { } sharing)
-            {
-                continue;
-            }
-
-            var range = context.CodeActionEquivalenceKey == MoveLambdaKey ? sharing.MoveLambda() : sharing.MoveVariable();
-            if (range is { } found)
-            {
-                current = current.WithSyntaxRoot(Wrap(currentRoot, sharing.Block, found));
-            }
-        }
-
-        return current;
+        editor.Rewrite(sharing.Block, (root, block) => Wrap(root, block, range));
+        return true;
     }
 
     /// <summary>

@@ -1,18 +1,7 @@
 namespace LeakAnalyzers.CodeFixes.Disposables;
 
-using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using LeakAnalyzers.CodeFixes.Editing;
 using LeakAnalyzers.Disposables;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -21,122 +10,38 @@ using Microsoft.CodeAnalysis.Formatting;
 /// declared just before that statement. Not offered for subscriptions (disposing at the end of the scope would end
 /// them), inside lambdas' expression bodies, or before C# 8.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposableDroppedCodeFix))]
-[Shared]
-public sealed class DisposableDroppedCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DisposableDroppedCodeFix)), Shared]
+public sealed class DisposableDroppedCodeFix() : LeakCodeFix(Descriptors.LEAK002DisposableDropped.Id, new FixAction("Keep it in a 'using' local", nameof(DisposableDroppedCodeFix), Plan))
 {
-    private const string Title = "Keep it in a 'using' local";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK002DisposableDropped.Id);
-
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Decided on the original tree; the local is named when it is written, so that each gets a name of its own.</summary>
+    private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Target(root, diagnostic) is { } expression && MakePlan(expression, semanticModel, context.CancellationToken) is { } plan)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        Title,
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(Apply(root, expression, plan))),
-                        equivalenceKey: nameof(DisposableDroppedCodeFix)),
-                    diagnostic);
-            }
-        }
-    }
-
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null)
-        {
-            return null;
-        }
-
-        // Plan every fix on the original tree, mark the expressions, then apply one at a time on the current tree.
-        var planned = new List<(SyntaxAnnotation Annotation, Plan Plan)>();
-        var targets = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-        foreach (var diagnostic in diagnostics)
-        {
-            if (Target(root, diagnostic) is { } expression && !targets.ContainsKey(expression) &&
-                MakePlan(expression, semanticModel, context.CancellationToken) is { } plan)
-            {
-                var annotation = new SyntaxAnnotation();
-                targets[expression] = annotation;
-                planned.Add((annotation, plan));
-            }
-        }
-
-        var current = root.ReplaceNodes(targets.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(targets[original]));
-        foreach (var (annotation, plan) in planned)
-        {
-            if (current.GetAnnotatedNodes(annotation).OfType<ExpressionSyntax>().FirstOrDefault() is { } expression)
-            {
-                current = Apply(current, expression, plan);
-            }
-        }
-
-        return document.WithSyntaxRoot(current);
-    }
-
-    private static ExpressionSyntax? Target(SyntaxNode root, Diagnostic diagnostic)
-    {
-        if (!diagnostic.Properties.TryGetValue(DisposableDroppedAnalyzer.FixKey, out var fix) || fix != "using")
-        {
-            return null;
-        }
-
-        return root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as ExpressionSyntax;
-    }
-
-    private sealed class Plan
-    {
-        internal Plan(string baseName, bool await)
-        {
-            BaseName = baseName;
-            Await = await;
-        }
-
-        internal string BaseName { get; }
-
-        internal bool Await { get; }
-    }
-
-    private static Plan? MakePlan(ExpressionSyntax expression, SemanticModel semanticModel, CancellationToken cancellationToken)
-    {
-        if (((CSharpParseOptions)expression.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
+        if (Property(diagnostic, DisposableDroppedAnalyzer.FixKey) != "using" ||
+            editor.NodeAt(diagnostic) is not ExpressionSyntax expression ||
+            ((CSharpParseOptions)expression.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8 ||
             EnclosingStatement(expression) is null ||
-            semanticModel.GetTypeInfo(expression, cancellationToken).Type is not { } type)
+            editor.SemanticModel.GetTypeInfo(expression, editor.CancellationToken).Type is not { } type)
         {
-            return null;
+            return false;
         }
 
-        var disposable = semanticModel.Compilation.GetSpecialType(SpecialType.System_IDisposable);
+        var disposable = editor.SemanticModel.Compilation.GetSpecialType(SpecialType.System_IDisposable);
         var isDisposable = SymbolEqualityComparer.Default.Equals(type, disposable) || type.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default);
         if (!isDisposable && !IsInAsyncFunction(expression))
         {
-            return null;
+            return false;
         }
 
-        return new Plan(BaseName(type), await: !isDisposable);
+        var baseName = BaseName(type);
+        editor.Rewrite(expression, (root, current) => Apply(root, current, baseName, await: !isDisposable));
+        return true;
     }
 
-    private static SyntaxNode Apply(SyntaxNode root, ExpressionSyntax expression, Plan plan)
+    private static SyntaxNode Apply(SyntaxNode root, ExpressionSyntax expression, string baseName, bool await)
     {
         var statement = EnclosingStatement(expression)!;
-        var name = LocalNames.UniqueInType(statement, plan.BaseName);
-        var declaration = UsingDeclaration(name, expression.WithoutTrivia(), plan.Await);
+        var name = LocalNames.UniqueInType(statement, baseName);
+        var declaration = LocalNames.UsingLocal(name, expression.WithoutTrivia(), await);
 
         // `File.Create(path);` or `_ = File.Create(path);`: the statement becomes the declaration.
         if (statement is ExpressionStatementSyntax { Expression: var whole } &&
@@ -166,22 +71,6 @@ public sealed class DisposableDroppedCodeFix : CodeFixProvider
             position,
             new MemberDeclarationSyntax[] { SyntaxFactory.GlobalStatement(inserted), global.WithStatement(updatedStatement) });
         return root.ReplaceNode(unit, unit.WithMembers(members));
-    }
-
-    private static LocalDeclarationStatementSyntax UsingDeclaration(string name, ExpressionSyntax value, bool await)
-    {
-        var declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(
-                    SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
-                    SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name).WithTrailingTrivia(SyntaxFactory.Space))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
-                                value)))))
-            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space));
-        return await
-            ? declaration.WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-            : declaration;
     }
 
     /// <summary>The statement, directly in a block or at top level, that evaluates the expression; null inside a lambda or a non-block context.</summary>

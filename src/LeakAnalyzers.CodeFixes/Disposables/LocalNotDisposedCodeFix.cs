@@ -1,16 +1,8 @@
 namespace LeakAnalyzers.CodeFixes.Disposables;
 
-using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using LeakAnalyzers.Disposables;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -18,87 +10,23 @@ using Microsoft.CodeAnalysis.Formatting;
 /// or, before C# 8, wraps the rest of the block in a using statement. Offered only where the analyzer found
 /// the local is never handed over or reassigned.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LocalNotDisposedCodeFix))]
-[Shared]
-public sealed class LocalNotDisposedCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LocalNotDisposedCodeFix)), Shared]
+public sealed class LocalNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK001LocalNotDisposed.Id, new FixAction("Dispose with 'using'", nameof(LocalNotDisposedCodeFix), Plan))
 {
-    private const string Title = "Dispose with 'using'";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK001LocalNotDisposed.Id);
-
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Decided on the original tree; applied where the declaration is once the fixes before it are.</summary>
+    private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null)
+        if (Property(diagnostic, LocalNotDisposedAnalyzer.FixKey) != "using" ||
+            editor.NodeAt(diagnostic)?.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is not { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax declaration } } ||
+            !declaration.UsingKeyword.IsKind(SyntaxKind.None) ||
+            declaration.Parent is not (BlockSyntax or GlobalStatementSyntax) ||
+            UsingKind(declaration, editor.SemanticModel, editor.CancellationToken) is not { } kind)
         {
-            return;
+            return false;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (FindDeclaration(root, diagnostic) is { } declaration && UsingKind(declaration, semanticModel, context.CancellationToken) is { } kind)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        Title,
-                        cancellationToken => Task.FromResult(context.Document.WithSyntaxRoot(Apply(root, declaration, kind))),
-                        equivalenceKey: nameof(LocalNotDisposedCodeFix)),
-                    diagnostic);
-            }
-        }
-    }
-
-    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var semanticModel = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || semanticModel is null)
-        {
-            return null;
-        }
-
-        // Decide every fix on the original tree, then apply from the end of the file backwards so that the
-        // spans of the fixes still to come do not move.
-        var fixes = diagnostics
-            .Select(diagnostic => FindDeclaration(root, diagnostic))
-            .Where(declaration => declaration is not null)
-            .Distinct()
-            .Select(declaration => (Declaration: declaration!, Kind: UsingKind(declaration!, semanticModel, context.CancellationToken)))
-            .Where(fix => fix.Kind is not null)
-            .OrderByDescending(fix => fix.Declaration.SpanStart)
-            .ToList();
-
-        var current = root;
-        foreach (var (declaration, kind) in fixes)
-        {
-            var currentDeclaration = current.FindNode(declaration.Span, getInnermostNodeForTie: false)
-                .FirstAncestorOrSelf<LocalDeclarationStatementSyntax>();
-            if (currentDeclaration is not null && currentDeclaration.Span == declaration.Span)
-            {
-                current = Apply(current, currentDeclaration, kind!.Value);
-            }
-        }
-
-        return document.WithSyntaxRoot(current);
-    }
-
-    private static LocalDeclarationStatementSyntax? FindDeclaration(SyntaxNode root, Diagnostic diagnostic)
-    {
-        if (!diagnostic.Properties.TryGetValue(LocalNotDisposedAnalyzer.FixKey, out var fix) || fix != "using")
-        {
-            return null;
-        }
-
-        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-        return node.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } } &&
-               statement.UsingKeyword.IsKind(SyntaxKind.None) &&
-               statement.Parent is BlockSyntax or GlobalStatementSyntax
-            ? statement
-            : null;
+        editor.Rewrite(declaration, (root, current) => Apply(root, current, kind));
+        return true;
     }
 
     private enum Kind

@@ -2,13 +2,27 @@ namespace LeakAnalyzers.CodeFixes.Editing;
 
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-/// <summary>Names for the locals and lambda parameters the fixes write.</summary>
+/// <summary>The locals and lambda parameters the fixes write: their names, and <c>using</c> declarations.</summary>
 internal static class LocalNames
 {
+    /// <summary><c>using var name = value;</c> (<c>await using</c> with <paramref name="await"/>), spaced as written by hand.</summary>
+    internal static LocalDeclarationStatementSyntax UsingLocal(string name, ExpressionSyntax value, bool await = false)
+    {
+        var declaration = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(
+                    SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxTriviaList.Empty, "var", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
+                    SyntaxFactory.SingletonSeparatedList(
+                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name).WithTrailingTrivia(SyntaxFactory.Space))
+                            .WithInitializer(SyntaxFactory.EqualsValueClause(
+                                SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
+                                value)))))
+            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+        return await
+            ? declaration.WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+            : declaration;
+    }
+
     /// <summary>
     /// A name no identifier of the enclosing type (or of the file, at top level) uses, so that the new local neither
     /// hides nor is hidden by anything written there: <paramref name="baseName"/>, then with 2, 3, ...

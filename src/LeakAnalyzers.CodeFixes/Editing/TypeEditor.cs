@@ -4,17 +4,15 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
 /// <summary>
 /// Collects the edits of one or many fixes in one document, decided on the original tree, and applies them in one
 /// pass: node replacements and removals, statements added to a type's Dispose (found, overridden, or created
-/// together with the IDisposable interface), statements added to a named counterpart method (found or overridden),
-/// and new members. Fix All feeds every diagnostic to one editor, so that one Dispose receives every removal.
+/// together with the IDisposable interface, as a <see cref="DisposeStyle"/> says), statements added to a named
+/// counterpart method (found or overridden), new members, and rewrites of what surrounds a node. Fix All feeds
+/// every diagnostic to one editor (<see cref="LeakCodeFix"/>), so that one Dispose receives every statement.
 /// </summary>
 internal sealed class TypeEditor
 {
@@ -24,6 +22,7 @@ internal sealed class TypeEditor
     private readonly Dictionary<SyntaxNode, SyntaxNode?> replacements = new();
     private readonly Dictionary<SyntaxNode, IReadOnlyList<SyntaxNode>> expansions = new();
     private readonly Dictionary<TypeDeclarationSyntax, TypeEdits> types = new();
+    private readonly List<(SyntaxNode Node, Func<SyntaxNode, SyntaxNode, SyntaxNode> Rewrite)> rewrites = new();
 
     internal TypeEditor(SyntaxNode root, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
@@ -57,6 +56,21 @@ internal sealed class TypeEditor
     internal SemanticModel SemanticModel => semanticModel;
 
     internal CancellationToken CancellationToken => cancellationToken;
+
+    /// <summary>The title a plan gives its action for this diagnostic, when it names what it does; null for the action's own.</summary>
+    internal string? Title { get; set; }
+
+    /// <summary>The node the diagnostic is on (the innermost of several with its span); null when it is not in this document.</summary>
+    internal SyntaxNode? NodeAt(Diagnostic diagnostic) => NodeAt(diagnostic.Location);
+
+    /// <summary>The node at <paramref name="location"/> (the innermost of several with its span); null when it is not in this document.</summary>
+    internal SyntaxNode? NodeAt(Location location) =>
+        location.IsInSource && location.SourceTree == root.SyntaxTree
+            ? root.FindNode(location.SourceSpan, getInnermostNodeForTie: true)
+            : null;
+
+    /// <summary>The type declaration whose code holds the diagnostic.</summary>
+    internal TypeDeclarationSyntax? TypeOf(Diagnostic diagnostic) => NodeAt(diagnostic)?.FirstAncestorOrSelf<TypeDeclarationSyntax>();
 
     /// <summary>Replaces <paramref name="node"/> of the original tree (null removes it). The first edit of a node wins.</summary>
     internal void Replace(SyntaxNode node, SyntaxNode? replacement)
@@ -93,20 +107,41 @@ internal sealed class TypeEditor
     internal bool IsReplaced(SyntaxNode node) => replacements.ContainsKey(node) || expansions.ContainsKey(node);
 
     /// <summary>
+    /// Rewrites the document around <paramref name="node"/> (of the original tree) after the other edits:
+    /// <paramref name="rewrite"/> gets the current root and the node as it is there, and returns the new root. For
+    /// fixes that reshape what surrounds the node (wrap the rest of its block, declare a local before its statement)
+    /// and must see what the earlier rewrites did (the names they took). Rewrites run in the order they were added,
+    /// one per node; a rewrite keeps the nodes it moves (not copies), so that later rewrites still find theirs.
+    /// </summary>
+    internal void Rewrite<TNode>(TNode node, Func<SyntaxNode, TNode, SyntaxNode> rewrite)
+        where TNode : SyntaxNode
+    {
+        if (!rewrites.Any(r => r.Node == node))
+        {
+            rewrites.Add((node, (current, at) => at is TNode typed ? rewrite(current, typed) : current));
+        }
+    }
+
+    /// <summary>
     /// Whether statements can be added to the Dispose of <paramref name="type"/>: it declares one here, a base type
     /// offers one to override, or the type implements nothing disposable yet and can be given IDisposable.
     /// </summary>
-    internal bool CanAddToDispose(TypeDeclarationSyntax type) => Edits(type).Dispose is not null;
+    internal bool CanAddToDispose(TypeDeclarationSyntax type, DisposeStyle? style = null) => Edits(type, style).Dispose is not null;
 
-    /// <summary>Adds <paramref name="statement"/> (once) to the Dispose of <paramref name="type"/>; false when there is no way to.</summary>
-    internal bool AddToDispose(TypeDeclarationSyntax type, StatementSyntax statement)
+    /// <summary>
+    /// Adds <paramref name="statement"/> (once) to the Dispose of <paramref name="type"/>, where <paramref name="style"/>
+    /// (by default <see cref="DisposeStyle.Undo"/>) puts it; false when there is no way to. <paramref name="unsafeCode"/>:
+    /// the statement needs an unsafe context, which the Dispose gets when the type is not unsafe already.
+    /// </summary>
+    internal bool AddToDispose(TypeDeclarationSyntax type, StatementSyntax statement, DisposeStyle? style = null, bool unsafeCode = false)
     {
-        var edits = Edits(type);
+        var edits = Edits(type, style);
         if (edits.Dispose is null)
         {
             return false;
         }
 
+        edits.Dispose.Unsafe |= unsafeCode && !type.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Any(t => t.Modifiers.Any(SyntaxKind.UnsafeKeyword));
         AddOnce(edits.DisposeStatements, statement);
         return true;
     }
@@ -166,6 +201,7 @@ internal sealed class TypeEditor
     {
         var tracked = new List<SyntaxNode>(replacements.Keys);
         tracked.AddRange(expansions.Keys);
+        tracked.AddRange(rewrites.Select(r => r.Node));
         foreach (var pair in types)
         {
             tracked.Add(pair.Key);
@@ -220,6 +256,14 @@ internal sealed class TypeEditor
             current = ApplyTypeEdits(current, pair.Key, pair.Value);
         }
 
+        foreach (var (node, rewrite) in rewrites)
+        {
+            if (current.GetCurrentNode(node) is { } at)
+            {
+                current = rewrite(current, at);
+            }
+        }
+
         return current;
     }
 
@@ -234,9 +278,15 @@ internal sealed class TypeEditor
             }
         }
 
-        if (edits.DisposeStatements.Count > 0 && edits.Dispose is { Method: { } dispose } && current.GetCurrentNode(dispose) is { } currentDispose)
+        if (edits.DisposeStatements.Count > 0 && edits.Dispose is { Method: { } dispose } existing && current.GetCurrentNode(dispose) is { } currentDispose)
         {
-            current = current.ReplaceNode(currentDispose, InsertStatements(currentDispose, edits.DisposeStatements, edits.Dispose.Kind == DisposeKind.DisposeBool));
+            var extended = InsertIntoDispose(currentDispose, edits.DisposeStatements, existing);
+            if (existing.Unsafe && !extended.Modifiers.Any(SyntaxKind.UnsafeKeyword))
+            {
+                extended = extended.AddModifiers(SyntaxFactory.Token(SyntaxKind.UnsafeKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+            }
+
+            current = current.ReplaceNode(currentDispose, extended);
         }
 
         if (current.GetCurrentNode(original) is not { } type)
@@ -256,8 +306,8 @@ internal sealed class TypeEditor
 
         if (edits.DisposeStatements.Count > 0 && edits.Dispose is { Method: null } plan)
         {
-            newMembers.Add((CreateDispose(plan, edits.DisposeStatements, type.SpanStart), null, true));
-            if (plan.Kind == DisposeKind.Implement)
+            newMembers.AddRange(CreateDispose(plan, edits.DisposeStatements, type.SpanStart).Select(member => ((MemberDeclarationSyntax)member, (MemberDeclarationSyntax?)null, true)));
+            if (plan.Kind is DisposeKind.Implement or DisposeKind.ImplementPattern && plan.Interface)
             {
                 updated = AddDisposableInterface(updated);
             }
@@ -320,11 +370,12 @@ internal sealed class TypeEditor
 
     private static string Normalize(SyntaxNode node) => node.NormalizeWhitespace().ToFullString();
 
-    private TypeEdits Edits(TypeDeclarationSyntax type)
+    /// <summary>The edits of <paramref name="type"/>; its Dispose is planned with the style of the first fix that asks.</summary>
+    private TypeEdits Edits(TypeDeclarationSyntax type, DisposeStyle? style = null)
     {
         if (!types.TryGetValue(type, out var edits))
         {
-            edits = new TypeEdits { Dispose = FindDispose(type) };
+            edits = new TypeEdits { Dispose = FindDispose(type, style ?? DisposeStyle.Undo) };
             types.Add(type, edits);
         }
 
@@ -345,17 +396,34 @@ internal sealed class TypeEditor
         /// <summary>Override the base's virtual <c>Dispose()</c>.</summary>
         OverrideDispose,
 
-        /// <summary>Add <c>IDisposable</c> and a public <c>Dispose()</c>.</summary>
+        /// <summary>Add <c>IDisposable</c> (unless a ref struct) and a public <c>Dispose()</c>.</summary>
         Implement,
+
+        /// <summary>Add <c>IDisposable</c>, a public <c>Dispose()</c> and a <c>protected virtual Dispose(bool)</c> it calls.</summary>
+        ImplementPattern,
     }
 
     private sealed class DisposePlan
     {
-        internal DisposeKind Kind { get; set; }
+        internal DisposePlan(DisposeKind kind, DisposeStyle style)
+        {
+            Kind = kind;
+            Style = style;
+        }
+
+        internal DisposeKind Kind { get; }
+
+        internal DisposeStyle Style { get; }
 
         internal MethodDeclarationSyntax? Method { get; set; }
 
         internal IMethodSymbol? Overridden { get; set; }
+
+        /// <summary>Whether a new implementation declares the interface too (a ref struct's <c>using</c> works by pattern).</summary>
+        internal bool Interface { get; set; } = true;
+
+        /// <summary>Whether a statement needs an unsafe context that the type does not give.</summary>
+        internal bool Unsafe { get; set; }
     }
 
     private sealed class MethodTarget
@@ -380,10 +448,14 @@ internal sealed class TypeEditor
         internal HashSet<string> ReservedNames { get; } = new(StringComparer.Ordinal);
     }
 
-    /// <summary>Where removals go: the type's own Dispose(bool), Dispose() or DisposeAsync() in this document, a base Dispose to override, or a new IDisposable implementation.</summary>
-    private DisposePlan? FindDispose(TypeDeclarationSyntax type)
+    /// <summary>
+    /// Where the statements go: the type's own Dispose(bool), Dispose() or DisposeAsync() in this document, a base
+    /// Dispose to override, or a new IDisposable implementation (for a struct too when the style allows).
+    /// </summary>
+    private DisposePlan? FindDispose(TypeDeclarationSyntax type, DisposeStyle style)
     {
-        if (semanticModel.GetDeclaredSymbol(type, cancellationToken) is not INamedTypeSymbol symbol || symbol.TypeKind != TypeKind.Class || symbol.IsStatic)
+        if (semanticModel.GetDeclaredSymbol(type, cancellationToken) is not INamedTypeSymbol symbol || symbol.IsStatic ||
+            !(symbol.TypeKind == TypeKind.Class || (symbol.TypeKind == TypeKind.Struct && style.Structs)))
         {
             return null;
         }
@@ -437,12 +509,12 @@ internal sealed class TypeEditor
 
         if (disposeBool is not null)
         {
-            return new DisposePlan { Kind = DisposeKind.DisposeBool, Method = disposeBool };
+            return new DisposePlan(DisposeKind.DisposeBool, style) { Method = disposeBool };
         }
 
         if (dispose is not null || disposeAsync is not null)
         {
-            return new DisposePlan { Kind = DisposeKind.Dispose, Method = dispose ?? disposeAsync };
+            return new DisposePlan(DisposeKind.Dispose, style) { Method = dispose ?? disposeAsync };
         }
 
         if (declaredElsewhere)
@@ -459,19 +531,25 @@ internal sealed class TypeEditor
                 {
                     if (method.Parameters.Length == 1 && method.Parameters[0].Type.SpecialType == SpecialType.System_Boolean)
                     {
-                        return new DisposePlan { Kind = DisposeKind.OverrideDisposeBool, Overridden = method };
+                        return new DisposePlan(DisposeKind.OverrideDisposeBool, style) { Overridden = method };
                     }
 
                     if (method.Parameters.Length == 0 && method.ReturnsVoid)
                     {
-                        return new DisposePlan { Kind = DisposeKind.OverrideDispose, Overridden = method };
+                        return new DisposePlan(DisposeKind.OverrideDispose, style) { Overridden = method };
                     }
                 }
             }
         }
 
         var implementsDisposable = SymbolEqualityComparer.Default.Equals(symbol, disposable) || symbol.AllInterfaces.Contains(disposable, SymbolEqualityComparer.Default);
-        return implementsDisposable ? null : new DisposePlan { Kind = DisposeKind.Implement };
+        if (implementsDisposable)
+        {
+            return null;
+        }
+
+        var pattern = style.Pattern && symbol.TypeKind == TypeKind.Class && !symbol.IsSealed;
+        return new DisposePlan(pattern ? DisposeKind.ImplementPattern : DisposeKind.Implement, style) { Interface = !symbol.IsRefLikeType };
     }
 
     private MethodTarget? FindMethodTarget(TypeDeclarationSyntax type, string name)
@@ -522,8 +600,16 @@ internal sealed class TypeEditor
         return false;
     }
 
-    /// <summary>Inserts at the start of the body (inside <c>if (disposing)</c> for Dispose(bool)); an expression body becomes a block.</summary>
-    private MethodDeclarationSyntax InsertStatements(MethodDeclarationSyntax method, List<StatementSyntax> statements, bool inDisposingBlock)
+    /// <summary>Inserts into an existing Dispose where the plan's style says: first or last, under <c>if (disposing)</c> or not.</summary>
+    private MethodDeclarationSyntax InsertIntoDispose(MethodDeclarationSyntax method, List<StatementSyntax> statements, DisposePlan plan) =>
+        InsertStatements(method, statements, plan.Kind == DisposeKind.DisposeBool && plan.Style.Managed, plan.Style.AtEnd);
+
+    /// <summary>
+    /// Inserts at the start of the body, or at its end (before a closing <c>base.Dispose(...)</c> call or <c>return</c>)
+    /// when <paramref name="atEnd"/>; with <paramref name="inDisposingBlock"/>, inside <c>if (disposing)</c>, which is
+    /// added when the method has none. An expression body becomes a block.
+    /// </summary>
+    private MethodDeclarationSyntax InsertStatements(MethodDeclarationSyntax method, List<StatementSyntax> statements, bool inDisposingBlock, bool atEnd = false)
     {
         var prepared = statements.Select(Prepare).ToList();
         var body = method.Body;
@@ -556,7 +642,7 @@ internal sealed class TypeEditor
                 if (statement is IfStatementSyntax { Condition: IdentifierNameSyntax condition, Statement: BlockSyntax block } ifStatement &&
                     condition.Identifier.ValueText == parameter)
                 {
-                    var newBlock = block.WithStatements(block.Statements.InsertRange(0, prepared));
+                    var newBlock = block.WithStatements(block.Statements.InsertRange(atEnd ? block.Statements.Count : 0, prepared));
                     return method.ReplaceNode(ifStatement, ifStatement.WithStatement(newBlock));
                 }
             }
@@ -567,7 +653,23 @@ internal sealed class TypeEditor
             prepared = new List<StatementSyntax> { guarded };
         }
 
-        return method.WithBody(body.WithStatements(body.Statements.InsertRange(0, prepared)));
+        var index = atEnd ? EndOf(body) : 0;
+        return method.WithBody(body.WithStatements(body.Statements.InsertRange(index, prepared)));
+    }
+
+    /// <summary>Where statements go at the end of a Dispose body: before a closing base call or <c>return</c>.</summary>
+    private static int EndOf(BlockSyntax body)
+    {
+        var count = body.Statements.Count;
+        var last = count > 0 ? body.Statements[count - 1] : null;
+        var closing = last switch
+        {
+            ReturnStatementSyntax => true,
+            ExpressionStatementSyntax { Expression: var expression } =>
+                (expression is AwaitExpressionSyntax awaited ? awaited.Expression : expression) is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } },
+            _ => false,
+        };
+        return closing ? count - 1 : count;
     }
 
     /// <summary>A statement on a line of its own, to be indented by the formatter.</summary>
@@ -580,23 +682,57 @@ internal sealed class TypeEditor
     private static bool IsVoidLike(MethodDeclarationSyntax method) =>
         method.ReturnType is PredefinedTypeSyntax predefined && predefined.Keyword.IsKind(SyntaxKind.VoidKeyword);
 
-    private MethodDeclarationSyntax CreateDispose(DisposePlan plan, List<StatementSyntax> statements, int position)
+    /// <summary>The Dispose members a type without its own gets: an override, a plain <c>Dispose()</c>, or the Dispose(bool) pattern.</summary>
+    private IEnumerable<MethodDeclarationSyntax> CreateDispose(DisposePlan plan, List<StatementSyntax> statements, int position)
     {
-        var body = new List<StatementSyntax>();
+        var modifiers = plan.Unsafe ? "unsafe " : string.Empty;
         switch (plan.Kind)
         {
             case DisposeKind.OverrideDisposeBool:
-                body.Add(SyntaxFactory.IfStatement(SyntaxFactory.IdentifierName("disposing"), SyntaxFactory.Block(statements.Select(Prepare))));
-                body.Add(SyntaxFactory.ParseStatement("base.Dispose(disposing);"));
-                return Method(plan.Overridden!, "Dispose", "void", "bool disposing", body, isOverride: true, position);
+                yield return Method(plan.Overridden!, "Dispose", "void", "bool disposing", DisposeBoolBody(plan, statements, baseCall: !plan.Overridden!.IsAbstract), "override " + modifiers, position);
+                break;
             case DisposeKind.OverrideDispose:
-                body.AddRange(statements);
-                body.Add(SyntaxFactory.ParseStatement("base.Dispose();"));
-                return Method(plan.Overridden!, "Dispose", "void", string.Empty, body, isOverride: true, position);
+                var body = new List<StatementSyntax>(statements);
+                if (!plan.Overridden!.IsAbstract)
+                {
+                    body.Add(SyntaxFactory.ParseStatement("base.Dispose();"));
+                }
+
+                yield return Method(plan.Overridden, "Dispose", "void", string.Empty, body, "override " + modifiers, position);
+                break;
+            case DisposeKind.ImplementPattern:
+                var gc = SyntaxFactory.ParseExpression("System.GC").WithAdditionalAnnotations(Simplifier.Annotation);
+                var suppress = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, gc, SyntaxFactory.IdentifierName("SuppressFinalize")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ThisExpression())))));
+                yield return Method(null, "Dispose", "void", string.Empty, new List<StatementSyntax> { SyntaxFactory.ParseStatement("Dispose(true);"), suppress }, string.Empty, position);
+                yield return Method(null, "Dispose", "void", "bool disposing", DisposeBoolBody(plan, statements, baseCall: false), "virtual " + modifiers, position, accessibility: "protected");
+                break;
             default:
-                body.AddRange(statements);
-                return Method(null, "Dispose", "void", string.Empty, body, isOverride: false, position);
+                yield return Method(null, "Dispose", "void", string.Empty, new List<StatementSyntax>(statements), modifiers, position);
+                break;
         }
+    }
+
+    /// <summary>A new Dispose(bool)'s body: the statements (under <c>if (disposing)</c> for managed ones), then the base call.</summary>
+    private List<StatementSyntax> DisposeBoolBody(DisposePlan plan, List<StatementSyntax> statements, bool baseCall)
+    {
+        var body = new List<StatementSyntax>();
+        if (plan.Style.Managed)
+        {
+            body.Add(SyntaxFactory.IfStatement(SyntaxFactory.IdentifierName("disposing"), SyntaxFactory.Block(statements.Select(Prepare))));
+        }
+        else
+        {
+            body.AddRange(statements);
+        }
+
+        if (baseCall)
+        {
+            body.Add(SyntaxFactory.ParseStatement("base.Dispose(disposing);"));
+        }
+
+        return body;
     }
 
     private MethodDeclarationSyntax CreateOverride(IMethodSymbol overridden, List<StatementSyntax> statements, int position)
@@ -610,7 +746,7 @@ internal sealed class TypeEditor
         }
 
         body.AddRange(statements);
-        return Method(overridden, overridden.Name, "void", parameters, body, isOverride: true, position);
+        return Method(overridden, overridden.Name, "void", parameters, body, "override ", position);
     }
 
     private static string Modifier(RefKind kind) =>
@@ -622,9 +758,10 @@ internal sealed class TypeEditor
             _ => string.Empty,
         };
 
-    private MethodDeclarationSyntax Method(IMethodSymbol? overridden, string name, string returnType, string parameters, List<StatementSyntax> body, bool isOverride, int position)
+    /// <summary>A method with the overridden method's accessibility (public for a new one, unless given), <paramref name="modifiers"/> (each followed by a space) and <paramref name="body"/>.</summary>
+    private MethodDeclarationSyntax Method(IMethodSymbol? overridden, string name, string returnType, string parameters, List<StatementSyntax> body, string modifiers, int position, string? accessibility = null)
     {
-        var accessibility = overridden?.DeclaredAccessibility switch
+        accessibility ??= overridden?.DeclaredAccessibility switch
         {
             null or Accessibility.Public => "public",
             Accessibility.Protected => "protected",
@@ -634,7 +771,7 @@ internal sealed class TypeEditor
             _ => "protected",
         };
 
-        var header = $"{accessibility} {(isOverride ? "override " : string.Empty)}{returnType} {name}({parameters})";
+        var header = $"{accessibility} {modifiers}{returnType} {name}({parameters})";
         var method = (MethodDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(header + "\n{\n}\n")!;
         return method.WithBody(SyntaxFactory.Block(body.Select(Prepare)))
             .WithAdditionalAnnotations(Formatter.Annotation);
@@ -669,4 +806,49 @@ internal sealed class TypeEditor
             .WithTrailingTrivia(trailing);
         return type.ReplaceToken(lastToken, lastToken.WithTrailingTrivia()).WithBaseList(list);
     }
+}
+
+/// <summary>
+/// How a fix's statements go into a type's Dispose, and what a type without one gets. The fixes differ in what
+/// they release, and so in where it belongs; how the Dispose is found, overridden or created is the same for all.
+/// </summary>
+internal sealed class DisposeStyle
+{
+    private DisposeStyle(bool atEnd, bool managed, bool pattern, bool structs)
+    {
+        AtEnd = atEnd;
+        Managed = managed;
+        Pattern = pattern;
+        Structs = structs;
+    }
+
+    /// <summary>
+    /// Undoing what the object did to longer-lived ones (a handler added, a registration made): first in Dispose,
+    /// under <c>if (disposing)</c>; a class without a Dispose gets a plain <c>Dispose()</c>. Classes only.
+    /// </summary>
+    internal static DisposeStyle Undo { get; } = new(atEnd: false, managed: true, pattern: false, structs: false);
+
+    /// <summary>
+    /// Disposing a member the object owns: last in Dispose (before a closing base call), under <c>if (disposing)</c>;
+    /// an unsealed class gets the Dispose(bool) pattern, a sealed class or a struct a plain <c>Dispose()</c>.
+    /// </summary>
+    internal static DisposeStyle OwnedMember { get; } = new(atEnd: true, managed: true, pattern: true, structs: true);
+
+    /// <summary>
+    /// Freeing unmanaged memory or a handle: as <see cref="OwnedMember"/>, but outside <c>if (disposing)</c>, since it
+    /// must be freed on the finalizer's path too.
+    /// </summary>
+    internal static DisposeStyle Unmanaged { get; } = new(atEnd: true, managed: false, pattern: true, structs: true);
+
+    /// <summary>Last in the method (else first).</summary>
+    internal bool AtEnd { get; }
+
+    /// <summary>Under <c>if (disposing)</c> in a Dispose(bool): it releases managed objects.</summary>
+    internal bool Managed { get; }
+
+    /// <summary>An unsealed class without a Dispose gets the Dispose(bool) pattern (else a plain <c>Dispose()</c>).</summary>
+    internal bool Pattern { get; }
+
+    /// <summary>Structs can be given a Dispose too.</summary>
+    internal bool Structs { get; }
 }

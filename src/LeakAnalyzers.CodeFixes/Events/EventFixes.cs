@@ -1,15 +1,11 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
 using LeakAnalyzers.Events;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-/// <summary>What the event fixes share: reading the analyzer's properties, writing a removal (they run through <see cref="Editing.EditorFixes"/>).</summary>
+/// <summary>What the event fixes share: writing the removal the analyzer described in its properties.</summary>
 internal static class EventFixes
 {
-    internal static string? Property(Diagnostic diagnostic, string key) =>
-        diagnostic.Properties.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+    private static string? Property(Diagnostic diagnostic, string key) => Editing.LeakCodeFix.Property(diagnostic, key);
 
     /// <summary>
     /// <c>EventAccess -= handler;</c>, wrapped in <c>if (guard != null) { ... }</c> when the analyzer found the

@@ -1,15 +1,7 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
 using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
-using LeakAnalyzers.CodeFixes.Editing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 
 /// <summary>
@@ -18,25 +10,14 @@ using Microsoft.CodeAnalysis.Formatting;
 /// locals or parameters it is kept in a field instead. A <c>-=</c> in the type with the same lambda text (which
 /// removed nothing) is pointed at the new name; otherwise the removal is added to Dispose.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LambdaToHandlerCodeFix))]
-[Shared]
-public sealed class LambdaToHandlerCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LambdaToHandlerCodeFix)), Shared]
+public sealed class LambdaToHandlerCodeFix() : LeakCodeFix(Descriptors.LEAK102LambdaCannotBeRemoved.Id, new FixAction("Give the lambda a name and remove it in Dispose", nameof(LambdaToHandlerCodeFix), Plan))
 {
-    private const string Title = "Give the lambda a name and remove it in Dispose";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK102LambdaCannotBeRemoved.Id);
-
-    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
-
-    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EditorFixes.RegisterAsync(context, Title, nameof(LambdaToHandlerCodeFix), Plan);
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
         var semanticModel = editor.SemanticModel;
-        if (EditorFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
-            editor.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is not { } lambda ||
+        if (editor.TypeOf(diagnostic) is not { } type ||
+            editor.NodeAt(diagnostic)?.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is not { } lambda ||
             lambda.FirstAncestorOrSelf<AssignmentExpressionSyntax>(a => a.IsKind(SyntaxKind.AddAssignmentExpression)) is not { } assignment ||
             !assignment.Right.Span.Contains(lambda.Span) ||
             editor.IsReplaced(assignment.Right) ||

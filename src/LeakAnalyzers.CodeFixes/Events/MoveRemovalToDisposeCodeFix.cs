@@ -1,35 +1,16 @@
 namespace LeakAnalyzers.CodeFixes.Events;
 
-using System.Collections.Immutable;
 using System.Linq;
-using System.Threading.Tasks;
-using LeakAnalyzers.CodeFixes.Editing;
-using LeakAnalyzers.Events;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>LEAK104: moves the removal out of the finalizer into Dispose; a finalizer left empty goes too.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveRemovalToDisposeCodeFix))]
-[System.Composition.Shared]
-public sealed class MoveRemovalToDisposeCodeFix : CodeFixProvider
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveRemovalToDisposeCodeFix)), Shared]
+public sealed class MoveRemovalToDisposeCodeFix() : LeakCodeFix(Descriptors.LEAK104RemovedOnlyInFinalizer.Id, new FixAction("Move the removal into Dispose", nameof(MoveRemovalToDisposeCodeFix), Plan))
 {
-    private const string Title = "Move the removal into Dispose";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(Descriptors.LEAK104RemovedOnlyInFinalizer.Id);
-
-    public override FixAllProvider GetFixAllProvider() => EditorFixes.FixAll(Plan);
-
-    public override Task RegisterCodeFixesAsync(CodeFixContext context) =>
-        EditorFixes.RegisterAsync(context, Title, nameof(MoveRemovalToDisposeCodeFix), Plan);
-
     private static bool Plan(TypeEditor editor, Diagnostic diagnostic)
     {
-        if (EditorFixes.TypeOf(editor.Root, diagnostic) is not { } type ||
+        if (editor.TypeOf(diagnostic) is not { } type ||
             EventFixes.Removal(diagnostic) is not { } removal ||
-            editor.Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement ||
+            editor.NodeAt(diagnostic)?.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement ||
             !editor.CanAddToDispose(type))
         {
             return false;

@@ -1,9 +1,6 @@
 namespace LeakAnalyzers.CodeFixes.Native;
 
 using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 /// <summary>
 /// Builds the call that releases a pointer or handle, from the releasing member the analyzer named

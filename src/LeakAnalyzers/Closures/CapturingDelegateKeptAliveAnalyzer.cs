@@ -333,9 +333,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var name = Name(target);
-            var place = (collection ? "the collection " : string.Empty) + (name is null ? string.Empty : "'" + name + "', ") + LifetimeModel.Describe(lifetime);
-            Report(value, capture, place, "until the process ends", null);
+            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(target), lifetime, collection), null);
         }
 
         /// <summary>The static member that holds the delegate: the field or property itself, or the collection's (through an indexer).</summary>
@@ -418,13 +416,12 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             var isStaticMember = Operations.ReferencedStorage(Operations.SkipConversions(target))?.IsStatic == true;
             if (lifetime.Reason == LifetimeReason.RunningTimer && !isStaticMember && capture.CapturesThis)
             {
-                Report(callback, capture, "a System.Threading.Timer in '" + Name(target) + "', which is never disposed",
-                    "for good: the timer queue holds the callback, the callback holds this object, and this object holds the timer", null);
+                // The rule page tells the cycle: the timer queue holds the callback, which holds this object, which holds the timer.
+                Report(callback, capture, "for good", "held by the timer in '" + Name(target) + "', which is never disposed", null);
             }
             else if (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created && (isStaticMember || lifetime.Reason != LifetimeReason.RunningTimer))
             {
-                Report(callback, capture, "a System.Threading.Timer in '" + Name(target) + "', " + LifetimeModel.Describe(lifetime),
-                    "until the timer is disposed: the timer queue holds a scheduled timer's callback", null);
+                Report(callback, capture, "until the timer is disposed", "held by the timer in " + LifetimeModel.DescribePlace(Name(target), lifetime), null);
             }
         }
 
@@ -537,8 +534,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var tokenName = token is null ? "the token" : Name(token) is { } name ? "'" + name + "'" : "the token";
-            var place = "a registration on " + tokenName + ", " + LifetimeModel.Describe(lifetime) + ", " + result;
+            var cause = "its token registration " + result;
             ImmutableDictionary<string, string?>? properties = null;
             if (dropped && holder is IExpressionStatementOperation { IsImplicit: false } statement)
             {
@@ -557,7 +553,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            Report(callback, capture, place, "until the token's source is cancelled or disposed", properties);
+            Report(callback, capture, "until the token's source is cancelled or disposed", cause, properties);
         }
 
         /// <summary>
@@ -601,7 +597,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            Report(callback, capture, "a wait registered with ThreadPool." + invocation.TargetMethod.Name + " that is never unregistered", "until the wait handle is signalled for the last time or the process ends", null);
+            Report(callback, capture, "until its wait handle is signalled for the last time", "its thread-pool wait is never unregistered", null);
         }
 
         private static IOperation? FirstDelegateArgument(IInvocationOperation invocation)
@@ -639,15 +635,15 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 case IExpressionStatementOperation:
                 case ISimpleAssignmentOperation { Target: IDiscardOperation }:
                     dropped = true;
-                    return "whose result is dropped, so nothing can dispose it";
+                    return "is dropped";
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when
                     !IsUsingDeclared(declarator) &&
                     !IsReferenced(block, declarator.Symbol):
-                    return "kept in '" + declarator.Symbol.Name + "', which is never disposed";
+                    return "is kept in '" + declarator.Symbol.Name + "', which is never disposed";
                 case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var field } &&
                     SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
                     !FieldIsReadAnywhere(field):
-                    return "kept in '" + field.Name + "', which is never disposed";
+                    return "is kept in '" + field.Name + "', which is never disposed";
                 default:
                     return null;
             }
@@ -787,18 +783,18 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        private void Report(IOperation @delegate, Capture capture, string place, string until, ImmutableDictionary<string, string?>? properties)
+        /// <summary>"A lambda keeps this 'Poller' alive until the process ends: held by the static 'Hooks.OnTick'".</summary>
+        private void Report(IOperation @delegate, Capture capture, string until, string cause, ImmutableDictionary<string, string?>? properties)
         {
             var what = capture.CapturesThis ? "this '" + type.Name + "'" : "'" + capture.Captured + "'";
-            var captured = capture.CapturesThis ? "'this'" : "'" + capture.Captured + "'";
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.LEAK301CapturingDelegateKeptAlive,
                 DelegateSyntax(@delegate).GetLocation(),
                 properties,
                 capture.Kind,
-                captured,
-                place,
-                what + ", and everything it references, stays alive " + until));
+                what,
+                until,
+                cause));
         }
 
         private static SyntaxNode DelegateSyntax(IOperation @delegate)

@@ -160,7 +160,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 longLived.Syntax is AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda",
                 place.Phrase,
                 found.Variable.Name,
-                "'" + found.Variable.Name + "' stays reachable " + place.Until));
+                place.Until));
         }
     }
 
@@ -191,8 +191,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 }
 
                 var lifetime = known.Model.Classify(target, null, Settings());
-                var named = StaticMemberName(target) is { } member ? "'" + member + "', " : string.Empty;
-                return lifetime.Lifetime == Lifetime.Static ? (named + LifetimeModel.Describe(lifetime), "until the process ends") : null;
+                return lifetime.Lifetime == Lifetime.Static ? (LifetimeModel.DescribePlace(StaticMemberName(target), lifetime), "until the process ends") : null;
             case IArgumentOperation { Parent: IInvocationOperation invocation }:
                 return Invoked(invocation, known, Settings());
             case IArgumentOperation { Parent: IObjectCreationOperation creation } when
@@ -200,7 +199,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 Operations.ParentSkippingConversions(creation, out _) is ISimpleAssignmentOperation { Target: var timerTarget } &&
                 StaticMemberName(timerTarget) is { } timerMember:
                 // A dropped timer is collected and stopped by its finalizer; one in a static member runs until disposed.
-                return ("a System.Threading.Timer kept in the static member '" + timerMember + "'", "until the timer is disposed");
+                return ("the static timer '" + timerMember + "'", "until the timer is disposed");
             default:
                 return null;
         }
@@ -214,7 +213,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
         {
             var lifetime = known.Model.Classify(invocation.Instance, null, settings);
             return LifetimeModel.MayOutliveSubject(lifetime, settings) && IsDropped(invocation)
-                ? ("a token registration that is never disposed", "until the token's source is cancelled or disposed")
+                ? ("a dropped registration", "until the token's source is cancelled or disposed")
                 : null;
         }
 
@@ -227,7 +226,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
         if (invocation.Instance is { } instance && StoringCollectionMethods.Contains(method.Name))
         {
             var lifetime = known.Model.Classify(instance, null, settings);
-            return lifetime.Lifetime == Lifetime.Static ? ("a collection reached through " + LifetimeModel.Describe(lifetime), "until the process ends") : null;
+            return lifetime.Lifetime == Lifetime.Static ? (LifetimeModel.DescribePlace(null, lifetime, collection: true), "until the process ends") : null;
         }
 
         return null;

@@ -85,23 +85,23 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         // Kept by an object that never disposes it: leaked when that object is dropped, only read or disposed; when
         // the object leaves (returned, stored), whoever gets it may still reach in and dispose it.
         var how = keeper is not null && IsEndOfTheKeeper(consumer, outer)
-            ? $"'{Describe(keeper)}' keeps it but never disposes it"
+            ? $"only kept by '{Describe(keeper)}'"
             : keeper is not null ? null : consumer switch
         {
-            IExpressionStatementOperation => "its value is thrown away",
-            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "its value is thrown away",
+            IExpressionStatementOperation => "thrown away",
+            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "thrown away",
             IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type)
-                => $"it is used only to call '{invocation.TargetMethod.Name}'",
+                => $"used only to call '{invocation.TargetMethod.Name}'",
             IPropertyReferenceOperation read when ReferenceEquals(read.Instance, outer) && CannotHoldReceiver(read.Type)
-                => $"it is used only to read '{read.Property.Name}'",
+                => $"used only to read '{read.Property.Name}'",
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IInvocationOperation conditionalCall &&
                                                    IsDroppedReceiver(conditionalCall.TargetMethod, conditionalCall.Type)
-                => $"it is used only to call '{conditionalCall.TargetMethod.Name}'",
+                => $"used only to call '{conditionalCall.TargetMethod.Name}'",
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IPropertyReferenceOperation conditionalRead &&
                                                    CannotHoldReceiver(conditionalRead.Type)
-                => $"it is used only to read '{conditionalRead.Property.Name}'",
+                => $"used only to read '{conditionalRead.Property.Name}'",
             IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed
-                => $"'{CalleeName(argument)}' only borrows it",
+                => $"only lent to '{CalleeName(argument)}'",
             _ => null,
         };
 
@@ -112,7 +112,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
 
         var isSubscription = creation is IInvocationOperation { TargetMethod: var method } && IsSubscribe(method, observable);
         var consequence = isSubscription
-            ? "the subscription can never be ended, and the source keeps the observer and everything it captures alive"
+            ? "the subscription never ends and the source keeps the observer alive"
             : OwnershipModel.ConsequenceFor(value.Type);
         var what = $"'{Describe(creation)}'";
         context.ReportDiagnostic(Diagnostic.Create(
@@ -146,8 +146,8 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.LEAK002DisposableDropped,
                 argument.Syntax.GetLocation(),
-                $"'out {parameter.Name}' of '{call.TargetMethod.Name}'",
-                "its value is thrown away",
+                $"'out {parameter.Name}' of '{call.TargetMethod.Name}(...)'",
+                "thrown away",
                 OwnershipModel.ConsequenceFor(parameter.Type)));
         }
     }
@@ -237,7 +237,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         creation switch
         {
             IObjectCreationOperation or ITypeParameterObjectCreationOperation => "new " + creation.Type?.Name,
-            IInvocationOperation invocation => (invocation.TargetMethod.IsStatic ? invocation.TargetMethod.ContainingType.Name + "." : string.Empty) + invocation.TargetMethod.Name,
+            IInvocationOperation invocation => (invocation.TargetMethod.IsStatic ? invocation.TargetMethod.ContainingType.Name + "." : string.Empty) + invocation.TargetMethod.Name + "(...)",
             IPropertyReferenceOperation property => property.Property.Name,
             _ => creation.Syntax.ToString(),
         };

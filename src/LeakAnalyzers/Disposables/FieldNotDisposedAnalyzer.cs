@@ -262,8 +262,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             var why = dispose is null
-                ? model.IsDisposable(type) ? $"no Dispose method of '{type.Name}' disposes it" : $"'{type.Name}' is not disposable"
-                : $"'{type.Name}.{dispose.Name}' does not dispose it";
+                ? model.IsDisposable(type) ? "which has no Dispose method that disposes it" : "which is not disposable"
+                : $"whose '{dispose.Name}' does not dispose it";
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(AccessKey, facts.NeverNull(member) ? "." : "?.")
                 .Add(HasDisposeKey, dispose is null ? "false" : "true");

@@ -56,7 +56,7 @@ public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
         Report(
             context,
             removal,
-            $"{what} creates a new delegate, which never equals the one added, so {stays} stays subscribed",
+            $"{what} is a new delegate, so {stays} stays subscribed",
             named);
     }
 
@@ -89,7 +89,7 @@ public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
         Report(
             context,
             removal,
-            $"{removal.Handler.Display} is never added to '{removal.Event.Name}' in this type, so {unmatched[0].Handler.DisplayInSentence}, added there, stays subscribed",
+            $"{removal.Handler.Display} is never added to '{removal.Event.Name}' in this type, so {unmatched[0].Handler.DisplayInSentence} stays subscribed",
             unmatched);
     }
 

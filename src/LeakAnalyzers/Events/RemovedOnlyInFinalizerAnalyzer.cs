@@ -62,8 +62,7 @@ public sealed class RemovedOnlyInFinalizerAnalyzer : DiagnosticAnalyzer
                 adds,
                 events.FixProperties(removal),
                 removal.Handler.Display,
-                TypeEvents.PublisherPhrase(first, publisher),
-                events.Type.Name));
+                TypeEvents.PublisherPhrase(first, publisher)));
         }
     }
 

@@ -61,15 +61,15 @@ public sealed class RepeatedSubscriptionAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>
+    /// When the add repeats. The counterpart that should remove it is not named here: it is an additional location
+    /// when the type declares it, and the code fix that adds the removal names it.
+    /// </summary>
     private static string Where(Repetition repetition) =>
         repetition.Kind switch
         {
             RepetitionKind.Getter => $"every time '{repetition.Name}' is read",
-            RepetitionKind.Loop => "on every iteration of the loop",
-            _ when repetition.Counterparts.IsEmpty => $"every time '{repetition.Name}' runs",
-            _ => $"every time '{repetition.Name}' runs, and {Counterparts(repetition.Counterparts)} does not remove it",
+            RepetitionKind.Loop => "in a loop",
+            _ => $"every time '{repetition.Name}' runs",
         };
-
-    private static string Counterparts(ImmutableArray<string> names) =>
-        names.Length == 1 ? $"'{names[0]}'" : "'" + string.Join("' or '", names) + "'";
 }

@@ -603,7 +603,10 @@ internal sealed class TypeEvents
         }
     }
 
-    /// <summary>"the static event 'Clock.Tick'", or "'settings.Changed', an event of an object given to the constructor".</summary>
+    /// <summary>
+    /// "the static event 'Clock.Tick'", or "'settings.Changed'". Why the publisher outlives the subscriber is left to
+    /// the additional location (where it was assigned) and the rule page: messages stay short enough for a tooltip.
+    /// </summary>
     internal static string PublisherPhrase(Subscription add, LifetimeInfo publisher)
     {
         if (add.Event.IsStatic)
@@ -612,7 +615,7 @@ internal sealed class TypeEvents
             return $"the {kind} event '{add.Event.ContainingType.Name}.{add.Event.Name}'";
         }
 
-        return $"'{EventText(add)}', an event of {LifetimeModel.Describe(publisher)}";
+        return $"'{EventText(add)}'";
     }
 
     /// <summary>The event as written (<c>settings.Changed</c>), or <c>Type.Event</c> for a static event; shortened for messages.</summary>
@@ -621,17 +624,17 @@ internal sealed class TypeEvents
             ? subscription.Event.ContainingType.Name + "." + subscription.Event.Name
             : Shorten(subscription.Reference.Syntax.ToString());
 
-    /// <summary>"this 'View', and everything it references, stays alive until the process ends".</summary>
+    /// <summary>"this 'View' lives until the process ends" (and everything it references: the rule pages say so).</summary>
     internal string Consequence(LifetimeInfo publisher)
     {
         var until = publisher switch
         {
             { Lifetime: Lifetime.Static, Reason: LifetimeReason.RunningTimer } => "as long as the timer runs",
             { Lifetime: Lifetime.Static } => "until the process ends",
-            _ => "as long as the publisher does",
+            _ => "as long as the publisher",
         };
 
-        return $"this '{Type.Name}', and everything it references, stays alive {until}";
+        return $"this '{Type.Name}' lives {until}";
     }
 
     /// <summary>Where the publisher's lifetime was decided (<c>this.bus = bus</c>), when that is in this type.</summary>

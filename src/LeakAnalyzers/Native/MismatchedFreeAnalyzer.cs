@@ -265,8 +265,8 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
                         NativeApis.Display(releaser.Member),
                         NativeApis.Display(replacement),
                         string.Equals(releaser.Heap, allocator.Heap, System.StringComparison.Ordinal)
-                            ? "only the matching function zeroes the whole secret; the rest stays readable in freed memory"
-                            : "memory of one allocator released by another corrupts the heap or crashes the process"));
+                            ? "the secret stays readable"
+                            : "this can corrupt the heap"));
                 }
             }
         }

@@ -378,7 +378,7 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
                 NativeKind.GCHandle => "a GC handle",
                 NativeKind.ComReference => "a COM reference",
                 NativeKind.SecretMemory => "a secret in unmanaged memory",
-                _ => "unmanaged memory",
+                _ => "memory",
             };
 
         private static List<T> Get<T>(Dictionary<IFieldSymbol, List<T>> map, IFieldSymbol field)

@@ -32,7 +32,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
 
     private const string Never = "never freed";
     private const string NotOnEveryPath = "not freed on every path";
-    private const string NotKept = "never freed: nothing keeps the pointer";
+    private const string NotKept = "dropped, never freed";
     private const string Overwritten = "overwritten before it is freed";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =

@@ -188,13 +188,13 @@ internal sealed class NativeModel
             NativeKind.GCHandle => GCHandleTypeOf(allocation.Call) switch
             {
                 0 or 1 => "its slot in the runtime's handle table is never returned",
-                3 => "the handle keeps its target alive and pinned in place for as long as the process runs",
-                2 => "the handle keeps its target alive for as long as the process runs",
-                _ => "the handle keeps its target alive (or its handle-table slot taken) for as long as the process runs",
+                3 => "its target stays alive and pinned for good",
+                2 => "its target stays alive for good",
+                _ => "its target stays alive, or its slot taken, for good",
             },
-            NativeKind.SecretMemory => "the memory is never returned, and the secret stays readable in it",
-            NativeKind.ComReference => "the reference count is never decremented, so the object is never released",
-            _ => "no finalizer will ever return the memory",
+            NativeKind.SecretMemory => "the memory leaks and the secret stays readable in it",
+            NativeKind.ComReference => "the COM object's reference count never drops to zero",
+            _ => "no finalizer will ever free it",
         };
 }
 

@@ -286,12 +286,12 @@ internal static class KnownApis
     /// <summary>What an undisposed instance costs, by the first matching base type; used in messages.</summary>
     internal static readonly ImmutableArray<(string Type, string Consequence)> Consequences = ImmutableArray.Create(
         ("System.IO.FileStream", "its file handle stays open until the finalizer runs"),
-        ("System.Net.Http.HttpResponseMessage", "its connection is not returned to the pool until the response is collected"),
+        ("System.Net.Http.HttpResponseMessage", "its connection is not returned to the pool until it is collected"),
         ("System.Net.Http.HttpClient", "its connections and sockets stay open"),
         ("System.Net.Http.HttpMessageHandler", "its connections and sockets stay open"),
-        ("System.Threading.CancellationTokenSource", "its timer and callback registrations stay alive until it is collected"),
-        ("System.Threading.Timer", "the timer stays scheduled and keeps its callback and state alive"),
-        ("System.Timers.Timer", "the timer stays scheduled and keeps its handlers alive"),
+        ("System.Threading.CancellationTokenSource", "its timer and registrations live until it is collected"),
+        ("System.Threading.Timer", "it stays scheduled and keeps its callback alive"),
+        ("System.Timers.Timer", "it stays scheduled and keeps its handlers alive"),
         ("System.Diagnostics.Process", "its process handle stays open until the finalizer runs"),
         ("System.Net.Sockets.Socket", "the socket stays open until the finalizer runs"),
         ("System.Net.Sockets.TcpClient", "the socket stays open until the finalizer runs"),
@@ -301,16 +301,16 @@ internal static class KnownApis
         ("System.Threading.WaitHandle", "its wait handle stays allocated until the finalizer runs"),
         ("System.Threading.SemaphoreSlim", "its wait handle, if one was created, stays allocated"),
         ("System.Runtime.InteropServices.SafeHandle", "the handle stays open until the finalizer runs"),
-        ("System.IO.Stream", "the stream, and whatever it wraps, stays open until a finalizer runs, if one ever does"),
-        ("System.IO.TextReader", "the reader, and the stream it reads, stays open until a finalizer runs, if one ever does"),
-        ("System.IO.TextWriter", "buffered output may never be flushed and the underlying stream stays open"),
+        ("System.IO.Stream", "it and what it wraps stay open until a finalizer runs"),
+        ("System.IO.TextReader", "the stream it reads stays open until a finalizer runs"),
+        ("System.IO.TextWriter", "its stream stays open, unflushed"),
         ("System.Text.Json.JsonDocument", "its pooled buffers are never returned to the pool"),
-        ("System.Security.Cryptography.SymmetricAlgorithm", "its key stays in memory, and its native key handle, if any, stays open until the finalizer runs"),
+        ("System.Security.Cryptography.SymmetricAlgorithm", "its key stays in memory until it is collected"),
         ("System.Security.Cryptography.HashAlgorithm", "its native hash handle stays open until the finalizer runs"),
-        ("System.Security.Cryptography.DeriveBytes", "its HMAC and the password it derives from stay in memory until the finalizer runs"),
+        ("System.Security.Cryptography.DeriveBytes", "its password stays in memory until it is collected"),
         ("System.Security.Cryptography.AsymmetricAlgorithm", "its native key handle stays open until the finalizer runs"));
 
-    internal const string DefaultConsequence = "whatever it holds is released only when a finalizer runs, if it has one";
+    internal const string DefaultConsequence = "what it holds is released only by a finalizer, if it has one";
 }
 
 /// <summary>A constructor or method that takes ownership of its disposable arguments, and the flag parameter that can say otherwise.</summary>

@@ -343,6 +343,23 @@ internal sealed class LifetimeModel
         return lifetime.Reached ? "an object reached through " + phrase : phrase;
     }
 
+    /// <summary>
+    /// A long-lived place for messages, as short as it can say why it lives long: "the static 'Hooks.OnReset'",
+    /// "'Settings.Default.Callback', an object reached through a singleton", or <see cref="Describe"/> alone (after
+    /// "a collection reached through" for a collection) when the place has no name.
+    /// </summary>
+    internal static string DescribePlace(string? name, LifetimeInfo lifetime, bool collection = false)
+    {
+        if (name is null)
+        {
+            return collection ? "a collection reached through " + Describe(lifetime) : Describe(lifetime);
+        }
+
+        return lifetime is { Reason: LifetimeReason.StaticMember, Reached: false }
+            ? $"the static '{name}'"
+            : $"'{name}', {Describe(lifetime)}";
+    }
+
     private bool IsOfLongLivedType(ITypeSymbol? type, LifetimeSettings settings)
     {
         if (type is null || type.SpecialType == SpecialType.System_Object)

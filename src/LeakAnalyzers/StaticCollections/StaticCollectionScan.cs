@@ -103,30 +103,31 @@ internal sealed class GrowthFinding
     internal Diagnostic ToDiagnostic(DiagnosticDescriptor descriptor)
     {
         var first = Growth[0];
-        var type = Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+
+        // The collection's type is one hover away; the message names the member and how long it lives.
         var subject = Member.IsStatic
-            ? $"The static {type} '{Member.Name}'"
-            : $"'{Member.Name}', a {type} held by the process-long '{Member.ContainingType.Name}',";
+            ? $"'{Member.Name}'"
+            : $"The process-long '{Member.ContainingType.Name}.{Member.Name}'";
         string how;
         string consequence;
         var method = first.Method is { } m ? DisplayMethod(m) : "code";
         switch (first.Growth)
         {
             case GrowthKind.Registry:
-                how = $"the constructor of '{first.Method?.ContainingType?.Name}' adds every instance to it";
-                consequence = "every instance ever created stays alive until the process ends";
+                how = $"every '{first.Method?.ContainingType?.Name}' adds itself";
+                consequence = "each one stays alive until the process ends";
                 break;
             case GrowthKind.KeyFromParameter:
-                how = $"{method} adds an entry for every new '{first.KeyName}' it is given";
-                consequence = "a cache keyed by its callers' input keeps every key and value until the process ends";
+                how = $"{method} adds an entry per new '{first.KeyName}'";
+                consequence = "every entry stays until the process ends";
                 break;
             case GrowthKind.Key:
-                how = $"{method} adds an entry for every new key";
-                consequence = "every entry stays in memory until the process ends";
+                how = $"{method} adds an entry per new key";
+                consequence = "every entry stays until the process ends";
                 break;
             default:
                 how = $"{method} adds to it";
-                consequence = "every element stays in memory until the process ends";
+                consequence = "every element stays until the process ends";
                 break;
         }
 

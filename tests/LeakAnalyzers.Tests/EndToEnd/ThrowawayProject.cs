@@ -80,15 +80,40 @@ internal sealed class ThrowawayProject : IDisposable
 
     internal string ReadFile(string relativePath) => File.ReadAllText(Path.Combine(this.Directory, relativePath));
 
-    internal ProcessResult Build() => this.Dotnet(
-        "build",
-        this.ProjectPath,
-        "-c",
-        "Debug",
-        "-nodeReuse:false",
-        "-p:UseSharedCompilation=false",
-        "--disable-build-servers",
-        "-consoleLoggerParameters:NoSummary");
+    internal ProcessResult Build() => this.BuildWith();
+
+    /// <summary><c>dotnet build</c> with more arguments (<c>-p:ErrorLog=...</c>).</summary>
+    internal ProcessResult BuildWith(params string[] arguments) => this.Dotnet(
+        [
+            "build",
+            this.ProjectPath,
+            "-c",
+            "Debug",
+            "-nodeReuse:false",
+            "-p:UseSharedCompilation=false",
+            "--disable-build-servers",
+            "-consoleLoggerParameters:NoSummary",
+            .. arguments,
+        ]);
+
+    /// <summary><c>dotnet tool install</c> of a tool into a folder of its own, from this project's package sources.</summary>
+    internal ProcessResult InstallTool(string package, string version, string toolPath) => this.Dotnet(
+        "tool",
+        "install",
+        package,
+        "--version",
+        version,
+        "--tool-path",
+        toolPath);
+
+    /// <summary>The environment the project's own builds get (its packages folder); for other processes that load it.</summary>
+    internal IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        // Beats any NUGET_PACKAGES of the machine, which would beat the nuget.config setting.
+        ["NUGET_PACKAGES"] = this.PackagesDirectory,
+    };
+
+    internal string PathOf(string relativePath) => Path.Combine(this.Directory, relativePath);
 
     internal ProcessResult FormatAnalyzers(string diagnosticId) => this.Dotnet(
         "format",
@@ -134,15 +159,7 @@ internal sealed class ThrowawayProject : IDisposable
 
     private ProcessResult Dotnet(params string[] arguments)
     {
-        var result = ProcessRunner.RunDotnet(
-            this.Directory,
-            CommandTimeout,
-            new Dictionary<string, string>
-            {
-                // Beats any NUGET_PACKAGES of the machine, which would beat the nuget.config setting.
-                ["NUGET_PACKAGES"] = this.PackagesDirectory,
-            },
-            arguments);
+        var result = ProcessRunner.RunDotnet(this.Directory, CommandTimeout, this.Environment, arguments);
         Assert.False(result.TimedOut, result.Describe());
         return result;
     }

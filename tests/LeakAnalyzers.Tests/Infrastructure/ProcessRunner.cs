@@ -38,7 +38,11 @@ internal static class ProcessRunner
         string workingDirectory,
         TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment,
-        params string[] arguments)
+        params string[] arguments) =>
+        Run(DotnetHost, arguments, workingDirectory, timeout, DotnetEnvironment(environment));
+
+    /// <summary>The environment every <c>dotnet</c> child gets: no build servers, no telemetry, English output; then <paramref name="environment"/>.</summary>
+    internal static Dictionary<string, string?> DotnetEnvironment(IReadOnlyDictionary<string, string>? environment)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -60,7 +64,7 @@ internal static class ProcessRunner
             }
         }
 
-        return Run(DotnetHost, arguments, workingDirectory, timeout, env);
+        return env;
     }
 
     internal static ProcessResult Run(
@@ -70,35 +74,7 @@ internal static class ProcessRunner
         TimeSpan timeout,
         IReadOnlyDictionary<string, string?> environment)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        // The test host runs inside `dotnet test`, whose MSBuild variables would point the child at this
-        // repository's build instead of its own.
-        foreach (var key in new List<string>(startInfo.Environment.Keys))
-        {
-            if (key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) ||
-                key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
-            {
-                startInfo.Environment.Remove(key);
-            }
-        }
-
-        foreach (var pair in environment)
-        {
-            startInfo.Environment[pair.Key] = pair.Value;
-        }
-
+        var startInfo = StartInfo(fileName, arguments, workingDirectory, environment);
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = startInfo };
@@ -134,6 +110,46 @@ internal static class ProcessRunner
 
         var commandLine = fileName + " " + string.Join(" ", startInfo.ArgumentList);
         return new ProcessResult(commandLine, timedOut ? -1 : process.ExitCode, text, stopwatch.Elapsed, timedOut);
+    }
+
+    /// <summary>
+    /// A child process with redirected streams, <paramref name="environment"/> on top of the test's own minus the
+    /// MSBuild variables of the <c>dotnet test</c> running it, which would point the child at this repository's build.
+    /// </summary>
+    internal static ProcessStartInfo StartInfo(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in new List<string>(startInfo.Environment.Keys))
+        {
+            if (key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) ||
+                key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+            {
+                startInfo.Environment.Remove(key);
+            }
+        }
+
+        foreach (var pair in environment)
+        {
+            startInfo.Environment[pair.Key] = pair.Value;
+        }
+
+        return startInfo;
     }
 
     private static void Append(StringBuilder output, string? line)

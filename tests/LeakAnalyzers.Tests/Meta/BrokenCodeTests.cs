@@ -114,7 +114,8 @@ public sealed class BrokenCodeTests
                 nullableContextOptions: NullableContextOptions.Enable));
     }
 
-    private static async Task<RunResult> RunAsync(ImmutableArray<DiagnosticAnalyzer> analyzers, string source, bool topLevel, bool hostileOptions)
+    /// <summary>Every analyzer over <paramref name="source"/>, as an editor host runs them (CompilationWithAnalyzers), exceptions collected.</summary>
+    internal static async Task<RunResult> RunAsync(ImmutableArray<DiagnosticAnalyzer> analyzers, string source, bool topLevel, bool hostileOptions)
     {
         var compilation = CreateCompilation(source, topLevel);
         var exceptions = new ConcurrentQueue<string>();
@@ -142,7 +143,7 @@ public sealed class BrokenCodeTests
         return new RunResult(diagnostics, exceptions.ToImmutableArray(), stopwatch.Elapsed);
     }
 
-    private sealed record RunResult(ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Exceptions, TimeSpan Elapsed);
+    internal sealed record RunResult(ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Exceptions, TimeSpan Elapsed);
 
     /// <summary>Answers every <c>leak_analyzers.</c> key, general or rule-specific, with a malformed value.</summary>
     private sealed class HostileOptionsProvider : AnalyzerConfigOptionsProvider

@@ -20,9 +20,9 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
-                "'this'",
-                "'Hooks.OnReset', a static member",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "this 'View'",
+                "until the process ends",
+                "held by the static 'Hooks.OnReset'"));
 
     [Fact]
     public Task MethodGroupCombinedIntoStaticDelegate() =>
@@ -38,9 +38,9 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "The method group 'Refresh'",
-                "'this'",
-                "'View.refreshAll', a static member",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "this 'View'",
+                "until the process ends",
+                "held by the static 'View.refreshAll'"));
 
     [Fact]
     public Task LambdaAddedToStaticCollection() =>
@@ -57,9 +57,9 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
-                "'this'",
-                "the collection 'Registry.Sources', a static member",
-                "this 'Report', and everything it references, stays alive until the process ends"));
+                "this 'Report'",
+                "until the process ends",
+                "held by the static 'Registry.Sources'"));
 
     [Fact]
     public Task AnonymousMethodStoredInStaticDictionaryByIndexer() =>
@@ -93,8 +93,8 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
                 "'buffer'",
-                "'Loader.lastLength', a static member",
-                "'buffer', and everything it references, stays alive until the process ends"));
+                "until the process ends",
+                "held by the static 'Loader.lastLength'"));
 
     [Fact]
     public Task TimerFieldStartedLazilyAndNeverDisposed() =>
@@ -123,9 +123,9 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "The method group 'Poll'",
-                "'this'",
-                "a System.Threading.Timer in 'timer', which is never disposed",
-                "this 'Poller', and everything it references, stays alive for good: the timer queue holds the callback, the callback holds this object, and this object holds the timer"));
+                "this 'Poller'",
+                "for good",
+                "held by the timer in 'timer', which is never disposed"));
 
     [Fact]
     public Task DroppedRegistrationOnParameterToken() =>
@@ -145,9 +145,9 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
-                "'this'",
-                "a registration on 'cancellationToken', an object passed in as a parameter, whose result is dropped, so nothing can dispose it",
-                "this 'Request', and everything it references, stays alive until the token's source is cancelled or disposed"));
+                "this 'Request'",
+                "until the token's source is cancelled or disposed",
+                "its token registration is dropped"));
 
     [Fact]
     public Task DroppedRegistrationOnNullableTokenWithConditionalAccess() =>
@@ -182,8 +182,8 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
                 "'completion'",
-                "a registration on 'clientToken', an object given to the constructor, whose result is dropped, so nothing can dispose it",
-                "'completion', and everything it references, stays alive until the token's source is cancelled or disposed"));
+                "until the token's source is cancelled or disposed",
+                "its token registration is dropped"));
 
     [Fact]
     public Task RegistrationKeptInALocalNeverDisposed() =>

@@ -27,9 +27,9 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
                 "A lambda",
-                "'Loader.describe', a static member",
+                "the static 'Loader.describe'",
                 "buffer",
-                "'buffer' stays reachable until the process ends"));
+                "until the process ends"));
 
     [Fact]
     public Task DroppedRegistrationKeepsAStreamOfTheSameMethod() =>

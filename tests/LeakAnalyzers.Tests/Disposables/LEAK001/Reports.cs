@@ -56,7 +56,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
-                .WithMessage("'source' is created here and not disposed on every path; its timer and callback registrations stay alive until it is collected"));
+                .WithMessage("'source' is created here and not disposed on every path; its timer and registrations live until it is collected"));
 
     [Fact]
     public Task DisposedOnlyInCatch() =>

@@ -20,7 +20,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0)
-                .WithMessage("'File.Create' creates a disposable that nothing disposes: its value is thrown away; its file handle stays open until the finalizer runs"));
+                .WithMessage("'File.Create(...)' is thrown away and never disposed; its file handle stays open until the finalizer runs"));
 
     [Fact]
     public Task ConstructedAndThrownAway() =>
@@ -65,7 +65,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0)
-                .WithMessage("'new CancellationTokenSource' creates a disposable that nothing disposes: it is used only to read 'Token'; its timer and callback registrations stay alive until it is collected"));
+                .WithMessage("'new CancellationTokenSource' is used only to read 'Token' and never disposed; its timer and registrations live until it is collected"));
 
     [Fact]
     public Task UsedOnceAsReceiver() =>
@@ -88,7 +88,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0)
-                .WithMessage("'File.Create' creates a disposable that nothing disposes: 'CopyTo' only borrows it; its file handle stays open until the finalizer runs"));
+                .WithMessage("'File.Create(...)' is only lent to 'CopyTo' and never disposed; its file handle stays open until the finalizer runs"));
 
     [Fact]
     public Task SubscriptionThrownAway() =>
@@ -102,7 +102,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0)
-                .WithMessage("'Subscribe' creates a disposable that nothing disposes: its value is thrown away; the subscription can never be ended, and the source keeps the observer and everything it captures alive"));
+                .WithMessage("'Subscribe(...)' is thrown away and never disposed; the subscription never ends and the source keeps the observer alive"));
 
     [Fact]
     public Task SourceFactoryThrownAway() =>

@@ -180,4 +180,122 @@ public class CodeFix
                 }
             }
             """);
+
+    [Fact]
+    public Task OverridesABaseVirtualDispose() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.IO;
+            class Component : IDisposable
+            {
+                public virtual void Dispose() { }
+            }
+            sealed class Exporter : Component
+            {
+                private readonly Stream [|output|] = File.OpenWrite("out.csv");
+            }
+            """,
+            """
+            using System;
+            using System.IO;
+            class Component : IDisposable
+            {
+                public virtual void Dispose() { }
+            }
+            sealed class Exporter : Component
+            {
+                private readonly Stream output = File.OpenWrite("out.csv");
+
+                public override void Dispose()
+                {
+                    output.Dispose();
+                    base.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DisposeBoolWithoutIfDisposingGetsOneBeforeTheBaseCall() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.IO;
+            class Component : IDisposable
+            {
+                public void Dispose() => Dispose(true);
+                protected virtual void Dispose(bool disposing) { }
+            }
+            class Exporter : Component
+            {
+                private readonly Stream [|output|] = File.OpenWrite("out.csv");
+
+                protected override void Dispose(bool disposing)
+                {
+                    Console.WriteLine("closing");
+                    base.Dispose(disposing);
+                }
+            }
+            """,
+            """
+            using System;
+            using System.IO;
+            class Component : IDisposable
+            {
+                public void Dispose() => Dispose(true);
+                protected virtual void Dispose(bool disposing) { }
+            }
+            class Exporter : Component
+            {
+                private readonly Stream output = File.OpenWrite("out.csv");
+
+                protected override void Dispose(bool disposing)
+                {
+                    Console.WriteLine("closing");
+                    if (disposing)
+                    {
+                        output.Dispose();
+                    }
+                    base.Dispose(disposing);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task AbstractBaseDisposeBoolIsOverriddenWithoutCallingIt() =>
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.IO;
+            abstract class Component : IDisposable
+            {
+                public void Dispose() => Dispose(true);
+                protected abstract void Dispose(bool disposing);
+            }
+            abstract class Exporter : Component
+            {
+                private readonly Stream [|output|] = File.OpenWrite("out.csv");
+            }
+            """,
+            """
+            using System;
+            using System.IO;
+            abstract class Component : IDisposable
+            {
+                public void Dispose() => Dispose(true);
+                protected abstract void Dispose(bool disposing);
+            }
+            abstract class Exporter : Component
+            {
+                private readonly Stream output = File.OpenWrite("out.csv");
+
+                protected override void Dispose(bool disposing)
+                {
+                    if (disposing)
+                    {
+                        output.Dispose();
+                    }
+                }
+            }
+            """);
 }

@@ -17,7 +17,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
-                .WithMessage("'timer' is created by 'Poller' and never disposed: 'Poller' is not disposable; the timer stays scheduled and keeps its callback and state alive"));
+                .WithMessage("'timer' is created by 'Poller', which is not disposable; it stays scheduled and keeps its callback alive"));
 
     [Fact]
     public Task DisposeMissesTheField() =>
@@ -38,7 +38,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1).WithLocation(3)
-                .WithMessage("'log' is created by 'Service' and never disposed: 'Service.Dispose' does not dispose it; the stream, and whatever it wraps, stays open until a finalizer runs, if one ever does"));
+                .WithMessage("'log' is created by 'Service', whose 'Dispose' does not dispose it; it and what it wraps stay open until a finalizer runs"));
 
     [Fact]
     public Task PrivateAutoProperty() =>
@@ -96,5 +96,5 @@ public class Reports
             }
             """,
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
-                .WithMessage("'file' is created by 'Journal' and never disposed: no Dispose method of 'Journal' disposes it; its file handle stays open until the finalizer runs"));
+                .WithMessage("'file' is created by 'Journal', which has no Dispose method that disposes it; its file handle stays open until the finalizer runs"));
 }

@@ -27,7 +27,7 @@ public class Fields
             }
             """,
             Leak004.WithLocation(0).WithLocation(1)
-                .WithMessage("'timer' is overwritten here while it still holds an undisposed 'Timer'; the timer stays scheduled and keeps its callback and state alive"));
+                .WithMessage("'timer' is overwritten before its 'Timer' is disposed; it stays scheduled and keeps its callback alive"));
 
     [Fact]
     public Task CreatedInConstructorReplacedLater() =>

@@ -24,7 +24,7 @@ public class Locals
             }
             """,
             Leak004.WithLocation(0).WithLocation(1)
-                .WithMessage("'stream' is overwritten here while it still holds an undisposed 'FileStream'; its file handle stays open until the finalizer runs"));
+                .WithMessage("'stream' is overwritten before its 'FileStream' is disposed; its file handle stays open until the finalizer runs"));
 
     [Fact]
     public Task ReportsAssignmentInLoop() =>

@@ -21,7 +21,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnTick'",
                 "the static event 'Clock.Tick'",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "this 'View' lives until the process ends"));
 
     [Fact]
     public Task ProcessExit() =>
@@ -36,8 +36,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnExit'",
-                "'AppDomain.CurrentDomain.ProcessExit', an event of a process-wide object",
-                "this 'Worker', and everything it references, stays alive until the process ends"));
+                "'AppDomain.CurrentDomain.ProcessExit'",
+                "this 'Worker' lives until the process ends"));
 
     [Fact]
     public Task ProcessWideStaticEvents() =>
@@ -62,7 +62,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnCancel'",
                 "the process-wide event 'Console.CancelKeyPress'",
-                "this 'Worker', and everything it references, stays alive until the process ends"));
+                "this 'Worker' lives until the process ends"));
 
     [Fact]
     public Task Singleton() =>
@@ -82,8 +82,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnSettingChanged'",
-                "'Settings.Default.PropertyChanged', an event of a singleton",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "'Settings.Default.PropertyChanged'",
+                "this 'View' lives until the process ends"));
 
     [Fact]
     public Task ObjectReachedThroughStaticField() =>
@@ -100,8 +100,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnPublished'",
-                "'Registry.Bus.Published', an event of a static member",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "'Registry.Bus.Published'",
+                "this 'View' lives until the process ends"));
 
     [Fact]
     public Task ConstructorParameter() =>
@@ -117,8 +117,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnPublished'",
-                "'bus.Published', an event of an object given to the constructor",
-                "this 'View', and everything it references, stays alive as long as the publisher does"));
+                "'bus.Published'",
+                "this 'View' lives as long as the publisher"));
 
     [Fact]
     public Task FieldAssignedFromConstructorParameterPointsAtTheAssignment() =>
@@ -142,8 +142,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
                 "'OnPublished'",
-                "'this.bus.Published', an event of an object given to the constructor",
-                "this 'View', and everything it references, stays alive as long as the publisher does"));
+                "'this.bus.Published'",
+                "this 'View' lives as long as the publisher"));
 
     [Fact]
     public Task MethodParameter() =>
@@ -173,8 +173,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnPublished'",
-                "'Bus.Published', an event of an object set from outside the type",
-                "this 'View', and everything it references, stays alive as long as the publisher does"));
+                "'Bus.Published'",
+                "this 'View' lives as long as the publisher"));
 
     [Fact]
     public Task ServiceResolvedFromProvider() =>
@@ -212,7 +212,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'handler'",
                 "the static event 'Clock.Tick'",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "this 'View' lives until the process ends"));
 
     [Fact]
     public Task TimerThatIsNeverStopped() =>
@@ -233,8 +233,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
                 "'OnElapsed'",
-                "'timer.Elapsed', an event of a timer that is never stopped",
-                "this 'Poller', and everything it references, stays alive as long as the timer runs"));
+                "'timer.Elapsed'",
+                "this 'Poller' lives as long as the timer runs"));
 
     [Fact]
     public Task LocalAliasOfStaticMember() =>

@@ -26,7 +26,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
                 "the static event 'Clock.Tick'",
-                "this 'View', and everything it references, stays alive until the process ends"));
+                "this 'View' lives until the process ends"));
 
     [Fact]
     public Task AnonymousMethodOnProcessExit() =>
@@ -40,8 +40,8 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "An anonymous method",
-                "'AppDomain.CurrentDomain.ProcessExit', an event of a process-wide object",
-                "this 'Worker', and everything it references, stays alive until the process ends"));
+                "'AppDomain.CurrentDomain.ProcessExit'",
+                "this 'Worker' lives until the process ends"));
 
     [Fact]
     public Task LambdaOnInjectedService() =>

@@ -36,7 +36,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnModelChanged'",
                 "model.PropertyChanged",
-                "every time 'OnAppearing' runs, and 'OnDisappearing' does not remove it",
+                "every time 'OnAppearing' runs",
                 "MainPage"));
 
     [Fact]
@@ -54,7 +54,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
                 "'OnTick'",
                 "Clock.Tick",
-                "every time 'OnAppearing' runs, and 'OnDisappearing' does not remove it",
+                "every time 'OnAppearing' runs",
                 "MainPage"));
 
     [Fact]
@@ -82,7 +82,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda",
                 "Clock.Tick",
-                "every time 'OnAppearing' runs, and 'OnDisappearing' does not remove it",
+                "every time 'OnAppearing' runs",
                 "MainPage"));
 
     [Fact]
@@ -144,7 +144,7 @@ public class Reports
                 void OnPublished(object sender, EventArgs e) { }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("'OnPublished'", "bus.Published", "on every iteration of the loop", "Panel"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("'OnPublished'", "bus.Published", "in a loop", "Panel"));
 
     [Fact]
     public Task LoadedHandler() =>
@@ -159,7 +159,7 @@ public class Reports
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "'OnTick'",
                 "Clock.Tick",
-                "every time 'Panel_Loaded' runs, and 'Panel_Unloaded' does not remove it",
+                "every time 'Panel_Loaded' runs",
                 "Panel"));
 
     [Fact]

@@ -194,7 +194,7 @@ public class CodeFix
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'p' from 'Marshal.ReAllocHGlobal' is never freed; no finalizer will ever return the memory"),
+            "'p' from 'Marshal.ReAllocHGlobal' is never freed; no finalizer will ever free it"),
         """
         using System;
         using System.Runtime.InteropServices;

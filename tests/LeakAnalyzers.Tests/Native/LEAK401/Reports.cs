@@ -38,7 +38,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'buffer' from 'Marshal.AllocHGlobal' is never freed; no finalizer will ever return the memory"));
+            "'buffer' from 'Marshal.AllocHGlobal' is never freed; no finalizer will ever free it"));
 
     [Fact]
     public Task FreedOnOneBranchOnly() => Verify.VerifyAnalyzerAsync("""
@@ -58,7 +58,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'buffer' from 'Marshal.AllocCoTaskMem' is not freed on every path; no finalizer will ever return the memory"));
+            "'buffer' from 'Marshal.AllocCoTaskMem' is not freed on every path; no finalizer will ever free it"));
 
     [Fact]
     public Task EarlyReturnSkipsTheFree() => Verify.VerifyAnalyzerAsync("""
@@ -136,7 +136,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'handle' from 'GCHandle.Alloc' is never freed; the handle keeps its target alive and pinned in place for as long as the process runs"));
+            "'handle' from 'GCHandle.Alloc' is never freed; its target stays alive and pinned for good"));
 
     [Fact]
     public Task NormalHandleNotFreed() => Verify.VerifyAnalyzerAsync("""
@@ -152,7 +152,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'handle' from 'GCHandle.Alloc' is never freed; the handle keeps its target alive for as long as the process runs"));
+            "'handle' from 'GCHandle.Alloc' is never freed; its target stays alive for good"));
 
     [Fact]
     public Task BufferPassedToPInvokeIsBorrowed() => Verify.VerifyAnalyzerAsync("""
@@ -190,7 +190,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "The result from 'Marshal.StringToHGlobalAnsi' is never freed: nothing keeps the pointer; no finalizer will ever return the memory"));
+            "The result from 'Marshal.StringToHGlobalAnsi' is dropped, never freed; no finalizer will ever free it"));
 
     [Fact]
     public Task DiscardedAndReadOnceResults() => Verify.VerifyAnalyzerAsync("""
@@ -225,7 +225,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'p' from 'Marshal.AllocHGlobal' is overwritten before it is freed; no finalizer will ever return the memory"));
+            "'p' from 'Marshal.AllocHGlobal' is overwritten before it is freed; no finalizer will ever free it"));
 
     [Fact]
     public Task AllocatedInALoop() => Verify.VerifyAnalyzerAsync("""
@@ -264,7 +264,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithMessage(
-            "'plain' from 'Marshal.SecureStringToGlobalAllocUnicode' is never freed; the memory is never returned, and the secret stays readable in it"));
+            "'plain' from 'Marshal.SecureStringToGlobalAllocUnicode' is never freed; the memory leaks and the secret stays readable in it"));
 
     [Fact]
     public Task BstrAndCoTaskMemStrings() => Verify.VerifyAnalyzerAsync("""

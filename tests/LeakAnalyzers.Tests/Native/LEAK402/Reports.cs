@@ -21,7 +21,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'p' holds memory from 'Marshal.AllocHGlobal' but is passed to 'Marshal.FreeCoTaskMem'; use 'Marshal.FreeHGlobal': memory of one allocator released by another corrupts the heap or crashes the process"));
+            "'p' is from 'Marshal.AllocHGlobal' but passed to 'Marshal.FreeCoTaskMem', not 'Marshal.FreeHGlobal': this can corrupt the heap"));
 
     [Fact]
     public Task CoTaskMemStringFreedAsHGlobal() => Verify.VerifyAnalyzerAsync("""
@@ -60,7 +60,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'p' holds memory from 'NativeMemory.AlignedAlloc' but is passed to 'NativeMemory.Free'; use 'NativeMemory.AlignedFree': memory of one allocator released by another corrupts the heap or crashes the process"));
+            "'p' is from 'NativeMemory.AlignedAlloc' but passed to 'NativeMemory.Free', not 'NativeMemory.AlignedFree': this can corrupt the heap"));
 
     [Fact]
     public Task AllocFreedWithAlignedFreeOrMarshal() => Verify.VerifyAnalyzerAsync("""
@@ -117,7 +117,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'plain' holds memory from 'Marshal.SecureStringToGlobalAllocUnicode' but is passed to 'Marshal.FreeHGlobal'; use 'Marshal.ZeroFreeGlobalAllocUnicode': only the matching function zeroes the whole secret; the rest stays readable in freed memory"));
+            "'plain' is from 'Marshal.SecureStringToGlobalAllocUnicode' but passed to 'Marshal.FreeHGlobal', not 'Marshal.ZeroFreeGlobalAllocUnicode': the secret stays readable"));
 
     [Fact]
     public Task ReallocatedWithTheWrongFamily() => Verify.VerifyAnalyzerAsync("""
@@ -135,7 +135,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'p' holds memory from 'Marshal.AllocCoTaskMem' but is passed to 'Marshal.ReAllocHGlobal'; use 'Marshal.ReAllocCoTaskMem': memory of one allocator released by another corrupts the heap or crashes the process"));
+            "'p' is from 'Marshal.AllocCoTaskMem' but passed to 'Marshal.ReAllocHGlobal', not 'Marshal.ReAllocCoTaskMem': this can corrupt the heap"));
 
     [Fact]
     public Task FieldAllocatedInConstructorFreedWrongInDispose() => Verify.VerifyAnalyzerAsync("""

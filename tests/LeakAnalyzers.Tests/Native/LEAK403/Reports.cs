@@ -24,7 +24,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'memory' holds unmanaged memory from 'Marshal.AllocHGlobal', but no Dispose, finalizer or other method of 'Buffer' frees it; no finalizer will ever return the memory"));
+            "'memory' holds memory from 'Marshal.AllocHGlobal' that 'Buffer' never frees; no finalizer will ever free it"));
 
     [Fact]
     public Task DisposeThatForgetsTheMemory() => Verify.VerifyAnalyzerAsync("""
@@ -65,7 +65,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'self' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Callback' frees it; the handle keeps its target alive for as long as the process runs"));
+            "'self' holds a GC handle from 'GCHandle.Alloc' that 'Callback' never frees; its target stays alive for good"));
 
     [Fact]
     public Task FieldInitializerAndLazyInit() => Verify.VerifyAnalyzerAsync("""
@@ -149,7 +149,7 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'handle' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Pinned' frees it; the handle keeps its target alive and pinned in place for as long as the process runs"));
+            "'handle' holds a GC handle from 'GCHandle.Alloc' that 'Pinned' never frees; its target stays alive and pinned for good"));
 
     [Fact]
     public Task WeakHandle() => Verify.VerifyAnalyzerAsync("""
@@ -165,5 +165,5 @@ public class Reports
         }
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
-            "'weak' holds a GC handle from 'GCHandle.Alloc', but no Dispose, finalizer or other method of 'Observer' frees it; its slot in the runtime's handle table is never returned"));
+            "'weak' holds a GC handle from 'GCHandle.Alloc' that 'Observer' never frees; its slot in the runtime's handle table is never returned"));
 }

@@ -20,9 +20,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "The static ConcurrentDictionary<string, Regex> 'cache'",
-                "'Get' adds an entry for every new 'pattern' it is given",
-                "a cache keyed by its callers' input keeps every key and value until the process ends"));
+                "'cache'",
+                "'Get' adds an entry per new 'pattern'",
+                "every entry stays until the process ends"));
 
     [Fact]
     public Task InstanceRegistry() =>
@@ -37,9 +37,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "The static List<Widget> 'all'",
-                "the constructor of 'Widget' adds every instance to it",
-                "every instance ever created stays alive until the process ends"));
+                "'all'",
+                "every 'Widget' adds itself",
+                "each one stays alive until the process ends"));
 
     [Fact]
     public Task BagOnlyAddedTo() =>
@@ -54,9 +54,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "The static ConcurrentBag<string> 'servers'",
+                "'servers'",
                 "'Start' adds to it",
-                "every element stays in memory until the process ends"));
+                "every element stays until the process ends"));
 
     [Fact]
     public Task IndexerSetWithComputedKey_AllWritesAreAdditionalLocations() =>
@@ -85,9 +85,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
-                "The static Dictionary<string, string> 'xml'",
-                "'For' adds an entry for every new key (and 1 more place)",
-                "every entry stays in memory until the process ends"));
+                "'xml'",
+                "'For' adds an entry per new key (and 1 more place)",
+                "every entry stays until the process ends"));
 
     [Fact]
     public Task StringBuilderUsedAsABuffer() =>
@@ -211,9 +211,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "'events', a List<string> held by the process-long 'Telemetry',",
+                "The process-long 'Telemetry.events'",
                 "'Track' adds to it",
-                "every element stays in memory until the process ends"));
+                "every element stays until the process ends"));
 
     [Fact]
     public Task GenericCacheKeyedByAnUnconstrainedTypeParameter() =>

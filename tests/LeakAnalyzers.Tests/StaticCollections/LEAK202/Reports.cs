@@ -22,9 +22,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "The static ConcurrentDictionary<string, object> 'Parsed'",
-                "'Parse' adds an entry for every new 'text' it is given",
-                "a cache keyed by its callers' input keeps every key and value until the process ends"));
+                "'Parsed'",
+                "'Parse' adds an entry per new 'text'",
+                "every entry stays until the process ends"));
 
     [Fact]
     public Task InternalRegistry() =>
@@ -38,9 +38,9 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "The static List<Connection> 'Open'",
-                "the constructor of 'Connection' adds every instance to it",
-                "every instance ever created stays alive until the process ends"));
+                "'Open'",
+                "every 'Connection' adds itself",
+                "each one stays alive until the process ends"));
 
     [Fact]
     public Task PrivateFieldOfATypeWithNestedTypes() =>
