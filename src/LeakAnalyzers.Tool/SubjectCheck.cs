@@ -149,14 +149,15 @@ internal sealed partial class SubjectCheck
             Match collection = StaticCollection().Match(message);
             if (collection.Success)
             {
-                Set(SubjectKind.StaticCollection, SourceFacts.EnclosingType(Finding.File, Finding.Line), collection.Groups["field"].Value, collection.Groups["type"].Value, LeakFamily.StaticCollection);
-                Subject = $"the static {Detail} {(TypeName is null ? string.Empty : TypeName + ".")}{Member} and its count";
+                Set(SubjectKind.StaticCollection, SourceFacts.EnclosingType(Finding.File, Finding.Line), collection.Groups["field"].Value, collection.Groups["type"].Success ? collection.Groups["type"].Value : null, LeakFamily.StaticCollection);
+                Subject = $"the static {(Detail is null ? string.Empty : Detail + " ")}{(TypeName is null ? string.Empty : TypeName + ".")}{Member} and its count";
             }
         }
         else if (rule == "LEAK301")
         {
             Match member = StaticMember().Match(message);
-            if (message.Contains("System.Threading.Timer", StringComparison.Ordinal) && subscriber.Success && !member.Success)
+            if ((message.Contains("System.Threading.Timer", StringComparison.Ordinal) || message.Contains("held by the timer", StringComparison.Ordinal)) &&
+                subscriber.Success && !member.Success)
             {
                 Set(SubjectKind.RetainedInstances, subscriber.Groups["type"].Value, null, "timer", LeakFamily.Closure);
                 Subject = $"live {TypeName} instances held through a timer's callback";
@@ -326,10 +327,11 @@ internal sealed partial class SubjectCheck
     [GeneratedRegex(@"this '(?<type>[\w.]+)'")]
     private static partial Regex ThisType();
 
-    [GeneratedRegex(@"^The static (?<type>.+?) '(?<field>\w+)' only grows")]
+    // "'Entries' only grows: ..." (the collection's type is not in the message; the older wording named it).
+    [GeneratedRegex(@"^(?:The static (?<type>.+?) )?'(?<field>\w+)' only grows")]
     private static partial Regex StaticCollection();
 
-    [GeneratedRegex(@"static (?:field|property|member|event) '(?<type>[\w.]+)\.(?<member>\w+)'")]
+    [GeneratedRegex(@"static (?:field|property|member|event )?'(?<type>[\w.]+)\.(?<member>\w+)'")]
     private static partial Regex StaticMember();
 
     [GeneratedRegex(@"^'(?<field>\w+)' is created by '(?<owner>[\w.]+)'")]

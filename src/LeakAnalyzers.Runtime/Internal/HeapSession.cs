@@ -79,6 +79,35 @@ internal sealed class HeapSession : IDisposable
                 handles[i] = GCHandle.Alloc(track![i], GCHandleType.WeakTrackResurrection);
             }
 
+            // A dump written while another thread's collection is running cannot be walked; that passes, so such a
+            // capture is made again (a few times) before the caller is told.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return CaptureOnce(options, handles);
+                }
+                catch (HeapNotWalkableException) when (attempt < 3)
+                {
+                    System.Threading.Thread.Sleep(50 * attempt);
+                }
+            }
+        }
+        finally
+        {
+            foreach (GCHandle handle in handles)
+            {
+                if (handle.IsAllocated)
+                {
+                    handle.Free();
+                }
+            }
+        }
+    }
+
+    private static HeapSession CaptureOnce(HeapInspectionOptions options, GCHandle[] handles)
+    {
+        {
             DumpFile file;
             lock (CaptureGate)
             {
@@ -118,16 +147,6 @@ internal sealed class HeapSession : IDisposable
                 }
 
                 throw new HeapInspectionException($"The heap dump of this process could not be read: {e.Message}", e);
-            }
-        }
-        finally
-        {
-            foreach (GCHandle handle in handles)
-            {
-                if (handle.IsAllocated)
-                {
-                    handle.Free();
-                }
             }
         }
     }
@@ -234,7 +253,7 @@ internal sealed class HeapSession : IDisposable
         if (!clr.Heap.CanWalkHeap)
         {
             clr.Dispose();
-            throw new HeapInspectionException($"{what} was read while its GC heap could not be walked (a collection was in progress). Try again.");
+            throw new HeapNotWalkableException($"{what} was read while its GC heap could not be walked (a collection was in progress). Try again.");
         }
 
         return clr;
@@ -291,5 +310,14 @@ internal sealed class HeapSession : IDisposable
         runtime.Dispose();
         target.Dispose();
         source?.Dispose();
+    }
+}
+
+/// <summary>The dump was taken while a collection was running; taking it again usually works.</summary>
+internal sealed class HeapNotWalkableException : HeapInspectionException
+{
+    internal HeapNotWalkableException(string message)
+        : base(message)
+    {
     }
 }

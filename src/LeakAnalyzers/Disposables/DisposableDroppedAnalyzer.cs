@@ -1,6 +1,7 @@
 namespace LeakAnalyzers.Disposables;
 
 using System.Collections.Immutable;
+using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -111,6 +112,11 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         }
 
         var isSubscription = creation is IInvocationOperation { TargetMethod: var method } && IsSubscribe(method, observable);
+        if (isSubscription && SubscriptionKeepsNothing((IInvocationOperation)creation))
+        {
+            return;
+        }
+
         var consequence = isSubscription
             ? "the subscription never ends and the source keeps the observer alive"
             : OwnershipModel.ConsequenceFor(value.Type);
@@ -222,6 +228,115 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             if (SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, observable))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A dropped subscription that keeps nothing alive the caller would miss: its observer captures nothing (static
+    /// or capture-free lambdas, static method groups, an observer built only from those), or its source is an
+    /// object this code created and holds (a new local, a readonly field the type initialises with a new object),
+    /// which the subscription cannot outlive. A dropped Subscribe(this) on an injected or static source still leaks.
+    /// </summary>
+    private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe)
+    {
+        var source = subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : subscribe.Instance;
+        if (IsCreatedHere(Operations.SkipConversions(source)))
+        {
+            return true;
+        }
+
+        foreach (var argument in subscribe.Arguments)
+        {
+            if (ReferenceEquals(argument.Value, source) || !CapturesAnything(argument.Value))
+            {
+                continue;
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsCreatedHere(IOperation? source) =>
+        source switch
+        {
+            IObjectCreationOperation => true,
+            ILocalReferenceOperation local => Operations.ValuesOfLocal(Root(local), local.Local) is { Count: > 0 } values &&
+                                              values.All(v => Operations.SkipConversions(v) is IObjectCreationOperation),
+            IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } field } =>
+                field.DeclaringSyntaxReferences.Length == 1 &&
+                field.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+                {
+                    Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax,
+                },
+            _ => false,
+        };
+
+    private static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Whether a value handed to Subscribe keeps anything of the caller alive.</summary>
+    private static bool CapturesAnything(IOperation value)
+    {
+        value = Operations.SkipConversions(value)!;
+        switch (value)
+        {
+            case IDelegateCreationOperation { Target: IAnonymousFunctionOperation function }:
+                return !function.Symbol.IsStatic && Captures(function);
+            case IDelegateCreationOperation { Target: IMethodReferenceOperation method }:
+                return !method.Method.IsStatic;
+            case IAnonymousFunctionOperation function:
+                return !function.Symbol.IsStatic && Captures(function);
+            case IObjectCreationOperation creation:
+                return creation.Initializer is not null || creation.Arguments.Any(a => CapturesAnything(a.Value));
+            case ILiteralOperation or IDefaultValueOperation:
+                return false;
+            default:
+                return value.ConstantValue.HasValue ? false : true;
+        }
+    }
+
+    private static bool Captures(IAnonymousFunctionOperation function)
+    {
+        foreach (var node in function.Body.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IInstanceReferenceOperation:
+                    return true;
+                case ILocalReferenceOperation local when !IsDeclaredInside(local.Local, function):
+                    return true;
+                case IParameterReferenceOperation parameter when !IsDeclaredInside(parameter.Parameter, function):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredInside(ISymbol variable, IAnonymousFunctionOperation function)
+    {
+        for (var container = variable.ContainingSymbol; container is not null; container = container.ContainingSymbol)
+        {
+            if (SymbolEqualityComparer.Default.Equals(container, function.Symbol))
+            {
+                return true;
+            }
+
+            if (container is INamedTypeSymbol)
+            {
+                return false;
             }
         }
 

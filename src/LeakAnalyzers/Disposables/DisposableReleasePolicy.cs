@@ -27,10 +27,14 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
-                return IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod) ||
-                       (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync")
-                    ? UseKind.Release
-                    : UseKind.None;
+                if (IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod) ||
+                    (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync"))
+                {
+                    return UseKind.Release;
+                }
+
+                // `_stream = socket.GetStream()`: a result that owns the object's resources takes them where it goes.
+                return IsResourceView(invocation) && Leaves(invocation) ? UseKind.HandOver : UseKind.None;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
@@ -55,6 +59,22 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
     }
 
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps) => Carriers.Of(reference, consumer, model, tables, out keeps);
+
+    private bool IsResourceView(IInvocationOperation invocation) =>
+        (invocation.TargetMethod.ContainingType is { } type &&
+         KnownApis.ResourceViews.Contains(SymbolNames.MemberKey(type, invocation.TargetMethod.Name))) ||
+        model.Returns(invocation.TargetMethod).TakesFromReceiver;
+
+    /// <summary>The call's result is kept beyond the statement: stored, returned, given away, put in a local.</summary>
+    private static bool Leaves(IOperation result) =>
+        Operations.ParentSkippingConversions(result, out var outer) switch
+        {
+            null or IExpressionStatementOperation => false,
+            IInvocationOperation call when ReferenceEquals(call.Instance, outer) => false,
+            IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer) => false,
+            IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) => false,
+            _ => true,
+        };
 
     internal static bool IsDisposeCall(IMethodSymbol method) => OwnershipModel.IsDisposeMethod(method);
 }

@@ -24,12 +24,57 @@ internal static class KnownApis
         "System.Data.DataColumn");
 
     /// <summary>
-    /// Types whose Dispose releases something only after one of their members was used: a <c>SemaphoreSlim</c>
-    /// creates its wait handle only when <c>AvailableWaitHandle</c> is read, and its Dispose frees only that handle.
-    /// Such a type needs no disposal where the code that can reach it (the creating type) never names the member.
+    /// Types whose Dispose releases something only after one of their members was used, or when constructed with
+    /// one of some arguments: a <c>SemaphoreSlim</c> creates its wait handle only when <c>AvailableWaitHandle</c> is
+    /// read, and its Dispose frees only that handle; a <c>BlockingCollection</c> without a bound holds semaphores
+    /// without wait handles (until a static <c>TakeFromAny</c>-style method asks for them) and token sources without
+    /// timers. Such a type needs no disposal where the code that can reach it (the creating type) never names the
+    /// member, and the creation passes none of the arguments.
     /// </summary>
-    internal static readonly ImmutableArray<(string Type, string Member)> NoDisposalUnlessMemberUsed = ImmutableArray.Create(
-        ("System.Threading.SemaphoreSlim", "AvailableWaitHandle"));
+    internal static readonly ImmutableArray<(string Type, ImmutableArray<string> Members, ImmutableArray<string> Parameters)> NoDisposalUnlessUsed = ImmutableArray.Create(
+        ("System.Threading.SemaphoreSlim", ImmutableArray.Create("AvailableWaitHandle"), ImmutableArray<string>.Empty),
+        ("System.Collections.Concurrent.BlockingCollection`1",
+            ImmutableArray.Create("TakeFromAny", "TryTakeFromAny", "AddToAny", "TryAddToAny"),
+            ImmutableArray.Create("boundedCapacity")));
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is in <see cref="NoDisposalUnlessUsed"/> and the source of
+    /// <paramref name="user"/> (the type that creates and holds it) never names one of its members that make Dispose matter.
+    /// </summary>
+    internal static bool ReleasesNothingIn(ITypeSymbol type, INamedTypeSymbol user, ImmutableArray<IArgumentOperation> arguments)
+    {
+        var name = SymbolNames.FullMetadataName(type);
+        foreach (var (entry, members, parameters) in NoDisposalUnlessUsed)
+        {
+            if (entry != name)
+            {
+                continue;
+            }
+
+            foreach (var argument in arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter is { } parameter && parameters.Contains(parameter.Name))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var reference in user.DeclaringSyntaxReferences)
+            {
+                foreach (var token in reference.GetSyntax().DescendantTokens())
+                {
+                    if (members.Contains(token.ValueText))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Types that need no disposal when constructed without arguments: a <c>CancellationTokenSource</c> without a
@@ -97,6 +142,14 @@ internal static class KnownApis
     internal static readonly ImmutableArray<(string Member, bool IsWriter)> NonOwningWrapperFactories = ImmutableArray.Create(
         ("System.Xml.XmlReader.Create", false),
         ("System.Xml.XmlWriter.Create", true));
+
+    /// <summary>
+    /// Calls whose result carries the resources of the object they are called on: <c>TcpClient.GetStream()</c>
+    /// returns a stream that owns the client's socket. When that result is stored or returned, the object's
+    /// resources go with it.
+    /// </summary>
+    internal static readonly ImmutableArray<string> ResourceViews = ImmutableArray.Create(
+        "System.Net.Sockets.TcpClient.GetStream");
 
     /// <summary>Methods whose result the caller owns and must dispose (factories). Matched on the declaring type, its base types and its interfaces.</summary>
     internal static readonly ImmutableArray<string> FactoryMethods = ImmutableArray.Create(

@@ -28,11 +28,18 @@ internal enum ReturnedValue
 /// <summary>What a source member returns, with the parameter it returns when it returns one.</summary>
 internal readonly struct ReturnFact
 {
-    internal ReturnFact(ReturnedValue kind, int parameter = -1)
+    internal ReturnFact(ReturnedValue kind, int parameter = -1, bool takesFromReceiver = false)
     {
         Kind = kind;
         Parameter = parameter;
+        TakesFromReceiver = takesFromReceiver;
     }
+
+    /// <summary>
+    /// An owned result that takes over a resource its receiver holds (<c>Stream GetStream() =&gt; new NetworkStream(socket,
+    /// ownsSocket: true)</c>): what the receiver owned leaves with the result.
+    /// </summary>
+    internal bool TakesFromReceiver { get; }
 
     internal ReturnedValue Kind { get; }
 

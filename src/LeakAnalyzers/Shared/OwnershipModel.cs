@@ -357,8 +357,9 @@ internal sealed class OwnershipModel
         };
 
     /// <summary>
-    /// A creation of a type in <see cref="KnownApis.NoDisposalUnlessMemberUsed"/> in a type whose source never names
-    /// the member that makes Dispose matter (e.g. a <c>SemaphoreSlim</c> whose <c>AvailableWaitHandle</c> is never read).
+    /// A creation of a type in <see cref="KnownApis.NoDisposalUnlessUsed"/> in a type whose source never names the
+    /// member that makes Dispose matter, with none of the arguments that do (a <c>SemaphoreSlim</c> whose
+    /// <c>AvailableWaitHandle</c> is never read, a <c>BlockingCollection</c> without a bound).
     /// </summary>
     private static bool ReleasesNothingHere(IObjectCreationOperation creation)
     {
@@ -367,36 +368,9 @@ internal sealed class OwnershipModel
             return false;
         }
 
-        var name = SymbolNames.FullMetadataName(created);
-        foreach (var (type, member) in KnownApis.NoDisposalUnlessMemberUsed)
-        {
-            if (type != name)
-            {
-                continue;
-            }
-
-            var owner = creation.SemanticModel?.GetEnclosingSymbol(creation.Syntax.SpanStart);
-            var containingType = owner as INamedTypeSymbol ?? owner?.ContainingType;
-            if (containingType is null)
-            {
-                return false;
-            }
-
-            foreach (var reference in containingType.DeclaringSyntaxReferences)
-            {
-                foreach (var token in reference.GetSyntax().DescendantTokens())
-                {
-                    if (token.ValueText == member)
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
-        }
-
-        return false;
+        var owner = creation.SemanticModel?.GetEnclosingSymbol(creation.Syntax.SpanStart);
+        var containingType = owner as INamedTypeSymbol ?? owner?.ContainingType;
+        return containingType is not null && KnownApis.ReleasesNothingIn(created, containingType, creation.Arguments);
     }
 
     /// <summary>[MustDisposeResource] on the method is the author's word: it beats every inference.</summary>

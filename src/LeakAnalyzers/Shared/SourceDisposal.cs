@@ -229,7 +229,8 @@ internal sealed class SourceDisposal
             }
 
             if (DisposedMemberName(invocation) is not { } name || FindFieldType(type, name) is not { } memberType ||
-                (needsDisposal(memberType) && !(memberType is INamedTypeSymbol named && ReleasesNothing(named, needsDisposal, visiting))))
+                (needsDisposal(memberType) && !(memberType is INamedTypeSymbol named && ReleasesNothing(named, needsDisposal, visiting)) &&
+                 !KnownApis.ReleasesNothingIn(memberType, type, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation>.Empty)))
             {
                 return false;
             }

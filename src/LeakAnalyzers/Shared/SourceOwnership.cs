@@ -477,6 +477,7 @@ internal sealed class SourceOwnership
             }
 
             var combined = new ReturnFact(ReturnedValue.Nothing);
+            var takesFromReceiver = false;
             foreach (var @return in returns)
             {
                 combined = Combine(combined, ValueOf(@return.ReturnedValue, depth: 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default)));
@@ -484,9 +485,33 @@ internal sealed class SourceOwnership
                 {
                     break;
                 }
+
+                takesFromReceiver |= TakesFromReceiver(@return.ReturnedValue);
             }
 
-            return combined;
+            return combined.Kind == ReturnedValue.Owned && takesFromReceiver
+                ? new ReturnFact(ReturnedValue.Owned, takesFromReceiver: true)
+                : combined;
+        }
+
+        /// <summary>A new object given a member of this that it takes ownership of (<c>new NetworkStream(socket, true)</c>).</summary>
+        private bool TakesFromReceiver(IOperation? value)
+        {
+            if (Operations.SkipConversions(value) is not IObjectCreationOperation creation)
+            {
+                return false;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (Operations.SkipConversions(argument.Value) is IMemberReferenceOperation { Instance: IInstanceReferenceOperation } &&
+                    Model.FateOf(argument, tables) == ArgumentFate.OwnershipTaken)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>What the value of <paramref name="value"/> is, as ownership goes.</summary>

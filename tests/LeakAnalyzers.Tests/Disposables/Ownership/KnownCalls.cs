@@ -50,4 +50,84 @@ public class KnownCalls
             },
         },
     }.RunAsync();
+
+    [Fact]
+    public Task ResourcesThatLeaveThroughAStreamThatOwnsThem() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Sockets;
+        sealed class CrossPlatformSocket : IDisposable
+        {
+            private readonly Socket socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            public Stream GetStream() => new NetworkStream(socket, ownsSocket: true);
+            public void Dispose() => socket.Dispose();
+        }
+        sealed class Channel : IDisposable
+        {
+            private Stream stream;
+            public void Connect(string host)
+            {
+                var socket = new CrossPlatformSocket();
+                stream = socket.GetStream();
+                var client = new TcpClient(host, 80);
+                stream = client.GetStream();
+            }
+
+            public int Peek()
+            {
+                var client = {|LEAK001:new TcpClient("host", 80)|};
+                return client.GetStream().ReadByte();
+            }
+
+            public void Dispose() => stream?.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task BlockingCollectionWithoutABoundOrAnyWaitHandle() => Verify.VerifyAsync("""
+        using System.Collections.Concurrent;
+        sealed class Queue
+        {
+            private readonly BlockingCollection<int> items = new BlockingCollection<int>();
+            private readonly BlockingCollection<int> {|LEAK003:bounded|} = new BlockingCollection<int>(boundedCapacity: 10);
+            public void Add(int value) { items.Add(value); bounded.Add(value); }
+        }
+
+        sealed class Fan
+        {
+            private readonly BlockingCollection<int> {|LEAK003:first|} = new BlockingCollection<int>();
+            public void Add(int value) => first.Add(value);
+            public static int Take(BlockingCollection<int>[] all) => BlockingCollection<int>.TakeFromAny(all, out var item) + item;
+        }
+        """);
+
+    [Fact]
+    public Task SubscriptionsThatKeepNothingAlive() => Verify.VerifyAsync("""
+        using System;
+        sealed class Feed : IObservable<int>
+        {
+            public IDisposable Subscribe(IObserver<int> observer) => new Token();
+            private sealed class Token : IDisposable { public void Dispose() => GC.SuppressFinalize(this); ~Token() { } }
+        }
+        sealed class Observer : IObserver<int>
+        {
+            public Observer(Action<int> onNext) { }
+            public void OnCompleted() { }
+            public void OnError(Exception error) { }
+            public void OnNext(int value) { }
+        }
+        sealed class View
+        {
+            private readonly Feed own = new Feed();
+            private int count;
+            public View(Feed injected)
+            {
+                _ = injected.Subscribe(new Observer(static value => Console.WriteLine(value)));
+                own.Subscribe(new Observer(value => count += value));
+                var local = new Feed();
+                local.Subscribe(new Observer(value => count += value));
+                {|LEAK002:injected.Subscribe(new Observer(value => count += value))|};
+            }
+        }
+        """);
 }
