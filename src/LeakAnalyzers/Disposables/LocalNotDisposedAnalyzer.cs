@@ -75,16 +75,16 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         index,
                         local,
                         writerOverBorrowed ? flushPolicy : policy,
-                        operation => candidates.CreationsBySyntax.ContainsKey(operation.Syntax),
+                        operation => candidates.CreationSiteOf(operation) is not null,
                         keepingAliasLocals: candidates.KeepersOf(local, model, tables),
                         followCatches: true);
                     foreach (var leak in flow.Leaks)
                     {
-                        if (candidates.CreationsBySyntax.TryGetValue(leak.Syntax, out var creation) && reported.Add(creation.Syntax))
+                        if (candidates.CreationSiteOf(leak) is { } site && candidates.CreationsBySyntax.TryGetValue(site, out var creation) && reported.Add(creation.Syntax))
                         {
                             context.ReportDiagnostic(Diagnostic.Create(
                                 Descriptors.LEAK001LocalNotDisposed,
-                                creation.Syntax.GetLocation(),
+                                LocationOf(creation),
                                 writerOverBorrowed ? ImmutableDictionary<string, string?>.Empty : FixProperties(flow, leak),
                                 local.Name,
                                 flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
@@ -94,12 +94,13 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
                     foreach (var (assignment, lost) in flow.Overwrites)
                     {
-                        if (lost.Length > 0 && candidates.CreationsBySyntax.TryGetValue(lost[0].Syntax, out var old) && reported.Add(assignment.Syntax))
+                        if (lost.Length > 0 && candidates.CreationSiteOf(lost[0]) is { } lostSite && candidates.CreationsBySyntax.TryGetValue(lostSite, out var old) &&
+                            reported.Add(assignment.Syntax))
                         {
                             context.ReportDiagnostic(Diagnostic.Create(
                                 Descriptors.LEAK004OverwrittenWhileOwned,
                                 assignment.Syntax.GetLocation(),
-                                new[] { old.Syntax.GetLocation() },
+                                new[] { LocationOf(old) },
                                 local.Name,
                                 CreatedType(old)?.Name,
                                 OwnershipModel.ConsequenceFor(CreatedType(old))));
@@ -110,9 +111,20 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>Where a creation is shown: the expression, or the variable of a foreach that owns its items.</summary>
+    private static Location LocationOf(IOperation creation) =>
+        creation.Parent is IForEachLoopOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax loop }
+            ? loop.Identifier.GetLocation()
+            : creation.Syntax.GetLocation();
+
     /// <summary>The type of what a creation site gives the local: an out or ref argument gives its variable's type.</summary>
     private static ITypeSymbol? CreatedType(IOperation creation) =>
-        creation is IArgumentOperation argument ? Operations.SkipConversions(argument.Value)?.Type ?? argument.Parameter?.Type : creation.Type;
+        creation switch
+        {
+            IArgumentOperation argument => Operations.SkipConversions(argument.Value)?.Type ?? argument.Parameter?.Type,
+            IVariableDeclaratorOperation declarator => declarator.Symbol.Type,
+            _ => creation.Type,
+        };
 
     /// <summary>
     /// For a body too large for the control-flow graph (see <see cref="FlowBudget"/>): the locals that no use
@@ -142,7 +154,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.LEAK001LocalNotDisposed,
-                    pair.Value.Syntax.GetLocation(),
+                    LocationOf(pair.Value),
                     local.Name,
                     Never,
                     OwnershipModel.ConsequenceFor(CreatedType(pair.Value))));
@@ -277,6 +289,13 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when IsTrackable(target.Local) && model.IsOwnedCreation(assignment.Value, tables):
                         result.Add(target.Local, assignment.Syntax, Operations.SkipConversions(assignment.Value)!, operation);
                         break;
+                    case IForEachLoopOperation loop when OwnsItems(loop.Collection) &&
+                                                         loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: var item } &&
+                                                         IsTrackable(item) && model.IsDisposable(item.Type):
+                        // Every item the enumerator hands out is new: the loop variable owns each one.
+                        result.itemLocals.Add(item);
+                        result.Add(item, loop.Syntax, loop.LoopControlVariable, operation);
+                        break;
                     case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument
                         when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
                         result.Add(written, argument.Syntax, argument, operation);
@@ -341,6 +360,32 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
                 _ => null,
             };
+
+        private static bool OwnsItems(IOperation collection) =>
+            Operations.SkipConversions(collection)?.Type is INamedTypeSymbol type &&
+            KnownApis.OwnedItemCollections.Contains(SymbolNames.FullMetadataName(type));
+
+        private readonly HashSet<ILocalSymbol> itemLocals = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// The creation site a flow-graph operation stands for: its syntax, or, for the implicit assignment of a
+        /// foreach variable that owns its items, the loop.
+        /// </summary>
+        internal SyntaxNode? CreationSiteOf(IOperation operation)
+        {
+            if (CreationsBySyntax.ContainsKey(operation.Syntax))
+            {
+                return operation.Syntax;
+            }
+
+            if (operation is ISimpleAssignmentOperation { IsImplicit: true, Target: ILocalReferenceOperation target } &&
+                itemLocals.Contains(target.Local) && operation.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax>() is { } loop)
+            {
+                return loop;
+            }
+
+            return null;
+        }
 
         private static bool IsTrackable(ILocalSymbol local) =>
             local.RefKind == RefKind.None && !local.IsUsing && !local.IsConst && local.Type.TypeKind != TypeKind.Error;

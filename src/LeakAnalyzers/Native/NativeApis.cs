@@ -158,6 +158,13 @@ internal static class NativeApis
         new NativeReleaser(NativeMemory + "AlignedRealloc", AlignedHeap, true),
         new NativeReleaser(GCHandleFree, HandleTable, false));
 
+    /// <summary>
+    /// Constructor and method parameters that take ownership of a handle: <c>new MemoryHandle(pointer, handle)</c> frees
+    /// the GC handle when it is disposed (the pointer stays the caller's).
+    /// </summary>
+    internal static readonly ImmutableHashSet<(string Member, string Parameter)> HandleTakingParameters = ImmutableHashSet.Create(
+        ("System.Buffers.MemoryHandle..ctor", "handle"));
+
     /// <summary>Types whose constructors and <c>SetHandle</c> take ownership of a raw handle or pointer.</summary>
     internal static readonly ImmutableArray<string> HandleOwnerTypes = ImmutableArray.Create(
         "System.Runtime.InteropServices.SafeHandle",

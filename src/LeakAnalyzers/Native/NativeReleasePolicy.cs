@@ -112,7 +112,8 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
 
         if (model.IsGCHandleMethod(method, "ToIntPtr") ||
             Attributes.HandlesResourceDisposal(parameter) ||
-            IsListed(method, tables.Ownership.Transfers.ContainsKey))
+            IsListed(method, tables.Ownership.Transfers.ContainsKey) ||
+            IsListed(method, key => NativeApis.HandleTakingParameters.Contains((key, parameter.Name))))
         {
             return UseKind.HandOver;
         }

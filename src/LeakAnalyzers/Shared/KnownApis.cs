@@ -151,6 +151,13 @@ internal static class KnownApis
     internal static readonly ImmutableArray<string> ResourceViews = ImmutableArray.Create(
         "System.Net.Sockets.TcpClient.GetStream");
 
+    /// <summary>
+    /// Collections whose enumerator creates a new disposable for every item: each item of
+    /// <c>foreach (ManagementObject o in searcher.Get())</c> is a new object that holds a COM reference, the caller's to dispose.
+    /// </summary>
+    internal static readonly ImmutableArray<string> OwnedItemCollections = ImmutableArray.Create(
+        "System.Management.ManagementObjectCollection");
+
     /// <summary>Methods whose result the caller owns and must dispose (factories). Matched on the declaring type, its base types and its interfaces.</summary>
     internal static readonly ImmutableArray<string> FactoryMethods = ImmutableArray.Create(
         "System.IO.File.Create",

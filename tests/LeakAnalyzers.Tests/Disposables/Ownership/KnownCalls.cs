@@ -130,4 +130,75 @@ public class KnownCalls
             }
         }
         """);
+
+    private const string Management = """
+        namespace System.Management
+        {
+            public class ManagementBaseObject : System.IDisposable
+            {
+                public object this[string name] => name;
+                public void Dispose() => System.GC.SuppressFinalize(this);
+                ~ManagementBaseObject() { }
+            }
+
+            public class ManagementObject : ManagementBaseObject { }
+
+            public sealed class ManagementObjectCollection : System.Collections.IEnumerable, System.IDisposable
+            {
+                public System.Collections.IEnumerator GetEnumerator() => new object[0].GetEnumerator();
+                public void Dispose() => System.GC.SuppressFinalize(this);
+                ~ManagementObjectCollection() { }
+            }
+
+            public sealed class ManagementObjectSearcher : System.IDisposable
+            {
+                public ManagementObjectSearcher(string query) { }
+                public ManagementObjectCollection Get() => new ManagementObjectCollection();
+                public void Dispose() => System.GC.SuppressFinalize(this);
+                ~ManagementObjectSearcher() { }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task EveryItemOfAManagementQueryIsNew() => new Verify.Test
+    {
+        TestState =
+        {
+            Sources =
+            {
+                """
+                using System.Management;
+                class C
+                {
+                    string Names(ManagementObjectCollection results)
+                    {
+                        var names = "";
+                        foreach (ManagementObject {|LEAK001:item|} in results)
+                        {
+                            names += item["Name"];
+                        }
+
+                        return names;
+                    }
+
+                    string Disposed(ManagementObjectCollection results)
+                    {
+                        var names = "";
+                        foreach (ManagementObject item in results)
+                        {
+                            using (item)
+                            {
+                                names += item["Name"];
+                            }
+                        }
+
+                        return names;
+                    }
+                }
+                """,
+                ("Management.cs", Management),
+            },
+        },
+    }.RunAsync();
 }

@@ -523,4 +523,19 @@ public class Silent
             }
         }
         """);
+
+    [Fact]
+    public Task HandleGivenToAMemoryHandle() => Verify.VerifyAnalyzerAsync("""
+        using System.Buffers;
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            MemoryHandle Pin(byte[] data)
+            {
+                var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+                return new MemoryHandle((void*)handle.AddrOfPinnedObject(), handle);
+            }
+        }
+        """);
 }
