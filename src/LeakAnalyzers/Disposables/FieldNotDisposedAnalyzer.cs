@@ -70,10 +70,24 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             operation => OnInitializer(operation, type, model, members),
             OperationKind.FieldInitializer,
             OperationKind.PropertyInitializer);
+        // Methods of the type added to an event or given to Subscribe run every time their source fires.
+        var handlers = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        context.RegisterOperationAction(
+            operation =>
+            {
+                if (operation.Operation is IMethodReferenceOperation { Method: var handler } reference &&
+                    SymbolEqualityComparer.Default.Equals(handler.ContainingType, type) &&
+                    reference.Parent is IDelegateCreationOperation creation &&
+                    IsRepeatingCallbackValue(creation))
+                {
+                    handlers.TryAdd(handler.OriginalDefinition, true);
+                }
+            },
+            OperationKind.MethodReference);
         context.RegisterSymbolEndAction(end =>
         {
             Report(end, type, model, members);
-            ReportOverwrites(end, model, members, overwrites);
+            ReportOverwrites(end, model, members, overwrites, handlers);
         });
     }
 
@@ -310,59 +324,103 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         var tables = model.TablesFor(context.Options, context.OperationBlocks[0].Syntax.SyntaxTree);
         foreach (var root in context.OperationBlocks)
         {
-            var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            // The member body itself, and the callbacks in it that run every time something happens (handlers added
+            // to an event, OnNext of an observable): what those store is there the next time they run.
+            var assignedBy = new Dictionary<IOperation, HashSet<ISymbol>>();
             var operations = 0;
             foreach (var operation in root.Descendants())
             {
                 operations++;
-                if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } target } assignment &&
-                    StorageOf(target.Member, model) is { } storage &&
-                    IsPrivateStorage(storage, type) &&
-                    FunctionScopes.EnclosingFunction(assignment) is null &&
-                    model.IsOwnedValue(assignment.Value, tables))
+                var written = operation switch
                 {
-                    assigned.Add(storage);
-                }
-                else if (operation is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } written } byReference &&
-                         IsPrivateStorage(written.Member, type) &&
-                         FunctionScopes.EnclosingFunction(byReference) is null &&
-                         model.WritesOwned(byReference, tables))
+                    ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } target } assignment
+                        when StorageOf(target.Member, model) is { } storage && IsPrivateStorage(storage, type) && model.IsOwnedValue(assignment.Value, tables) => storage,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } byReference } argument
+                        when IsPrivateStorage(byReference.Member, type) && model.WritesOwned(argument, tables) => byReference.Member,
+                    _ => null,
+                };
+
+                if (written is null)
                 {
-                    assigned.Add(written.Member);
+                    continue;
                 }
+
+                var function = FunctionScopes.EnclosingFunction(operation);
+                if (function is not null && !(function is IAnonymousFunctionOperation lambda && IsRepeatingCallback(lambda)))
+                {
+                    continue;
+                }
+
+                var key = function ?? root;
+                if (!assignedBy.TryGetValue(key, out var members))
+                {
+                    assignedBy[key] = members = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                }
+
+                members.Add(written);
             }
 
             // Overwrites are a path question: a body too large for a graph (FlowBudget) is not judged.
-            if (assigned.Count == 0 || operations > FlowBudget.MaxOperations)
+            if (assignedBy.Count == 0 || operations > FlowBudget.MaxOperations)
             {
                 continue;
             }
 
-            var index = new FlowIndex(context.GetControlFlowGraph(root));
+            var rootGraph = context.GetControlFlowGraph(root);
             var policy = new DisposableReleasePolicy(model, tables);
-            foreach (var member in assigned)
+            foreach (var pair in assignedBy)
             {
-                var flow = DisposalFlow.AnalyzeMember(
-                    index,
-                    member,
-                    policy,
-                    operation => operation switch
-                    {
-                        ISimpleAssignmentOperation { Value: var value } => model.IsOwnedValue(value, tables),
-                        IArgumentOperation byReference => model.WritesOwned(byReference, tables),
-                        _ => false,
-                    },
-                    priorValueOwned: true,
-                    releasesByCall: call => call.Instance is IInstanceReferenceOperation or null &&
-                                            SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, type) &&
-                                            model.SourceDisposal.DisposesMember(call.TargetMethod, member.Name),
-                    slotAliases: WrappersOf(member, type, model));
-                foreach (var (assignment, lost) in flow.Overwrites)
+                var callback = pair.Key as IAnonymousFunctionOperation;
+                var graph = callback is null ? rootGraph : FunctionScopes.GraphOf(rootGraph, callback.Symbol);
+                if (graph is null)
                 {
-                    overwrites.Add(new FieldOverwrite(member, method, assignment, lost.IsDefaultOrEmpty ? null : lost[0]));
+                    continue;
+                }
+
+                var index = new FlowIndex(graph);
+                foreach (var member in pair.Value)
+                {
+                    var flow = DisposalFlow.AnalyzeMember(
+                        index,
+                        member,
+                        policy,
+                        operation => operation switch
+                        {
+                            ISimpleAssignmentOperation { Value: var value } => model.IsOwnedValue(value, tables),
+                            IArgumentOperation byReference => model.WritesOwned(byReference, tables),
+                            _ => false,
+                        },
+                        priorValueOwned: true,
+                        releasesByCall: call => call.Instance is IInstanceReferenceOperation or null &&
+                                                SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, type) &&
+                                                model.SourceDisposal.DisposesMember(call.TargetMethod, member.Name),
+                        slotAliases: WrappersOf(member, type, model));
+                    foreach (var (assignment, lost) in flow.Overwrites)
+                    {
+                        overwrites.Add(new FieldOverwrite(member, method, assignment, lost.IsDefaultOrEmpty ? null : lost[0], inCallback: callback is not null));
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>A lambda added to an event, or given to an observable's Subscribe: it runs every time the source fires.</summary>
+    private static bool IsRepeatingCallback(IAnonymousFunctionOperation lambda) => IsRepeatingCallbackValue(lambda);
+
+    private static bool IsRepeatingCallbackValue(IOperation callback)
+    {
+        var current = callback;
+        while (current.Parent is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent switch
+        {
+            IEventAssignmentOperation { Adds: true } => true,
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Subscribe" } } => true,
+            _ => false,
+        };
     }
 
     /// <summary>
@@ -371,7 +429,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     /// construction (for a constructor: by its initializer), or the method's name says it runs again
     /// (Restart, Reset, Reconnect, ...). A field that is only ever given, or sometimes given, is not owned.
     /// </summary>
-    private static void ReportOverwrites(SymbolAnalysisContext context, OwnershipModel model, ConcurrentDictionary<ISymbol, MemberFacts> members, ConcurrentBag<FieldOverwrite> overwrites)
+    private static void ReportOverwrites(
+        SymbolAnalysisContext context,
+        OwnershipModel model,
+        ConcurrentDictionary<ISymbol, MemberFacts> members,
+        ConcurrentBag<FieldOverwrite> overwrites,
+        ConcurrentDictionary<IMethodSymbol, bool> handlers)
     {
         foreach (var overwrite in overwrites.OrderBy(o => o.Assignment.Syntax.SpanStart))
         {
@@ -381,9 +444,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             var isConstructor = overwrite.Method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor;
-            var priorSurelyOwned = isConstructor
+            var priorSurelyOwned = overwrite.InCallback || (isConstructor
                 ? facts.InitializedWithCreation
-                : facts.CreatedAtConstruction || RunsAgain(overwrite.Method, overwrite.Member, model, context.Options);
+                : facts.CreatedAtConstruction || handlers.ContainsKey(overwrite.Method) ||
+                  RunsAgain(overwrite.Method, overwrite.Member, model, context.Options));
             if (overwrite.LostCreation is null && (!priorSurelyOwned || GuardedBySiblingNullCheck(overwrite.Assignment, overwrite.Member)))
             {
                 continue;
@@ -520,13 +584,17 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
     private sealed class FieldOverwrite
     {
-        internal FieldOverwrite(ISymbol member, IMethodSymbol method, IOperation assignment, IOperation? lostCreation)
+        internal FieldOverwrite(ISymbol member, IMethodSymbol method, IOperation assignment, IOperation? lostCreation, bool inCallback)
         {
             Member = member;
             Method = method;
             Assignment = assignment;
             LostCreation = lostCreation;
+            InCallback = inCallback;
         }
+
+        /// <summary>In a callback that runs every time its source fires (an event handler, an OnNext).</summary>
+        internal bool InCallback { get; }
 
         internal ISymbol Member { get; }
 

@@ -89,6 +89,41 @@ internal static class FunctionScopes
         }
     }
 
+    /// <summary>The graph of the lambda <paramref name="lambda"/> nested (at any depth) in <paramref name="root"/>; null when not found.</summary>
+    internal static ControlFlowGraph? GraphOf(ControlFlowGraph root, IMethodSymbol lambda)
+    {
+        var pending = new Stack<ControlFlowGraph>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var graph = pending.Pop();
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                pending.Push(graph.GetLocalFunctionControlFlowGraph(localFunction));
+            }
+
+            foreach (var block in graph.Blocks)
+            {
+                var operations = block.BranchValue is { } branch ? block.Operations.Add(branch) : block.Operations;
+                foreach (var operation in operations)
+                {
+                    foreach (var function in FlowFunctions(operation))
+                    {
+                        var nested = graph.GetAnonymousFunctionControlFlowGraph(function);
+                        if (SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                        {
+                            return nested;
+                        }
+
+                        pending.Push(nested);
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static IEnumerable<IFlowAnonymousFunctionOperation> FlowFunctions(IOperation operation)
     {
         foreach (var node in DisposalFlow.PostOrder(operation))

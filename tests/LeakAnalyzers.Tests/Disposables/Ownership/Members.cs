@@ -278,4 +278,46 @@ public class Members
             public Stream Other => other ??= File.OpenRead("y");
         }
         """);
+
+    [Fact]
+    public Task CallbacksThatRunEveryTimeTheirSourceFires() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public sealed class Watcher : IDisposable
+        {
+            private Stream stream;
+            private Stream other;
+            private Stream third;
+            public Watcher(IObservable<int> ticks)
+            {
+                this.Changed += (o, e) => {|LEAK004:this.stream = File.OpenRead("a")|};
+                this.Changed += OnChanged;
+                ticks.Subscribe(new Observer(_ => { }));
+                this.Changed += (o, e) =>
+                {
+                    this.third?.Dispose();
+                    this.third = File.OpenRead("c");
+                };
+            }
+
+            public event EventHandler Changed;
+
+            private void OnChanged(object sender, EventArgs e) => {|LEAK004:other = File.OpenRead("b")|};
+
+            public void Dispose()
+            {
+                stream?.Dispose();
+                other?.Dispose();
+                third?.Dispose();
+            }
+
+            private sealed class Observer : IObserver<int>
+            {
+                public Observer(Action<int> next) { }
+                public void OnCompleted() { }
+                public void OnError(Exception error) { }
+                public void OnNext(int value) { }
+            }
+        }
+        """);
 }
