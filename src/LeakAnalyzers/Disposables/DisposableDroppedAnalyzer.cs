@@ -77,15 +77,22 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         // A fluent call on it, or a call that returns it, passes the same object on: judge what happens to that.
         var consumer = Operations.ParentSkippingConversions(value, out var outer);
         IOperation? keeper = null;
+        var outOfReach = false;
         for (var depth = 0; depth < 8 && consumer is not null && Carriers.Of(outer, consumer, model, tables, out var keeps) is { } carrier; depth++)
         {
-            keeper ??= keeps ? carrier : null;
+            if (keeps && keeper is null)
+            {
+                keeper = carrier;
+                outOfReach = consumer is IArgumentOperation kept && model.KeepsOutOfReach(kept);
+            }
+
             consumer = Operations.ParentSkippingConversions(carrier, out outer);
         }
 
-        // Kept by an object that never disposes it: leaked when that object is dropped, only read or disposed; when
-        // the object leaves (returned, stored), whoever gets it may still reach in and dispose it.
-        var how = keeper is not null && IsEndOfTheKeeper(consumer, outer)
+        // Kept by an object that never disposes it: leaked when that object is dropped, only read or disposed, or
+        // keeps it where nothing outside it can reach; when the object leaves (returned, stored) and exposes it,
+        // whoever gets it may still reach in and dispose it.
+        var how = keeper is not null && (outOfReach || IsEndOfTheKeeper(consumer, outer))
             ? $"only kept by '{Describe(keeper)}'"
             : keeper is not null ? null : consumer switch
         {

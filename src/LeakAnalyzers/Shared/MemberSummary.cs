@@ -87,9 +87,10 @@ internal enum ParameterUse
 /// </summary>
 internal readonly struct ParameterFact
 {
-    internal ParameterFact(ParameterUse use, string? flag = null, bool flagValueThatKeepsOwnership = false, int output = -1)
+    internal ParameterFact(ParameterUse use, string? flag = null, bool flagValueThatKeepsOwnership = false, int output = -1, bool hidden = false)
     {
         Output = output;
+        Hidden = hidden;
         Use = use;
         Flag = flag;
         FlagValueThatKeepsOwnership = flagValueThatKeepsOwnership;
@@ -100,6 +101,12 @@ internal readonly struct ParameterFact
     internal string? Flag { get; }
 
     internal bool FlagValueThatKeepsOwnership { get; }
+
+    /// <summary>
+    /// For <see cref="ParameterUse.Kept"/>: the member that keeps it is private and never returned by a non-private
+    /// member, so nothing outside the keeping object can ever reach the value to dispose it.
+    /// </summary>
+    internal bool Hidden { get; }
 
     /// <summary>For <see cref="ParameterUse.WrittenToOutput"/>, the ordinal of the out or ref parameter.</summary>
     internal int Output { get; }

@@ -488,6 +488,17 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
+    /// The callee keeps the argument in a private member that nothing outside its object can read: a value created
+    /// for it and given to it is beyond anyone's reach to dispose, wherever the keeping object goes.
+    /// </summary>
+    internal bool KeepsOutOfReach(IArgumentOperation argument) =>
+        argument.Parameter is { } parameter && parameter.ContainingSymbol is IMethodSymbol method &&
+        source.Of(method) is { } summary && summary.Parameter(parameter.Ordinal) is { Use: ParameterUse.Kept, Hidden: true } &&
+
+        // A private constructor every caller gives a new value: the type owns what it keeps, and LEAK003 says so.
+        !source.AlwaysGivenOwned(parameter);
+
+    /// <summary>
     /// Whether a call fills the out or ref parameter behind <paramref name="argument"/> with a new owned value: a
     /// source member whose summary says so, or an exchange (<c>Interlocked.Exchange(ref x, new X())</c>).
     /// </summary>

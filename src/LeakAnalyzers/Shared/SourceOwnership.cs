@@ -835,7 +835,7 @@ internal sealed class SourceOwnership
                         case MemberTreatmentKind.Disposed:
                             return new ParameterFact(ParameterUse.Owned);
                         case MemberTreatmentKind.OnlyKept:
-                            return KeptHere();
+                            return KeptHere(hidden: !treatment.Exposed);
                         default:
                             return new ParameterFact(ParameterUse.Unknown);
                     }
@@ -849,8 +849,8 @@ internal sealed class SourceOwnership
         /// Stored in a member of this object that the type never disposes: a constructor's caller gets the object
         /// that keeps it (and still owns the value); any other method's caller cannot tell what the receiver does.
         /// </summary>
-        private ParameterFact KeptHere() =>
-            new(method.MethodKind == MethodKind.Constructor ? ParameterUse.Kept : ParameterUse.Unknown);
+        private ParameterFact KeptHere(bool hidden = false) =>
+            new(method.MethodKind == MethodKind.Constructor ? ParameterUse.Kept : ParameterUse.Unknown, hidden: hidden);
 
         /// <summary>
         /// The type disposes the member only while a bool member of it has one value (<c>if (!leaveOpen)</c>): the
@@ -1313,7 +1313,7 @@ internal sealed class SourceOwnership
                         found[reference.Member] = accumulator = new Accumulator();
                     }
 
-                    accumulator.Add(reference, owner.General, tables, isDispose);
+                    accumulator.Add(reference, owner.General, tables, isDispose, ExposesFrom(method));
                 }
 
                 // Fields initialised in declarations are assigned, not released; nothing to read there.
@@ -1326,7 +1326,13 @@ internal sealed class SourceOwnership
         }
 
         internal MemberTreatment Of(ISymbol member) =>
-            treatments.TryGetValue(member.OriginalDefinition, out var treatment) ? treatment : new MemberTreatment(MemberTreatmentKind.OnlyKept);
+            treatments.TryGetValue(member.OriginalDefinition, out var treatment)
+                ? (member.DeclaredAccessibility == Accessibility.Private ? treatment : treatment.AsExposed())
+                : new MemberTreatment(MemberTreatmentKind.OnlyKept, exposed: member.DeclaredAccessibility != Accessibility.Private);
+
+        /// <summary>A member others can call: what it returns leaves the type.</summary>
+        private static bool ExposesFrom(IMethodSymbol method) =>
+            (method.AssociatedSymbol ?? method).DeclaredAccessibility != Accessibility.Private;
 
         private sealed class Accumulator
         {
@@ -1337,8 +1343,11 @@ internal sealed class SourceOwnership
             private bool unguardedDispose;
             private bool conflictingFlags;
 
-            internal void Add(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables, bool inDispose)
+            private bool exposed;
+
+            internal void Add(IMemberReferenceOperation reference, OwnershipModel model, OwnershipTables tables, bool inDispose, bool inVisibleMember)
             {
+                exposed |= inVisibleMember && IsReturned(reference);
                 switch (MemberUses.Classify(reference, model, tables))
                 {
                     case MemberUse.Disposed:
@@ -1373,7 +1382,25 @@ internal sealed class SourceOwnership
                         : new MemberTreatment(MemberTreatmentKind.Disposed, flag, disposesWhenFlagIs);
                 }
 
-                return new MemberTreatment(handedOn ? MemberTreatmentKind.HandedOn : MemberTreatmentKind.OnlyKept);
+                return new MemberTreatment(handedOn ? MemberTreatmentKind.HandedOn : MemberTreatmentKind.OnlyKept, exposed: exposed);
+            }
+
+            private static bool IsReturned(IOperation reference)
+            {
+                for (var current = reference.Parent; current is not null; current = current.Parent)
+                {
+                    switch (current)
+                    {
+                        case IReturnOperation:
+                            return true;
+                        case IConversionOperation or IParenthesizedOperation or ICoalesceOperation or IConditionalOperation or IConditionalAccessOperation:
+                            continue;
+                        default:
+                            return false;
+                    }
+                }
+
+                return false;
             }
 
             /// <summary><c>if (!leaveOpen) stream.Dispose();</c>: the bool member and the value with which it disposes.</summary>
@@ -1436,12 +1463,18 @@ internal enum MemberTreatmentKind
 /// <summary>How a type treats one of its fields or auto-properties; for a disposal under a bool flag, the flag.</summary>
 internal readonly struct MemberTreatment
 {
-    internal MemberTreatment(MemberTreatmentKind kind, ISymbol? flag = null, bool disposesWhenFlagIs = false)
+    internal MemberTreatment(MemberTreatmentKind kind, ISymbol? flag = null, bool disposesWhenFlagIs = false, bool exposed = false)
     {
         Kind = kind;
         Flag = flag;
         DisposesWhenFlagIs = disposesWhenFlagIs;
+        Exposed = exposed;
     }
+
+    /// <summary>Code outside the type can read the member: it is not private, or a member others call returns it.</summary>
+    internal bool Exposed { get; }
+
+    internal MemberTreatment AsExposed() => new(Kind, Flag, DisposesWhenFlagIs, exposed: true);
 
     internal MemberTreatmentKind Kind { get; }
 

@@ -253,4 +253,29 @@ public class Callees
             public int Read() => stream.ReadByte();
         }
         """);
+
+    [Fact]
+    public Task KeeperThatHidesWhatItKeeps() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public class Session
+        {
+            private readonly IDisposable resource;
+            public Session(IDisposable resource) => this.resource = resource;
+            public override string ToString() => resource.ToString();
+        }
+
+        public class Exposing
+        {
+            private readonly IDisposable resource;
+            public Exposing(IDisposable resource) => this.resource = resource;
+            public IDisposable Resource => resource;
+        }
+
+        public class C
+        {
+            public Session Open(string p) => new Session({|LEAK002:File.OpenRead(p)|});
+            public Exposing Expose(string p) => new Exposing(File.OpenRead(p));
+        }
+        """);
 }

@@ -202,7 +202,7 @@ public class Members
         {
             private readonly Stream stream;
             private Shared(Stream stream) => this.stream = stream;
-            public static Shared Open(string path) => new Shared(File.OpenWrite(path));
+            public static Shared Open(string path) => new Shared({|LEAK002:File.OpenWrite(path)|});
             public static Shared Over(Stream given) => new Shared(given);
             public void Write(byte b) => stream.WriteByte(b);
         }
