@@ -27,7 +27,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
-                if (IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod) ||
+                if (IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod, reference.Type) ||
                     (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync"))
                 {
                     return UseKind.Release;

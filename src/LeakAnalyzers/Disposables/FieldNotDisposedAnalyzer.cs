@@ -145,6 +145,21 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    /// <summary>An override of a property that a source base type disposes (or hands on) through the virtual property.</summary>
+    private static bool ReleasedByABase(ISymbol member, OwnershipModel model)
+    {
+        for (var overridden = (member as IPropertySymbol)?.OverriddenProperty; overridden is not null; overridden = overridden.OverriddenProperty)
+        {
+            if (overridden.DeclaringSyntaxReferences.Length > 0 &&
+                model.Source.TreatmentOf(overridden.ContainingType, overridden).Kind is MemberTreatmentKind.Disposed or MemberTreatmentKind.HandedOn)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A property with a setter others can call wraps the field: code outside the type may put a value there.</summary>
     private static bool SetFromOutside(ISymbol field, INamedTypeSymbol type, OwnershipModel model) =>
         WrappersOf(field, type, model) is { } wrappers &&
@@ -262,7 +277,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         {
             var member = pair.Key;
             var facts = pair.Value;
-            if (member.IsStatic || !facts.IsOwnedAndKept || member.Locations.Length == 0 || SetFromOutside(member, type, model))
+            if (member.IsStatic || !facts.IsOwnedAndKept || member.Locations.Length == 0 || SetFromOutside(member, type, model) ||
+                ReleasedByABase(member, model))
             {
                 continue;
             }

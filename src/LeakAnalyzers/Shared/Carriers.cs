@@ -30,6 +30,9 @@ internal static class Carriers
                 {
                     case ArgumentFate.Returned when argument.Parent is IInvocationOperation:
                         return argument.Parent;
+                    case ArgumentFate.Kept when argument.Parent is IInvocationOperation { TargetMethod.MethodKind: MethodKind.Constructor, Instance: IInstanceReferenceOperation }:
+                        // `: base(value)`, `: this(value)`: kept by the object being built, which lives on.
+                        return null;
                     case ArgumentFate.Kept:
                         keeps = true;
                         return argument.Parent;

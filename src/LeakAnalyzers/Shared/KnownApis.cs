@@ -105,14 +105,16 @@ internal static class KnownApis
     internal static readonly ImmutableArray<string> SelfReleasingCalls = ImmutableArray.Create(
         "System.Windows.Forms.Form.Show");
 
-    internal static bool IsSelfReleasingCall(IMethodSymbol method)
+    /// <summary>A call of <see cref="SelfReleasingCalls"/> on an object of that type (or a type derived from it).</summary>
+    internal static bool IsSelfReleasingCall(IMethodSymbol method, ITypeSymbol? receiverType)
     {
-        if (method.Name != "Show")
+        if (method.Name != "Show" || method.Parameters.Length != 0)
         {
             return false;
         }
 
-        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        // Form.Show() is Control.Show(): what makes it self-releasing is the receiver being a Form.
+        for (var type = receiverType ?? method.ContainingType; type is not null; type = type.BaseType)
         {
             if (SelfReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name)))
             {

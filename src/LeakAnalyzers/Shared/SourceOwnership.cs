@@ -1041,8 +1041,10 @@ internal sealed class SourceOwnership
                 case ArgumentFate.OwnershipTaken:
                     return Use.OwnedByThis(null, false);
                 case ArgumentFate.Borrowed:
-                case ArgumentFate.Kept:
                     return Use.Borrowed;
+                case ArgumentFate.Kept:
+                    // The other constructor keeps it in this very object: so does this one.
+                    return Use.KeptByResult;
             }
 
             if (Model.TransferOf(chained.TargetMethod, tables) is { FlagParameter: { } transferFlag } transfer)

@@ -278,4 +278,39 @@ public class Callees
             public Exposing Expose(string p) => new Exposing(File.OpenRead(p));
         }
         """);
+
+    [Fact]
+    public Task KeptByTheObjectBeingBuilt() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public abstract class Channel
+        {
+            private readonly Stream stream;
+            protected Channel(Stream stream) => this.stream = stream;
+            public int Read() => stream.ReadByte();
+        }
+
+        public sealed class FileChannel : Channel
+        {
+            public FileChannel(string path) : base(File.OpenRead(path)) { }
+        }
+
+        // What `: this(...)` gives the other constructor to keep, this object creates and owns.
+        public sealed class Reader
+        {
+            private readonly Stream {|LEAK003:stream|};
+            public Reader(string path) : this(File.OpenRead(path)) { }
+            private Reader(Stream stream) => this.stream = stream;
+            public int Read() => stream.ReadByte();
+        }
+
+        public sealed class OwningReader : IDisposable
+        {
+            private readonly Stream stream;
+            public OwningReader(string path) : this(File.OpenRead(path)) { }
+            private OwningReader(Stream stream) => this.stream = stream;
+            public int Read() => stream.ReadByte();
+            public void Dispose() => stream.Dispose();
+        }
+        """);
 }

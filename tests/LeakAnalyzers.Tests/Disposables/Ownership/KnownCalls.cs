@@ -10,12 +10,16 @@ public class KnownCalls
     private const string Forms = """
         namespace System.Windows.Forms
         {
-            public class Form : System.IDisposable
+            public class Control : System.IDisposable
             {
                 public void Show() { }
-                public System.Windows.Forms.DialogResult ShowDialog() => default;
                 public void Dispose() => System.GC.SuppressFinalize(this);
-                ~Form() { }
+                ~Control() { }
+            }
+
+            public class Form : Control
+            {
+                public System.Windows.Forms.DialogResult ShowDialog() => default;
             }
 
             public enum DialogResult { None }
@@ -39,12 +43,27 @@ public class KnownCalls
                         form.Show();
                     }
 
+                    void OpenMain()
+                    {
+                        // Show is declared on Control: a form shown still closes and disposes itself.
+                        var main = new MainForm();
+                        main.Show();
+                    }
+
                     void Ask()
                     {
                         var dialog = {|LEAK001:new Form()|};
                         dialog.ShowDialog();
                     }
+
+                    void ShowAControl()
+                    {
+                        var control = {|LEAK001:new Control()|};
+                        control.Show();
+                    }
                 }
+
+                sealed class MainForm : Form { }
                 """,
                 ("Forms.cs", Forms),
             },

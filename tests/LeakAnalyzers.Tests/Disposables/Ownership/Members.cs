@@ -320,4 +320,30 @@ public class Members
             }
         }
         """);
+
+    [Fact]
+    public Task OverrideOfAPropertyTheBaseDisposes() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public abstract class Source : IDisposable
+        {
+            public abstract Stream Stream { get; }
+            public void Dispose() => Stream.Dispose();
+        }
+
+        public sealed class FileSource : Source
+        {
+            public override Stream Stream { get; } = File.OpenRead("data");
+        }
+
+        public abstract class Quiet
+        {
+            public abstract Stream Stream { get; }
+        }
+
+        public sealed class FileQuiet : Quiet
+        {
+            public override Stream {|LEAK003:Stream|} { get; } = File.OpenRead("data");
+        }
+        """);
 }
