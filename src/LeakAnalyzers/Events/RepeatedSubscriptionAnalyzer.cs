@@ -66,6 +66,8 @@ public sealed class RepeatedSubscriptionAnalyzer : DiagnosticAnalyzer
         {
             RepetitionKind.Getter => $"every time '{repetition.Name}' is read",
             RepetitionKind.Loop => "on every iteration of the loop",
+            RepetitionKind.Registration => $"every time '{repetition.Name}' is called, and nothing in this type removes it",
+            RepetitionKind.RegistrationTwice => $"every time '{repetition.Name}' is called, and it is called more than once with '{repetition.Argument}'",
             _ when repetition.Counterparts.IsEmpty => $"every time '{repetition.Name}' runs",
             _ => $"every time '{repetition.Name}' runs, and {Counterparts(repetition.Counterparts)} does not remove it",
         };

@@ -21,17 +21,27 @@ internal enum RepetitionKind
 
     /// <summary>In a loop, on a publisher that does not change between iterations.</summary>
     Loop,
+
+    /// <summary>In a method that subscribes to a publisher it is given, with no removal anywhere in the type.</summary>
+    Registration,
+
+    /// <summary>In a public registration method that the compilation calls more than once with the same argument.</summary>
+    RegistrationTwice,
 }
 
 /// <summary>Where a repeated <c>+=</c> runs and what could undo it.</summary>
 internal sealed class Repetition
 {
-    internal Repetition(RepetitionKind kind, string name, ImmutableArray<string> counterparts)
+    internal Repetition(RepetitionKind kind, string name, ImmutableArray<string> counterparts, string? argument = null)
     {
         Kind = kind;
         Name = name;
         Counterparts = counterparts;
+        Argument = argument;
     }
+
+    /// <summary>For <see cref="RepetitionKind.RegistrationTwice"/>: the argument the method is called with more than once.</summary>
+    internal string? Argument { get; }
 
     internal RepetitionKind Kind { get; }
 
@@ -476,6 +486,11 @@ internal sealed class TypeEvents
             return IsRemovedIn(add, add.Member) ? null : new Repetition(RepetitionKind.Loop, add.Member.Name, ImmutableArray<string>.Empty);
         }
 
+        if (Registration(add, publisher) is { } registration)
+        {
+            return registration;
+        }
+
         if (add.Function is not null || add.Member is not IMethodSymbol method || !IsStableIn(add, add.Root, allowParameters: false) || IsGuarded(add, null))
         {
             return null;
@@ -533,6 +548,48 @@ internal sealed class TypeEvents
             return null;
         }
     }
+
+    /// <summary>
+    /// A method that subscribes a method of this object (or this object as the subscriber) to a publisher it is
+    /// given as a parameter and does not keep (<c>void Attach(Bus bus) =&gt; bus.Published += OnPublished;</c>) runs once per call: without a removal anywhere in the type, every call adds one more
+    /// subscription (and keeps this object alive as long as each publisher); with one, a public registration-style
+    /// method (<c>Register</c>, <c>Attach</c>, <c>Add...</c>) still piles handlers up when the compilation calls it more
+    /// than once with the same argument (<see cref="RegistrationCalls"/>). Constructors, lambdas, guarded
+    /// subscriptions and event handlers' parameters do not count.
+    /// </summary>
+    private Repetition? Registration(Subscription add, LifetimeInfo publisher)
+    {
+        if (add.Function is not null ||
+            add.Member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method ||
+            add.Handler.Kind is not (HandlerKind.MethodGroup or HandlerKind.Subscriber) ||
+            publisher is not { Lifetime: Lifetime.External, Reason: LifetimeReason.MethodParameter, Source: IParameterSymbol parameter } ||
+            !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition) ||
+            RootOfChain(add.Instance) is not IParameterReferenceOperation { Parameter: var written } ||
+            !SymbolEqualityComparer.Default.Equals(written, parameter) ||
+            Facts.MemberStoring(parameter) is not null ||
+            IsGuarded(add, null))
+        {
+            return null;
+        }
+
+        if (!IsRemoved(add))
+        {
+            return new Repetition(RepetitionKind.Registration, method.Name, ImmutableArray<string>.Empty);
+        }
+
+        if (method.DeclaredAccessibility != Accessibility.Public || !IsRegistrationName(method.Name) || IsRemovedIn(add, method))
+        {
+            return null;
+        }
+
+        return RegistrationCalls.SameArgumentTwice(Source(), compilation, method, parameter) is { } twice
+            ? new Repetition(RepetitionKind.RegistrationTwice, method.Name, ImmutableArray<string>.Empty, twice)
+            : null;
+    }
+
+    private static bool IsRegistrationName(string name) =>
+        name.StartsWith("Register", StringComparison.Ordinal) || name.StartsWith("Attach", StringComparison.Ordinal) ||
+        name.StartsWith("Add", StringComparison.Ordinal) || name.StartsWith("Subscribe", StringComparison.Ordinal);
 
     /// <summary>Whether a removal of <paramref name="add"/> runs in <paramref name="member"/> or in an own method it calls.</summary>
     private bool IsRemovedIn(Subscription add, ISymbol member)
@@ -791,7 +848,7 @@ internal sealed class TypeEvents
         var builder = ImmutableDictionary.CreateBuilder<string, string?>();
         if (add.Call is not null)
         {
-            if (Undo.Statement(add, this, out var undoGuard) is { } statement)
+            if ((add.IsAdd ? Undo.Statement(add, this, out var undoGuard) : Undo.Again(add, this, out undoGuard)) is { } statement)
             {
                 builder[Fix.Removal] = statement;
                 if (undoGuard is not null)

@@ -64,6 +64,74 @@ internal static class Undo
         return best;
     }
 
+    /// <summary>
+    /// The same undo call, written with expressions valid anywhere in the type (to move it out of a finalizer), or
+    /// null when one of its arguments or its receiver cannot be named there.
+    /// </summary>
+    internal static string? Again(Subscription removal, TypeEvents events, out string? guard)
+    {
+        guard = null;
+        if (removal.Call is not { } call || call.Syntax is not InvocationExpressionSyntax syntax)
+        {
+            return null;
+        }
+
+        var receiver = SubscriptionTable.ReceiverOf(call);
+        string prefix;
+        if (removal.IsStatic)
+        {
+            prefix = syntax.Expression is MemberAccessExpressionSyntax staticAccess ? staticAccess.Expression + "." : string.Empty;
+        }
+        else if (events.PortableText(receiver, ref guard) is { } receiverText)
+        {
+            prefix = receiverText.Length == 0 ? string.Empty : receiverText + ".";
+        }
+        else
+        {
+            return null;
+        }
+
+        var name = syntax.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.ToString(),
+            SimpleNameSyntax simple => simple.ToString(),
+            _ => null,
+        };
+
+        var arguments = new List<string>();
+        foreach (var argument in syntax.ArgumentList.Arguments)
+        {
+            var operation = FindArgument(call, argument);
+            if (operation is null)
+            {
+                return null;
+            }
+
+            var text = Handler.Unwrap(operation) is IMethodReferenceOperation { Instance: null or IInstanceReferenceOperation } ? argument.Expression.ToString() : Portable(operation, events);
+            if (text is null)
+            {
+                return null;
+            }
+
+            arguments.Add((argument.NameColon is { } named ? named.ToString() + " " : string.Empty) + text);
+        }
+
+        return name is null ? null : prefix + name + "(" + string.Join(", ", arguments) + ");";
+    }
+
+    private static IOperation? FindArgument(IInvocationOperation call, ArgumentSyntax syntax)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Syntax == syntax)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Methods of that name on the receiver's type and its bases and interfaces, and extension methods beside the subscribe method.</summary>
     private static IEnumerable<IMethodSymbol> Candidates(IInvocationOperation call, IOperation? receiver, string name)
     {
@@ -79,17 +147,22 @@ internal static class Undo
             types.AddRange(receiverType.AllInterfaces);
         }
 
-        if (call.TargetMethod.ContainingType is { } declaring)
+        var declaring = call.TargetMethod.ContainingType;
+        if (declaring is not null)
         {
             types.Add(declaring);
         }
 
+        var isStaticCall = receiver is null;
         foreach (var type in types)
         {
             foreach (var member in type.GetMembers(name))
             {
+                // A static call is undone by a static method; a call on a receiver by an instance method of the
+                // receiver or an extension method beside the subscribe method.
                 if (member is IMethodSymbol { DeclaredAccessibility: Accessibility.Public or Accessibility.Internal } method &&
-                    method.IsStatic == call.TargetMethod.IsStatic && seen.Add(method.OriginalDefinition))
+                    (isStaticCall ? method.IsStatic && !method.IsExtensionMethod : !method.IsStatic || method.IsExtensionMethod) &&
+                    seen.Add(method.OriginalDefinition))
                 {
                     yield return method;
                 }
