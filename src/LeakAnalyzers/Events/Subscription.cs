@@ -602,7 +602,7 @@ internal sealed class Subscription
             return SameEvent(a.Event, b.Event);
         }
 
-        if (a.Call is null || b.Call is null || a.Api is null || b.Api is null || a.Api.Text != b.Api.Text)
+        if (a.Call is null || b.Call is null || a.Api is null || b.Api is null || a.Api.Type != b.Api.Type || !SameEntry(a, b))
         {
             return false;
         }
@@ -641,6 +641,10 @@ internal sealed class Subscription
 
         return true;
     }
+
+    /// <summary>Two subscriptions of one entry, or a subscription and a call of one of its entry's undo methods (in either order).</summary>
+    private static bool SameEntry(Subscription a, Subscription b) =>
+        a.IsAdd == b.IsAdd ? a.Api!.Method == b.Api!.Method : a.IsAdd ? a.Api!.Undo.Contains(b.Name) : b.Api!.Undo.Contains(a.Name);
 
     /// <summary>Same event symbol, or events of the same name (an interface event and its implementation, an override).</summary>
     internal static bool SameEvent(IEventSymbol a, IEventSymbol b) =>

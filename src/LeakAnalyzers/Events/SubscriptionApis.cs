@@ -281,26 +281,9 @@ internal sealed class SubscriptionTable
     internal SubscriptionApi? SubscribeEntry(IInvocationOperation invocation) =>
         bySubscribe.TryGetValue(invocation.TargetMethod.Name, out var candidates) ? Match(invocation, candidates) : null;
 
-    /// <summary>The entries a call undoes subscriptions of.</summary>
-    internal IEnumerable<SubscriptionApi> UndoEntries(IInvocationOperation invocation)
-    {
-        if (!byUndo.TryGetValue(invocation.TargetMethod.Name, out var candidates))
-        {
-            yield break;
-        }
-
-        foreach (var type in TypesOf(invocation))
-        {
-            var name = SymbolNames.FullMetadataName(type);
-            foreach (var api in candidates)
-            {
-                if (api.Type == name)
-                {
-                    yield return api;
-                }
-            }
-        }
-    }
+    /// <summary>The entry a call undoes subscriptions of (the most specific one for its receiver), or null.</summary>
+    internal SubscriptionApi? UndoEntry(IInvocationOperation invocation) =>
+        byUndo.TryGetValue(invocation.TargetMethod.Name, out var candidates) ? Match(invocation, candidates) : null;
 
     /// <summary>The receiver of an instance or extension call (its value), or null for a static call.</summary>
     internal static IOperation? ReceiverOf(IInvocationOperation invocation)

@@ -267,7 +267,7 @@ internal sealed class TypeEvents
             return;
         }
 
-        foreach (var undone in table.UndoEntries(invocation))
+        if (table.UndoEntry(invocation) is { } undone)
         {
             lock (gate)
             {
