@@ -74,10 +74,10 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor LEAK103RemovalRemovesNothing = Create(
         id: "LEAK103",
         title: "Event handler removal removes nothing",
-        messageFormat: "This '-=' removes nothing: {0}",
+        messageFormat: "This {0} removes nothing: {1}",
         category: Categories.Events,
         defaultSeverity: DiagnosticSeverity.Warning,
-        description: "'-=' removes a handler only when given a delegate equal to the one added: the same method on the same target, or the same delegate instance. A new lambda, or a method that was never added, leaves the original handler subscribed.");
+        description: "'-=' (or a subscription method's undo, such as 'Unregister') removes a handler only when given a delegate equal to the one added: the same method on the same target, or the same delegate instance. A new lambda, or a method that was never added, leaves the original handler subscribed.");
 
     internal static readonly DiagnosticDescriptor LEAK104RemovedOnlyInFinalizer = Create(
         id: "LEAK104",

@@ -13,6 +13,13 @@ internal static class EventFixes
     /// </summary>
     internal static StatementSyntax? Removal(Diagnostic diagnostic, string? handler = null)
     {
+        if (Property(diagnostic, TypeEvents.Fix.Removal) is { } written)
+        {
+            // A subscription method's undo, written whole by the analyzer (bus.Unsubscribe(OnSaved);).
+            var statement = SyntaxFactory.ParseStatement(written);
+            return statement.ContainsDiagnostics ? null : Guarded(diagnostic, statement.WithoutTrivia());
+        }
+
         handler ??= Property(diagnostic, TypeEvents.Fix.Handler);
         if (Property(diagnostic, TypeEvents.Fix.EventAccess) is not { } access || handler is null)
         {
@@ -28,6 +35,12 @@ internal static class EventFixes
 
         StatementSyntax removal = SyntaxFactory.ExpressionStatement(
             SyntaxFactory.AssignmentExpression(SyntaxKind.SubtractAssignmentExpression, eventAccess.WithoutTrivia(), handlerExpression.WithoutTrivia()));
+        return Guarded(diagnostic, removal);
+    }
+
+    /// <summary>The removal, inside <c>if (guard != null) { ... }</c> when the analyzer found the publisher may be null.</summary>
+    private static StatementSyntax? Guarded(Diagnostic diagnostic, StatementSyntax removal)
+    {
         if (Property(diagnostic, TypeEvents.Fix.Guard) is { } guard)
         {
             var condition = SyntaxFactory.ParseExpression(guard + " != null");

@@ -89,12 +89,12 @@ public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
         Report(
             context,
             removal,
-            $"{removal.Handler.Display} is never added to '{removal.Event.Name}' in this type, so {unmatched[0].Handler.DisplayInSentence} stays subscribed",
+            $"{removal.Handler.Display} is never added to '{removal.Api?.Method ?? removal.Name}' in this type, so {unmatched[0].Handler.DisplayInSentence} stays subscribed",
             unmatched);
     }
 
     private static bool SamePublisher(Subscription add, Subscription removal) =>
-        Subscription.SameEvent(add.Event, removal.Event) && ReceiverKey.MayBeSame(add.Receiver, removal.Receiver);
+        Subscription.SameChannel(add, removal) && ReceiverKey.MayBeSame(add.Receiver, removal.Receiver);
 
     private static void Report(SymbolAnalysisContext context, Subscription removal, string detail, List<Subscription> adds)
     {
@@ -123,6 +123,7 @@ public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
             removal.Handler.Value.Syntax.GetLocation(),
             locations,
             properties,
+            removal.Call is null ? "'-='" : $"'{removal.Name}'",
             detail));
     }
 }

@@ -70,6 +70,8 @@ public sealed class RepeatedSubscriptionAnalyzer : DiagnosticAnalyzer
         {
             RepetitionKind.Getter => $"every time '{repetition.Name}' is read",
             RepetitionKind.Loop => "in a loop",
+            RepetitionKind.Registration => $"every time '{repetition.Name}' is called",
+            RepetitionKind.RegistrationTwice => $"on each '{repetition.Name}({repetition.Argument})'",
             _ => $"every time '{repetition.Name}' runs",
         };
 }

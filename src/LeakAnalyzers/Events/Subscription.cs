@@ -21,6 +21,12 @@ internal enum HandlerKind
 
     /// <summary>Anything else (a parameter, a method's result): cannot tell which delegate it is.</summary>
     Unknown,
+
+    /// <summary>
+    /// <c>this</c>, given to a subscription method as the subscriber (<c>Messenger.Register(this, ...)</c>): the API
+    /// keeps this object itself, and undoes the subscription by subscriber (<c>Unregister(this)</c>).
+    /// </summary>
+    Subscriber,
 }
 
 /// <summary>The delegate of one subscription or removal.</summary>
@@ -71,6 +77,7 @@ internal sealed class Handler
         {
             HandlerKind.MethodGroup when Method is not null => "'" + Method.Name + "'",
             HandlerKind.Stored when Holder is not null => "'" + Holder.Name + "'",
+            HandlerKind.Subscriber => "'this'",
             HandlerKind.Lambda => Value is IAnonymousFunctionOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousMethodExpressionSyntax } ? "An anonymous method" : "A lambda",
             _ => "The handler",
         };
@@ -122,6 +129,84 @@ internal sealed class Handler
                 return new Handler(HandlerKind.Unknown, value, null, null, false, true, ImmutableHashSet<ISymbol>.Empty, null);
         }
     }
+
+    /// <summary>
+    /// The handler of a call of a subscription method: the subscriber it is given when that is <c>this</c> (with the
+    /// delegate, if any, which may also keep this object), else the delegate; the argument named by the table entry
+    /// when it names one; the only argument of a call that has one (<c>Unsubscribe(token)</c>); else unknown.
+    /// </summary>
+    internal static Handler OfCall(IInvocationOperation call, SubscriptionApi api, TypeLifetimeFacts facts, IOperation root)
+    {
+        IOperation? @delegate = null;
+        IOperation? subscriber = null;
+        IOperation? only = null;
+        var count = 0;
+        var receiver = SubscriptionTable.ReceiverOf(call);
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is not { } parameter || ReferenceEquals(argument.Value, receiver) || argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            count++;
+            only = argument.Value;
+            var isDelegate = parameter.Type.TypeKind == TypeKind.Delegate;
+            if (api.Argument is not null)
+            {
+                if (parameter.Name == api.Argument)
+                {
+                    if (isDelegate)
+                    {
+                        @delegate = argument.Value;
+                    }
+                    else
+                    {
+                        subscriber = argument.Value;
+                    }
+                }
+
+                continue;
+            }
+
+            if (isDelegate)
+            {
+                @delegate ??= argument.Value;
+            }
+            else if (SubscriptionApis.SubscriberParameterNames.Contains(parameter.Name) || IsObserver(parameter.Type))
+            {
+                subscriber ??= argument.Value;
+            }
+        }
+
+        var handler = @delegate is not null ? Of(@delegate, facts, root) : null;
+        if (subscriber is not null && IsThis(subscriber))
+        {
+            var identities = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
+            identities.Add(facts.Type.OriginalDefinition);
+            if (handler is not null)
+            {
+                identities.UnionWith(handler.Identities);
+            }
+
+            return new Handler(HandlerKind.Subscriber, Operations.SkipConversions(subscriber)!, handler?.Method, null, true, false, identities.ToImmutable(), "this");
+        }
+
+        if (handler is not null)
+        {
+            return handler;
+        }
+
+        if (subscriber is not null)
+        {
+            return Of(subscriber, facts, root);
+        }
+
+        return count == 1 && only is not null ? Of(only, facts, root) : new Handler(HandlerKind.Unknown, call, null, null, false, true, ImmutableHashSet<ISymbol>.Empty, null);
+    }
+
+    private static bool IsObserver(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "IObserver", Arity: 1 } named && named.ContainingNamespace?.ToDisplayString() == "System";
 
     private static Handler Stored(IOperation value, ISymbol holder, IEnumerable<IOperation?> values, IOperation root, TypeLifetimeFacts facts, string? text)
     {
@@ -325,8 +410,16 @@ internal sealed class ReceiverKey
 
     internal static ReceiverKey Of(IEventReferenceOperation reference, TypeLifetimeFacts facts, IOperation root) =>
         reference.Event.IsStatic
-            ? new ReceiverKey(false, false, ImmutableArray.Create<ISymbol>(reference.Event.ContainingType.OriginalDefinition))
+            ? Static(reference.Event.ContainingType)
             : Of(reference.Instance, facts, root, 0);
+
+    /// <summary>The publisher of a static event or a static subscription method: the type that declares it.</summary>
+    internal static ReceiverKey Static(INamedTypeSymbol type) =>
+        new(false, false, ImmutableArray.Create<ISymbol>(type.OriginalDefinition));
+
+    /// <summary>The receiver of a subscription method's call.</summary>
+    internal static ReceiverKey OfReceiver(IOperation? receiver, TypeLifetimeFacts facts, IOperation root) =>
+        Of(receiver, facts, root, 0);
 
     private static ReceiverKey Of(IOperation? instance, TypeLifetimeFacts facts, IOperation root, int depth)
     {
@@ -373,6 +466,10 @@ internal sealed class ReceiverKey
                 return found ?? Wildcard;
             case IInvocationOperation { TargetMethod.IsStatic: true, Arguments.Length: 0 } invocation:
                 return new ReceiverKey(false, false, ImmutableArray.Create<ISymbol>(invocation.TargetMethod.OriginalDefinition));
+            case IInvocationOperation { Instance: { } accessorOwner, Arguments.Length: 0 } accessor:
+                // aggregator.GetEvent<Saved>(): an accessor of the owner; its type arguments tell channels apart.
+                var ownerKey = Of(accessorOwner, facts, root, depth + 1);
+                return ownerKey.IsWildcard ? Wildcard : new ReceiverKey(false, ownerKey.FromThis, ownerKey.Path.Add(accessor.TargetMethod));
             default:
                 return Wildcard;
         }
@@ -380,6 +477,7 @@ internal sealed class ReceiverKey
 
     private static ReceiverKey Member(ISymbol member, IOperation? instance, TypeLifetimeFacts facts, IOperation root, int depth)
     {
+        member = BackingField.Of(member) ?? member;
         if (member.IsStatic || instance is null)
         {
             return new ReceiverKey(false, false, ImmutableArray.Create(member.OriginalDefinition));
@@ -390,27 +488,79 @@ internal sealed class ReceiverKey
     }
 }
 
-/// <summary>One <c>+=</c> or <c>-=</c> of an event, in the code of the analyzed type.</summary>
+/// <summary>
+/// One <c>+=</c> or <c>-=</c> of an event, or one call of a subscription method of the table
+/// (<see cref="SubscriptionApis"/>: <c>bus.Subscribe(OnSaved)</c>, <c>Messenger.Register(this, ...)</c>) or of the method
+/// that undoes it, in the code of the analyzed type. The two forms share every rule: the publisher is the event's
+/// receiver or the call's receiver (the type, for a static event or a static method), the handler is the delegate
+/// or the subscriber the call is given.
+/// </summary>
 internal sealed class Subscription
 {
     internal Subscription(IEventAssignmentOperation operation, ISymbol member, TypeLifetimeFacts facts)
     {
         Operation = operation;
+        IsAdd = operation.Adds;
         Member = member;
         Reference = (IEventReferenceOperation)Operations.SkipConversions(operation.EventReference)!;
+        Event = Reference.Event;
+        Instance = Reference.Instance;
+        IsStatic = Event.IsStatic;
+        Name = Event.Name;
+        ContainingType = Event.ContainingType;
         Root = RootOf(operation);
         Function = EnclosingFunction(operation);
         Handler = Handler.Of(operation.HandlerValue, facts, Root);
         Receiver = ReceiverKey.Of(Reference, facts, Root);
     }
 
-    internal IEventAssignmentOperation Operation { get; }
+    internal Subscription(IInvocationOperation call, SubscriptionApi api, bool isAdd, ISymbol member, TypeLifetimeFacts facts)
+    {
+        Operation = call;
+        Call = call;
+        Api = api;
+        IsAdd = isAdd;
+        Member = member;
+        Instance = SubscriptionTable.ReceiverOf(call);
+        IsStatic = Instance is null;
+        Name = call.TargetMethod.Name;
+        ContainingType = call.TargetMethod.ContainingType;
+        Root = RootOf(call);
+        Function = EnclosingFunction(call);
+        Handler = Handler.OfCall(call, api, facts, Root);
+        Receiver = IsStatic
+            ? ReceiverKey.Static(call.TargetMethod.ContainingType)
+            : ReceiverKey.OfReceiver(Instance, facts, Root);
+    }
 
-    internal bool IsAdd => Operation.Adds;
+    /// <summary>The <c>+=</c> or <c>-=</c>, or the call.</summary>
+    internal IOperation Operation { get; }
 
-    internal IEventReferenceOperation Reference { get; }
+    internal bool IsAdd { get; }
 
-    internal IEventSymbol Event => Reference.Event;
+    /// <summary>The event reference of a <c>+=</c> or <c>-=</c>; null for a call.</summary>
+    internal IEventReferenceOperation? Reference { get; }
+
+    /// <summary>The event of a <c>+=</c> or <c>-=</c>; null for a call.</summary>
+    internal IEventSymbol? Event { get; }
+
+    /// <summary>The call of a subscription method; null for an event.</summary>
+    internal IInvocationOperation? Call { get; }
+
+    /// <summary>The table entry of a call; null for an event.</summary>
+    internal SubscriptionApi? Api { get; }
+
+    /// <summary>The publisher as written: the event's receiver, the call's receiver; null when static.</summary>
+    internal IOperation? Instance { get; }
+
+    /// <summary>A static event, or a static subscription method: the publisher lives as long as the process.</summary>
+    internal bool IsStatic { get; }
+
+    /// <summary>The event's name, or the subscription method's.</summary>
+    internal string Name { get; }
+
+    /// <summary>The type that declares the event or the method.</summary>
+    internal INamedTypeSymbol? ContainingType { get; }
 
     /// <summary>The member whose code holds the assignment: a method, accessor, constructor, finalizer, or a field or property initializer.</summary>
     internal ISymbol Member { get; }
@@ -429,12 +579,72 @@ internal sealed class Subscription
 
     internal Location Location => Operation.Syntax.GetLocation();
 
+    /// <summary>A call whose result (a token that undoes it) is kept or passed on, not thrown away.</summary>
+    internal bool KeepsToken =>
+        Call is not null && Operations.ParentSkippingConversions(Call, out _) is not (IExpressionStatementOperation or null) &&
+        !(Operations.ParentSkippingConversions(Call, out _) is ISimpleAssignmentOperation { Target: IDiscardOperation });
+
     /// <summary>Whether <paramref name="removal"/> may remove what <paramref name="add"/> added: same event, same publisher, equal delegate.</summary>
     internal static bool Removes(Subscription removal, Subscription add) =>
         !removal.IsAdd && add.IsAdd &&
-        SameEvent(removal.Event, add.Event) &&
+        SameChannel(removal, add) &&
         ReceiverKey.MayBeSame(removal.Receiver, add.Receiver) &&
         Handler.Removes(removal.Handler, add.Handler);
+
+    /// <summary>
+    /// The same event (<see cref="SameEvent"/>), or calls of the same table entry whose type arguments and constant
+    /// arguments (<c>Register&lt;Saved&gt;</c>, <c>"item:saved"</c>) do not tell them apart.
+    /// </summary>
+    internal static bool SameChannel(Subscription a, Subscription b)
+    {
+        if (a.Event is not null && b.Event is not null)
+        {
+            return SameEvent(a.Event, b.Event);
+        }
+
+        if (a.Call is null || b.Call is null || a.Api is null || b.Api is null || a.Api.Type != b.Api.Type || !SameEntry(a, b))
+        {
+            return false;
+        }
+
+        var typeArguments1 = a.Call.TargetMethod.TypeArguments;
+        var typeArguments2 = b.Call.TargetMethod.TypeArguments;
+        if (typeArguments1.Length > 0 && typeArguments1.Length == typeArguments2.Length)
+        {
+            for (var i = 0; i < typeArguments1.Length; i++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(typeArguments1[i], typeArguments2[i]) &&
+                    typeArguments1[i] is not ITypeParameterSymbol && typeArguments2[i] is not ITypeParameterSymbol)
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var first in a.Call.Arguments)
+        {
+            if (first.Parameter is not { } parameter || Operations.SkipConversions(first.Value)?.ConstantValue is not { HasValue: true } constant)
+            {
+                continue;
+            }
+
+            foreach (var second in b.Call.Arguments)
+            {
+                if (second.Parameter?.Name == parameter.Name &&
+                    Operations.SkipConversions(second.Value)?.ConstantValue is { HasValue: true } other &&
+                    !Equals(constant.Value, other.Value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Two subscriptions of one entry, or a subscription and a call of one of its entry's undo methods (in either order).</summary>
+    private static bool SameEntry(Subscription a, Subscription b) =>
+        a.IsAdd == b.IsAdd ? a.Api!.Method == b.Api!.Method : a.IsAdd ? a.Api!.Undo.Contains(b.Name) : b.Api!.Undo.Contains(a.Name);
 
     /// <summary>Same event symbol, or events of the same name (an interface event and its implementation, an override).</summary>
     internal static bool SameEvent(IEventSymbol a, IEventSymbol b) =>

@@ -21,17 +21,27 @@ internal enum RepetitionKind
 
     /// <summary>In a loop, on a publisher that does not change between iterations.</summary>
     Loop,
+
+    /// <summary>In a method that subscribes to a publisher it is given, with no removal anywhere in the type.</summary>
+    Registration,
+
+    /// <summary>In a public registration method that the compilation calls more than once with the same argument.</summary>
+    RegistrationTwice,
 }
 
 /// <summary>Where a repeated <c>+=</c> runs and what could undo it.</summary>
 internal sealed class Repetition
 {
-    internal Repetition(RepetitionKind kind, string name, ImmutableArray<string> counterparts)
+    internal Repetition(RepetitionKind kind, string name, ImmutableArray<string> counterparts, string? argument = null)
     {
         Kind = kind;
         Name = name;
         Counterparts = counterparts;
+        Argument = argument;
     }
+
+    /// <summary>For <see cref="RepetitionKind.RegistrationTwice"/>: the argument the method is called with more than once.</summary>
+    internal string? Argument { get; }
 
     internal RepetitionKind Kind { get; }
 
@@ -65,19 +75,27 @@ internal sealed class TypeEvents
 
         /// <summary>LEAK105: the counterpart method where the removal belongs.</summary>
         internal const string Counterpart = "Counterpart";
+
+        /// <summary>A whole statement that undoes a subscription made by a call (<c>bus.Unsubscribe(OnSaved);</c>), valid anywhere in the type.</summary>
+        internal const string Removal = "Removal";
     }
 
     private readonly object gate = new();
-    private readonly List<(IEventAssignmentOperation Operation, ISymbol Member)> collected = new();
+    private readonly List<(IOperation Operation, ISymbol Member, SubscriptionApi? Api, bool IsAdd)> collected = new();
     private readonly List<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> blocks = new();
     private readonly ConcurrentDictionary<Subscription, LifetimeInfo> publishers = new();
     private readonly LifetimeModel model;
     private AnalyzerOptions? options;
 
-    private TypeEvents(INamedTypeSymbol type, LifetimeModel model)
+    private readonly string ruleId;
+    private readonly Compilation compilation;
+
+    private TypeEvents(INamedTypeSymbol type, LifetimeModel model, string ruleId, Compilation compilation)
     {
         Type = type;
         this.model = model;
+        this.ruleId = ruleId;
+        this.compilation = compilation;
         Facts = new TypeLifetimeFacts(type);
     }
 
@@ -101,15 +119,29 @@ internal sealed class TypeEvents
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type ||
-                        !MayAssignEvents(type, symbolStart.CancellationToken))
+                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
                     {
                         return;
                     }
 
-                    var events = new TypeEvents(type, model);
+                    var assigns = MayAssignEvents(type, symbolStart.CancellationToken);
+                    var calls = MayCallSubscriptionMethods(type, symbolStart.Options, ruleId, symbolStart.CancellationToken);
+                    if (!assigns && !calls)
+                    {
+                        return;
+                    }
+
+                    var events = new TypeEvents(type, model, ruleId, start.Compilation);
                     symbolStart.RegisterOperationBlockAction(events.CollectBlocks);
-                    symbolStart.RegisterOperationAction(events.Collect, OperationKind.EventAssignment);
+                    if (assigns)
+                    {
+                        symbolStart.RegisterOperationAction(events.Collect, OperationKind.EventAssignment);
+                    }
+
+                    if (calls)
+                    {
+                        symbolStart.RegisterOperationAction(events.CollectCall, OperationKind.Invocation);
+                    }
                     symbolStart.RegisterSymbolEndAction(end =>
                     {
                         if (events.Complete(end.Options))
@@ -149,6 +181,29 @@ internal sealed class TypeEvents
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, int[]> OperatorPositions = new();
 
+    /// <summary>
+    /// The cheap filter for subscription methods that are not events: the type's source text names one of the
+    /// table's subscribe or undo methods.
+    /// </summary>
+    private static bool MayCallSubscriptionMethods(INamedTypeSymbol type, AnalyzerOptions options, string ruleId, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var tree = reference.SyntaxTree;
+            var table = SubscriptionTable.For(LeakOptions.For(options, tree), ruleId);
+            var text = tree.GetText(cancellationToken).ToString(reference.Span);
+            foreach (var name in table.MethodNames)
+            {
+                if (text.IndexOf(name, StringComparison.Ordinal) >= 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static int[] FindOperators(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
     {
         var text = tree.GetText(cancellationToken);
@@ -182,7 +237,41 @@ internal sealed class TypeEvents
         {
             lock (gate)
             {
-                collected.Add((assignment, context.ContainingSymbol));
+                collected.Add((assignment, context.ContainingSymbol, null, assignment.Adds));
+            }
+        }
+    }
+
+    /// <summary>A call of a subscription method of the table, or of a method that undoes one.</summary>
+    private void CollectCall(OperationAnalysisContext context)
+    {
+        if (context.Operation is not IInvocationOperation invocation ||
+            !SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType?.OriginalDefinition, Type.OriginalDefinition))
+        {
+            return;
+        }
+
+        var table = SubscriptionTable.For(LeakOptions.For(context.Options, invocation.Syntax.SyntaxTree), ruleId);
+        if (!table.MayMatch(invocation.TargetMethod.Name))
+        {
+            return;
+        }
+
+        if (table.SubscribeEntry(invocation) is { } api)
+        {
+            lock (gate)
+            {
+                collected.Add((invocation, context.ContainingSymbol, api, true));
+            }
+
+            return;
+        }
+
+        if (table.UndoEntry(invocation) is { } undone)
+        {
+            lock (gate)
+            {
+                collected.Add((invocation, context.ContainingSymbol, undone, false));
             }
         }
     }
@@ -219,9 +308,11 @@ internal sealed class TypeEvents
         var removals = ImmutableArray.CreateBuilder<Subscription>();
         lock (gate)
         {
-            foreach (var (operation, member) in collected)
+            foreach (var (operation, member, api, isAdd) in collected)
             {
-                var subscription = new Subscription(operation, member, Facts);
+                var subscription = api is null
+                    ? new Subscription((IEventAssignmentOperation)operation, member, Facts)
+                    : new Subscription((IInvocationOperation)operation, api, isAdd, member, Facts);
                 (subscription.IsAdd ? adds : removals).Add(subscription);
             }
         }
@@ -235,8 +326,46 @@ internal sealed class TypeEvents
         model.SettingsFor(options!, subscription.Operation.Syntax.SyntaxTree);
 
     /// <summary>How long the publisher of <paramref name="subscription"/> lives relative to this type.</summary>
+    /// <summary>The compilation's source summaries (read-only use), to read the bodies of other types' members.</summary>
+    private SourceOwnership? Source() =>
+        compilation.GetSpecialType(SpecialType.System_IDisposable) is { TypeKind: not TypeKind.Error } disposable
+            ? SourceOwnership.For(compilation, disposable)
+            : null;
+
     internal LifetimeInfo PublisherOf(Subscription subscription) =>
-        publishers.GetOrAdd(subscription, s => model.ClassifyEventPublisher(s.Reference, Facts, SettingsFor(s)));
+        publishers.GetOrAdd(subscription, Classify);
+
+    private LifetimeInfo Classify(Subscription subscription)
+    {
+        var settings = SettingsFor(subscription);
+        if (subscription.Reference is { } reference)
+        {
+            var publisher = model.ClassifyEventPublisher(reference, Facts, settings);
+            return reference.Event.AddMethod is { IsImplicitlyDeclared: false, DeclaringSyntaxReferences.Length: > 0 }
+                ? Forwarding.Publisher(subscription, publisher, model, Facts, settings, Source())
+                : publisher;
+        }
+
+        if (subscription.IsStatic)
+        {
+            var processWide = subscription.ContainingType is { } type && settings.ProcessWideEventTypes.Contains(SymbolNames.FullMetadataName(type));
+            return LifetimeInfo.Of(Lifetime.Static, processWide ? LifetimeReason.ProcessWide : LifetimeReason.StaticMember, subscription.Call!.TargetMethod);
+        }
+
+        var receiver = Operations.SkipConversions(subscription.Instance);
+        var lifetime = model.Classify(receiver, Facts, settings);
+        if (lifetime.Lifetime == Lifetime.Unknown && receiver is IInvocationOperation { Instance: { } owner, Arguments.Length: 0 })
+        {
+            // aggregator.GetEvent<Saved>(): what a parameterless accessor hands out lives in its owner.
+            var ownerLifetime = model.Classify(owner, Facts, settings);
+            if (ownerLifetime.Lifetime != Lifetime.Unknown)
+            {
+                return ownerLifetime.AsReached();
+            }
+        }
+
+        return lifetime;
+    }
 
     /// <summary>The removals in this type that may undo <paramref name="add"/>.</summary>
     internal IEnumerable<Subscription> RemovalsOf(Subscription add)
@@ -272,14 +401,14 @@ internal sealed class TypeEvents
     internal bool IsLeakCandidate(Subscription add, bool ignoreRepetition, out LifetimeInfo publisher)
     {
         publisher = default;
-        if (!add.IsAdd || !add.Handler.BoundToThis || Type.TypeKind != TypeKind.Class || IsWeak(add))
+        if (!add.IsAdd || !add.Handler.BoundToThis || Type.TypeKind != TypeKind.Class || IsWeak(add) || IsTheTokensBusiness(add))
         {
             return false;
         }
 
         var settings = SettingsFor(add);
         publisher = PublisherOf(add);
-        if (publisher.Lifetime == Lifetime.External && LifetimeModel.MayHold(add.Reference.Instance?.Type, Type))
+        if (publisher.Lifetime == Lifetime.External && LifetimeModel.MayHold(add.Instance?.Type, Type))
         {
             return false; // companions: the publisher holds its subscriber anyway.
         }
@@ -295,7 +424,12 @@ internal sealed class TypeEvents
     /// </summary>
     internal bool IsWeak(Subscription subscription)
     {
-        if (KnownLifetimes.WeakEvents.Contains(SymbolNames.MemberKey(subscription.Event.ContainingType, subscription.Event.Name)) ||
+        if (subscription.Call is { } call && subscription.Api is { } api && !api.HoldsStrongly(call))
+        {
+            return true;
+        }
+
+        if ((subscription.Event is { } @event && KnownLifetimes.WeakEvents.Contains(SymbolNames.MemberKey(@event.ContainingType, @event.Name))) ||
             subscription.Member.Name.IndexOf("Weak", StringComparison.Ordinal) >= 0)
         {
             return true;
@@ -321,6 +455,14 @@ internal sealed class TypeEvents
     }
 
     /// <summary>
+    /// A call that returns a token undoing it (<c>IObservable&lt;T&gt;.Subscribe</c>) is the disposables family's when the
+    /// token is the only undo (LEAK002 reports a dropped token, LEAK003 and LEAK004 one that is kept and never
+    /// disposed), and when the call keeps the token (whoever has it can end the subscription).
+    /// </summary>
+    internal static bool IsTheTokensBusiness(Subscription add) =>
+        add.Api is { } api && api.Undo.Contains(SubscriptionApi.DisposeToken) && (api.IsUndoneByTokenOnly || add.KeepsToken);
+
+    /// <summary>
     /// Where <paramref name="add"/> runs many times on the same publisher with nothing to undo it, or null: a loop
     /// over a publisher that does not change, a property getter, a lifecycle method whose counterpart (and the own
     /// methods it calls) does not remove it. Silent when the <c>+=</c> is guarded (by a flag, a condition, an early
@@ -328,7 +470,7 @@ internal sealed class TypeEvents
     /// </summary>
     internal Repetition? RepetitionOf(Subscription add)
     {
-        if (!add.IsAdd || !add.Handler.BoundToThis || IsWeak(add))
+        if (!add.IsAdd || !add.Handler.BoundToThis || IsWeak(add) || IsTheTokensBusiness(add))
         {
             return null;
         }
@@ -342,6 +484,11 @@ internal sealed class TypeEvents
         if (EnclosingLoop(add) is { } loop && IsStableIn(add, loop.Body, allowParameters: true) && !IsGuarded(add, loop))
         {
             return IsRemovedIn(add, add.Member) ? null : new Repetition(RepetitionKind.Loop, add.Member.Name, ImmutableArray<string>.Empty);
+        }
+
+        if (Registration(add, publisher) is { } registration)
+        {
+            return registration;
         }
 
         if (add.Function is not null || add.Member is not IMethodSymbol method || !IsStableIn(add, add.Root, allowParameters: false) || IsGuarded(add, null))
@@ -402,6 +549,48 @@ internal sealed class TypeEvents
         }
     }
 
+    /// <summary>
+    /// A method that subscribes a method of this object (or this object as the subscriber) to a publisher it is
+    /// given as a parameter and does not keep (<c>void Attach(Bus bus) =&gt; bus.Published += OnPublished;</c>) runs once per call: without a removal anywhere in the type, every call adds one more
+    /// subscription (and keeps this object alive as long as each publisher); with one, a public registration-style
+    /// method (<c>Register</c>, <c>Attach</c>, <c>Add...</c>) still piles handlers up when the compilation calls it more
+    /// than once with the same argument (<see cref="RegistrationCalls"/>). Constructors, lambdas, guarded
+    /// subscriptions and event handlers' parameters do not count.
+    /// </summary>
+    private Repetition? Registration(Subscription add, LifetimeInfo publisher)
+    {
+        if (add.Function is not null ||
+            add.Member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method ||
+            add.Handler.Kind is not (HandlerKind.MethodGroup or HandlerKind.Subscriber) ||
+            publisher is not { Lifetime: Lifetime.External, Reason: LifetimeReason.MethodParameter, Source: IParameterSymbol parameter } ||
+            !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, method.OriginalDefinition) ||
+            RootOfChain(add.Instance) is not IParameterReferenceOperation { Parameter: var written } ||
+            !SymbolEqualityComparer.Default.Equals(written, parameter) ||
+            Facts.MemberStoring(parameter) is not null ||
+            IsGuarded(add, null))
+        {
+            return null;
+        }
+
+        if (!IsRemoved(add))
+        {
+            return new Repetition(RepetitionKind.Registration, method.Name, ImmutableArray<string>.Empty);
+        }
+
+        if (method.DeclaredAccessibility != Accessibility.Public || !IsRegistrationName(method.Name) || IsRemovedIn(add, method))
+        {
+            return null;
+        }
+
+        return RegistrationCalls.SameArgumentTwice(Source(), compilation, method, parameter) is { } twice
+            ? new Repetition(RepetitionKind.RegistrationTwice, method.Name, ImmutableArray<string>.Empty, twice)
+            : null;
+    }
+
+    private static bool IsRegistrationName(string name) =>
+        name.StartsWith("Register", StringComparison.Ordinal) || name.StartsWith("Attach", StringComparison.Ordinal) ||
+        name.StartsWith("Add", StringComparison.Ordinal) || name.StartsWith("Subscribe", StringComparison.Ordinal);
+
     /// <summary>Whether a removal of <paramref name="add"/> runs in <paramref name="member"/> or in an own method it calls.</summary>
     private bool IsRemovedIn(Subscription add, ISymbol member)
     {
@@ -446,7 +635,7 @@ internal sealed class TypeEvents
     {
         if (add.Receiver.IsWildcard)
         {
-            return allowParameters && RootOfChain(add.Reference.Instance) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } };
+            return allowParameters && RootOfChain(add.Instance) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } };
         }
 
         if (add.Receiver.FromThis && add.Receiver.Path.IsEmpty)
@@ -475,7 +664,7 @@ internal sealed class TypeEvents
     /// </summary>
     private static bool IsGuarded(Subscription add, ILoopOperation? loop)
     {
-        var publisherSymbols = ChainSymbols(add.Reference.Instance);
+        var publisherSymbols = ChainSymbols(add.Instance);
         IOperation child = add.Operation;
         for (var parent = child.Parent; parent is not null && !ReferenceEquals(parent, loop); child = parent, parent = parent.Parent)
         {
@@ -609,20 +798,30 @@ internal sealed class TypeEvents
     /// </summary>
     internal static string PublisherPhrase(Subscription add, LifetimeInfo publisher)
     {
-        if (add.Event.IsStatic)
+        var kind = publisher.Reason == LifetimeReason.ProcessWide ? "process-wide" : "static";
+        if (add.Call is not null)
         {
-            var kind = publisher.Reason == LifetimeReason.ProcessWide ? "process-wide" : "static";
-            return $"the {kind} event '{add.Event.ContainingType.Name}.{add.Event.Name}'";
+            return add.IsStatic
+                ? $"the {kind} subscriptions of '{add.ContainingType?.Name}.{add.Name}'"
+                : $"'{EventText(add)}' (via '{add.Name}')";
+        }
+
+        if (add.IsStatic)
+        {
+            return $"the {kind} event '{add.ContainingType?.Name}.{add.Name}'";
         }
 
         return $"'{EventText(add)}'";
     }
 
-    /// <summary>The event as written (<c>settings.Changed</c>), or <c>Type.Event</c> for a static event; shortened for messages.</summary>
+    /// <summary>
+    /// The event as written (<c>settings.Changed</c>), or <c>Type.Event</c> for a static event; the receiver of a
+    /// subscription method's call (<c>aggregator.GetEvent&lt;Saved&gt;()</c>), or <c>Type.Method</c> for a static one; shortened for messages.
+    /// </summary>
     internal static string EventText(Subscription subscription) =>
-        subscription.Event.IsStatic
-            ? subscription.Event.ContainingType.Name + "." + subscription.Event.Name
-            : Shorten(subscription.Reference.Syntax.ToString());
+        subscription.IsStatic
+            ? subscription.ContainingType?.Name + "." + subscription.Name
+            : Shorten((subscription.Reference ?? subscription.Instance)!.Syntax.ToString());
 
     /// <summary>"this 'View' lives until the process ends" (and everything it references: the rule pages say so).</summary>
     internal string Consequence(LifetimeInfo publisher)
@@ -650,6 +849,20 @@ internal sealed class TypeEvents
     internal ImmutableDictionary<string, string?> FixProperties(Subscription add)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        if (add.Call is not null)
+        {
+            if ((add.IsAdd ? Undo.Statement(add, this, out var undoGuard) : Undo.Again(add, this, out undoGuard)) is { } statement)
+            {
+                builder[Fix.Removal] = statement;
+                if (undoGuard is not null)
+                {
+                    builder[Fix.Guard] = undoGuard;
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
         var access = EventAccess(add, out var guard);
         if (access is null)
         {
@@ -674,19 +887,27 @@ internal sealed class TypeEvents
     private string? EventAccess(Subscription add, out string? guard)
     {
         guard = null;
-        if (add.Event.IsStatic)
+        if (add.Reference is not { } reference)
         {
-            return add.Reference.Syntax.ToString();
+            return null;
         }
 
-        var prefix = InstanceText(add.Reference.Instance, 0, ref guard);
+        if (add.IsStatic)
+        {
+            return reference.Syntax.ToString();
+        }
+
+        var prefix = InstanceText(reference.Instance, 0, ref guard);
         return prefix switch
         {
             null => null,
-            "" => add.Event.Name,
-            _ => prefix + "." + add.Event.Name,
+            "" => add.Name,
+            _ => prefix + "." + add.Name,
         };
     }
+
+    /// <summary>An expression for <paramref name="operation"/> valid in any member of the type ("" for an implicit <c>this</c>), or null.</summary>
+    internal string? PortableText(IOperation? operation, ref string? guard) => InstanceText(operation, 0, ref guard);
 
     private string? InstanceText(IOperation? operation, int depth, ref string? guard)
     {
@@ -733,6 +954,10 @@ internal sealed class TypeEvents
                 return stored.IsStatic ? Type.Name + "." + stored.Name : stored.Name;
             case IInvocationOperation { TargetMethod.IsStatic: true, Arguments.Length: 0 } invocation:
                 return invocation.Syntax.ToString();
+            case IInvocationOperation { Instance: { } accessorOwner, Arguments.Length: 0, Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access } }:
+                // aggregator.GetEvent<Saved>()
+                var ownerText = InstanceText(accessorOwner, depth + 1, ref guard);
+                return ownerText is null ? null : (ownerText.Length == 0 ? string.Empty : ownerText + ".") + access.Name + "()";
             case ILocalReferenceOperation local:
                 IOperation? single = null;
                 foreach (var value in Operations.ValuesOfLocal(RootOf(local), local.Local))

@@ -46,6 +46,12 @@ internal static class LeakOptions
     /// <summary>Allocators of unmanaged memory or handles and their releases: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
     internal const string NativeAllocators = "native_allocators";
 
+    /// <summary>
+    /// Subscription methods that are not C# events, with the methods that undo them (event rules):
+    /// <c>Type.Method[(argument)][:Undo|Undo][:weak[(argument)]]</c>.
+    /// </summary>
+    internal const string SubscriptionMethods = "subscription_methods";
+
     /// <summary>Key types whose values are bounded by nature (static collections: a dictionary keyed by them cannot grow without limit).</summary>
     internal const string BoundedKeyTypes = "bounded_key_types";
 

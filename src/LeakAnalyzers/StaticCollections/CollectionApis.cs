@@ -10,6 +10,12 @@ internal enum CollectionShape
 
     /// <summary>An add grows it only for a new key (the element of a set, the key of a dictionary).</summary>
     Keyed,
+
+    /// <summary>An immutable sequence or an array: it grows only when replaced by itself plus more (<c>items = items.Add(x)</c>).</summary>
+    ReplacedSequence,
+
+    /// <summary>An immutable dictionary or set: it grows only when replaced by itself plus a new key (<c>map = map.SetItem(k, v)</c>).</summary>
+    ReplacedKeyed,
 }
 
 /// <summary>
@@ -50,7 +56,34 @@ internal static class CollectionApis
         ("System.Collections.Hashtable", CollectionShape.Keyed),
         ("System.Collections.IDictionary", CollectionShape.Keyed),
         ("System.Text.StringBuilder", CollectionShape.Sequence),
+        ("System.Collections.Immutable.ImmutableList`1", CollectionShape.ReplacedSequence),
+        ("System.Collections.Immutable.ImmutableArray`1", CollectionShape.ReplacedSequence),
+        ("System.Collections.Immutable.ImmutableQueue`1", CollectionShape.ReplacedSequence),
+        ("System.Collections.Immutable.ImmutableStack`1", CollectionShape.ReplacedSequence),
+        ("System.Collections.Immutable.IImmutableList`1", CollectionShape.ReplacedSequence),
+        ("System.Collections.Immutable.ImmutableDictionary`2", CollectionShape.ReplacedKeyed),
+        ("System.Collections.Immutable.ImmutableSortedDictionary`2", CollectionShape.ReplacedKeyed),
+        ("System.Collections.Immutable.IImmutableDictionary`2", CollectionShape.ReplacedKeyed),
+        ("System.Collections.Immutable.ImmutableHashSet`1", CollectionShape.ReplacedKeyed),
+        ("System.Collections.Immutable.ImmutableSortedSet`1", CollectionShape.ReplacedKeyed),
+        ("System.Collections.Immutable.IImmutableSet`1", CollectionShape.ReplacedKeyed),
     }.ToImmutableDictionary(x => x.Item1, x => x.Item2);
+
+    /// <summary>
+    /// Methods that, on an immutable collection or through LINQ, return the collection with more in it: assigned back to
+    /// the member they were called on (<c>map = map.Add(k, v)</c>, <c>items = items.Append(x).ToArray()</c>), the member grows.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> ReplacingGrowthMethods = ImmutableHashSet.Create(
+        "Add", "AddRange", "SetItem", "SetItems", "Insert", "InsertRange", "Push", "Enqueue", "Union", "Append", "Prepend", "Concat");
+
+    /// <summary>Methods that, assigned back, may make it smaller: a filter, a removal, an intersection.</summary>
+    internal static readonly ImmutableHashSet<string> ReplacingShrinkMethods = ImmutableHashSet.Create(
+        "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveAt", "Clear", "Pop", "Dequeue", "Except", "Intersect",
+        "SymmetricExcept", "Where", "Skip", "SkipLast", "SkipWhile", "Take", "TakeLast", "TakeWhile", "Distinct", "DistinctBy", "Clear", "Slice");
+
+    /// <summary><c>ImmutableInterlocked</c>'s methods that add to the collection passed by <c>ref</c> (the others may remove).</summary>
+    internal static readonly ImmutableHashSet<string> InterlockedGrowthMethods = ImmutableHashSet.Create(
+        "TryAdd", "GetOrAdd", "AddOrUpdate", "Push", "Enqueue");
 
     /// <summary>Methods that add to a collection. For keyed collections the first argument is the key (or the element of a set).</summary>
     internal static readonly ImmutableHashSet<string> GrowingMethods = ImmutableHashSet.Create(
@@ -89,6 +122,16 @@ internal static class CollectionApis
 
     /// <summary>Members whose value, when read and compared, shows that the writes are bounded by a size check.</summary>
     internal static readonly ImmutableHashSet<string> SizeMembers = ImmutableHashSet.Create("Count", "Length", "LongCount");
+
+    /// <summary>
+    /// Attributes of a parameter that the compiler fills with a name or path from the source at each call: a key made of
+    /// them is bounded by the program's text (<c>[CallerMemberName] string memberName</c>).
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> CallerInfoAttributes = ImmutableHashSet.Create(
+        "System.Runtime.CompilerServices.CallerMemberNameAttribute",
+        "System.Runtime.CompilerServices.CallerFilePathAttribute",
+        "System.Runtime.CompilerServices.CallerLineNumberAttribute",
+        "System.Runtime.CompilerServices.CallerArgumentExpressionAttribute");
 
     /// <summary>Factories whose delegate argument runs at most once: one-time lazy initialisation.</summary>
     internal static readonly ImmutableHashSet<string> OneTimeInitializers = ImmutableHashSet.Create(

@@ -2,6 +2,7 @@ namespace LeakAnalyzers.StaticCollections;
 
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LeakAnalyzers.Shared;
@@ -22,11 +23,14 @@ internal sealed class CollectionModel
     private readonly LifetimeModel lifetimes;
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> longLived = new(SymbolEqualityComparer.Default);
 
-    private CollectionModel(string ruleId, INamedTypeSymbol? weakTable, LifetimeModel lifetimes)
+    private readonly Lazy<ImmutableHashSet<INamedTypeSymbol>> staticallyHeld;
+
+    private CollectionModel(string ruleId, INamedTypeSymbol? weakTable, LifetimeModel lifetimes, Compilation compilation)
     {
         this.ruleId = ruleId;
         WeakTable = weakTable;
         this.lifetimes = lifetimes;
+        staticallyHeld = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(() => StaticallyHeldTypes(compilation));
     }
 
     /// <summary><c>System.Runtime.CompilerServices.ConditionalWeakTable`2</c>, when the compilation has it.</summary>
@@ -40,7 +44,8 @@ internal sealed class CollectionModel
             : new CollectionModel(
                 ruleId,
                 compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ConditionalWeakTable`2"),
-                LifetimeModel.Create(compilation, ruleId));
+                LifetimeModel.Create(compilation, ruleId),
+                compilation);
 
     /// <summary>
     /// Whether instances of <paramref name="type"/> live as long as the process (a singleton, or a type in the
@@ -50,7 +55,90 @@ internal sealed class CollectionModel
     internal bool IsLongLivedHolder(INamedTypeSymbol? type, AnalyzerOptions options, SyntaxTree tree) =>
         type is { IsStatic: false, TypeKind: TypeKind.Class } &&
         type.Locations.Any(l => l.IsInSource) &&
-        longLived.GetOrAdd(type, t => lifetimes.IsLongLivedType(t, lifetimes.SettingsFor(options, tree)));
+        longLived.GetOrAdd(type, t => lifetimes.IsLongLivedType(t, lifetimes.SettingsFor(options, tree)) || staticallyHeld.Value.Contains(t.OriginalDefinition));
+
+    /// <summary>
+    /// Source classes one of whose instances is created into a static field or get-only static property: by a
+    /// field of another type (<c>static readonly MemoryCache cache = new MemoryCache()</c>), or by a field of the type
+    /// itself named as its one instance (<c>public static readonly Visitor Instance = new()</c>; <c>Empty</c> and
+    /// <c>None</c> sentinels, which are never filled, do not count). Read once per compilation from the declarations'
+    /// syntax: the initializer must be a creation of the declared type.
+    /// </summary>
+    private static ImmutableHashSet<INamedTypeSymbol> StaticallyHeldTypes(Compilation compilation)
+    {
+        var result = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            foreach (var member in pending.Pop().GetMembers())
+            {
+                switch (member)
+                {
+                    case INamespaceOrTypeSymbol container:
+                        pending.Push(container);
+                        if (container is INamedTypeSymbol holder)
+                        {
+                            Collect(holder, result);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static void Collect(INamedTypeSymbol holder, ImmutableHashSet<INamedTypeSymbol>.Builder result)
+    {
+        foreach (var member in holder.GetMembers())
+        {
+            var type = member switch
+            {
+                IFieldSymbol { IsStatic: true, IsConst: false } field => field.Type,
+                IPropertySymbol { IsStatic: true, SetMethod: null } property => property.Type,
+                _ => null,
+            };
+
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } held ||
+                !held.Locations.Any(l => l.IsInSource) ||
+                held.SpecialType != SpecialType.None ||
+                (SymbolEqualityComparer.Default.Equals(held.OriginalDefinition, holder.OriginalDefinition) && !KnownLifetimes.SingletonAccessorNames.Contains(member.Name)))
+            {
+                continue;
+            }
+
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var value = reference.GetSyntax() switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+
+                var created = value switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitObjectCreationExpressionSyntax => true,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation => RightmostName(creation.Type) == held.Name,
+                    _ => false,
+                };
+
+                if (created)
+                {
+                    result.Add(held.OriginalDefinition);
+                }
+            }
+        }
+    }
+
+    private static string? RightmostName(Microsoft.CodeAnalysis.CSharp.Syntax.TypeSyntax type) => type switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        _ => null,
+    };
 
     internal static ITypeSymbol? TypeOf(ISymbol member) => member switch
     {
@@ -63,6 +151,12 @@ internal sealed class CollectionModel
     internal static ITypeSymbol? KeyType(ITypeSymbol? collection) =>
         collection is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Length > 0 ? named.TypeArguments[0] : null;
 
+    /// <summary>Whether the collection grows only by being replaced (immutable collections, arrays).</summary>
+    internal static bool IsReplaced(CollectionShape shape) => shape is CollectionShape.ReplacedSequence or CollectionShape.ReplacedKeyed;
+
+    /// <summary>Whether adds are keyed (a new key grows it, a known one does not).</summary>
+    internal static bool IsKeyed(CollectionShape shape) => shape is CollectionShape.Keyed or CollectionShape.ReplacedKeyed;
+
     internal CollectionSettings SettingsFor(AnalyzerOptions options, SyntaxTree tree)
     {
         var config = LeakOptions.For(options, tree);
@@ -73,9 +167,9 @@ internal sealed class CollectionModel
     internal bool IsGrowable(ISymbol member, out CollectionShape shape)
     {
         var result = growable.GetOrAdd(member, m =>
-            TypeOf(m) is INamedTypeSymbol type &&
-            m.Locations.Any(l => l.IsInSource) &&
-            CollectionApis.GrowableTypes.TryGetValue(SymbolNames.FullMetadataName(type), out var s)
+            !m.Locations.Any(l => l.IsInSource) ? null :
+            TypeOf(m) is IArrayTypeSymbol { Rank: 1 } ? CollectionShape.ReplacedSequence :
+            TypeOf(m) is INamedTypeSymbol type && CollectionApis.GrowableTypes.TryGetValue(SymbolNames.FullMetadataName(type), out var s)
                 ? s
                 : null);
         shape = result ?? CollectionShape.Sequence;

@@ -362,15 +362,20 @@ internal sealed class StaticCollectionScan
             return;
         }
 
-        var use = Classify(reference, shape, context.ContainingSymbol, context.Options, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree)) ??
+        var use = Classify(reference, member, shape, context.ContainingSymbol, context.Options, model.SettingsFor(context.Options, reference.Syntax.SyntaxTree)) ??
                   new CollectionUse(UseKind.Read, GrowthKind.Element, reference, context.ContainingSymbol, startUp: false, keyName: null);
         uses.GetOrAdd(member, _ => new ConcurrentQueue<CollectionUse>()).Enqueue(use);
     }
 
-    private CollectionUse? Classify(IOperation reference, CollectionShape shape, ISymbol containing, AnalyzerOptions options, CollectionSettings settings)
+    private CollectionUse? Classify(IOperation reference, ISymbol member, CollectionShape shape, ISymbol containing, AnalyzerOptions options, CollectionSettings settings)
     {
         var parent = Operations.ParentSkippingConversions(reference, out var child);
         var startUp = IsStartUp(reference, containing, options);
+        if (CollectionModel.IsReplaced(shape))
+        {
+            return Replaced();
+        }
+
         switch (parent)
         {
             case IInvocationOperation invocation when invocation.Instance == child:
@@ -378,7 +383,9 @@ internal sealed class StaticCollectionScan
                     var name = invocation.TargetMethod.Name;
                     if (CollectionApis.ShrinkingMethods.Contains(name))
                     {
-                        return Use(UseKind.Shrink);
+                        // cache.Remove(key) right after reading cache[key]: it drops the entry it just found stale, and
+                        // every key that is never read again stays. That does not bound the collection.
+                        return RemovesTheKeyJustRead(invocation, member) ? null : Use(UseKind.Shrink);
                     }
 
                     if (!CollectionApis.GrowingMethods.Contains(name))
@@ -453,6 +460,80 @@ internal sealed class StaticCollectionScan
 
         CollectionUse Use(UseKind kind) => new(kind, GrowthKind.Element, reference, containing, startUp, null);
 
+        // An immutable collection or an array grows only by being replaced with itself plus more.
+        CollectionUse? Replaced()
+        {
+            switch (parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == child:
+                    return DerivesFrom(assignment.Value, member, 0) || startUp ? null : Use(UseKind.Shrink);
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref } argument when argument.Parent is IInvocationOperation call:
+                    if (call.TargetMethod.ContainingType?.Name == "ImmutableInterlocked" && CollectionApis.InterlockedGrowthMethods.Contains(call.TargetMethod.Name))
+                    {
+                        return Growth(call, call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value);
+                    }
+
+                    // Interlocked.CompareExchange(ref items, items.Add(x), old): the new value is recorded where it is computed.
+                    return IsInterlockedSwap(call) && DerivesFrom(call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value, member, 0)
+                        ? null
+                        : Use(UseKind.Shrink);
+            }
+
+            // items.Add(x), items.Append(x).ToArray(), ... : growth only when assigned back to the same member.
+            IOperation current = reference;
+            IInvocationOperation? grower = null;
+            var shrinks = false;
+            for (var depth = 0; depth < 8; depth++)
+            {
+                var up = Operations.ParentSkippingConversions(current, out var from);
+                IInvocationOperation? step = up switch
+                {
+                    IInvocationOperation call when call.Instance == from => call,
+                    IArgumentOperation { Parameter.Ordinal: 0 } argument when argument.Parent is IInvocationOperation { TargetMethod.IsExtensionMethod: true } extension => extension,
+                    _ => null,
+                };
+
+                if (step is null)
+                {
+                    IOperation? back = up is ISimpleAssignmentOperation assigned && assigned.Value == from && IsSameMember(assigned.Target, member) ? assigned : null;
+                    if (up is IArgumentOperation { Parameter.Ordinal: 1 } swapped && swapped.Parent is IInvocationOperation swap && IsInterlockedSwap(swap) &&
+                        IsSameMember(swap.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value, member))
+                    {
+                        back = swap;
+                    }
+
+                    if (back is not null)
+                    {
+                        if (shrinks)
+                        {
+                            return Use(UseKind.Shrink);
+                        }
+
+                        if (grower is not null)
+                        {
+                            var key = CollectionModel.IsKeyed(shape) && !grower.TargetMethod.IsExtensionMethod
+                                ? grower.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value
+                                : null;
+                            return CollectionModel.IsKeyed(shape) && key is null ? null : Growth(back, key);
+                        }
+                    }
+
+                    return null;
+                }
+
+                var name = step.TargetMethod.Name;
+                shrinks |= CollectionApis.ReplacingShrinkMethods.Contains(name);
+                if (CollectionApis.ReplacingGrowthMethods.Contains(name))
+                {
+                    grower ??= step;
+                }
+
+                current = step;
+            }
+
+            return null;
+        }
+
         CollectionUse? Growth(IOperation write, IOperation? key)
         {
             var growthKind = GrowthKind.Element;
@@ -462,7 +543,7 @@ internal sealed class StaticCollectionScan
             {
                 growthKind = GrowthKind.Registry;
             }
-            else if (shape == CollectionShape.Keyed)
+            else if (CollectionModel.IsKeyed(shape))
             {
                 if (key is null || IsBoundedKey(value!, reference, settings))
                 {
@@ -483,6 +564,85 @@ internal sealed class StaticCollectionScan
             return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName);
         }
     }
+
+    private static bool IsInterlockedSwap(IInvocationOperation call) =>
+        call.TargetMethod is { Name: "CompareExchange" or "Exchange", ContainingType: { Name: "Interlocked" } type } &&
+        type.ContainingNamespace?.ToDisplayString() == "System.Threading";
+
+    /// <summary>Whether <paramref name="value"/> is computed from <paramref name="member"/> itself (<c>map.Add(k, v)</c>, <c>items.Append(x).ToArray()</c>).</summary>
+    private static bool DerivesFrom(IOperation? value, ISymbol member, int depth)
+    {
+        value = Operations.SkipConversions(value);
+        if (value is null || depth > 8)
+        {
+            return false;
+        }
+
+        if (IsSameMember(value, member))
+        {
+            return true;
+        }
+
+        return value is IInvocationOperation invocation &&
+               (DerivesFrom(invocation.Instance, member, depth + 1) ||
+                (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 && DerivesFrom(invocation.Arguments[0].Value, member, depth + 1)));
+    }
+
+    private static bool IsSameMember(IOperation? operation, ISymbol member) =>
+        Operations.ReferencedStorage(Operations.SkipConversions(operation)) is { } storage &&
+        SymbolEqualityComparer.Default.Equals(storage.OriginalDefinition, member.OriginalDefinition);
+
+    /// <summary>
+    /// <c>Remove(key)</c> of a key that the same method read the collection with before (<c>TryGetValue(key, ...)</c>,
+    /// <c>cache[key]</c>, <c>GetValueOrDefault(key)</c>): an expiry check on lookup, not a bound.
+    /// </summary>
+    private static bool RemovesTheKeyJustRead(IInvocationOperation removal, ISymbol member)
+    {
+        if (removal.TargetMethod.Name is not ("Remove" or "TryRemove") ||
+            removal.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is not { } keyValue ||
+            KeySymbol(keyValue) is not { } key)
+        {
+            return false;
+        }
+
+        var root = (IOperation)removal;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var node in root.Descendants())
+        {
+            if (node.Syntax.SpanStart >= removal.Syntax.SpanStart)
+            {
+                continue;
+            }
+
+            var (instance, readKey) = node switch
+            {
+                IInvocationOperation { TargetMethod.Name: "TryGetValue" or "GetValueOrDefault" } read when read.Arguments.Length > 0 =>
+                    (read.Instance, read.Arguments[0].Value),
+                IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer when !(indexer.Parent is IAssignmentOperation assigned && assigned.Target == indexer) =>
+                    (indexer.Instance, indexer.Arguments[0].Value),
+                _ => (null, null),
+            };
+
+            if (instance is not null && IsSameMember(instance, member) && KeySymbol(readKey) is { } read2 && SymbolEqualityComparer.Default.Equals(read2, key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ISymbol? KeySymbol(IOperation? key) =>
+        Operations.SkipConversions(key) switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
 
     private static bool IsBoundedKey(IOperation key, IOperation reference, CollectionSettings settings)
     {
@@ -517,6 +677,12 @@ internal sealed class StaticCollectionScan
 
         return value switch
         {
+            ITupleOperation tuple => tuple.Elements.Length > 0 && tuple.Elements.All(e => IsBoundedValue(e, settings, depth + 1)),
+            IObjectCreationOperation { Type.IsValueType: true } creation => creation.Arguments.Length > 0 && creation.Initializer is null &&
+                                                                           creation.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1)),
+            IInvocationOperation { Instance: null, TargetMethod: { Name: "Create", ContainingType.Name: "ValueTuple" or "Tuple" } } create =>
+                create.Arguments.Length > 0 && create.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1)),
+            IParameterReferenceOperation parameter => parameter.Parameter.GetAttributes().Any(a => a.AttributeClass is { } attribute && CollectionApis.CallerInfoAttributes.Contains(SymbolNames.FullMetadataName(attribute))),
             IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
             IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary =>

@@ -69,6 +69,7 @@ public sealed class MessageTests
             ["'OnSettingChanged'", "'Settings.Default.PropertyChanged'", "this 'SettingsView' lives until the process ends"],
             ["'OnPublished'", "the process-wide event 'AppDomain.ProcessExit'", "this 'Worker' lives until the process ends"],
             ["'OnElapsed'", "'timer.Elapsed'", "this 'Poller' lives as long as the timer runs"],
+            ["'this'", "'StrongReferenceMessenger.Default' (via 'Register')", "this 'InboxViewModel' lives until the process ends"],
         ],
         ["LEAK102"] =
         [
@@ -77,9 +78,10 @@ public sealed class MessageTests
         ],
         ["LEAK103"] =
         [
-            ["a lambda is a new delegate, so 'OnPriceChanged' stays subscribed"],
-            ["an anonymous method is a new delegate, so the handler that was added stays subscribed"],
-            ["'OnPublished' is never added to 'Published' in this type, so a lambda stays subscribed"],
+            ["'-='", "a lambda is a new delegate, so 'OnPriceChanged' stays subscribed"],
+            ["'-='", "an anonymous method is a new delegate, so the handler that was added stays subscribed"],
+            ["'-='", "'OnPublished' is never added to 'Published' in this type, so a lambda stays subscribed"],
+            ["'Unregister'", "'this' is never added to 'Unregister' in this type, so 'this' stays subscribed"],
         ],
         ["LEAK104"] =
         [
@@ -90,6 +92,8 @@ public sealed class MessageTests
         [
             ["'OnModelChanged'", "model.PropertyChanged", "every time 'OnAppearing' runs", "MainPage"],
             ["A lambda", "feed.PriceChanged", "every time 'Items' is read", "OrderBoard"],
+            ["'OnOwnerPublished'", "owner.Published", "on each 'RegisterOwner(mainWindow)'", "WindowTracker"],
+            ["'OnPublished'", "bus.Published", "every time 'Attach' is called", "Presenter"],
         ],
         ["LEAK201"] =
         [

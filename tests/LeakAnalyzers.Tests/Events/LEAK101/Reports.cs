@@ -146,14 +146,33 @@ public class Reports
                 "this 'View' lives as long as the publisher"));
 
     [Fact]
-    public Task MethodParameter() =>
+    public Task MethodParameterKeptInAField() =>
         Verify.VerifyAnalyzerAsync(
             """
             using System;
             class Bus { public event EventHandler Published; }
             class View
             {
-                public void Attach(Bus bus) => [|bus.Published += OnPublished|];
+                private Bus bus;
+                public void Attach(Bus bus)
+                {
+                    this.bus = bus;
+                    [|bus.Published += OnPublished|];
+                }
+
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task MethodParameterNotKeptIsLeak105s() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Bus { public event EventHandler Published; }
+            class View
+            {
+                public void Attach(Bus bus) => bus.Published += OnPublished;
                 void OnPublished(object sender, EventArgs e) { }
             }
             """);

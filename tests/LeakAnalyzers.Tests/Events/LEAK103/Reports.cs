@@ -25,6 +25,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'-='",
                 "a lambda is a new delegate, so 'OnTick' stays subscribed"));
 
     [Fact]
@@ -37,6 +38,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'-='",
                 "an anonymous method is a new delegate, so the handler that was added stays subscribed"));
 
     [Fact]
@@ -64,6 +66,7 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'-='",
                 "'OnTock' is never added to 'Tick' in this type, so 'OnTick' stays subscribed"));
 
     [Fact]
@@ -79,5 +82,6 @@ public class Reports
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'-='",
                 "'OnPublished' is never added to 'Published' in this type, so a lambda stays subscribed"));
 }

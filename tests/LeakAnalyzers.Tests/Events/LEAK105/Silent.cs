@@ -176,11 +176,63 @@ public class Silent
             """);
 
     [Fact]
-    public Task RegisterWithAParameter() =>
+    public Task RegisterWithAParameterRemovedElsewhereAndCalledOnce() =>
         Verify.VerifyAnalyzerAsync(Page + """
             class Presenter
             {
                 public void Register(Bus bus) { bus.Published += OnPublished; }
+                public void Unregister(Bus bus) { bus.Published -= OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+
+            class Shell
+            {
+                private readonly Bus bus = new Bus();
+                private readonly Bus other = new Bus();
+                public Shell(Presenter presenter)
+                {
+                    presenter.Register(bus);
+                    presenter.Register(other);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ParameterKeptInAFieldIsLeak101s() =>
+        Verify.VerifyAnalyzerAsync(Page + """
+            class Presenter
+            {
+                private Bus bus;
+                public void Attach(Bus bus) { this.bus = bus; bus.Published += OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task PrivateHelperCalledFromTheConstructor() =>
+        Verify.VerifyAnalyzerAsync(Page + """
+            class Presenter
+            {
+                public Presenter(Bus bus) { Hook(bus); }
+                private void Hook(Bus bus) { bus.Published += OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
+    public Task GuardedRegistration() =>
+        Verify.VerifyAnalyzerAsync(Page + """
+            class Presenter
+            {
+                private readonly System.Collections.Generic.HashSet<Bus> seen = new System.Collections.Generic.HashSet<Bus>();
+                public void Attach(Bus bus)
+                {
+                    if (seen.Add(bus))
+                    {
+                        bus.Published += OnPublished;
+                    }
+                }
+
                 void OnPublished(object sender, EventArgs e) { }
             }
             """);

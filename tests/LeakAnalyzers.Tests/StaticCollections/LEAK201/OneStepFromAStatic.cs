@@ -1,0 +1,121 @@
+namespace LeakAnalyzers.Tests.StaticCollections.LEAK201;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.StaticCollections.PrivateStaticCollectionGrowsAnalyzer>;
+
+/// <summary>Collections held by an object that a static holds, collections grown by replacement, removals of the key just read, bounded tuple keys.</summary>
+public class OneStepFromAStatic
+{
+    [Fact]
+    public Task ListOfAStaticReadonlyInstance() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            class Visitor
+            {
+                public static readonly Visitor Instance = new();
+                private readonly List<string> {|#0:members|} = new();
+                public void Visit(string member) => {|#1:members.Add(member)|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "The process-long 'Visitor.members'",
+                "'Visit' adds to it",
+                "every element stays until the process ends"));
+
+    [Fact]
+    public Task CacheInstanceHeldByAnotherTypesStaticFieldRemovesOnlyTheKeyItReads() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            class MemoryCache
+            {
+                private readonly Dictionary<string, (object Value, DateTime Expires)> {|#0:entries|} = new();
+
+                public object Get(string key)
+                {
+                    if (entries.TryGetValue(key, out var entry))
+                    {
+                        if (entry.Expires > DateTime.UtcNow)
+                        {
+                            return entry.Value;
+                        }
+
+                        entries.Remove(key);
+                    }
+
+                    return null;
+                }
+
+                public void Set(string key, object value, TimeSpan life) => {|#1:entries[key] = (value, DateTime.UtcNow + life)|};
+            }
+
+            static class Caches
+            {
+                public static readonly MemoryCache Pages = new MemoryCache();
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "The process-long 'MemoryCache.entries'",
+                "'Set' adds an entry per new 'key'",
+                "every entry stays until the process ends"));
+
+    [Fact]
+    public Task ImmutableDictionaryReplacedOnEveryAdd() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Immutable;
+            static class Names
+            {
+                private static ImmutableDictionary<string, int> {|#0:ids|} = ImmutableDictionary<string, int>.Empty;
+                public static void Remember(string name, int id) => {|#1:ids = ids.SetItem(name, id)|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "'ids'",
+                "'Remember' adds an entry per new 'name'",
+                "every entry stays until the process ends"));
+
+    [Fact]
+    public Task ImmutableInterlockedTryAdd() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Immutable;
+            static class Names
+            {
+                private static ImmutableDictionary<string, int> [|ids|] = ImmutableDictionary<string, int>.Empty;
+                public static bool Remember(string name, int id) => ImmutableInterlocked.TryAdd(ref ids, name, id);
+            }
+            """);
+
+    [Fact]
+    public Task ArrayReplacedByItselfPlusOne() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Linq;
+            static class Hooks
+            {
+                private static string[] [|names|] = new string[0];
+                public static void Add(string name) => names = names.Append(name).ToArray();
+            }
+            """);
+
+    [Fact]
+    public Task CompareExchangeOfItselfPlusOne() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Immutable;
+            using System.Threading;
+            static class Hooks
+            {
+                private static ImmutableList<string> [|names|] = ImmutableList<string>.Empty;
+                public static void Add(string name)
+                {
+                    var old = names;
+                    Interlocked.CompareExchange(ref names, names.Add(name), old);
+                }
+            }
+            """);
+}
