@@ -23,6 +23,7 @@ public sealed class HeapDump : IDisposable
 {
     private static readonly Regex Indexes = new(@"\[\d+\]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private static readonly Regex Keys = new(@"for key .*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex Digits = new(@"\d+", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private static readonly Regex Links = new(@"\(\d+ links\)", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     private readonly HeapSession session;
     private readonly List<WeakReference<object>> tracked;
@@ -280,11 +281,18 @@ public sealed class HeapDump : IDisposable
     {
         return paths
             .GroupBy(p => p.Root + "|" + string.Join("|", p.Steps.Select(s => Shape(s.Via) + ">" + s.TypeName)))
-            .Select(g => new RetentionPathGroup(g.First(), g.Count()))
+            .Select(g => new RetentionPathGroup(g.OrderBy(Order, StringComparer.Ordinal).First(), g.Count()))
             .OrderByDescending(g => g.Count)
             .Take(Math.Max(1, maxGroups))
             .ToList();
     }
+
+    /// <summary>
+    /// Which path of a group is shown: the one with the lowest slots (<c>item [0]</c> before <c>item [2]</c>), not the
+    /// first on the heap, whose order changes with every garbage collection.
+    /// </summary>
+    private static string Order(RetentionPath path) =>
+        string.Join("|", path.Steps.Select(s => s.Via is null ? string.Empty : Digits.Replace(s.Via, m => m.Value.PadLeft(20, '0'))));
 
     /// <summary>How a step is held, without which slot or key: instances in the same collection are held the same way.</summary>
     private static string Shape(string? via) => via is null ? string.Empty : Links.Replace(Keys.Replace(Indexes.Replace(via, "[]"), "for key"), "(links)");

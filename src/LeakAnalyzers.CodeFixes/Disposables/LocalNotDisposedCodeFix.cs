@@ -8,7 +8,9 @@ using Microsoft.CodeAnalysis.Formatting;
 /// <summary>
 /// LEAK001: declares the local with <c>using</c> (<c>await using</c> for a type that is only IAsyncDisposable),
 /// or, before C# 8, wraps the rest of the block in a using statement. Offered only where the analyzer found
-/// the local is never handed over or reassigned.
+/// the local is never handed over or reassigned. For a writer over a stream the method does not own, it also passes
+/// the flag that leaves that stream open (<c>new StreamWriter(output, leaveOpen: true)</c>), so disposing the writer
+/// never closes the caller's stream.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LocalNotDisposedCodeFix)), Shared]
 public sealed class LocalNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK001LocalNotDisposed.Id, new FixAction("Dispose with 'using'", nameof(LocalNotDisposedCodeFix), Plan))
@@ -25,9 +27,60 @@ public sealed class LocalNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK001L
             return false;
         }
 
-        editor.Rewrite(declaration, (root, current) => Apply(root, current, kind));
+        ArgumentSyntax? flag = null;
+        if (Property(diagnostic, LocalNotDisposedAnalyzer.FlagKey) is { } flagName)
+        {
+            flag = SyntaxFactory.Argument(
+                SyntaxFactory.NameColon(SyntaxFactory.IdentifierName(flagName)),
+                default,
+                SyntaxFactory.LiteralExpression(Property(diagnostic, LocalNotDisposedAnalyzer.FlagValueKey) == "false" ? SyntaxKind.FalseLiteralExpression : SyntaxKind.TrueLiteralExpression));
+            if (!TakesFlag(declaration, flag, editor.SemanticModel))
+            {
+                return false;
+            }
+
+            editor.Title = $"Dispose with 'using', passing '{flag}'";
+        }
+
+        editor.Rewrite(declaration, (root, current) => Apply(root, flag is null ? current : WithFlag(current, flag), kind, current));
         return true;
     }
+
+    /// <summary>The creation the local is declared with, given the flag, still binds to a constructor.</summary>
+    private static bool TakesFlag(LocalDeclarationStatementSyntax declaration, ArgumentSyntax flag, SemanticModel semanticModel)
+    {
+        if (Creation(declaration) is not { } creation)
+        {
+            return false;
+        }
+
+        var speculative = creation.WithArgumentList(AddTo(creation.ArgumentList, flag));
+        return semanticModel.GetSpeculativeSymbolInfo(creation.SpanStart, speculative, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol
+        {
+            MethodKind: MethodKind.Constructor,
+        };
+    }
+
+    private static BaseObjectCreationExpressionSyntax? Creation(LocalDeclarationStatementSyntax declaration)
+    {
+        var value = declaration.Declaration.Variables[0].Initializer?.Value;
+        while (value is ParenthesizedExpressionSyntax parenthesized)
+        {
+            value = parenthesized.Expression;
+        }
+
+        return value as BaseObjectCreationExpressionSyntax;
+    }
+
+    private static LocalDeclarationStatementSyntax WithFlag(LocalDeclarationStatementSyntax declaration, ArgumentSyntax flag) =>
+        Creation(declaration) is { } creation
+            ? declaration.ReplaceNode(creation, creation.WithArgumentList(AddTo(creation.ArgumentList, flag)))
+            : declaration;
+
+    private static ArgumentListSyntax AddTo(ArgumentListSyntax? arguments, ArgumentSyntax flag) =>
+        arguments is null
+            ? SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(flag))
+            : arguments.WithArguments(arguments.Arguments.Add(flag));
 
     private enum Kind
     {
@@ -71,11 +124,12 @@ public sealed class LocalNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK001L
         return isAsync ? Kind.AwaitUsingDeclaration : null;
     }
 
-    private static SyntaxNode Apply(SyntaxNode root, LocalDeclarationStatementSyntax declaration, Kind kind)
+    /// <summary>Turns <paramref name="original"/>, the declaration in <paramref name="root"/>, into <paramref name="declaration"/> declared with using.</summary>
+    private static SyntaxNode Apply(SyntaxNode root, LocalDeclarationStatementSyntax declaration, Kind kind, LocalDeclarationStatementSyntax original)
     {
         if (kind == Kind.UsingStatement)
         {
-            return WrapRestOfBlock(root, declaration);
+            return WrapRestOfBlock(root, original, declaration);
         }
 
         var leading = declaration.GetLeadingTrivia();
@@ -87,14 +141,14 @@ public sealed class LocalNotDisposedCodeFix() : LeakCodeFix(Descriptors.LEAK001L
             updated = updated.WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space));
         }
 
-        return root.ReplaceNode(declaration, updated.WithLeadingTrivia(leading));
+        return root.ReplaceNode(original, updated.WithLeadingTrivia(leading));
     }
 
     /// <summary>C# 7.3 and older: <c>using (var x = ...) { rest of the block }</c>.</summary>
-    private static SyntaxNode WrapRestOfBlock(SyntaxNode root, LocalDeclarationStatementSyntax declaration)
+    private static SyntaxNode WrapRestOfBlock(SyntaxNode root, LocalDeclarationStatementSyntax original, LocalDeclarationStatementSyntax declaration)
     {
-        var block = (BlockSyntax)declaration.Parent!;
-        var index = block.Statements.IndexOf(declaration);
+        var block = (BlockSyntax)original.Parent!;
+        var index = block.Statements.IndexOf(original);
         var rest = block.Statements.Skip(index + 1).ToList();
         var usingStatement = SyntaxFactory.UsingStatement(
                 declaration: declaration.Declaration.WithoutTrivia(),

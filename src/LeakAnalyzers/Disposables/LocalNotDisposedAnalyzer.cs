@@ -85,7 +85,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                             context.ReportDiagnostic(Diagnostic.Create(
                                 Descriptors.LEAK001LocalNotDisposed,
                                 LocationOf(creation),
-                                writerOverBorrowed ? ImmutableDictionary<string, string?>.Empty : FixProperties(flow, leak),
+                                writerOverBorrowed ? WriterFixProperties(flow, leak, creation, model, tables) : FixProperties(flow, leak),
                                 local.Name,
                                 flow.AnyRelease || flow.AnyHandOver ? NotOnEveryPath : Never,
                                 OwnershipModel.ConsequenceFor(CreatedType(creation))));
@@ -171,11 +171,34 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             ? UsingIsSafe
             : ImmutableDictionary<string, string?>.Empty;
 
+    /// <summary>
+    /// A writer over an output the method does not own: a <c>using</c> must not close that output, so the fix is
+    /// offered only where disposing leaves it open, or can be told to (<c>leaveOpen: true</c>, added by the fix).
+    /// </summary>
+    private static ImmutableDictionary<string, string?> WriterFixProperties(DisposalFlow flow, IOperation leak, IOperation creation, OwnershipModel model, OwnershipTables tables)
+    {
+        var properties = FixProperties(flow, leak);
+        if (properties.IsEmpty || model.HowToDisposeWriter(Operations.SkipConversions(creation)!, tables) is not { Possible: true } disposal)
+        {
+            return ImmutableDictionary<string, string?>.Empty;
+        }
+
+        return disposal.Flag is { } flag
+            ? properties.Add(FlagKey, flag).Add(FlagValueKey, disposal.LeaveOpenValue ? "true" : "false")
+            : properties;
+    }
+
     private static readonly ImmutableDictionary<string, string?> UsingIsSafe =
         ImmutableDictionary<string, string?>.Empty.Add(FixKey, "using");
 
     /// <summary>The diagnostic property that offers the using fix.</summary>
     internal const string FixKey = "LEAK001.Fix";
+
+    /// <summary>With the using fix: the bool argument the creation must be given so disposing leaves its output open.</summary>
+    internal const string FlagKey = "LEAK001.Flag";
+
+    /// <summary>The value of <see cref="FlagKey"/> that leaves the output open.</summary>
+    internal const string FlagValueKey = "LEAK001.FlagValue";
 
     /// <summary>Locals of one operation block that receive an owned disposable and are worth a flow analysis.</summary>
     private sealed class Candidates

@@ -342,6 +342,88 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
+    /// How a writer over an output this method does not own (<see cref="WrapperKind.Writer"/>) can be disposed without
+    /// closing that output: as it is, when the call already leaves the output open (<c>leaveOpen: true</c>,
+    /// <c>XmlWriter.Create(stream)</c>); by adding the flag (<see cref="WriterDisposal.Flag"/>, with the value that
+    /// leaves the output open) when a constructor of the type takes the same arguments and that flag; otherwise not at all.
+    /// </summary>
+    internal WriterDisposal HowToDisposeWriter(IOperation creation, OwnershipTables tables)
+    {
+        switch (creation)
+        {
+            case IInvocationOperation:
+                return WriterDisposal.AsItIs;
+            case IObjectCreationOperation { Constructor: { } constructor, Type: INamedTypeSymbol type } construction:
+                if (FindTransfer(constructor, tables) is not { FlagParameter: { } flag } transfer ||
+                    construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { } input)
+                {
+                    return WriterDisposal.None;
+                }
+
+                if (TransferApplies(transfer, input) == false)
+                {
+                    return WriterDisposal.AsItIs;
+                }
+
+                // The caller chose the flag's value: a fix does not overrule it.
+                if (construction.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Name == flag))
+                {
+                    return WriterDisposal.None;
+                }
+
+                foreach (var candidate in type.InstanceConstructors)
+                {
+                    if (candidate.DeclaredAccessibility == Accessibility.Public && AcceptsWithFlag(candidate, construction, flag))
+                    {
+                        return WriterDisposal.WithFlag(flag, transfer.FlagValueThatKeepsOwnership);
+                    }
+                }
+
+                return WriterDisposal.None;
+            default:
+                return WriterDisposal.None;
+        }
+
+        // The same explicit arguments at the same places, the flag, and defaults for everything else.
+        static bool AcceptsWithFlag(IMethodSymbol candidate, IObjectCreationOperation construction, string flag)
+        {
+            var given = new HashSet<int>();
+            foreach (var argument in construction.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is not { } parameter)
+                {
+                    continue;
+                }
+
+                if (parameter.Ordinal >= candidate.Parameters.Length ||
+                    candidate.Parameters[parameter.Ordinal] is not { } same ||
+                    same.Name != parameter.Name ||
+                    !SymbolEqualityComparer.Default.Equals(same.Type, parameter.Type))
+                {
+                    return false;
+                }
+
+                given.Add(parameter.Ordinal);
+            }
+
+            var hasFlag = false;
+            foreach (var parameter in candidate.Parameters)
+            {
+                if (parameter.Name == flag && parameter.Type.SpecialType == SpecialType.System_Boolean)
+                {
+                    hasFlag = true;
+                }
+                else if (!given.Contains(parameter.Ordinal) && !parameter.IsOptional)
+                {
+                    return false;
+                }
+            }
+
+            return hasFlag;
+        }
+    }
+
+    /// <summary>
     /// A value this method does not own: a parameter, a member, a lent call result. Not for the source summaries'
     /// model: there a parameter is whatever the caller passes, often a stream the wrapper is meant to take.
     /// </summary>
@@ -772,6 +854,30 @@ internal sealed class OwnershipTables
 }
 
 /// <summary>What <see cref="OwnershipModel.WrapperOverBorrowed"/> found.</summary>
+/// <summary>How a code fix may dispose a writer over an output the method does not own.</summary>
+internal readonly struct WriterDisposal
+{
+    private WriterDisposal(bool possible, string? flag, bool leaveOpenValue)
+    {
+        Possible = possible;
+        Flag = flag;
+        LeaveOpenValue = leaveOpenValue;
+    }
+
+    internal static WriterDisposal None => default;
+
+    internal static WriterDisposal AsItIs => new(true, null, false);
+
+    /// <summary>Disposing is safe once the call passes <paramref name="flag"/> with <paramref name="leaveOpenValue"/>.</summary>
+    internal static WriterDisposal WithFlag(string flag, bool leaveOpenValue) => new(true, flag, leaveOpenValue);
+
+    internal bool Possible { get; }
+
+    internal string? Flag { get; }
+
+    internal bool LeaveOpenValue { get; }
+}
+
 internal enum WrapperKind
 {
     None,

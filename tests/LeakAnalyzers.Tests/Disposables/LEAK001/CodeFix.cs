@@ -217,4 +217,87 @@ public class CodeFix
                 }
                 """,
         }.RunAsync();
+
+    /// <summary>A writer over the caller's stream: the using must not close that stream, so the fix leaves it open.</summary>
+    [Theory]
+    [InlineData("new StreamWriter(output)", "new StreamWriter(output, leaveOpen: true)")]
+    [InlineData("new StreamWriter(output, Encoding.UTF8)", "new StreamWriter(output, Encoding.UTF8, leaveOpen: true)")]
+    [InlineData("new BinaryWriter(output, Encoding.UTF8)", "new BinaryWriter(output, Encoding.UTF8, leaveOpen: true)")]
+    [InlineData("new StreamWriter(output, leaveOpen: true)", "new StreamWriter(output, leaveOpen: true)")]
+    public Task WriterOverABorrowedStreamIsLeftOpen(string creation, string fixedCreation) =>
+        Verify.VerifyCodeFixAsync(
+            $$"""
+            using System.IO;
+            using System.Text;
+            class C
+            {
+                void M(Stream output, bool done)
+                {
+                    var writer = [|{{creation}}|];
+                    writer.Write(1);
+                    if (done)
+                    {
+                        writer.Flush();
+                    }
+                }
+            }
+            """,
+            $$"""
+            using System.IO;
+            using System.Text;
+            class C
+            {
+                void M(Stream output, bool done)
+                {
+                    using var writer = {{fixedCreation}};
+                    writer.Write(1);
+                    if (done)
+                    {
+                        writer.Flush();
+                    }
+                }
+            }
+            """);
+
+    /// <summary>
+    /// No constructor takes the same arguments and the flag (BinaryWriter's leaveOpen needs an encoding), or the
+    /// caller chose the flag: no fix may close the caller's stream.
+    /// </summary>
+    [Theory]
+    [InlineData("new BinaryWriter(output)")]
+    [InlineData("new StreamWriter(output, leaveOpen: keep)")]
+    public Task NoFixThatWouldCloseTheCallersStream(string creation) =>
+        new Verify.Test
+        {
+            TestCode = $$"""
+                using System.IO;
+                class C
+                {
+                    void M(Stream output, bool done, bool keep)
+                    {
+                        var writer = [|{{creation}}|];
+                        writer.Write(1);
+                        if (done)
+                        {
+                            writer.Flush();
+                        }
+                    }
+                }
+                """,
+            FixedCode = $$"""
+                using System.IO;
+                class C
+                {
+                    void M(Stream output, bool done, bool keep)
+                    {
+                        var writer = [|{{creation}}|];
+                        writer.Write(1);
+                        if (done)
+                        {
+                            writer.Flush();
+                        }
+                    }
+                }
+                """,
+        }.RunAsync();
 }

@@ -53,6 +53,7 @@ public class Silent
     [InlineData("ExtensionThatDisposes", "sealed class S { private readonly Timer t = new Timer(_ => { }); public void Stop() => t.Shutdown(); } static class TimerExtensions { public static void Shutdown(this Timer timer) { timer.Dispose(); } }")]
     [InlineData("SourceTypeReleasingNothing", "sealed class Buffer : IDisposable { private MemoryStream s = new MemoryStream(); public void Dispose() { s.Dispose(); } } sealed class S { private readonly Buffer b = new Buffer(); }")]
     [InlineData("AssignedAsUsingResource", "sealed class S { private Stream s; public void Run(string p) { using (s = File.OpenRead(p)) { s.ReadByte(); } } }")]
+    [InlineData("ReturnedByDetach", "sealed class S { private Stream s = File.OpenRead(\"x\"); public Stream Detach() { var d = s; s = null; return d; } }")]
     [InlineData("StaticClass", "static class S { private static readonly HttpClient c = new HttpClient(); }")]
     public Task DoesNotReport(string name, string code)
     {
