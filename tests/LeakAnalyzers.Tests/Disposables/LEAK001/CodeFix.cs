@@ -266,38 +266,23 @@ public class CodeFix
     [Theory]
     [InlineData("new BinaryWriter(output)")]
     [InlineData("new StreamWriter(output, leaveOpen: keep)")]
-    public Task NoFixThatWouldCloseTheCallersStream(string creation) =>
-        new Verify.Test
-        {
-            TestCode = $$"""
-                using System.IO;
-                class C
+    public Task NoFixThatWouldCloseTheCallersStream(string creation)
+    {
+        var code = $$"""
+            using System.IO;
+            class C
+            {
+                void M(Stream output, bool done, bool keep)
                 {
-                    void M(Stream output, bool done, bool keep)
+                    var writer = [|{{creation}}|];
+                    writer.Write(1);
+                    if (done)
                     {
-                        var writer = [|{{creation}}|];
-                        writer.Write(1);
-                        if (done)
-                        {
-                            writer.Flush();
-                        }
+                        writer.Flush();
                     }
                 }
-                """,
-            FixedCode = $$"""
-                using System.IO;
-                class C
-                {
-                    void M(Stream output, bool done, bool keep)
-                    {
-                        var writer = [|{{creation}}|];
-                        writer.Write(1);
-                        if (done)
-                        {
-                            writer.Flush();
-                        }
-                    }
-                }
-                """,
-        }.RunAsync();
+            }
+            """;
+        return new Verify.Test { TestCode = code, FixedCode = code }.RunAsync();
+    }
 }
