@@ -20,14 +20,37 @@ using Microsoft.CodeAnalysis.Diagnostics;
 /// measures it (the same figure as <c>-p:ReportAnalyzer=true</c>). Run:
 /// <code>dotnet run -c Release --project benchmarks/LeakAnalyzers.Benchmarks -- scaling [shape] [size...]</code>
 /// Shapes: owned-locals, statements, native-pairs, capturing-local-functions (all of them when none is named).
+/// <para>
+/// The cost on a real project: <c>real &lt;command-line file&gt; &lt;project folder&gt; [runs]</c> compiles the project the
+/// way its build does and prints each analyzer's time, the least of the runs (3 by default). The command-line file
+/// holds the compiler's arguments as the build ran it: the <c>csc</c> line of a build with <c>-v:d</c>, from the
+/// first argument after the compiler's path. <c>--analyzers &lt;dll&gt;</c> measures another build of the analyzers
+/// (an older commit's) on the same compilation.
+/// </para>
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length >= 3 && args[0] == "real")
+        {
+            var index = Array.IndexOf(args, "--analyzers");
+            if (index > 0 && index + 1 < args.Length)
+            {
+                // A context of its own, so that a build with the same assembly name is not mistaken for this one;
+                // Roslyn itself still comes from the default context.
+                AnalyzerAssembly = new System.Runtime.Loader.AssemblyLoadContext("other analyzers").LoadFromAssemblyPath(Path.GetFullPath(args[index + 1]));
+                Console.WriteLine($"analyzers: {AnalyzerAssembly.Location}");
+                args = args.Take(index).Concat(args.Skip(index + 2)).ToArray();
+            }
+
+            return await Real(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+        }
+
         if (args.Length == 0 || args[0] != "scaling")
         {
             Console.Error.WriteLine("usage: scaling [shape] [size...]   shapes: " + string.Join(", ", Shapes.All.Keys));
+            Console.Error.WriteLine("       real <command-line file> <project folder> [runs] [--analyzers <LeakAnalyzers.dll of another build>]");
             return 2;
         }
 
@@ -73,6 +96,71 @@ public static class Program
         return 0;
     }
 
+    /// <summary>The analyzers measured: this build's, or another build's given with <c>--analyzers</c> (to compare two versions).</summary>
+    private static Assembly AnalyzerAssembly = typeof(LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer).Assembly;
+
+    /// <summary>Every analyzer's time on a real project's compilation, the least of <paramref name="runs"/> runs.</summary>
+    private static async Task<int> Real(string commandLineFile, string projectFolder, int runs)
+    {
+        var arguments = CommandLineParser.SplitCommandLineIntoArguments(File.ReadAllText(commandLineFile).Trim(), removeHashComments: false)
+            .Where(a => !a.StartsWith("/analyzer:", StringComparison.Ordinal) && !a.StartsWith("/reportanalyzer", StringComparison.Ordinal))
+            .ToArray();
+        var parsed = CSharpCommandLineParser.Default.Parse(arguments, projectFolder, sdkDirectory: null);
+        var errors = parsed.Errors.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            Console.Error.WriteLine("The command line does not parse: " + string.Join("; ", errors.Take(3)));
+            return 1;
+        }
+
+        var trees = parsed.SourceFiles
+            .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f.Path), parsed.ParseOptions, f.Path))
+            .ToList();
+        var references = parsed.MetadataReferences
+            .Select(r => (MetadataReference)MetadataReference.CreateFromFile(Path.GetFullPath(r.Reference, projectFolder), r.Properties))
+            .ToList();
+        var compilation = CSharpCompilation.Create(parsed.CompilationName ?? "Project", trees, references, parsed.CompilationOptions);
+        var compileErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (compileErrors.Count > 0)
+        {
+            Console.Error.WriteLine($"The project does not compile ({compileErrors.Count} errors): " + string.Join("; ", compileErrors.Take(3)));
+            return 1;
+        }
+        var configs = parsed.AnalyzerConfigPaths.Select(p => AnalyzerConfig.Parse(File.ReadAllText(p), p)).ToImmutableArray();
+        var configSet = AnalyzerConfigSet.Create(configs);
+        var treeOptions = trees.ToDictionary(t => t, t => configSet.GetOptionsForSourcePath(t.FilePath).AnalyzerOptions);
+        var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptions(treeOptions, configSet.GlobalConfigOptions.AnalyzerOptions));
+        Console.WriteLine($"LeakAnalyzers on {parsed.CompilationName}: {trees.Count} files, {Environment.ProcessorCount} cores, .NET {Environment.Version}, least of {runs} runs");
+
+        Dictionary<string, TimeSpan>? least = null;
+        var count = 0;
+        for (var run = 0; run < runs; run++)
+        {
+            // A fresh compilation each run: nothing bound by an earlier run is reused.
+            var (times, diagnostics) = await Analyze(compilation.Clone(), analyzerOptions);
+            count = diagnostics;
+            least ??= times;
+            foreach (var name in times.Keys)
+            {
+                if (times[name] < least[name])
+                {
+                    least[name] = times[name];
+                }
+            }
+        }
+
+        Console.WriteLine("| analyzer | time (s) |");
+        Console.WriteLine("|---|---|");
+        foreach (var (name, time) in least!.OrderByDescending(t => t.Value))
+        {
+            Console.WriteLine(FormattableString.Invariant($"| {name} | {time.TotalSeconds:F3} |"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"| all LeakAnalyzers | {least!.Values.Sum(t => t.TotalSeconds):F3} |"));
+        Console.WriteLine($"{count} diagnostics");
+        return 0;
+    }
+
     private static async Task<(Dictionary<string, TimeSpan> Times, int Diagnostics)> Measure(string source)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Generated.cs");
@@ -87,12 +175,17 @@ public static class Program
             throw new InvalidOperationException("The generated code does not compile: " + string.Join("; ", errors));
         }
 
-        var analyzers = typeof(LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer).Assembly.GetTypes()
+        return await Analyze(compilation, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
+    }
+
+    private static async Task<(Dictionary<string, TimeSpan> Times, int Diagnostics)> Analyze(Compilation compilation, AnalyzerOptions analyzerOptions)
+    {
+        var analyzers = AnalyzerAssembly.GetTypes()
             .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t, nonPublic: true)!)
             .ToImmutableArray();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            analyzerOptions,
             onAnalyzerException: (e, a, _) => throw new InvalidOperationException($"{a.GetType().Name} threw", e),
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: true);
@@ -196,5 +289,23 @@ internal static class Shapes
         }
 
         return "using System;\nusing System.Collections.Generic;\nclass C\n{\n    static readonly List<Action> Hooks = new List<Action>();\n    int count;\n    public C()\n    {\n" + body + "    }\n}\n";
+    }
+}
+
+/// <summary>The options of each file, from the project's .editorconfig files, as the compiler gives them to analyzers.</summary>
+/// <remarks>One options object per file, as the compiler hands out: analyzers cache what they read per object.</remarks>
+internal sealed class ConfigOptions(Dictionary<SyntaxTree, ImmutableDictionary<string, string>> byTree, ImmutableDictionary<string, string> global) : AnalyzerConfigOptionsProvider
+{
+    private readonly Dictionary<SyntaxTree, AnalyzerConfigOptions> perTree = byTree.ToDictionary(p => p.Key, p => (AnalyzerConfigOptions)new Options(p.Value));
+
+    public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(global);
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => perTree.TryGetValue(tree, out var options) ? options : GlobalOptions;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => GlobalOptions;
+
+    private sealed class Options(ImmutableDictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
     }
 }

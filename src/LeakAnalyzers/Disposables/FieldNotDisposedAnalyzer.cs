@@ -215,7 +215,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     {
         var reference = (IMemberReferenceOperation)context.Operation;
         var member = StorageOf(reference.Member, model);
-        if (member is null || !IsPrivateStorage(member, type) || reference.Instance is not (IInstanceReferenceOperation or null))
+        if (member is null || !IsPrivateStorage(member, type) || reference.Instance is not (IInstanceReferenceOperation or null) ||
+            !MayHoldDisposable(MemberType(member), model))
         {
             return;
         }
@@ -256,11 +257,9 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             default:
                 // Disposed, returned, copied to a local or another member, put in an array, captured as a value,
                 // given to a callee that may keep it: the type does something with it we do not follow further.
-                if (MemberUses.Classify(reference, model, tables) is MemberUse.Disposed or MemberUse.HandedOn)
-                {
-                    facts.Released();
-                }
-
+                // Judged at the end, and only for members the type owns: most members are not, and judging a use
+                // may ask for the summaries of the callees it reaches.
+                facts.Used(reference, tables);
                 return;
         }
     }
@@ -277,8 +276,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         {
             var member = pair.Key;
             var facts = pair.Value;
-            if (member.IsStatic || !facts.IsOwnedAndKept || member.Locations.Length == 0 || SetFromOutside(member, type, model) ||
-                ReleasedByABase(member, model))
+            if (member.IsStatic || !facts.IsOwned || member.Locations.Length == 0 || SetFromOutside(member, type, model))
             {
                 continue;
             }
@@ -286,7 +284,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             var declaredType = MemberType(member);
             var memberType = model.IsDisposable(declaredType) ? declaredType : facts.CreatedType;
             var tables = model.TablesFor(context.Options, member.Locations[0].SourceTree!);
-            if (!model.NeedsDisposal(memberType, tables))
+            if (!model.NeedsDisposal(memberType, tables) || !facts.IsKept(model) || ReleasedByABase(member, model))
             {
                 continue;
             }
@@ -665,6 +663,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         private bool createdAtConstruction;
         private Location? firstCreation;
         private ITypeSymbol? createdType;
+        private readonly List<(IMemberReferenceOperation Reference, OwnershipTables Tables)> uses = new();
 
         /// <summary>Every value the type assigns is a creation it owns (or null).</summary>
         internal bool IsOwned
@@ -725,13 +724,33 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        internal bool IsOwnedAndKept
+        /// <summary>
+        /// No use releases it: none disposes it or hands it on. The uses recorded by <see cref="Used"/> are judged
+        /// here, the first time it is asked, until one releases it.
+        /// </summary>
+        internal bool IsKept(OwnershipModel model)
         {
-            get
+            lock (gate)
             {
-                lock (gate)
+                while (!released && uses.Count > 0)
                 {
-                    return created && !notCreated && !released;
+                    var (reference, tables) = uses[uses.Count - 1];
+                    uses.RemoveAt(uses.Count - 1);
+                    released = MemberUses.Classify(reference, model, tables) is MemberUse.Disposed or MemberUse.HandedOn;
+                }
+
+                return !released;
+            }
+        }
+
+        /// <summary>A use of the member that may release it, judged by <see cref="IsKept"/> when it matters.</summary>
+        internal void Used(IMemberReferenceOperation reference, OwnershipTables tables)
+        {
+            lock (gate)
+            {
+                if (!released)
+                {
+                    uses.Add((reference, tables));
                 }
             }
         }
