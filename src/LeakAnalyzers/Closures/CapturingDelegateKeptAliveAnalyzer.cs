@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Closures;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using LeakAnalyzers.Events;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -31,10 +32,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     /// that runs once per object, so one field holds exactly the one registration it makes.
     /// </summary>
     internal const string FieldFixProperty = "FieldRegistration";
-
-    /// <summary>Collection methods that keep the value they are given.</summary>
-    private static readonly ImmutableHashSet<string> StoringCollectionMethods = ImmutableHashSet.Create(
-        "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Push", "Enqueue", "Insert", "AddFirst", "AddLast", "Set", "TryUpdate");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK301CapturingDelegateKeptAlive);
@@ -124,24 +121,27 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return known.ThreadingTimer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer);
             case IInvocationOperation invocation:
                 var name = invocation.TargetMethod.Name;
-                if (name is "Register" or "UnsafeRegister")
+                if (name is "Register" or "UnsafeRegister" && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.CancellationToken))
                 {
-                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.CancellationToken);
+                    return true;
                 }
 
-                if (name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject")
+                if (name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject" && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.ThreadPool))
                 {
-                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.ThreadPool);
+                    return true;
                 }
 
-                if (invocation.Instance is null || !StoringCollectionMethods.Contains(name))
+                // A call that may keep a delegate argument: a source method (its summary says), or a framework
+                // collection's Add, GetOrAdd, ... on some receiver.
+                var inSource = SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, known.Assembly);
+                if (!inSource && (invocation.Instance is null || !DelegateFates.StoringCollectionMethods.Contains(name)))
                 {
                     return false;
                 }
 
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                    if (Operations.SkipConversions(argument.Value)?.Type?.TypeKind == TypeKind.Delegate)
                     {
                         return true;
                     }
@@ -158,37 +158,19 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     {
         internal KnownTypes(Compilation compilation)
         {
+            Assembly = compilation.Assembly;
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             ThreadingTimer = compilation.GetTypeByMetadataName("System.Threading.Timer");
             ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
         }
+
+        internal IAssemblySymbol Assembly { get; }
 
         internal INamedTypeSymbol? CancellationToken { get; }
 
         internal INamedTypeSymbol? ThreadingTimer { get; }
 
         internal INamedTypeSymbol? ThreadPool { get; }
-    }
-
-    /// <summary>What a delegate keeps alive: <c>this</c> or the first captured local or parameter.</summary>
-    private readonly struct Capture
-    {
-        internal Capture(string kind, string? captured, bool capturesThis)
-        {
-            Kind = kind;
-            Captured = captured;
-            CapturesThis = capturesThis;
-        }
-
-        /// <summary>"A lambda", "An anonymous method", "The local function 'F'", "The method group 'M'".</summary>
-        internal string Kind { get; }
-
-        /// <summary>The name of the captured local or parameter; null when only <c>this</c> is captured.</summary>
-        internal string? Captured { get; }
-
-        internal bool CapturesThis { get; }
-
-        internal bool Any => CapturesThis || Captured is not null;
     }
 
     private sealed class TypeAnalysis
@@ -198,8 +180,11 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private readonly KnownTypes known;
         private readonly List<(IOperation Block, ISymbol Owner)> blocks;
         private readonly SymbolAnalysisContext context;
+        private readonly DelegateCaptures captures = new();
+        private readonly Dictionary<ISymbol, bool> clearedMembers = new(SymbolEqualityComparer.Default);
         private TypeLifetimeFacts? facts;
         private LifetimeSettings? settings;
+        private SubscriptionTable? subscriptions;
         private bool? longLived;
 
         internal TypeAnalysis(INamedTypeSymbol type, LifetimeModel model, KnownTypes known, List<(IOperation Block, ISymbol Owner)> blocks, SymbolAnalysisContext context)
@@ -280,31 +265,183 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (invocation.Instance is { } instance && StoringCollectionMethods.Contains(method.Name))
+            var fates = DelegateFates.For(context.Compilation);
+            foreach (var argument in invocation.Arguments)
             {
-                var original = method.OriginalDefinition;
-                foreach (var argument in invocation.Arguments)
+                if (!IsDelegate(argument.Value))
                 {
-                    if (argument.Parameter is { Ordinal: var ordinal } &&
-                        ordinal < original.Parameters.Length &&
-                        original.Parameters[ordinal].Type is ITypeParameterSymbol &&
-                        argument.Value.Type?.TypeKind == TypeKind.Delegate)
-                    {
-                        StaticStorage(instance, argument.Value, owner, block, collection: true);
-                    }
+                    continue;
+                }
+
+                var fate = fates.OfArgument(argument, context.Options);
+                var instance = invocation.Instance;
+                switch (fate.Kind)
+                {
+                    case DelegateFateKind.KeptLongLived:
+                        Passed(argument.Value, fate, invocation, owner, block, factory: null);
+                        break;
+                    case DelegateFateKind.ResultKeptLongLived:
+                        foreach (var (returned, factory) in ReturnedDelegates(argument.Value))
+                        {
+                            Passed(returned, fate, invocation, owner, block, factory);
+                        }
+
+                        break;
+                    case DelegateFateKind.KeptByReceiver when instance is not null:
+                        KeptByReceiver(instance, argument.Value, fate, invocation, owner, block, factory: null);
+                        break;
+                    case DelegateFateKind.ResultKeptByReceiver when instance is not null:
+                        foreach (var (returned, factory) in ReturnedDelegates(argument.Value))
+                        {
+                            KeptByReceiver(instance, returned, fate, invocation, owner, block, factory);
+                        }
+
+                        break;
                 }
             }
         }
 
-        /// <summary><c>Static = delegate</c>, <c>Static += delegate</c>, <c>Static[key] = delegate</c>, <c>Static.Add(delegate)</c>.</summary>
-        private void StaticStorage(IOperation target, IOperation value, ISymbol owner, IOperation block, bool collection)
+        private static bool IsDelegate(IOperation value) => Operations.SkipConversions(value)?.Type?.TypeKind == TypeKind.Delegate;
+
+        /// <summary>
+        /// The delegates a value factory returns (<c>_ =&gt; v =&gt; v.Length &lt;= max</c>): they are what the holder keeps,
+        /// not the factory, which runs once and is dropped. Each with the factory's syntax, inside which nothing counts
+        /// as captured (the key a factory is given is kept with its value on purpose).
+        /// </summary>
+        private static IEnumerable<(IOperation Returned, SyntaxNode Factory)> ReturnedDelegates(IOperation factory)
         {
-            if (type.IsStatic || value.Type?.TypeKind != TypeKind.Delegate || Operations.SkipConversions(target) is IEventReferenceOperation)
+            var inner = Operations.SkipConversions(factory);
+            if (inner is IDelegateCreationOperation creation)
+            {
+                inner = Operations.SkipConversions(creation.Target);
+            }
+
+            if (inner is not IAnonymousFunctionOperation function)
+            {
+                yield break;
+            }
+
+            foreach (var node in function.Body.Descendants())
+            {
+                if (node is IReturnOperation { ReturnedValue: { } returned } && ReferenceEquals(FunctionScopes.EnclosingFunction(node), function) && IsDelegate(returned))
+                {
+                    yield return (returned, function.Syntax);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A capturing delegate given to a source method that keeps it (or, for a value factory, what it returns) in a
+        /// static place, directly or through further calls: <c>Hooks.Register(() =&gt; Save())</c>.
+        /// </summary>
+        private void Passed(IOperation value, DelegateFate fate, IInvocationOperation invocation, ISymbol owner, IOperation block, SyntaxNode? factory)
+        {
+            if (!MayReportPassed(invocation, value, owner, block, factory, out var capture))
             {
                 return;
             }
 
-            var capture = Captures(value, block);
+            var holder = fate.Holder is { } member ? Qualified(member, null) : null;
+            var place = LifetimeModel.DescribePlace(holder, fate.Lifetime);
+            Report(value, capture, "until the process ends", "held by " + place + Via(invocation, factory is not null), null, fate.Evidence);
+        }
+
+        /// <summary>
+        /// A capturing delegate given to a method that keeps it (or what it returns) in its receiver, called on a static
+        /// receiver: <c>GameEvents.OnPause.Add(() =&gt; Pause())</c>, <c>Rules.GetOrAdd(key, _ =&gt; v =&gt; ...)</c>.
+        /// </summary>
+        private void KeptByReceiver(IOperation instance, IOperation value, DelegateFate fate, IInvocationOperation invocation, ISymbol owner, IOperation block, SyntaxNode? factory)
+        {
+            if (fate.Holder is null)
+            {
+                // A framework collection: the receiver is the holder.
+                StaticStorage(instance, value, owner, block, collection: true, factory is null ? null : ", returned by its value factory", factory);
+                return;
+            }
+
+            if (!MayReportPassed(invocation, value, owner, block, factory, out var capture))
+            {
+                return;
+            }
+
+            var lifetime = model.Classify(instance, Facts(), Settings(value));
+            if (lifetime.Lifetime != Lifetime.Static ||
+                (DelegateFates.HolderOf(instance) is { } member && IsClearedByType(member)))
+            {
+                return;
+            }
+
+            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(instance), lifetime) + Via(invocation, factory is not null), null, fate.Evidence);
+        }
+
+        /// <summary>", through 'Hooks.Register'" or ", returned by a factory given to 'Memo.Get'".</summary>
+        private static string Via(IInvocationOperation invocation, bool factory)
+        {
+            var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+            var name = method.ContainingType is { } containing ? containing.Name + "." + method.Name : method.Name;
+            return factory ? ", returned by a factory given to '" + name + "'" : ", through '" + name + "'";
+        }
+
+        /// <summary>
+        /// What every delegate handed to a method that keeps it must be, to be reported: it captures; a static member
+        /// does not only pass on what it was given; a long-lived type does not only capture itself; the method hands
+        /// back no undo (a disposable token, judged by the disposables family); and the call is not a subscription
+        /// method of the events family's table (LEAK1xx).
+        /// </summary>
+        private bool MayReportPassed(IInvocationOperation invocation, IOperation value, ISymbol owner, IOperation block, SyntaxNode? factory, out Capture capture)
+        {
+            capture = default;
+            if (type.IsStatic || ReturnsAnUndo(invocation.TargetMethod))
+            {
+                return false;
+            }
+
+            capture = captures.Of(value, block, factory);
+            if (!capture.Any || (!capture.CapturesThis && owner.IsStatic) ||
+                (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(value)))
+            {
+                return false;
+            }
+
+            return Subscriptions(invocation).SubscribeEntry(invocation) is null;
+        }
+
+        private SubscriptionTable Subscriptions(IOperation operation) =>
+            subscriptions ??= SubscriptionTable.For(LeakOptions.For(context.Options, operation.Syntax.SyntaxTree), Descriptors.LEAK101HandlerNeverRemoved.Id);
+
+        private static bool ReturnsAnUndo(IMethodSymbol method)
+        {
+            if (method.ReturnsVoid)
+            {
+                return false;
+            }
+
+            var returned = method.ReturnType;
+            if (returned.SpecialType == SpecialType.System_IDisposable)
+            {
+                return true;
+            }
+
+            foreach (var @interface in returned.AllInterfaces)
+            {
+                if (@interface.SpecialType == SpecialType.System_IDisposable)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>Static = delegate</c>, <c>Static += delegate</c>, <c>Static[key] = delegate</c>, <c>Static.Add(delegate)</c>.</summary>
+        private void StaticStorage(IOperation target, IOperation value, ISymbol owner, IOperation block, bool collection, string? how = null, SyntaxNode? factory = null)
+        {
+            if (type.IsStatic || !IsDelegate(value) || Operations.SkipConversions(target) is IEventReferenceOperation)
+            {
+                return;
+            }
+
+            var capture = captures.Of(value, block, factory);
             if (!capture.Any)
             {
                 return;
@@ -328,52 +465,40 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (StoredMember(target) is { } member && IsClearedByType(member))
+            if (DelegateFates.HolderOf(target) is { } member && IsClearedByType(member))
             {
                 return;
             }
 
-            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(target), lifetime, collection), null);
+            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(target), lifetime, collection) + how, null);
         }
-
-        /// <summary>The static member that holds the delegate: the field or property itself, or the collection's (through an indexer).</summary>
-        private static ISymbol? StoredMember(IOperation target) =>
-            Operations.SkipConversions(target) switch
-            {
-                IFieldReferenceOperation field => field.Field.OriginalDefinition,
-                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property.OriginalDefinition,
-                IPropertyReferenceOperation indexer when indexer.Instance is { } instance => StoredMember(instance),
-                _ => null,
-            };
 
         /// <summary>
         /// Whether the type also takes delegates out of <paramref name="member"/>: assigns it null, removes with
-        /// <c>-=</c>, or calls Remove, TryRemove, Clear (and the like) on it. Then it has a counterpart, which the rule trusts.
+        /// <c>-=</c>, or calls Remove, TryRemove, Clear (and the like) on it. Then it has a counterpart, which the rule
+        /// trusts. Asked once per member (many delegates stored in one member cost one walk of the type).
         /// </summary>
         private bool IsClearedByType(ISymbol member)
         {
+            member = member.OriginalDefinition;
+            if (clearedMembers.TryGetValue(member, out var known))
+            {
+                return known;
+            }
+
+            var cleared = false;
             foreach (var (block, _) in blocks)
             {
-                foreach (var operation in block.Descendants())
+                if (DelegateFates.TakesOut(block, member))
                 {
-                    switch (operation)
-                    {
-                        case ISimpleAssignmentOperation assignment when Operations.IsNullOrDefault(assignment.Value) && Same(StoredMember(assignment.Target), member):
-                        case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound when Same(StoredMember(compound.Target), member):
-                            return true;
-                        case IInvocationOperation { Instance: { } instance } invocation when
-                            invocation.TargetMethod.Name is "Remove" or "TryRemove" or "Clear" or "RemoveAll" or "RemoveAt" or "Pop" or "TryPop" or "Dequeue" or "TryDequeue" &&
-                            Same(StoredMember(instance), member):
-                            return true;
-                    }
+                    cleared = true;
+                    break;
                 }
             }
 
-            return false;
+            clearedMembers.Add(member, cleared);
+            return cleared;
         }
-
-        private static bool Same(ISymbol? candidate, ISymbol member) =>
-            candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition);
 
         /// <summary>
         /// <c>new System.Threading.Timer(callback, ...)</c> kept in a static member, or in a field of the type that never
@@ -400,7 +525,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var capture = Captures(callback, block);
+            var capture = captures.Of(callback, block);
             if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(creation)))
             {
                 return;
@@ -503,7 +628,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var capture = Captures(callback, block);
+            var capture = captures.Of(callback, block);
             if (!capture.Any)
             {
                 return;
@@ -586,7 +711,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var capture = Captures(callback, block);
+            var capture = captures.Of(callback, block);
             if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(invocation)))
             {
                 return;
@@ -784,15 +909,16 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>"A lambda keeps this 'Poller' alive until the process ends: held by the static 'Hooks.OnTick'".</summary>
-        private void Report(IOperation @delegate, Capture capture, string until, string cause, ImmutableDictionary<string, string?>? properties)
+        private void Report(IOperation @delegate, Capture capture, string until, string cause, ImmutableDictionary<string, string?>? properties, IOperation? evidence = null)
         {
-            var what = capture.CapturesThis ? "this '" + type.Name + "'" : "'" + capture.Captured + "'";
+            var additional = evidence?.Syntax.GetLocation() is { IsInSource: true } location ? new[] { location } : null;
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.LEAK301CapturingDelegateKeptAlive,
                 DelegateSyntax(@delegate).GetLocation(),
+                additional,
                 properties,
                 capture.Kind,
-                what,
+                capture.What(type),
                 until,
                 cause));
         }
@@ -827,106 +953,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             return instance is null or IInstanceReferenceOperation ? member.Name : (Name(instance) is { } owner ? owner + "." + member.Name : member.Name);
-        }
-
-        /// <summary>What a delegate value captures; nothing for static lambdas and methods, and for methods bound to other objects.</summary>
-        private Capture Captures(IOperation value, IOperation block)
-        {
-            var inner = Operations.SkipConversions(value);
-            if (inner is IDelegateCreationOperation creation)
-            {
-                inner = creation.Target;
-            }
-
-            switch (inner)
-            {
-                case IAnonymousFunctionOperation lambda:
-                    if (lambda.Symbol.IsStatic)
-                    {
-                        return default;
-                    }
-
-                    var kind = lambda.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda";
-                    return Walk(kind, lambda.Body, lambda.Syntax, block, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } local:
-                    return LocalFunction("The local function '" + local.Method.Name + "'", local.Method, block, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                case IMethodReferenceOperation { Method.IsStatic: false, Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } method:
-                    return new Capture("The method group '" + method.Method.Name + "'", null, capturesThis: true);
-                default:
-                    return default;
-            }
-        }
-
-        private Capture LocalFunction(string kind, IMethodSymbol function, IOperation block, HashSet<IMethodSymbol> visited)
-        {
-            if (function.IsStatic || !visited.Add(function.OriginalDefinition))
-            {
-                return default;
-            }
-
-            foreach (var node in block.Descendants())
-            {
-                if (node is ILocalFunctionOperation declaration && SymbolEqualityComparer.Default.Equals(declaration.Symbol.OriginalDefinition, function.OriginalDefinition))
-                {
-                    var body = (IOperation?)declaration.Body ?? declaration.IgnoredBody;
-                    return body is null ? default : Walk(kind, body, declaration.Syntax, block, visited);
-                }
-            }
-
-            return default;
-        }
-
-        /// <summary>
-        /// The captures of a body: <c>this</c> (an instance reference to the containing type, or an instance member of
-        /// it), and locals or parameters declared outside <paramref name="scope"/>; through the local functions it calls.
-        /// </summary>
-        private Capture Walk(string kind, IOperation body, SyntaxNode scope, IOperation block, HashSet<IMethodSymbol> visited)
-        {
-            var capturesThis = false;
-            string? captured = null;
-            foreach (var node in body.DescendantsAndSelf())
-            {
-                switch (node)
-                {
-                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                        capturesThis = true;
-                        break;
-                    case ILocalReferenceOperation local when captured is null && !DeclaredInside(local.Local, scope):
-                        captured = local.Local.Name;
-                        break;
-                    case IParameterReferenceOperation parameter when captured is null && !DeclaredInside(parameter.Parameter, scope):
-                        captured = parameter.Parameter.Name;
-                        break;
-                    case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call:
-                        Merge(LocalFunction(kind, call.TargetMethod, block, visited), ref capturesThis, ref captured);
-                        break;
-                    case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
-                        Merge(LocalFunction(kind, reference.Method, block, visited), ref capturesThis, ref captured);
-                        break;
-                }
-            }
-
-            return new Capture(kind, captured, capturesThis);
-        }
-
-        private static void Merge(Capture inner, ref bool capturesThis, ref string? captured)
-        {
-            capturesThis |= inner.CapturesThis;
-            captured ??= inner.Captured;
-        }
-
-        private static bool DeclaredInside(ISymbol symbol, SyntaxNode scope)
-        {
-            foreach (var location in symbol.Locations)
-            {
-                if (location.IsInSource && location.SourceTree == scope.SyntaxTree && scope.Span.Contains(location.SourceSpan))
-                {
-                    return true;
-                }
-            }
-
-            // A symbol without a source location (a synthesized local) is not a capture the user can see.
-            return symbol.Locations.IsEmpty || !symbol.Locations[0].IsInSource;
         }
     }
 }

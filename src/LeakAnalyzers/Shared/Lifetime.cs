@@ -155,10 +155,10 @@ internal readonly struct LifetimeInfo
 /// </summary>
 internal sealed class LifetimeModel
 {
-    private readonly string ruleId;
+    private readonly string? ruleId;
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, LifetimeSettings> settingsByOptions = new();
 
-    private LifetimeModel(Compilation compilation, string ruleId)
+    private LifetimeModel(Compilation compilation, string? ruleId)
     {
         this.ruleId = ruleId;
         EventArgs = compilation.GetTypeByMetadataName("System.EventArgs");
@@ -166,8 +166,11 @@ internal sealed class LifetimeModel
 
     private INamedTypeSymbol? EventArgs { get; }
 
-    /// <summary>One per compilation and rule (the rule decides which rule-specific .editorconfig keys apply).</summary>
-    internal static LifetimeModel Create(Compilation compilation, string ruleId) => new(compilation, ruleId);
+    /// <summary>
+    /// One per compilation and rule (the rule decides which rule-specific .editorconfig keys apply); a null rule reads
+    /// only the general keys (for facts shared by several rules, such as <see cref="DelegateFates"/>).
+    /// </summary>
+    internal static LifetimeModel Create(Compilation compilation, string? ruleId) => new(compilation, ruleId);
 
     /// <summary>The tables and options that apply to <paramref name="tree"/>.</summary>
     internal LifetimeSettings SettingsFor(AnalyzerOptions options, SyntaxTree tree)
@@ -1351,7 +1354,7 @@ internal sealed class LifetimeSettings
     /// <summary>Methods that run many times whatever they override: the table plus <c>leak_analyzers.repeating_methods</c>.</summary>
     internal ImmutableArray<RepeatingMethod> RepeatingMethods { get; }
 
-    internal static LifetimeSettings Create(AnalyzerConfigOptions options, string ruleId)
+    internal static LifetimeSettings Create(AnalyzerConfigOptions options, string? ruleId)
     {
         var externalLifetime = LeakOptions.GetString(options, ruleId, LeakOptions.ExternalLifetime)?.Trim();
         var processWideMembers = ImmutableHashSet.CreateRange(StringComparer.Ordinal, KnownLifetimes.ProcessWideMembers);
