@@ -648,7 +648,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             var lifetime = model.Classify(token, Facts(), Settings(invocation));
-            if (!LifetimeModel.MayOutliveSubject(lifetime, Settings(invocation)))
+            if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)))
             {
                 return;
             }

@@ -212,7 +212,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
             SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Token))
         {
             var lifetime = known.Model.Classify(invocation.Instance, null, settings);
-            return LifetimeModel.MayOutliveSubject(lifetime, settings) && IsDropped(invocation)
+            return LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, settings) && IsDropped(invocation)
                 ? ("a dropped registration", "until the token's source is cancelled or disposed")
                 : null;
         }
