@@ -33,6 +33,12 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     /// </summary>
     internal const string FieldFixProperty = "FieldRegistration";
 
+    /// <summary>
+    /// Diagnostic property: the name of the instance member (a timer, an Rx subscription) the code fix may dispose in
+    /// the type's Dispose, for the timer cycles this rule owns.
+    /// </summary>
+    internal const string DisposeMemberProperty = "DisposeMember";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK301CapturingDelegateKeptAlive);
 
@@ -131,6 +137,11 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     return true;
                 }
 
+                if (name == "Subscribe" && known.Observable is not null)
+                {
+                    return true;
+                }
+
                 // A call that may keep a delegate argument: a source method (its summary says), or a framework
                 // collection's Add, GetOrAdd, ... on some receiver.
                 var inSource = SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, known.Assembly);
@@ -162,7 +173,11 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             ThreadingTimer = compilation.GetTypeByMetadataName("System.Threading.Timer");
             ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+            Observable = compilation.GetTypeByMetadataName("System.Reactive.Linq.Observable");
         }
+
+        /// <summary>Rx's operators; null when the compilation does not reference Rx.</summary>
+        internal INamedTypeSymbol? Observable { get; }
 
         internal IAssemblySymbol Assembly { get; }
 
@@ -182,10 +197,9 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private readonly SymbolAnalysisContext context;
         private readonly DelegateCaptures captures = new();
         private readonly Dictionary<ISymbol, bool> clearedMembers = new(SymbolEqualityComparer.Default);
-        private TypeLifetimeFacts? facts;
+        private TimerCycles? cycles;
         private LifetimeSettings? settings;
         private SubscriptionTable? subscriptions;
-        private bool? longLived;
 
         internal TypeAnalysis(INamedTypeSymbol type, LifetimeModel model, KnownTypes known, List<(IOperation Block, ISymbol Owner)> blocks, SymbolAnalysisContext context)
         {
@@ -201,6 +215,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             foreach (var (operation, owner) in candidates)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
+                Cycles(operation);
                 var block = operation;
                 while (block.Parent is not null)
                 {
@@ -228,23 +243,17 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private LifetimeSettings Settings(IOperation operation) =>
             settings ??= model.SettingsFor(context.Options, operation.Syntax.SyntaxTree);
 
-        /// <summary>The type's lifetime facts, recorded from its blocks the first time a rule needs them.</summary>
-        private TypeLifetimeFacts Facts()
-        {
-            if (facts is null)
-            {
-                facts = new TypeLifetimeFacts(type);
-                foreach (var (block, owner) in blocks)
-                {
-                    facts.RecordAll(block, owner);
-                }
-            }
+        /// <summary>The type's timers and their cycles, with its lifetime facts (recorded from its blocks the first time a rule needs them).</summary>
+        private TimerCycles Cycles(ISymbol symbol) => cycles ??= new TimerCycles(type, model, Settings(symbol), blocks, captures);
 
-            return facts;
-        }
+        private TimerCycles Cycles(IOperation operation) => cycles ??= new TimerCycles(type, model, Settings(operation), blocks, captures);
 
-        private bool TypeIsLongLived(IOperation operation) =>
-            longLived ??= model.IsLongLivedType(type, Settings(operation));
+        private TypeLifetimeFacts Facts() => cycles!.Facts();
+
+        private bool TypeIsLongLived(IOperation operation) => Cycles(operation).TypeIsLongLived;
+
+        private LifetimeSettings Settings(ISymbol symbol) =>
+            settings ??= model.SettingsFor(context.Options, symbol.Locations[0].SourceTree!);
 
         private void Invocation(IInvocationOperation invocation, ISymbol owner, IOperation block)
         {
@@ -262,6 +271,12 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 SymbolEqualityComparer.Default.Equals(method.ContainingType, known.ThreadPool))
             {
                 WaitRegistration(invocation, block);
+                return;
+            }
+
+            if (method.Name == "Subscribe" && known.Observable is not null)
+            {
+                RxTimerSubscription(invocation, block);
                 return;
             }
 
@@ -526,97 +541,59 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             var capture = captures.Of(callback, block);
-            if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(creation)))
+            if (Cycles(creation).IsCycle(creation, target, block))
+            {
+                // The rule page tells the cycle: the timer queue holds the callback, which holds this object, which holds
+                // the timer. LEAK003 leaves this field to this rule (one root cause, one diagnostic).
+                Report(callback, capture, "for good", "held by the timer in '" + Name(target) + "', which is never disposed", DisposeMemberFix(target));
+                return;
+            }
+
+            if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(creation)) ||
+                (Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && Cycles(creation).StoppedThroughACopy(timerField)))
             {
                 return;
             }
 
             var lifetime = model.Classify(target, Facts(), Settings(creation));
-            var stoppedThroughCopy = Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && StoppedThroughACopy(timerField);
-            if (stoppedThroughCopy)
-            {
-                return;
-            }
-
             var isStaticMember = Operations.ReferencedStorage(Operations.SkipConversions(target))?.IsStatic == true;
-            if (lifetime.Reason == LifetimeReason.RunningTimer && !isStaticMember && capture.CapturesThis)
-            {
-                // The rule page tells the cycle: the timer queue holds the callback, which holds this object, which holds the timer.
-                Report(callback, capture, "for good", "held by the timer in '" + Name(target) + "', which is never disposed", null);
-            }
-            else if (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created && (isStaticMember || lifetime.Reason != LifetimeReason.RunningTimer))
+            if (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created && (isStaticMember || lifetime.Reason != LifetimeReason.RunningTimer))
             {
                 Report(callback, capture, "until the timer is disposed", "held by the timer in " + LifetimeModel.DescribePlace(Name(target), lifetime), null);
             }
         }
 
         /// <summary>
-        /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:
-        /// <c>var timer = _timer; _timer = null; timer?.Dispose();</c> or <c>Interlocked.Exchange(ref _timer, null)?.Dispose()</c>.
+        /// The property that lets the code fix dispose the member (a timer, an Rx subscription) in the type's Dispose:
+        /// its name, for an instance member of this type declared in source.
         /// </summary>
-        private bool StoppedThroughACopy(IFieldSymbol field)
+        private ImmutableDictionary<string, string?>? DisposeMemberFix(IOperation target) =>
+            Operations.ReferencedStorage(Operations.SkipConversions(target)) is { IsStatic: false } member &&
+            SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
+            type.TypeKind == TypeKind.Class
+                ? ImmutableDictionary<string, string?>.Empty.Add(DisposeMemberProperty, member.Name)
+                : null;
+
+        /// <summary>
+        /// <c>Observable.Interval(...).Subscribe(...)</c> (or another Rx periodic timer) whose callbacks capture
+        /// <c>this</c> or a local and whose subscription is dropped or kept in a field nothing reads: the scheduler's
+        /// timer holds the observer chain for good. Kept in a local never disposed, it is LEAK001's undisposed local.
+        /// </summary>
+        private void RxTimerSubscription(IInvocationOperation subscribe, IOperation block)
         {
-            var copies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var (block, _) in blocks)
+            if (Cycles(subscribe).CapturingRxCallback(subscribe, block, out var capture) is not { } callback)
             {
-                foreach (var operation in block.Descendants())
-                {
-                    switch (operation)
-                    {
-                        case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer && ReadsField(initializer.Value, field):
-                            copies.Add(declarator.Symbol);
-                            break;
-                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when ReadsField(assignment.Value, field):
-                            copies.Add(local.Local);
-                            break;
-                    }
-                }
+                return;
             }
 
-            foreach (var (block, _) in blocks)
+            var result = ResultUse(subscribe, block, out var holder, out _);
+            if (result is null || holder is IVariableInitializerOperation)
             {
-                foreach (var operation in block.Descendants())
-                {
-                    if (operation is IInvocationOperation invocation &&
-                        invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" or "Stop" or "Close" &&
-                        Receiver(invocation) is { } receiver &&
-                        ((receiver is ILocalReferenceOperation copy && copies.Contains(copy.Local)) || ReadsField(receiver, field)))
-                    {
-                        return true;
-                    }
-                }
+                return;
             }
 
-            return false;
-        }
-
-        /// <summary>The field itself, or <c>Interlocked.Exchange(ref field, ...)</c>, which returns what it held.</summary>
-        private static bool ReadsField(IOperation? value, IFieldSymbol field) =>
-            Operations.SkipConversions(value) switch
-            {
-                IFieldReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition),
-                IInvocationOperation { TargetMethod.Name: "Exchange", Arguments: { Length: > 0 } arguments } => ReadsField(arguments[0].Value, field),
-                _ => false,
-            };
-
-        /// <summary>The object a call is made on, through <c>?.</c>.</summary>
-        private static IOperation? Receiver(IInvocationOperation invocation)
-        {
-            var instance = Operations.SkipConversions(invocation.Instance);
-            if (instance is IConditionalAccessInstanceOperation)
-            {
-                for (var current = invocation.Parent; current is not null; current = current.Parent)
-                {
-                    if (current is IConditionalAccessOperation access)
-                    {
-                        return Operations.SkipConversions(access.Operation);
-                    }
-                }
-
-                return null;
-            }
-
-            return instance;
+            var properties = holder is ISimpleAssignmentOperation { Target: var target } ? DisposeMemberFix(target) : null;
+            Report(callback, capture, "for good", "its Rx timer subscription " + result, properties);
         }
 
         /// <summary><c>token.Register(callback)</c> on a token the type does not own, whose registration is never disposed.</summary>
@@ -767,7 +744,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     return "is kept in '" + declarator.Symbol.Name + "', which is never disposed";
                 case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var field } &&
                     SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
-                    !FieldIsReadAnywhere(field):
+                    !Cycles(field).FieldIsReadAnywhere(field):
                     return "is kept in '" + field.Name + "', which is never disposed";
                 default:
                     return null;
@@ -796,25 +773,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Whether any member of the type reads the field (not only assigns it): disposing, unregistering or handing it over needs a read.</summary>
-        private bool FieldIsReadAnywhere(IFieldSymbol field)
-        {
-            foreach (var (block, _) in blocks)
-            {
-                foreach (var operation in block.Descendants())
-                {
-                    if (operation is IFieldReferenceOperation reference &&
-                        SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition) &&
-                        !(reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference))
-                    {
-                        return true;
-                    }
                 }
             }
 
