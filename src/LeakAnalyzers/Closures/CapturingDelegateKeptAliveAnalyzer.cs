@@ -389,11 +389,10 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(instance), lifetime) + Via(invocation, factory is not null), null, fate.Evidence);
         }
 
-        /// <summary>", through 'Hooks.Register'" or ", returned by a factory given to 'Memo.Get'".</summary>
+        /// <summary>", through 'Register'" or ", returned by a factory given to 'Get'" (the holder already names the type).</summary>
         private static string Via(IInvocationOperation invocation, bool factory)
         {
-            var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-            var name = method.ContainingType is { } containing ? containing.Name + "." + method.Name : method.Name;
+            var name = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name;
             return factory ? ", returned by a factory given to '" + name + "'" : ", through '" + name + "'";
         }
 
@@ -406,7 +405,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private bool MayReportPassed(IInvocationOperation invocation, IOperation value, ISymbol owner, IOperation block, SyntaxNode? factory, out Capture capture)
         {
             capture = default;
-            if (type.IsStatic || ReturnsAnUndo(invocation.TargetMethod))
+            if (type.IsStatic || DelegateFates.ReturnsAnUndo(invocation.TargetMethod))
             {
                 return false;
             }
@@ -423,30 +422,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
 
         private SubscriptionTable Subscriptions(IOperation operation) =>
             subscriptions ??= SubscriptionTable.For(LeakOptions.For(context.Options, operation.Syntax.SyntaxTree), Descriptors.LEAK101HandlerNeverRemoved.Id);
-
-        private static bool ReturnsAnUndo(IMethodSymbol method)
-        {
-            if (method.ReturnsVoid)
-            {
-                return false;
-            }
-
-            var returned = method.ReturnType;
-            if (returned.SpecialType == SpecialType.System_IDisposable)
-            {
-                return true;
-            }
-
-            foreach (var @interface in returned.AllInterfaces)
-            {
-                if (@interface.SpecialType == SpecialType.System_IDisposable)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary><c>Static = delegate</c>, <c>Static += delegate</c>, <c>Static[key] = delegate</c>, <c>Static.Add(delegate)</c>.</summary>
         private void StaticStorage(IOperation target, IOperation value, ISymbol owner, IOperation block, bool collection, string? how = null, SyntaxNode? factory = null)
@@ -625,7 +600,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             var lifetime = model.Classify(token, Facts(), Settings(invocation));
-            if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)))
+            if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)) || IsOwnSourcesToken(token))
             {
                 return;
             }
@@ -656,6 +631,32 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             Report(callback, capture, "until the token's source is cancelled or disposed", cause, properties);
+        }
+
+        /// <summary>
+        /// <c>source.Token</c> where <c>source</c> is a field of this type (static too) that the type only ever fills
+        /// with a new <c>CancellationTokenSource</c>: the type's own source, whose registrations are its own design
+        /// (a static shutdown source set up once), not a token it was given.
+        /// </summary>
+        private bool IsOwnSourcesToken(IOperation? token)
+        {
+            if (Operations.SkipConversions(token) is not IPropertyReferenceOperation { Property.Name: "Token", Instance: var instance } ||
+                Operations.SkipConversions(instance) is not IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: var field } ||
+                !SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+            {
+                return false;
+            }
+
+            var assignments = Facts().AssignmentsOf(field);
+            foreach (var assigned in assignments)
+            {
+                if (!Operations.IsNullOrDefault(assigned.Value) && Operations.SkipConversions(assigned.Value) is not IObjectCreationOperation)
+                {
+                    return false;
+                }
+            }
+
+            return !assignments.IsEmpty;
         }
 
         /// <summary>

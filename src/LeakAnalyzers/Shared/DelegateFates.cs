@@ -468,6 +468,34 @@ internal sealed class DelegateFates
     private static bool Same(ISymbol? candidate, ISymbol member) =>
         candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition);
 
+    /// <summary>
+    /// A method that hands back a disposable (a token that undoes the registration): whoever keeps the delegate, the
+    /// caller can end that; the disposables family judges the token.
+    /// </summary>
+    internal static bool ReturnsAnUndo(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid)
+        {
+            return false;
+        }
+
+        var returned = method.ReturnType;
+        if (returned.SpecialType == SpecialType.System_IDisposable)
+        {
+            return true;
+        }
+
+        foreach (var @interface in returned.AllInterfaces)
+        {
+            if (@interface.SpecialType == SpecialType.System_IDisposable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsOverridable(IMethodSymbol method) =>
         (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed && method.ContainingType is { IsSealed: false };
 }

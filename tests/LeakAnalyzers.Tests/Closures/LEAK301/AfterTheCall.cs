@@ -34,7 +34,7 @@ public class AfterTheCall
                 "A lambda",
                 "this 'Editor'",
                 "until the process ends",
-                "held by the static 'Hooks.OnShutdown', through 'Hooks.Register'"));
+                "held by the static 'Hooks.OnShutdown', through 'Register'"));
 
     [Fact]
     public Task MethodGroupPassedThroughOneMoreSourceCall() =>
@@ -57,7 +57,7 @@ public class AfterTheCall
                 "The method group 'Reset'",
                 "this 'View'",
                 "until the process ends",
-                "held by the static 'Registry.onReset', through 'Registry.Add'"));
+                "held by the static 'Registry.onReset', through 'Add'"));
 
     [Fact]
     public Task LocalCapturedByALambdaPassedToAStaticRegistry() =>
@@ -83,7 +83,7 @@ public class AfterTheCall
                 "A lambda",
                 "'buffer'",
                 "until the process ends",
-                "held by the static 'Registry.sources', through 'Registry.Add'"));
+                "held by the static 'Registry.sources', through 'Add'"));
 
     [Fact]
     public Task LambdaReturnedByAValueFactoryOfAStaticDictionary() =>
@@ -130,7 +130,7 @@ public class AfterTheCall
                 "A lambda",
                 "this 'Filter'",
                 "until the process ends",
-                "held by the static 'Memo.cache', returned by a factory given to 'Memo.Get'"));
+                "held by the static 'Memo.cache', returned by a factory given to 'Get'"));
 
     [Fact]
     public Task LambdaAddedThroughAMethodOfAnObjectAStaticFieldHolds() =>
@@ -155,7 +155,7 @@ public class AfterTheCall
                 "A lambda",
                 "this 'Player'",
                 "until the process ends",
-                "held by the static 'GameEvents.onPause', through 'GameEvent.Add'"));
+                "held by the static 'GameEvents.onPause', through 'Add'"));
 
     [Fact]
     public Task SilentWhenTheRegistryTakesDelegatesOutAgain() =>

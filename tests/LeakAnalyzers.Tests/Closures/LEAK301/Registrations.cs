@@ -177,4 +177,28 @@ public class Registrations
                 "'done'",
                 "until the token's source is cancelled or disposed",
                 "its token registration is dropped"));
+
+    [Fact]
+    public Task SilentOnTheTokenOfAStaticSourceTheTypeCreatesItself() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.IO;
+            using System.Threading;
+            static class Shutdown
+            {
+                private static CancellationTokenSource source;
+                private static FileSystemWatcher watcher;
+                public static CancellationToken Token()
+                {
+                    if (source != null) return source.Token;
+                    source = new CancellationTokenSource();
+                    var handler = new FileSystemEventHandler((s, e) => source.Cancel());
+                    watcher = new FileSystemWatcher(".");
+                    watcher.Created += handler;
+                    source.Token.Register(() => watcher.Created -= handler);
+                    return source.Token;
+                }
+            }
+            """);
 }
