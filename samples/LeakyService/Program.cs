@@ -123,7 +123,10 @@ public static class BoundedAuditTrail
     }
 }
 
-/// <summary>A timer whose callback captures the monitor, never disposed: the runtime's timer queue keeps both (LEAK301).</summary>
+/// <summary>
+/// A timer whose callback captures the monitor, never disposed: the runtime's timer queue keeps both (LEAK301; one root
+/// cause, one diagnostic: LEAK003 leaves the undisposed timer field to LEAK301).
+/// </summary>
 public sealed class RequestMonitor
 {
     private readonly Timer timer;

@@ -156,7 +156,8 @@ internal sealed partial class SubjectCheck
         else if (rule == "LEAK301")
         {
             Match member = StaticMember().Match(message);
-            if ((message.Contains("System.Threading.Timer", StringComparison.Ordinal) || message.Contains("held by the timer", StringComparison.Ordinal)) &&
+            if ((message.Contains("System.Threading.Timer", StringComparison.Ordinal) || message.Contains("held by the timer", StringComparison.Ordinal) ||
+                 message.Contains("Rx timer subscription", StringComparison.Ordinal)) &&
                 subscriber.Success && !member.Success)
             {
                 Set(SubjectKind.RetainedInstances, subscriber.Groups["type"].Value, null, "timer", LeakFamily.Closure);

@@ -142,7 +142,7 @@ internal static class Descriptors
         messageFormat: "{0} keeps {1} alive {2}: {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
-        description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection, given to a timer that is never disposed, registered on a cancellation token the type does not own without disposing the registration, or registered with ThreadPool.RegisterWaitForSingleObject without unregistering, it keeps the captured object graph alive for as long as that place lives.");
+        description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection (directly, or by a method of your source it is passed to, or as what a value factory returns), given to a timer or an Rx timer subscription that is never disposed, registered on a cancellation token the type does not own without disposing the registration, or registered with ThreadPool.RegisterWaitForSingleObject without unregistering, it keeps the captured object graph alive for as long as that place lives.");
 
     internal static readonly DiagnosticDescriptor LEAK302SharedClosureKeepsLocal = Create(
         id: "LEAK302",
@@ -150,7 +150,7 @@ internal static class Descriptors
         messageFormat: "{0}, kept by {1}, keeps '{2}' alive via a shared closure {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
-        description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a long-lived place (a static field or collection, a timer in a static member, a dropped token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");
+        description: "The compiler puts all captured variables of one scope into one closure object, shared by every lambda that captures any of them. A lambda kept by a place that outlives the method (a static field or collection, a field or property of this object or of an object given to the method, a method that keeps it, a timer in a static member, a dropped token registration) therefore keeps alive every variable of its scope that any other lambda captured: a disposable or a large array or collection that only a short-lived lambda used stays reachable as long as the long-lived one.");
 
     private static DiagnosticDescriptor Create(
         string id,

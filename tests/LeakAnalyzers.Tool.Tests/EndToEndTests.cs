@@ -111,8 +111,9 @@ public sealed class EndToEndTests : IClassFixture<LeakyServiceFixture>
         Assert.Matches(@"static AuditTrail\.Entries is a List<AuditEntry> holding [\d,]+ entries", output);
         Assert.Contains("→ field _timerCallback: TimerCallback → lambda in RequestMonitor.constructor", output);
 
-        // The heap cannot show whether Dispose ran: LEAK003 says so instead of guessing.
-        Assert.Matches(@"LEAK003 Program\.cs:\d+: cannot tell\n", output);
+        // The undisposed timer whose callback holds its monitor is one root cause with one diagnostic, LEAK301's: the
+        // build reports no LEAK003 for it, and the path through the timer queue confirms the closure family.
+        Assert.DoesNotContain("LEAK003", output);
     }
 
     [Fact]
@@ -122,9 +123,8 @@ public sealed class EndToEndTests : IClassFixture<LeakyServiceFixture>
         Assert.True(run.ExitCode == 1, run.ToString());
         string output = run.Output.Replace("\r\n", "\n");
         Assert.Matches(@"static PriceFeed\.PriceChanged holds [\d,]+ handler\(s\): [\d,]+ on QuoteWidget; grows: [\d,]+ → [\d,]+", output);
-        Assert.Matches(@"LEAK003 Program\.cs:\d+: confirmed\n", output);
+        Assert.Matches(@"LEAK301 Program\.cs:\d+: confirmed\n", output);
         Assert.Matches(@"[\d,]+ live RequestMonitor instance\(s\); of the 100 followed, [\d,]+ are held through a timer's callback; grows: [\d,]+ → [\d,]+", output);
-        Assert.Contains("They pile up between the two readings", output);
     }
 
     [Fact]

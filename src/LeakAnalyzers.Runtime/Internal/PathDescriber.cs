@@ -58,10 +58,13 @@ internal sealed class PathDescriber
         {
             // The runtime's timer queue is a static array of queues holding every scheduled timer: a collection
             // reachable from a static field by shape, but what leaks is a timer never disposed and what its callback
-            // holds. The analyzers file that under closures (LEAK301's timer cycle), and so does this.
+            // holds. The analyzers file that under closures (LEAK301's timer cycle, which LEAK003 and LEAK002 leave to
+            // it), and so does this. A scheduler's periodic timer (Rx's Observable.Interval) is a System.Threading.Timer
+            // on the same queue, and its path ends at the subscription's callbacks the same way.
             family = LeakFamily.Closure;
-            reason = $"a System.Threading.Timer that is never disposed keeps its callback ({timer}) alive, and with it everything the callback " +
-                     "holds: the runtime's timer queue keeps every timer until it is disposed (the timer cycle LEAK301 reports)";
+            reason = $"a System.Threading.Timer that is never disposed (directly, or under a scheduler's periodic work such as an Rx timer subscription) " +
+                     $"keeps its callback ({timer}) alive, and with it everything the callback holds: the runtime's timer queue keeps every timer " +
+                     "until it is disposed (the timer cycle LEAK301 reports)";
         }
 
         string? via = null;

@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Closures;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using LeakAnalyzers.Events;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -32,9 +33,11 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     /// </summary>
     internal const string FieldFixProperty = "FieldRegistration";
 
-    /// <summary>Collection methods that keep the value they are given.</summary>
-    private static readonly ImmutableHashSet<string> StoringCollectionMethods = ImmutableHashSet.Create(
-        "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Push", "Enqueue", "Insert", "AddFirst", "AddLast", "Set", "TryUpdate");
+    /// <summary>
+    /// Diagnostic property: the name of the instance member (a timer, an Rx subscription) the code fix may dispose in
+    /// the type's Dispose, for the timer cycles this rule owns.
+    /// </summary>
+    internal const string DisposeMemberProperty = "DisposeMember";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK301CapturingDelegateKeptAlive);
@@ -124,24 +127,32 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return known.ThreadingTimer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer);
             case IInvocationOperation invocation:
                 var name = invocation.TargetMethod.Name;
-                if (name is "Register" or "UnsafeRegister")
+                if (name is "Register" or "UnsafeRegister" && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.CancellationToken))
                 {
-                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.CancellationToken);
+                    return true;
                 }
 
-                if (name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject")
+                if (name is "RegisterWaitForSingleObject" or "UnsafeRegisterWaitForSingleObject" && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.ThreadPool))
                 {
-                    return SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.ThreadPool);
+                    return true;
                 }
 
-                if (invocation.Instance is null || !StoringCollectionMethods.Contains(name))
+                if (name == "Subscribe" && known.Observable is not null)
+                {
+                    return true;
+                }
+
+                // A call that may keep a delegate argument: a source method (its summary says), or a framework
+                // collection's Add, GetOrAdd, ... on some receiver.
+                var inSource = SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingAssembly, known.Assembly);
+                if (!inSource && (invocation.Instance is null || !DelegateFates.StoringCollectionMethods.Contains(name)))
                 {
                     return false;
                 }
 
                 foreach (var argument in invocation.Arguments)
                 {
-                    if (argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                    if (Operations.SkipConversions(argument.Value)?.Type?.TypeKind == TypeKind.Delegate)
                     {
                         return true;
                     }
@@ -158,37 +169,23 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     {
         internal KnownTypes(Compilation compilation)
         {
+            Assembly = compilation.Assembly;
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             ThreadingTimer = compilation.GetTypeByMetadataName("System.Threading.Timer");
             ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+            Observable = compilation.GetTypeByMetadataName("System.Reactive.Linq.Observable");
         }
+
+        /// <summary>Rx's operators; null when the compilation does not reference Rx.</summary>
+        internal INamedTypeSymbol? Observable { get; }
+
+        internal IAssemblySymbol Assembly { get; }
 
         internal INamedTypeSymbol? CancellationToken { get; }
 
         internal INamedTypeSymbol? ThreadingTimer { get; }
 
         internal INamedTypeSymbol? ThreadPool { get; }
-    }
-
-    /// <summary>What a delegate keeps alive: <c>this</c> or the first captured local or parameter.</summary>
-    private readonly struct Capture
-    {
-        internal Capture(string kind, string? captured, bool capturesThis)
-        {
-            Kind = kind;
-            Captured = captured;
-            CapturesThis = capturesThis;
-        }
-
-        /// <summary>"A lambda", "An anonymous method", "The local function 'F'", "The method group 'M'".</summary>
-        internal string Kind { get; }
-
-        /// <summary>The name of the captured local or parameter; null when only <c>this</c> is captured.</summary>
-        internal string? Captured { get; }
-
-        internal bool CapturesThis { get; }
-
-        internal bool Any => CapturesThis || Captured is not null;
     }
 
     private sealed class TypeAnalysis
@@ -198,9 +195,11 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private readonly KnownTypes known;
         private readonly List<(IOperation Block, ISymbol Owner)> blocks;
         private readonly SymbolAnalysisContext context;
-        private TypeLifetimeFacts? facts;
+        private readonly DelegateCaptures captures = new();
+        private readonly Dictionary<ISymbol, bool> clearedMembers = new(SymbolEqualityComparer.Default);
+        private TimerCycles? cycles;
         private LifetimeSettings? settings;
-        private bool? longLived;
+        private SubscriptionTable? subscriptions;
 
         internal TypeAnalysis(INamedTypeSymbol type, LifetimeModel model, KnownTypes known, List<(IOperation Block, ISymbol Owner)> blocks, SymbolAnalysisContext context)
         {
@@ -216,6 +215,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             foreach (var (operation, owner) in candidates)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
+                Cycles(operation);
                 var block = operation;
                 while (block.Parent is not null)
                 {
@@ -243,23 +243,17 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         private LifetimeSettings Settings(IOperation operation) =>
             settings ??= model.SettingsFor(context.Options, operation.Syntax.SyntaxTree);
 
-        /// <summary>The type's lifetime facts, recorded from its blocks the first time a rule needs them.</summary>
-        private TypeLifetimeFacts Facts()
-        {
-            if (facts is null)
-            {
-                facts = new TypeLifetimeFacts(type);
-                foreach (var (block, owner) in blocks)
-                {
-                    facts.RecordAll(block, owner);
-                }
-            }
+        /// <summary>The type's timers and their cycles, with its lifetime facts (recorded from its blocks the first time a rule needs them).</summary>
+        private TimerCycles Cycles(ISymbol symbol) => cycles ??= new TimerCycles(type, model, Settings(symbol), blocks, captures);
 
-            return facts;
-        }
+        private TimerCycles Cycles(IOperation operation) => cycles ??= new TimerCycles(type, model, Settings(operation), blocks, captures);
 
-        private bool TypeIsLongLived(IOperation operation) =>
-            longLived ??= model.IsLongLivedType(type, Settings(operation));
+        private TypeLifetimeFacts Facts() => cycles!.Facts();
+
+        private bool TypeIsLongLived(IOperation operation) => Cycles(operation).TypeIsLongLived;
+
+        private LifetimeSettings Settings(ISymbol symbol) =>
+            settings ??= model.SettingsFor(context.Options, symbol.Locations[0].SourceTree!);
 
         private void Invocation(IInvocationOperation invocation, ISymbol owner, IOperation block)
         {
@@ -280,31 +274,164 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (invocation.Instance is { } instance && StoringCollectionMethods.Contains(method.Name))
+            if (method.Name == "Subscribe" && known.Observable is not null)
             {
-                var original = method.OriginalDefinition;
-                foreach (var argument in invocation.Arguments)
+                RxTimerSubscription(invocation, block);
+                return;
+            }
+
+            var fates = DelegateFates.For(context.Compilation);
+            foreach (var argument in invocation.Arguments)
+            {
+                if (!IsDelegate(argument.Value))
                 {
-                    if (argument.Parameter is { Ordinal: var ordinal } &&
-                        ordinal < original.Parameters.Length &&
-                        original.Parameters[ordinal].Type is ITypeParameterSymbol &&
-                        argument.Value.Type?.TypeKind == TypeKind.Delegate)
-                    {
-                        StaticStorage(instance, argument.Value, owner, block, collection: true);
-                    }
+                    continue;
+                }
+
+                var fate = fates.OfArgument(argument, context.Options);
+                var instance = invocation.Instance;
+                switch (fate.Kind)
+                {
+                    case DelegateFateKind.KeptLongLived:
+                        Passed(argument.Value, fate, invocation, owner, block, factory: null);
+                        break;
+                    case DelegateFateKind.ResultKeptLongLived:
+                        foreach (var (returned, factory) in ReturnedDelegates(argument.Value))
+                        {
+                            Passed(returned, fate, invocation, owner, block, factory);
+                        }
+
+                        break;
+                    case DelegateFateKind.KeptByReceiver when instance is not null:
+                        KeptByReceiver(instance, argument.Value, fate, invocation, owner, block, factory: null);
+                        break;
+                    case DelegateFateKind.ResultKeptByReceiver when instance is not null:
+                        foreach (var (returned, factory) in ReturnedDelegates(argument.Value))
+                        {
+                            KeptByReceiver(instance, returned, fate, invocation, owner, block, factory);
+                        }
+
+                        break;
                 }
             }
         }
 
-        /// <summary><c>Static = delegate</c>, <c>Static += delegate</c>, <c>Static[key] = delegate</c>, <c>Static.Add(delegate)</c>.</summary>
-        private void StaticStorage(IOperation target, IOperation value, ISymbol owner, IOperation block, bool collection)
+        private static bool IsDelegate(IOperation value) => Operations.SkipConversions(value)?.Type?.TypeKind == TypeKind.Delegate;
+
+        /// <summary>
+        /// The delegates a value factory returns (<c>_ =&gt; v =&gt; v.Length &lt;= max</c>): they are what the holder keeps,
+        /// not the factory, which runs once and is dropped. Each with the factory's syntax, inside which nothing counts
+        /// as captured (the key a factory is given is kept with its value on purpose).
+        /// </summary>
+        private static IEnumerable<(IOperation Returned, SyntaxNode Factory)> ReturnedDelegates(IOperation factory)
         {
-            if (type.IsStatic || value.Type?.TypeKind != TypeKind.Delegate || Operations.SkipConversions(target) is IEventReferenceOperation)
+            var inner = Operations.SkipConversions(factory);
+            if (inner is IDelegateCreationOperation creation)
+            {
+                inner = Operations.SkipConversions(creation.Target);
+            }
+
+            if (inner is not IAnonymousFunctionOperation function)
+            {
+                yield break;
+            }
+
+            foreach (var node in function.Body.Descendants())
+            {
+                if (node is IReturnOperation { ReturnedValue: { } returned } && ReferenceEquals(FunctionScopes.EnclosingFunction(node), function) && IsDelegate(returned))
+                {
+                    yield return (returned, function.Syntax);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A capturing delegate given to a source method that keeps it (or, for a value factory, what it returns) in a
+        /// static place, directly or through further calls: <c>Hooks.Register(() =&gt; Save())</c>.
+        /// </summary>
+        private void Passed(IOperation value, DelegateFate fate, IInvocationOperation invocation, ISymbol owner, IOperation block, SyntaxNode? factory)
+        {
+            if (!MayReportPassed(invocation, value, owner, block, factory, out var capture))
             {
                 return;
             }
 
-            var capture = Captures(value, block);
+            var holder = fate.Holder is { } member ? Qualified(member, null) : null;
+            var place = LifetimeModel.DescribePlace(holder, fate.Lifetime);
+            Report(value, capture, "until the process ends", "held by " + place + Via(invocation, factory is not null), null, fate.Evidence);
+        }
+
+        /// <summary>
+        /// A capturing delegate given to a method that keeps it (or what it returns) in its receiver, called on a static
+        /// receiver: <c>GameEvents.OnPause.Add(() =&gt; Pause())</c>, <c>Rules.GetOrAdd(key, _ =&gt; v =&gt; ...)</c>.
+        /// </summary>
+        private void KeptByReceiver(IOperation instance, IOperation value, DelegateFate fate, IInvocationOperation invocation, ISymbol owner, IOperation block, SyntaxNode? factory)
+        {
+            if (fate.Holder is null)
+            {
+                // A framework collection: the receiver is the holder.
+                StaticStorage(instance, value, owner, block, collection: true, factory is null ? null : ", returned by its value factory", factory);
+                return;
+            }
+
+            if (!MayReportPassed(invocation, value, owner, block, factory, out var capture))
+            {
+                return;
+            }
+
+            var lifetime = model.Classify(instance, Facts(), Settings(value));
+            if (lifetime.Lifetime != Lifetime.Static ||
+                (DelegateFates.HolderOf(instance) is { } member && IsClearedByType(member)))
+            {
+                return;
+            }
+
+            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(instance), lifetime) + Via(invocation, factory is not null), null, fate.Evidence);
+        }
+
+        /// <summary>", through 'Register'" or ", returned by a factory given to 'Get'" (the holder already names the type).</summary>
+        private static string Via(IInvocationOperation invocation, bool factory)
+        {
+            var name = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).Name;
+            return factory ? ", returned by a factory given to '" + name + "'" : ", through '" + name + "'";
+        }
+
+        /// <summary>
+        /// What every delegate handed to a method that keeps it must be, to be reported: it captures; a static member
+        /// does not only pass on what it was given; a long-lived type does not only capture itself; the method hands
+        /// back no undo (a disposable token, judged by the disposables family); and the call is not a subscription
+        /// method of the events family's table (LEAK1xx).
+        /// </summary>
+        private bool MayReportPassed(IInvocationOperation invocation, IOperation value, ISymbol owner, IOperation block, SyntaxNode? factory, out Capture capture)
+        {
+            capture = default;
+            if (type.IsStatic || DelegateFates.ReturnsAnUndo(invocation.TargetMethod))
+            {
+                return false;
+            }
+
+            capture = captures.Of(value, block, factory);
+            if (!capture.Any || (!capture.CapturesThis && owner.IsStatic) ||
+                (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(value)))
+            {
+                return false;
+            }
+
+            return Subscriptions(invocation).SubscribeEntry(invocation) is null;
+        }
+
+        private SubscriptionTable Subscriptions(IOperation operation) =>
+            subscriptions ??= SubscriptionTable.For(LeakOptions.For(context.Options, operation.Syntax.SyntaxTree), Descriptors.LEAK101HandlerNeverRemoved.Id);
+
+        /// <summary><c>Static = delegate</c>, <c>Static += delegate</c>, <c>Static[key] = delegate</c>, <c>Static.Add(delegate)</c>.</summary>
+        private void StaticStorage(IOperation target, IOperation value, ISymbol owner, IOperation block, bool collection, string? how = null, SyntaxNode? factory = null)
+        {
+            if (type.IsStatic || !IsDelegate(value) || Operations.SkipConversions(target) is IEventReferenceOperation)
+            {
+                return;
+            }
+
+            var capture = captures.Of(value, block, factory);
             if (!capture.Any)
             {
                 return;
@@ -328,52 +455,40 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (StoredMember(target) is { } member && IsClearedByType(member))
+            if (DelegateFates.HolderOf(target) is { } member && IsClearedByType(member))
             {
                 return;
             }
 
-            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(target), lifetime, collection), null);
+            Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(target), lifetime, collection) + how, null);
         }
-
-        /// <summary>The static member that holds the delegate: the field or property itself, or the collection's (through an indexer).</summary>
-        private static ISymbol? StoredMember(IOperation target) =>
-            Operations.SkipConversions(target) switch
-            {
-                IFieldReferenceOperation field => field.Field.OriginalDefinition,
-                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property.OriginalDefinition,
-                IPropertyReferenceOperation indexer when indexer.Instance is { } instance => StoredMember(instance),
-                _ => null,
-            };
 
         /// <summary>
         /// Whether the type also takes delegates out of <paramref name="member"/>: assigns it null, removes with
-        /// <c>-=</c>, or calls Remove, TryRemove, Clear (and the like) on it. Then it has a counterpart, which the rule trusts.
+        /// <c>-=</c>, or calls Remove, TryRemove, Clear (and the like) on it. Then it has a counterpart, which the rule
+        /// trusts. Asked once per member (many delegates stored in one member cost one walk of the type).
         /// </summary>
         private bool IsClearedByType(ISymbol member)
         {
+            member = member.OriginalDefinition;
+            if (clearedMembers.TryGetValue(member, out var known))
+            {
+                return known;
+            }
+
+            var cleared = false;
             foreach (var (block, _) in blocks)
             {
-                foreach (var operation in block.Descendants())
+                if (DelegateFates.TakesOut(block, member))
                 {
-                    switch (operation)
-                    {
-                        case ISimpleAssignmentOperation assignment when Operations.IsNullOrDefault(assignment.Value) && Same(StoredMember(assignment.Target), member):
-                        case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Subtract } compound when Same(StoredMember(compound.Target), member):
-                            return true;
-                        case IInvocationOperation { Instance: { } instance } invocation when
-                            invocation.TargetMethod.Name is "Remove" or "TryRemove" or "Clear" or "RemoveAll" or "RemoveAt" or "Pop" or "TryPop" or "Dequeue" or "TryDequeue" &&
-                            Same(StoredMember(instance), member):
-                            return true;
-                    }
+                    cleared = true;
+                    break;
                 }
             }
 
-            return false;
+            clearedMembers.Add(member, cleared);
+            return cleared;
         }
-
-        private static bool Same(ISymbol? candidate, ISymbol member) =>
-            candidate is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition);
 
         /// <summary>
         /// <c>new System.Threading.Timer(callback, ...)</c> kept in a static member, or in a field of the type that never
@@ -400,98 +515,60 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var capture = Captures(callback, block);
-            if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(creation)))
+            var capture = captures.Of(callback, block);
+            if (Cycles(creation).IsCycle(creation, target, block))
+            {
+                // The rule page tells the cycle: the timer queue holds the callback, which holds this object, which holds
+                // the timer. LEAK003 leaves this field to this rule (one root cause, one diagnostic).
+                Report(callback, capture, "for good", "held by the timer in '" + Name(target) + "', which is never disposed", DisposeMemberFix(target));
+                return;
+            }
+
+            if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(creation)) ||
+                (Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && Cycles(creation).StoppedThroughACopy(timerField)))
             {
                 return;
             }
 
             var lifetime = model.Classify(target, Facts(), Settings(creation));
-            var stoppedThroughCopy = Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var timerField } && StoppedThroughACopy(timerField);
-            if (stoppedThroughCopy)
-            {
-                return;
-            }
-
             var isStaticMember = Operations.ReferencedStorage(Operations.SkipConversions(target))?.IsStatic == true;
-            if (lifetime.Reason == LifetimeReason.RunningTimer && !isStaticMember && capture.CapturesThis)
-            {
-                // The rule page tells the cycle: the timer queue holds the callback, which holds this object, which holds the timer.
-                Report(callback, capture, "for good", "held by the timer in '" + Name(target) + "', which is never disposed", null);
-            }
-            else if (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created && (isStaticMember || lifetime.Reason != LifetimeReason.RunningTimer))
+            if (lifetime.Lifetime == Lifetime.Static && lifetime.Reason != LifetimeReason.Created && (isStaticMember || lifetime.Reason != LifetimeReason.RunningTimer))
             {
                 Report(callback, capture, "until the timer is disposed", "held by the timer in " + LifetimeModel.DescribePlace(Name(target), lifetime), null);
             }
         }
 
         /// <summary>
-        /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:
-        /// <c>var timer = _timer; _timer = null; timer?.Dispose();</c> or <c>Interlocked.Exchange(ref _timer, null)?.Dispose()</c>.
+        /// The property that lets the code fix dispose the member (a timer, an Rx subscription) in the type's Dispose:
+        /// its name, for an instance member of this type declared in source.
         /// </summary>
-        private bool StoppedThroughACopy(IFieldSymbol field)
+        private ImmutableDictionary<string, string?>? DisposeMemberFix(IOperation target) =>
+            Operations.ReferencedStorage(Operations.SkipConversions(target)) is { IsStatic: false } member &&
+            SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
+            type.TypeKind == TypeKind.Class
+                ? ImmutableDictionary<string, string?>.Empty.Add(DisposeMemberProperty, member.Name)
+                : null;
+
+        /// <summary>
+        /// <c>Observable.Interval(...).Subscribe(...)</c> (or another Rx periodic timer) whose callbacks capture
+        /// <c>this</c> or a local and whose subscription is dropped or kept in a field nothing reads: the scheduler's
+        /// timer holds the observer chain for good. Kept in a local never disposed, it is LEAK001's undisposed local.
+        /// </summary>
+        private void RxTimerSubscription(IInvocationOperation subscribe, IOperation block)
         {
-            var copies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var (block, _) in blocks)
+            if (Cycles(subscribe).CapturingRxCallback(subscribe, block, out var capture) is not { } callback)
             {
-                foreach (var operation in block.Descendants())
-                {
-                    switch (operation)
-                    {
-                        case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer && ReadsField(initializer.Value, field):
-                            copies.Add(declarator.Symbol);
-                            break;
-                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when ReadsField(assignment.Value, field):
-                            copies.Add(local.Local);
-                            break;
-                    }
-                }
+                return;
             }
 
-            foreach (var (block, _) in blocks)
+            var result = ResultUse(subscribe, block, out var holder, out _);
+            if (result is null || holder is IVariableInitializerOperation)
             {
-                foreach (var operation in block.Descendants())
-                {
-                    if (operation is IInvocationOperation invocation &&
-                        invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" or "Stop" or "Close" &&
-                        Receiver(invocation) is { } receiver &&
-                        ((receiver is ILocalReferenceOperation copy && copies.Contains(copy.Local)) || ReadsField(receiver, field)))
-                    {
-                        return true;
-                    }
-                }
+                return;
             }
 
-            return false;
-        }
-
-        /// <summary>The field itself, or <c>Interlocked.Exchange(ref field, ...)</c>, which returns what it held.</summary>
-        private static bool ReadsField(IOperation? value, IFieldSymbol field) =>
-            Operations.SkipConversions(value) switch
-            {
-                IFieldReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition),
-                IInvocationOperation { TargetMethod.Name: "Exchange", Arguments: { Length: > 0 } arguments } => ReadsField(arguments[0].Value, field),
-                _ => false,
-            };
-
-        /// <summary>The object a call is made on, through <c>?.</c>.</summary>
-        private static IOperation? Receiver(IInvocationOperation invocation)
-        {
-            var instance = Operations.SkipConversions(invocation.Instance);
-            if (instance is IConditionalAccessInstanceOperation)
-            {
-                for (var current = invocation.Parent; current is not null; current = current.Parent)
-                {
-                    if (current is IConditionalAccessOperation access)
-                    {
-                        return Operations.SkipConversions(access.Operation);
-                    }
-                }
-
-                return null;
-            }
-
-            return instance;
+            var properties = holder is ISimpleAssignmentOperation { Target: var target } ? DisposeMemberFix(target) : null;
+            Report(callback, capture, "for good", "its Rx timer subscription " + result, properties);
         }
 
         /// <summary><c>token.Register(callback)</c> on a token the type does not own, whose registration is never disposed.</summary>
@@ -503,7 +580,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var capture = Captures(callback, block);
+            var capture = captures.Of(callback, block);
             if (!capture.Any)
             {
                 return;
@@ -523,7 +600,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             var lifetime = model.Classify(token, Facts(), Settings(invocation));
-            if (!LifetimeModel.MayOutliveSubject(lifetime, Settings(invocation)))
+            if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)) || IsOwnSourcesToken(token))
             {
                 return;
             }
@@ -557,6 +634,32 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
+        /// <c>source.Token</c> where <c>source</c> is a field of this type (static too) that the type only ever fills
+        /// with a new <c>CancellationTokenSource</c>: the type's own source, whose registrations are its own design
+        /// (a static shutdown source set up once), not a token it was given.
+        /// </summary>
+        private bool IsOwnSourcesToken(IOperation? token)
+        {
+            if (Operations.SkipConversions(token) is not IPropertyReferenceOperation { Property.Name: "Token", Instance: var instance } ||
+                Operations.SkipConversions(instance) is not IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: var field } ||
+                !SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+            {
+                return false;
+            }
+
+            var assignments = Facts().AssignmentsOf(field);
+            foreach (var assigned in assignments)
+            {
+                if (!Operations.IsNullOrDefault(assigned.Value) && Operations.SkipConversions(assigned.Value) is not IObjectCreationOperation)
+                {
+                    return false;
+                }
+            }
+
+            return !assignments.IsEmpty;
+        }
+
+        /// <summary>
         /// Whether the callback stops something (<c>Stop</c>, <c>StopAsync</c>, ...): then the registration ties the token
         /// to the life of what was started, not to the work the method awaits, and a <c>using</c> local would end it when
         /// the method returns (CryptoExchange.Net's <c>ct.Register(async () => await processor.StopAsync())</c> after
@@ -586,7 +689,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var capture = Captures(callback, block);
+            var capture = captures.Of(callback, block);
             if (!capture.Any || (capture.CapturesThis && capture.Captured is null && TypeIsLongLived(invocation)))
             {
                 return;
@@ -642,7 +745,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     return "is kept in '" + declarator.Symbol.Name + "', which is never disposed";
                 case ISimpleAssignmentOperation { Target: var target } when Operations.SkipConversions(target) is IFieldReferenceOperation { Field: var field } &&
                     SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, type.OriginalDefinition) &&
-                    !FieldIsReadAnywhere(field):
+                    !Cycles(field).FieldIsReadAnywhere(field):
                     return "is kept in '" + field.Name + "', which is never disposed";
                 default:
                     return null;
@@ -671,25 +774,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 {
                     return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Whether any member of the type reads the field (not only assigns it): disposing, unregistering or handing it over needs a read.</summary>
-        private bool FieldIsReadAnywhere(IFieldSymbol field)
-        {
-            foreach (var (block, _) in blocks)
-            {
-                foreach (var operation in block.Descendants())
-                {
-                    if (operation is IFieldReferenceOperation reference &&
-                        SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition) &&
-                        !(reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference))
-                    {
-                        return true;
-                    }
                 }
             }
 
@@ -784,15 +868,16 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>"A lambda keeps this 'Poller' alive until the process ends: held by the static 'Hooks.OnTick'".</summary>
-        private void Report(IOperation @delegate, Capture capture, string until, string cause, ImmutableDictionary<string, string?>? properties)
+        private void Report(IOperation @delegate, Capture capture, string until, string cause, ImmutableDictionary<string, string?>? properties, IOperation? evidence = null)
         {
-            var what = capture.CapturesThis ? "this '" + type.Name + "'" : "'" + capture.Captured + "'";
+            var additional = evidence?.Syntax.GetLocation() is { IsInSource: true } location ? new[] { location } : null;
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.LEAK301CapturingDelegateKeptAlive,
                 DelegateSyntax(@delegate).GetLocation(),
+                additional,
                 properties,
                 capture.Kind,
-                what,
+                capture.What(type),
                 until,
                 cause));
         }
@@ -827,106 +912,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             return instance is null or IInstanceReferenceOperation ? member.Name : (Name(instance) is { } owner ? owner + "." + member.Name : member.Name);
-        }
-
-        /// <summary>What a delegate value captures; nothing for static lambdas and methods, and for methods bound to other objects.</summary>
-        private Capture Captures(IOperation value, IOperation block)
-        {
-            var inner = Operations.SkipConversions(value);
-            if (inner is IDelegateCreationOperation creation)
-            {
-                inner = creation.Target;
-            }
-
-            switch (inner)
-            {
-                case IAnonymousFunctionOperation lambda:
-                    if (lambda.Symbol.IsStatic)
-                    {
-                        return default;
-                    }
-
-                    var kind = lambda.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousMethodExpressionSyntax ? "An anonymous method" : "A lambda";
-                    return Walk(kind, lambda.Body, lambda.Syntax, block, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } local:
-                    return LocalFunction("The local function '" + local.Method.Name + "'", local.Method, block, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                case IMethodReferenceOperation { Method.IsStatic: false, Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } method:
-                    return new Capture("The method group '" + method.Method.Name + "'", null, capturesThis: true);
-                default:
-                    return default;
-            }
-        }
-
-        private Capture LocalFunction(string kind, IMethodSymbol function, IOperation block, HashSet<IMethodSymbol> visited)
-        {
-            if (function.IsStatic || !visited.Add(function.OriginalDefinition))
-            {
-                return default;
-            }
-
-            foreach (var node in block.Descendants())
-            {
-                if (node is ILocalFunctionOperation declaration && SymbolEqualityComparer.Default.Equals(declaration.Symbol.OriginalDefinition, function.OriginalDefinition))
-                {
-                    var body = (IOperation?)declaration.Body ?? declaration.IgnoredBody;
-                    return body is null ? default : Walk(kind, body, declaration.Syntax, block, visited);
-                }
-            }
-
-            return default;
-        }
-
-        /// <summary>
-        /// The captures of a body: <c>this</c> (an instance reference to the containing type, or an instance member of
-        /// it), and locals or parameters declared outside <paramref name="scope"/>; through the local functions it calls.
-        /// </summary>
-        private Capture Walk(string kind, IOperation body, SyntaxNode scope, IOperation block, HashSet<IMethodSymbol> visited)
-        {
-            var capturesThis = false;
-            string? captured = null;
-            foreach (var node in body.DescendantsAndSelf())
-            {
-                switch (node)
-                {
-                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                        capturesThis = true;
-                        break;
-                    case ILocalReferenceOperation local when captured is null && !DeclaredInside(local.Local, scope):
-                        captured = local.Local.Name;
-                        break;
-                    case IParameterReferenceOperation parameter when captured is null && !DeclaredInside(parameter.Parameter, scope):
-                        captured = parameter.Parameter.Name;
-                        break;
-                    case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call:
-                        Merge(LocalFunction(kind, call.TargetMethod, block, visited), ref capturesThis, ref captured);
-                        break;
-                    case IMethodReferenceOperation { Method.MethodKind: MethodKind.LocalFunction } reference:
-                        Merge(LocalFunction(kind, reference.Method, block, visited), ref capturesThis, ref captured);
-                        break;
-                }
-            }
-
-            return new Capture(kind, captured, capturesThis);
-        }
-
-        private static void Merge(Capture inner, ref bool capturesThis, ref string? captured)
-        {
-            capturesThis |= inner.CapturesThis;
-            captured ??= inner.Captured;
-        }
-
-        private static bool DeclaredInside(ISymbol symbol, SyntaxNode scope)
-        {
-            foreach (var location in symbol.Locations)
-            {
-                if (location.IsInSource && location.SourceTree == scope.SyntaxTree && scope.Span.Contains(location.SourceSpan))
-                {
-                    return true;
-                }
-            }
-
-            // A symbol without a source location (a synthesized local) is not a capture the user can see.
-            return symbol.Locations.IsEmpty || !symbol.Locations[0].IsInSource;
         }
     }
 }

@@ -23,9 +23,6 @@ using Microsoft.CodeAnalysis.Operations;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly ImmutableHashSet<string> StoringCollectionMethods = ImmutableHashSet.Create(
-        "Add", "TryAdd", "AddOrUpdate", "GetOrAdd", "Push", "Enqueue", "Insert", "AddFirst", "AddLast", "Set", "TryUpdate");
-
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK302SharedClosureKeepsLocal);
 
@@ -191,9 +188,11 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 }
 
                 var lifetime = known.Model.Classify(target, null, Settings());
-                return lifetime.Lifetime == Lifetime.Static ? (LifetimeModel.DescribePlace(StaticMemberName(target), lifetime), "until the process ends") : null;
-            case IArgumentOperation { Parent: IInvocationOperation invocation }:
-                return Invoked(invocation, known, Settings());
+                return lifetime.Lifetime == Lifetime.Static
+                    ? (LifetimeModel.DescribePlace(StaticMemberName(target), lifetime), "until the process ends")
+                    : MemberOfAnOutlivingObject(target, lambda);
+            case IArgumentOperation { Parent: IInvocationOperation invocation } argument:
+                return Invoked(invocation, known, Settings()) ?? Passed(argument, invocation, lambda, known, context);
             case IArgumentOperation { Parent: IObjectCreationOperation creation } when
                 known.Timer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.Timer) &&
                 Operations.ParentSkippingConversions(creation, out _) is ISimpleAssignmentOperation { Target: var timerTarget } &&
@@ -212,7 +211,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
             SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Token))
         {
             var lifetime = known.Model.Classify(invocation.Instance, null, settings);
-            return LifetimeModel.MayOutliveSubject(lifetime, settings) && IsDropped(invocation)
+            return LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, settings) && IsDropped(invocation)
                 ? ("a dropped registration", "until the token's source is cancelled or disposed")
                 : null;
         }
@@ -223,13 +222,71 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
             return IsDropped(invocation) ? ("a wait that is never unregistered", "until the wait is unregistered") : null;
         }
 
-        if (invocation.Instance is { } instance && StoringCollectionMethods.Contains(method.Name))
+        return null;
+    }
+
+    /// <summary>
+    /// A lambda given to a call that keeps it (the shared <see cref="DelegateFates"/>): a source method that keeps it in
+    /// a static place, or a method (a framework collection's Add, a source method) that keeps it in its receiver, when
+    /// that receiver is static, this object, or an object given to the method.
+    /// </summary>
+    private static (string Phrase, string Until)? Passed(IArgumentOperation argument, IInvocationOperation invocation, IAnonymousFunctionOperation lambda, Known known, OperationBlockAnalysisContext context)
+    {
+        if (DelegateFates.ReturnsAnUndo(invocation.TargetMethod))
         {
-            var lifetime = known.Model.Classify(instance, null, settings);
-            return lifetime.Lifetime == Lifetime.Static ? (LifetimeModel.DescribePlace(null, lifetime, collection: true), "until the process ends") : null;
+            return null;
         }
 
-        return null;
+        var fate = DelegateFates.For(context.Compilation).OfArgument(argument, context.Options);
+        switch (fate.Kind)
+        {
+            case DelegateFateKind.KeptLongLived when fate.Holder is { } holder:
+                return (LifetimeModel.DescribePlace(holder.ContainingType?.Name + "." + holder.Name, fate.Lifetime), "until the process ends");
+            case DelegateFateKind.KeptByReceiver when invocation.Instance is { } instance:
+                var settings = known.Model.SettingsFor(context.Options, lambda.Syntax.SyntaxTree);
+                var lifetime = known.Model.Classify(instance, null, settings);
+                if (lifetime.Lifetime == Lifetime.Static && (fate.Holder is null || !DelegateFates.For(context.Compilation).IsCleared(DelegateFates.HolderOf(instance))))
+                {
+                    return (LifetimeModel.DescribePlace(StaticMemberName(instance), lifetime, collection: fate.Holder is null), "until the process ends");
+                }
+
+                return Operations.SkipConversions(instance) is IInstanceReferenceOperation
+                    ? null // a method of this object keeps it in this object: whether that outlives the method is the method's business
+                    : MemberOfAnOutlivingObject(instance, lambda);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A field or property (or an element of one) of an object that outlives the method: this object
+    /// (<c>this.onDone = ...</c>, <c>pending.Add(...)</c>) or an object given to the method (<c>options.OnDone = ...</c>).
+    /// </summary>
+    private static (string Phrase, string Until)? MemberOfAnOutlivingObject(IOperation target, IAnonymousFunctionOperation lambda)
+    {
+        var stored = Operations.SkipConversions(target);
+        while (stored is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer)
+        {
+            stored = Operations.SkipConversions(indexer.Instance);
+        }
+
+        var (member, instance) = stored switch
+        {
+            IFieldReferenceOperation { Field.IsStatic: false } field => ((ISymbol)field.Field, field.Instance),
+            IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0 } property => (property.Property, property.Instance),
+            _ => (null, null),
+        };
+
+        switch (Operations.SkipConversions(instance))
+        {
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when member?.ContainingType is { } owner:
+                return ("'" + member.Name + "'", "as long as this '" + owner.Name + "' lives");
+            case IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LambdaMethod or MethodKind.LocalFunction) } } parameter }
+                when member is not null && !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, lambda.Symbol):
+                return ("'" + parameter.Name + "." + member.Name + "'", "as long as '" + parameter.Name + "' lives");
+            default:
+                return null;
+        }
     }
 
     /// <summary><c>Type.Member</c> when <paramref name="target"/> names a static field or property; null otherwise.</summary>

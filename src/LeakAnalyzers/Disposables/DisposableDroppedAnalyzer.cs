@@ -124,6 +124,13 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // One root cause, one diagnostic: an Rx timer subscription whose callbacks capture something is the closure
+        // family's timer cycle, which LEAK301 reports (Shared/TimerCycles).
+        if (isSubscription && TimerCycles.ClosureFamilyOwnsSubscription((IInvocationOperation)creation, context.ContainingSymbol.ContainingType, context.Compilation, context.Options))
+        {
+            return;
+        }
+
         var consequence = isSubscription
             ? "the subscription never ends and the source keeps the observer alive"
             : OwnershipModel.ConsequenceFor(value.Type);

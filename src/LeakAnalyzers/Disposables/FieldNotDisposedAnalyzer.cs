@@ -289,6 +289,13 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            // One root cause, one diagnostic: a timer whose callback holds this object and that nothing stops (or an Rx
+            // timer subscription nothing reads) is the closure family's timer cycle, which LEAK301 reports (Shared/TimerCycles).
+            if (TimerCycles.ClosureFamilyOwnsMember(type, member, context.Compilation, context.Options))
+            {
+                continue;
+            }
+
             var why = dispose is null
                 ? model.IsDisposable(type) ? "which has no Dispose method that disposes it" : "which is not disposable"
                 : $"whose '{dispose.Name}' does not dispose it";

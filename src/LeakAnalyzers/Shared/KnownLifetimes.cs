@@ -56,6 +56,25 @@ internal static class KnownLifetimes
         "Avalonia.Application");
 
     /// <summary>
+    /// Cancellation tokens (<c>Type.Member</c>) that the application cancels once, at a point of its life: the host's
+    /// started, stopping and stopped tokens. A registration on one stays only until it fires, then the token's source
+    /// drops it; one on a token that has already fired runs at once and keeps nothing. So a singleton or hosted service
+    /// that registers on them keeps nothing alive that was not alive anyway: the closure rules do not report them.
+    /// (A short-lived object registering on <c>ApplicationStopping</c> in every instance would be kept until shutdown;
+    /// the analyzers cannot tell a DI singleton from a transient, and do not report that either.)
+    /// </summary>
+    internal static readonly ImmutableArray<string> OneShotTokens = ImmutableArray.Create(
+        "Microsoft.Extensions.Hosting.IHostApplicationLifetime.ApplicationStarted",
+        "Microsoft.Extensions.Hosting.IHostApplicationLifetime.ApplicationStopping",
+        "Microsoft.Extensions.Hosting.IHostApplicationLifetime.ApplicationStopped",
+        "Microsoft.Extensions.Hosting.IApplicationLifetime.ApplicationStarted",
+        "Microsoft.Extensions.Hosting.IApplicationLifetime.ApplicationStopping",
+        "Microsoft.Extensions.Hosting.IApplicationLifetime.ApplicationStopped",
+        "Microsoft.AspNetCore.Hosting.IApplicationLifetime.ApplicationStarted",
+        "Microsoft.AspNetCore.Hosting.IApplicationLifetime.ApplicationStopping",
+        "Microsoft.AspNetCore.Hosting.IApplicationLifetime.ApplicationStopped");
+
+    /// <summary>
     /// Static member names that by convention return the one shared instance of a type:
     /// <c>Settings.Default</c>, <c>Cache.Instance</c>, <c>Application.Current</c>, <c>ArrayPool.Shared</c>.
     /// </summary>

@@ -34,6 +34,9 @@ internal static class LeakOptions
     /// <summary>Members (<c>Type.Member</c>) whose value lives as long as the process (lifetime model).</summary>
     internal const string LongLivedMembers = "long_lived_members";
 
+    /// <summary>Cancellation token properties (<c>Type.Member</c>) that the application cancels once (lifetime model): registrations on them are not leaks.</summary>
+    internal const string OneShotTokens = "one_shot_tokens";
+
     /// <summary>
     /// How long objects given from outside (parameters, injected members) live relative to the object they were
     /// given to: <c>longer</c> (the default: they may outlive it) or <c>unknown</c> (no rule assumes anything).

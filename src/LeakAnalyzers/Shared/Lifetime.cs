@@ -60,6 +60,12 @@ internal enum LifetimeReason
     /// <summary>A timer kept in the subject's field that the subject never stops or disposes.</summary>
     RunningTimer,
 
+    /// <summary>
+    /// A cancellation token that is cancelled once, at a point of the application's life (<c>IHostApplicationLifetime.ApplicationStopping</c>):
+    /// it lives as long as the process, but its registrations are dropped when it fires.
+    /// </summary>
+    OneShotToken,
+
     /// <summary>A parameter of a constructor, or a member assigned from one.</summary>
     ConstructorParameter,
 
@@ -155,10 +161,10 @@ internal readonly struct LifetimeInfo
 /// </summary>
 internal sealed class LifetimeModel
 {
-    private readonly string ruleId;
+    private readonly string? ruleId;
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, LifetimeSettings> settingsByOptions = new();
 
-    private LifetimeModel(Compilation compilation, string ruleId)
+    private LifetimeModel(Compilation compilation, string? ruleId)
     {
         this.ruleId = ruleId;
         EventArgs = compilation.GetTypeByMetadataName("System.EventArgs");
@@ -166,8 +172,11 @@ internal sealed class LifetimeModel
 
     private INamedTypeSymbol? EventArgs { get; }
 
-    /// <summary>One per compilation and rule (the rule decides which rule-specific .editorconfig keys apply).</summary>
-    internal static LifetimeModel Create(Compilation compilation, string ruleId) => new(compilation, ruleId);
+    /// <summary>
+    /// One per compilation and rule (the rule decides which rule-specific .editorconfig keys apply); a null rule reads
+    /// only the general keys (for facts shared by several rules, such as <see cref="DelegateFates"/>).
+    /// </summary>
+    internal static LifetimeModel Create(Compilation compilation, string? ruleId) => new(compilation, ruleId);
 
     /// <summary>The tables and options that apply to <paramref name="tree"/>.</summary>
     internal LifetimeSettings SettingsFor(AnalyzerOptions options, SyntaxTree tree)
@@ -182,6 +191,14 @@ internal sealed class LifetimeModel
     /// </summary>
     internal static bool MayOutliveSubject(LifetimeInfo lifetime, LifetimeSettings settings) =>
         lifetime.Lifetime == Lifetime.Static || (lifetime.Lifetime == Lifetime.External && settings.ExternalMayOutlive);
+
+    /// <summary>
+    /// Whether a registration on a cancellation token of <paramref name="lifetime"/> may outlive the subject: the token
+    /// may (<see cref="MayOutliveSubject"/>) and is not one the application cancels once (<see cref="LifetimeReason.OneShotToken"/>),
+    /// whose registrations are dropped when it fires.
+    /// </summary>
+    internal static bool TokenRegistrationsMayOutliveSubject(LifetimeInfo lifetime, LifetimeSettings settings) =>
+        lifetime.Reason != LifetimeReason.OneShotToken && MayOutliveSubject(lifetime, settings);
 
     /// <summary>
     /// Whether instances of <paramref name="type"/> themselves live as long as the process, so that nothing they
@@ -330,6 +347,7 @@ internal sealed class LifetimeModel
             LifetimeReason.ProcessWide => "a process-wide object",
             LifetimeReason.LongLived => "a long-lived object",
             LifetimeReason.RunningTimer => "a timer that is never stopped",
+            LifetimeReason.OneShotToken => "a token the application cancels once",
             LifetimeReason.ConstructorParameter => "an object given to the constructor",
             LifetimeReason.MethodParameter => "an object passed in as a parameter",
             LifetimeReason.SetFromOutside => "an object set from outside the type",
@@ -547,6 +565,11 @@ internal sealed class LifetimeModel
 
         private LifetimeInfo Member(ISymbol member, IOperation? instance, ITypeSymbol? type, int depth)
         {
+            if (IsOneShotToken(member))
+            {
+                return LifetimeInfo.Of(Lifetime.Static, LifetimeReason.OneShotToken, member);
+            }
+
             if (settings.LongLivedMembers.Count > 0 && settings.LongLivedMembers.Contains(MemberKey(member)))
             {
                 return LifetimeInfo.Of(Lifetime.Static, settings.ProcessWideMembers.Contains(MemberKey(member)) ? LifetimeReason.ProcessWide : LifetimeReason.LongLived, member);
@@ -896,6 +919,30 @@ internal sealed class LifetimeModel
 
         private static string MemberKey(ISymbol member) =>
             member.ContainingType is { } type ? SymbolNames.MemberKey(type, member.Name) : member.Name;
+
+        /// <summary>A member of the one-shot token table, declared by the type or by an interface it implements (<c>ApplicationLifetime.ApplicationStopping</c>).</summary>
+        private bool IsOneShotToken(ISymbol member)
+        {
+            if (member is not IPropertySymbol { IsStatic: false } property || property.Type.Name != "CancellationToken" || settings.OneShotTokens.Count == 0)
+            {
+                return false;
+            }
+
+            if (settings.OneShotTokens.Contains(MemberKey(member)))
+            {
+                return true;
+            }
+
+            foreach (var @interface in member.ContainingType.AllInterfaces)
+            {
+                if (settings.OneShotTokens.Contains(SymbolNames.MemberKey(@interface, member.Name)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
 
@@ -1319,6 +1366,7 @@ internal sealed class LifetimeSettings
         ImmutableHashSet<string> longLivedMembers,
         ImmutableHashSet<string> processWideMembers,
         ImmutableHashSet<string> processWideEventTypes,
+        ImmutableHashSet<string> oneShotTokens,
         bool externalMayOutlive,
         ImmutableArray<RepeatingMethod> repeatingOverrides,
         ImmutableArray<RepeatingMethod> repeatingMethods)
@@ -1327,6 +1375,7 @@ internal sealed class LifetimeSettings
         LongLivedMembers = longLivedMembers;
         ProcessWideMembers = processWideMembers;
         ProcessWideEventTypes = processWideEventTypes;
+        OneShotTokens = oneShotTokens;
         ExternalMayOutlive = externalMayOutlive;
         RepeatingOverrides = repeatingOverrides;
         RepeatingMethods = repeatingMethods;
@@ -1342,6 +1391,9 @@ internal sealed class LifetimeSettings
 
     internal ImmutableHashSet<string> ProcessWideEventTypes { get; }
 
+    /// <summary>Token properties (<c>Type.Member</c>) cancelled once in the application's life: the table plus <c>leak_analyzers.one_shot_tokens</c>.</summary>
+    internal ImmutableHashSet<string> OneShotTokens { get; }
+
     /// <summary>False with <c>leak_analyzers.external_lifetime = unknown</c>.</summary>
     internal bool ExternalMayOutlive { get; }
 
@@ -1351,7 +1403,7 @@ internal sealed class LifetimeSettings
     /// <summary>Methods that run many times whatever they override: the table plus <c>leak_analyzers.repeating_methods</c>.</summary>
     internal ImmutableArray<RepeatingMethod> RepeatingMethods { get; }
 
-    internal static LifetimeSettings Create(AnalyzerConfigOptions options, string ruleId)
+    internal static LifetimeSettings Create(AnalyzerConfigOptions options, string? ruleId)
     {
         var externalLifetime = LeakOptions.GetString(options, ruleId, LeakOptions.ExternalLifetime)?.Trim();
         var processWideMembers = ImmutableHashSet.CreateRange(StringComparer.Ordinal, KnownLifetimes.ProcessWideMembers);
@@ -1377,6 +1429,7 @@ internal sealed class LifetimeSettings
             Merge(KnownLifetimes.ProcessWideMembers, LeakOptions.GetList(options, ruleId, LeakOptions.LongLivedMembers)),
             processWideMembers,
             ImmutableHashSet.CreateRange(StringComparer.Ordinal, KnownLifetimes.ProcessWideEventTypes),
+            Merge(KnownLifetimes.OneShotTokens, LeakOptions.GetList(options, ruleId, LeakOptions.OneShotTokens)),
             !string.Equals(externalLifetime, "unknown", StringComparison.OrdinalIgnoreCase),
             overrides.ToImmutable(),
             repeating.ToImmutable());

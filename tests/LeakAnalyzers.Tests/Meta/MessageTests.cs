@@ -112,12 +112,18 @@ public sealed class MessageTests
             ["A lambda", "this 'QuoteClient'", "until the token's source is cancelled or disposed", "its token registration is dropped"],
             ["The local function 'Poll'", "this 'Poller'", "for good", "held by the timer in 'timer', which is never disposed"],
             ["A lambda", "'buffer'", "until its wait handle is signalled for the last time", "its thread-pool wait is never unregistered"],
+            ["A lambda", "this 'SettingsEditor'", "until the process ends", "held by the static 'Hooks.OnShutdown', through 'Register'"],
+            ["A lambda", "this 'LengthRule'", "until the process ends", "held by the static 'LengthRule.Rules', returned by a factory given to 'Get'"],
+            ["A lambda", "this 'DashboardViewModel'", "for good", "its Rx timer subscription is kept in 'refreshSubscription', which is never disposed"],
+            ["The method group 'Dispose'", "'stream'", "until the token's source is cancelled or disposed", "its token registration is dropped"],
         ],
         ["LEAK302"] =
         [
             ["A lambda", "the static 'QuoteClient.lastWarmUp'", "payload", "until the process ends"],
             ["A lambda", "a dropped registration", "buffer", "until the token's source is cancelled or disposed"],
             ["An anonymous method", "the static timer 'Cache.sweeper'", "entries", "until the timer is disposed"],
+            ["A lambda", "'options.OnCompleted'", "buffer", "as long as 'options' lives"],
+            ["A lambda", "'describe'", "payload", "as long as this 'ReportLoader' lives"],
         ],
         ["LEAK401"] =
         [
