@@ -92,18 +92,18 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         // Kept by an object that never disposes it: leaked when that object is dropped, only read or disposed, or
         // keeps it where nothing outside it can reach; when the object leaves (returned, stored) and exposes it,
         // whoever gets it may still reach in and dispose it.
-        var how = keeper is not null && (outOfReach || IsEndOfTheKeeper(consumer, outer))
+        var how = keeper is not null && (outOfReach || IsEndOfTheKeeper(consumer, outer, model))
             ? $"only kept by '{Describe(keeper)}'"
             : keeper is not null ? null : consumer switch
         {
             IExpressionStatementOperation => "thrown away",
             ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "thrown away",
-            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type)
+            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type, model)
                 => $"used only to call '{invocation.TargetMethod.Name}'",
             IPropertyReferenceOperation read when ReferenceEquals(read.Instance, outer) && CannotHoldReceiver(read.Type)
                 => $"used only to read '{read.Property.Name}'",
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IInvocationOperation conditionalCall &&
-                                                   IsDroppedReceiver(conditionalCall.TargetMethod, conditionalCall.Type)
+                                                   IsDroppedReceiver(conditionalCall.TargetMethod, conditionalCall.Type, model)
                 => $"used only to call '{conditionalCall.TargetMethod.Name}'",
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IPropertyReferenceOperation conditionalRead &&
                                                    CannotHoldReceiver(conditionalRead.Type)
@@ -172,13 +172,13 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsEndOfTheKeeper(IOperation? consumer, IOperation keeper) =>
+    private static bool IsEndOfTheKeeper(IOperation? consumer, IOperation keeper, OwnershipModel model) =>
         consumer switch
         {
             IExpressionStatementOperation or IUsingOperation => true,
             ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
             IInvocationOperation invocation when ReferenceEquals(invocation.Instance, keeper) =>
-                OwnershipModel.IsDisposeMethod(invocation.TargetMethod) || CannotHoldReceiver(invocation.Type),
+                model.ReleasesReceiver(invocation.TargetMethod) || CannotHoldReceiver(invocation.Type),
             IPropertyReferenceOperation read when ReferenceEquals(read.Instance, keeper) => CannotHoldReceiver(read.Type),
             _ => false,
         };
@@ -195,8 +195,8 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     /// its parent (Serilog's <c>CreateLogger().ForContext(...)</c>). Only results that cannot hold it drop it:
     /// nothing, values (strings, numbers, structs, a <c>CancellationToken</c>), arrays of values, tasks of those.
     /// </summary>
-    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result) =>
-        !DisposableReleasePolicy.IsDisposeCall(method) && CannotHoldReceiver(result);
+    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result, OwnershipModel model) =>
+        !model.ReleasesReceiver(method) && CannotHoldReceiver(result);
 
     private static bool CannotHoldReceiver(ITypeSymbol? type)
     {

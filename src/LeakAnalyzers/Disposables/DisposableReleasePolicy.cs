@@ -27,7 +27,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
-                if (IsDisposeCall(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod, reference.Type) ||
+                if (model.ReleasesReceiver(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod, reference.Type) ||
                     (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync"))
                 {
                     return UseKind.Release;
@@ -75,6 +75,4 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) => false,
             _ => true,
         };
-
-    internal static bool IsDisposeCall(IMethodSymbol method) => OwnershipModel.IsDisposeMethod(method);
 }

@@ -266,7 +266,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, OwnershipModel model, ConcurrentDictionary<ISymbol, MemberFacts> members)
     {
-        if (members.IsEmpty)
+        // A process singleton holds its members as long as the process lives: nothing is lost by not disposing them.
+        if (members.IsEmpty || model.Source.IsProcessSingleton(type))
         {
             return;
         }

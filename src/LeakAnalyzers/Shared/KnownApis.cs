@@ -21,7 +21,13 @@ internal static class KnownApis
         "System.Data.DataTable",
         "System.Data.DataSet",
         "System.Data.DataView",
-        "System.Data.DataColumn");
+        "System.Data.DataColumn",
+
+        // Rx subjects: Dispose only drops the observer list and makes later calls throw; an undisposed subject
+        // holds nothing once nothing references it.
+        "System.Reactive.Subjects.Subject`1",
+        "System.Reactive.Subjects.BehaviorSubject`1",
+        "System.Reactive.Subjects.AsyncSubject`1");
 
     /// <summary>
     /// Types whose Dispose releases something only after one of their members was used, or when constructed with

@@ -43,7 +43,7 @@ internal static class MemberUses
                 case IAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
                     return ReferenceEquals(current, reference) ? MemberUse.Assigned : MemberUse.HandedOn;
                 case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
-                    if (OwnershipModel.IsDisposeMethod(invocation.TargetMethod))
+                    if (model.ReleasesReceiver(invocation.TargetMethod))
                     {
                         return MemberUse.Disposed;
                     }
@@ -57,7 +57,7 @@ internal static class MemberUses
 
                     return MemberUse.Read;
                 case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
-                    return access.WhenNotNull is IInvocationOperation conditionalCall && OwnershipModel.IsDisposeMethod(conditionalCall.TargetMethod)
+                    return access.WhenNotNull is IInvocationOperation conditionalCall && model.ReleasesReceiver(conditionalCall.TargetMethod)
                         ? MemberUse.Disposed
                         : MemberUse.Read;
                 case IArgumentOperation argument:

@@ -96,6 +96,12 @@ internal sealed class OwnershipModel
          string.Equals(method.Name, "DisposeAsync", StringComparison.Ordinal) ||
          string.Equals(method.Name, "Close", StringComparison.Ordinal));
 
+    /// <summary>
+    /// A call that ends its receiver's life: Dispose, DisposeAsync or Close, or a source method that disposes its own
+    /// object (<see cref="SourceDisposal.DisposesThis"/>: a pooled builder's ToString, a CloseAsync ending in DisposeAsync).
+    /// </summary>
+    internal bool ReleasesReceiver(IMethodSymbol method) => IsDisposeMethod(method) || sourceDisposal.DisposesThis(method);
+
     internal bool IsDisposable(ITypeSymbol? type)
     {
         switch (type)
@@ -186,6 +192,7 @@ internal sealed class OwnershipModel
                        !(creation.Arguments.Length == 0 && creation.Type is { } created &&
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation) &&
+                       !sourceDisposal.GuardedOff(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader;
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
                 return false;

@@ -308,6 +308,8 @@ internal sealed class SourceOwnership
     /// <summary>The IOperation of a source member's body, bound by one semantic model per tree and compilation.</summary>
     internal IOperation? BodyOf(IMethodSymbol method)
     {
+        // A partial method or constructor: the symbol a caller binds to is the declaration; the body is the implementation's.
+        method = method.PartialImplementationPart ?? method;
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length != 1)
         {
             return null;
@@ -338,6 +340,110 @@ internal sealed class SourceOwnership
             { } operation => operation,
             null => null,
         };
+    }
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> processSingletons = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A class whose instances live as long as the process and are made once: every instance constructor is private,
+    /// and every <c>new</c> of the type in its own source (the only place a private constructor can be called) builds
+    /// the value of a static field or property (its initializer, a static constructor, <c>instance ??= new X()</c>,
+    /// the factory of a static <c>Lazy&lt;X&gt;</c>). What such an object holds is held for the process anyway.
+    /// </summary>
+    internal bool IsProcessSingleton(INamedTypeSymbol type)
+    {
+        type = type.OriginalDefinition;
+        return type.TypeKind == TypeKind.Class && !type.IsStatic && type.DeclaringSyntaxReferences.Length > 0 &&
+               processSingletons.GetOrAdd(type, ComputeProcessSingleton);
+    }
+
+    private bool ComputeProcessSingleton(INamedTypeSymbol type)
+    {
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility != Accessibility.Private || constructor.IsImplicitlyDeclared)
+            {
+                return false;
+            }
+        }
+
+        var created = false;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax();
+            if (!compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+            {
+                return false;
+            }
+
+            SemanticModel? model = null;
+            foreach (var node in declaration.DescendantNodes())
+            {
+                if (node is not BaseObjectCreationExpressionSyntax creation ||
+                    (creation is ObjectCreationExpressionSyntax { Type: var named } && RightmostName(named) != type.Name))
+                {
+                    continue;
+                }
+
+                model ??= SemanticModelOf(declaration.SyntaxTree);
+                if (!SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(creation).Type?.OriginalDefinition, type))
+                {
+                    continue;
+                }
+
+                if (!BuildsAStaticValue(creation, type, model))
+                {
+                    return false;
+                }
+
+                created = true;
+            }
+        }
+
+        return created;
+    }
+
+    private static string? RightmostName(TypeSyntax type) =>
+        type switch
+        {
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+    private static bool BuildsAStaticValue(SyntaxNode creation, INamedTypeSymbol type, SemanticModel model)
+    {
+        for (var node = creation.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                // A lambda runs when it is called: only the factory of a Lazy<X> runs once.
+                case AnonymousFunctionExpressionSyntax function
+                    when function.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: BaseObjectCreationExpressionSyntax lazy } } ||
+                         (lazy is ObjectCreationExpressionSyntax { Type: var lazyType } && RightmostName(lazyType) != "Lazy") ||
+                         (lazy is ImplicitObjectCreationExpressionSyntax && model.GetTypeInfo(lazy).Type?.Name != "Lazy"):
+                    return false;
+                case AssignmentExpressionSyntax assignment when assignment.Right.Span.Contains(creation.Span):
+                    return model.GetSymbolInfo(assignment.Left).Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } &&
+                           IsMemberOf(model.GetSymbolInfo(assignment.Left).Symbol!, type);
+                case FieldDeclarationSyntax field:
+                    return field.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword);
+                case PropertyDeclarationSyntax property:
+                    // The initializer of a static auto-property; a getter that builds a new one each time is no singleton.
+                    return property.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword) &&
+                           property.Initializer is { } initializer && initializer.Span.Contains(creation.Span);
+                case ConstructorDeclarationSyntax constructor:
+                    return constructor.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword);
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+
+        static bool IsMemberOf(ISymbol member, INamedTypeSymbol type) =>
+            SymbolEqualityComparer.Default.Equals(member.ContainingType.OriginalDefinition, type);
     }
 
     internal SemanticModel SemanticModelOf(SyntaxTree tree) =>

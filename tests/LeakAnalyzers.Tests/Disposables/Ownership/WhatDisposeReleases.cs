@@ -1,0 +1,314 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// What a source type's Dispose releases, read from its source: a Dispose guarded by a flag only constructors set,
+/// a subclass of a type that needs no disposal, a partial Dispose, a method that disposes its own object, and a
+/// singleton whose members live as long as the process.
+/// </summary>
+public class WhatDisposeReleases
+{
+    private const string PooledBuffer = """
+        using System;
+        using System.Buffers;
+        readonly struct Payload : IDisposable
+        {
+            private readonly bool pooled;
+            public Payload(byte[] data) => Data = data;
+            public Payload(byte[] data, bool pooled = false) { Data = data; this.pooled = pooled; }
+            public byte[] Data { get; }
+            public void Dispose()
+            {
+                if (pooled)
+                    ArrayPool<byte>.Shared.Return(Data);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("new Payload(new byte[4])")]
+    [InlineData("new Payload(new byte[4], pooled: false)")]
+    [InlineData("new Payload(new byte[4], false)")]
+    public Task DisposeGuardedByAFlagTheConstructorLeavesFalseReleasesNothing(string creation) => Verify.VerifyAsync($$"""
+        {{PooledBuffer}}
+        static class Sender
+        {
+            public static int Send() { var payload = {{creation}}; return payload.Data.Length; }
+        }
+        """);
+
+    [Fact]
+    public Task DisposeGuardedByAFlagTheCallerSetsTrueIsOwned() => Verify.VerifyAsync($$"""
+        {{PooledBuffer}}
+        static class Sender
+        {
+            public static int Send() { var payload = {|LEAK001:new Payload(ArrayPool<byte>.Shared.Rent(4), pooled: true)|}; return payload.Data.Length; }
+        }
+        """);
+
+    [Theory]
+    [InlineData("if (!ownsStream) return;\n stream.Dispose();")]
+    [InlineData("if (!ownsStream) { return; }\n stream.Dispose();")]
+    [InlineData("if (ownsStream && stream != null) stream.Dispose();")]
+    public Task GuardSpellings(string body) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Reader : IDisposable
+        {
+            private readonly Stream stream;
+            private readonly bool ownsStream;
+            public Reader(Stream stream, bool ownsStream) { this.stream = stream; this.ownsStream = ownsStream; }
+            public int Next() => stream.ReadByte();
+            public void Dispose()
+            {
+                {{body}}
+            }
+        }
+        static class Use
+        {
+            public static int Borrow(Stream input) { var reader = new Reader(input, ownsStream: false); return reader.Next(); }
+            public static int Own(string path) { var reader = {|LEAK001:new Reader(File.OpenRead(path), ownsStream: true)|}; return reader.Next(); }
+        }
+        """);
+
+    [Theory]
+    [InlineData("private bool pooled; public void Pool() => pooled = true;")] // set outside a constructor
+    [InlineData("public bool pooled;")] // anyone may set it
+    [InlineData("private readonly bool pooled = Environment.ProcessorCount > 1;")] // not a constant
+    public Task GuardOthersMaySetIsNotTrusted(string flag) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Holder : IDisposable
+        {
+            {{flag}}
+            private readonly Stream stream = Stream.Null;
+            public Holder() { }
+            public void Dispose()
+            {
+                if (pooled) stream.Dispose();
+            }
+        }
+        static class Use
+        {
+            public static string Make() { var holder = {|LEAK001:new Holder()|}; return holder.ToString(); }
+        }
+        """);
+
+    [Fact]
+    public Task DisposeThatReleasesOutsideTheGuardIsOwned() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Holder : IDisposable
+        {
+            private readonly bool pooled;
+            private readonly Stream log = File.OpenWrite("log");
+            public Holder(bool pooled = false) => this.pooled = pooled;
+            public void Dispose()
+            {
+                if (pooled) Console.WriteLine("returned");
+                log.Dispose();
+            }
+        }
+        static class Use
+        {
+            public static string Make() { var holder = {|LEAK001:new Holder()|}; return holder.ToString(); }
+        }
+        """);
+
+    [Fact]
+    public Task SubclassOfATypeThatNeedsNoDisposalReleasesNothing() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Text;
+        sealed class Utf8StringWriter : StringWriter
+        {
+            public override Encoding Encoding => Encoding.UTF8;
+        }
+        sealed class TrackingWriter : StringWriter
+        {
+            protected override void Dispose(bool disposing) { base.Dispose(disposing); }
+        }
+        static class Use
+        {
+            public static string Write()
+            {
+                var writer = new Utf8StringWriter();
+                writer.Write("x");
+                var tracking = new TrackingWriter();
+                tracking.Write("y");
+                return writer.ToString() + tracking;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SubclassThatAddsAResourceIsOwned() => Verify.VerifyAsync("""
+        using System.IO;
+        sealed class TeeWriter : StringWriter
+        {
+            private readonly Stream copy = File.OpenWrite("copy");
+            protected override void Dispose(bool disposing) { copy.Dispose(); base.Dispose(disposing); }
+        }
+        static class Use
+        {
+            public static string Write() { var writer = {|LEAK001:new TeeWriter()|}; writer.Write("x"); return writer.ToString(); }
+        }
+        """);
+
+    [Fact]
+    public Task RxSubjectsNeedNoDisposal() => Verify.VerifyAsync("""
+        using System;
+        namespace System.Reactive.Subjects
+        {
+            public sealed class Subject<T> : IObservable<T>, IDisposable
+            {
+                public IDisposable Subscribe(IObserver<T> observer) => this;
+                public void OnNext(T value) { }
+                public void Dispose() => Release();
+                private void Release() { }
+            }
+        }
+        sealed class Feed
+        {
+            private readonly System.Reactive.Subjects.Subject<int> changes = new System.Reactive.Subjects.Subject<int>();
+            public IObservable<int> Changes => changes;
+            public void Publish(int value) { changes.OnNext(value); var local = new System.Reactive.Subjects.Subject<int>(); local.OnNext(value); }
+        }
+        """);
+
+    [Fact]
+    public Task PartialDisposeIsReadFromItsImplementation() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed partial class Session : IDisposable
+        {
+            private readonly Stream stream = File.OpenRead("session");
+            public int Next() => stream.ReadByte();
+            public partial void Dispose();
+        }
+        sealed partial class Session
+        {
+            public partial void Dispose() => Close(stream);
+            private static void Close(Stream s) => s.Dispose();
+        }
+        sealed partial class Cache : IDisposable
+        {
+            private readonly MemoryStream buffer = new MemoryStream();
+            public partial void Dispose();
+        }
+        sealed partial class Cache
+        {
+            public partial void Dispose() { buffer.Dispose(); }
+        }
+        static class Use
+        {
+            public static long Fill() { var cache = new Cache(); return cache.GetHashCode(); }
+        }
+        """);
+
+    [Fact]
+    public Task MethodThatDisposesItsObjectReleasesIt() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        using System.Threading.Tasks;
+        sealed class PooledBuilder : IDisposable
+        {
+            private char[] chars = ArrayPool<char>.Shared.Rent(256);
+            private int length;
+            public PooledBuilder Append(char c) { chars[length++] = c; return this; }
+            public override string ToString()
+            {
+                var text = new string(chars, 0, length);
+                Dispose();
+                return text;
+            }
+            public void Dispose() { ArrayPool<char>.Shared.Return(chars); chars = Array.Empty<char>(); }
+        }
+        sealed class Connection : IAsyncDisposable
+        {
+            private readonly System.IO.Stream stream = System.IO.File.OpenRead("c");
+            public Task OpenAsync() => Task.CompletedTask;
+            public async Task CloseAsync() { await stream.FlushAsync(); await DisposeAsync(); }
+            public ValueTask DisposeAsync() => stream.DisposeAsync();
+        }
+        static class Use
+        {
+            public static string Build()
+            {
+                var builder = new PooledBuilder();
+                builder.Append('a').Append('b');
+                return builder.ToString();
+            }
+            public static string Inline() => new PooledBuilder().Append('x').ToString();
+            public static async Task Talk()
+            {
+                var connection = new Connection();
+                await connection.OpenAsync();
+                await connection.CloseAsync();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MethodThatDisposesItsObjectOnlyWhenItFailsDoesNotReleaseIt() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Connection : IDisposable
+        {
+            private readonly Stream stream = File.OpenRead("c");
+            public void Open()
+            {
+                try { stream.ReadByte(); }
+                catch { Dispose(); throw; }
+            }
+            public void Later(Action<Action> schedule) => schedule(() => Dispose());
+            public void Dispose() => stream.Dispose();
+        }
+        static class Use
+        {
+            public static void Talk()
+            {
+                var connection = {|LEAK001:new Connection()|};
+                connection.Open();
+                connection.Later(a => a());
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("public static readonly Registry Instance = new Registry();")]
+    [InlineData("public static Registry Instance { get; } = new();")]
+    [InlineData("private static readonly Lazy<Registry> instance = new Lazy<Registry>(() => new Registry()); public static Registry Instance => instance.Value;")]
+    [InlineData("private static Registry? instance; public static Registry Instance => instance ??= new Registry();")]
+    public Task SingletonMembersLiveAsLongAsTheProcess(string accessor) => Verify.VerifyAsync($$"""
+        #nullable enable
+        using System;
+        using System.Threading;
+        sealed class Registry
+        {
+            {{accessor}}
+            private readonly ReaderWriterLockSlim gate = new ReaderWriterLockSlim();
+            private Registry() { }
+            public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
+        }
+        """);
+
+    [Theory]
+    [InlineData("public static readonly Registry Default = new Registry(); public static Registry Create() => new Registry();")] // made per call too
+    [InlineData("public static readonly Func<Registry> Factory = () => new Registry();")] // a factory, not an instance
+    [InlineData("public static Registry Instance => new Registry();")] // a getter that builds one per read
+    [InlineData("public static readonly Registry Default = new Registry(); public Registry(int size) : this() { }")] // anyone may build one
+    public Task TypesThatAreNotSingletonsStillOwnTheirMembers(string members) => Verify.VerifyAsync($$"""
+        using System;
+        using System.Threading;
+        sealed class Registry
+        {
+            {{members}}
+            private readonly ReaderWriterLockSlim {|LEAK003:gate|} = new ReaderWriterLockSlim();
+            private Registry() { }
+            public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
+        }
+        """);
+}
