@@ -629,11 +629,96 @@ internal sealed class StaticCollectionScan
 
             if (instance is not null && IsSameMember(instance, member) && KeySymbol(readKey) is { } read2 && SymbolEqualityComparer.Default.Equals(read2, key))
             {
-                return true;
+                return !TakesOrEmpties(removal, node);
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The removal after a read is a take, not an expiry check: it runs whenever the read found the key (no condition
+    /// on the way but the read itself: <c>var v = map[key]; map.Remove(key);</c>, <c>if (map.TryGetValue(key, out v))
+    /// return map.Remove(key);</c>), or when the entry's own collection became empty (<c>if (list.Count == 0)
+    /// map.Remove(key);</c>, a multimap dropping its last item). Every entry a caller takes is gone, so it bounds the collection.
+    /// </summary>
+    private static bool TakesOrEmpties(IOperation removal, IOperation read)
+    {
+        if (!OnlyReadConditions(removal, read, out var root))
+        {
+            return false;
+        }
+
+        // A return between the read and the removal under another condition keeps the entry it found (a fresh one).
+        foreach (var node in root.Descendants())
+        {
+            if (node is IReturnOperation && node.Syntax.SpanStart > read.Syntax.SpanStart && node.Syntax.SpanStart < removal.Syntax.SpanStart &&
+                !OnlyReadConditions(node, read, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Every condition <paramref name="operation"/> runs under, in its function, is the read or an emptiness test.</summary>
+    private static bool OnlyReadConditions(IOperation operation, IOperation read, out IOperation root)
+    {
+        root = operation;
+        for (IOperation? child = operation, node = operation.Parent; node is not null; child = node, node = node.Parent)
+        {
+            root = node;
+            if (node is IConditionalOperation conditional && !ReferenceEquals(conditional.Condition, child) &&
+                !IsReadOrEmptinessTest(conditional.Condition, read))
+            {
+                return false;
+            }
+
+            if (node is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsReadOrEmptinessTest(IOperation? condition, IOperation read)
+    {
+        condition = Operations.SkipConversions(condition);
+        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            condition = Operations.SkipConversions(not.Operand);
+        }
+
+        if (condition is null)
+        {
+            return false;
+        }
+
+        switch (condition)
+        {
+            case var _ when ReferenceEquals(condition, read):
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                return IsReadOrEmptinessTest(and.LeftOperand, read) && IsReadOrEmptinessTest(and.RightOperand, read);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.LessThan } comparison:
+                return (IsCount(comparison.LeftOperand) && IsZero(comparison.RightOperand)) ||
+                       (IsZero(comparison.LeftOperand) && IsCount(comparison.RightOperand));
+            case IPropertyReferenceOperation { Property.Name: "IsEmpty" }:
+                return true;
+            case IInvocationOperation { TargetMethod.Name: "Any", Arguments.Length: <= 1 } any:
+                return any.Arguments.Length == 0 || any.TargetMethod.IsExtensionMethod;
+            default:
+                return false;
+        }
+
+        static bool IsCount(IOperation value) =>
+            Operations.SkipConversions(value) is IPropertyReferenceOperation { Property.Name: "Count" or "Length" } or
+                IInvocationOperation { TargetMethod.Name: "Count", Arguments.Length: <= 1 };
+
+        static bool IsZero(IOperation value) => Operations.SkipConversions(value)?.ConstantValue is { HasValue: true, Value: 0 };
     }
 
     private static ISymbol? KeySymbol(IOperation? key) =>

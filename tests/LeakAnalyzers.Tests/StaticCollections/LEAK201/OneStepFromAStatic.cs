@@ -62,6 +62,49 @@ public class OneStepFromAStatic
                 "'Set' adds an entry per new 'key'",
                 "every entry stays until the process ends"));
 
+    [Theory]
+    [InlineData("var source = Sources[key]; Sources.Remove(key); return source;")]
+    [InlineData("if (Sources.TryGetValue(key, out var source)) { Sources.Remove(key); return source; } return null;")]
+    [InlineData("if (!Sources.TryGetValue(key, out var source)) return null; Sources.Remove(key); return source;")]
+    public Task RemovalThatTakesTheEntryItReadBoundsTheCollection(string take) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System.Collections.Generic;
+            static class Loader
+            {
+                private static readonly Dictionary<string, object> Sources = new();
+                public static void Register(string key, object source) => Sources.Add(key, source);
+                public static object? Take(string key)
+                {
+                    {{take}}
+                }
+            }
+            """);
+
+    [Fact]
+    public Task MultimapThatDropsAnEmptiedEntryIsBounded() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Enlistments
+            {
+                private static readonly Dictionary<string, List<int>> ByTransaction = new();
+                public static void Enlist(string transaction, int connection)
+                {
+                    if (!ByTransaction.TryGetValue(transaction, out var list))
+                        ByTransaction[transaction] = list = new List<int>();
+                    list.Add(connection);
+                }
+                public static void Unenlist(string transaction, int connection)
+                {
+                    var list = ByTransaction[transaction];
+                    list.Remove(connection);
+                    if (list.Count == 0)
+                        ByTransaction.Remove(transaction);
+                }
+            }
+            """);
+
     [Fact]
     public Task ImmutableDictionaryReplacedOnEveryAdd() =>
         Verify.VerifyAnalyzerAsync(
