@@ -252,12 +252,13 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     /// A dropped subscription that keeps nothing alive the caller would miss: its observer captures nothing (static
     /// or capture-free lambdas, static method groups, an observer built only from those), or its source is an
     /// object this code created and holds (a new local, a readonly field the type initialises with a new object),
-    /// which the subscription cannot outlive. A dropped Subscribe(this) on an injected or static source still leaks.
+    /// which the subscription cannot outlive, or a source that completes by itself (a one-shot timer, a task, a
+    /// <c>Take(1)</c>), when Rx disposes the subscription. A dropped Subscribe(this) on an injected or static source still leaks.
     /// </summary>
     private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe)
     {
         var source = subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : subscribe.Instance;
-        if (IsCreatedHere(Operations.SkipConversions(source)))
+        if (IsCreatedHere(Operations.SkipConversions(source)) || TimerCycles.CompletesOnItsOwn(source))
         {
             return true;
         }

@@ -159,6 +159,53 @@ internal sealed class TimerCycles
         return false;
     }
 
+    /// <summary>
+    /// An Rx source that completes by itself, so that Rx disposes the subscription when it ends and a dropped
+    /// subscription keeps nothing: a one-shot <c>Observable.Timer(dueTime)</c>, <c>Return</c>, <c>Start</c>,
+    /// <c>FromAsync</c>, <c>Empty</c>, <c>Throw</c>, a task's <c>ToObservable()</c>, or any source cut by
+    /// <c>Take</c>, <c>FirstAsync</c> and the like; through operators that complete when their source does
+    /// (<c>Select</c>, <c>Where</c>, <c>Do</c>, <c>ObserveOn</c>, ...) and one local.
+    /// </summary>
+    internal static bool CompletesOnItsOwn(IOperation? source)
+    {
+        for (var i = 0; i < MaxChain && source is not null; i++)
+        {
+            switch (Operations.SkipConversions(source))
+            {
+                case ILocalReferenceOperation local:
+                    var values = Operations.ValuesOfLocal(Root(local), local.Local);
+                    source = values.Count == 1 ? values[0] : null;
+                    break;
+                case IInvocationOperation { TargetMethod.Name: "ToObservable" } toObservable
+                    when (toObservable.Instance ?? (toObservable.Arguments.Length > 0 ? toObservable.Arguments[0].Value : null))?.Type is { Name: "Task" } task &&
+                         task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks":
+                    return true;
+                case IInvocationOperation call when IsObservableMethod(call.TargetMethod):
+                    var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+                    switch (method.Name)
+                    {
+                        case "Timer":
+                            return !HasPeriod(method);
+                        case "Return" or "Start" or "StartAsync" or "FromAsync" or "Empty" or "Throw" or "ToAsync":
+                        case "Take" or "FirstAsync" or "FirstOrDefaultAsync" or "SingleAsync" or "SingleOrDefaultAsync" or "ElementAt" or "Timeout":
+                            return true;
+                        case "Select" or "Where" or "Do" or "ObserveOn" or "SubscribeOn" or "Cast" or "OfType" or "Finally" or "Delay" or
+                            "DistinctUntilChanged" when method.IsExtensionMethod:
+                            source = call.Arguments.Length > 0 ? call.Arguments[0].Value : null;
+                            break;
+                        default:
+                            return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsObservableMethod(IMethodSymbol method) =>
         (method.ReducedFrom ?? method).ContainingType is { Name: "Observable" } containing &&
         SymbolNames.FullMetadataName(containing) == ObservableType;

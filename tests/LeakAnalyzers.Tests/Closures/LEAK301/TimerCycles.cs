@@ -152,6 +152,25 @@ public class TimerCycles
             }
             """ + Rx);
 
+    [Theory]
+    [InlineData("Observable.Timer(TimeSpan.FromSeconds(1))")]
+    [InlineData("Observable.Timer(TimeSpan.FromSeconds(1)).Select(n => n * 2)")]
+    [InlineData("prices.Take(1)")]
+    [InlineData("Observable.Return(5L)")]
+    public Task ADroppedSubscriptionToASourceThatCompletesByItselfIsSilent(string source) =>
+        Run(
+            $$"""
+            using System;
+            using System.Reactive.Linq;
+            class Splash
+            {
+                long shown;
+                public void Show(IObservable<long> prices) { {{source}}.Subscribe(n => shown = n); }
+            }
+            """ + Rx.Replace(
+                "public static IObservable<long> Interval(",
+                "public static IObservable<T> Take<T>(this IObservable<T> source, int count) => throw null; public static IObservable<T> Return<T>(T value) => throw null; public static IObservable<long> Interval("));
+
     [Fact]
     public Task ASubscriptionToASourceThatIsNotATimerStaysLeak002() =>
         Run(
