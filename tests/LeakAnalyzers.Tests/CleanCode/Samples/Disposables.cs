@@ -307,6 +307,129 @@ namespace CleanCode.Disposables
         public static int Sum(IEnumerable<int> values) => values.Where(v => v > 0).Sum();
     }
 
+    // A payload that returns its buffer to the pool only when it rented it: built over a plain array, it holds nothing.
+    public readonly struct Payload : IDisposable
+    {
+        private readonly bool rented;
+
+        public Payload(byte[] data) => Data = data;
+
+        public Payload(byte[] data, bool rented = false)
+        {
+            Data = data;
+            this.rented = rented;
+        }
+
+        public byte[] Data { get; }
+
+        public static Payload Rent(int size) => new(ArrayPool<byte>.Shared.Rent(size), rented: true);
+
+        public void Dispose()
+        {
+            if (rented)
+            {
+                ArrayPool<byte>.Shared.Return(Data);
+            }
+        }
+    }
+
+    public static class PayloadSender
+    {
+        public static int Send(Stream output, string text)
+        {
+            var payload = new Payload(Encoding.UTF8.GetBytes(text));
+            output.Write(payload.Data, 0, payload.Data.Length);
+            using var pooled = Payload.Rent(16);
+            return payload.Data.Length + pooled.Data.Length;
+        }
+    }
+
+    // A builder over a pooled buffer whose ToString returns the buffer: the caller ends it by reading the result.
+    public sealed class PooledStringBuilder : IDisposable
+    {
+        private char[] buffer = ArrayPool<char>.Shared.Rent(64);
+        private int length;
+
+        public PooledStringBuilder Append(string text)
+        {
+            if (length + text.Length > buffer.Length)
+            {
+                var larger = ArrayPool<char>.Shared.Rent((length + text.Length) * 2);
+                Array.Copy(buffer, larger, length);
+                ArrayPool<char>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            text.CopyTo(0, buffer, length, text.Length);
+            length += text.Length;
+            return this;
+        }
+
+        public override string ToString()
+        {
+            var result = new string(buffer, 0, length);
+            Dispose();
+            return result;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+            buffer = Array.Empty<char>();
+            length = 0;
+        }
+
+        public static string Join(IEnumerable<string> parts)
+        {
+            var builder = new PooledStringBuilder();
+            foreach (var part in parts)
+            {
+                builder.Append(part).Append(",");
+            }
+
+            return builder.ToString();
+        }
+    }
+
+    // A process-wide registry: one instance, built by its own static initializer, holding its lock for the process.
+    public sealed class ProviderRegistry
+    {
+        private readonly ReaderWriterLockSlim gate = new();
+        private readonly Dictionary<string, Func<string>> providers = new();
+
+        private ProviderRegistry()
+        {
+        }
+
+        public static ProviderRegistry Instance { get; } = new();
+
+        public string? Resolve(string name)
+        {
+            gate.EnterReadLock();
+            try
+            {
+                return providers.TryGetValue(name, out var provider) ? provider() : null;
+            }
+            finally
+            {
+                gate.ExitReadLock();
+            }
+        }
+    }
+
+    // A writer that only changes the encoding of a StringWriter holds nothing to release.
+    public sealed class Utf8StringWriter : StringWriter
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public static string Describe(object value)
+        {
+            var writer = new Utf8StringWriter();
+            writer.Write(value);
+            return writer.ToString();
+        }
+    }
+
     public interface IHttpClientFactoryLike
     {
         HttpClient CreateClient(string name);

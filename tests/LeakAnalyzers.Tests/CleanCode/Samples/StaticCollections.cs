@@ -214,4 +214,59 @@ namespace CleanCode.StaticCollections
 
         public int Count => items.Count;
     }
+
+    // Hand-over tables: an entry is put for a key and taken out by whoever gets the key; multimaps drop emptied entries.
+    public static class PendingUploads
+    {
+        private static readonly object Gate = new();
+        private static readonly Dictionary<string, byte[]> Sources = new();
+        private static readonly Dictionary<string, List<string>> WaitersByRequest = new();
+
+        public static string Put(byte[] content)
+        {
+            var key = Guid.NewGuid().ToString("N");
+            lock (Gate)
+            {
+                Sources.Add(key, content);
+            }
+
+            return key;
+        }
+
+        public static byte[] Take(string key)
+        {
+            lock (Gate)
+            {
+                var content = Sources[key];
+                Sources.Remove(key);
+                return content;
+            }
+        }
+
+        public static void Wait(string request, string waiter)
+        {
+            lock (Gate)
+            {
+                if (!WaitersByRequest.TryGetValue(request, out var waiters))
+                {
+                    WaitersByRequest[request] = waiters = new List<string>();
+                }
+
+                waiters.Add(waiter);
+            }
+        }
+
+        public static void Done(string request, string waiter)
+        {
+            lock (Gate)
+            {
+                var waiters = WaitersByRequest[request];
+                waiters.Remove(waiter);
+                if (waiters.Count == 0)
+                {
+                    WaitersByRequest.Remove(request);
+                }
+            }
+        }
+    }
 }
