@@ -47,11 +47,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolStartAction(symbolStart => OnType(symbolStart, model), SymbolKind.NamedType);
+            var lifetimes = LifetimeModel.Create(start.Compilation, Descriptors.LEAK003FieldNotDisposed.Id);
+            start.RegisterSymbolStartAction(symbolStart => OnType(symbolStart, model, lifetimes), SymbolKind.NamedType);
         });
     }
 
-    private static void OnType(SymbolStartAnalysisContext context, OwnershipModel model)
+    private static void OnType(SymbolStartAnalysisContext context, OwnershipModel model, LifetimeModel lifetimes)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.IsStatic || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasCandidateMember(type, model))
@@ -86,7 +87,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             OperationKind.MethodReference);
         context.RegisterSymbolEndAction(end =>
         {
-            Report(end, type, model, members);
+            Report(end, type, model, lifetimes, members);
             ReportOverwrites(end, model, members, overwrites, handlers);
         });
     }
@@ -264,10 +265,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, OwnershipModel model, ConcurrentDictionary<ISymbol, MemberFacts> members)
+    private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, OwnershipModel model, LifetimeModel lifetimes, ConcurrentDictionary<ISymbol, MemberFacts> members)
     {
-        // A process singleton holds its members as long as the process lives: nothing is lost by not disposing them.
-        if (members.IsEmpty || model.Source.IsProcessSingleton(type))
+        // An object that lives as long as the process (a singleton, a hosted service, an event source) holds its
+        // members that long anyway: nothing is lost by not disposing them.
+        if (members.IsEmpty || model.Source.IsProcessSingleton(type) ||
+            (type.Locations.Length > 0 && type.Locations[0].SourceTree is { } tree && lifetimes.IsOfLongLivedType(type, lifetimes.SettingsFor(context.Options, tree))))
         {
             return;
         }

@@ -47,6 +47,9 @@ internal static class KnownLifetimes
     internal static readonly ImmutableArray<string> LongLivedTypes = ImmutableArray.Create(
         "Microsoft.Extensions.Hosting.IHostedService",
         "System.AppDomain",
+
+        // An event source is one per process by design: a second instance with the same name does not log.
+        "System.Diagnostics.Tracing.EventSource",
         "System.Windows.Application",
         "System.Windows.Threading.Dispatcher",
         "Microsoft.Maui.Controls.Application",

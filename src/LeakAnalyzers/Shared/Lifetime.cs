@@ -378,7 +378,8 @@ internal sealed class LifetimeModel
             : $"'{name}', {Describe(lifetime)}";
     }
 
-    private bool IsOfLongLivedType(ITypeSymbol? type, LifetimeSettings settings)
+    /// <summary>A type in the long-lived tables (hosted services, applications, event sources), a subclass or an implementation.</summary>
+    internal bool IsOfLongLivedType(ITypeSymbol? type, LifetimeSettings settings)
     {
         if (type is null || type.SpecialType == SpecialType.System_Object)
         {

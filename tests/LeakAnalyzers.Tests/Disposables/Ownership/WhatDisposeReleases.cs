@@ -311,4 +311,37 @@ public class WhatDisposeReleases
             public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
         }
         """);
+
+    [Fact]
+    public Task MembersOfProcessLongTypesAreNotReported() => Verify.VerifyAsync("""
+        using System;
+        using System.Diagnostics.Tracing;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+        namespace Microsoft.Extensions.Hosting
+        {
+            public interface IHostedService
+            {
+                Task StartAsync(CancellationToken cancellationToken);
+                Task StopAsync(CancellationToken cancellationToken);
+            }
+        }
+        [EventSource(Name = "Shop-Orders")]
+        sealed class OrdersEventSource : EventSource
+        {
+            public static readonly OrdersEventSource Log = new();
+            private readonly PollingCounter ordersPerSecond;
+            private long orders;
+            internal OrdersEventSource() => ordersPerSecond = new PollingCounter("orders", this, () => Interlocked.Read(ref orders));
+            public void Ordered() => Interlocked.Increment(ref orders);
+        }
+        sealed class Heartbeat : Microsoft.Extensions.Hosting.IHostedService
+        {
+            private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+            private readonly Stream log = File.OpenWrite("heartbeat.log");
+            public Task StartAsync(CancellationToken cancellationToken) => log.WriteAsync(new byte[1], 0, 1, stopping.Token);
+            public Task StopAsync(CancellationToken cancellationToken) { stopping.Cancel(); return Task.CompletedTask; }
+        }
+        """);
 }
