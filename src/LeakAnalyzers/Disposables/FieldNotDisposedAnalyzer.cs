@@ -267,9 +267,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, OwnershipModel model, LifetimeModel lifetimes, ConcurrentDictionary<ISymbol, MemberFacts> members)
     {
-        // An object that lives as long as the process (a singleton, a hosted service, an event source) holds its
+        // An object that lives as long as the process (a singleton, one the container builds once, a hosted service,
+        // an event source) holds its
         // members that long anyway: nothing is lost by not disposing them.
-        if (members.IsEmpty || model.Source.IsProcessSingleton(type) ||
+        if (members.IsEmpty || model.Source.IsProcessSingleton(type) || lifetimes.IsContainerSingleton(type) ||
             (type.Locations.Length > 0 && type.Locations[0].SourceTree is { } tree && lifetimes.IsOfLongLivedType(type, lifetimes.SettingsFor(context.Options, tree))))
         {
             return;

@@ -164,9 +164,12 @@ internal sealed class LifetimeModel
     private readonly string? ruleId;
     private readonly ConcurrentDictionary<AnalyzerConfigOptions, LifetimeSettings> settingsByOptions = new();
 
+    private readonly ContainerSingletons containerSingletons;
+
     private LifetimeModel(Compilation compilation, string? ruleId)
     {
         this.ruleId = ruleId;
+        containerSingletons = ContainerSingletons.For(compilation);
         EventArgs = compilation.GetTypeByMetadataName("System.EventArgs");
     }
 
@@ -203,11 +206,12 @@ internal sealed class LifetimeModel
     /// <summary>
     /// Whether instances of <paramref name="type"/> themselves live as long as the process, so that nothing they
     /// hold on to can keep them alive any longer: static classes, types in the long-lived tables (and their
-    /// subclasses), and singletons (every instance constructor private, and a static field or property of the type's own type).
+    /// subclasses), types registered as singletons with the dependency-injection container, and singletons (every
+    /// instance constructor private, and a static field or property of the type's own type).
     /// </summary>
     internal bool IsLongLivedType(INamedTypeSymbol type, LifetimeSettings settings)
     {
-        if (type.IsStatic || IsOfLongLivedType(type, settings))
+        if (type.IsStatic || IsOfLongLivedType(type, settings) || IsContainerSingleton(type))
         {
             return true;
         }
@@ -377,6 +381,9 @@ internal sealed class LifetimeModel
             ? $"the static '{name}'"
             : $"'{name}', {Describe(lifetime)}";
     }
+
+    /// <summary>A type the compilation registers as a singleton with the dependency-injection container (<see cref="ContainerSingletons"/>).</summary>
+    internal bool IsContainerSingleton(INamedTypeSymbol type) => containerSingletons.Contains(type);
 
     /// <summary>A type in the long-lived tables (hosted services, applications, event sources), a subclass or an implementation.</summary>
     internal bool IsOfLongLivedType(ITypeSymbol? type, LifetimeSettings settings)

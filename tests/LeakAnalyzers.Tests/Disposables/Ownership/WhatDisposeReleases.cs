@@ -344,4 +344,34 @@ public class WhatDisposeReleases
             public Task StopAsync(CancellationToken cancellationToken) { stopping.Cancel(); return Task.CompletedTask; }
         }
         """);
+
+    [Theory]
+    [InlineData("services.AddSingleton<ICache, Cache>();", "")]
+    [InlineData("services.AddTransient<ICache, Cache>();", "{|LEAK003:gate|}")]
+    public Task MembersOfAContainerSingletonAreNotReported(string registration, string reported) => Verify.VerifyAsync($$"""
+        using System.Threading;
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public interface IServiceCollection { }
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddTransient<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+            }
+        }
+        namespace App
+        {
+            using Microsoft.Extensions.DependencyInjection;
+            interface ICache { void Touch(); }
+            sealed class Cache : ICache
+            {
+                private readonly ReaderWriterLockSlim {{(reported.Length == 0 ? "gate" : reported)}} = new ReaderWriterLockSlim();
+                public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
+            }
+            static class Startup
+            {
+                public static void Configure(IServiceCollection services) { {{registration}} }
+            }
+        }
+        """);
 }

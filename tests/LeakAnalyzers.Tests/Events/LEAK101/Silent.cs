@@ -445,6 +445,64 @@ public class Silent
             }
             """);
 
+    private const string Container = """
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            using System;
+            public interface IServiceCollection { }
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddSingleton<TService>(this IServiceCollection services, Func<IServiceProvider, TService> factory) where TService : class => services;
+                public static IServiceCollection AddSingleton(this IServiceCollection services, Type serviceType, Type implementationType) => services;
+                public static IServiceCollection AddTransient<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+            }
+        }
+
+        """;
+
+    [Theory]
+    [InlineData("services.AddSingleton<IWatcher, Watcher>();")]
+    [InlineData("services.AddSingleton<IWatcher>(sp => new Watcher(new Bus()));")]
+    [InlineData("services.AddSingleton(typeof(IWatcher), typeof(Watcher));")]
+    public Task ContainerSingletonOutlivesWhatItSubscribesTo(string registration) =>
+        Verify.VerifyAnalyzerAsync(Bus + Container + $$"""
+            interface IWatcher { }
+            class Watcher : IWatcher
+            {
+                public Watcher(Bus bus) { bus.Published += OnPublished; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            namespace App
+            {
+                using Microsoft.Extensions.DependencyInjection;
+                static class Startup
+                {
+                    public static void Configure(IServiceCollection services) { {{registration}} }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ContainerTransientIsNotASingleton() =>
+        Verify.VerifyAnalyzerAsync(Bus + Container + """
+            interface IWatcher { }
+            class Watcher : IWatcher
+            {
+                public Watcher(Bus bus) { {|#0:bus.Published += OnPublished|}; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            namespace App
+            {
+                using Microsoft.Extensions.DependencyInjection;
+                static class Startup
+                {
+                    public static void Configure(IServiceCollection services) { services.AddTransient<IWatcher, Watcher>(); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'OnPublished'", "'bus.Published'", "this 'Watcher' lives as long as the publisher"));
+
     [Fact]
     public Task StaticFactoryIsNotASingleton() =>
         Verify.VerifyAnalyzerAsync(Bus + """
