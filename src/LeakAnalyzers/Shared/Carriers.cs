@@ -25,6 +25,12 @@ internal static class Carriers
                                                      !OwnershipModel.IsDisposeMethod(invocation.TargetMethod) &&
                                                      model.Returns(invocation.TargetMethod).Kind == ReturnedValue.Self:
                 return invocation;
+
+            // `await c.OpenAsync()` where OpenAsync is `async Task<C>` ending in `return this`: the awaited result is c.
+            case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured when ReferenceEquals(configured.Instance, reference) && IsSelfTask(reference, model):
+                return configured;
+            case IAwaitOperation awaited when ReferenceEquals(awaited.Operation, reference) && IsSelfTask(reference, model):
+                return awaited;
             case IArgumentOperation { Parent: IInvocationOperation or IObjectCreationOperation } argument:
                 switch (model.FateOf(argument, tables))
                 {
@@ -44,6 +50,16 @@ internal static class Carriers
                 return null;
         }
     }
+
+    /// <summary>A task (possibly configured) of a call that returns its receiver: the receiver, once awaited.</summary>
+    private static bool IsSelfTask(IOperation task, OwnershipModel model) =>
+        task switch
+        {
+            IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } => IsSelfTask(configured, model),
+            IInvocationOperation call => call.TargetMethod.ReturnType is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } &&
+                                         model.Returns(call.TargetMethod).Kind == ReturnedValue.Self,
+            _ => false,
+        };
 
     internal static IOperation? Of(IOperation reference, IOperation consumer, OwnershipModel model, OwnershipTables tables) =>
         Of(reference, consumer, model, tables, out _);

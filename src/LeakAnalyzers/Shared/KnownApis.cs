@@ -30,6 +30,18 @@ internal static class KnownApis
         "System.Reactive.Subjects.AsyncSubject`1");
 
     /// <summary>
+    /// Abstract bases whose own Dispose releases nothing: a subclass declared in source releases only what it adds
+    /// (a <c>Stream</c> view over a buffer, a <c>MemoryPool</c> whose <c>Dispose(bool)</c> is empty). A value typed as
+    /// the base still needs disposal: what it is at run time may hold anything.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> BasesReleasingNothing = ImmutableHashSet.Create(
+        "System.IO.Stream",
+        "System.IO.TextReader",
+        "System.IO.TextWriter",
+        "System.Buffers.MemoryPool`1",
+        "System.Buffers.MemoryManager`1");
+
+    /// <summary>
     /// Types whose Dispose releases something only after one of their members was used, or when constructed with
     /// one of some arguments: a <c>SemaphoreSlim</c> creates its wait handle only when <c>AvailableWaitHandle</c> is
     /// read, and its Dispose frees only that handle; a <c>BlockingCollection</c> without a bound holds semaphores

@@ -97,10 +97,12 @@ internal sealed class OwnershipModel
          string.Equals(method.Name, "Close", StringComparison.Ordinal));
 
     /// <summary>
-    /// A call that ends its receiver's life: Dispose, DisposeAsync or Close, or a source method that disposes its own
+    /// A call that ends its receiver's life: Dispose, DisposeAsync, Close or CloseAsync (with any arguments:
+    /// <c>Close(async: true)</c>, <c>CloseAsync(cancellationToken)</c>), or a source method that disposes its own
     /// object (<see cref="SourceDisposal.DisposesThis"/>: a pooled builder's ToString, a CloseAsync ending in DisposeAsync).
     /// </summary>
-    internal bool ReleasesReceiver(IMethodSymbol method) => IsDisposeMethod(method) || sourceDisposal.DisposesThis(method);
+    internal bool ReleasesReceiver(IMethodSymbol method) =>
+        IsDisposeMethod(method) || method.Name is "Close" or "CloseAsync" || sourceDisposal.DisposesThis(method);
 
     internal bool IsDisposable(ITypeSymbol? type)
     {
@@ -571,6 +573,15 @@ internal sealed class OwnershipModel
             StoresByName(method.Name))
         {
             return ArgumentFate.MayBeStored;
+        }
+
+        // A static factory of the framework (SslStreamCertificateContext.Create(cert), Image.FromStream(stream)) builds
+        // an object that may keep what it is given: the argument leaves with the result, the caller still owns it.
+        if (method.IsStatic && (method.Name.StartsWith("Create", StringComparison.Ordinal) || method.Name.StartsWith("From", StringComparison.Ordinal)) &&
+            method.ReturnType is { IsReferenceType: true, SpecialType: not SpecialType.System_String, TypeKind: TypeKind.Class or TypeKind.Interface } result &&
+            result.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
+        {
+            return ArgumentFate.Kept;
         }
 
         return ArgumentFate.Borrowed;

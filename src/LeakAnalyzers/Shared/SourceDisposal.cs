@@ -200,14 +200,20 @@ internal sealed class SourceDisposal
 
     private bool Compute(INamedTypeSymbol type, Func<ITypeSymbol, bool> needsDisposal, HashSet<INamedTypeSymbol> visiting)
     {
+        if (IsScopeToken(type))
+        {
+            return true;
+        }
+
         var baseType = type.BaseType;
         var baseReleasesNothing = false;
         if (baseType is not null && baseType.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType) &&
             baseType.DeclaringSyntaxReferences.Length == 0)
         {
             // A framework or library base may release something in its own Dispose, unless the tables say it needs
-            // none (a StringWriter or MemoryStream subclass that adds no resource of its own).
-            if (needsDisposal(baseType))
+            // none (a StringWriter or MemoryStream subclass that adds no resource of its own), or it is an abstract
+            // base whose own Dispose releases nothing (a Stream view, a MemoryPool).
+            if (needsDisposal(baseType) && !KnownApis.BasesReleasingNothing.Contains(SymbolNames.FullMetadataName(baseType.OriginalDefinition)))
             {
                 return false;
             }
@@ -275,7 +281,9 @@ internal sealed class SourceDisposal
                 // base.Dispose(...) on a source base is judged with the base.
                 case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }:
                     if (type.BaseType is { } baseType &&
-                        (baseType.DeclaringSyntaxReferences.Length == 0 ? !needsDisposal(baseType) : ReleasesNothing(baseType, needsDisposal, visiting)))
+                        (baseType.DeclaringSyntaxReferences.Length == 0
+                            ? !needsDisposal(baseType) || KnownApis.BasesReleasingNothing.Contains(SymbolNames.FullMetadataName(baseType.OriginalDefinition))
+                            : ReleasesNothing(baseType, needsDisposal, visiting)))
                     {
                         continue;
                     }
@@ -283,7 +291,10 @@ internal sealed class SourceDisposal
                     return false;
             }
 
-            if (DisposedMemberName(invocation) is not { } name || FindFieldType(type, name) is not { } memberType ||
+            // x.Dispose(), or any call on x (semaphore.Release()), where x is a disposable member that needs no disposal.
+            var name = DisposedMemberName(invocation) ?? CalledMemberName(invocation);
+            if (name is null || FindFieldType(type, name) is not { } memberType ||
+                (DisposedMemberName(invocation) is null && !IsDisposableType(memberType)) ||
                 (needsDisposal(memberType) && !(memberType is INamedTypeSymbol named && ReleasesNothing(named, needsDisposal, visiting)) &&
                  !KnownApis.ReleasesNothingIn(memberType, type, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation>.Empty)))
             {
@@ -293,6 +304,116 @@ internal sealed class SourceDisposal
 
         return true;
     }
+
+    /// <summary>
+    /// A struct that only ends a scope on an object it was given: every field is set from a constructor parameter
+    /// (none is created by the struct), and its Dispose only calls methods, other than Dispose or Close, on those
+    /// fields (<c>Dispose() =&gt; connector.EndUserAction()</c>, a lock's releaser). It holds no resource of its own:
+    /// dropping it leaves the scope open, which its owner may end some other way, but leaks nothing.
+    /// </summary>
+    private static bool IsScopeToken(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Struct)
+        {
+            return false;
+        }
+
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: false, IsConst: false } field:
+                    if (field.DeclaringSyntaxReferences.Length != 1 ||
+                        field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: null } ||
+                        field.Type.IsValueType)
+                    {
+                        return false;
+                    }
+
+                    fields.Add(field.Name);
+                    break;
+                case IPropertySymbol { IsStatic: false } property when !property.IsAbstract && property.DeclaringSyntaxReferences.Length > 0 &&
+                    property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } &&
+                    accessors.Accessors.All(accessor => accessor.Body is null && accessor.ExpressionBody is null):
+                    return false; // an auto-property: its storage is not followed here
+            }
+        }
+
+        var foundDispose = false;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol method || !IsDisposeMethod(method))
+            {
+                continue;
+            }
+
+            foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
+            {
+                if (Body(reference.GetSyntax()) is not { } body)
+                {
+                    return false;
+                }
+
+                foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                {
+                    if (DisposedMemberName(invocation) is not null || CalledMemberName(invocation) is not { } called || !fields.Contains(called))
+                    {
+                        return false;
+                    }
+                }
+
+                foundDispose = true;
+            }
+        }
+
+        if (!foundDispose || fields.Count == 0)
+        {
+            return false;
+        }
+
+        // Every field is given, never made: set only in constructors, from one of their parameters.
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (NameOf(assignment.Left) is not { } name || !fields.Contains(name))
+                {
+                    continue;
+                }
+
+                if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor ||
+                    assignment.Right is not IdentifierNameSyntax { Identifier.ValueText: var value } ||
+                    !constructor.ParameterList.Parameters.Any(parameter => parameter.Identifier.ValueText == value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><c>x.M(...)</c>, <c>x?.M(...)</c>, <c>this.x.M(...)</c>: the name of the member x a method is called on.</summary>
+    private static string? CalledMemberName(InvocationExpressionSyntax invocation)
+    {
+        var receiver = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression,
+            MemberBindingExpressionSyntax when invocation.Parent is ConditionalAccessExpressionSyntax conditional => conditional.Expression,
+            _ => null,
+        };
+        return receiver switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+            _ => null,
+        };
+    }
+
+    private static bool IsDisposableType(ITypeSymbol type) =>
+        type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable || i.Name == "IAsyncDisposable") ||
+        type.SpecialType == SpecialType.System_IDisposable;
 
     private static ITypeSymbol? FindFieldType(INamedTypeSymbol type, string name)
     {
@@ -409,14 +530,16 @@ internal sealed class SourceDisposal
         switch (set.Right)
         {
             case LiteralExpressionSyntax literal:
-                return literal.IsKind(SyntaxKind.FalseLiteralExpression);
+                return IsOff(literal, guard.NullTest);
             case IdentifierNameSyntax identifier:
                 foreach (var argument in creation.Arguments)
                 {
                     if (argument.Parameter is { } parameter && parameter.Name == identifier.Identifier.ValueText &&
                         SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, creation.Constructor.OriginalDefinition))
                     {
-                        return argument.Value.ConstantValue is { HasValue: true, Value: false };
+                        return guard.NullTest
+                            ? argument.Value.ConstantValue is { HasValue: true, Value: null }
+                            : argument.Value.ConstantValue is { HasValue: true, Value: false };
                     }
                 }
 
@@ -458,8 +581,12 @@ internal sealed class SourceDisposal
                 {
                     case BlockSyntax block when OnlyDelegates(block):
                         continue;
-                    case BlockSyntax block when GuardOf(block) is { } name && (guard is null || guard == name):
-                        guard = name;
+                    case BlockSyntax block when GuardOf(block, type) is { } found && (guard is null || guard == found):
+                        guard = found;
+                        continue;
+                    case ArrowExpressionClauseSyntax { Expression: ConditionalAccessExpressionSyntax { Expression: var receiver } }
+                        when IsMember(NameOf(receiver), type) && (guard is null || guard == "?" + NameOf(receiver)):
+                        guard = "?" + NameOf(receiver); // Dispose() => owner?.Dispose();
                         continue;
                     default:
                         return null;
@@ -472,22 +599,25 @@ internal sealed class SourceDisposal
             return null;
         }
 
-        // The guard is a bool field that only the type can set, or a get-only auto-property; only constructors set it.
+        // The guard is a bool field (or, for a null test, a reference field) that only the type can set, or a get-only
+        // auto-property; only constructors set it. Its initial value "off" is false, or null.
+        var nullTest = guard[0] == '?';
+        var name = nullTest ? guard.Substring(1) : guard;
         bool? initial = false;
-        switch (type.GetMembers(guard).FirstOrDefault())
+        switch (type.GetMembers(name).FirstOrDefault())
         {
-            case IFieldSymbol { IsStatic: false, Type.SpecialType: SpecialType.System_Boolean } field
-                when field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private:
+            case IFieldSymbol { IsStatic: false } field when (nullTest ? field.Type.IsReferenceType : field.Type.SpecialType == SpecialType.System_Boolean) &&
+                                                             (field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private):
                 foreach (var reference in field.DeclaringSyntaxReferences)
                 {
                     if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: var value })
                     {
-                        initial = value.IsKind(SyntaxKind.FalseLiteralExpression) ? false : value.IsKind(SyntaxKind.TrueLiteralExpression) ? true : null;
+                        initial = IsOff(value, nullTest) ? false : null;
                     }
                 }
 
                 break;
-            case IPropertySymbol { IsStatic: false, SetMethod: null, Type.SpecialType: SpecialType.System_Boolean } property:
+            case IPropertySymbol { IsStatic: false, SetMethod: null } property when nullTest ? property.Type.IsReferenceType : property.Type.SpecialType == SpecialType.System_Boolean:
                 foreach (var reference in property.DeclaringSyntaxReferences)
                 {
                     if (reference.GetSyntax() is not PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } declaration ||
@@ -498,7 +628,7 @@ internal sealed class SourceDisposal
 
                     if (declaration.Initializer is { Value: var value })
                     {
-                        initial = value.IsKind(SyntaxKind.FalseLiteralExpression) ? false : value.IsKind(SyntaxKind.TrueLiteralExpression) ? true : null;
+                        initial = IsOff(value, nullTest) ? false : null;
                     }
                 }
 
@@ -511,15 +641,25 @@ internal sealed class SourceDisposal
         {
             foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
             {
-                if (NameOf(assignment.Left) == guard && assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is null)
+                if (NameOf(assignment.Left) == name && assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is null &&
+                    !(nullTest && IsOff(assignment.Right, nullTest: true) && assignment.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method &&
+                      IsDisposeName(method.Identifier.ValueText)))
                 {
                     return null;
                 }
             }
         }
 
-        return new DisposeGuard(guard, initial);
+        return new DisposeGuard(name, nullTest, initial);
     }
+
+    private static bool IsDisposeName(string name) => name is "Dispose" or "DisposeAsync" or "Close";
+
+    /// <summary>The value that leaves a guard off: <c>false</c> for a flag, <c>null</c> or <c>default</c> for a null test.</summary>
+    private static bool IsOff(ExpressionSyntax value, bool nullTest) =>
+        nullTest
+            ? value.IsKind(SyntaxKind.NullLiteralExpression) || value.IsKind(SyntaxKind.DefaultLiteralExpression)
+            : value.IsKind(SyntaxKind.FalseLiteralExpression);
 
     /// <summary>Dispose() { Dispose(true); GC.SuppressFinalize(this); }: only calls the type's other Dispose.</summary>
     private static bool OnlyDelegates(BlockSyntax block) =>
@@ -533,28 +673,38 @@ internal sealed class SourceDisposal
             });
 
     /// <summary>
-    /// The member a Dispose body tests before doing anything: <c>if (!flag) return;</c> first, or every statement an
-    /// <c>if</c> without else whose condition is the flag, alone or and-ed with something else.
+    /// The member a Dispose body tests before doing anything: <c>if (!flag) return;</c> (or <c>if (pool == null)
+    /// return;</c>) first, or every statement an <c>if</c> without else whose condition is the flag (or
+    /// <c>pool != null</c>), alone or and-ed with something else, or a call through <c>pool?.</c>; statements that
+    /// only copy or clear values may come first. A null test is named <c>?member</c>.
     /// </summary>
-    private static string? GuardOf(BlockSyntax block)
+    private static string? GuardOf(BlockSyntax block, INamedTypeSymbol type)
     {
-        if (block.Statements.Count == 0)
+        var statements = block.Statements.SkipWhile(IsNeutral).ToList();
+        if (statements.Count == 0)
         {
             return null;
         }
 
-        if (block.Statements[0] is IfStatementSyntax { Else: null, Condition: PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var negated } } first &&
+        if (statements[0] is IfStatementSyntax { Else: null } first &&
             (first.Statement is ReturnStatementSyntax { Expression: null } ||
              (first.Statement is BlockSyntax { Statements.Count: 1 } only && only.Statements[0] is ReturnStatementSyntax { Expression: null })) &&
-            NameOf(negated) is { } returned)
+            Negated(first.Condition, type) is { } returned)
         {
             return returned;
         }
 
         string? guard = null;
-        foreach (var statement in block.Statements)
+        foreach (var statement in statements)
         {
-            if (statement is not IfStatementSyntax { Else: null } guarded || Conjunct(guarded.Condition, guard) is not { } name)
+            var name = statement switch
+            {
+                IfStatementSyntax { Else: null } guarded => Conjunct(guarded.Condition, guard, type),
+                ExpressionStatementSyntax { Expression: ConditionalAccessExpressionSyntax { Expression: var receiver } } when IsMember(NameOf(receiver), type) =>
+                    "?" + NameOf(receiver),
+                _ => null,
+            };
+            if (name is null || (guard is not null && guard != name))
             {
                 return null;
             }
@@ -565,17 +715,68 @@ internal sealed class SourceDisposal
         return guard;
     }
 
-    /// <summary>The member name among the and-ed terms of <paramref name="condition"/> (the one named <paramref name="expected"/>, when given).</summary>
-    private static string? Conjunct(ExpressionSyntax condition, string? expected)
+    /// <summary><c>var b = buffer;</c>, <c>buffer = null;</c>: copies and clears, no call.</summary>
+    private static bool IsNeutral(StatementSyntax statement) =>
+        statement switch
+        {
+            LocalDeclarationStatementSyntax declaration => !declaration.DescendantNodes().Any(node => node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AwaitExpressionSyntax),
+            ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: var right } } =>
+                right is LiteralExpressionSyntax or IdentifierNameSyntax or DefaultExpressionSyntax,
+            _ => false,
+        };
+
+    /// <summary><c>!flag</c> or <c>member == null</c> / <c>member is null</c>: the guard whose absence ends Dispose.</summary>
+    private static string? Negated(ExpressionSyntax condition, INamedTypeSymbol type)
     {
         condition = Unparenthesize(condition);
-        if (condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } and)
+        switch (condition)
         {
-            return Conjunct(and.Left, expected) ?? Conjunct(and.Right, expected);
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand } when IsMember(NameOf(operand), type):
+                return NameOf(operand);
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals when NullTested(equals.Left, equals.Right, type) is { } tested:
+                return "?" + tested;
+            case IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } pattern
+                when IsMember(NameOf(pattern.Expression), type):
+                return "?" + NameOf(pattern.Expression);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The member name among the and-ed terms of <paramref name="condition"/> (the one named <paramref name="expected"/>, when given).</summary>
+    private static string? Conjunct(ExpressionSyntax condition, string? expected, INamedTypeSymbol type)
+    {
+        condition = Unparenthesize(condition);
+        string? name;
+        switch (condition)
+        {
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } and:
+                return Conjunct(and.Left, expected, type) ?? Conjunct(and.Right, expected, type);
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals when NullTested(notEquals.Left, notEquals.Right, type) is { } tested:
+                name = "?" + tested;
+                break;
+            case IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } } notNull
+                when IsMember(NameOf(notNull.Expression), type):
+                name = "?" + NameOf(notNull.Expression);
+                break;
+            case IsPatternExpressionSyntax { Pattern: RecursivePatternSyntax { Type: null, PositionalPatternClause: null, PropertyPatternClause.Subpatterns.Count: 0 } } notNull
+                when IsMember(NameOf(notNull.Expression), type):
+                name = "?" + NameOf(notNull.Expression);
+                break;
+            default:
+                name = IsMember(NameOf(condition), type) ? NameOf(condition) : null;
+                break;
         }
 
-        return NameOf(condition) is { } name && (expected is null || expected == name) ? name : null;
+        return name is not null && (expected is null || expected == name) ? name : null;
     }
+
+    private static string? NullTested(ExpressionSyntax left, ExpressionSyntax right, INamedTypeSymbol type) =>
+        right.IsKind(SyntaxKind.NullLiteralExpression) && IsMember(NameOf(left), type) ? NameOf(left) :
+        left.IsKind(SyntaxKind.NullLiteralExpression) && IsMember(NameOf(right), type) ? NameOf(right) :
+        null;
+
+    private static bool IsMember(string? name, INamedTypeSymbol type) => name is not null && !type.GetMembers(name).IsEmpty;
 
     private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
     {
@@ -598,15 +799,19 @@ internal sealed class SourceDisposal
 
     private sealed class DisposeGuard
     {
-        internal DisposeGuard(string name, bool? initial)
+        internal DisposeGuard(string name, bool nullTest, bool? initial)
         {
             Name = name;
+            NullTest = nullTest;
             Initial = initial;
         }
 
         internal string Name { get; }
 
-        /// <summary>Its value when no constructor sets it; null when its initializer is not a constant.</summary>
+        /// <summary>The guard is a reference member tested against null, not a flag.</summary>
+        internal bool NullTest { get; }
+
+        /// <summary>False when no constructor setting it leaves it off (false, or null); null when its initializer is not off.</summary>
         internal bool? Initial { get; }
     }
 

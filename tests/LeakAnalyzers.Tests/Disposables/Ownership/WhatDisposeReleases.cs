@@ -374,4 +374,195 @@ public class WhatDisposeReleases
             }
         }
         """);
+
+    [Fact]
+    public Task SubclassesOfBasesWhoseDisposeReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        using System.IO;
+        sealed class CountingView : Stream
+        {
+            public long Written { get; private set; }
+            public override void Write(byte[] buffer, int offset, int count) => Written += count;
+            public override void Flush() { }
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => Written;
+            public override long Position { get => Written; set { } }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) { }
+        }
+        sealed class SharedPool : MemoryPool<byte>
+        {
+            public override int MaxBufferSize => int.MaxValue;
+            public override IMemoryOwner<byte> Rent(int minBufferSize = -1) => Shared.Rent(minBufferSize);
+            protected override void Dispose(bool disposing) { }
+        }
+        sealed class FileView : Stream
+        {
+            private readonly Stream file = File.OpenRead("data");
+            public override void Write(byte[] buffer, int offset, int count) { }
+            public override void Flush() { }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get => 0; set { } }
+            public override int Read(byte[] buffer, int offset, int count) => file.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            protected override void Dispose(bool disposing) { file.Dispose(); base.Dispose(disposing); }
+        }
+        static class Use
+        {
+            public static long Count(Stream source) { var view = new CountingView(); source.CopyTo(view); return view.Written; }
+            public static int Size() { var pool = new SharedPool(); return pool.MaxBufferSize; }
+            public static int First() { var view = {|LEAK001:new FileView()|}; return view.ReadByte(); }
+        }
+        """);
+
+    [Fact]
+    public Task CallsOnAMemberThatNeedsNoDisposalReleaseNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        sealed class Gate : IDisposable
+        {
+            private readonly SemaphoreSlim semaphore = new SemaphoreSlim(1);
+            public Task WaitAsync() => semaphore.WaitAsync();
+            public void Dispose() { semaphore.Release(); semaphore.Dispose(); }
+        }
+        sealed class Consumer
+        {
+            private readonly Gate gate = new Gate();
+            public Task RunAsync() => gate.WaitAsync();
+        }
+        """);
+
+    [Fact]
+    public Task StructThatOnlyEndsAScopeOnWhatItWasGivenReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading;
+        sealed class Connector : IDisposable
+        {
+            private readonly Timer keepAlive = new Timer(_ => { }, null, Timeout.Infinite, Timeout.Infinite);
+            public Scope Begin() { keepAlive.Change(Timeout.Infinite, Timeout.Infinite); return new Scope(this); }
+            public Session Open() => new Session(this);
+            public void End() => keepAlive.Change(1000, 1000);
+            public void Dispose() => keepAlive.Dispose();
+        }
+        readonly struct Scope : IDisposable
+        {
+            private readonly Connector connector;
+            public Scope(Connector connector) => this.connector = connector;
+            public void Dispose() => connector.End();
+        }
+        sealed class Session : IDisposable
+        {
+            private readonly Connector connector;
+            public Session(Connector connector) => this.connector = connector;
+            public void Dispose() => connector.End();
+        }
+        static class Command
+        {
+            public static void Run(Connector connector)
+            {
+                connector.Begin();
+                var session = {|LEAK001:connector.Open()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DisposeGuardedByAMemberTheConstructorLeavesNull() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        sealed class Buffer : IDisposable
+        {
+            private byte[]? bytes;
+            private readonly ArrayPool<byte>? pool;
+            public Buffer(byte[] array) { bytes = array; }
+            public Buffer(int size) { pool = ArrayPool<byte>.Shared; bytes = pool.Rent(size); }
+            public void Write(byte b) => bytes![0] = b;
+            public void Dispose()
+            {
+                var rented = bytes;
+                bytes = null;
+                if (rented != null && pool != null) pool.Return(rented);
+            }
+        }
+        sealed class Lease : IDisposable
+        {
+            private readonly IDisposable? owner;
+            public Lease() { }
+            public Lease(IDisposable owner) { this.owner = owner; }
+            public void Dispose() => owner?.Dispose();
+        }
+        static class Use
+        {
+            public static void Wrap(byte[] target) { var buffer = new Buffer(target); buffer.Write(1); }
+            public static void Rent() { var buffer = {|LEAK001:new Buffer(16)|}; buffer.Write(1); }
+            public static string Empty() { var lease = new Lease(); return lease.ToString()!; }
+        }
+        """.Replace("byte[]?", "byte[]").Replace("ArrayPool<byte>?", "ArrayPool<byte>").Replace("IDisposable?", "IDisposable"));
+
+    [Fact]
+    public Task CloseWithArgumentsReleasesTheMember() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+        class Connection : IDisposable
+        {
+            private FileStream handle;
+            public void Open(string path) => handle = File.OpenRead(path);
+            internal Task Close(bool async) { handle?.Dispose(); handle = null; return Task.CompletedTask; }
+            public void Dispose() => Close(async: false).GetAwaiter().GetResult();
+        }
+        sealed class Replication : IAsyncDisposable
+        {
+            private readonly Connection connection = new Connection();
+            public void Open(string path) => connection.Open(path);
+            public async ValueTask DisposeAsync() => await connection.Close(async: true);
+        }
+        """);
+
+    [Fact]
+    public Task AwaitedAsyncMethodThatReturnsItsReceiverCarriesIt() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+        sealed class Connection : IDisposable
+        {
+            private readonly Stream stream = File.OpenRead("c");
+            public async Task<Connection> OpenAsync() { await stream.FlushAsync(); return this; }
+            public void Dispose() => stream.Dispose();
+        }
+        static class Factory
+        {
+            public static async Task<Connection> CreateAsync() { var c = new Connection(); return await c.OpenAsync(); }
+            public static async Task<Connection> CreateConfiguredAsync() { var c = new Connection(); return await c.OpenAsync().ConfigureAwait(false); }
+            public static async Task<int> LeakAsync() { var c = {|LEAK001:new Connection()|}; await c.OpenAsync(); return 1; }
+        }
+        """);
+
+    [Fact]
+    public Task FrameworkStaticFactoryKeepsWhatItIsGiven() => Verify.VerifyAsync("""
+        using System.Net.Security;
+        using System.Security.Cryptography.X509Certificates;
+        static class Certificates
+        {
+            public static SslStreamCertificateContext Load(string path)
+            {
+                var certificate = new X509Certificate2(path);
+                return SslStreamCertificateContext.Create(certificate, null);
+            }
+            public static bool Check(string path)
+            {
+                var certificate = {|LEAK001:new X509Certificate2(path)|};
+                return certificate.Verify();
+            }
+        }
+        """);
 }
