@@ -360,7 +360,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 var written = operation switch
                 {
                     ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } target } assignment
-                        when StorageOf(target.Member, model) is { } storage && IsPrivateStorage(storage, type) && model.IsOwnedValue(assignment.Value, tables) => storage,
+                        when StorageOf(target.Member, model) is { } storage && IsPrivateStorage(storage, type) && model.IsOwnedValue(assignment.Value, tables) &&
+
+                             // `current = field = Open()`: the local is a second name the overwrite flow does not follow.
+                             Operations.ParentSkippingConversions(assignment, out _) is not ISimpleAssignmentOperation { Target: ILocalReferenceOperation } => storage,
                     IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } byReference } argument
                         when IsPrivateStorage(byReference.Member, type) && model.WritesOwned(argument, tables) => byReference.Member,
                     _ => null,

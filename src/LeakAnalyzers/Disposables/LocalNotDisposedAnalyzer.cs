@@ -309,7 +309,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         result.Add(declarator.Symbol, declarator.Syntax, Operations.SkipConversions(value)!, operation);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
-                        when IsTrackable(target.Local) && model.IsOwnedCreation(assignment.Value, tables):
+                        when IsTrackable(target.Local) && !ValueGoesOn(assignment) && model.IsOwnedCreation(assignment.Value, tables):
                         result.Add(target.Local, assignment.Syntax, Operations.SkipConversions(assignment.Value)!, operation);
                         break;
                     case IForEachLoopOperation loop when OwnsItems(loop.Collection) &&
@@ -412,6 +412,14 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         private static bool IsTrackable(ILocalSymbol local) =>
             local.RefKind == RefKind.None && !local.IsUsing && !local.IsConst && local.Type.TypeKind != TypeKind.Error;
+
+        /// <summary>
+        /// <c>handler = counting = new Counting(handler)</c>, <c>return cached = new X()</c>: the assignment's value
+        /// also goes elsewhere, under another name the flow of this local does not follow.
+        /// </summary>
+        private static bool ValueGoesOn(IOperation assignment) =>
+            Operations.ParentSkippingConversions(assignment, out _) is IAssignmentOperation or IReturnOperation or IArgumentOperation or
+                IVariableInitializerOperation or IConditionalOperation or ICoalesceOperation;
 
         private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
             declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };

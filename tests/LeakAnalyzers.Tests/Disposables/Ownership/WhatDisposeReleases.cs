@@ -565,4 +565,42 @@ public class WhatDisposeReleases
             }
         }
         """);
+
+    [Fact]
+    public Task ChainedAssignmentGivesTheValueASecondName() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        sealed class Counting : DelegatingHandler
+        {
+            public Counting(HttpMessageHandler inner) : base(inner) { }
+        }
+        static class Channel
+        {
+            public static HttpMessageInvoker Create(HttpMessageHandler handler, bool log)
+            {
+                Counting counting;
+                handler = counting = new Counting(handler);
+                if (log) Console.WriteLine(counting.InnerHandler);
+                return new HttpMessageInvoker(handler, disposeHandler: true);
+            }
+        }
+        sealed class Retry : IDisposable
+        {
+            private Stream active;
+            public async Task RunAsync(string path)
+            {
+                while (true)
+                {
+                    Stream current;
+                    current = active = File.OpenRead(path);
+                    if (current.Length > 0) return;
+                    await Task.Delay(10);
+                    current.Dispose();
+                }
+            }
+            public void Dispose() => active?.Dispose();
+        }
+        """);
 }
