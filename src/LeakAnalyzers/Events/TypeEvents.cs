@@ -414,7 +414,7 @@ internal sealed class TypeEvents
         }
 
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
-               !model.IsLongLivedType(Type, settings) &&
+               !model.OutlivesEverything(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);
     }
 

@@ -206,12 +206,12 @@ internal sealed class LifetimeModel
     /// <summary>
     /// Whether instances of <paramref name="type"/> themselves live as long as the process, so that nothing they
     /// hold on to can keep them alive any longer: static classes, types in the long-lived tables (and their
-    /// subclasses), types registered as singletons with the dependency-injection container, and singletons (every
-    /// instance constructor private, and a static field or property of the type's own type).
+    /// subclasses), and singletons (every instance constructor private, and a static field or property of the type's
+    /// own type).
     /// </summary>
     internal bool IsLongLivedType(INamedTypeSymbol type, LifetimeSettings settings)
     {
-        if (type.IsStatic || IsOfLongLivedType(type, settings) || IsContainerSingleton(type))
+        if (type.IsStatic || IsOfLongLivedType(type, settings))
         {
             return true;
         }
@@ -381,6 +381,14 @@ internal sealed class LifetimeModel
             ? $"the static '{name}'"
             : $"'{name}', {Describe(lifetime)}";
     }
+
+    /// <summary>
+    /// <see cref="IsLongLivedType"/>, or a type the compilation registers as a container singleton: nothing it
+    /// subscribes to or schedules can keep it alive longer. (Its instance collections are not judged like static
+    /// ones: what a service caches is usually bounded by its configuration.)
+    /// </summary>
+    internal bool OutlivesEverything(INamedTypeSymbol type, LifetimeSettings settings) =>
+        IsLongLivedType(type, settings) || IsContainerSingleton(type);
 
     /// <summary>A type the compilation registers as a singleton with the dependency-injection container (<see cref="ContainerSingletons"/>).</summary>
     internal bool IsContainerSingleton(INamedTypeSymbol type) => containerSingletons.Contains(type);

@@ -59,7 +59,7 @@ internal sealed class TimerCycles
     }
 
     /// <summary>Whether the type lives as long as the process anyway (a singleton, a long-lived type): capturing only itself costs nothing.</summary>
-    internal bool TypeIsLongLived => longLived ??= model.IsLongLivedType(type, settings);
+    internal bool TypeIsLongLived => longLived ??= model.OutlivesEverything(type, settings);
 
     /// <summary>
     /// A <c>new System.Threading.Timer(callback, ...)</c> stored in <paramref name="target"/> (a member of this type):

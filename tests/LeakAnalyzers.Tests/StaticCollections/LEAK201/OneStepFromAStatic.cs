@@ -106,6 +106,35 @@ public class OneStepFromAStatic
             """);
 
     [Fact]
+    public Task CacheOfAContainerSingletonIsNotJudgedLikeAStaticOne() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Concurrent;
+            namespace Microsoft.Extensions.DependencyInjection
+            {
+                public interface IServiceCollection { }
+                public static class ServiceCollectionServiceExtensions
+                {
+                    public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                }
+            }
+            namespace App
+            {
+                using Microsoft.Extensions.DependencyInjection;
+                public interface ITypeNames { System.Type Resolve(string name); }
+                sealed class TypeNames : ITypeNames
+                {
+                    private readonly ConcurrentDictionary<string, System.Type> resolved = new();
+                    public System.Type Resolve(string name) => resolved.GetOrAdd(name, n => System.Type.GetType(n)!);
+                }
+                static class Startup
+                {
+                    public static void Configure(IServiceCollection services) => services.AddSingleton<ITypeNames, TypeNames>();
+                }
+            }
+            """);
+
+    [Fact]
     public Task ImmutableDictionaryReplacedOnEveryAdd() =>
         Verify.VerifyAnalyzerAsync(
             """
