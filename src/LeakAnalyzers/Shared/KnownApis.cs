@@ -391,6 +391,9 @@ internal static class KnownApis
         ("System.Security.Cryptography.AsymmetricAlgorithm", "its native key handle stays open until the finalizer runs"));
 
     internal const string DefaultConsequence = "what it holds is released only by a finalizer, if it has one";
+
+    /// <summary>A struct has no finalizer: what its Dispose would release is never released.</summary>
+    internal const string DefaultValueTypeConsequence = "what its Dispose would release is never released";
 }
 
 /// <summary>A constructor or method that takes ownership of its disposable arguments, and the flag parameter that can say otherwise.</summary>

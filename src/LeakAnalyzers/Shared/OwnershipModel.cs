@@ -662,7 +662,7 @@ internal sealed class OwnershipModel
             }
         }
 
-        return KnownApis.DefaultConsequence;
+        return type is { IsValueType: true } ? KnownApis.DefaultValueTypeConsequence : KnownApis.DefaultConsequence;
     }
 
     /// <summary>True, false, or null when a flag argument is not a constant and the outcome cannot be told.</summary>

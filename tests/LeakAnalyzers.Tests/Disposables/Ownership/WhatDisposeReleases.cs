@@ -603,4 +603,23 @@ public class WhatDisposeReleases
             public void Dispose() => active?.Dispose();
         }
         """);
+
+    [Fact]
+    public Task AStructHasNoFinalizerToFallBackOn() => Verify.VerifyAsync(
+        """
+        using System;
+        using System.Runtime.InteropServices;
+        struct NativeBlock : IDisposable
+        {
+            private IntPtr memory;
+            public NativeBlock(int size) => memory = Marshal.AllocHGlobal(size);
+            public void Dispose() { Marshal.FreeHGlobal(memory); memory = IntPtr.Zero; }
+        }
+        static class Use
+        {
+            public static void Fill() { var block = {|#0:new NativeBlock(64)|}; block.ToString(); }
+        }
+        """,
+        Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
+            .WithArguments("block", "never disposed", "what its Dispose would release is never released"));
 }
