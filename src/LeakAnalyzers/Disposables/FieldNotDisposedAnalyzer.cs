@@ -289,7 +289,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             var declaredType = MemberType(member);
             var memberType = model.IsDisposable(declaredType) ? declaredType : facts.CreatedType;
             var tables = model.TablesFor(context.Options, member.Locations[0].SourceTree!);
-            if (!model.NeedsDisposal(memberType, tables) || !facts.IsKept(model) || ReleasedByABase(member, model))
+            if (!model.NeedsDisposal(memberType, tables) || !facts.IsKept(model) || ReleasedByABase(member, model) || AsksWhetherDisposed(type, member.Name))
             {
                 continue;
             }
@@ -333,6 +333,39 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 why,
                 OwnershipModel.ConsequenceFor(memberType)));
         }
+    }
+
+    /// <summary>
+    /// The type asks whether the member's object was disposed (<c>last.IsDisposed</c>, <c>last is { IsDisposed: true }</c>):
+    /// it hands the object to someone else who disposes it, and keeps it only to recycle it.
+    /// </summary>
+    private static bool AsksWhetherDisposed(INamedTypeSymbol type, string member)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                switch (node)
+                {
+                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IsDisposed" or "Disposed", Expression: var receiver } when NameOf(receiver) == member:
+                        return true;
+                    case IsPatternExpressionSyntax { Expression: var tested, Pattern: var pattern } when NameOf(tested) == member &&
+                        pattern.DescendantNodesAndSelf().OfType<SubpatternSyntax>().Any(sub => sub.NameColon?.Name.Identifier.ValueText is "IsDisposed" ||
+                                                                                               sub.ExpressionColon?.Expression is IdentifierNameSyntax { Identifier.ValueText: "IsDisposed" }):
+                        return true;
+                }
+            }
+        }
+
+        return false;
+
+        static string? NameOf(ExpressionSyntax expression) =>
+            expression switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+                _ => null,
+            };
     }
 
     /// <summary>

@@ -622,4 +622,29 @@ public class WhatDisposeReleases
         """,
         Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK001LocalNotDisposed).WithLocation(0)
             .WithArguments("block", "never disposed", "what its Dispose would release is never released"));
+
+    [Theory]
+    [InlineData("if (last is not { IsDisposed: true }) last = new Column();", "last")]
+    [InlineData("if (last == null || !last.IsDisposed) last = new Column();", "last")]
+    [InlineData("last = new Column();", "{|LEAK003:last|}")]
+    public Task FieldKeptToRecycleWhatCallersDispose(string recycle, string declared) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Column : IDisposable
+        {
+            private Stream spill;
+            public bool IsDisposed { get; private set; }
+            public void Spill(string path) => spill ??= File.Create(path);
+            public void Dispose() { spill?.Dispose(); IsDisposed = true; }
+        }
+        sealed class Reader
+        {
+            private Column {{declared}};
+            public Column Next()
+            {
+                {{recycle}}
+                return last;
+            }
+        }
+        """);
 }
