@@ -26,10 +26,11 @@ internal static class Carriers
                                                      model.Returns(invocation.TargetMethod).Kind == ReturnedValue.Self:
                 return invocation;
 
-            // `await c.OpenAsync()` where OpenAsync is `async Task<C>` ending in `return this`: the awaited result is c.
-            case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured when ReferenceEquals(configured.Instance, reference) && IsSelfTask(reference, model):
+            // `await c.OpenAsync()` where OpenAsync is `async Task<C>` ending in `return this`, `await Check(r)` where
+            // Check returns its argument: the awaited result is the object the call carries.
+            case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured when ReferenceEquals(configured.Instance, reference) && IsTaskOfResult(reference):
                 return configured;
-            case IAwaitOperation awaited when ReferenceEquals(awaited.Operation, reference) && IsSelfTask(reference, model):
+            case IAwaitOperation awaited when ReferenceEquals(awaited.Operation, reference) && IsTaskOfResult(reference):
                 return awaited;
             case IArgumentOperation { Parent: IInvocationOperation or IObjectCreationOperation } argument:
                 switch (model.FateOf(argument, tables))
@@ -51,13 +52,15 @@ internal static class Carriers
         }
     }
 
-    /// <summary>A task (possibly configured) of a call that returns its receiver: the receiver, once awaited.</summary>
-    private static bool IsSelfTask(IOperation task, OwnershipModel model) =>
+    /// <summary>
+    /// A task with a result (possibly configured), produced by a call that is already a carrier (it returns its
+    /// receiver or its argument): awaiting it gives the carried object.
+    /// </summary>
+    private static bool IsTaskOfResult(IOperation task) =>
         task switch
         {
-            IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } => IsSelfTask(configured, model),
-            IInvocationOperation call => call.TargetMethod.ReturnType is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } &&
-                                         model.Returns(call.TargetMethod).Kind == ReturnedValue.Self,
+            IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } => IsTaskOfResult(configured),
+            IInvocationOperation call => call.TargetMethod.ReturnType is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" },
             _ => false,
         };
 

@@ -39,7 +39,23 @@ internal static class KnownApis
         "System.IO.TextReader",
         "System.IO.TextWriter",
         "System.Buffers.MemoryPool`1",
-        "System.Buffers.MemoryManager`1");
+        "System.Buffers.MemoryManager`1",
+
+        // Crypto bases: their Dispose only clears the key or hash arrays they hold; a managed subclass that keeps
+        // its state in its own fields releases nothing by being disposed.
+        "System.Security.Cryptography.SymmetricAlgorithm",
+        "System.Security.Cryptography.AsymmetricAlgorithm",
+        "System.Security.Cryptography.HashAlgorithm",
+        "System.Security.Cryptography.KeyedHashAlgorithm");
+
+    /// <summary>
+    /// Calls, not named Dispose or Close, that release what their receiver holds: the type's Dispose does nothing
+    /// more (<c>TcpListener.Dispose</c> is <c>Stop()</c>; <c>System.Timers.Timer.Stop</c> disposes its timer).
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> ReleasingCalls = ImmutableHashSet.Create(
+        "System.Net.Sockets.TcpListener.Stop",
+        "System.Net.HttpListener.Abort",
+        "System.Timers.Timer.Stop");
 
     /// <summary>
     /// Types whose Dispose releases something only after one of their members was used, or when constructed with

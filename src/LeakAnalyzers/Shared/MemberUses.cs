@@ -83,6 +83,10 @@ internal static class MemberUses
                     // `stream ?? (stream = Create())`, `flag ? a : stream`: the result may be the member's value.
                     current = consumer;
                     continue;
+                case IReturnOperation when CreatedForTheCaller(reference):
+                    // `current = new Batch(this); return current;`: each call makes a new one and hands it to the
+                    // caller, who owns it (BeginTransaction); the member is a back-reference.
+                    return MemberUse.HandedOn;
                 case IReturnOperation when !ResetInSameBody(reference):
                     // `Stream Stream => stream;`: the type lends what it keeps; it still owns it. A method that also
                     // resets the member (`var s = stream; stream = null; return s;`) hands it over instead.
@@ -100,6 +104,47 @@ internal static class MemberUses
         }
 
         return MemberUse.HandedOn;
+    }
+
+    /// <summary>The body assigns the member a new object on every run (not under a condition) before returning it.</summary>
+    private static bool CreatedForTheCaller(IOperation reference)
+    {
+        if (Operations.SkipConversions(reference) is not IMemberReferenceOperation { Member: var member })
+        {
+            return false;
+        }
+
+        var root = reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var node in root.Descendants())
+        {
+            if (node is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target, Value: var value } &&
+                SymbolEqualityComparer.Default.Equals(target.Member, member) &&
+                Operations.SkipConversions(value) is IObjectCreationOperation &&
+                node.Syntax.SpanStart < reference.Syntax.SpanStart && !IsConditional(node, root))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsConditional(IOperation node, IOperation root)
+        {
+            for (var current = node.Parent; current is not null && !ReferenceEquals(current, root); current = current.Parent)
+            {
+                if (current is IConditionalOperation or ICoalesceOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or ISwitchOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static bool ResetInSameBody(IOperation reference)

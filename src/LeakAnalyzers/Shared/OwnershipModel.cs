@@ -102,7 +102,9 @@ internal sealed class OwnershipModel
     /// object (<see cref="SourceDisposal.DisposesThis"/>: a pooled builder's ToString, a CloseAsync ending in DisposeAsync).
     /// </summary>
     internal bool ReleasesReceiver(IMethodSymbol method) =>
-        IsDisposeMethod(method) || method.Name is "Close" or "CloseAsync" || sourceDisposal.DisposesThis(method);
+        IsDisposeMethod(method) || method.Name is "Close" or "CloseAsync" ||
+        (method.ContainingType is { } type && KnownApis.ReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name))) ||
+        sourceDisposal.DisposesThis(method);
 
     internal bool IsDisposable(ITypeSymbol? type)
     {

@@ -56,8 +56,66 @@ internal sealed class SourceDisposal
         method = method.OriginalDefinition;
         return !method.IsStatic && method.MethodKind == MethodKind.Ordinary && method.DeclaringSyntaxReferences.Length > 0 &&
                !OwnershipModel.IsDisposeMethod(method) &&
-               disposesThis.GetOrAdd(method, m => Reaches(m, IsDisposeCallOnThis, skipCatchesAndLambdas: true, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)));
+               disposesThis.GetOrAdd(method, m =>
+               {
+                   var implementation = DisposeImplementation(m.ContainingType);
+                   return Reaches(
+                       m,
+                       invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation),
+                       skipCatchesAndLambdas: true,
+                       new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+               });
     }
+
+    /// <summary>
+    /// The method of the type its Dispose only delegates to (<c>Dispose() { if (disposed) return; close(true); }</c>):
+    /// whatever else calls it (<c>Abort()</c>) disposes the object just as well. Null when Dispose does more or less.
+    /// </summary>
+    private static string? DisposeImplementation(INamedTypeSymbol type)
+    {
+        string? found = null;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol method || !IsDisposeMethod(method) || method.Parameters.Length != 0)
+            {
+                continue;
+            }
+
+            foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
+            {
+                var called = Body(reference.GetSyntax()) switch
+                {
+                    ArrowExpressionClauseSyntax { Expression: InvocationExpressionSyntax invocation } => CalledOnThis(invocation),
+                    BlockSyntax block => block.Statements.Where(statement => !IsEarlyReturn(statement)).ToList() is { Count: 1 } rest &&
+                                         rest[0] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax only }
+                        ? CalledOnThis(only)
+                        : null,
+                    _ => null,
+                };
+                if (called is null or "Dispose" or "DisposeAsync" || (found is not null && found != called))
+                {
+                    return null;
+                }
+
+                found = called;
+            }
+        }
+
+        return found;
+
+        static bool IsEarlyReturn(StatementSyntax statement) =>
+            statement is IfStatementSyntax { Else: null } early &&
+            (early.Statement is ReturnStatementSyntax || (early.Statement is BlockSyntax { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax));
+    }
+
+    /// <summary><c>close(true)</c> or <c>this.close(true)</c>: the name of the method of this object called.</summary>
+    private static string? CalledOnThis(InvocationExpressionSyntax invocation) =>
+        invocation.Expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+            _ => null,
+        };
 
     private static bool IsDisposeCallOnThis(InvocationExpressionSyntax invocation)
     {

@@ -626,7 +626,7 @@ public class WhatDisposeReleases
     [Theory]
     [InlineData("if (last is not { IsDisposed: true }) last = new Column();", "last")]
     [InlineData("if (last == null || !last.IsDisposed) last = new Column();", "last")]
-    [InlineData("last = new Column();", "{|LEAK003:last|}")]
+    [InlineData("if (last == null) last = new Column();", "{|LEAK003:last|}")] // lazily made, lent, never disposed
     public Task FieldKeptToRecycleWhatCallersDispose(string recycle, string declared) => Verify.VerifyAsync($$"""
         using System;
         using System.IO;
@@ -645,6 +645,87 @@ public class WhatDisposeReleases
                 {{recycle}}
                 return last;
             }
+        }
+        """);
+
+    [Fact]
+    public Task MemberMadeAnewAndHandedToTheCallerIsTheCallers() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Batch : IDisposable
+        {
+            private readonly Stream log = File.OpenWrite("batch");
+            public void Dispose() => log.Dispose();
+        }
+        sealed class Connection
+        {
+            private Batch current;
+            private Batch {|LEAK003:shared|};
+            public Batch Begin()
+            {
+                if (current != null) throw new InvalidOperationException();
+                current = new Batch();
+                return current;
+            }
+            public Batch Shared()
+            {
+                if (shared == null) shared = new Batch();
+                return shared;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CallsThatReleaseWithoutTheName() => Verify.VerifyAsync("""
+        using System;
+        using System.Net;
+        using System.Net.Sockets;
+        sealed class Server
+        {
+            private TcpListener listener;
+            public void Start(int port) { listener = new TcpListener(IPAddress.Loopback, port); listener.Start(); }
+            public void Stop() => listener.Stop();
+        }
+        sealed class Listener : IDisposable
+        {
+            private readonly Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            private bool closed;
+            private void Close(bool force) { if (closed) return; closed = true; socket.Close(); }
+            public void Abort() => Close(true);
+            void IDisposable.Dispose() { if (closed) return; Close(true); }
+        }
+        sealed class Host
+        {
+            private readonly Listener http = new Listener();
+            public void Abort() => http.Abort();
+        }
+        """);
+
+    [Fact]
+    public Task ManagedSubclassOfACryptoBaseReleasesNothing() => Verify.VerifyAsync("""
+        using System.Security.Cryptography;
+        sealed class XorHash : HashAlgorithm
+        {
+            private byte state;
+            public override void Initialize() => state = 0;
+            protected override void HashCore(byte[] array, int ibStart, int cbSize) { for (var i = 0; i < cbSize; i++) state ^= array[ibStart + i]; }
+            protected override byte[] HashFinal() => new[] { state };
+        }
+        static class Use
+        {
+            public static byte[] Hash(byte[] data) { var hash = new XorHash(); return hash.ComputeHash(data); }
+            public static byte[] Sha(byte[] data) { var sha = {|LEAK001:SHA256.Create()|}; return sha.ComputeHash(data); }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitedAsyncHelperThatReturnsItsArgumentCarriesIt() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+        static class Files
+        {
+            private static async Task<T> Checked<T>(T stream) where T : Stream { await Task.Yield(); return stream; }
+            public static async Task<Stream> OpenAsync(string path) { var s = File.OpenRead(path); return await Checked(s); }
         }
         """);
 }
