@@ -44,6 +44,11 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            if (!NativeModel.MayAllocate(start.Compilation, start.Options, Descriptors.LEAK401NativeMemoryNotFreed.Id, start.CancellationToken))
+            {
+                return;
+            }
+
             var model = NativeModel.Create(start.Compilation, Descriptors.LEAK401NativeMemoryNotFreed.Id);
             if (model is null)
             {
@@ -55,7 +60,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationBlockStartAction(blockStart =>
             {
                 var tables = model.TablesForTree(blockStart.Options, blockStart.OperationBlocks.IsEmpty ? null : blockStart.OperationBlocks[0].Syntax.SyntaxTree);
-                if (tables is null)
+                if (tables is null || !model.MayAllocateIn(blockStart.Options, blockStart.OperationBlocks, blockStart.CancellationToken))
                 {
                     return;
                 }
