@@ -19,7 +19,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 /// given sizes, runs every LeakAnalyzers analyzer on it and prints each analyzer's execution time as the compiler
 /// measures it (the same figure as <c>-p:ReportAnalyzer=true</c>). Run:
 /// <code>dotnet run -c Release --project benchmarks/LeakAnalyzers.Benchmarks -- scaling [shape] [size...]</code>
-/// Shapes: owned-locals, statements, native-pairs, capturing-local-functions (all of them when none is named).
+/// Shapes: owned-locals, statements, native-pairs, native-leaks, capturing-local-functions (all of them when none is named).
 /// <para>
 /// The cost on a real project: <c>real &lt;command-line file&gt; &lt;project folder&gt; [runs]</c> compiles the project the
 /// way its build does and prints each analyzer's time, the least of the runs (3 by default). The command-line file
@@ -249,6 +249,7 @@ internal static class Shapes
         ["owned-locals"] = OwnedLocals,
         ["statements"] = Statements,
         ["native-pairs"] = NativePairs,
+        ["native-leaks"] = NativeLeaks,
         ["capturing-local-functions"] = CapturingLocalFunctions,
     };
 
@@ -257,6 +258,7 @@ internal static class Shapes
         ["owned-locals"] = new[] { 500, 2000, 8000 },
         ["statements"] = new[] { 5000, 20000 },
         ["native-pairs"] = new[] { 750, 3000 },
+        ["native-leaks"] = new[] { 750, 3000 },
         ["capturing-local-functions"] = new[] { 750, 1500 },
     };
 
@@ -302,6 +304,19 @@ internal static class Shapes
             body.Append("        var p").Append(i).Append(" = Marshal.AllocHGlobal(8);\n");
             body.Append("        Marshal.WriteByte(p").Append(i).Append(", 1);\n");
             body.Append("        Marshal.FreeHGlobal(p").Append(i).Append(");\n");
+        }
+
+        return "using System.Runtime.InteropServices;\nclass C\n{\n    void M()\n    {\n" + body + "    }\n}\n";
+    }
+
+    /// <summary>One method with <paramref name="n"/> AllocHGlobal calls into locals that are never freed: every one is reported, with its fix.</summary>
+    private static string NativeLeaks(int n)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            body.Append("        var p").Append(i).Append(" = Marshal.AllocHGlobal(8);\n");
+            body.Append("        Marshal.WriteByte(p").Append(i).Append(", 1);\n");
         }
 
         return "using System.Runtime.InteropServices;\nclass C\n{\n    void M()\n    {\n" + body + "    }\n}\n";
