@@ -291,8 +291,7 @@ internal sealed class NativeTables
     /// call), so the rules skip it before any operation is looked at.
     /// </summary>
     internal static ImmutableArray<string> AllocatorNames(AnalyzerConfigOptions options, string ruleId) =>
-        AllocatorNamesCache.GetValue(options, _ => new ConcurrentDictionary<string, ImmutableArray<string>>(StringComparer.Ordinal))
-            .GetOrAdd(ruleId, id =>
+        AllocatorNamesByConfiguredEntries.GetOrAdd(LeakOptions.GetString(options, ruleId, LeakOptions.NativeAllocators) ?? string.Empty, _ =>
             {
                 var names = new SortedSet<string>(StringComparer.Ordinal);
                 foreach (var allocator in NativeApis.Allocators)
@@ -300,7 +299,7 @@ internal sealed class NativeTables
                     names.Add(allocator.Name);
                 }
 
-                foreach (var (allocator, frees) in UserEntries(options, id))
+                foreach (var (allocator, frees) in UserEntries(options, ruleId))
                 {
                     if (frees.Length > 0 && allocator.Length > 0)
                     {
@@ -311,7 +310,8 @@ internal sealed class NativeTables
                 return names.ToImmutableArray();
             });
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AnalyzerConfigOptions, ConcurrentDictionary<string, ImmutableArray<string>>> AllocatorNamesCache = new();
+    /// <summary>By the value of <c>native_allocators</c> that applies, not by options object: the compiler may hand out one per file.</summary>
+    private static readonly ConcurrentDictionary<string, ImmutableArray<string>> AllocatorNamesByConfiguredEntries = new(StringComparer.Ordinal);
 
     /// <summary>The <c>native_allocators</c> entries: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
     private static IEnumerable<(string Allocator, ImmutableArray<string> Frees)> UserEntries(AnalyzerConfigOptions options, string ruleId)
