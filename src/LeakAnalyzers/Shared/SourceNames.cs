@@ -66,6 +66,28 @@ internal static class SourceNames
         return index < positions.Length && positions[index] < span.End;
     }
 
+    /// <summary>
+    /// How many lambdas and anonymous methods <paramref name="span"/> may hold at most: its <c>=&gt;</c> tokens and
+    /// <c>delegate</c> keywords (an expression-bodied member's arrow, comments and strings count too: it is an upper bound).
+    /// </summary>
+    internal static int LambdasWithin(SyntaxTree tree, TextSpan span, CancellationToken cancellationToken) =>
+        CountWithin(Positions(tree, Arrow, cancellationToken), span) + CountWithin(Positions(tree, Delegate, cancellationToken), span);
+
+    private static readonly ImmutableArray<string> Arrow = ImmutableArray.Create("=>");
+
+    private static readonly ImmutableArray<string> Delegate = ImmutableArray.Create("delegate");
+
+    private static int CountWithin(int[] positions, TextSpan span)
+    {
+        int IndexOf(int position)
+        {
+            var index = Array.BinarySearch(positions, position);
+            return index < 0 ? ~index : index;
+        }
+
+        return IndexOf(span.End) - IndexOf(span.Start);
+    }
+
     /// <summary>The sorted start positions of whole-identifier occurrences of any of <paramref name="names"/>.</summary>
     internal static int[] Positions(SyntaxTree tree, ImmutableArray<string> names, CancellationToken cancellationToken)
     {
@@ -99,6 +121,12 @@ internal static class SourceNames
             cancellationToken.ThrowIfCancellationRequested();
             for (var at = text.IndexOf(probe, StringComparison.Ordinal); at >= 0; at = text.IndexOf(probe, at + probe.Length, StringComparison.Ordinal))
             {
+                if (!IsIdentifierPart(probe[0]))
+                {
+                    positions.Add(at); // an operator (=>): every occurrence counts.
+                    continue;
+                }
+
                 var start = at;
                 while (start > 0 && IsIdentifierPart(text[start - 1]))
                 {
