@@ -28,20 +28,30 @@ using Microsoft.CodeAnalysis.Diagnostics;
 /// syntax tree survives into the next run.
 /// </para>
 /// <para>
+/// <c>benchmarks/compiler-command-line.sh</c> writes that file from a build.
+/// </para>
+/// <para>
 /// In both modes, <c>--analyzers &lt;dll&gt;</c> measures another build of the analyzers (an older commit's) on the same
-/// input, and <c>--only &lt;part,part&gt;</c> runs only the analyzers whose names contain one of the parts (to profile one).
+/// input; in real mode, <c>--analyzers a.dll,b.dll,...</c> compares builds side by side, taking turns within each run
+/// (the least of each build's runs, so that a busy spell of a shared machine favours none). <c>--only &lt;part,part&gt;</c>
+/// runs only the analyzers whose names contain one of the parts (to profile one).
 /// </para>
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (Option(ref args, "--analyzers") is { } otherBuild)
+        if (Option(ref args, "--analyzers") is { } otherBuilds)
         {
-            // A context of its own, so that a build with the same assembly name is not mistaken for this one;
-            // Roslyn itself still comes from the default context.
-            AnalyzerAssembly = new System.Runtime.Loader.AssemblyLoadContext("other analyzers").LoadFromAssemblyPath(Path.GetFullPath(otherBuild));
-            Console.WriteLine($"analyzers: {AnalyzerAssembly.Location}");
+            // Each build in a context of its own, so that builds with the same assembly name are not mistaken for
+            // one another; Roslyn itself still comes from the default context.
+            Builds = otherBuilds.Split(',').Select((path, i) =>
+                new System.Runtime.Loader.AssemblyLoadContext("analyzers " + i).LoadFromAssemblyPath(Path.GetFullPath(path))).ToArray();
+            AnalyzerAssembly = Builds[0];
+            foreach (var build in Builds)
+            {
+                Console.WriteLine($"analyzers: {build.Location}");
+            }
         }
 
         Only = Option(ref args, "--only");
@@ -103,6 +113,9 @@ public static class Program
     /// <summary>The analyzers measured: this build's, or another build's given with <c>--analyzers</c> (to compare two versions).</summary>
     private static Assembly AnalyzerAssembly = typeof(LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer).Assembly;
 
+    /// <summary>The builds compared in real mode (<c>--analyzers a.dll,b.dll</c>): each run analyzes with each in turn.</summary>
+    private static Assembly[] Builds = { AnalyzerAssembly };
+
     /// <summary>With <c>--only</c>: run only the analyzers whose type name contains one of these parts (to profile one of them).</summary>
     private static string? Only;
 
@@ -152,10 +165,13 @@ public static class Program
         var configSet = AnalyzerConfigSet.Create(configs);
         Console.WriteLine($"LeakAnalyzers on {parsed.CompilationName}: {trees.Count} files, {Environment.ProcessorCount} cores, .NET {Environment.Version}, least of {runs} runs");
 
-        Dictionary<string, TimeSpan>? least = null;
-        var count = 0;
+        // Builds take turns within each run, so that a busy spell of the machine does not favour one of them.
+        var least = new Dictionary<string, TimeSpan>?[Builds.Length];
+        var count = new int[Builds.Length];
         for (var run = 0; run < runs; run++)
+        for (var b = 0; b < Builds.Length; b++)
         {
+            AnalyzerAssembly = Builds[b];
             // A fresh compilation of freshly parsed trees each run: nothing bound by an earlier run is reused, and
             // nothing an analyzer cached per syntax tree either (a real build parses and analyzes once).
             var fresh = run == 0 ? trees : Parse();
@@ -166,26 +182,29 @@ public static class Program
             var freshCompilation = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(fresh);
             freshCompilation.GetDeclarationDiagnostics();
             var (times, diagnostics) = await Analyze(freshCompilation, analyzerOptions);
-            count = diagnostics;
-            least ??= times;
+            count[b] = diagnostics;
+            least[b] ??= times;
             foreach (var name in times.Keys)
             {
-                if (times[name] < least[name])
+                if (!least[b]!.TryGetValue(name, out var known) || times[name] < known)
                 {
-                    least[name] = times[name];
+                    least[b]![name] = times[name];
                 }
             }
         }
 
-        Console.WriteLine("| analyzer | time (s) |");
-        Console.WriteLine("|---|---|");
-        foreach (var (name, time) in least!.OrderByDescending(t => t.Value))
+        var names = least.SelectMany(l => l!.Keys).Distinct().OrderByDescending(n => least[0]!.TryGetValue(n, out var t) ? t : TimeSpan.Zero).ToList();
+        string Cell(int b, string name) => least[b]!.TryGetValue(name, out var t) ? t.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture) : "-";
+        var columns = Enumerable.Range(0, Builds.Length).ToList();
+        Console.WriteLine("| analyzer | " + string.Join(" | ", columns.Select(b => Builds.Length == 1 ? "time (s)" : $"build {b + 1} (s)")) + " |");
+        Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+        foreach (var name in names)
         {
-            Console.WriteLine(FormattableString.Invariant($"| {name} | {time.TotalSeconds:F3} |"));
+            Console.WriteLine($"| {name} | " + string.Join(" | ", columns.Select(b => Cell(b, name))) + " |");
         }
 
-        Console.WriteLine(FormattableString.Invariant($"| all LeakAnalyzers | {least!.Values.Sum(t => t.TotalSeconds):F3} |"));
-        Console.WriteLine($"{count} diagnostics");
+        Console.WriteLine("| all LeakAnalyzers | " + string.Join(" | ", columns.Select(b => least[b]!.Values.Sum(t => t.TotalSeconds).ToString("F3", CultureInfo.InvariantCulture))) + " |");
+        Console.WriteLine("| diagnostics | " + string.Join(" | ", count) + " |");
         return 0;
     }
 
