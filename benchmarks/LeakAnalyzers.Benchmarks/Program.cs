@@ -19,38 +19,52 @@ using Microsoft.CodeAnalysis.Diagnostics;
 /// given sizes, runs every LeakAnalyzers analyzer on it and prints each analyzer's execution time as the compiler
 /// measures it (the same figure as <c>-p:ReportAnalyzer=true</c>). Run:
 /// <code>dotnet run -c Release --project benchmarks/LeakAnalyzers.Benchmarks -- scaling [shape] [size...]</code>
-/// Shapes: owned-locals, statements, native-pairs, capturing-local-functions (all of them when none is named).
+/// Shapes: owned-locals, statements, native-pairs, native-leaks, capturing-local-functions (all of them when none is named).
 /// <para>
 /// The cost on a real project: <c>real &lt;command-line file&gt; &lt;project folder&gt; [runs]</c> compiles the project the
 /// way its build does and prints each analyzer's time, the least of the runs (3 by default). The command-line file
 /// holds the compiler's arguments as the build ran it: the <c>csc</c> line of a build with <c>-v:d</c>, from the
-/// first argument after the compiler's path. <c>--analyzers &lt;dll&gt;</c> measures another build of the analyzers
-/// (an older commit's) on the same compilation.
+/// first argument after the compiler's path. Each run parses the sources again, so nothing an analyzer caches per
+/// syntax tree survives into the next run.
+/// </para>
+/// <para>
+/// <c>benchmarks/compiler-command-line.sh</c> writes that file from a build.
+/// </para>
+/// <para>
+/// In both modes, <c>--analyzers &lt;dll&gt;</c> measures another build of the analyzers (an older commit's) on the same
+/// input; in real mode, <c>--analyzers a.dll,b.dll,...</c> compares builds side by side, taking turns within each run
+/// (the least of each build's runs, so that a busy spell of a shared machine favours none). <c>--only &lt;part,part&gt;</c>
+/// runs only the analyzers whose names contain one of the parts (to profile one).
 /// </para>
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (Option(ref args, "--analyzers") is { } otherBuilds)
+        {
+            // Each build in a context of its own, so that builds with the same assembly name are not mistaken for
+            // one another; Roslyn itself still comes from the default context.
+            Builds = otherBuilds.Split(',').Select((path, i) =>
+                new System.Runtime.Loader.AssemblyLoadContext("analyzers " + i).LoadFromAssemblyPath(Path.GetFullPath(path))).ToArray();
+            AnalyzerAssembly = Builds[0];
+            foreach (var build in Builds)
+            {
+                Console.WriteLine($"analyzers: {build.Location}");
+            }
+        }
+
+        Only = Option(ref args, "--only");
         if (args.Length >= 3 && args[0] == "real")
         {
-            var index = Array.IndexOf(args, "--analyzers");
-            if (index > 0 && index + 1 < args.Length)
-            {
-                // A context of its own, so that a build with the same assembly name is not mistaken for this one;
-                // Roslyn itself still comes from the default context.
-                AnalyzerAssembly = new System.Runtime.Loader.AssemblyLoadContext("other analyzers").LoadFromAssemblyPath(Path.GetFullPath(args[index + 1]));
-                Console.WriteLine($"analyzers: {AnalyzerAssembly.Location}");
-                args = args.Take(index).Concat(args.Skip(index + 2)).ToArray();
-            }
-
             return await Real(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
         }
 
         if (args.Length == 0 || args[0] != "scaling")
         {
             Console.Error.WriteLine("usage: scaling [shape] [size...]   shapes: " + string.Join(", ", Shapes.All.Keys));
-            Console.Error.WriteLine("       real <command-line file> <project folder> [runs] [--analyzers <LeakAnalyzers.dll of another build>]");
+            Console.Error.WriteLine("       real <command-line file> <project folder> [runs]");
+            Console.Error.WriteLine("options: --analyzers <LeakAnalyzers.dll of another build>   --only <part of analyzer names, comma-separated>");
             return 2;
         }
 
@@ -99,9 +113,30 @@ public static class Program
     /// <summary>The analyzers measured: this build's, or another build's given with <c>--analyzers</c> (to compare two versions).</summary>
     private static Assembly AnalyzerAssembly = typeof(LeakAnalyzers.Disposables.LocalNotDisposedAnalyzer).Assembly;
 
+    /// <summary>The builds compared in real mode (<c>--analyzers a.dll,b.dll</c>): each run analyzes with each in turn.</summary>
+    private static Assembly[] Builds = { AnalyzerAssembly };
+
+    /// <summary>With <c>--only</c>: run only the analyzers whose type name contains one of these parts (to profile one of them).</summary>
+    private static string? Only;
+
+    /// <summary>Removes <c>name value</c> from <paramref name="args"/> and returns the value, or null when absent.</summary>
+    private static string? Option(ref string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        if (index < 0 || index + 1 >= args.Length)
+        {
+            return null;
+        }
+
+        var value = args[index + 1];
+        args = args.Take(index).Concat(args.Skip(index + 2)).ToArray();
+        return value;
+    }
+
     /// <summary>Every analyzer's time on a real project's compilation, the least of <paramref name="runs"/> runs.</summary>
     private static async Task<int> Real(string commandLineFile, string projectFolder, int runs)
     {
+        projectFolder = Path.GetFullPath(projectFolder);
         var arguments = CommandLineParser.SplitCommandLineIntoArguments(File.ReadAllText(commandLineFile).Trim(), removeHashComments: false)
             .Where(a => !a.StartsWith("/analyzer:", StringComparison.Ordinal) && !a.StartsWith("/reportanalyzer", StringComparison.Ordinal))
             .ToArray();
@@ -113,9 +148,9 @@ public static class Program
             return 1;
         }
 
-        var trees = parsed.SourceFiles
-            .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f.Path), parsed.ParseOptions, f.Path))
-            .ToList();
+        var texts = parsed.SourceFiles.Select(f => (f.Path, Text: File.ReadAllText(f.Path))).ToList();
+        List<SyntaxTree> Parse() => texts.Select(f => CSharpSyntaxTree.ParseText(f.Text, parsed.ParseOptions, f.Path)).ToList();
+        var trees = Parse();
         var references = parsed.MetadataReferences
             .Select(r => (MetadataReference)MetadataReference.CreateFromFile(Path.GetFullPath(r.Reference, projectFolder), r.Properties))
             .ToList();
@@ -128,36 +163,48 @@ public static class Program
         }
         var configs = parsed.AnalyzerConfigPaths.Select(p => AnalyzerConfig.Parse(File.ReadAllText(p), p)).ToImmutableArray();
         var configSet = AnalyzerConfigSet.Create(configs);
-        var treeOptions = trees.ToDictionary(t => t, t => configSet.GetOptionsForSourcePath(t.FilePath).AnalyzerOptions);
-        var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptions(treeOptions, configSet.GlobalConfigOptions.AnalyzerOptions));
         Console.WriteLine($"LeakAnalyzers on {parsed.CompilationName}: {trees.Count} files, {Environment.ProcessorCount} cores, .NET {Environment.Version}, least of {runs} runs");
 
-        Dictionary<string, TimeSpan>? least = null;
-        var count = 0;
+        // Builds take turns within each run, so that a busy spell of the machine does not favour one of them.
+        var least = new Dictionary<string, TimeSpan>?[Builds.Length];
+        var count = new int[Builds.Length];
         for (var run = 0; run < runs; run++)
+        for (var b = 0; b < Builds.Length; b++)
         {
-            // A fresh compilation each run: nothing bound by an earlier run is reused.
-            var (times, diagnostics) = await Analyze(compilation.Clone(), analyzerOptions);
-            count = diagnostics;
-            least ??= times;
+            AnalyzerAssembly = Builds[b];
+            // A fresh compilation of freshly parsed trees each run: nothing bound by an earlier run is reused, and
+            // nothing an analyzer cached per syntax tree either (a real build parses and analyzes once).
+            var fresh = run == 0 ? trees : Parse();
+            var treeOptions = fresh.ToDictionary(t => t, t => configSet.GetOptionsForSourcePath(t.FilePath).AnalyzerOptions);
+            var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptions(treeOptions, configSet.GlobalConfigOptions.AnalyzerOptions));
+            // The compiler completes every declaration (and reports its diagnostics) before the analyzers run; without
+            // this, whichever analyzer first touches a type would be charged for binding its members.
+            var freshCompilation = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(fresh);
+            freshCompilation.GetDeclarationDiagnostics();
+            var (times, diagnostics) = await Analyze(freshCompilation, analyzerOptions);
+            count[b] = diagnostics;
+            least[b] ??= times;
             foreach (var name in times.Keys)
             {
-                if (times[name] < least[name])
+                if (!least[b]!.TryGetValue(name, out var known) || times[name] < known)
                 {
-                    least[name] = times[name];
+                    least[b]![name] = times[name];
                 }
             }
         }
 
-        Console.WriteLine("| analyzer | time (s) |");
-        Console.WriteLine("|---|---|");
-        foreach (var (name, time) in least!.OrderByDescending(t => t.Value))
+        var names = least.SelectMany(l => l!.Keys).Distinct().OrderByDescending(n => least[0]!.TryGetValue(n, out var t) ? t : TimeSpan.Zero).ToList();
+        string Cell(int b, string name) => least[b]!.TryGetValue(name, out var t) ? t.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture) : "-";
+        var columns = Enumerable.Range(0, Builds.Length).ToList();
+        Console.WriteLine("| analyzer | " + string.Join(" | ", columns.Select(b => Builds.Length == 1 ? "time (s)" : $"build {b + 1} (s)")) + " |");
+        Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+        foreach (var name in names)
         {
-            Console.WriteLine(FormattableString.Invariant($"| {name} | {time.TotalSeconds:F3} |"));
+            Console.WriteLine($"| {name} | " + string.Join(" | ", columns.Select(b => Cell(b, name))) + " |");
         }
 
-        Console.WriteLine(FormattableString.Invariant($"| all LeakAnalyzers | {least!.Values.Sum(t => t.TotalSeconds):F3} |"));
-        Console.WriteLine($"{count} diagnostics");
+        Console.WriteLine("| all LeakAnalyzers | " + string.Join(" | ", columns.Select(b => least[b]!.Values.Sum(t => t.TotalSeconds).ToString("F3", CultureInfo.InvariantCulture))) + " |");
+        Console.WriteLine("| diagnostics | " + string.Join(" | ", count) + " |");
         return 0;
     }
 
@@ -182,6 +229,7 @@ public static class Program
     {
         var analyzers = AnalyzerAssembly.GetTypes()
             .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
+            .Where(t => Only is null || Only.Split(',').Any(part => t.Name.Contains(part, StringComparison.Ordinal)))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t, nonPublic: true)!)
             .ToImmutableArray();
         var options = new CompilationWithAnalyzersOptions(
@@ -220,6 +268,7 @@ internal static class Shapes
         ["owned-locals"] = OwnedLocals,
         ["statements"] = Statements,
         ["native-pairs"] = NativePairs,
+        ["native-leaks"] = NativeLeaks,
         ["capturing-local-functions"] = CapturingLocalFunctions,
     };
 
@@ -228,6 +277,7 @@ internal static class Shapes
         ["owned-locals"] = new[] { 500, 2000, 8000 },
         ["statements"] = new[] { 5000, 20000 },
         ["native-pairs"] = new[] { 750, 3000 },
+        ["native-leaks"] = new[] { 750, 3000 },
         ["capturing-local-functions"] = new[] { 750, 1500 },
     };
 
@@ -273,6 +323,19 @@ internal static class Shapes
             body.Append("        var p").Append(i).Append(" = Marshal.AllocHGlobal(8);\n");
             body.Append("        Marshal.WriteByte(p").Append(i).Append(", 1);\n");
             body.Append("        Marshal.FreeHGlobal(p").Append(i).Append(");\n");
+        }
+
+        return "using System.Runtime.InteropServices;\nclass C\n{\n    void M()\n    {\n" + body + "    }\n}\n";
+    }
+
+    /// <summary>One method with <paramref name="n"/> AllocHGlobal calls into locals that are never freed: every one is reported, with its fix.</summary>
+    private static string NativeLeaks(int n)
+    {
+        var body = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            body.Append("        var p").Append(i).Append(" = Marshal.AllocHGlobal(8);\n");
+            body.Append("        Marshal.WriteByte(p").Append(i).Append(", 1);\n");
         }
 
         return "using System.Runtime.InteropServices;\nclass C\n{\n    void M()\n    {\n" + body + "    }\n}\n";

@@ -76,6 +76,12 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(IOperation root, Known known, OperationBlockAnalysisContext context)
     {
+        // Cheapest filter, from the text: room for two lambdas at all (most blocks have none).
+        if (SourceNames.LambdasWithin(root.Syntax.SyntaxTree, root.Syntax.Span, context.CancellationToken) < 2)
+        {
+            return;
+        }
+
         // Cheap filter: at least two lambdas that are not static.
         var lambdas = new List<IAnonymousFunctionOperation>();
         foreach (var operation in root.Descendants())

@@ -4,6 +4,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -233,7 +234,12 @@ internal static class SubscriptionApis
 /// <summary>The subscription table of one .editorconfig section: the built-in entries and <c>subscription_methods</c>.</summary>
 internal sealed class SubscriptionTable
 {
-    private static readonly ConcurrentDictionary<AnalyzerConfigOptions, SubscriptionTable> ByOptions = new();
+    /// <summary>
+    /// Tables by the value of <c>subscription_methods</c> that applies (the rule's key, else the general one): the
+    /// compiler may hand out an options object per file, and a table built per object would be built per file and
+    /// kept for good.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SubscriptionTable> ByConfiguredEntries = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, List<SubscriptionApi>> bySubscribe = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SubscriptionApi>> byUndo = new(StringComparer.Ordinal);
@@ -260,17 +266,17 @@ internal sealed class SubscriptionTable
             }
         }
 
-        MethodNames = names.ToImmutableArray();
+        MethodNames = names.OrderBy(n => n, StringComparer.Ordinal).ToImmutableArray();
     }
 
     /// <summary>Every subscribe and undo method name: the cheap filter before any symbol is looked at.</summary>
     internal ImmutableArray<string> MethodNames { get; }
 
     internal static SubscriptionTable For(AnalyzerConfigOptions options, string ruleId) =>
-        ByOptions.GetOrAdd(options, o =>
+        ByConfiguredEntries.GetOrAdd(LeakOptions.GetString(options, ruleId, LeakOptions.SubscriptionMethods) ?? string.Empty, _ =>
         {
             var entries = new List<string>(SubscriptionApis.BuiltIn);
-            entries.AddRange(LeakOptions.GetList(o, ruleId, LeakOptions.SubscriptionMethods));
+            entries.AddRange(LeakOptions.GetList(options, ruleId, LeakOptions.SubscriptionMethods));
             return new SubscriptionTable(entries);
         });
 

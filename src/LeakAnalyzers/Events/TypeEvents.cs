@@ -183,26 +183,11 @@ internal sealed class TypeEvents
 
     /// <summary>
     /// The cheap filter for subscription methods that are not events: the type's source text names one of the
-    /// table's subscribe or undo methods.
+    /// table's subscribe or undo methods as a whole identifier. The occurrences are found once per tree and shared
+    /// by the five rules (<see cref="SourceNames"/>).
     /// </summary>
-    private static bool MayCallSubscriptionMethods(INamedTypeSymbol type, AnalyzerOptions options, string ruleId, System.Threading.CancellationToken cancellationToken)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var tree = reference.SyntaxTree;
-            var table = SubscriptionTable.For(LeakOptions.For(options, tree), ruleId);
-            var text = tree.GetText(cancellationToken).ToString(reference.Span);
-            foreach (var name in table.MethodNames)
-            {
-                if (text.IndexOf(name, StringComparison.Ordinal) >= 0)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool MayCallSubscriptionMethods(INamedTypeSymbol type, AnalyzerOptions options, string ruleId, System.Threading.CancellationToken cancellationToken) =>
+        SourceNames.MentionedIn(type, tree => SubscriptionTable.For(LeakOptions.For(options, tree), ruleId).MethodNames, cancellationToken);
 
     private static int[] FindOperators(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
     {

@@ -29,17 +29,22 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            if (!NativeModel.MayAllocate(start.Compilation, start.Options, Descriptors.LEAK402MismatchedFree.Id, start.CancellationToken))
+            {
+                return;
+            }
+
             var model = NativeModel.Create(start.Compilation, Descriptors.LEAK402MismatchedFree.Id);
             if (model is null)
             {
                 return;
             }
 
-            // Locals: judged per operation block, and only in blocks that call a release function at all.
+            // Locals: judged per operation block, and only in blocks that name an allocator and call a release function.
             start.RegisterOperationBlockStartAction(blockStart =>
             {
                 var tables = model.TablesForTree(blockStart.Options, blockStart.OperationBlocks.IsEmpty ? null : blockStart.OperationBlocks[0].Syntax.SyntaxTree);
-                if (tables is null)
+                if (tables is null || !model.MayAllocateIn(blockStart.Options, blockStart.OperationBlocks, blockStart.CancellationToken))
                 {
                     return;
                 }
@@ -64,11 +69,13 @@ public sealed class MismatchedFreeAnalyzer : DiagnosticAnalyzer
                 });
             });
 
-            // Private fields: judged per type, over all its members, and only in types that have a field that can hold a pointer.
+            // Private fields: judged per type, over all its members, and only in types that have a field that can hold a
+            // pointer and whose code names an allocator.
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    if (symbolStart.Symbol is not INamedTypeSymbol type || !HasCandidateField(type))
+                    if (symbolStart.Symbol is not INamedTypeSymbol type || !HasCandidateField(type) ||
+                        !model.MayAllocateIn(symbolStart.Options, type, symbolStart.CancellationToken))
                     {
                         return;
                     }

@@ -37,6 +37,11 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            if (!NativeModel.MayAllocate(start.Compilation, start.Options, Descriptors.LEAK403NativeFieldNotFreed.Id, start.CancellationToken))
+            {
+                return;
+            }
+
             var model = NativeModel.Create(start.Compilation, Descriptors.LEAK403NativeFieldNotFreed.Id);
             if (model is null)
             {
@@ -46,7 +51,8 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type || !HasCandidateField(type))
+                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type || !HasCandidateField(type) ||
+                        !model.MayAllocateIn(symbolStart.Options, type, symbolStart.CancellationToken))
                     {
                         return;
                     }

@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Native;
 
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -44,6 +45,11 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
+            if (!NativeModel.MayAllocate(start.Compilation, start.Options, Descriptors.LEAK401NativeMemoryNotFreed.Id, start.CancellationToken))
+            {
+                return;
+            }
+
             var model = NativeModel.Create(start.Compilation, Descriptors.LEAK401NativeMemoryNotFreed.Id);
             if (model is null)
             {
@@ -55,7 +61,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationBlockStartAction(blockStart =>
             {
                 var tables = model.TablesForTree(blockStart.Options, blockStart.OperationBlocks.IsEmpty ? null : blockStart.OperationBlocks[0].Syntax.SyntaxTree);
-                if (tables is null)
+                if (tables is null || !model.MayAllocateIn(blockStart.Options, blockStart.OperationBlocks, blockStart.CancellationToken))
                 {
                     return;
                 }
@@ -99,12 +105,17 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             }
 
             var reported = new HashSet<SyntaxNode>();
+
+            // One walk of the block for what every local needs (its aliases, its references), not one per local:
+            // a method with thousands of allocations must stay linear.
+            var aliasIndex = new Aliases(root, candidates.Captured);
+            var uses = new Lazy<LocalReferences>(() => new LocalReferences(root));
             foreach (var graph in FunctionScopes.Graphs(context.GetControlFlowGraph(root), candidates.HasNested))
             {
                 var index = new FlowIndex(graph);
                 foreach (var local in candidates.Locals)
                 {
-                    var aliases = Aliases.Of(local, root, candidates.Captured);
+                    var aliases = aliasIndex.Of(local);
                     var policy = new NativeReleasePolicy(model, tables, candidates.NativeCodeMayKeep(local));
                     var flow = DisposalFlow.Analyze(
                         index,
@@ -140,7 +151,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                             context.ReportDiagnostic(Diagnostic.Create(
                                 Descriptors.LEAK401NativeMemoryNotFreed,
                                 allocation.Value.Syntax.GetLocation(),
-                                FixProperties(local, allocation, candidates, root, policy, aliases, leak.Syntax),
+                                FixProperties(local, allocation, candidates, uses.Value, policy, aliases, leak.Syntax),
                                 "'" + local.Name + "'",
                                 NativeApis.Display(allocation.Allocator.Member),
                                 wording,
@@ -161,7 +172,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
         ILocalSymbol local,
         NativeAllocation allocation,
         Candidates candidates,
-        IOperation root,
+        LocalReferences uses,
         NativeReleasePolicy policy,
         ImmutableHashSet<ILocalSymbol> aliases,
         SyntaxNode creationSyntax)
@@ -171,7 +182,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             .Add(ReleaseKey, allocation.Allocator.Releasers[0])
             .Add(ThroughIntPtrKey, allocation.ThroughIntPtr ? "true" : "false");
 
-        if (candidates.CreationCount(local) != 1 || !IsFixableStatement(creationSyntax, local) || !OnlyUsedLocally(local, root, policy, aliases, candidates))
+        if (candidates.CreationCount(local) != 1 || !IsFixableStatement(creationSyntax, local) || !OnlyUsedLocally(local, uses, policy, aliases, candidates))
         {
             return properties;
         }
@@ -202,16 +213,10 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool OnlyUsedLocally(ILocalSymbol local, IOperation root, NativeReleasePolicy policy, ImmutableHashSet<ILocalSymbol> aliases, Candidates candidates)
+    private static bool OnlyUsedLocally(ILocalSymbol local, LocalReferences uses, NativeReleasePolicy policy, ImmutableHashSet<ILocalSymbol> aliases, Candidates candidates)
     {
-        foreach (var operation in root.Descendants())
+        foreach (var reference in uses.Of(local, aliases))
         {
-            if (operation is not ILocalReferenceOperation reference ||
-                !(SymbolEqualityComparer.Default.Equals(reference.Local, local) || aliases.Contains(reference.Local)))
-            {
-                continue;
-            }
-
             var consumer = Operations.ParentSkippingConversions(reference, out var outer);
             if (consumer is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, reference))
             {
@@ -425,42 +430,111 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };
     }
 
-    /// <summary>
-    /// Other locals that receive the tracked local's value, directly or through casts (<c>byte* bytes = (byte*)pointer;</c>),
-    /// or a view of it (<c>var span = new Span&lt;byte&gt;(pointer, n);</c>): freeing or handing over one of them frees or
-    /// hands over the allocation.
-    /// </summary>
-    private static class Aliases
+    /// <summary>Every reference to a local in one operation block, by local, in the order of the block.</summary>
+    private sealed class LocalReferences
     {
-        internal static ImmutableHashSet<ILocalSymbol> Of(ILocalSymbol local, IOperation root, HashSet<ILocalSymbol> captured)
-        {
-            var result = ImmutableHashSet<ILocalSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default);
-            var changed = true;
-            var rounds = 0;
-            while (changed && rounds++ < 4)
-            {
-                changed = false;
-                foreach (var operation in root.Descendants())
-                {
-                    var (target, value) = operation switch
-                    {
-                        IVariableDeclaratorOperation { Initializer.Value: { } initializer } declarator => (declarator.Symbol, initializer),
-                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation reference } assignment => (reference.Local, assignment.Value),
-                        _ => (null, null),
-                    };
+        private readonly Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> byLocal = new(SymbolEqualityComparer.Default);
 
-                    if (target is null || SymbolEqualityComparer.Default.Equals(target, local) || result.Contains(target) ||
-                        target.RefKind != RefKind.None || captured.Contains(target))
+        internal LocalReferences(IOperation root)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference)
+                {
+                    if (!byLocal.TryGetValue(reference.Local, out var list))
                     {
-                        continue;
+                        byLocal[reference.Local] = list = new List<ILocalReferenceOperation>();
                     }
 
-                    if (RefersTo(Operations.SkipConversions(value), local, result) ||
-                        (NativeModel.IsPointerView(Operations.SkipConversions(value)) &&
-                         ((IObjectCreationOperation)Operations.SkipConversions(value)!).Arguments.Any(a => RefersTo(Operations.SkipConversions(a.Value), local, result))))
+                    list.Add(reference);
+                }
+            }
+        }
+
+        /// <summary>The references to <paramref name="local"/> and to its aliases.</summary>
+        internal IEnumerable<ILocalReferenceOperation> Of(ILocalSymbol local, ImmutableHashSet<ILocalSymbol> aliases)
+        {
+            foreach (var symbol in aliases.Add(local))
+            {
+                if (byLocal.TryGetValue(symbol, out var references))
+                {
+                    foreach (var reference in references)
+                    {
+                        yield return reference;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Other locals that receive the tracked local's value, directly or through casts (<c>byte* bytes = (byte*)pointer;</c>),
+    /// or a view of it (<c>var span = new Span&lt;byte&gt;(pointer, n);</c>), or an alias's value: freeing or handing over
+    /// one of them frees or hands over the allocation. The copies are read once per block; each local's aliases are
+    /// then what its copies reach.
+    /// </summary>
+    private sealed class Aliases
+    {
+        /// <summary>For each local, the locals that receive a copy or a view of its value.</summary>
+        private readonly Dictionary<ILocalSymbol, List<ILocalSymbol>> copies = new(SymbolEqualityComparer.Default);
+
+        internal Aliases(IOperation root, HashSet<ILocalSymbol> captured)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                var (target, value) = operation switch
+                {
+                    IVariableDeclaratorOperation { Initializer.Value: { } initializer } declarator => (declarator.Symbol, initializer),
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation reference } assignment => (reference.Local, assignment.Value),
+                    _ => (null, null),
+                };
+
+                if (target is null || target.RefKind != RefKind.None || captured.Contains(target))
+                {
+                    continue;
+                }
+
+                var source = Operations.SkipConversions(value);
+                if (source is ILocalReferenceOperation copied)
+                {
+                    Add(copied.Local, target);
+                }
+                else if (NativeModel.IsPointerView(source))
+                {
+                    foreach (var argument in ((IObjectCreationOperation)source!).Arguments)
+                    {
+                        if (Operations.SkipConversions(argument.Value) is ILocalReferenceOperation viewed)
+                        {
+                            Add(viewed.Local, target);
+                        }
+                    }
+                }
+            }
+        }
+
+        internal ImmutableHashSet<ILocalSymbol> Of(ILocalSymbol local)
+        {
+            var result = ImmutableHashSet<ILocalSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default);
+            if (!copies.ContainsKey(local))
+            {
+                return result;
+            }
+
+            var pending = new Stack<ILocalSymbol>();
+            pending.Push(local);
+            while (pending.Count > 0)
+            {
+                if (!copies.TryGetValue(pending.Pop(), out var targets))
+                {
+                    continue;
+                }
+
+                foreach (var target in targets)
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(target, local) && !result.Contains(target))
                     {
                         result = result.Add(target);
-                        changed = true;
+                        pending.Push(target);
                     }
                 }
             }
@@ -468,8 +542,14 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             return result;
         }
 
-        private static bool RefersTo(IOperation? operation, ILocalSymbol local, ImmutableHashSet<ILocalSymbol> aliases) =>
-            operation is ILocalReferenceOperation source &&
-            (SymbolEqualityComparer.Default.Equals(source.Local, local) || aliases.Contains(source.Local));
+        private void Add(ILocalSymbol source, ILocalSymbol target)
+        {
+            if (!copies.TryGetValue(source, out var targets))
+            {
+                copies[source] = targets = new List<ILocalSymbol>();
+            }
+
+            targets.Add(target);
+        }
     }
 }

@@ -79,6 +79,32 @@ internal sealed class NativeModel
         return new NativeModel(ownership, owners.ToImmutable(), gcHandle, ruleId);
     }
 
+    /// <summary>
+    /// Whether some source of the compilation names an allocator (<see cref="NativeTables.AllocatorNames"/>): when
+    /// none does, as in most libraries, the family registers nothing else. Decided once per compilation.
+    /// </summary>
+    internal static bool MayAllocate(Compilation compilation, AnalyzerOptions options, string ruleId, System.Threading.CancellationToken cancellationToken) =>
+        SourceNames.MentionedAnywhere(compilation, tree => NativeTables.AllocatorNames(LeakOptions.For(options, tree), ruleId), cancellationToken);
+
+    /// <summary>Whether the code of these operation blocks names an allocator.</summary>
+    internal bool MayAllocateIn(AnalyzerOptions options, ImmutableArray<IOperation> blocks, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var block in blocks)
+        {
+            var tree = block.Syntax.SyntaxTree;
+            if (SourceNames.MentionedWithin(tree, block.Syntax.Span, NativeTables.AllocatorNames(LeakOptions.For(options, tree), ruleId), cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the text of one of the declarations of <paramref name="type"/> names an allocator.</summary>
+    internal bool MayAllocateIn(AnalyzerOptions options, INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken) =>
+        SourceNames.MentionedIn(type, tree => NativeTables.AllocatorNames(LeakOptions.For(options, tree), ruleId), cancellationToken);
+
     /// <summary>Null when there is no tree to read the options of.</summary>
     internal NativeTables? TablesForTree(AnalyzerOptions options, SyntaxTree? tree) =>
         tree is null ? null : TablesFor(options, tree);
@@ -239,7 +265,57 @@ internal sealed class NativeTables
             releasers[releaser.Member] = releaser;
         }
 
-        // My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed
+        foreach (var (allocatorName, frees) in UserEntries(options, ruleId))
+        {
+            var heap = "user:" + allocatorName;
+            foreach (var name in frees)
+            {
+                if (!releasers.ContainsKey(name))
+                {
+                    releasers[name] = new NativeReleaser(name, heap, reallocates: false, builtIn: false);
+                }
+            }
+
+            if (frees.Length > 0 && allocatorName.Length > 0)
+            {
+                allocators[allocatorName] = new NativeAllocator(allocatorName, NativeKind.Memory, heap, frees, builtIn: false);
+            }
+        }
+
+        return new NativeTables(allocators, releasers, ownership);
+    }
+
+    /// <summary>
+    /// The simple names of every allocator, built-in and from one section's <c>native_allocators</c>, sorted: code
+    /// that names none of them allocates nothing this family tracks (every LEAK4xx finding starts at an allocating
+    /// call), so the rules skip it before any operation is looked at.
+    /// </summary>
+    internal static ImmutableArray<string> AllocatorNames(AnalyzerConfigOptions options, string ruleId) =>
+        AllocatorNamesByConfiguredEntries.GetOrAdd(LeakOptions.GetString(options, ruleId, LeakOptions.NativeAllocators) ?? string.Empty, _ =>
+            {
+                var names = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (var allocator in NativeApis.Allocators)
+                {
+                    names.Add(allocator.Name);
+                }
+
+                foreach (var (allocator, frees) in UserEntries(options, ruleId))
+                {
+                    if (frees.Length > 0 && allocator.Length > 0)
+                    {
+                        names.Add(NativeApis.SimpleName(allocator));
+                    }
+                }
+
+                return names.ToImmutableArray();
+            });
+
+    /// <summary>By the value of <c>native_allocators</c> that applies, not by options object: the compiler may hand out one per file.</summary>
+    private static readonly ConcurrentDictionary<string, ImmutableArray<string>> AllocatorNamesByConfiguredEntries = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>native_allocators</c> entries: <c>My.Native.Alloc:My.Native.Free|My.Native.FreeZeroed</c>.</summary>
+    private static IEnumerable<(string Allocator, ImmutableArray<string> Frees)> UserEntries(AnalyzerConfigOptions options, string ruleId)
+    {
         foreach (var entry in LeakOptions.GetList(options, ruleId, LeakOptions.NativeAllocators))
         {
             var colon = entry.IndexOf(':');
@@ -248,8 +324,6 @@ internal sealed class NativeTables
                 continue;
             }
 
-            var allocatorName = entry.Substring(0, colon).Trim();
-            var heap = "user:" + allocatorName;
             var frees = ImmutableArray.CreateBuilder<string>();
             foreach (var part in entry.Substring(colon + 1).Split('|'))
             {
@@ -257,20 +331,11 @@ internal sealed class NativeTables
                 if (name.Length > 0)
                 {
                     frees.Add(name);
-                    if (!releasers.ContainsKey(name))
-                    {
-                        releasers[name] = new NativeReleaser(name, heap, reallocates: false, builtIn: false);
-                    }
                 }
             }
 
-            if (frees.Count > 0 && allocatorName.Length > 0)
-            {
-                allocators[allocatorName] = new NativeAllocator(allocatorName, NativeKind.Memory, heap, frees.ToImmutable(), builtIn: false);
-            }
+            yield return (entry.Substring(0, colon).Trim(), frees.ToImmutable());
         }
-
-        return new NativeTables(allocators, releasers, ownership);
     }
 
     internal NativeAllocator? AllocatorOf(IMethodSymbol method) =>

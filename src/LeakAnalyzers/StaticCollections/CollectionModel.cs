@@ -30,8 +30,13 @@ internal sealed class CollectionModel
         this.ruleId = ruleId;
         WeakTable = weakTable;
         this.lifetimes = lifetimes;
-        staticallyHeld = new Lazy<ImmutableHashSet<INamedTypeSymbol>>(() => StaticallyHeldTypes(compilation));
+        staticallyHeld = StaticallyHeldByCompilation.GetValue(
+            compilation,
+            c => new Lazy<ImmutableHashSet<INamedTypeSymbol>>(() => StaticallyHeldTypes(c), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication));
     }
+
+    /// <summary>The statically held types of a compilation, read once and shared by LEAK201 and LEAK202.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Lazy<ImmutableHashSet<INamedTypeSymbol>>> StaticallyHeldByCompilation = new();
 
     /// <summary><c>System.Runtime.CompilerServices.ConditionalWeakTable`2</c>, when the compilation has it.</summary>
     internal INamedTypeSymbol? WeakTable { get; }
@@ -166,6 +171,15 @@ internal sealed class CollectionModel
     /// <summary>Whether <paramref name="member"/> is a static field or auto-property declared in source whose type is a growable collection.</summary>
     internal bool IsGrowable(ISymbol member, out CollectionShape shape)
     {
+        // Asked for every field and property reference of the compilation: reject by the type's simple name first,
+        // before any symbol is hashed or any full name is built.
+        var type = TypeOf(member);
+        if (type is not IArrayTypeSymbol { Rank: 1 } && (type is not INamedTypeSymbol named || !GrowableSimpleNames.Contains(named.MetadataName)))
+        {
+            shape = CollectionShape.Sequence;
+            return false;
+        }
+
         var result = growable.GetOrAdd(member, m =>
             !m.Locations.Any(l => l.IsInSource) ? null :
             TypeOf(m) is IArrayTypeSymbol { Rank: 1 } ? CollectionShape.ReplacedSequence :
@@ -175,6 +189,11 @@ internal sealed class CollectionModel
         shape = result ?? CollectionShape.Sequence;
         return result is not null;
     }
+
+    /// <summary>The metadata names of the growable types without their namespace or containing type (<c>List`1</c>).</summary>
+    private static readonly ImmutableHashSet<string> GrowableSimpleNames = ImmutableHashSet.CreateRange(
+        StringComparer.Ordinal,
+        CollectionApis.GrowableTypes.Keys.Select(key => key.Substring(Math.Max(key.LastIndexOf('.'), key.LastIndexOf('+')) + 1)));
 
     /// <summary>A property with a compiler-generated backing field: it holds the collection itself.</summary>
     internal bool IsAutoProperty(IPropertySymbol property) =>

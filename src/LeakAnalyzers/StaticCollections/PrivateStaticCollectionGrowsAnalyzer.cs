@@ -37,8 +37,7 @@ public sealed class PrivateStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
                         return;
                     }
 
-                    var holder = model.IsLongLivedHolder(type, symbolStart.Options, tree);
-                    if (!type.GetMembers().Any(m => (m.IsStatic || holder) && StaticCollectionScan.IsTypeScoped(m) && m is IFieldSymbol or IPropertySymbol && model.IsGrowable(m, out _)))
+                    if (!HasCandidate(type, model, symbolStart.Options, tree))
                     {
                         return;
                     }
@@ -58,5 +57,29 @@ public sealed class PrivateStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
                 },
                 SymbolKind.NamedType);
         });
+    }
+
+    /// <summary>
+    /// A private growable collection the type holds for good: a static one, or an instance one of a type whose one
+    /// instance lives as long as the process. Whether the type is such a holder is asked only when it has an
+    /// instance collection and no static one.
+    /// </summary>
+    private static bool HasCandidate(INamedTypeSymbol type, CollectionModel model, AnalyzerOptions options, SyntaxTree tree)
+    {
+        bool? holder = null;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not (IFieldSymbol or IPropertySymbol) || !StaticCollectionScan.IsTypeScoped(member) || !model.IsGrowable(member, out _))
+            {
+                continue;
+            }
+
+            if (member.IsStatic || (holder ??= model.IsLongLivedHolder(type, options, tree)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

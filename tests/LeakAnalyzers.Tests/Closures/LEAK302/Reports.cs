@@ -31,6 +31,32 @@ public class Reports
                 "buffer",
                 "until the process ends"));
 
+    // Blocks whose text has room for fewer than two lambdas are skipped: anonymous methods count as lambdas.
+    [Fact]
+    public Task AnonymousMethodsShareTheClosureToo() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+            static class Loader
+            {
+                static Func<string> describe;
+                public static Task Load(string name)
+                {
+                    var {|#2:buffer|} = new byte[1 << 20];
+                    var task = Task.Run({|#1:delegate { buffer[0] = 1; }|});
+                    var label = name.ToUpperInvariant();
+                    describe = {|#0:delegate { return label; }|};
+                    return task;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
+                "An anonymous method",
+                "the static 'Loader.describe'",
+                "buffer",
+                "until the process ends"));
+
     [Fact]
     public Task DroppedRegistrationKeepsAStreamOfTheSameMethod() =>
         Verify.VerifyAnalyzerAsync(

@@ -427,4 +427,88 @@ public class Reports
             leak_analyzers.native_allocators = Native.Create:Native.Destroy
             """,
     }.RunAsync();
+
+    // The family skips code that names no allocator before looking at any operation: these name one only
+    // indirectly, and must still be found.
+    [Fact]
+    public Task AllocatorImportedByAGlobalUsingStaticInAnotherFile() => new Verify.Test
+    {
+        TestState =
+        {
+            Sources =
+            {
+                ("Usings.cs", "global using static System.Runtime.InteropServices.Marshal;"),
+                ("C.cs", """
+                    class C
+                    {
+                        int Read()
+                        {
+                            var buffer = [|AllocHGlobal(8)|];
+                            return ReadInt32(buffer);
+                        }
+                    }
+                    """),
+            },
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task AllocatorThroughATypeAlias() => Verify.VerifyAnalyzerAsync("""
+        using Interop = System.Runtime.InteropServices.Marshal;
+
+        class C
+        {
+            int Read()
+            {
+                var buffer = [|Interop.AllocHGlobal(8)|];
+                return Interop.ReadInt32(buffer);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AllocatorNameWrittenWithAUnicodeEscape() => Verify.VerifyAnalyzerAsync("""
+        using System.Runtime.InteropServices;
+
+        class C
+        {
+            int Read()
+            {
+                var buffer = [|Marshal.AllocH\u0047lobal(8)|];
+                return Marshal.ReadInt32(buffer);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RuleSpecificUserAllocatorCalledAsAnExtension() => new Verify.Test
+    {
+        TestCode = """
+            using System;
+
+            class Pool { }
+
+            static class PoolExtensions
+            {
+                public static IntPtr Rent(this Pool pool, int size) => IntPtr.Zero;
+                public static void Return(this Pool pool, IntPtr p) { }
+            }
+
+            class C
+            {
+                void Leaks(Pool pool) { var p = [|pool.Rent(4)|]; }
+
+                void Frees(Pool pool)
+                {
+                    var p = pool.Rent(4);
+                    pool.Return(p);
+                }
+            }
+            """,
+        EditorConfig = """
+            root = true
+            [*.cs]
+            leak_analyzers.LEAK401.native_allocators = PoolExtensions.Rent:PoolExtensions.Return
+            """,
+    }.RunAsync();
 }

@@ -291,6 +291,26 @@ public class Silent
         }
         """);
 
+    // Aliases are read once per block and followed transitively: a copy of a copy, and a view of a copy, stand for the block.
+    [Fact]
+    public Task FreedThroughAChainOfAliases() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            void M()
+            {
+                IntPtr p = Marshal.AllocHGlobal(64);
+                IntPtr copy = p;
+                byte* bytes = (byte*)copy;
+                var span = new Span<byte>(bytes, 64);
+                span[0] = 1;
+                Marshal.FreeHGlobal((IntPtr)bytes);
+            }
+        }
+        """);
+
     [Fact]
     public Task PassedToAMethodInSourceOrOutsideTheFramework() => Verify.VerifyAnalyzerAsync("""
         using System;

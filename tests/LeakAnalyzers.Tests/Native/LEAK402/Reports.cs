@@ -168,4 +168,56 @@ public class Reports
             }
         }
         """);
+
+    [Fact]
+    public Task AllocatorThroughAUsingStatic() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using static System.Runtime.InteropServices.Marshal;
+
+        class C
+        {
+            void M()
+            {
+                IntPtr p = {|#1:AllocHGlobal(16)|};
+                {|#0:FreeCoTaskMem(p)|};
+            }
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
+            "'p' is from 'Marshal.AllocHGlobal' but passed to 'Marshal.FreeCoTaskMem', not 'Marshal.FreeHGlobal': this can corrupt the heap"));
+
+    [Fact]
+    public Task FieldAllocatedInAnotherPartOfTheType() => new Verify.Test
+    {
+        TestState =
+        {
+            Sources =
+            {
+                ("Buffer.cs", """
+                    using System;
+                    using System.Runtime.InteropServices;
+
+                    partial class Buffer
+                    {
+                        private IntPtr memory;
+
+                        public void Close() => {|#0:Marshal.FreeCoTaskMem(memory)|};
+                    }
+                    """),
+                ("Buffer.Open.cs", """
+                    using System.Runtime.InteropServices;
+
+                    partial class Buffer
+                    {
+                        public void Open() => memory = {|#1:Marshal.AllocHGlobal(16)|};
+                    }
+                    """),
+            },
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
+                    "'memory' is from 'Marshal.AllocHGlobal' but passed to 'Marshal.FreeCoTaskMem', not 'Marshal.FreeHGlobal': this can corrupt the heap"),
+            },
+        },
+    }.RunAsync();
 }

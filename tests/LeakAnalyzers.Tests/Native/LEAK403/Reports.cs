@@ -166,4 +166,36 @@ public class Reports
         """,
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'weak' holds a GC handle from 'GCHandle.Alloc' that 'Observer' never frees; its slot in the runtime's handle table is never returned"));
+
+    [Fact]
+    public Task AllocatedInAnotherPartOfTheType() => new Verify.Test
+    {
+        TestState =
+        {
+            Sources =
+            {
+                ("Buffer.cs", """
+                    using System;
+
+                    partial class Buffer
+                    {
+                        private IntPtr {|#0:memory|};
+                    }
+                    """),
+                ("Buffer.Open.cs", """
+                    using System.Runtime.InteropServices;
+
+                    partial class Buffer
+                    {
+                        public Buffer() => memory = {|#1:Marshal.AllocHGlobal(16)|};
+                    }
+                    """),
+            },
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
+                    "'memory' holds memory from 'Marshal.AllocHGlobal' that 'Buffer' never frees; no finalizer will ever free it"),
+            },
+        },
+    }.RunAsync();
 }
