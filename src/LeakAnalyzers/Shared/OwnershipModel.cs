@@ -435,7 +435,8 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
-    /// A value this method does not own: a parameter, a member, a lent call result. Not for the source summaries'
+    /// A value this method does not own (a parameter, a member, a lent call result) or that needs no disposal (a
+    /// MemoryStream), so a reader or writer over it holds nothing of its own. Not for the source summaries'
     /// model: there a parameter is whatever the caller passes, often a stream the wrapper is meant to take.
     /// </summary>
     private bool IsBorrowedHere(IOperation value, OwnershipTables tables) =>
@@ -446,6 +447,11 @@ internal sealed class OwnershipModel
             IFieldReferenceOperation => true,
             IPropertyReferenceOperation property => !IsOwnedCreation(property, tables),
             IInvocationOperation invocation => !IsOwnedCreation(invocation, tables) && IsDisposable(invocation.Type),
+
+            // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
+            // close the stream the method still reads (ms.ToArray() after the writer is flushed).
+            ILocalReferenceOperation local => IsDisposable(local.Local.Type) && !NeedsDisposal(local.Local.Type, tables),
+            IObjectCreationOperation created => IsDisposable(created.Type) && !NeedsDisposal(created.Type, tables),
             _ => false,
         };
 

@@ -728,4 +728,31 @@ public class WhatDisposeReleases
             public static async Task<Stream> OpenAsync(string path) { var s = File.OpenRead(path); return await Checked(s); }
         }
         """);
+
+    [Fact]
+    public Task WriterOverAStreamThatNeedsNoDisposal() => Verify.VerifyAsync("""
+        using System.IO;
+        static class Snapshots
+        {
+            public static byte[] Write(string text)
+            {
+                var buffer = new MemoryStream();
+                var writer = new StreamWriter(buffer);
+                writer.Write(text);
+                writer.Flush();
+                return buffer.ToArray();
+            }
+            public static string Read(byte[] bytes)
+            {
+                var reader = new StreamReader(new MemoryStream(bytes));
+                return reader.ReadToEnd();
+            }
+            public static void Log(string path, string text)
+            {
+                var writer = {|LEAK001:new StreamWriter(File.OpenWrite(path))|};
+                writer.Write(text);
+                writer.Flush();
+            }
+        }
+        """);
 }
