@@ -255,6 +255,8 @@ internal static class KnownApis
         "System.Security.Cryptography.SHA384.Create",
         "System.Security.Cryptography.SHA512.Create",
         "System.Security.Cryptography.MD5.Create",
+        "System.Security.Cryptography.IncrementalHash.CreateHash",
+        "System.Security.Cryptography.IncrementalHash.CreateHMAC",
         "System.Security.Cryptography.Aes.Create",
         "System.Security.Cryptography.RSA.Create",
         "System.Security.Cryptography.ECDsa.Create",

@@ -755,4 +755,21 @@ public class WhatDisposeReleases
             }
         }
         """);
+
+    [Fact]
+    public Task IncrementalHashFactoriesCreateWhatTheCallerOwns() => Verify.VerifyAsync("""
+        using System;
+        using System.Security.Cryptography;
+        sealed class Signer : IDisposable
+        {
+            private readonly IncrementalHash {|LEAK003:mac|};
+            public Signer(byte[] key) => mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            public byte[] Sign(byte[] data) { mac.AppendData(data); return mac.GetHashAndReset(); }
+            public void Dispose() { }
+        }
+        static class Hashes
+        {
+            public static byte[] Sha(byte[] data) { var hash = {|LEAK001:IncrementalHash.CreateHash(HashAlgorithmName.SHA256)|}; hash.AppendData(data); return hash.GetHashAndReset(); }
+        }
+        """);
 }
