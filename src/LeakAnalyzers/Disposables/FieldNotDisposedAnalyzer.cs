@@ -359,13 +359,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
         return false;
 
-        static string? NameOf(ExpressionSyntax expression) =>
-            expression switch
-            {
-                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
-                _ => null,
-            };
+        static string? NameOf(ExpressionSyntax expression) => SourceDisposal.NameOf(expression);
     }
 
     /// <summary>

@@ -847,7 +847,7 @@ internal sealed class SourceDisposal
     }
 
     /// <summary><c>flag</c> or <c>this.flag</c>: the name of a member of this object.</summary>
-    private static string? NameOf(ExpressionSyntax expression) =>
+    internal static string? NameOf(ExpressionSyntax expression) =>
         Unparenthesize(expression) switch
         {
             IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
