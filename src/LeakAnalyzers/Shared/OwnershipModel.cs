@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -40,7 +41,10 @@ internal sealed class OwnershipModel
 {
     private readonly INamedTypeSymbol disposable;
     private readonly INamedTypeSymbol? asyncDisposable;
-    private readonly ConcurrentDictionary<AnalyzerConfigOptions, OwnershipTables> tablesByOptions = new();
+    // The compiler hands out an options object per file: tables are built once per distinct configured value and
+    // remembered per options object, so that a file's look-up does not build a table (NLog: 526 ms of 950).
+    private readonly ConditionalWeakTable<AnalyzerConfigOptions, OwnershipTables> tablesByOptions = new();
+    private readonly ConcurrentDictionary<string, OwnershipTables> tablesByValues = new(StringComparer.Ordinal);
     private readonly string? ruleId;
     private readonly SourceOwnership source;
     private readonly SourceDisposal sourceDisposal = new();
@@ -80,7 +84,7 @@ internal sealed class OwnershipModel
     {
         source.Observe(options);
         var config = LeakOptions.For(options, tree);
-        return tablesByOptions.GetOrAdd(config, c => OwnershipTables.Create(c, ruleId));
+        return tablesByOptions.GetValue(config, c => tablesByValues.GetOrAdd(OwnershipTables.KeyOf(c, ruleId), _ => OwnershipTables.Create(c, ruleId)));
     }
 
     /// <summary>The built-in tables alone, for when no options are known.</summary>
@@ -842,6 +846,24 @@ internal sealed class OwnershipTables
     internal ImmutableHashSet<string> BorrowingMethods { get; }
 
     internal ImmutableDictionary<string, OwnershipTransfer> Transfers { get; }
+
+    private static readonly string[] ConfiguredKeys =
+    {
+        LeakOptions.NoDisposalTypes, LeakOptions.FactoryMethods, LeakOptions.LendingMethods, LeakOptions.BorrowingMethods,
+        LeakOptions.OwnershipTransferMethods,
+    };
+
+    /// <summary>The configured values the tables are built from, as one string: equal keys build equal tables.</summary>
+    internal static string KeyOf(AnalyzerConfigOptions options, string? ruleId)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var name in ConfiguredKeys)
+        {
+            key.Append(LeakOptions.GetString(options, ruleId, name) ?? "\u0000").Append('\u0001');
+        }
+
+        return key.ToString();
+    }
 
     internal static OwnershipTables Create(AnalyzerConfigOptions options, string? ruleId)
     {

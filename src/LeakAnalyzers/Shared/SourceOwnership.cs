@@ -505,12 +505,22 @@ internal sealed class SourceOwnership
             var writes = ImmutableArray.CreateBuilder<bool>(method.Parameters.Length);
             foreach (var parameter in method.Parameters)
             {
-                parameters.Add(parameter.RefKind == RefKind.Out ? new ParameterFact(ParameterUse.Unknown) : FactOf(parameter));
+                // A parameter that cannot hold a disposable (a string, a number, a non-disposable struct, an array, an
+                // enum, a delegate) is never asked about: following it through callees would summarise them for nothing.
+                parameters.Add(parameter.RefKind == RefKind.Out || !MayHoldDisposable(parameter.Type) ? new ParameterFact(ParameterUse.Unknown) : FactOf(parameter));
                 writes.Add(parameter.RefKind is RefKind.Out or RefKind.Ref && WritesOwned(parameter));
             }
 
             return new MemberSummary(returned, parameters.MoveToImmutable(), writes.MoveToImmutable());
         }
+
+        private bool MayHoldDisposable(ITypeSymbol type) =>
+            type.TypeKind switch
+            {
+                TypeKind.Array or TypeKind.Enum or TypeKind.Delegate or TypeKind.Pointer or TypeKind.FunctionPointer => false,
+                TypeKind.Struct => Model.IsDisposable(type),
+                _ => type.SpecialType != SpecialType.System_String,
+            };
 
         private void Index()
         {
