@@ -156,30 +156,13 @@ internal sealed class TypeEvents
 
     /// <summary>
     /// The cheap filter: a type whose source text has no <c>+=</c> or <c>-=</c> cannot subscribe to anything. The
-    /// positions of those operators are found once per tree (shared by the five rules) and looked up per declaration.
+    /// positions of those operators are found once per tree (ordinal searches, shared by the five rules) and looked
+    /// up per declaration.
     /// </summary>
-    private static bool MayAssignEvents(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var positions = OperatorPositions.GetValue(reference.SyntaxTree, tree => FindOperators(tree, cancellationToken));
-            var span = reference.Span;
-            var index = Array.BinarySearch(positions, span.Start);
-            if (index < 0)
-            {
-                index = ~index;
-            }
+    private static bool MayAssignEvents(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken) =>
+        SourceNames.MentionedIn(type, _ => AssignmentOperators, cancellationToken);
 
-            if (index < positions.Length && positions[index] < span.End)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, int[]> OperatorPositions = new();
+    private static readonly ImmutableArray<string> AssignmentOperators = ImmutableArray.Create("+=", "-=");
 
     /// <summary>
     /// The cheap filter for subscription methods that are not events: the type's source text names one of the
@@ -188,31 +171,6 @@ internal sealed class TypeEvents
     /// </summary>
     private static bool MayCallSubscriptionMethods(INamedTypeSymbol type, AnalyzerOptions options, string ruleId, System.Threading.CancellationToken cancellationToken) =>
         SourceNames.MentionedIn(type, tree => SubscriptionTable.For(LeakOptions.For(options, tree), ruleId).MethodNames, cancellationToken);
-
-    private static int[] FindOperators(SyntaxTree tree, System.Threading.CancellationToken cancellationToken)
-    {
-        var text = tree.GetText(cancellationToken);
-        var positions = new List<int>();
-        var buffer = new char[4096];
-        var previous = '\0';
-        for (var start = 0; start < text.Length; start += buffer.Length)
-        {
-            var count = Math.Min(buffer.Length, text.Length - start);
-            text.CopyTo(start, buffer, 0, count);
-            for (var i = 0; i < count; i++)
-            {
-                var c = buffer[i];
-                if (c == '=' && previous is '+' or '-')
-                {
-                    positions.Add(start + i - 1);
-                }
-
-                previous = c;
-            }
-        }
-
-        return positions.ToArray();
-    }
 
     private void Collect(OperationAnalysisContext context)
     {

@@ -15,7 +15,8 @@ using Microsoft.CodeAnalysis.Text;
 /// method can only be called by writing its name, so a type (or a whole compilation) whose text never names an
 /// allocator or a subscription method cannot call one, whatever its usings and aliases. Occurrences are whole
 /// identifiers (<c>Alloc</c> does not match <c>Allocate</c>), found once per syntax tree and set of names and shared
-/// by every analyzer that asks, so a family's rules pay for one scan between them.
+/// by every analyzer that asks, so a family's rules pay for one scan between them. Operators (<c>+=</c>, <c>=&gt;</c>)
+/// are looked up the same way, every occurrence counting.
 /// </summary>
 internal static class SourceNames
 {
