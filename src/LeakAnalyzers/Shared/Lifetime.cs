@@ -162,7 +162,9 @@ internal readonly struct LifetimeInfo
 internal sealed class LifetimeModel
 {
     private readonly string? ruleId;
-    private readonly ConcurrentDictionary<AnalyzerConfigOptions, LifetimeSettings> settingsByOptions = new();
+    // One options object per file: settings are built once per distinct configured value, remembered per object.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<AnalyzerConfigOptions, LifetimeSettings> settingsByOptions = new();
+    private readonly ConcurrentDictionary<string, LifetimeSettings> settingsByValues = new(StringComparer.Ordinal);
 
     private readonly ContainerSingletons containerSingletons;
 
@@ -185,7 +187,7 @@ internal sealed class LifetimeModel
     internal LifetimeSettings SettingsFor(AnalyzerOptions options, SyntaxTree tree)
     {
         var config = LeakOptions.For(options, tree);
-        return settingsByOptions.GetOrAdd(config, c => LifetimeSettings.Create(c, ruleId));
+        return settingsByOptions.GetValue(config, c => settingsByValues.GetOrAdd(LifetimeSettings.KeyOf(c, ruleId), _ => LifetimeSettings.Create(c, ruleId)));
     }
 
     /// <summary>
@@ -1418,6 +1420,24 @@ internal sealed class LifetimeSettings
 
     /// <summary>Methods that run many times whatever they override: the table plus <c>leak_analyzers.repeating_methods</c>.</summary>
     internal ImmutableArray<RepeatingMethod> RepeatingMethods { get; }
+
+    private static readonly string[] ConfiguredKeys =
+    {
+        LeakOptions.ExternalLifetime, LeakOptions.RepeatingMethods, LeakOptions.LongLivedTypes, LeakOptions.LongLivedMembers,
+        LeakOptions.OneShotTokens,
+    };
+
+    /// <summary>The configured values the settings are built from, as one string: equal keys build equal settings.</summary>
+    internal static string KeyOf(AnalyzerConfigOptions options, string? ruleId)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var name in ConfiguredKeys)
+        {
+            key.Append(LeakOptions.GetString(options, ruleId, name) ?? "\u0000").Append('\u0001');
+        }
+
+        return key.ToString();
+    }
 
     internal static LifetimeSettings Create(AnalyzerConfigOptions options, string? ruleId)
     {
