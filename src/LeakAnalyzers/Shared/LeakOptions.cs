@@ -72,6 +72,21 @@ internal static class LeakOptions
         return options.TryGetValue(Prefix + key, out var general) ? general : null;
     }
 
+    /// <summary>
+    /// The values that apply for <paramref name="keys"/>, as one string: two options objects with equal keys configure
+    /// equally. The compiler hands out an options object per file; tables built from options are cached by this key.
+    /// </summary>
+    internal static string ValueKey(AnalyzerConfigOptions options, string? ruleId, string[] keys)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var name in keys)
+        {
+            key.Append(GetString(options, ruleId, name) ?? "\u0000").Append('\u0001');
+        }
+
+        return key.ToString();
+    }
+
     /// <summary>A comma- or space-separated list; empty when the key is absent.</summary>
     internal static ImmutableArray<string> GetList(AnalyzerConfigOptions options, string? ruleId, string key)
     {

@@ -1427,17 +1427,7 @@ internal sealed class LifetimeSettings
         LeakOptions.OneShotTokens,
     };
 
-    /// <summary>The configured values the settings are built from, as one string: equal keys build equal settings.</summary>
-    internal static string KeyOf(AnalyzerConfigOptions options, string? ruleId)
-    {
-        var key = new System.Text.StringBuilder();
-        foreach (var name in ConfiguredKeys)
-        {
-            key.Append(LeakOptions.GetString(options, ruleId, name) ?? "\u0000").Append('\u0001');
-        }
-
-        return key.ToString();
-    }
+    internal static string KeyOf(AnalyzerConfigOptions options, string? ruleId) => LeakOptions.ValueKey(options, ruleId, ConfiguredKeys);
 
     internal static LifetimeSettings Create(AnalyzerConfigOptions options, string? ruleId)
     {

@@ -853,17 +853,7 @@ internal sealed class OwnershipTables
         LeakOptions.OwnershipTransferMethods,
     };
 
-    /// <summary>The configured values the tables are built from, as one string: equal keys build equal tables.</summary>
-    internal static string KeyOf(AnalyzerConfigOptions options, string? ruleId)
-    {
-        var key = new System.Text.StringBuilder();
-        foreach (var name in ConfiguredKeys)
-        {
-            key.Append(LeakOptions.GetString(options, ruleId, name) ?? "\u0000").Append('\u0001');
-        }
-
-        return key.ToString();
-    }
+    internal static string KeyOf(AnalyzerConfigOptions options, string? ruleId) => LeakOptions.ValueKey(options, ruleId, ConfiguredKeys);
 
     internal static OwnershipTables Create(AnalyzerConfigOptions options, string? ruleId)
     {

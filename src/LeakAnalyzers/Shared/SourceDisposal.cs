@@ -119,12 +119,7 @@ internal sealed class SourceDisposal
 
     private static bool IsDisposeCallOnThis(InvocationExpressionSyntax invocation)
     {
-        var name = invocation.Expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText,
-            _ => null,
-        };
+        var name = CalledOnThis(invocation);
         var arguments = invocation.ArgumentList.Arguments;
         return name switch
         {
@@ -164,12 +159,7 @@ internal sealed class SourceDisposal
                     return true;
                 }
 
-                var callee = invocation.Expression switch
-                {
-                    IdentifierNameSyntax name => name.Identifier.ValueText,
-                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
-                    _ => null,
-                };
+                var callee = CalledOnThis(invocation);
                 if (callee is null)
                 {
                     continue;
@@ -495,33 +485,15 @@ internal sealed class SourceDisposal
     /// <summary><c>x.Dispose()</c>, <c>x?.Dispose()</c>, <c>this.x.Close()</c>: the name of x.</summary>
     private static string? DisposedMemberName(InvocationExpressionSyntax invocation)
     {
-        ExpressionSyntax? receiver;
-        string method;
-        switch (invocation.Expression)
+        var method = invocation.Expression switch
         {
-            case MemberAccessExpressionSyntax access:
-                receiver = access.Expression;
-                method = access.Name.Identifier.ValueText;
-                break;
-            case MemberBindingExpressionSyntax binding when invocation.Parent is ConditionalAccessExpressionSyntax conditional:
-                receiver = conditional.Expression;
-                method = binding.Name.Identifier.ValueText;
-                break;
-            default:
-                return null;
-        }
-
-        if (method is not ("Dispose" or "Close" or "DisposeAsync") || invocation.ArgumentList.Arguments.Count != 0)
-        {
-            return null;
-        }
-
-        return receiver switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
             _ => null,
         };
+        return method is "Dispose" or "Close" or "DisposeAsync" && invocation.ArgumentList.Arguments.Count == 0
+            ? CalledMemberName(invocation)
+            : null;
     }
 
     private static bool IsDisposeCallOn(InvocationExpressionSyntax invocation, string name) =>

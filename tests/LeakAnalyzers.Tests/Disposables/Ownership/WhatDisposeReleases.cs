@@ -312,9 +312,11 @@ public class WhatDisposeReleases
         }
         """);
 
-    [Fact]
-    public Task MembersOfProcessLongTypesAreNotReported() => Verify.VerifyAsync("""
-        using System;
+    [Theory]
+    [InlineData(": EventSource", "log")]
+    [InlineData(": Microsoft.Extensions.Hosting.IHostedService", "log")]
+    [InlineData("", "{|LEAK003:log|}")] // the same type, not known to live as long as the process
+    public Task MembersOfProcessLongTypesAreNotReported(string baseList, string declared) => Verify.VerifyAsync($$"""
         using System.Diagnostics.Tracing;
         using System.IO;
         using System.Threading;
@@ -327,21 +329,11 @@ public class WhatDisposeReleases
                 Task StopAsync(CancellationToken cancellationToken);
             }
         }
-        [EventSource(Name = "Shop-Orders")]
-        sealed class OrdersEventSource : EventSource
+        sealed class Journal {{baseList}}
         {
-            public static readonly OrdersEventSource Log = new();
-            private readonly PollingCounter ordersPerSecond;
-            private long orders;
-            internal OrdersEventSource() => ordersPerSecond = new PollingCounter("orders", this, () => Interlocked.Read(ref orders));
-            public void Ordered() => Interlocked.Increment(ref orders);
-        }
-        sealed class Heartbeat : Microsoft.Extensions.Hosting.IHostedService
-        {
-            private readonly CancellationTokenSource stopping = new CancellationTokenSource();
-            private readonly Stream log = File.OpenWrite("heartbeat.log");
-            public Task StartAsync(CancellationToken cancellationToken) => log.WriteAsync(new byte[1], 0, 1, stopping.Token);
-            public Task StopAsync(CancellationToken cancellationToken) { stopping.Cancel(); return Task.CompletedTask; }
+            private readonly Stream {{declared}} = File.OpenWrite("journal.log");
+            public Task StartAsync(CancellationToken cancellationToken) => log.WriteAsync(new byte[1], 0, 1, cancellationToken);
+            public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         }
         """);
 
