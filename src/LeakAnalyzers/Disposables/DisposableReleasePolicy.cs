@@ -1,8 +1,10 @@
 namespace LeakAnalyzers.Disposables;
 
 using System;
+using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -22,7 +24,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         this.flushReleases = flushReleases;
     }
 
-    public UseKind Classify(IOperation reference, IOperation? consumer)
+    public UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned)
     {
         switch (consumer)
         {
@@ -34,12 +36,20 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 }
 
                 // `_stream = socket.GetStream()`: a result that owns the object's resources takes them where it goes.
-                return IsResourceView(invocation) && Leaves(invocation) ? UseKind.HandOver : UseKind.None;
+                return IsResourceView(invocation.TargetMethod) && (consumerReturned || Leaves(invocation)) ? UseKind.HandOver : UseKind.None;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
-            case IFieldReferenceOperation field when ReferenceEquals(field.Instance, reference):
+                // `_socket = client.Client`: the property is the object's resource itself.
+                return IsResourceView(property.Property) && (consumerReturned || Leaves(property)) ? UseKind.HandOver : UseKind.None;
             case IEventReferenceOperation @event when ReferenceEquals(@event.Instance, reference):
+                // `args.Completed += OnCompleted` where the handler disposes the args it is raised with: the object
+                // is handed to its own event's handler (the asynchronous-completion pattern of SocketAsyncEventArgs).
+                return @event.Parent is IEventAssignmentOperation { Adds: true } subscription && ReferenceEquals(subscription.EventReference, @event) &&
+                       HandlerReleases(subscription.HandlerValue, reference)
+                    ? UseKind.HandOver
+                    : UseKind.None;
+            case IFieldReferenceOperation field when ReferenceEquals(field.Instance, reference):
                 return UseKind.None;
             case IBinaryOperation:
             case IUnaryOperation:
@@ -60,19 +70,84 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
 
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps) => Carriers.Of(reference, consumer, model, tables, out keeps);
 
-    private bool IsResourceView(IInvocationOperation invocation) =>
-        (invocation.TargetMethod.ContainingType is { } type &&
-         KnownApis.ResourceViews.Contains(SymbolNames.MemberKey(type, invocation.TargetMethod.Name))) ||
-        model.Returns(invocation.TargetMethod).TakesFromReceiver;
+    /// <summary>
+    /// Whether the handler disposes the object that raises the event: a source method whose summary disposes (or
+    /// takes) a parameter the object can be passed as, or a lambda that disposes such a parameter or the object itself.
+    /// </summary>
+    private bool HandlerReleases(IOperation handler, IOperation reference)
+    {
+        if (reference.Type is not { } type)
+        {
+            return false;
+        }
 
-    /// <summary>The call's result is kept beyond the statement: stored, returned, given away, put in a local.</summary>
-    private static bool Leaves(IOperation result) =>
+        var value = Operations.SkipConversions(handler);
+        var target = value is IDelegateCreationOperation creation ? Operations.SkipConversions(creation.Target) : value;
+
+        switch (target)
+        {
+            case IMethodReferenceOperation { Method: var method } when model.Source.Of(method) is { } summary:
+                foreach (var parameter in method.Parameters)
+                {
+                    if (summary.Parameter(parameter.Ordinal).Use is ParameterUse.Disposed or ParameterUse.Owned &&
+                        Operations.IsAssignableTo(type, parameter.Type))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case IFlowAnonymousFunctionOperation { Syntax: AnonymousFunctionExpressionSyntax syntax } flowLambda:
+                // In a control-flow graph a lambda is only a placeholder: read its syntax for `e.Dispose()` on a
+                // parameter the object can be, or on the object's own variable.
+                var name = Operations.ReferencedStorage(reference)?.Name;
+                foreach (var call in syntax.Body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                {
+                    if (call.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver, Name.Identifier.ValueText: "Dispose" or "DisposeAsync" or "Close" or "CloseAsync" } &&
+                        (string.Equals(receiver.Identifier.ValueText, name, StringComparison.Ordinal) ||
+                         flowLambda.Symbol.Parameters.Any(p => string.Equals(p.Name, receiver.Identifier.ValueText, StringComparison.Ordinal) && Operations.IsAssignableTo(type, p.Type))))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case IAnonymousFunctionOperation lambda:
+                var storage = Operations.ReferencedStorage(reference);
+                foreach (var call in lambda.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+                {
+                    if (model.ReleasesReceiver(call.TargetMethod) &&
+                        Operations.SkipConversions(call.Instance) is { } receiver &&
+                        (receiver is IParameterReferenceOperation parameter
+                            ? SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol) && Operations.IsAssignableTo(type, parameter.Parameter.Type)
+                            : storage is not null && SymbolEqualityComparer.Default.Equals(Operations.ReferencedStorage(receiver), storage)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private bool IsResourceView(ISymbol member) =>
+        (member.ContainingType is { } type && KnownApis.ResourceViews.Contains(SymbolNames.MemberKey(type, member.Name))) ||
+        (member is IMethodSymbol method && model.Returns(method).TakesFromReceiver);
+
+    /// <summary>
+    /// The view is kept beyond the statement: stored, put in a local, or given to something that keeps or owns it
+    /// (<c>new NetworkStream(client.Client, ownsSocket: true)</c>); not when a call only reads it.
+    /// </summary>
+    private bool Leaves(IOperation result) =>
         Operations.ParentSkippingConversions(result, out var outer) switch
         {
             null or IExpressionStatementOperation => false,
             IInvocationOperation call when ReferenceEquals(call.Instance, outer) => false,
             IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer) => false,
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) => false,
+            IArgumentOperation argument => model.FateOf(argument, tables) is not ArgumentFate.Borrowed,
             _ => true,
         };
 }

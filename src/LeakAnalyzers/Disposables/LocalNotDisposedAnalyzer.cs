@@ -140,7 +140,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             {
                 var consumer = Operations.ParentSkippingConversions(reference, out var outer);
                 var isTarget = consumer is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, outer);
-                if (!isTarget && policy.Classify(outer, consumer) != UseKind.None)
+                if (!isTarget && policy.Classify(outer, consumer, consumerReturned: false) != UseKind.None)
                 {
                     released.Add(reference.Local);
                 }

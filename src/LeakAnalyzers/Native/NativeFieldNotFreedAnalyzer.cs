@@ -204,7 +204,7 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
                 var kind = policy.ClassifyArgument(argument, out var unknownCallee);
                 return (kind, unknownCallee);
             default:
-                return (policy.Classify(outer, consumer), false);
+                return (policy.Classify(outer, consumer, consumerReturned: false), false);
         }
     }
 
@@ -226,7 +226,7 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
             }
 
             var presumed = false;
-            var kind = consumer is IArgumentOperation argument ? policy.ClassifyArgument(argument, out presumed) : policy.Classify(outer, consumer);
+            var kind = consumer is IArgumentOperation argument ? policy.ClassifyArgument(argument, out presumed) : policy.Classify(outer, consumer, consumerReturned: false);
             if (kind == UseKind.Release)
             {
                 return (UseKind.Release, false);

@@ -239,7 +239,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            switch (policy.Classify(outer, consumer))
+            switch (policy.Classify(outer, consumer, consumerReturned: false))
             {
                 case UseKind.HandOver:
                     return false;
@@ -377,7 +377,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 IExpressionStatementOperation => true,
                 ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
                 IArgumentOperation argument => policy.ClassifyArgument(argument) == UseKind.None,
-                IInvocationOperation invocation when ReferenceEquals(invocation.Instance, value) => policy.Classify(value, consumer) == UseKind.None,
+                IInvocationOperation invocation when ReferenceEquals(invocation.Instance, value) => policy.Classify(value, consumer, consumerReturned: false) == UseKind.None,
                 IPropertyReferenceOperation property when ReferenceEquals(property.Instance, value) => true,
                 _ => false,
             };

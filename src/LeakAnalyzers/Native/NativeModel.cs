@@ -39,7 +39,10 @@ internal readonly struct NativeAllocation
 /// </summary>
 internal sealed class NativeModel
 {
-    private readonly ConcurrentDictionary<AnalyzerConfigOptions, NativeTables> tablesByOptions = new();
+    // The compiler hands out one options object per file: remember the tables per object, and build them once per
+    // distinct configured value (the native keys and the ownership tables they embed).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<AnalyzerConfigOptions, NativeTables> tablesByOptions = new();
+    private readonly ConcurrentDictionary<string, NativeTables> tablesByValues = new(StringComparer.Ordinal);
     private readonly ImmutableArray<INamedTypeSymbol> handleOwners;
     private readonly string ruleId;
 
@@ -112,7 +115,9 @@ internal sealed class NativeModel
     internal NativeTables TablesFor(AnalyzerOptions options, SyntaxTree tree)
     {
         var config = LeakOptions.For(options, tree);
-        return tablesByOptions.GetOrAdd(config, c => NativeTables.Create(c, ruleId, Ownership.TablesFor(options, tree)));
+        return tablesByOptions.GetValue(config, c => tablesByValues.GetOrAdd(
+            NativeTables.KeyOf(c, ruleId),
+            _ => NativeTables.Create(c, ruleId, Ownership.TablesFor(options, tree))));
     }
 
     /// <summary>The allocation that <paramref name="value"/> produces, looking through conversions.</summary>
@@ -250,6 +255,12 @@ internal sealed class NativeTables
 
     /// <summary>The disposables family's tables for the same section: user transfer and borrowing methods apply to pointers too.</summary>
     internal OwnershipTables Ownership { get; }
+
+    /// <summary>The configured values these tables are built from: the native keys and the ownership tables' keys.</summary>
+    internal static string KeyOf(AnalyzerConfigOptions options, string ruleId) =>
+        LeakOptions.ValueKey(options, ruleId, ConfiguredKeys) + OwnershipTables.KeyOf(options, ruleId);
+
+    private static readonly string[] ConfiguredKeys = { LeakOptions.NativeAllocators };
 
     internal static NativeTables Create(AnalyzerConfigOptions options, string ruleId, OwnershipTables ownership)
     {

@@ -41,7 +41,7 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         return null;
     }
 
-    public UseKind Classify(IOperation reference, IOperation? consumer)
+    public UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned)
     {
         var use = ClassifyCore(reference, consumer);
         FreedOrHandedOver |= use == UseKind.HandOver;

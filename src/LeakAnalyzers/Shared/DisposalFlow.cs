@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -29,9 +30,11 @@ internal interface IReleasePolicy
 {
     /// <summary>
     /// What <paramref name="reference"/> (a reference to the tracked local, or to a flow capture of it, looked
-    /// through conversions) does to the duty, given the operation that consumes it.
+    /// through conversions) does to the duty, given the operation that consumes it. <paramref name="consumerReturned"/>
+    /// says the consumer's value is what the method returns (<c>return local.GetStream();</c>), which the graph shows
+    /// as a branch value without a parent.
     /// </summary>
-    UseKind Classify(IOperation reference, IOperation? consumer);
+    UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned);
 
     /// <summary>
     /// The operation whose value is the same object as <paramref name="reference"/>'s, when its consumer passes
@@ -268,6 +271,19 @@ internal sealed class DisposalFlow
                         notTaken = 0;
                     }
                 }
+                else if (state != 0 && HandsOverUnlessReceiverIsNull(block, conditional) is { } receiverNullWhenTaken)
+                {
+                    // `owner?.Add(view)`: the value is handed over unless the receiver is null. The code means the
+                    // hand-over; a null receiver is another bug, not this value's leak.
+                    if (receiverNullWhenTaken)
+                    {
+                        taken = 0;
+                    }
+                    else
+                    {
+                        notTaken = 0;
+                    }
+                }
 
                 Follow(conditional, taken);
                 if (block.FallThroughSuccessor is { } fallThrough)
@@ -320,6 +336,42 @@ internal sealed class DisposalFlow
                 work.Enqueue(ordinal);
             }
         }
+    }
+
+    /// <summary>
+    /// For the null test of a conditional access (<c>receiver?.Call(value)</c>) whose not-null part hands the variable
+    /// over: whether the receiver is null on the conditional branch (true) or on the fall-through (false). Null for
+    /// any other block.
+    /// </summary>
+    private bool? HandsOverUnlessReceiverIsNull(BasicBlock block, ControlFlowBranch conditional)
+    {
+        if (block.BranchValue is not IIsNullOperation { IsImplicit: true } isNull ||
+            isNull.Syntax.Parent is not ConditionalAccessExpressionSyntax access ||
+            access.Expression != isNull.Syntax ||
+            block.FallThroughSuccessor?.Destination is not { } fallThrough ||
+            conditional.Destination is not { } jump)
+        {
+            return null;
+        }
+
+        var nullWhenTaken = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+        var notNull = nullWhenTaken ? fallThrough : jump;
+        if (!relevantBlocks.Contains(notNull.Ordinal))
+        {
+            return null;
+        }
+
+        foreach (var node in NodesIn(notNull.Ordinal))
+        {
+            if (RefersToSlot(node.Operation) && !IsAssignmentTarget(node.Operation) &&
+                access.WhenNotNull.Span.Contains(node.Operation.Syntax.Span) &&
+                UseOf(node.Operation, node.Root, node.InBranchValue ? notNull.FallThroughSuccessor?.Semantics : null) == UseKind.HandOver)
+            {
+                return nullWhenTaken;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The catch (and filter) regions of the innermost try/catch whose try part holds <paramref name="block"/>.</summary>
@@ -461,7 +513,10 @@ internal sealed class DisposalFlow
                 IFlowCaptureOperation => carried ? UseKind.HandOver : UseKind.None,
                 ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
                     when ReferenceEquals(assignment.Value, outer) && aliasLocals.Contains(target.Local) => UseKind.None,
-                _ => policy.Classify(outer, consumer),
+                _ => policy.Classify(
+                    outer,
+                    consumer,
+                    consumerReturned: branchSemantics == ControlFlowBranchSemantics.Return && Operations.ParentSkippingConversions(consumer, out var consumerOuter) is null && ReferenceEquals(consumerOuter, root)),
             };
             break;
         }

@@ -180,12 +180,14 @@ internal static class KnownApis
         ("System.Xml.XmlWriter.Create", true));
 
     /// <summary>
-    /// Calls whose result carries the resources of the object they are called on: <c>TcpClient.GetStream()</c>
-    /// returns a stream that owns the client's socket. When that result is stored or returned, the object's
-    /// resources go with it.
+    /// Calls and properties whose result carries the resources of the object they are called on:
+    /// <c>TcpClient.GetStream()</c> returns a stream that owns the client's socket, and <c>TcpClient.Client</c> is
+    /// that socket. When that result is stored, returned or given to an owner, the object's resources go with it.
     /// </summary>
     internal static readonly ImmutableArray<string> ResourceViews = ImmutableArray.Create(
-        "System.Net.Sockets.TcpClient.GetStream");
+        "System.Net.Sockets.TcpClient.GetStream",
+        "System.Net.Sockets.TcpClient.Client",
+        "System.Net.Sockets.UdpClient.Client");
 
     /// <summary>
     /// Collections whose enumerator creates a new disposable for every item: each item of

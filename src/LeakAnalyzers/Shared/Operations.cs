@@ -36,6 +36,28 @@ internal static class Operations
             _ => null,
         };
 
+    /// <summary>
+    /// Whether a value of <paramref name="type"/> can be passed where <paramref name="target"/> is expected by a
+    /// reference conversion: the same type, a base type, an interface it implements, or <c>object</c>.
+    /// </summary>
+    internal static bool IsAssignableTo(ITypeSymbol type, ITypeSymbol target)
+    {
+        if (target.SpecialType == SpecialType.System_Object)
+        {
+            return true;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, target))
+            {
+                return true;
+            }
+        }
+
+        return target.TypeKind == TypeKind.Interface && System.Linq.Enumerable.Contains(type.AllInterfaces, (INamedTypeSymbol)target, SymbolEqualityComparer.Default);
+    }
+
     internal static bool IsNullOrDefault(IOperation? operation)
     {
         operation = SkipConversions(operation);

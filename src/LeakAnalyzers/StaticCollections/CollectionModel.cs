@@ -18,7 +18,9 @@ internal sealed class CollectionModel
     private readonly string ruleId;
     private readonly ConcurrentDictionary<ISymbol, CollectionShape?> growable = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IPropertySymbol, bool> autoProperties = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<AnalyzerConfigOptions, CollectionSettings> settings = new();
+    // One options object per file: settings are remembered per object and built once per distinct configured value.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<AnalyzerConfigOptions, CollectionSettings> settings = new();
+    private readonly ConcurrentDictionary<string, CollectionSettings> settingsByValues = new(StringComparer.Ordinal);
 
     private readonly LifetimeModel lifetimes;
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> longLived = new(SymbolEqualityComparer.Default);
@@ -165,7 +167,7 @@ internal sealed class CollectionModel
     internal CollectionSettings SettingsFor(AnalyzerOptions options, SyntaxTree tree)
     {
         var config = LeakOptions.For(options, tree);
-        return settings.GetOrAdd(config, c => CollectionSettings.Create(c, ruleId));
+        return settings.GetValue(config, c => settingsByValues.GetOrAdd(CollectionSettings.KeyOf(c, ruleId), _ => CollectionSettings.Create(c, ruleId)));
     }
 
     /// <summary>Whether <paramref name="member"/> is a static field or auto-property declared in source whose type is a growable collection.</summary>
@@ -216,6 +218,10 @@ internal sealed class CollectionSettings
         this.boundedKeyTypes = boundedKeyTypes;
         this.boundedCollections = boundedCollections;
     }
+
+    private static readonly string[] ConfiguredKeys = { LeakOptions.BoundedKeyTypes, LeakOptions.BoundedCollections };
+
+    internal static string KeyOf(AnalyzerConfigOptions options, string ruleId) => LeakOptions.ValueKey(options, ruleId, ConfiguredKeys);
 
     internal static CollectionSettings Create(AnalyzerConfigOptions options, string ruleId) => new(
         CollectionApis.BoundedKeyTypes.Union(LeakOptions.GetList(options, ruleId, LeakOptions.BoundedKeyTypes)),

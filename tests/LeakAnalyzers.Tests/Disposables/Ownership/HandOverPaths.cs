@@ -1,0 +1,138 @@
+namespace LeakAnalyzers.Tests.Disposables.Ownership;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
+
+/// <summary>
+/// Hand-overs that the graph shows on one path only, or through a use that is not an argument: a conditional call
+/// on a receiver that may be null, a handler of the object's own event, a view that carries the object's resource.
+/// </summary>
+public class HandOverPaths
+{
+    private const string Owner = """
+        sealed class Owner : System.IDisposable
+        {
+            readonly System.Collections.Generic.List<System.IDisposable> parts = new();
+            public void Add(System.IDisposable part) => parts.Add(part);
+            public void Log(System.IDisposable part) => System.Console.WriteLine(part);
+            public void Dispose() { foreach (var part in parts) part.Dispose(); }
+        }
+        """;
+
+    [Theory]
+    [InlineData("owner?.Add(s);")]
+    [InlineData("owner?.Add(s); owner?.Log(s);")]
+    public Task HandOverThroughConditionalAccessIsAHandOver(string use) => Verify.VerifyAsync($$"""
+        using System.IO;
+        {{Owner}}
+        class C
+        {
+            void M(Owner? owner, string p)
+            {
+                var s = new FileStream(p, FileMode.Open);
+                {{use}}
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("owner?.Log(s);")]
+    [InlineData("if (p.Length == 0) return; owner?.Add(s);")]
+    public Task ConditionalAccessThatOnlyBorrowsOrComesTooLateIsReported(string use) => Verify.VerifyAsync($$"""
+        using System.IO;
+        {{Owner}}
+        class C
+        {
+            void M(Owner? owner, string p)
+            {
+                var s = {|LEAK001:new FileStream(p, FileMode.Open)|};
+                {{use}}
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("args.Completed += OnCompleted; if (!socket.ConnectAsync(args)) OnCompleted(socket, args);")]
+    [InlineData("args.Completed += (_, e) => e.Dispose(); if (!socket.ConnectAsync(args)) args.Dispose();")]
+    [InlineData("args.Completed += (_, _) => args.Dispose(); if (!socket.ConnectAsync(args)) args.Dispose();")]
+    public Task HandlerOfTheObjectsOwnEventThatDisposesItTakesIt(string use) => Verify.VerifyAsync($$"""
+        using System.Net;
+        using System.Net.Sockets;
+        class C
+        {
+            void M(Socket socket, EndPoint endPoint)
+            {
+                var args = new SocketAsyncEventArgs { RemoteEndPoint = endPoint };
+                {{use}}
+            }
+
+            void OnCompleted(object? sender, SocketAsyncEventArgs e) => e.Dispose();
+        }
+        """);
+
+    [Theory]
+    [InlineData("args.Completed += OnLogged; socket.ConnectAsync(args);")]
+    [InlineData("args.Completed += (_, e) => System.Console.WriteLine(e.SocketError); socket.ConnectAsync(args);")]
+    [InlineData("args.Completed -= OnCompleted; socket.ConnectAsync(args);")]
+    public Task HandlerThatDoesNotDisposeTheObjectTakesNothing(string use) => Verify.VerifyAsync($$"""
+        using System.Net;
+        using System.Net.Sockets;
+        class C
+        {
+            void M(Socket socket, EndPoint endPoint)
+            {
+                var args = {|LEAK001:new SocketAsyncEventArgs { RemoteEndPoint = endPoint }|};
+                {{use}}
+            }
+
+            void OnCompleted(object? sender, SocketAsyncEventArgs e) => e.Dispose();
+
+            void OnLogged(object? sender, SocketAsyncEventArgs e) => System.Console.WriteLine(e.SocketError);
+        }
+        """);
+
+    [Theory]
+    [InlineData("Stream", "return client.GetStream();")]
+    [InlineData("object", "return client.GetStream();")]
+    [InlineData("void", "socket = client.Client;")]
+    [InlineData("void", "stream = new NetworkStream(client.Client, ownsSocket: true);")]
+    public Task ViewThatCarriesTheResourceTakesItWhereItGoes(string returnType, string use) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.Net.Sockets;
+        sealed class C : System.IDisposable
+        {
+            Stream? stream;
+            Socket? socket;
+
+            {{returnType}} M(string host)
+            {
+                var client = new TcpClient(host, 80);
+                {{use}}
+            }
+
+            public void Dispose() { stream?.Dispose(); socket?.Dispose(); }
+        }
+        """);
+
+    [Theory]
+    [InlineData("stream = new NetworkStream(client.Client);")]
+    [InlineData("client.Client.NoDelay = true;")]
+    [InlineData("stream = null; System.Console.WriteLine(client.GetStream().ReadByte());")]
+    public Task ViewThatIsOnlyReadOrBorrowedTakesNothing(string use) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.Net.Sockets;
+        sealed class C : System.IDisposable
+        {
+            Stream? stream;
+
+            void M(string host)
+            {
+                var client = {|LEAK001:new TcpClient(host, 80)|};
+                {{use}}
+            }
+
+            public void Dispose() => stream?.Dispose();
+        }
+        """);
+}
