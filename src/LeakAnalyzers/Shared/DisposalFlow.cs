@@ -178,13 +178,297 @@ internal sealed class DisposalFlow
 
     private ImmutableArray<IOperation> Run(bool priorValueOwned)
     {
-        var graph = index.Graph;
         CollectAliasesAndCreations();
         if ((creations.Count == 0 && !priorValueOwned) || creations.Count >= PriorValue)
         {
             return ImmutableArray<IOperation>.Empty;
         }
 
+        var leaks = Walk(priorValueOwned, pins: null);
+        if ((leaks.Length == 0 && overwrites.Count == 0) || CorrelatedConditions() is not { Count: > 0 } conditions)
+        {
+            return leaks;
+        }
+
+        // The same stable condition tested twice (`if (compress) s = new GZipStream(..); ... if (compress) s.Dispose();`):
+        // every run of the method takes both tests the same way. Walk once per combination of their values and keep
+        // what some combination loses; a leak seen only on a path that mixes them cannot happen.
+        var feasible = new HashSet<IOperation>();
+        var lostByOverwrite = new HashSet<int>();
+        var overwritten = new Dictionary<IOperation, ulong>();
+        for (var combination = 0; combination < 1 << conditions.Count; combination++)
+        {
+            leakedByOverwrite.Clear();
+            overwrites.Clear();
+            var pins = new Dictionary<ConditionKey, bool>();
+            for (var i = 0; i < conditions.Count; i++)
+            {
+                pins[conditions[i]] = (combination & (1 << i)) != 0;
+            }
+
+            feasible.UnionWith(Walk(priorValueOwned, pins));
+            lostByOverwrite.UnionWith(leakedByOverwrite);
+            foreach (var pair in overwrites)
+            {
+                overwritten[pair.Key] = (overwritten.TryGetValue(pair.Key, out var lost) ? lost : 0) | pair.Value;
+            }
+        }
+
+        leakedByOverwrite.Clear();
+        leakedByOverwrite.UnionWith(lostByOverwrite);
+        overwrites.Clear();
+        foreach (var pair in overwritten)
+        {
+            overwrites[pair.Key] = pair.Value;
+        }
+
+        return leaks.Where(feasible.Contains).ToImmutableArray();
+    }
+
+    /// <summary>
+    /// What a branch tests, when it is a stable fact of the method: a <c>bool</c> parameter, local or field of
+    /// <c>this</c> that the method never writes after its declaration, or whether such a parameter or local is null.
+    /// </summary>
+    private readonly struct ConditionKey : IEquatable<ConditionKey>
+    {
+        internal ConditionKey(ISymbol symbol, bool isNullTest)
+        {
+            Symbol = symbol;
+            IsNullTest = isNullTest;
+        }
+
+        internal ISymbol Symbol { get; }
+
+        internal bool IsNullTest { get; }
+
+        public bool Equals(ConditionKey other) => IsNullTest == other.IsNullTest && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol);
+
+        public override bool Equals(object? obj) => obj is ConditionKey other && Equals(other);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Symbol) * 2) + (IsNullTest ? 1 : 0);
+    }
+
+    /// <summary>
+    /// The stable conditions that at least two branches of the graph test (at most three, the most tested first).
+    /// Null when there are none.
+    /// </summary>
+    private List<ConditionKey>? CorrelatedConditions()
+    {
+        Dictionary<ConditionKey, int>? counts = null;
+        foreach (var block in index.Graph.Blocks)
+        {
+            if (block.ConditionalSuccessor is not null && block.BranchValue is { } value && TestOf(value, out _) is { } key)
+            {
+                counts ??= new Dictionary<ConditionKey, int>();
+                counts[key] = counts.TryGetValue(key, out var count) ? count + 1 : 1;
+            }
+        }
+
+        if (counts is null)
+        {
+            return null;
+        }
+
+        var tested = counts.Where(pair => pair.Value >= 2 && !SymbolEqualityComparer.Default.Equals(pair.Key.Symbol, slot)).ToList();
+        if (tested.Count == 0)
+        {
+            return null;
+        }
+
+        var written = WrittenSymbols(out var writtenByNestedFunctions);
+        return tested
+            .Where(pair => !written.Contains(pair.Key.Symbol) && !writtenByNestedFunctions.Contains(pair.Key.Symbol.Name))
+            .OrderByDescending(pair => pair.Value)
+            .Take(3)
+            .Select(pair => pair.Key)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The stable condition <paramref name="branchValue"/> tests, and the value of that condition (the bool's value,
+    /// or "is null") when the branch value is true.
+    /// </summary>
+    private static ConditionKey? TestOf(IOperation branchValue, out bool factWhenTrue)
+    {
+        var value = Operations.SkipConversions(branchValue);
+        factWhenTrue = true;
+        while (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            factWhenTrue = !factWhenTrue;
+            value = Operations.SkipConversions(not.Operand);
+        }
+
+        switch (value)
+        {
+            case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Boolean } parameter }:
+                return new ConditionKey(parameter, isNullTest: false);
+            case ILocalReferenceOperation { Local: { RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Boolean } local }:
+                return new ConditionKey(local, isNullTest: false);
+            case IFieldReferenceOperation { Field: { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean } field, Instance: null or IInstanceReferenceOperation }:
+                return new ConditionKey(field, isNullTest: false);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                when (NullTested(binary.LeftOperand, binary.RightOperand) ?? NullTested(binary.RightOperand, binary.LeftOperand)) is { } tested:
+                factWhenTrue ^= binary.OperatorKind == BinaryOperatorKind.NotEquals;
+                return new ConditionKey(tested, isNullTest: true);
+            case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern
+                when Operations.IsNullOrZero(constant.Value) && StableVariable(pattern.Value) is { } tested:
+                return new ConditionKey(tested, isNullTest: true);
+            case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern
+                when Operations.IsNullOrZero(constant.Value) && StableVariable(pattern.Value) is { } tested:
+                factWhenTrue = !factWhenTrue;
+                return new ConditionKey(tested, isNullTest: true);
+            default:
+                return null;
+        }
+
+        static ISymbol? NullTested(IOperation candidate, IOperation other) =>
+            Operations.IsNullOrZero(other) && Operations.SkipConversions(other) is ILiteralOperation or IDefaultValueOperation ? StableVariable(candidate) : null;
+
+        static ISymbol? StableVariable(IOperation operation) =>
+            Operations.SkipConversions(operation) switch
+            {
+                IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type.IsReferenceType: true } parameter } => parameter,
+                ILocalReferenceOperation { Local: { RefKind: RefKind.None, Type.IsReferenceType: true } local } => local,
+                _ => null,
+            };
+    }
+
+    /// <summary>
+    /// Parameters, locals and fields the graph writes after they start: assigned (beyond a local's one declaration),
+    /// incremented or passed by reference. Lambdas and local functions are not in the graph: every name they assign
+    /// goes in <paramref name="writtenByNestedFunctions"/>, so a flag a callback sets is never taken for stable.
+    /// </summary>
+    private HashSet<ISymbol> WrittenSymbols(out HashSet<string> writtenByNestedFunctions)
+    {
+        var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var declared = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var block in index.Graph.Blocks)
+        {
+            var roots = block.BranchValue is { } branch ? block.Operations.Add(branch) : block.Operations;
+            foreach (var root in roots)
+            {
+                foreach (var operation in PostOrder(root))
+                {
+                    switch (operation)
+                    {
+                        case IFlowAnonymousFunctionOperation function:
+                            AddNamesAssignedIn(function.Syntax, names);
+                            break;
+                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } }:
+                            // The first write is the local's start; any later one changes it.
+                            if (!declared.Add(local))
+                            {
+                                written.Add(local);
+                            }
+
+                            break;
+                        case IAssignmentOperation assignment when WrittenSymbol(assignment.Target) is { } target:
+                            written.Add(target);
+                            break;
+                        case IIncrementOrDecrementOperation increment when WrittenSymbol(increment.Target) is { } target:
+                            written.Add(target);
+                            break;
+                        case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when WrittenSymbol(argument.Value) is { } target:
+                            written.Add(target);
+                            break;
+                    }
+                }
+            }
+        }
+
+        foreach (var localFunction in index.Graph.LocalFunctions)
+        {
+            foreach (var reference in localFunction.DeclaringSyntaxReferences)
+            {
+                AddNamesAssignedIn(reference.GetSyntax(), names);
+            }
+        }
+
+        writtenByNestedFunctions = names;
+        return written;
+
+        static ISymbol? WrittenSymbol(IOperation operation) =>
+            Operations.SkipConversions(operation) switch
+            {
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                var other => Operations.ReferencedStorage(other),
+            };
+
+        static void AddNamesAssignedIn(SyntaxNode function, HashSet<string> names)
+        {
+            foreach (var node in function.DescendantNodes())
+            {
+                var target = node switch
+                {
+                    AssignmentExpressionSyntax assignment => assignment.Left,
+                    PrefixUnaryExpressionSyntax prefix => prefix.Operand,
+                    PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+                    ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
+                    _ => null,
+                };
+                switch (target)
+                {
+                    case IdentifierNameSyntax identifier:
+                        names.Add(identifier.Identifier.ValueText);
+                        break;
+                    case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member:
+                        names.Add(member.Name.Identifier.ValueText);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the block is in a catch, filter or finally region: entered by exceptions, not by the branches pins cut.</summary>
+    private static bool InHandler(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.Finally)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The blocks a normal path from the entry reaches when every pinned condition has its pinned value.</summary>
+    private HashSet<int> ReachableUnder(Dictionary<ConditionKey, bool> pins)
+    {
+        var blocks = index.Graph.Blocks;
+        var reached = new HashSet<int> { 0 };
+        var pending = new Stack<int>();
+        pending.Push(0);
+        while (pending.Count > 0)
+        {
+            var block = blocks[pending.Pop()];
+            bool? branchValueIsTrue = null;
+            if (block.ConditionalSuccessor is not null && block.BranchValue is { } tested && TestOf(tested, out var factWhenTrue) is { } key && pins.TryGetValue(key, out var fact))
+            {
+                branchValueIsTrue = fact == factWhenTrue;
+            }
+
+            var conditionalTaken = branchValueIsTrue is not { } value || (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value;
+            if (conditionalTaken && block.ConditionalSuccessor?.Destination is { } jump && reached.Add(jump.Ordinal))
+            {
+                pending.Push(jump.Ordinal);
+            }
+
+            var fallThroughTaken = branchValueIsTrue is null || !conditionalTaken;
+            if (fallThroughTaken && block.FallThroughSuccessor?.Destination is { } next && reached.Add(next.Ordinal))
+            {
+                pending.Push(next.Ordinal);
+            }
+        }
+
+        return reached;
+    }
+
+    private ImmutableArray<IOperation> Walk(bool priorValueOwned, Dictionary<ConditionKey, bool>? pins)
+    {
+        var graph = index.Graph;
         var blocks = graph.Blocks;
         // Sparse: a variable's walk touches the blocks between its creations and its releases, and a method with
         // thousands of variables and blocks must not pay blocks x variables for arrays.
@@ -198,10 +482,12 @@ internal sealed class DisposalFlow
             Propagate(0, 1UL << PriorValue);
         }
 
+        // With pinned conditions, a creation counts only where a path that agrees with the pins reaches it.
+        var reachable = pins is null ? null : ReachableUnder(pins);
         for (var creation = 0; creation < creations.Count; creation++)
         {
             var ordinal = BlockOf(creation);
-            if (ordinal >= 0 && !entry.ContainsKey(ordinal))
+            if (ordinal >= 0 && !entry.ContainsKey(ordinal) && (reachable is null || reachable.Contains(ordinal) || InHandler(blocks[ordinal])))
             {
                 entry[ordinal] = 0;
                 work.Enqueue(ordinal);
@@ -244,6 +530,13 @@ internal sealed class DisposalFlow
                 }
             }
 
+            bool? pinnedWhenTrue = null;
+            if (pins is not null && block.BranchValue is { } tested && TestOf(tested, out var factWhenTrue) is { } key && pins.TryGetValue(key, out var fact))
+            {
+                // The branch value is true exactly when the pinned fact has the value it has when true.
+                pinnedWhenTrue = fact == factWhenTrue;
+            }
+
             if (followCatches && usedWhileOwned != 0 && CatchesAround(block) is { } handlers)
             {
                 // A call on the value (or that borrows it) can fail while the value is owned: the catch is entered
@@ -282,6 +575,19 @@ internal sealed class DisposalFlow
                     else
                     {
                         notTaken = 0;
+                    }
+                }
+
+                if (pinnedWhenTrue is { } branchValueIsTrue)
+                {
+                    // Only the side the pinned condition takes exists in this walk.
+                    if ((block.ConditionKind == ControlFlowConditionKind.WhenTrue) == branchValueIsTrue)
+                    {
+                        notTaken = 0;
+                    }
+                    else
+                    {
+                        taken = 0;
                     }
                 }
 
