@@ -258,7 +258,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe)
     {
         var source = subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : subscribe.Instance;
-        if (IsCreatedHere(Operations.SkipConversions(source)) || TimerCycles.CompletesOnItsOwn(source))
+        if (TimerCycles.CompletesOnItsOwn(source) || TimerCycles.SourceThroughOperators(source) is { } root && (IsCreatedHere(root) || IsMadeFromThis(root)))
         {
             return true;
         }
@@ -290,6 +290,17 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
                 },
             _ => false,
         };
+
+    /// <summary>
+    /// An observable made from this object alone (<c>this.GetPropertyChangedObservable(P)</c>, <c>this.WhenAnyValue(..)</c>):
+    /// the object's own events hold the subscription, so it cannot outlive the object.
+    /// </summary>
+    private static bool IsMadeFromThis(IOperation root) =>
+        root is IInstanceReferenceOperation ||
+        (root is IInvocationOperation { Arguments.Length: > 0 } call &&
+         (call.TargetMethod.ReducedFrom ?? call.TargetMethod) is { IsExtensionMethod: true } extension &&
+         Operations.SkipConversions(call.Arguments[0].Value) is IInstanceReferenceOperation &&
+         TimerCycles.SubscribesOnlyToItsSource(extension));
 
     private static IOperation Root(IOperation operation)
     {

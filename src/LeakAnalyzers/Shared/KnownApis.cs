@@ -381,7 +381,12 @@ internal static class KnownApis
         OwnershipTransfer.Always("System.Resources.ResourceWriter..ctor"),
         OwnershipTransfer.Always("System.Xml.XmlTextReader..ctor"),
         OwnershipTransfer.Always("System.Xml.XmlTextWriter..ctor"),
-        OwnershipTransfer.Always("System.IO.FileStream..ctor"));
+        OwnershipTransfer.Always("System.IO.FileStream..ctor"),
+
+        // Rx's `subscription.DisposeWith(composite)` (and ReactiveUI's older copy) adds the subscription to the
+        // composite, which disposes it.
+        OwnershipTransfer.Always("System.Reactive.Disposables.Fluent.DisposableExtensions.DisposeWith"),
+        OwnershipTransfer.Always("ReactiveUI.DisposableMixins.DisposeWith"));
 
     /// <summary>What an undisposed instance costs, by the first matching base type; used in messages.</summary>
     internal static readonly ImmutableArray<(string Type, string Consequence)> Consequences = ImmutableArray.Create(

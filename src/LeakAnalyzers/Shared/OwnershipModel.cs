@@ -314,8 +314,12 @@ internal sealed class OwnershipModel
     /// </summary>
     internal WrapperKind WrapperOverBorrowed(IOperation creation, OwnershipTables tables)
     {
-        switch (creation)
+        switch (Operations.SkipConversions(creation))
         {
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                // `encoding != null ? new StreamWriter(s, encoding) : new StreamWriter(s)`: both sides must agree.
+                var whenTrueKind = WrapperOverBorrowed(conditional.WhenTrue, tables);
+                return whenTrueKind == WrapperOverBorrowed(whenFalse, tables) ? whenTrueKind : WrapperKind.None;
             case IObjectCreationOperation { Type: { } type, Arguments.Length: > 0 } construction:
                 var name = SymbolNames.FullMetadataName(type);
                 foreach (var (wrapper, isWriter) in KnownApis.PureWrappers)

@@ -1,6 +1,7 @@
 namespace LeakAnalyzers.Shared;
 
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -204,6 +205,58 @@ internal sealed class TimerCycles
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The source an Rx chain starts from, through operators that subscribe to nothing but their source: an
+    /// <c>Observable</c> extension whose other parameters are no observable, scheduler, time, task, or function that
+    /// returns one (<c>Where</c>, <c>Select</c>, <c>DistinctUntilChanged</c>, <c>Buffer(count)</c>; not <c>Merge</c>,
+    /// <c>SelectMany</c>, <c>Throttle</c>). What roots that source roots the whole chain, and nothing else does.
+    /// </summary>
+    internal static IOperation? SourceThroughOperators(IOperation? source)
+    {
+        for (var i = 0; i < MaxChain && source is not null; i++)
+        {
+            if (Operations.SkipConversions(source) is IInvocationOperation { Arguments.Length: > 0 } call &&
+                IsObservableMethod(call.TargetMethod) &&
+                (call.TargetMethod.ReducedFrom ?? call.TargetMethod).IsExtensionMethod &&
+                SubscribesOnlyToItsSource(call.TargetMethod.ReducedFrom ?? call.TargetMethod))
+            {
+                source = call.Arguments[0].Value;
+                continue;
+            }
+
+            return Operations.SkipConversions(source);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// An extension method whose parameters after the source are plain values or delegates that return plain
+    /// values: it adds no source, timer or scheduler of its own to the chain.
+    /// </summary>
+    internal static bool SubscribesOnlyToItsSource(IMethodSymbol extension)
+    {
+        for (var i = 1; i < extension.Parameters.Length; i++)
+        {
+            var type = extension.Parameters[i].Type;
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke })
+            {
+                type = invoke.ReturnType;
+            }
+
+            if (AddsASource(type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool AddsASource(ITypeSymbol type) =>
+            type.Name is "IObservable" or "IScheduler" or "TimeSpan" or "DateTimeOffset" or "Task" or "ValueTask" or "IEnumerable" or "IAsyncEnumerable" ||
+            type.AllInterfaces.Any(i => i.Name is "IObservable" or "IEnumerable");
     }
 
     private static bool IsObservableMethod(IMethodSymbol method) =>

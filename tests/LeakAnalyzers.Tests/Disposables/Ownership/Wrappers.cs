@@ -78,4 +78,26 @@ public class Wrappers
             }
         }
         """);
+
+    [Fact]
+    public Task ConditionalWriterOverABorrowedStreamFlushedOnEveryPathIsSilent() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Text;
+        static class Saver
+        {
+            public static void Save(Stream stream, Encoding? encoding, string text)
+            {
+                var writer = encoding != null ? new StreamWriter(stream, encoding) : new StreamWriter(stream);
+                writer.Write(text);
+                writer.Flush();
+            }
+
+            public static void SaveOwned(string path, Encoding? encoding, string text)
+            {
+                var writer = [|encoding != null ? new StreamWriter(path, false, encoding) : new StreamWriter(path)|];
+                writer.Write(text);
+                writer.Flush();
+            }
+        }
+        """);
 }
