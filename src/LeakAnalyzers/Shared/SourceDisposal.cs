@@ -636,8 +636,11 @@ internal sealed class SourceDisposal
         bool? initial = false;
         switch (type.GetMembers(name).FirstOrDefault())
         {
-            case IFieldSymbol { IsStatic: false } field when (nullTest ? field.Type.IsReferenceType : field.Type.SpecialType == SpecialType.System_Boolean) &&
-                                                             (field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private):
+            case IFieldSymbol { IsStatic: false } field when (nullTest ? CanBeNull(field.Type) : field.Type.SpecialType == SpecialType.System_Boolean) &&
+                                                             (field.IsReadOnly || field.DeclaredAccessibility == Accessibility.Private ||
+                                                              // A struct's copy made by `new S()` holds default fields; what is
+                                                              // written into another copy later is that copy's to release.
+                                                              type.TypeKind == TypeKind.Struct):
                 foreach (var reference in field.DeclaringSyntaxReferences)
                 {
                     if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: var value })
@@ -647,7 +650,7 @@ internal sealed class SourceDisposal
                 }
 
                 break;
-            case IPropertySymbol { IsStatic: false, SetMethod: null } property when nullTest ? property.Type.IsReferenceType : property.Type.SpecialType == SpecialType.System_Boolean:
+            case IPropertySymbol { IsStatic: false, SetMethod: null } property when nullTest ? CanBeNull(property.Type) : property.Type.SpecialType == SpecialType.System_Boolean:
                 foreach (var reference in property.DeclaringSyntaxReferences)
                 {
                     if (reference.GetSyntax() is not PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } declaration ||
@@ -685,11 +688,27 @@ internal sealed class SourceDisposal
 
     private static bool IsDisposeName(string name) => name is "Dispose" or "DisposeAsync" or "Close";
 
+    /// <summary>A reference, or a native handle (<c>IntPtr</c>, <c>nint</c>) whose zero plays the part of null.</summary>
+    private static bool CanBeNull(ITypeSymbol type) =>
+        type.IsReferenceType || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+
     /// <summary>The value that leaves a guard off: <c>false</c> for a flag, <c>null</c> or <c>default</c> for a null test.</summary>
     private static bool IsOff(ExpressionSyntax value, bool nullTest) =>
-        nullTest
-            ? value.IsKind(SyntaxKind.NullLiteralExpression) || value.IsKind(SyntaxKind.DefaultLiteralExpression)
-            : value.IsKind(SyntaxKind.FalseLiteralExpression);
+        nullTest ? IsNullish(value) : value.IsKind(SyntaxKind.FalseLiteralExpression);
+
+    /// <summary><c>null</c>, <c>default</c>, <c>default(T)</c>, <c>IntPtr.Zero</c>: the empty value of a reference or a handle.</summary>
+    private static bool IsNullish(ExpressionSyntax value) =>
+        Unparenthesize(value) switch
+        {
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+            DefaultExpressionSyntax => true,
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var holder } =>
+                holder is IdentifierNameSyntax { Identifier.ValueText: "IntPtr" or "UIntPtr" or "nint" or "nuint" } or
+                    PredefinedTypeSyntax or
+                    QualifiedNameSyntax { Right.Identifier.ValueText: "IntPtr" or "UIntPtr" } or
+                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IntPtr" or "UIntPtr" },
+            _ => false,
+        };
 
     /// <summary>Dispose() { Dispose(true); GC.SuppressFinalize(this); }: only calls the type's other Dispose.</summary>
     private static bool OnlyDelegates(BlockSyntax block) =>
@@ -727,6 +746,11 @@ internal sealed class SourceDisposal
         string? guard = null;
         foreach (var statement in statements)
         {
+            if (IsNeutral(statement))
+            {
+                continue; // `handle = IntPtr.Zero;` after the guarded release
+            }
+
             var name = statement switch
             {
                 IfStatementSyntax { Else: null } guarded => Conjunct(guarded.Condition, guard, type),
@@ -751,7 +775,7 @@ internal sealed class SourceDisposal
         {
             LocalDeclarationStatementSyntax declaration => !declaration.DescendantNodes().Any(node => node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AwaitExpressionSyntax),
             ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: var right } } =>
-                right is LiteralExpressionSyntax or IdentifierNameSyntax or DefaultExpressionSyntax,
+                right is LiteralExpressionSyntax or IdentifierNameSyntax or DefaultExpressionSyntax || IsNullish(right),
             _ => false,
         };
 
@@ -802,8 +826,8 @@ internal sealed class SourceDisposal
     }
 
     private static string? NullTested(ExpressionSyntax left, ExpressionSyntax right, INamedTypeSymbol type) =>
-        right.IsKind(SyntaxKind.NullLiteralExpression) && IsMember(NameOf(left), type) ? NameOf(left) :
-        left.IsKind(SyntaxKind.NullLiteralExpression) && IsMember(NameOf(right), type) ? NameOf(right) :
+        IsNullish(right) && IsMember(NameOf(left), type) ? NameOf(left) :
+        IsNullish(left) && IsMember(NameOf(right), type) ? NameOf(right) :
         null;
 
     private static bool IsMember(string? name, INamedTypeSymbol type) => name is not null && !type.GetMembers(name).IsEmpty;

@@ -485,6 +485,10 @@ internal sealed class SourceOwnership
         private readonly List<IReturnOperation> returns = new();
         private readonly HashSet<int> capturedParameters = new();
         private readonly HashSet<ISymbol> capturedLocals = new(SymbolEqualityComparer.Default);
+
+        // Fields of this the body sets to null or default: a value read from one before and returned is moved out.
+        private readonly HashSet<ISymbol> clearedFields = new(SymbolEqualityComparer.Default);
+        private bool movesOutOfReceiver;
         private bool iterator;
 
         internal Inference(SourceOwnership owner, IMethodSymbol method, IOperation body, OwnershipTables tables)
@@ -533,6 +537,10 @@ internal sealed class SourceOwnership
                         break;
                     case IReturnOperation { ReturnedValue: not null } @return when InOwnBody(@return):
                         returns.Add(@return);
+                        break;
+                    case ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: var cleared } } clearing
+                        when Operations.IsNullOrDefault(clearing.Value) && InOwnBody(clearing):
+                        clearedFields.Add(cleared);
                         break;
                     case IParameterReferenceOperation parameter when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method):
                         if (!InOwnBody(parameter))
@@ -605,12 +613,15 @@ internal sealed class SourceOwnership
                 takesFromReceiver |= TakesFromReceiver(@return.ReturnedValue);
             }
 
-            return combined.Kind == ReturnedValue.Owned && takesFromReceiver
+            return combined.Kind == ReturnedValue.Owned && (takesFromReceiver || movesOutOfReceiver)
                 ? new ReturnFact(ReturnedValue.Owned, takesFromReceiver: true)
                 : combined;
         }
 
-        /// <summary>A new object given a member of this that it takes ownership of (<c>new NetworkStream(socket, true)</c>).</summary>
+        /// <summary>
+        /// A new object given a member of this, or this itself, that it takes ownership of (<c>new NetworkStream(socket,
+        /// true)</c>, <c>new Response(this)</c> whose Dispose disposes the connection).
+        /// </summary>
         private bool TakesFromReceiver(IOperation? value)
         {
             if (Operations.SkipConversions(value) is not IObjectCreationOperation creation)
@@ -620,7 +631,7 @@ internal sealed class SourceOwnership
 
             foreach (var argument in creation.Arguments)
             {
-                if (Operations.SkipConversions(argument.Value) is IMemberReferenceOperation { Instance: IInstanceReferenceOperation } &&
+                if (Operations.SkipConversions(argument.Value) is IMemberReferenceOperation { Instance: IInstanceReferenceOperation } or IInstanceReferenceOperation &&
                     Model.FateOf(argument, tables) == ArgumentFate.OwnershipTaken)
                 {
                     return true;
@@ -679,6 +690,10 @@ internal sealed class SourceOwnership
                     return LocalValue(local.Local, depth, visiting);
                 case IPropertyReferenceOperation property when property.Property.GetMethod is { } getter && owner.Of(getter) is { } summary:
                     return Through(summary.Returns, property.Instance, ImmutableArray<IArgumentOperation>.Empty, depth, visiting);
+                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: var field } when clearedFields.Contains(field) && Model.IsDisposable(field.Type):
+                    // `var b = _buffer; _buffer = null; return b;`: the value moves out; the caller owns it now.
+                    movesOutOfReceiver = true;
+                    return new ReturnFact(ReturnedValue.Owned);
                 case IFieldReferenceOperation or IPropertyReferenceOperation:
                     return new ReturnFact(ReturnedValue.Kept);
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment:
@@ -783,6 +798,16 @@ internal sealed class SourceOwnership
                 {
                     return combined;
                 }
+            }
+
+            // `var r = new Handles(); r.Strings = Marshal.AllocHGlobal(n); return r;`: a struct filled field by field
+            // after an empty creation owns what it was filled with.
+            if (combined.Kind == ReturnedValue.Nothing && local.Type.TypeKind == TypeKind.Struct && Model.IsDisposable(local.Type) &&
+                referencesByLocal.TryGetValue(local, out var filled) &&
+                System.Linq.Enumerable.Any(filled, reference => reference.Parent is IFieldReferenceOperation { Parent: ISimpleAssignmentOperation fill } field &&
+                                        ReferenceEquals(fill.Target, field) && !Operations.IsNullOrDefault(fill.Value)))
+            {
+                combined = new ReturnFact(ReturnedValue.Owned);
             }
 
             if (combined.Kind != ReturnedValue.Owned || !referencesByLocal.TryGetValue(local, out var references))

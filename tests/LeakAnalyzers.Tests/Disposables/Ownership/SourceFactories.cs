@@ -292,4 +292,54 @@ public class SourceFactories
             }
         }
         """);
+
+    [Fact]
+    public Task ResultThatTakesTheReceiverOrMovesItsResourceOutCarriesIt() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+        sealed class Connection : IDisposable
+        {
+            private readonly Stream transport;
+            public Connection(Stream transport) { this.transport = transport; }
+            public async Task<Response> SendAsync() { await transport.FlushAsync(); return new Response(this); }
+            public void Dispose() => transport.Dispose();
+        }
+        sealed class Response : IDisposable
+        {
+            private readonly Connection connection;
+            public Response(Connection connection) { this.connection = connection; }
+            public void Dispose() => connection.Dispose();
+        }
+        sealed class Builder : IDisposable
+        {
+            private Stream? buffer = new FileStream("buffer", FileMode.Create);
+            public void Write(byte b) => buffer!.WriteByte(b);
+            public Stream Detach() { var b = buffer!; buffer = null; return b; }
+            public void Dispose() => buffer?.Dispose();
+        }
+        static class Use
+        {
+            public static async Task<Response> Send(string path)
+            {
+                var connection = new Connection(File.OpenRead(path));
+                return await connection.SendAsync();
+            }
+
+            public static Stream Build()
+            {
+                var builder = new Builder();
+                builder.Write(1);
+                return builder.Detach();
+            }
+
+            public static void Drop()
+            {
+                var builder = new Builder();
+                builder.Write(1);
+                var detached = [|builder.Detach()|];
+                detached.WriteByte(1);
+            }
+        }
+        """);
 }

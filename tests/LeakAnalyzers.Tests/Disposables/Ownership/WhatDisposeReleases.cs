@@ -764,4 +764,47 @@ public class WhatDisposeReleases
             public static byte[] Sha(byte[] data) { var hash = {|LEAK001:IncrementalHash.CreateHash(HashAlgorithmName.SHA256)|}; hash.AppendData(data); return hash.GetHashAndReset(); }
         }
         """);
+
+    [Fact]
+    public Task DefaultStructWhoseDisposeTestsItsHandleForZeroHoldsNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        struct NativeStrings : IDisposable
+        {
+            public IntPtr Strings;
+            public static NativeStrings Build(int n)
+            {
+                var r = new NativeStrings();
+                r.Strings = Marshal.AllocHGlobal(IntPtr.Size * n);
+                return r;
+            }
+
+            public void Dispose()
+            {
+                if (Strings != IntPtr.Zero) Marshal.FreeHGlobal(Strings);
+                Strings = IntPtr.Zero;
+            }
+        }
+        static class Use
+        {
+            public static void Push(int n)
+            {
+                var array = new NativeStrings();
+                try
+                {
+                    array = NativeStrings.Build(n);
+                }
+                finally
+                {
+                    array.Dispose();
+                }
+            }
+
+            public static void Leak(int n)
+            {
+                var array = [|NativeStrings.Build(n)|];
+                Console.WriteLine(array.Strings);
+            }
+        }
+        """);
 }
