@@ -168,7 +168,17 @@ internal static class KnownApis
         ("System.IO.StreamReader", false),
         ("System.IO.BinaryReader", false),
         ("System.IO.StreamWriter", true),
-        ("System.IO.BinaryWriter", true));
+        ("System.IO.BinaryWriter", true),
+        ("System.Net.Http.StreamContent", false));
+
+    /// <summary>
+    /// Containers whose Dispose only disposes what was put in them, and the members that put it there: an
+    /// <c>HttpRequestMessage</c> holds its <c>Content</c>, a <c>CompositeDisposable</c> what was added. Made empty
+    /// and never given anything it would own, a container holds nothing.
+    /// </summary>
+    internal static readonly ImmutableArray<(string Type, string Fill)> Containers = ImmutableArray.Create(
+        ("System.Net.Http.HttpRequestMessage", "Content"),
+        ("System.Reactive.Disposables.CompositeDisposable", "Add"));
 
     /// <summary>
     /// Factories of readers and writers that never close what they are given unless settings say so:

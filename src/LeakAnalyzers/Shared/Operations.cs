@@ -58,6 +58,23 @@ internal static class Operations
         return target.TypeKind == TypeKind.Interface && System.Linq.Enumerable.Contains(type.AllInterfaces, (INamedTypeSymbol)target, SymbolEqualityComparer.Default);
     }
 
+    /// <summary>The local a value is stored in by its declaration (<c>var x = value;</c>) or a plain assignment (<c>x = value;</c>).</summary>
+    internal static ILocalSymbol? AssignedLocal(IOperation value)
+    {
+        var current = value;
+        while (current.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when ReferenceEquals(assignment.Value, current) => target.Local,
+            _ => null,
+        };
+    }
+
     internal static bool IsNullOrDefault(IOperation? operation)
     {
         operation = SkipConversions(operation);

@@ -201,7 +201,8 @@ internal sealed class OwnershipModel
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation) &&
                        !sourceDisposal.GuardedOff(creation) &&
-                       WrapperOverBorrowed(creation, tables) != WrapperKind.Reader;
+                       WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
+                       !StaysEmpty(creation, tables);
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
                 return false;
             case ITypeParameterObjectCreationOperation generic:
@@ -312,6 +313,73 @@ internal sealed class OwnershipModel
     /// member, a lent value, or one it is told to leave open; XmlReader.Create(stream), which never closes its input):
     /// a reader then needs nothing, a writer only a Flush, and disposing either would close someone else's stream.
     /// </summary>
+    /// <summary>
+    /// A container (<see cref="KnownApis.Containers"/>) made empty into a local that the method never fills with
+    /// something it would own: <c>new HttpRequestMessage(HttpMethod.Get, uri)</c> without content, or with a
+    /// <c>StreamContent</c> over the caller's stream (disposing the request would close that stream).
+    /// </summary>
+    private bool StaysEmpty(IObjectCreationOperation creation, OwnershipTables tables)
+    {
+        if (creation.Type is not INamedTypeSymbol type || creation.Initializer is { Initializers.Length: > 0 } ||
+            creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
+        {
+            return false;
+        }
+
+        string? fill = null;
+        var name = SymbolNames.FullMetadataName(type.OriginalDefinition);
+        foreach (var (container, member) in KnownApis.Containers)
+        {
+            if (container == name)
+            {
+                fill = member;
+            }
+        }
+
+        if (fill is null || Operations.AssignedLocal(creation) is not { } local)
+        {
+            return false;
+        }
+
+        IOperation top = creation;
+        while (top.Parent is not null)
+        {
+            top = top.Parent;
+        }
+
+        foreach (var operation in top.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                    // Anything but a member access on it (passed, returned, stored) may fill it elsewhere.
+                    if (reference.Parent is not IMemberReferenceOperation and not IInvocationOperation { Instance: not null } &&
+                        !(reference.Parent is ISimpleAssignmentOperation store && ReferenceEquals(store.Target, reference)) &&
+                        !IsSentForProcessing(reference))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation { Value: var value } assignment } property
+                    when property.Property.Name == fill && ReferenceEquals(assignment.Target, property) && IsLocal(property.Instance, local) &&
+                         IsOwnedOrNull(value, tables) && !Operations.IsNullOrDefault(value):
+                    return false;
+                case IInvocationOperation call when call.TargetMethod.Name == fill && IsLocal(call.Instance, local):
+                    return false;
+            }
+        }
+
+        return true;
+
+        static bool IsLocal(IOperation? instance, ILocalSymbol local) =>
+            Operations.SkipConversions(instance) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+        // `client.SendAsync(request)`: the request is sent, not kept or filled.
+        static bool IsSentForProcessing(ILocalReferenceOperation reference) =>
+            reference.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "SendAsync" or "Send" } };
+    }
+
     internal WrapperKind WrapperOverBorrowed(IOperation creation, OwnershipTables tables)
     {
         switch (Operations.SkipConversions(creation))

@@ -339,6 +339,15 @@ internal sealed class SourceDisposal
                     return false;
             }
 
+            // ArrayPool<T>.Shared.Return(buffer), pool.Return(buffer): an array not given back is only garbage.
+            if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return", Expression: var pool } &&
+                (pool is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Shared", Expression: GenericNameSyntax { Identifier.ValueText: "ArrayPool" } or QualifiedNameSyntax { Right: GenericNameSyntax { Identifier.ValueText: "ArrayPool" } } } ||
+                 (NameOf(pool) is { } poolName && FindFieldType(type, poolName) is INamedTypeSymbol { Name: "ArrayPool" } poolType &&
+                  SymbolNames.FullMetadataName(poolType.OriginalDefinition) == "System.Buffers.ArrayPool`1")))
+            {
+                continue;
+            }
+
             // x.Dispose(), or any call on x (semaphore.Release()), where x is a disposable member that needs no disposal.
             var name = DisposedMemberName(invocation) ?? CalledMemberName(invocation);
             if (name is null || FindFieldType(type, name) is not { } memberType ||

@@ -11,19 +11,21 @@ using Verify = LeakAnalyzers.Tests.Verifiers.DisposablesVerifier;
 /// </summary>
 public class WhatDisposeReleases
 {
+    // A pooled array not given back is only garbage; the flag guards the release of native memory.
     private const string PooledBuffer = """
         using System;
-        using System.Buffers;
+        using System.Runtime.InteropServices;
         readonly struct Payload : IDisposable
         {
             private readonly bool pooled;
             public Payload(byte[] data) => Data = data;
-            public Payload(byte[] data, bool pooled = false) { Data = data; this.pooled = pooled; }
+            public Payload(byte[] data, bool pooled = false) { Data = data; this.pooled = pooled; Native = pooled ? Marshal.AllocHGlobal(data.Length) : IntPtr.Zero; }
             public byte[] Data { get; }
+            public IntPtr Native { get; }
             public void Dispose()
             {
                 if (pooled)
-                    ArrayPool<byte>.Shared.Return(Data);
+                    Marshal.FreeHGlobal(Native);
             }
         }
         """;
@@ -45,7 +47,7 @@ public class WhatDisposeReleases
         {{PooledBuffer}}
         static class Sender
         {
-            public static int Send() { var payload = {|LEAK001:new Payload(ArrayPool<byte>.Shared.Rent(4), pooled: true)|}; return payload.Data.Length; }
+            public static int Send() { var payload = {|LEAK001:new Payload(new byte[4], pooled: true)|}; return payload.Data.Length; }
         }
         """);
 
@@ -470,19 +472,19 @@ public class WhatDisposeReleases
     [Fact]
     public Task DisposeGuardedByAMemberTheConstructorLeavesNull() => Verify.VerifyAsync("""
         using System;
-        using System.Buffers;
+        using System.IO;
         sealed class Buffer : IDisposable
         {
             private byte[]? bytes;
-            private readonly ArrayPool<byte>? pool;
+            private readonly Stream? spill;
             public Buffer(byte[] array) { bytes = array; }
-            public Buffer(int size) { pool = ArrayPool<byte>.Shared; bytes = pool.Rent(size); }
+            public Buffer(int size) { spill = File.Create("spill"); bytes = new byte[size]; }
             public void Write(byte b) => bytes![0] = b;
             public void Dispose()
             {
                 var rented = bytes;
                 bytes = null;
-                if (rented != null && pool != null) pool.Return(rented);
+                if (rented != null && spill != null) spill.Dispose();
             }
         }
         sealed class Lease : IDisposable
@@ -498,7 +500,7 @@ public class WhatDisposeReleases
             public static void Rent() { var buffer = {|LEAK001:new Buffer(16)|}; buffer.Write(1); }
             public static string Empty() { var lease = new Lease(); return lease.ToString()!; }
         }
-        """.Replace("byte[]?", "byte[]").Replace("ArrayPool<byte>?", "ArrayPool<byte>").Replace("IDisposable?", "IDisposable"));
+        """.Replace("byte[]?", "byte[]").Replace("Stream?", "Stream").Replace("IDisposable?", "IDisposable"));
 
     [Fact]
     public Task CloseWithArgumentsReleasesTheMember() => Verify.VerifyAsync("""
@@ -805,6 +807,62 @@ public class WhatDisposeReleases
                 var array = [|NativeStrings.Build(n)|];
                 Console.WriteLine(array.Strings);
             }
+        }
+        """);
+
+    [Fact]
+    public Task ContainerNeverGivenAnythingItOwnsHoldsNothing() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        static class Api
+        {
+            public static async Task<HttpResponseMessage> Get(HttpClient client)
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost/x");
+                request.Headers.Add("Accept", "text/plain");
+                return await client.SendAsync(request);
+            }
+
+            public static async Task<HttpResponseMessage> Post(HttpClient client, Stream callerBody)
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/x");
+                request.Content = new StreamContent(callerBody);
+                return await client.SendAsync(request);
+            }
+
+            public static async Task<HttpResponseMessage> Upload(HttpClient client, string path)
+            {
+                var request = [|new HttpRequestMessage(HttpMethod.Post, "http://localhost/x")|];
+                request.Content = new StreamContent(File.OpenRead(path));
+                return await client.SendAsync(request);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TypeWhoseDisposeOnlyReturnsAPooledArrayHoldsNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        using System.IO;
+        sealed class ByteBuilder : IDisposable
+        {
+            private byte[]? buffer;
+            public ByteBuilder(int size) { buffer = ArrayPool<byte>.Shared.Rent(size); }
+            public void Append(byte b) => buffer![0] = b;
+            public void Dispose() { if (buffer != null) { ArrayPool<byte>.Shared.Return(buffer); buffer = null; } }
+        }
+        sealed class PooledFile : IDisposable
+        {
+            private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(16);
+            private readonly Stream file = File.OpenRead("data");
+            public void Dispose() { ArrayPool<byte>.Shared.Return(buffer); file.Dispose(); }
+        }
+        sealed class Engine
+        {
+            private readonly ByteBuilder builder = new ByteBuilder(1024);
+            private readonly PooledFile {|LEAK003:file|} = new PooledFile();
+            public void Read() => builder.Append(1);
         }
         """);
 }
