@@ -356,6 +356,11 @@ internal sealed class TypeEvents
             return false; // companions: the publisher holds its subscriber anyway.
         }
 
+        if (publisher.Lifetime == Lifetime.External && ParentParts.IsSiblingPart(add.Instance, Type, Facts, compilation, Source(), System.Threading.CancellationToken.None))
+        {
+            return false; // parts of one parent: both die with it.
+        }
+
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
                !model.OutlivesEverything(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);

@@ -1,0 +1,99 @@
+namespace LeakAnalyzers.Tests.Events.LEAK101;
+
+using System.Threading.Tasks;
+using Xunit;
+using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzers.Events.HandlerNeverRemovedAnalyzer>;
+
+/// <summary>
+/// Parts of one parent: the parent builds a part with itself as argument and keeps it, and the part subscribes to
+/// another part the parent made for good. Both die with the parent. Any creation that breaks the shape (another
+/// parent, a part the parent does not keep, a parent member that can be replaced, a constructor other assemblies
+/// can call) leaves the subscription judged as before.
+/// </summary>
+public class ParentParts
+{
+    private const string Parts = """
+        using System;
+        public sealed class View
+        {
+            public event EventHandler? LinesChanged;
+            public void Raise() => LinesChanged?.Invoke(this, EventArgs.Empty);
+        }
+        public sealed class Caret
+        {
+            private readonly View view;
+            internal Caret(Area area)
+            {
+                view = area.View;
+                view.LinesChanged += OnLinesChanged;
+            }
+
+            internal Caret(Area area, int line)
+            {
+                area.View.LinesChanged += OnLinesChanged;
+            }
+
+            private void OnLinesChanged(object? sender, EventArgs e) { }
+        }
+
+        """;
+
+    // The second constructor is never called in the reported cases: nothing shows who its parent is.
+    private static readonly string Marked = Parts
+        .Replace("view.LinesChanged += OnLinesChanged;", "[|view.LinesChanged += OnLinesChanged|];")
+        .Replace("area.View.LinesChanged += OnLinesChanged;", "[|area.View.LinesChanged += OnLinesChanged|];");
+
+    [Fact]
+    public Task PartSubscribedToASiblingPartIsSilent() =>
+        Verify.VerifyAnalyzerAsync(Parts + """
+            public sealed class Area
+            {
+                public Area()
+                {
+                    View = new View();
+                    Caret = new Caret(this);
+                    Second = new Caret(this, 1);
+                }
+
+                public View View { get; }
+                public Caret Caret { get; }
+                public Caret Second { get; }
+            }
+            """);
+
+    [Theory]
+    [InlineData("Caret = new Caret(other);", "internal")]
+    [InlineData("new Caret(this).ToString();", "internal")]
+    [InlineData("Caret = new Caret(this);", "public")]
+    public Task PartBuiltAnotherWayIsReported(string creation, string access) =>
+        Verify.VerifyAnalyzerAsync(
+            Marked.Replace("internal Caret(Area area)\n", access + " Caret(Area area)\n") + $$"""
+            public sealed class Area
+            {
+                public Area(Area other)
+                {
+                    View = new View();
+                    {{creation}}
+                }
+
+                public View View { get; }
+                public Caret? Caret { get; private set; }
+            }
+            """);
+
+    [Fact]
+    public Task SiblingThatCanBeReplacedIsReported() =>
+        Verify.VerifyAnalyzerAsync(Marked + """
+            public sealed class Area
+            {
+                public Area()
+                {
+                    View = new View();
+                    Caret = new Caret(this);
+                }
+
+                public View View { get; set; }
+                public Caret Caret { get; }
+            }
+            """);
+}
