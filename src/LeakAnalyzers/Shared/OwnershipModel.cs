@@ -103,12 +103,13 @@ internal sealed class OwnershipModel
     /// <summary>
     /// A call that ends its receiver's life: Dispose, DisposeAsync, Close or CloseAsync (with any arguments:
     /// <c>Close(async: true)</c>, <c>CloseAsync(cancellationToken)</c>), or a source method that disposes its own
-    /// object (<see cref="SourceDisposal.DisposesThis"/>: a pooled builder's ToString, a CloseAsync ending in DisposeAsync).
+    /// object (<see cref="SourceDisposal.DisposesThis"/>: a pooled builder's ToString, a CloseAsync ending in DisposeAsync),
+    /// or that moves out everything its Dispose would release (<see cref="SourceDisposal.EmptiesThis"/>).
     /// </summary>
     internal bool ReleasesReceiver(IMethodSymbol method) =>
         IsDisposeMethod(method) || method.Name is "Close" or "CloseAsync" ||
         (method.ContainingType is { } type && KnownApis.ReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name))) ||
-        sourceDisposal.DisposesThis(method);
+        sourceDisposal.DisposesThis(method) || sourceDisposal.EmptiesThis(method);
 
     internal bool IsDisposable(ITypeSymbol? type)
     {
@@ -200,6 +201,7 @@ internal sealed class OwnershipModel
                        !(creation.Arguments.Length == 0 && creation.Type is { } created &&
                          KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation) &&
+                       !IsEmptyStruct(creation) &&
                        !sourceDisposal.GuardedOff(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
                        !StaysEmpty(creation, tables);
@@ -314,6 +316,23 @@ internal sealed class OwnershipModel
     /// a reader then needs nothing, a writer only a Flush, and disposing either would close someone else's stream.
     /// </summary>
     /// <summary>
+    /// <c>new S()</c> of a struct with no constructor of its own, no field initializers and no object initializer:
+    /// every field is zero or null, so there is nothing its Dispose could release. What is written into the variable
+    /// afterwards (<c>s.Handle = Marshal.AllocHGlobal(n)</c>) is not followed from here.
+    /// </summary>
+    private static bool IsEmptyStruct(IObjectCreationOperation creation) =>
+        creation.Type is INamedTypeSymbol { TypeKind: TypeKind.Struct } type &&
+        creation.Arguments.Length == 0 &&
+        creation.Initializer is null or { Initializers.Length: 0 } &&
+        creation.Constructor is null or { IsImplicitlyDeclared: true } &&
+        type.GetMembers().All(member => member is not IFieldSymbol { IsStatic: false } field || !HasInitializer(field));
+
+    private static bool HasInitializer(IFieldSymbol field) =>
+        (field.AssociatedSymbol ?? field).DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() is
+            Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: not null } or
+            Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: not null });
+
+    /// <summary>
     /// A container (<see cref="KnownApis.Containers"/>) made empty into a local that the method never fills with
     /// something it would own: <c>new HttpRequestMessage(HttpMethod.Get, uri)</c> without content, or with a
     /// <c>StreamContent</c> over the caller's stream (disposing the request would close that stream).
@@ -355,7 +374,7 @@ internal sealed class OwnershipModel
                     // Anything but a member access on it (passed, returned, stored) may fill it elsewhere.
                     if (reference.Parent is not IMemberReferenceOperation and not IInvocationOperation { Instance: not null } &&
                         !(reference.Parent is ISimpleAssignmentOperation store && ReferenceEquals(store.Target, reference)) &&
-                        !IsSentForProcessing(reference))
+                        !(reference.Parent is IArgumentOperation argument && FateOf(argument, tables) == ArgumentFate.Borrowed))
                     {
                         return false;
                     }
@@ -374,10 +393,6 @@ internal sealed class OwnershipModel
 
         static bool IsLocal(IOperation? instance, ILocalSymbol local) =>
             Operations.SkipConversions(instance) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
-
-        // `client.SendAsync(request)`: the request is sent, not kept or filled.
-        static bool IsSentForProcessing(ILocalReferenceOperation reference) =>
-            reference.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "SendAsync" or "Send" } };
     }
 
     internal WrapperKind WrapperOverBorrowed(IOperation creation, OwnershipTables tables)

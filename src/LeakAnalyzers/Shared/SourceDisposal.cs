@@ -67,6 +67,78 @@ internal sealed class SourceDisposal
                });
     }
 
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> emptiesThis = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// True when a source method that is not itself a Dispose method moves out everything its object's Dispose would
+    /// release: every member the Dispose disposes or gives back (<c>_message?.ReturnToPool(); _handles?.Dispose();</c>)
+    /// is set to null by a statement of the method's own body (<c>var m = _message; _message = null!; ...; return m;</c>).
+    /// After the call the object holds nothing: its result, or whoever it handed the members to, owns them.
+    /// </summary>
+    internal bool EmptiesThis(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        return !method.IsStatic && method.MethodKind == MethodKind.Ordinary && method.DeclaringSyntaxReferences.Length == 1 &&
+               !OwnershipModel.IsDisposeMethod(method) &&
+               emptiesThis.GetOrAdd(method, m =>
+               {
+                   if (ReleasedMembers(m.ContainingType) is not { Count: > 0 } released ||
+                       Body(Implementation(m).DeclaringSyntaxReferences[0].GetSyntax()) is not BlockSyntax body)
+                   {
+                       return false;
+                   }
+
+                   var cleared = new HashSet<string>(StringComparer.Ordinal);
+                   foreach (var statement in body.Statements)
+                   {
+                       if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
+                           IsNullish(assignment.Right) && NameOf(assignment.Left) is { } name)
+                       {
+                           cleared.Add(name);
+                       }
+                   }
+
+                   return released.All(cleared.Contains);
+               });
+    }
+
+    /// <summary>
+    /// The members of this object a Dispose (without parameters) releases: the receivers of every call it makes, when
+    /// each is a member of the type (<c>_stream.Dispose()</c>, <c>_buffer?.ReturnToPool()</c>). Null when a call is not
+    /// on a member, or there is no such Dispose in source.
+    /// </summary>
+    private static HashSet<string>? ReleasedMembers(INamedTypeSymbol type)
+    {
+        HashSet<string>? released = null;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol method || !IsDisposeMethod(method) || method.Parameters.Length != 0)
+            {
+                continue;
+            }
+
+            foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
+            {
+                if (Body(reference.GetSyntax()) is not { } body)
+                {
+                    return null;
+                }
+
+                foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                {
+                    if (CalledMemberName(invocation) is not { } name || type.GetMembers(name).FirstOrDefault() is not IFieldSymbol { IsStatic: false })
+                    {
+                        return null;
+                    }
+
+                    (released ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                }
+            }
+        }
+
+        return released;
+    }
+
     /// <summary>
     /// The method of the type its Dispose only delegates to (<c>Dispose() { if (disposed) return; close(true); }</c>):
     /// whatever else calls it (<c>Abort()</c>) disposes the object just as well. Null when Dispose does more or less.
@@ -709,6 +781,7 @@ internal sealed class SourceDisposal
     private static bool IsNullish(ExpressionSyntax value) =>
         Unparenthesize(value) switch
         {
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression, Operand: var operand } => IsNullish(operand),
             LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression),
             DefaultExpressionSyntax => true,
             MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var holder } =>

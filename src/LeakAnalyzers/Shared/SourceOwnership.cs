@@ -804,8 +804,7 @@ internal sealed class SourceOwnership
             // after an empty creation owns what it was filled with.
             if (combined.Kind == ReturnedValue.Nothing && local.Type.TypeKind == TypeKind.Struct && Model.IsDisposable(local.Type) &&
                 referencesByLocal.TryGetValue(local, out var filled) &&
-                System.Linq.Enumerable.Any(filled, reference => reference.Parent is IFieldReferenceOperation { Parent: ISimpleAssignmentOperation fill } field &&
-                                        ReferenceEquals(fill.Target, field) && !Operations.IsNullOrDefault(fill.Value)))
+                System.Linq.Enumerable.Any(filled, FillsAField))
             {
                 combined = new ReturnFact(ReturnedValue.Owned);
             }
@@ -829,6 +828,19 @@ internal sealed class SourceOwnership
             }
 
             return combined;
+        }
+
+        /// <summary><c>r.Handle = value</c>, <c>r.Array.Strings = value</c>: a non-empty value written into a field of the variable.</summary>
+        private static bool FillsAField(IOperation reference)
+        {
+            var member = reference;
+            while (member.Parent is IFieldReferenceOperation field && ReferenceEquals(field.Instance, member))
+            {
+                member = field;
+            }
+
+            return !ReferenceEquals(member, reference) &&
+                   member.Parent is ISimpleAssignmentOperation fill && ReferenceEquals(fill.Target, member) && !Operations.IsNullOrDefault(fill.Value);
         }
 
         private enum Escapes

@@ -865,4 +865,71 @@ public class WhatDisposeReleases
             public void Read() => builder.Append(1);
         }
         """);
+
+    [Fact]
+    public Task MethodThatMovesOutEverythingDisposeReleasesEndsTheObject() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Message { public void ReturnToPool() { } public void Attach(Stream? handles) { } }
+        ref struct Writer
+        {
+            private Message message;
+            private Stream? handles;
+            public Writer(string path) { message = new Message(); handles = File.OpenRead(path); }
+            public void Write(int value) { }
+            public Message CreateMessage() { var h = handles; var m = message; message = null!; handles = null; m.Attach(h); return m; }
+            public Message Peek() { handles = null; return message; }
+            public void Dispose() { message?.ReturnToPool(); handles?.Dispose(); }
+        }
+        static class Use
+        {
+            public static Message Make(string path) { var writer = new Writer(path); writer.Write(1); return writer.CreateMessage(); }
+            public static Message Look(string path) { var writer = [|new Writer(path)|]; writer.Write(1); return writer.Peek(); }
+        }
+        """);
+
+    [Fact]
+    public Task StructMadeByItsImplicitConstructorHoldsNothingUntilFilled() => Verify.VerifyAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        struct Strings { public IntPtr Items; public int Count; public void Reset() { Items = IntPtr.Zero; Count = 0; } }
+        struct ManagedStrings : IDisposable
+        {
+            public Strings Array;
+            public static ManagedStrings Build(int n)
+            {
+                var built = new ManagedStrings();
+                built.Array.Items = Marshal.AllocHGlobal(IntPtr.Size * n);
+                built.Array.Count = n;
+                return built;
+            }
+
+            public void Dispose()
+            {
+                for (var i = 0; i < Array.Count; i++) { Marshal.FreeHGlobal(Marshal.ReadIntPtr(Array.Items, i * IntPtr.Size)); }
+                Marshal.FreeHGlobal(Array.Items);
+                Array.Reset();
+            }
+        }
+        struct Initialized : IDisposable
+        {
+            public IntPtr Handle = Marshal.AllocHGlobal(8);
+            public Initialized() { }
+            public void Dispose() => Marshal.FreeHGlobal(Handle);
+        }
+        static class Native
+        {
+            static int Connect(ref Strings headers) => 0;
+            public static void Push(int n)
+            {
+                var array = new ManagedStrings();
+                try { array = ManagedStrings.Build(n); Connect(ref array.Array); }
+                finally { array.Dispose(); }
+            }
+
+            public static void Empty() { var none = new ManagedStrings(); Connect(ref none.Array); }
+            public static void Leak(int n) { var array = [|ManagedStrings.Build(n)|]; Connect(ref array.Array); }
+            public static void Made() { var made = [|new Initialized()|]; Console.WriteLine(made.Handle); }
+        }
+        """);
 }
