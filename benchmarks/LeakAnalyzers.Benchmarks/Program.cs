@@ -22,7 +22,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 /// Shapes: owned-locals, statements, native-pairs, native-leaks, capturing-local-functions (all of them when none is named).
 /// <para>
 /// The cost on a real project: <c>real &lt;command-line file&gt; &lt;project folder&gt; [runs]</c> compiles the project the
-/// way its build does and prints each analyzer's time, the least of the runs (3 by default). The command-line file
+/// way its build does and prints each analyzer's time, the least of the runs (3 by default), the compiler's own time
+/// on the same sources without analyzers (binding and emitting), and the analyzers' total as a share of it. The command-line file
 /// holds the compiler's arguments as the build ran it: the <c>csc</c> line of a build with <c>-v:d</c>, from the
 /// first argument after the compiler's path. Each run parses the sources again, so nothing an analyzer caches per
 /// syntax tree survives into the next run.
@@ -167,6 +168,7 @@ public static class Program
 
         // Builds take turns within each run, so that a busy spell of the machine does not favour one of them.
         var least = new Dictionary<string, TimeSpan>?[Builds.Length];
+        var compilerAlone = TimeSpan.MaxValue;
         var count = new int[Builds.Length];
         // The order rotates from run to run: the first analysis of a run pays for more than the others (a position
         // effect of the harness worth ~0.1 s on Scriban), and every build must take every position.
@@ -190,6 +192,26 @@ public static class Program
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
+            if (turn == 0)
+            {
+                // The compiler's own work on the same fresh trees, without analyzers: binding every body, emitting
+                // the assembly. The analyzers' overhead is measured against this.
+                var alone = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(Parse());
+                GC.Collect();
+                var stopwatch = Stopwatch.StartNew();
+                alone.GetDiagnostics();
+                using (var output = new MemoryStream())
+                {
+                    alone.Emit(output);
+                }
+
+                stopwatch.Stop();
+                if (stopwatch.Elapsed < compilerAlone)
+                {
+                    compilerAlone = stopwatch.Elapsed;
+                }
+            }
+
             var (times, diagnostics) = await Analyze(freshCompilation, analyzerOptions);
             count[b] = diagnostics;
             least[b] ??= times;
@@ -213,6 +235,8 @@ public static class Program
         }
 
         Console.WriteLine("| all LeakAnalyzers | " + string.Join(" | ", columns.Select(b => least[b]!.Values.Sum(t => t.TotalSeconds).ToString("F3", CultureInfo.InvariantCulture))) + " |");
+        Console.WriteLine("| compiler alone (bind and emit) | " + string.Join(" | ", columns.Select(_ => compilerAlone.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture))) + " |");
+        Console.WriteLine("| overhead on the compiler | " + string.Join(" | ", columns.Select(b => (least[b]!.Values.Sum(t => t.TotalSeconds) / compilerAlone.TotalSeconds).ToString("P1", CultureInfo.InvariantCulture))) + " |");
         Console.WriteLine("| diagnostics | " + string.Join(" | ", count) + " |");
         return 0;
     }

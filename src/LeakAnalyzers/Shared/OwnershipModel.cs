@@ -111,7 +111,13 @@ internal sealed class OwnershipModel
         (method.ContainingType is { } type && KnownApis.ReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name))) ||
         sourceDisposal.DisposesThis(method) || sourceDisposal.EmptiesThis(method);
 
-    internal bool IsDisposable(ITypeSymbol? type)
+    // Asked for the type of nearly every creation, call and property read: answered once per type.
+    private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableTypes = new(SymbolEqualityComparer.Default);
+
+    internal bool IsDisposable(ITypeSymbol? type) =>
+        type is INamedTypeSymbol or IArrayTypeSymbol ? disposableTypes.GetOrAdd(type, IsDisposableUncached) : IsDisposableUncached(type);
+
+    private bool IsDisposableUncached(ITypeSymbol? type)
     {
         switch (type)
         {
@@ -156,8 +162,9 @@ internal sealed class OwnershipModel
     /// enumerator, a type marked [MustDisposeResource(false)], or a source type whose Dispose releases nothing.
     /// </summary>
     internal bool NeedsDisposal(ITypeSymbol? type, OwnershipTables tables) =>
-        NeedsDisposalByTables(type, tables) &&
-        !(type is INamedTypeSymbol named && sourceDisposal.ReleasesNothing(named, t => NeedsDisposalByTables(t, tables)));
+        type is not null && tables.NeedsDisposalByType.GetOrAdd(type, t =>
+            NeedsDisposalByTables(t, tables) &&
+            !(t is INamedTypeSymbol named && sourceDisposal.ReleasesNothing(named, u => NeedsDisposalByTables(u, tables))));
 
     private bool NeedsDisposalByTables(ITypeSymbol? type, OwnershipTables tables)
     {
@@ -933,6 +940,12 @@ internal sealed class OwnershipTables
     internal ImmutableHashSet<string> BorrowingMethods { get; }
 
     internal ImmutableDictionary<string, OwnershipTransfer> Transfers { get; }
+
+    /// <summary>
+    /// <see cref="OwnershipModel.NeedsDisposal"/> per type, for the compilation these tables belong to (every
+    /// ownership model builds its own tables, so no symbol outlives its compilation here).
+    /// </summary>
+    internal ConcurrentDictionary<ITypeSymbol, bool> NeedsDisposalByType { get; } = new(SymbolEqualityComparer.Default);
 
     private static readonly string[] ConfiguredKeys =
     {
