@@ -601,7 +601,6 @@ internal sealed class SourceOwnership
             }
 
             var combined = new ReturnFact(ReturnedValue.Nothing);
-            var takesFromReceiver = false;
             foreach (var @return in returns)
             {
                 combined = Combine(combined, ValueOf(@return.ReturnedValue, depth: 0, new HashSet<ISymbol>(SymbolEqualityComparer.Default)));
@@ -609,11 +608,11 @@ internal sealed class SourceOwnership
                 {
                     break;
                 }
-
-                takesFromReceiver |= TakesFromReceiver(@return.ReturnedValue);
             }
 
-            return combined.Kind == ReturnedValue.Owned && (takesFromReceiver || movesOutOfReceiver)
+            // Only an owned result can carry the receiver's resources: the arguments of its creations (and the
+            // summaries of their constructors) are read only then.
+            return combined.Kind == ReturnedValue.Owned && (movesOutOfReceiver || System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)))
                 ? new ReturnFact(ReturnedValue.Owned, takesFromReceiver: true)
                 : combined;
         }
