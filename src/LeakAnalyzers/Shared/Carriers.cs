@@ -32,6 +32,10 @@ internal static class Carriers
                 return configured;
             case IAwaitOperation awaited when ReferenceEquals(awaited.Operation, reference) && IsTaskOfResult(reference):
                 return awaited;
+            // `await using (stream.ConfigureAwait(false))`: the configured disposable disposes the object itself.
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ConfigureAwait", IsExtensionMethod: true } configure } configured }
+                when configure.ReturnType.Name == "ConfiguredAsyncDisposable":
+                return configured;
             case IArgumentOperation { Parent: IInvocationOperation or IObjectCreationOperation } argument:
                 switch (model.FateOf(argument, tables))
                 {

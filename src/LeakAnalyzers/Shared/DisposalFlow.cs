@@ -537,7 +537,8 @@ internal sealed class DisposalFlow
                 pinnedWhenTrue = fact == factWhenTrue;
             }
 
-            if (followCatches && usedWhileOwned != 0 && CatchesAround(block) is { } handlers)
+            if (followCatches && usedWhileOwned != 0 && CatchesAround(block, out var finallies) is { } handlers &&
+                !finallies.Any(ReleasesIn))
             {
                 // A call on the value (or that borrows it) can fail while the value is owned: the catch is entered
                 // with it (ssl.AuthenticateAsClientAsync() throwing into a catch that returns false). Other
@@ -681,13 +682,26 @@ internal sealed class DisposalFlow
     }
 
     /// <summary>The catch (and filter) regions of the innermost try/catch whose try part holds <paramref name="block"/>.</summary>
-    private static IEnumerable<ControlFlowRegion>? CatchesAround(BasicBlock block)
+    /// <remarks>
+    /// <paramref name="finallies"/>: the finally regions of inner try/finally statements the exception leaves on
+    /// its way to the catch (<c>try { try { ... } finally { view.Dispose(); } } catch { return null; }</c>): they
+    /// run before the catch does.
+    /// </remarks>
+    private static IEnumerable<ControlFlowRegion>? CatchesAround(BasicBlock block, out List<ControlFlowRegion> finallies)
     {
+        finallies = new List<ControlFlowRegion>();
         for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
         {
             if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
             {
                 return tryAndCatch.NestedRegions.Where(r => r.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler);
+            }
+
+            if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndFinally } tryAndFinally &&
+                tryAndFinally.NestedRegions.FirstOrDefault(r => r.Kind == ControlFlowRegionKind.Finally) is { } @finally)
+            {
+                finallies.Add(@finally);
+                continue;
             }
 
             if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Finally)

@@ -393,6 +393,10 @@ internal static class KnownApis
         OwnershipTransfer.Always("System.Xml.XmlTextWriter..ctor"),
         OwnershipTransfer.Always("System.IO.FileStream..ctor"),
 
+        // A PEReader disposes its stream unless PEStreamOptions.LeaveOpen says otherwise (an enum flag the table
+        // cannot read: with it, the caller's stream counts as taken, a miss rather than a false alarm).
+        OwnershipTransfer.Always("System.Reflection.PortableExecutable.PEReader..ctor"),
+
         // Rx's `subscription.DisposeWith(composite)` (and ReactiveUI's older copy) adds the subscription to the
         // composite, which disposes it.
         OwnershipTransfer.Always("System.Reactive.Disposables.Fluent.DisposableExtensions.DisposeWith"),

@@ -273,6 +273,11 @@ internal sealed class OwnershipModel
             return true;
         }
 
+        if (IsBufferedResponse(invocation))
+        {
+            return false;
+        }
+
         // await Task.Run(() => new X()), await Task.FromResult(x): the result is what the delegate returns, or the
         // value. The task itself, not awaited, holds nothing that needs disposal.
         if (KnownApis.IsResultCarrier(method) is { } carried)
@@ -322,6 +327,33 @@ internal sealed class OwnershipModel
     /// member, a lent value, or one it is told to leave open; XmlReader.Create(stream), which never closes its input):
     /// a reader then needs nothing, a writer only a Flush, and disposing either would close someone else's stream.
     /// </summary>
+    /// <summary>
+    /// An HTTP response whose content the client has already read into memory: <c>GetAsync</c>, <c>PostAsync</c>,
+    /// <c>SendAsync</c> and the other calls of <c>HttpClient</c> (not of a bare <c>HttpMessageInvoker</c>), unless they are told
+    /// <c>HttpCompletionOption.ResponseHeadersRead</c>. Its connection is back in the pool when the call returns;
+    /// disposing it frees only memory the collector frees anyway.
+    /// </summary>
+    private static bool IsBufferedResponse(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.ContainingType is not { ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace.Name: "System" } } } type ||
+            type.Name != "HttpClient" ||
+            invocation.TargetMethod.Name is not ("GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync" or "SendAsync" or "Send"))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Type.Name == "HttpCompletionOption" &&
+                !(argument.Value.ConstantValue is { HasValue: true, Value: int option } && option == 0))
+            {
+                return false; // ResponseHeadersRead (1), or a value not known here: the response holds its connection
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// <c>new S()</c> of a struct with no constructor of its own, no field initializers and no object initializer:
     /// every field is zero or null, so there is nothing its Dispose could release. What is written into the variable

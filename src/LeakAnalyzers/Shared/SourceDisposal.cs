@@ -435,14 +435,18 @@ internal sealed class SourceDisposal
     }
 
     /// <summary>
-    /// A struct that only ends a scope on an object it was given: every field is set from a constructor parameter
+    /// A struct (or sealed class) that only ends a scope on an object it was given: every field is set from a constructor parameter
     /// (none is created by the struct), and its Dispose only calls methods, other than Dispose or Close, on those
     /// fields (<c>Dispose() =&gt; connector.EndUserAction()</c>, a lock's releaser). It holds no resource of its own:
     /// dropping it leaves the scope open, which its owner may end some other way, but leaks nothing.
     /// </summary>
     private static bool IsScopeToken(INamedTypeSymbol type)
     {
-        if (type.TypeKind != TypeKind.Struct)
+        // A struct, or a sealed class of its own (no base to release anything, no finalizer): an undo token such as
+        // `Add(item)` returning an object whose Dispose removes the item again.
+        if (type.TypeKind != TypeKind.Struct &&
+            !(type.TypeKind == TypeKind.Class && type.IsSealed && type.BaseType?.SpecialType == SpecialType.System_Object &&
+              !type.GetMembers().Any(member => member is IMethodSymbol { MethodKind: MethodKind.Destructor })))
         {
             return false;
         }

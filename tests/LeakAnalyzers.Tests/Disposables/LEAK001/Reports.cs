@@ -157,7 +157,7 @@ public class Reports
             {
                 async Task<string> M(HttpClient client)
                 {
-                    var response = [|await client.GetAsync("https://example.com")|];
+                    var response = [|await client.GetAsync("https://example.com", HttpCompletionOption.ResponseHeadersRead)|];
                     return await response.Content.ReadAsStringAsync();
                 }
             }

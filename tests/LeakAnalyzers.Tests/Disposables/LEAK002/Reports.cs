@@ -49,7 +49,7 @@ public class Reports
             using System.Threading.Tasks;
             class C
             {
-                async Task Ping(HttpClient client) { [|await client.GetAsync("https://example.com/health")|]; }
+                async Task Ping(HttpClient client) { [|await client.GetAsync("https://example.com/health", HttpCompletionOption.ResponseHeadersRead)|]; }
             }
             """);
 

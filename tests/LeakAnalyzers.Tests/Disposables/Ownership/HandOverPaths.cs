@@ -135,4 +135,71 @@ public class HandOverPaths
             public void Dispose() => stream?.Dispose();
         }
         """);
+
+    [Fact]
+    public Task ConfiguredAwaitUsingStatementDisposesTheObject() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Threading.Tasks;
+        static class Use
+        {
+            public static async Task Compress(Stream target, Stream source)
+            {
+                var gzip = new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true);
+                await using (gzip.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(gzip).ConfigureAwait(false);
+                }
+            }
+
+            public static async Task Forget(Stream target, Stream source)
+            {
+                var gzip = [|new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true)|];
+                await source.CopyToAsync(gzip).ConfigureAwait(false);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task InnerFinallyRunsBeforeTheOuterCatch() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        static class Use
+        {
+            public static int? Read(string path)
+            {
+                try
+                {
+                    var stream = File.OpenRead(path);
+                    try
+                    {
+                        return stream.ReadByte();
+                    }
+                    finally
+                    {
+                        stream.Dispose();
+                    }
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
+            }
+
+            public static int? ReadWithoutFinally(string path)
+            {
+                try
+                {
+                    var stream = [|File.OpenRead(path)|];
+                    var first = stream.ReadByte();
+                    stream.Dispose();
+                    return first;
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
+            }
+        }
+        """);
 }

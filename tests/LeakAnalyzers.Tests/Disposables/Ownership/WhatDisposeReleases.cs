@@ -436,7 +436,7 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
-    public Task StructThatOnlyEndsAScopeOnWhatItWasGivenReleasesNothing() => Verify.VerifyAsync("""
+    public Task StructOrSealedClassThatOnlyEndsAScopeOnWhatItWasGivenReleasesNothing() => Verify.VerifyAsync("""
         using System;
         using System.Threading;
         sealed class Connector : IDisposable
@@ -453,17 +453,25 @@ public class WhatDisposeReleases
             public Scope(Connector connector) => this.connector = connector;
             public void Dispose() => connector.End();
         }
+        sealed class Undo : IDisposable
+        {
+            private readonly Connector connector;
+            public Undo(Connector connector) => this.connector = connector;
+            public void Dispose() => connector.End();
+        }
         sealed class Session : IDisposable
         {
             private readonly Connector connector;
+            private readonly Timer idle = new Timer(_ => { }, null, Timeout.Infinite, Timeout.Infinite);
             public Session(Connector connector) => this.connector = connector;
-            public void Dispose() => connector.End();
+            public void Dispose() { connector.End(); idle.Dispose(); }
         }
         static class Command
         {
             public static void Run(Connector connector)
             {
                 connector.Begin();
+                new Undo(connector);
                 var session = {|LEAK001:connector.Open()|};
             }
         }
@@ -930,6 +938,30 @@ public class WhatDisposeReleases
             public static void Empty() { var none = new ManagedStrings(); Connect(ref none.Array); }
             public static void Leak(int n) { var array = [|ManagedStrings.Build(n)|]; Connect(ref array.Array); }
             public static void Made() { var made = [|new Initialized()|]; Console.WriteLine(made.Handle); }
+        }
+        """);
+
+    [Fact]
+    public Task BufferedHttpResponseHoldsOnlyMemory() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        sealed class Client
+        {
+            private readonly HttpClient client;
+            public Client(HttpClient client) => this.client = client;
+            public async Task<int> Post(string url, string body)
+            {
+                var response = await client.PostAsync(url, new StringContent(body));
+                return (int)response.StatusCode + (await response.Content.ReadAsStringAsync()).Length;
+            }
+
+            public async Task Heartbeat(string url) => await client.GetAsync(url);
+
+            public async Task<long?> Stream(string url)
+            {
+                var response = [|await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead)|];
+                return response.Content.Headers.ContentLength;
+            }
         }
         """);
 }
