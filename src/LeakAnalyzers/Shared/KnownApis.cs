@@ -168,7 +168,11 @@ internal static class KnownApis
         ("System.IO.StreamReader", false),
         ("System.IO.BinaryReader", false),
         ("System.IO.StreamWriter", true),
-        ("System.IO.BinaryWriter", true),
+
+        // A BinaryWriter writes through to its stream at once; a BufferedStream's buffer is managed memory (a caller
+        // that writes through one still has to flush it, which this table does not check).
+        ("System.IO.BinaryWriter", false),
+        ("System.IO.BufferedStream", false),
         ("System.Net.Http.StreamContent", false));
 
     /// <summary>

@@ -580,10 +580,19 @@ internal sealed class OwnershipModel
 
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
-            ILocalReferenceOperation local => IsDisposable(local.Local.Type) && !NeedsDisposal(local.Local.Type, tables),
+            ILocalReferenceOperation local => IsDisposable(local.Local.Type) && (!NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local)),
             IObjectCreationOperation created => IsDisposable(created.Type) && !NeedsDisposal(created.Type, tables),
             _ => false,
         };
+
+    /// <summary>
+    /// A local a <c>using</c> declaration or statement disposes: a reader over it holds nothing the using does not
+    /// release (<c>using var stream = File.OpenRead(p); return new StreamReader(stream).ReadToEnd();</c>).
+    /// </summary>
+    private static bool IsUsingLocal(ILocalSymbol local) =>
+        local.DeclaringSyntaxReferences.Length == 1 &&
+        local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Parent.Parent: var holder } &&
+        holder is Microsoft.CodeAnalysis.CSharp.Syntax.LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or Microsoft.CodeAnalysis.CSharp.Syntax.UsingStatementSyntax;
 
     /// <summary>
     /// A creation of a type in <see cref="KnownApis.NoDisposalUnlessUsed"/> in a type whose source never names the

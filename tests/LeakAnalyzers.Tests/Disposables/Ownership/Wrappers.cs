@@ -100,4 +100,25 @@ public class Wrappers
             }
         }
         """);
+
+    [Fact]
+    public Task WrapperOverAStreamSomeoneElseDisposesHoldsNothing() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+        sealed class Bits { private readonly Stream s; public Bits(Stream s) { this.s = s; } public int Read() => s.ReadByte(); }
+        static class Use
+        {
+            public static async Task<string> Contents(string path)
+            {
+                using var stream = File.OpenRead(path);
+                return await new StreamReader(stream).ReadToEndAsync();
+            }
+
+            public static int Detect(Stream stream) { var buffered = new BufferedStream(stream); return buffered.ReadByte(); }
+            public static int Decode(Stream stream) => new Bits(new BufferedStream(stream)).Read();
+            public static byte[] Encode(int value) { var writer = new BinaryWriter(new MemoryStream()); writer.Write(value); return ((MemoryStream)writer.BaseStream).ToArray(); }
+            public static void Write(Stream output) { var writer = new BinaryWriter(output); writer.Write(1); }
+            public static int Own(string path) { var buffered = [|new BufferedStream(File.OpenRead(path))|]; return buffered.ReadByte(); }
+        }
+        """);
 }
