@@ -617,10 +617,15 @@ internal sealed class SourceDisposal
         }
 
         if (constructor.DeclaringSyntaxReferences.Length != 1 ||
-            constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax declaration ||
-            declaration.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
+            constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax declaration)
         {
             return false;
+        }
+
+        if (declaration.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword } chained)
+        {
+            // `Scoped(inner) : this(inner, false)`: the flag is what the chained constructor sets it from.
+            return !Sets(declaration, guard.Name) && ChainedLeavesOff(type, chained, guard, creation);
         }
 
         AssignmentExpressionSyntax? set = null;
@@ -662,6 +667,45 @@ internal sealed class SourceDisposal
             default:
                 return false;
         }
+    }
+
+    private static bool Sets(ConstructorDeclarationSyntax declaration, string member) =>
+        declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(assignment => NameOf(assignment.Left) == member);
+
+    /// <summary>
+    /// Whether the constructor a <c>this(...)</c> initializer calls (the only one of the type with that many
+    /// parameters) sets the guard from a parameter that the initializer passes as "off": a <c>false</c> or <c>null</c>
+    /// literal, or a parameter of the chaining constructor that this creation passes as one.
+    /// </summary>
+    private static bool ChainedLeavesOff(INamedTypeSymbol type, ConstructorInitializerSyntax chained, DisposeGuard guard, IObjectCreationOperation creation)
+    {
+        var count = chained.ArgumentList.Arguments.Count;
+        var targets = type.InstanceConstructors.Where(c => c.Parameters.Length == count && !c.Parameters.Any(p => p.IsParams)).ToList();
+        if (targets.Count != 1 || targets[0].DeclaringSyntaxReferences.Length != 1 ||
+            targets[0].DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null or { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.BaseKeyword } } target)
+        {
+            return false;
+        }
+
+        var sets = target.DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(assignment => NameOf(assignment.Left) == guard.Name).ToList();
+        if (sets.Count != 1 || sets[0].Right is not IdentifierNameSyntax { Identifier.ValueText: var from } ||
+            targets[0].Parameters.FirstOrDefault(p => p.Name == from) is not { } parameter ||
+            chained.ArgumentList.Arguments[parameter.Ordinal] is not { NameColon: null } passed)
+        {
+            return false;
+        }
+
+        if (IsOff(passed.Expression, guard.NullTest))
+        {
+            return true;
+        }
+
+        // Passed on from the chaining constructor's own parameter: what this creation gives it.
+        return passed.Expression is IdentifierNameSyntax { Identifier.ValueText: var forwarded } &&
+               creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == forwarded) is { } argument &&
+               (guard.NullTest
+                   ? argument.Value.ConstantValue is { HasValue: true, Value: null }
+                   : argument.Value.ConstantValue is { HasValue: true, Value: false });
     }
 
     private static DisposeGuard? FindGuard(INamedTypeSymbol type)

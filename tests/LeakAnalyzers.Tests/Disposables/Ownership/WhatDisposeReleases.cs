@@ -964,4 +964,28 @@ public class WhatDisposeReleases
             }
         }
         """);
+
+    [Theory]
+    [InlineData(": this(inner, false)", "new Scoped(inner)", false)]
+    [InlineData(": this(inner, owns)", "new Scoped(inner, false, 0)", false)]
+    [InlineData(": this(inner, true)", "new Scoped(inner)", true)]
+    [InlineData(": this(inner, owns)", "new Scoped(inner, true, 0)", true)]
+    public Task GuardFlagSetThroughAChainedConstructor(string chain, string creation, bool owned) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Scoped : IDisposable
+        {
+            private readonly Stream inner;
+            private readonly bool shouldDispose;
+            public Scoped(Stream inner) {{(chain.Contains("owns") ? ": this(inner, true)" : chain)}} { }
+            public Scoped(Stream inner, bool owns, int unused) {{(chain.Contains("owns") ? chain : ": this(inner, owns)")}} { }
+            public Scoped(Stream inner, bool shouldDispose) { this.inner = inner; this.shouldDispose = shouldDispose; }
+            public int Next() => inner.ReadByte();
+            public void Dispose() { if (shouldDispose) inner.Dispose(); }
+        }
+        static class Use
+        {
+            public static int Read(Stream inner) { var scoped = {{(owned ? "[|" + creation + "|]" : creation)}}; return scoped.Next(); }
+        }
+        """);
 }
