@@ -440,12 +440,17 @@ internal sealed class SourceDisposal
     /// fields (<c>Dispose() =&gt; connector.EndUserAction()</c>, a lock's releaser). It holds no resource of its own:
     /// dropping it leaves the scope open, which its owner may end some other way, but leaks nothing.
     /// </summary>
+    /// <summary>A private nested class no other nested class of its container derives from: sealed in effect.</summary>
+    private static bool IsPrivateLeaf(INamedTypeSymbol type) =>
+        type.DeclaredAccessibility == Accessibility.Private && type.ContainingType is { } container &&
+        !container.GetTypeMembers().Any(other => SymbolEqualityComparer.Default.Equals(other.BaseType?.OriginalDefinition, type.OriginalDefinition));
+
     private static bool IsScopeToken(INamedTypeSymbol type)
     {
         // A struct, or a sealed class of its own (no base to release anything, no finalizer): an undo token such as
         // `Add(item)` returning an object whose Dispose removes the item again.
         if (type.TypeKind != TypeKind.Struct &&
-            !(type.TypeKind == TypeKind.Class && type.IsSealed && type.BaseType?.SpecialType == SpecialType.System_Object &&
+            !(type.TypeKind == TypeKind.Class && (type.IsSealed || IsPrivateLeaf(type)) && type.BaseType?.SpecialType == SpecialType.System_Object &&
               !type.GetMembers().Any(member => member is IMethodSymbol { MethodKind: MethodKind.Destructor })))
         {
             return false;
@@ -456,6 +461,8 @@ internal sealed class SourceDisposal
         {
             switch (member)
             {
+                case IFieldSymbol { IsStatic: false, IsConst: false, AssociatedSymbol: IPropertySymbol }:
+                    break; // an auto-property's storage: judged with the property
                 case IFieldSymbol { IsStatic: false, IsConst: false } field:
                     if (field.DeclaringSyntaxReferences.Length != 1 ||
                         field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: null } ||
@@ -467,9 +474,17 @@ internal sealed class SourceDisposal
                     fields.Add(field.Name);
                     break;
                 case IPropertySymbol { IsStatic: false } property when !property.IsAbstract && property.DeclaringSyntaxReferences.Length > 0 &&
-                    property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } &&
+                    property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } declaration &&
                     accessors.Accessors.All(accessor => accessor.Body is null && accessor.ExpressionBody is null):
-                    return false; // an auto-property: its storage is not followed here
+                    // An auto-property is a field with a name of its own: given, never made, like the fields.
+                    if (declaration.Initializer is not null || property.Type.IsValueType ||
+                        accessors.Accessors.Any(accessor => accessor.IsKind(SyntaxKind.SetAccessorDeclaration) && !accessor.Modifiers.Any(SyntaxKind.PrivateKeyword)))
+                    {
+                        return false;
+                    }
+
+                    fields.Add(property.Name);
+                    break;
             }
         }
 

@@ -988,4 +988,36 @@ public class WhatDisposeReleases
             public static int Read(Stream inner) { var scoped = {{(owned ? "[|" + creation + "|]" : creation)}}; return scoped.Next(); }
         }
         """);
+
+    [Fact]
+    public Task PrivateUndoTokenWithAnAutoPropertyHoldsNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        class TagSet : HashSet<string>
+        {
+            public new IDisposable Add(string item) { base.Add(item); return new Undo(this, item); }
+            public IDisposable Track(string item) => new Tracker(this, item);
+
+            private class Undo : IDisposable
+            {
+                private readonly TagSet items;
+                public Undo(TagSet items, string value) { this.items = items; Value = value; }
+                public string Value { get; private set; }
+                public void Dispose() { if (items.Contains(Value)) items.Remove(Value); }
+            }
+
+            private class Tracker : IDisposable
+            {
+                private readonly TagSet items;
+                public Tracker(TagSet items, string value) { this.items = items; Log = File.CreateText(value); }
+                public StreamWriter Log { get; private set; }
+                public void Dispose() { items.Remove(""); Log.Dispose(); }
+            }
+        }
+        static class Use
+        {
+            public static void Mark(TagSet tags) { tags.Add("critical"); {|LEAK002:tags.Track("log")|}; }
+        }
+        """);
 }
