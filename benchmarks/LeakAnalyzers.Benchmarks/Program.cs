@@ -155,7 +155,12 @@ public static class Program
         var references = parsed.MetadataReferences
             .Select(r => (MetadataReference)MetadataReference.CreateFromFile(Path.GetFullPath(r.Reference, projectFolder), r.Properties))
             .ToList();
-        var compilation = CSharpCompilation.Create(parsed.CompilationName ?? "Project", trees, references, parsed.CompilationOptions);
+        // Strong-name signing (Serilog, Polly) needs the desktop provider; it signs the emitted image like csc does.
+        var compilation = CSharpCompilation.Create(
+            parsed.CompilationName ?? "Project",
+            trees,
+            references,
+            parsed.CompilationOptions.WithStrongNameProvider(new DesktopStrongNameProvider(ImmutableArray.Create(projectFolder))));
         var compileErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (compileErrors.Count > 0)
         {
