@@ -134,7 +134,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
 
     private bool IsResourceView(ISymbol member) =>
         (member.ContainingType is { } type && KnownApis.ResourceViews.Contains(SymbolNames.MemberKey(type, member.Name))) ||
-        (member is IMethodSymbol method && model.Returns(method).TakesFromReceiver);
+        (member is IMethodSymbol method && model.Source.Of(method) is { ReturnsReceiverResources: true });
 
     /// <summary>
     /// The view is kept beyond the statement: stored, put in a local, or given to something that keeps or owns it

@@ -121,14 +121,23 @@ internal readonly struct ParameterFact
 /// </summary>
 internal sealed class MemberSummary
 {
-    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned)
+    private readonly System.Lazy<bool>? takesFromReceiver;
+
+    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null)
     {
         Returns = returns;
         Parameters = parameters;
         WritesOwned = writesOwned;
+        this.takesFromReceiver = takesFromReceiver is null ? null : new System.Lazy<bool>(takesFromReceiver);
     }
 
     internal ReturnFact Returns { get; }
+
+    /// <summary>
+    /// The owned result carries resources its receiver holds (<see cref="ReturnFact.TakesFromReceiver"/>). Read from
+    /// the constructors the member's results call only when asked: most callers want only what kind of value it is.
+    /// </summary>
+    internal bool ReturnsReceiverResources => Returns.TakesFromReceiver || (takesFromReceiver?.Value ?? false);
 
     /// <summary>By parameter ordinal.</summary>
     internal ImmutableArray<ParameterFact> Parameters { get; }

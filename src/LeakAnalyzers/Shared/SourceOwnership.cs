@@ -515,7 +515,13 @@ internal sealed class SourceOwnership
                 writes.Add(parameter.RefKind is RefKind.Out or RefKind.Ref && WritesOwned(parameter));
             }
 
-            return new MemberSummary(returned, parameters.MoveToImmutable(), writes.MoveToImmutable());
+            // Only an owned result can carry the receiver's resources: the arguments of its creations (and the
+            // summaries of their constructors, which can mean reading whole types) are read when someone asks.
+            return new MemberSummary(
+                returned,
+                parameters.MoveToImmutable(),
+                writes.MoveToImmutable(),
+                returned.Kind == ReturnedValue.Owned && !returned.TakesFromReceiver ? () => System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)) : null);
         }
 
         private bool MayHoldDisposable(ITypeSymbol type) =>
@@ -610,9 +616,7 @@ internal sealed class SourceOwnership
                 }
             }
 
-            // Only an owned result can carry the receiver's resources: the arguments of its creations (and the
-            // summaries of their constructors) are read only then.
-            return combined.Kind == ReturnedValue.Owned && (movesOutOfReceiver || System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)))
+            return combined.Kind == ReturnedValue.Owned && movesOutOfReceiver
                 ? new ReturnFact(ReturnedValue.Owned, takesFromReceiver: true)
                 : combined;
         }
