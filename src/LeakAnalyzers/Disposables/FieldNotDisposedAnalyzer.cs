@@ -380,10 +380,27 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             // The member body itself, and the callbacks in it that run every time something happens (handlers added
             // to an event, OnNext of an observable): what those store is there the next time they run.
             var assignedBy = new Dictionary<IOperation, HashSet<ISymbol>>();
+            var writes = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            var writtenInLoops = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             var operations = 0;
             foreach (var operation in root.Descendants())
             {
                 operations++;
+                if (operation switch
+                    {
+                        ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } assigned } => assigned.Member,
+                        IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } passed } => passed.Member,
+                        _ => null,
+                    } is { } anyMember)
+                {
+                    var slot = StorageOf(anyMember, model) ?? anyMember;
+                    writes[slot] = writes.TryGetValue(slot, out var count) ? count + 1 : 1;
+                    if (InLoop(operation, root))
+                    {
+                        writtenInLoops.Add(slot);
+                    }
+                }
+
                 var written = operation switch
                 {
                     ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } target } assignment
@@ -414,6 +431,18 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 }
 
                 members.Add(written);
+            }
+
+            // A constructor that does not chain to another one starts with every field empty, or holding its
+            // initializer's value: a member it writes once, outside loops, and that has no initializer, cannot be
+            // overwritten there. No graph is built for those.
+            if (method.MethodKind == MethodKind.Constructor && !method.IsStatic && !ChainsToThis(method) && assignedBy.TryGetValue(root, out var inBody))
+            {
+                inBody.RemoveWhere(member => writes.TryGetValue(member, out var count) && count == 1 && !writtenInLoops.Contains(member) && !HasInitializer(member));
+                if (inBody.Count == 0)
+                {
+                    assignedBy.Remove(root);
+                }
             }
 
             // Overwrites are a path question: a body too large for a graph (FlowBudget) is not judged.
@@ -459,6 +488,29 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    private static bool InLoop(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null && !ReferenceEquals(current, root); current = current.Parent)
+        {
+            if (current is ILoopOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ChainsToThis(IMethodSymbol constructor) =>
+        constructor.DeclaringSyntaxReferences.Any(reference =>
+            reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.ThisKeyword });
+
+    /// <summary>A field or auto-property with an initializer: a constructor finds it already holding a value.</summary>
+    private static bool HasInitializer(ISymbol member) =>
+        (member is IFieldSymbol { AssociatedSymbol: { } property } ? property : member).DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() is
+            Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: not null } or
+            Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: not null });
 
     /// <summary>A lambda added to an event, or given to an observable's Subscribe: it runs every time the source fires.</summary>
     private static bool IsRepeatingCallback(IAnonymousFunctionOperation lambda) => IsRepeatingCallbackValue(lambda);

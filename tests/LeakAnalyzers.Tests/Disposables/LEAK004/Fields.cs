@@ -124,4 +124,49 @@ public class Fields
                 public void Dispose() => timer?.Dispose();
             }
             """);
+
+    [Theory]
+    [InlineData("private Stream stream = File.OpenRead(\"first\");", "public Log() { {|LEAK004:stream = File.OpenRead(\"log\")|}; }")]
+    [InlineData("private Stream stream;", "public Log() { stream = File.OpenRead(\"first\"); {|LEAK004:stream = File.OpenRead(\"log\")|}; }")]
+    [InlineData("private Stream stream;", "public Log(string[] paths) { foreach (var path in paths) { {|LEAK004:stream = File.OpenRead(path)|}; } }")]
+    public Task ConstructorThatOverwritesWhatTheFieldAlreadyHoldsIsReported(string field, string constructor) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            using System.IO;
+            sealed class Log : IDisposable
+            {
+                {{field}}
+                {{constructor}}
+                public void Dispose() => stream.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task ConstructorThatFillsAnEmptyFieldOnceIsSilent() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            sealed class Log : IDisposable
+            {
+                private Stream stream;
+                private readonly Stream other;
+                public Log(bool append) { stream = File.OpenRead("log"); other = append ? File.OpenRead("a") : File.OpenRead("b"); }
+                public void Dispose() { stream.Dispose(); other.Dispose(); }
+            }
+            """);
+
+    /// <summary>Known miss: the value a chained constructor stored is not followed into the chaining one.</summary>
+    [Fact]
+    public Task KnownMissValueStoredByAChainedConstructorIsNotFollowed() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            sealed class Log : IDisposable
+            {
+                private Stream stream;
+                public Log() : this(0) { stream = File.OpenRead("log"); }
+                public Log(int unused) { stream = File.OpenRead("first"); }
+                public void Dispose() => stream.Dispose();
+            }
+            """);
 }
