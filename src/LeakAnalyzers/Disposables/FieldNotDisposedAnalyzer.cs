@@ -438,7 +438,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             // overwritten there. No graph is built for those.
             if (method.MethodKind == MethodKind.Constructor && !method.IsStatic && !ChainsToThis(method) && assignedBy.TryGetValue(root, out var inBody))
             {
-                inBody.RemoveWhere(member => writes.TryGetValue(member, out var count) && count == 1 && !writtenInLoops.Contains(member) && !HasInitializer(member));
+                inBody.RemoveWhere(member => writes.TryGetValue(member, out var count) && count == 1 && !writtenInLoops.Contains(member) && !OwnershipModel.HasInitializer(member));
                 if (inBody.Count == 0)
                 {
                     assignedBy.Remove(root);
@@ -505,12 +505,6 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     private static bool ChainsToThis(IMethodSymbol constructor) =>
         constructor.DeclaringSyntaxReferences.Any(reference =>
             reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.ThisKeyword });
-
-    /// <summary>A field or auto-property with an initializer: a constructor finds it already holding a value.</summary>
-    private static bool HasInitializer(ISymbol member) =>
-        (member is IFieldSymbol { AssociatedSymbol: { } property } ? property : member).DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() is
-            Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: not null } or
-            Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: not null });
 
     /// <summary>A lambda added to an event, or given to an observable's Subscribe: it runs every time the source fires.</summary>
     private static bool IsRepeatingCallback(IAnonymousFunctionOperation lambda) => IsRepeatingCallbackValue(lambda);

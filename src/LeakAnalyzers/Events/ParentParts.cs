@@ -116,7 +116,7 @@ internal static class ParentParts
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
                 if (node is not BaseObjectCreationExpressionSyntax creation ||
-                    (creation is ObjectCreationExpressionSyntax { Type: var type } && RightmostName(type) != part.Name))
+                    (creation is ObjectCreationExpressionSyntax { Type: var type } && SourceNames.RightmostName(type) != part.Name))
                 {
                     continue;
                 }
@@ -188,12 +188,4 @@ internal static class ParentParts
         return true;
     }
 
-    private static string? RightmostName(TypeSyntax type) =>
-        type switch
-        {
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-            _ => null,
-        };
 }

@@ -318,14 +318,7 @@ internal sealed class DelegateFates
             return stored;
         }
 
-        ILocalSymbol? local = consumer switch
-        {
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when ReferenceEquals(assignment.Value, outer) => target.Local,
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-            _ => null,
-        };
-
-        if (local is null)
+        if (Operations.AssignedLocal(outer) is not { } local)
         {
             return DelegateFate.None;
         }

@@ -366,8 +366,9 @@ internal sealed class OwnershipModel
         creation.Constructor is null or { IsImplicitlyDeclared: true } &&
         type.GetMembers().All(member => member is not IFieldSymbol { IsStatic: false } field || !HasInitializer(field));
 
-    private static bool HasInitializer(IFieldSymbol field) =>
-        (field.AssociatedSymbol ?? field).DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() is
+    /// <summary>A field or auto-property (or its backing field) declared with an initializer.</summary>
+    internal static bool HasInitializer(ISymbol member) =>
+        (member is IFieldSymbol { AssociatedSymbol: { } property } ? property : member).DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() is
             Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: not null } or
             Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: not null });
 
@@ -376,6 +377,9 @@ internal sealed class OwnershipModel
     /// something it would own: <c>new HttpRequestMessage(HttpMethod.Get, uri)</c> without content, or with a
     /// <c>StreamContent</c> over the caller's stream (disposing the request would close that stream).
     /// </summary>
+    private static readonly ImmutableArray<OperationKind> ContainerUseKinds =
+        ImmutableArray.Create(OperationKind.LocalReference, OperationKind.PropertyReference, OperationKind.Invocation);
+
     private bool StaysEmpty(IObjectCreationOperation creation, OwnershipTables tables)
     {
         if (creation.Type is not INamedTypeSymbol type || creation.Initializer is { Initializers.Length: > 0 } ||
@@ -405,7 +409,7 @@ internal sealed class OwnershipModel
             top = top.Parent;
         }
 
-        foreach (var operation in top.DescendantsAndSelf())
+        foreach (var operation in Operations.OfKinds(top, ContainerUseKinds))
         {
             switch (operation)
             {

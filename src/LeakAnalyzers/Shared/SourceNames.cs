@@ -190,4 +190,14 @@ internal static class SourceNames
 
     private static bool IsIdentifierPart(char c) =>
         c < 128 ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' : SyntaxFacts.IsIdentifierPartCharacter(c);
+
+    /// <summary>The name a type is written with, without its namespace or alias: <c>Caret</c> for <c>Editing.Caret</c>.</summary>
+    internal static string? RightmostName(Microsoft.CodeAnalysis.CSharp.Syntax.TypeSyntax type) =>
+        type switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            _ => null,
+        };
 }

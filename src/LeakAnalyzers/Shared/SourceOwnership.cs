@@ -380,7 +380,7 @@ internal sealed class SourceOwnership
             foreach (var node in declaration.DescendantNodes())
             {
                 if (node is not BaseObjectCreationExpressionSyntax creation ||
-                    (creation is ObjectCreationExpressionSyntax { Type: var named } && RightmostName(named) != type.Name))
+                    (creation is ObjectCreationExpressionSyntax { Type: var named } && SourceNames.RightmostName(named) != type.Name))
                 {
                     continue;
                 }
@@ -403,15 +403,6 @@ internal sealed class SourceOwnership
         return created;
     }
 
-    private static string? RightmostName(TypeSyntax type) =>
-        type switch
-        {
-            SimpleNameSyntax simple => simple.Identifier.ValueText,
-            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-            _ => null,
-        };
-
     private static bool BuildsAStaticValue(SyntaxNode creation, INamedTypeSymbol type, SemanticModel model)
     {
         for (var node = creation.Parent; node is not null; node = node.Parent)
@@ -421,7 +412,7 @@ internal sealed class SourceOwnership
                 // A lambda runs when it is called: only the factory of a Lazy<X> runs once.
                 case AnonymousFunctionExpressionSyntax function
                     when function.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: BaseObjectCreationExpressionSyntax lazy } } ||
-                         (lazy is ObjectCreationExpressionSyntax { Type: var lazyType } && RightmostName(lazyType) != "Lazy") ||
+                         (lazy is ObjectCreationExpressionSyntax { Type: var lazyType } && SourceNames.RightmostName(lazyType) != "Lazy") ||
                          (lazy is ImplicitObjectCreationExpressionSyntax && model.GetTypeInfo(lazy).Type?.Name != "Lazy"):
                     return false;
                 case AssignmentExpressionSyntax assignment when assignment.Right.Span.Contains(creation.Span):

@@ -128,7 +128,7 @@ internal sealed class CollectionModel
                 var created = value switch
                 {
                     Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitObjectCreationExpressionSyntax => true,
-                    Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation => RightmostName(creation.Type) == held.Name,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation => SourceNames.RightmostName(creation.Type) == held.Name,
                     _ => false,
                 };
 
@@ -139,13 +139,6 @@ internal sealed class CollectionModel
             }
         }
     }
-
-    private static string? RightmostName(Microsoft.CodeAnalysis.CSharp.Syntax.TypeSyntax type) => type switch
-    {
-        Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
-        Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        _ => null,
-    };
 
     internal static ITypeSymbol? TypeOf(ISymbol member) => member switch
     {
