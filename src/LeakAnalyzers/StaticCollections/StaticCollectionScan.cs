@@ -755,13 +755,14 @@ internal sealed class StaticCollectionScan
         }
 
         if (value.ConstantValue.HasValue || value is ITypeOfOperation or INameOfOperation ||
-            (value.Type is { } type && settings.IsBoundedKeyType(type)))
+            (value.Type is { } type && (settings.IsBoundedKeyType(type) || IsAttribute(type))))
         {
             return true;
         }
 
         return value switch
         {
+            ILocalReferenceOperation local => IsBoundedLocal(local, settings, depth),
             ITupleOperation tuple => tuple.Elements.Length > 0 && tuple.Elements.All(e => IsBoundedValue(e, settings, depth + 1)),
             IObjectCreationOperation { Type.IsValueType: true } creation => creation.Arguments.Length > 0 && creation.Initializer is null &&
                                                                            creation.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1)),
@@ -780,6 +781,45 @@ internal sealed class StaticCollectionScan
             }),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// An attribute read by reflection holds the arguments written in the source: what is read from it is bounded by the
+    /// program's text (<c>attribute.Scheme</c>, an element of <c>attribute.Extensions</c>).
+    /// </summary>
+    private static bool IsAttribute(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current is { Name: "Attribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A local is bounded when every value its method gives it is: its initializer and assignments, or, for a foreach
+    /// variable, the collection it walks (<c>foreach (var e in attribute.Extensions)</c>).
+    /// </summary>
+    private static bool IsBoundedLocal(ILocalReferenceOperation reference, CollectionSettings settings, int depth)
+    {
+        var root = (IOperation)reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        var values = Operations.ValuesOfLocal(root, reference.Local);
+        // Many assignments: not worth following (each may lead to another local).
+        return values.Count is > 0 and <= 8 && values.All(value => value switch
+        {
+            null => false,
+            IForEachLoopOperation loop => IsBoundedValue(loop.Collection, settings, depth + 1),
+            _ => IsBoundedValue(value, settings, depth + 1),
+        });
     }
 
     private static bool IsCompared(IOperation operation)

@@ -90,6 +90,45 @@ public class Reports
                 "every entry stays until the process ends"));
 
     [Fact]
+    public Task LocalKeyWithOneValueFromInput() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Names
+            {
+                private static readonly Dictionary<string, int> [|counts|] = new();
+
+                public static void Count(Type type, string? alias)
+                {
+                    var key = type.Name;
+                    if (alias is not null) key = alias;
+                    counts[key] = 1;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task ForeachOverInput() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Tags
+            {
+                private static readonly HashSet<string> [|seen|] = new();
+
+                public static void Mark(IEnumerable<string> tags)
+                {
+                    foreach (var tag in tags)
+                    {
+                        var key = tag.ToUpperInvariant();
+                        seen.Add(key);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task StringBuilderUsedAsABuffer() =>
         Verify.VerifyAnalyzerAsync(
             """

@@ -171,6 +171,61 @@ public class Silent
             """);
 
     [Fact]
+    public Task KeysReadFromAttributesThroughLocals() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Reflection;
+            [AttributeUsage(AttributeTargets.Class)]
+            sealed class FormatAttribute : Attribute
+            {
+                public FormatAttribute(string scheme, params string[] extensions) { Scheme = scheme; Extensions = extensions; }
+                public string Scheme { get; }
+                public string[] Extensions { get; }
+            }
+            static class Formats
+            {
+                private static readonly Dictionary<string, Type> byScheme = new();
+                private static readonly Dictionary<string, Type> byExtension = new();
+
+                public static void Scan(Assembly assembly)
+                {
+                    foreach (var type in assembly.GetTypes())
+                    {
+                        var attribute = (FormatAttribute?)type.GetCustomAttribute(typeof(FormatAttribute));
+                        if (attribute is null) continue;
+                        var scheme = attribute.Scheme.ToUpperInvariant();
+                        byScheme[scheme] = type;
+                        foreach (var extension in attribute.Extensions)
+                        {
+                            byExtension.Add(extension.ToLowerInvariant(), type);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task LocalKeyWhoseEveryValueIsBounded() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Names
+            {
+                private static readonly Dictionary<string, int> counts = new();
+
+                public static void Count(Type type, bool generic)
+                {
+                    var key = type.Name;
+                    if (generic) key = type.Name + "`";
+                    counts[key] = 1;
+                }
+            }
+            """);
+
+    [Fact]
     public Task WeakFrozenAndImmutableCollections() =>
         Verify.VerifyAnalyzerAsync(
             """
