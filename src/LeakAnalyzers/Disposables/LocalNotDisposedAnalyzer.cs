@@ -340,6 +340,8 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            result.FindLatentContainers(model, tables);
+
             // A local captured by a lambda or local function can be disposed by it at any time: not ours to judge.
             if (captured.Count > 0)
             {
@@ -390,15 +392,50 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         private readonly HashSet<ILocalSymbol> itemLocals = new(SymbolEqualityComparer.Default);
 
+        /// <summary>Creation sites of containers made empty: the value becomes owned at its first fill, not here.</summary>
+        private readonly HashSet<SyntaxNode> latent = new();
+
+        /// <summary>The references that fill a latent container, mapped to its creation site.</summary>
+        private readonly Dictionary<SyntaxNode, SyntaxNode> fills = new();
+
+        /// <summary>
+        /// A container made empty (<c>var d = new CompositeDisposable();</c>) holds nothing until it is filled: its
+        /// duty starts at each fill (<c>d.Add(x)</c>), so a path that returns before the first one loses nothing. Only
+        /// for a local given a value once, whose other uses cannot fill it elsewhere.
+        /// </summary>
+        private void FindLatentContainers(OwnershipModel model, OwnershipTables tables)
+        {
+            foreach (var pair in sitesByLocal)
+            {
+                if (pair.Value.Count != 1 || !CreationsBySyntax.TryGetValue(pair.Value[0], out var creation) ||
+                    creation is not IObjectCreationOperation construction ||
+                    model.ContainerFills(construction, tables, endsDuty: true) is not { Length: > 0 } containerFills)
+                {
+                    continue;
+                }
+
+                latent.Add(pair.Value[0]);
+                foreach (var fill in containerFills)
+                {
+                    fills[fill.Syntax] = pair.Value[0];
+                }
+            }
+        }
+
         /// <summary>
         /// The creation site a flow-graph operation stands for: its syntax, or, for the implicit assignment of a
         /// foreach variable that owns its items, the loop.
         /// </summary>
         internal SyntaxNode? CreationSiteOf(IOperation operation)
         {
+            if (operation is ILocalReferenceOperation)
+            {
+                return fills.TryGetValue(operation.Syntax, out var filled) ? filled : null;
+            }
+
             if (CreationsBySyntax.ContainsKey(operation.Syntax))
             {
-                return operation.Syntax;
+                return latent.Contains(operation.Syntax) ? null : operation.Syntax;
             }
 
             if (operation is ISimpleAssignmentOperation { IsImplicit: true, Target: ILocalReferenceOperation target } &&

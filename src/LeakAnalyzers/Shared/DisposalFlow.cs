@@ -129,7 +129,9 @@ internal sealed class DisposalFlow
 
     /// <summary>
     /// Runs the analysis of a local. <paramref name="isCreation"/> says whether an assignment operation of the graph
-    /// (an <see cref="ISimpleAssignmentOperation"/> to the local) gives it a new owned resource.
+    /// (an <see cref="ISimpleAssignmentOperation"/> to the local, or an out or ref argument naming it) gives it a new
+    /// owned resource, or whether a reference to the local makes the object it holds owned (the first fill of a
+    /// container made empty).
     /// <paramref name="aliasLocals"/> (none by default) are other locals that only ever receive the local's value.
     /// </summary>
     internal static DisposalFlow Analyze(
@@ -749,6 +751,10 @@ internal sealed class DisposalFlow
                     }
 
                     break;
+                case ILocalReferenceOperation when creations.Count > 0 && creations.IndexOf(operation) is var filled and >= 0:
+                    // The same object, now owning something: whatever was owned stays owned.
+                    state |= 1UL << filled;
+                    break;
                 default:
                     if (ByReferenceArgument(operation) is { } argument && creations.IndexOf(argument) is var written and >= 0)
                     {
@@ -977,6 +983,12 @@ internal sealed class DisposalFlow
                         creations.Add(argument);
                         creationBlocks.Add(ordinal);
                     }
+                }
+                else if (node.Operation is ILocalReferenceOperation && !IsAssignmentTarget(node.Operation) && isCreation(node.Operation) && !IsInFinally(block))
+                {
+                    // A use that makes the value owned: the first fill of a container made empty (d.Add(x)).
+                    creations.Add(node.Operation);
+                    creationBlocks.Add(ordinal);
                 }
             }
         }

@@ -377,30 +377,23 @@ internal sealed class OwnershipModel
     /// something it would own: <c>new HttpRequestMessage(HttpMethod.Get, uri)</c> without content, or with a
     /// <c>StreamContent</c> over the caller's stream (disposing the request would close that stream).
     /// </summary>
-    private static readonly ImmutableArray<OperationKind> ContainerUseKinds =
-        ImmutableArray.Create(OperationKind.LocalReference, OperationKind.PropertyReference, OperationKind.Invocation);
+    private bool StaysEmpty(IObjectCreationOperation creation, OwnershipTables tables) =>
+        ContainerFills(creation, tables, endsDuty: false) is { Length: 0 };
 
-    private bool StaysEmpty(IObjectCreationOperation creation, OwnershipTables tables)
+    /// <summary>
+    /// For a container (<see cref="KnownApis.Containers"/>) made empty into a local: the references to the local that
+    /// fill it (<c>d.Add(x)</c>), when every other use of the local is one that cannot fill it (a member access, a
+    /// reassignment, an argument only borrowed). Null when it is not such a container or some use may fill it
+    /// elsewhere (passed on, stored, captured). Until the first fill the container holds nothing: a path that
+    /// leaves before it loses nothing. With <paramref name="endsDuty"/>, uses that end the method's duty (returned,
+    /// stored, disposed by a using) are allowed too: whoever fills it after them owns it; for whether the container
+    /// stays empty for good, they are not.
+    /// </summary>
+    internal ImmutableArray<IOperation>? ContainerFills(IObjectCreationOperation creation, OwnershipTables tables, bool endsDuty)
     {
-        if (creation.Type is not INamedTypeSymbol type || creation.Initializer is { Initializers.Length: > 0 } ||
-            creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
+        if (EmptyContainerFill(creation) is not { } fill || Operations.AssignedLocal(creation) is not { } local)
         {
-            return false;
-        }
-
-        string? fill = null;
-        var name = SymbolNames.FullMetadataName(type.OriginalDefinition);
-        foreach (var (container, member) in KnownApis.Containers)
-        {
-            if (container == name)
-            {
-                fill = member;
-            }
-        }
-
-        if (fill is null || Operations.AssignedLocal(creation) is not { } local)
-        {
-            return false;
+            return null;
         }
 
         IOperation top = creation;
@@ -409,34 +402,75 @@ internal sealed class OwnershipModel
             top = top.Parent;
         }
 
-        foreach (var operation in Operations.OfKinds(top, ContainerUseKinds))
+        var fills = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var operation in Operations.OfKinds(top, LocalReferenceKind))
         {
-            switch (operation)
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {
-                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
-                    // Anything but a member access on it (passed, returned, stored) may fill it elsewhere.
-                    if (reference.Parent is not IMemberReferenceOperation and not IInvocationOperation { Instance: not null } &&
-                        !(reference.Parent is ISimpleAssignmentOperation store && ReferenceEquals(store.Target, reference)) &&
-                        !(reference.Parent is IArgumentOperation argument && FateOf(argument, tables) == ArgumentFate.Borrowed))
-                    {
-                        return false;
-                    }
+                continue;
+            }
 
-                    break;
-                case IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation { Value: var value } assignment } property
-                    when property.Property.Name == fill && ReferenceEquals(assignment.Target, property) && IsLocal(property.Instance, local) &&
-                         IsOwnedOrNull(value, tables) && !Operations.IsNullOrDefault(value):
-                    return false;
-                case IInvocationOperation call when call.TargetMethod.Name == fill && IsLocal(call.Instance, local):
-                    return false;
+            if (IsContainerFill(reference, fill, tables))
+            {
+                fills.Add(reference);
+            }
+            else if (reference.Parent is not IMemberReferenceOperation and not IInvocationOperation { Instance: not null } &&
+                     !(reference.Parent is ISimpleAssignmentOperation store && ReferenceEquals(store.Target, reference)) &&
+                     !(reference.Parent is IArgumentOperation argument && FateOf(argument, tables) == ArgumentFate.Borrowed) &&
+                     !(endsDuty && EndsDuty(reference)))
+            {
+                // Passed, returned, stored, captured: it may be filled elsewhere.
+                return null;
             }
         }
 
-        return true;
-
-        static bool IsLocal(IOperation? instance, ILocalSymbol local) =>
-            Operations.SkipConversions(instance) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        return fills.ToImmutable();
     }
+
+    private static bool EndsDuty(IOperation reference) =>
+        Operations.ParentSkippingConversions(reference, out _) is IReturnOperation or IUsingOperation or IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IUsingOperation or IUsingDeclarationOperation or IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } } } } ||
+        (Operations.ParentSkippingConversions(reference, out var child) is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } store && ReferenceEquals(store.Value, child));
+
+    private static readonly ImmutableArray<OperationKind> LocalReferenceKind = ImmutableArray.Create(OperationKind.LocalReference);
+
+    /// <summary>
+    /// For <c>new C(...)</c> of a container (<see cref="KnownApis.Containers"/>) made empty (no object initializer, no
+    /// disposable argument): the member that fills it (<c>Add</c>, <c>Content</c>). Null for anything else.
+    /// </summary>
+    internal string? EmptyContainerFill(IObjectCreationOperation creation)
+    {
+        if (creation.Type is not INamedTypeSymbol type || creation.Initializer is { Initializers.Length: > 0 } ||
+            creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
+        {
+            return null;
+        }
+
+        var name = SymbolNames.FullMetadataName(type.OriginalDefinition);
+        foreach (var (container, member) in KnownApis.Containers)
+        {
+            if (container == name)
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="reference"/> (a reference to a local holding a container) is the receiver of a call or
+    /// a property write that fills it with <paramref name="fill"/>: <c>d.Add(x)</c>, <c>request.Content = new StringContent(s)</c>
+    /// (a null, or a content the method does not own, fills nothing).
+    /// </summary>
+    internal bool IsContainerFill(IOperation reference, string fill, OwnershipTables tables) =>
+        reference.Parent switch
+        {
+            IInvocationOperation call => ReferenceEquals(call.Instance, reference) && call.TargetMethod.Name == fill,
+            IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation { Value: var value } assignment } property =>
+                ReferenceEquals(property.Instance, reference) && property.Property.Name == fill && ReferenceEquals(assignment.Target, property) &&
+                IsOwnedOrNull(value, tables) && !Operations.IsNullOrDefault(value),
+            _ => false,
+        };
 
     internal WrapperKind WrapperOverBorrowed(IOperation creation, OwnershipTables tables)
     {

@@ -849,6 +849,93 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task ContainerHoldsNothingUntilItsFirstFill() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        namespace System.Reactive.Disposables
+        {
+            public sealed class CompositeDisposable : IDisposable
+            {
+                private readonly System.Collections.Generic.List<IDisposable> items = new();
+                public void Add(IDisposable item) => items.Add(item);
+                public void Dispose() { foreach (var item in items) item.Dispose(); }
+            }
+        }
+        namespace App
+        {
+            using System.Reactive.Disposables;
+            static class Api
+            {
+                // Left before the first Add: nothing was owned yet.
+                public static IDisposable Watch(bool enabled, Func<IDisposable> subscribe)
+                {
+                    var subscriptions = new CompositeDisposable();
+                    if (!enabled)
+                    {
+                        return EmptyDisposable.Instance;
+                    }
+
+                    subscriptions.Add(subscribe());
+                    return subscriptions;
+                }
+
+                // Left after an Add on one path: that path loses what was added.
+                public static IDisposable Leaky(bool enabled, Func<IDisposable> subscribe)
+                {
+                    var subscriptions = [|new CompositeDisposable()|];
+                    subscriptions.Add(subscribe());
+                    if (!enabled)
+                    {
+                        return EmptyDisposable.Instance;
+                    }
+
+                    return subscriptions;
+                }
+
+                // The request owns its content only from the assignment on: the early return loses nothing.
+                public static async Task<HttpResponseMessage?> Upload(HttpClient client, string path, bool skip)
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/x");
+                    if (skip)
+                    {
+                        return null;
+                    }
+
+                    request.Content = new StreamContent(File.OpenRead(path));
+                    using (request)
+                    {
+                        return await client.SendAsync(request);
+                    }
+                }
+
+                // Filled, then the method leaves without disposing on the failure branch.
+                public static async Task<HttpResponseMessage?> Send(HttpClient client, string path, bool skip)
+                {
+                    var request = [|new HttpRequestMessage(HttpMethod.Post, "http://localhost/x")|];
+                    request.Content = new StreamContent(File.OpenRead(path));
+                    if (skip)
+                    {
+                        return null;
+                    }
+
+                    using (request)
+                    {
+                        return await client.SendAsync(request);
+                    }
+                }
+            }
+
+            sealed class EmptyDisposable : IDisposable
+            {
+                public static readonly EmptyDisposable Instance = new EmptyDisposable();
+                public void Dispose() { }
+            }
+        }
+        """);
+
+    [Fact]
     public Task TypeWhoseDisposeOnlyReturnsAPooledArrayHoldsNothing() => Verify.VerifyAsync("""
         using System;
         using System.Buffers;
