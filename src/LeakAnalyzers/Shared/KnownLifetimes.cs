@@ -154,11 +154,13 @@ internal static class KnownLifetimes
 
     /// <summary>
     /// Methods that run many times whatever they override, in the same notation as <see cref="RepeatingOverrides"/>:
-    /// a handler of a UI element's <c>Loaded</c> event runs every time the element enters the visual tree.
+    /// a handler of a UI element's <c>Loaded</c> event runs every time the element enters the visual tree. A
+    /// <c>Register</c> undone by the object's <c>Dispose</c> is a lifetime (registered once, disposed once: a plug-in's
+    /// <c>Register(hub)</c> whose <c>Dispose</c> unsubscribes).
     /// </summary>
     internal static readonly ImmutableArray<string> RepeatingMethods = ImmutableArray.Create(
         "OnLoaded:OnUnloaded",
-        "Register:Unregister|Deregister");
+        "Register:Unregister|Deregister|Dispose");
 
     /// <summary>The suffix of event-handler names that run every time an element is loaded (<c>Page_Loaded</c>), undone by <c>_Unloaded</c>.</summary>
     internal const string LoadedHandlerSuffix = "_Loaded";

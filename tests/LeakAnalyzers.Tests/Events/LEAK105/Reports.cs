@@ -163,6 +163,17 @@ public class Reports
                 "Panel"));
 
     [Fact]
+    public Task RegisterWithoutARemoval() =>
+        Verify.VerifyAnalyzerAsync(
+            Page + """
+            class Integration
+            {
+                public void Register() { [|Clock.Tick += OnTick|]; }
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
     public Task ConfiguredRepeatingMethod() =>
         new Verify.Test
         {

@@ -20,6 +20,17 @@ public class Silent
             """);
 
     [Fact]
+    public Task RegisterUndoneByDispose() =>
+        Verify.VerifyAnalyzerAsync(Page + """
+            class Integration : IDisposable
+            {
+                public void Register() { Clock.Tick += OnTick; }
+                public void Dispose() { Clock.Tick -= OnTick; }
+                void OnTick(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
     public Task RemovedByAMethodTheCounterpartCalls() =>
         Verify.VerifyAnalyzerAsync(Page + """
             class MainPage : ContentPage
