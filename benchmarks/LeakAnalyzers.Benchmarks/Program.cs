@@ -138,9 +138,11 @@ public static class Program
     private static async Task<int> Real(string commandLineFile, string projectFolder, int runs)
     {
         projectFolder = Path.GetFullPath(projectFolder);
-        var arguments = CommandLineParser.SplitCommandLineIntoArguments(File.ReadAllText(commandLineFile).Trim(), removeHashComments: false)
+        var allArguments = CommandLineParser.SplitCommandLineIntoArguments(File.ReadAllText(commandLineFile).Trim(), removeHashComments: false).ToArray();
+        var arguments = allArguments
             .Where(a => !a.StartsWith("/analyzer:", StringComparison.Ordinal) && !a.StartsWith("/reportanalyzer", StringComparison.Ordinal))
             .ToArray();
+        var projectAnalyzers = ImmutableArray<DiagnosticAnalyzer>.Empty;
         var parsed = CSharpCommandLineParser.Default.Parse(arguments, projectFolder, sdkDirectory: null);
         var errors = parsed.Errors.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
@@ -169,12 +171,55 @@ public static class Program
         }
         var configs = parsed.AnalyzerConfigPaths.Select(p => AnalyzerConfig.Parse(File.ReadAllText(p), p)).ToImmutableArray();
         var configSet = AnalyzerConfigSet.Create(configs);
+        // Severities from .editorconfig and .globalconfig files (the SDK's analysis-level file turns most rules off), as
+        // csc applies them: an analyzer whose every rule is off does not run.
+        compilation = compilation.WithOptions(compilation.Options.WithSyntaxTreeOptionsProvider(new TreeSeverities(configSet)));
+
+        // The baseline keeps the project's analyzers that report something at warning or error with its configuration;
+        // those whose every rule is info, hidden or off are left out. That makes the baseline cheaper than a build
+        // that runs them too, and LeakAnalyzers' share larger, never smaller.
+        var severities = configSet.GlobalConfigOptions.TreeOptions;
+        var perTree = trees.Select(t => configSet.GetOptionsForSourcePath(t.FilePath).TreeOptions).ToList();
+        bool Reports(DiagnosticDescriptor descriptor)
+        {
+            ReportDiagnostic Effective(ImmutableDictionary<string, ReportDiagnostic> options) =>
+                options.TryGetValue(descriptor.Id, out var configured) ? configured
+                : severities.TryGetValue(descriptor.Id, out var global) ? global
+                : compilation.Options.SpecificDiagnosticOptions.TryGetValue(descriptor.Id, out var specific) ? specific
+                : !descriptor.IsEnabledByDefault ? ReportDiagnostic.Suppress
+                : descriptor.DefaultSeverity switch { DiagnosticSeverity.Error => ReportDiagnostic.Error, DiagnosticSeverity.Warning => ReportDiagnostic.Warn, _ => ReportDiagnostic.Info };
+            return perTree.Append(ImmutableDictionary<string, ReportDiagnostic>.Empty).Any(options => Effective(options) is ReportDiagnostic.Error or ReportDiagnostic.Warn);
+        }
+
+        projectAnalyzers = ProjectAnalyzers(allArguments, projectFolder).Where(a => a.SupportedDiagnostics.Any(Reports)).ToImmutableArray();
         Console.WriteLine($"LeakAnalyzers on {parsed.CompilationName}: {trees.Count} files, {Environment.ProcessorCount} cores, .NET {Environment.Version}, least of {runs} runs");
 
         // Builds take turns within each run, so that a busy spell of the machine does not favour one of them.
         var least = new Dictionary<string, TimeSpan>?[Builds.Length];
         var compilerAlone = TimeSpan.MaxValue;
         var bindAlone = TimeSpan.MaxValue;
+        var projectOnly = TimeSpan.MaxValue;
+        async Task<TimeSpan> Whole(ImmutableArray<DiagnosticAnalyzer> analyzers)
+        {
+            var whole = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(Parse());
+            var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptions(whole.SyntaxTrees.ToDictionary(t => t, t => configSet.GetOptionsForSourcePath(t.FilePath).AnalyzerOptions), configSet.GlobalConfigOptions.AnalyzerOptions));
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            var wall = Stopwatch.StartNew();
+            if (analyzers.IsEmpty)
+            {
+                whole.GetDiagnostics();
+            }
+            else
+            {
+                await whole.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(options, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false)).GetAllDiagnosticsAsync();
+            }
+
+            wall.Stop();
+            return wall.Elapsed;
+        }
+
         var wallWithAnalyzers = Enumerable.Repeat(TimeSpan.MaxValue, Builds.Length).ToArray();
         var count = new int[Builds.Length];
         // The order rotates from run to run: the first analysis of a run pays for more than the others (a position
@@ -227,20 +272,23 @@ public static class Program
             var (times, diagnostics) = await Analyze(freshCompilation, analyzerOptions);
             count[b] = diagnostics;
 
-            // The whole compilation with the analyzers, as csc runs it: binding, the analyzer driver (operation trees,
-            // the event queue) and the analyzers, then emit. Against the compiler alone this is the cost a build sees,
-            // including what the analyzer driver does that no analyzer's own time shows.
-            var whole = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(Parse());
-            var wholeOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ConfigOptions(whole.SyntaxTrees.ToDictionary(t => t, t => configSet.GetOptionsForSourcePath(t.FilePath).AnalyzerOptions), configSet.GlobalConfigOptions.AnalyzerOptions));
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            var wall = Stopwatch.StartNew();
-            await whole.WithAnalyzers(LoadAnalyzers(), new CompilationWithAnalyzersOptions(wholeOptions, onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false)).GetAllDiagnosticsAsync();
-            wall.Stop();
-            if (wall.Elapsed < wallWithAnalyzers[b])
+            // What a build sees: the compiler's diagnostics and the analyzers' with the project's own analyzers (the
+            // SDK's, at the project's severities), without and with LeakAnalyzers. The difference includes what the
+            // analyzer driver does for LeakAnalyzers that no analyzer's own time shows (binding bodies for operation
+            // trees no other analyzer asked for, the events of symbol-start and compilation-end actions).
+            if (turn == 0)
             {
-                wallWithAnalyzers[b] = wall.Elapsed;
+                var baseline = await Whole(projectAnalyzers);
+                if (baseline < projectOnly)
+                {
+                    projectOnly = baseline;
+                }
+            }
+
+            var withLeak = await Whole(projectAnalyzers.AddRange(LoadAnalyzers()));
+            if (withLeak < wallWithAnalyzers[b])
+            {
+                wallWithAnalyzers[b] = withLeak;
             }
             least[b] ??= times;
             foreach (var name in times.Keys)
@@ -265,10 +313,12 @@ public static class Program
         Console.WriteLine("| all LeakAnalyzers | " + string.Join(" | ", columns.Select(b => least[b]!.Values.Sum(t => t.TotalSeconds).ToString("F3", CultureInfo.InvariantCulture))) + " |");
         Console.WriteLine("| compiler alone (bind and emit) | " + string.Join(" | ", columns.Select(_ => compilerAlone.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture))) + " |");
         Console.WriteLine("| overhead on the compiler | " + string.Join(" | ", columns.Select(b => (least[b]!.Values.Sum(t => t.TotalSeconds) / compilerAlone.TotalSeconds).ToString("P1", CultureInfo.InvariantCulture))) + " |");
-        Console.WriteLine("| compiler diagnostics alone (bind) | " + string.Join(" | ", columns.Select(_ => bindAlone.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture))) + " |");
-        Console.WriteLine("| compiler and analyzer diagnostics (bind, driver, analyzers; wall) | " + string.Join(" | ", columns.Select(b => wallWithAnalyzers[b].TotalSeconds.ToString("F3", CultureInfo.InvariantCulture))) + " |");
-        Console.WriteLine("| whole cost of the analyzers (wall, less bind alone) | " + string.Join(" | ", columns.Select(b => (wallWithAnalyzers[b] - bindAlone).TotalSeconds.ToString("F3", CultureInfo.InvariantCulture))) + " |");
-        Console.WriteLine("| whole cost as a share of the compiler (bind and emit) | " + string.Join(" | ", columns.Select(b => ((wallWithAnalyzers[b] - bindAlone).TotalSeconds / compilerAlone.TotalSeconds).ToString("P1", CultureInfo.InvariantCulture))) + " |");
+        string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture);
+        var emit = compilerAlone - bindAlone;
+        Console.WriteLine($"| diagnostics with the project's {projectAnalyzers.Length} own analyzers that warn (wall) | " + string.Join(" | ", columns.Select(_ => Seconds(projectOnly))) + " |");
+        Console.WriteLine("| the same and LeakAnalyzers (wall) | " + string.Join(" | ", columns.Select(b => Seconds(wallWithAnalyzers[b]))) + " |");
+        Console.WriteLine("| what LeakAnalyzers adds (wall) | " + string.Join(" | ", columns.Select(b => Seconds(wallWithAnalyzers[b] - projectOnly))) + " |");
+        Console.WriteLine("| added, as a share of the compile with the project's analyzers and emit | " + string.Join(" | ", columns.Select(b => ((wallWithAnalyzers[b] - projectOnly).TotalSeconds / (projectOnly + emit).TotalSeconds).ToString("P1", CultureInfo.InvariantCulture))) + " |");
         Console.WriteLine("| diagnostics | " + string.Join(" | ", count) + " |");
         return 0;
     }
@@ -308,6 +358,40 @@ public static class Program
         }
 
         return (times, diagnostics.Length);
+    }
+
+    /// <summary>The diagnostic analyzers of the command line's <c>/analyzer:</c> assemblies (the SDK's), each file in a load context of its own.</summary>
+    private static ImmutableArray<DiagnosticAnalyzer> ProjectAnalyzers(string[] arguments, string projectFolder)
+    {
+        var loader = new ProjectAnalyzerLoader();
+        var result = ImmutableArray.CreateBuilder<DiagnosticAnalyzer>();
+        foreach (var argument in arguments.Where(a => a.StartsWith("/analyzer:", StringComparison.Ordinal)))
+        {
+            var path = Path.GetFullPath(argument.Substring("/analyzer:".Length).Trim('"'), projectFolder);
+            if (File.Exists(path))
+            {
+                result.AddRange(new Microsoft.CodeAnalysis.Diagnostics.AnalyzerFileReference(path, loader).GetAnalyzers(LanguageNames.CSharp));
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private sealed class ProjectAnalyzerLoader : Microsoft.CodeAnalysis.IAnalyzerAssemblyLoader
+    {
+        private readonly System.Runtime.Loader.AssemblyLoadContext context = new("project analyzers");
+        private readonly Dictionary<string, string> byName = new(StringComparer.OrdinalIgnoreCase);
+
+        public ProjectAnalyzerLoader() =>
+            context.Resolving += (_, name) => name.Name is { } simple && byName.TryGetValue(simple, out var path) ? context.LoadFromAssemblyPath(path) : null;
+
+        public void AddDependencyLocation(string fullPath) => byName[Path.GetFileNameWithoutExtension(fullPath)] = fullPath;
+
+        public Assembly LoadFromPath(string fullPath)
+        {
+            AddDependencyLocation(fullPath);
+            return context.LoadFromAssemblyPath(fullPath);
+        }
     }
 
     private static ImmutableArray<DiagnosticAnalyzer> LoadAnalyzers() =>
@@ -439,4 +523,23 @@ internal sealed class ConfigOptions(Dictionary<SyntaxTree, ImmutableDictionary<s
     {
         public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
     }
+}
+
+/// <summary>Per-tree and global severities from the analyzer config files, as csc hands them to the compilation.</summary>
+internal sealed class TreeSeverities(AnalyzerConfigSet configs) : SyntaxTreeOptionsProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AnalyzerConfigOptionsResult> byPath = new();
+
+    private AnalyzerConfigOptionsResult For(SyntaxTree tree) => byPath.GetOrAdd(tree.FilePath, configs.GetOptionsForSourcePath);
+
+    public override GeneratedKind IsGenerated(SyntaxTree tree, System.Threading.CancellationToken cancellationToken) =>
+        For(tree).AnalyzerOptions.TryGetValue("generated_code", out var value) && bool.TryParse(value, out var generated)
+            ? (generated ? GeneratedKind.MarkedGenerated : GeneratedKind.NotGenerated)
+            : GeneratedKind.Unknown;
+
+    public override bool TryGetDiagnosticValue(SyntaxTree tree, string diagnosticId, System.Threading.CancellationToken cancellationToken, out ReportDiagnostic severity) =>
+        For(tree).TreeOptions.TryGetValue(diagnosticId, out severity);
+
+    public override bool TryGetGlobalDiagnosticValue(string diagnosticId, System.Threading.CancellationToken cancellationToken, out ReportDiagnostic severity) =>
+        configs.GlobalConfigOptions.TreeOptions.TryGetValue(diagnosticId, out severity);
 }
