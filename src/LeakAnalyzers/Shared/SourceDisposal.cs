@@ -665,16 +665,14 @@ internal sealed class SourceDisposal
         switch (set.Right)
         {
             case LiteralExpressionSyntax literal:
-                return IsOff(literal, guard.NullTest);
+                return guard.IsOff(literal);
             case IdentifierNameSyntax identifier:
                 foreach (var argument in creation.Arguments)
                 {
                     if (argument.Parameter is { } parameter && parameter.Name == identifier.Identifier.ValueText &&
                         SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, creation.Constructor.OriginalDefinition))
                     {
-                        return guard.NullTest
-                            ? argument.Value.ConstantValue is { HasValue: true, Value: null }
-                            : argument.Value.ConstantValue is { HasValue: true, Value: false };
+                        return guard.IsOff(argument.Value);
                     }
                 }
 
@@ -710,7 +708,7 @@ internal sealed class SourceDisposal
             return false;
         }
 
-        if (IsOff(passed.Expression, guard.NullTest))
+        if (guard.IsOff(passed.Expression))
         {
             return true;
         }
@@ -718,15 +716,15 @@ internal sealed class SourceDisposal
         // Passed on from the chaining constructor's own parameter: what this creation gives it.
         return passed.Expression is IdentifierNameSyntax { Identifier.ValueText: var forwarded } &&
                creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == forwarded) is { } argument &&
-               (guard.NullTest
-                   ? argument.Value.ConstantValue is { HasValue: true, Value: null }
-                   : argument.Value.ConstantValue is { HasValue: true, Value: false });
+               guard.IsOff(argument.Value);
     }
 
     private static DisposeGuard? FindGuard(INamedTypeSymbol type)
     {
+        // A Stream subclass too: the base Stream releases nothing, so `base.Close()` adds nothing to the guarded release.
         if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsRecord ||
-            type.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) })
+            (type.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType &&
+             SymbolNames.FullMetadataName(baseType) != "System.IO.Stream"))
         {
             return null;
         }
@@ -774,10 +772,14 @@ internal sealed class SourceDisposal
         }
 
         // The guard is a bool field (or, for a null test, a reference field) that only the type can set, or a get-only
-        // auto-property; only constructors set it. Its initial value "off" is false, or null.
+        // auto-property; only constructors set it. Its value "off" is false, or null; for a flag that stops the release
+        // when set (`if (leaveOpen) return;`), true.
         var nullTest = guard[0] == '?';
-        var name = nullTest ? guard.Substring(1) : guard;
-        bool? initial = false;
+        var stopsRelease = guard[0] == '!';
+        var name = nullTest || stopsRelease ? guard.Substring(1) : guard;
+        bool IsOffValue(ExpressionSyntax value) => stopsRelease ? value.IsKind(SyntaxKind.TrueLiteralExpression) : IsOff(value, nullTest);
+        // A flag's default, false, releases when the flag stops the release.
+        bool? initial = stopsRelease ? null : false;
         switch (type.GetMembers(name).FirstOrDefault())
         {
             case IFieldSymbol { IsStatic: false } field when (nullTest ? CanBeNull(field.Type) : field.Type.SpecialType == SpecialType.System_Boolean) &&
@@ -789,7 +791,7 @@ internal sealed class SourceDisposal
                 {
                     if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: var value })
                     {
-                        initial = IsOff(value, nullTest) ? false : null;
+                        initial = IsOffValue(value) ? false : null;
                     }
                 }
 
@@ -805,7 +807,7 @@ internal sealed class SourceDisposal
 
                     if (declaration.Initializer is { Value: var value })
                     {
-                        initial = IsOff(value, nullTest) ? false : null;
+                        initial = IsOffValue(value) ? false : null;
                     }
                 }
 
@@ -827,7 +829,7 @@ internal sealed class SourceDisposal
             }
         }
 
-        return new DisposeGuard(name, nullTest, initial);
+        return new DisposeGuard(name, nullTest, stopsRelease, initial);
     }
 
     private static bool IsDisposeName(string name) => name is "Dispose" or "DisposeAsync" or "Close";
@@ -914,10 +916,14 @@ internal sealed class SourceDisposal
         return guard;
     }
 
-    /// <summary><c>var b = buffer;</c>, <c>buffer = null;</c>: copies and clears, no call.</summary>
+    /// <summary>
+    /// <c>var b = buffer;</c>, <c>buffer = null;</c>: copies and clears, no call; and <c>base.Close()</c> or
+    /// <c>base.Dispose(disposing)</c>, whose base (object, a struct's, <c>Stream</c>) releases nothing.
+    /// </summary>
     private static bool IsNeutral(StatementSyntax statement) =>
         statement switch
         {
+            ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax, Name.Identifier.ValueText: "Dispose" or "Close" } } } => true,
             LocalDeclarationStatementSyntax declaration => !declaration.DescendantNodes().Any(node => node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AwaitExpressionSyntax),
             ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: var right } } =>
                 right is LiteralExpressionSyntax or IdentifierNameSyntax or DefaultExpressionSyntax || IsNullish(right),
@@ -932,6 +938,9 @@ internal sealed class SourceDisposal
         {
             case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand } when IsMember(NameOf(operand), type):
                 return NameOf(operand);
+            case IdentifierNameSyntax or MemberAccessExpressionSyntax when IsMember(NameOf(condition), type):
+                // `if (leaveOpen) return;`: a flag that stops the release.
+                return "!" + NameOf(condition);
             case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals when NullTested(equals.Left, equals.Right, type) is { } tested:
                 return "?" + tested;
             case IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } pattern
@@ -961,6 +970,10 @@ internal sealed class SourceDisposal
             case IsPatternExpressionSyntax { Pattern: RecursivePatternSyntax { Type: null, PositionalPatternClause: null, PropertyPatternClause.Subpatterns.Count: 0 } } notNull
                 when IsMember(NameOf(notNull.Expression), type):
                 name = "?" + NameOf(notNull.Expression);
+                break;
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand } when IsMember(NameOf(operand), type):
+                // `if (!leaveOpen) inner.Dispose();`: a flag that stops the release.
+                name = "!" + NameOf(operand);
                 break;
             default:
                 name = IsMember(NameOf(condition), type) ? NameOf(condition) : null;
@@ -998,10 +1011,11 @@ internal sealed class SourceDisposal
 
     private sealed class DisposeGuard
     {
-        internal DisposeGuard(string name, bool nullTest, bool? initial)
+        internal DisposeGuard(string name, bool nullTest, bool stopsRelease, bool? initial)
         {
             Name = name;
             NullTest = nullTest;
+            StopsRelease = stopsRelease;
             Initial = initial;
         }
 
@@ -1009,6 +1023,18 @@ internal sealed class SourceDisposal
 
         /// <summary>The guard is a reference member tested against null, not a flag.</summary>
         internal bool NullTest { get; }
+
+        /// <summary>The guard is a flag that stops the release when true (<c>leaveOpen</c>), not one that allows it (<c>owns</c>).</summary>
+        internal bool StopsRelease { get; }
+
+        /// <summary>Whether a value written in source leaves the guard off: the release does not run.</summary>
+        internal bool IsOff(ExpressionSyntax value) =>
+            StopsRelease ? value.IsKind(SyntaxKind.TrueLiteralExpression) : SourceDisposal.IsOff(value, NullTest);
+
+        /// <summary>Whether an argument's value leaves the guard off.</summary>
+        internal bool IsOff(IOperation value) =>
+            NullTest ? value.ConstantValue is { HasValue: true, Value: null }
+            : value.ConstantValue is { HasValue: true, Value: bool flag } && flag == StopsRelease;
 
         /// <summary>False when no constructor setting it leaves it off (false, or null); null when its initializer is not off.</summary>
         internal bool? Initial { get; }

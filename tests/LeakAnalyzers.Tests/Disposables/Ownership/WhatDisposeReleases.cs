@@ -77,6 +77,71 @@ public class WhatDisposeReleases
         """);
 
     [Theory]
+    [InlineData("if (leaveOpen) return;\n stream.Dispose();")]
+    [InlineData("if (!leaveOpen) stream.Dispose();")]
+    [InlineData("if (!leaveOpen && stream != null) stream.Dispose();")]
+    public Task FlagThatStopsTheReleaseSetTrueReleasesNothing(string body) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        sealed class Reader : IDisposable
+        {
+            private readonly Stream stream;
+            private readonly bool leaveOpen;
+            public Reader(Stream stream, bool leaveOpen = false) { this.stream = stream; this.leaveOpen = leaveOpen; }
+            public int Next() => stream.ReadByte();
+            public void Dispose()
+            {
+                {{body}}
+            }
+        }
+        static class Use
+        {
+            public static int Borrow(Stream input) { var reader = new Reader(input, leaveOpen: true); return reader.Next(); }
+            public static int Own(string path) { var reader = {|LEAK001:new Reader(File.OpenRead(path))|}; return reader.Next(); }
+            public static int OwnSaidSo(string path) { var reader = {|LEAK001:new Reader(File.OpenRead(path), false)|}; return reader.Next(); }
+        }
+        """);
+
+    [Fact]
+    public Task StreamSubclassWhoseCloseIsGuardedByAFlagTheChainedConstructorSetsTrue() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class CountingStream : Stream
+        {
+            private readonly Stream inner;
+            private readonly bool leaveOpen;
+            public CountingStream(Stream inner) : this(inner, true) { }
+            public CountingStream(Stream inner, bool leaveOpen) { this.inner = inner; this.leaveOpen = leaveOpen; }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => inner.Length;
+            public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override void Close()
+            {
+                base.Close();
+                if (!leaveOpen) inner.Close();
+            }
+        }
+        sealed class Entry : IDisposable
+        {
+            private readonly Stream archive;
+            private Stream? current;
+            private Stream? {|LEAK003:owned|};
+            public Entry(Stream archive) => this.archive = archive;
+            public void Next() => current = new CountingStream(archive);
+            public void NextOwned(string path) => owned = new CountingStream(File.OpenRead(path), false);
+            public int Read() => current!.ReadByte() + owned!.ReadByte();
+            public void Dispose() => archive.Dispose();
+        }
+        """);
+
+    [Theory]
     [InlineData("private bool pooled; public void Pool() => pooled = true;")] // set outside a constructor
     [InlineData("public bool pooled;")] // anyone may set it
     [InlineData("private readonly bool pooled = Environment.ProcessorCount > 1;")] // not a constant
