@@ -449,8 +449,11 @@ internal sealed class SourceDisposal
     {
         // A struct, or a sealed class of its own (no base to release anything, no finalizer): an undo token such as
         // `Add(item)` returning an object whose Dispose removes the item again.
+        // A Stream subclass too (the end of an in-memory pipe whose Dispose(bool) tells its pipe): the base Stream
+        // releases nothing.
         if (type.TypeKind != TypeKind.Struct &&
-            !(type.TypeKind == TypeKind.Class && (type.IsSealed || IsPrivateLeaf(type)) && type.BaseType?.SpecialType == SpecialType.System_Object &&
+            !(type.TypeKind == TypeKind.Class && (type.IsSealed || IsPrivateLeaf(type)) &&
+              (type.BaseType?.SpecialType == SpecialType.System_Object || (type.BaseType is { } baseType && SymbolNames.FullMetadataName(baseType) == "System.IO.Stream")) &&
               !type.GetMembers().Any(member => member is IMethodSymbol { MethodKind: MethodKind.Destructor })))
         {
             return false;
@@ -505,6 +508,11 @@ internal sealed class SourceDisposal
 
                 foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
                 {
+                    if (invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax })
+                    {
+                        continue; // base.Dispose(disposing), base.Close(): the base releases nothing
+                    }
+
                     if (DisposedMemberName(invocation) is not null || CalledMemberName(invocation) is not { } called || !fields.Contains(called))
                     {
                         return false;

@@ -543,6 +543,61 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task StreamSubclassThatOnlyTellsWhatItWasGivenReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Pipe
+        {
+            private readonly End reader;
+            private readonly Stream {|LEAK003:file|};
+            private bool closed;
+            public Pipe(string path) { reader = new End(this); file = new Spill(File.OpenWrite(path)); }
+            public Stream Reader => reader;
+            private void Close() => closed = true;
+            private sealed class End : Stream
+            {
+                private readonly Pipe pipe;
+                public End(Pipe pipe) => this.pipe = pipe;
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => false;
+                public override long Length => 0;
+                public override long Position { get => 0; set => throw new NotSupportedException(); }
+                public override void Flush() { }
+                public override int Read(byte[] buffer, int offset, int count) => 0;
+                public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+                public override void SetLength(long value) => throw new NotSupportedException();
+                public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+                protected override void Dispose(bool disposing)
+                {
+                    if (disposing) pipe.Close();
+                    base.Dispose(disposing);
+                }
+            }
+            private sealed class Spill : Stream
+            {
+                private readonly Stream inner;
+                public Spill(Stream inner) => this.inner = inner;
+                public override bool CanRead => false;
+                public override bool CanSeek => false;
+                public override bool CanWrite => true;
+                public override long Length => inner.Length;
+                public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+                public override void Flush() => inner.Flush();
+                public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+                public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+                public override void SetLength(long value) => throw new NotSupportedException();
+                public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+                protected override void Dispose(bool disposing)
+                {
+                    if (disposing) inner.Dispose();
+                    base.Dispose(disposing);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task DisposeGuardedByAMemberTheConstructorLeavesNull() => Verify.VerifyAsync("""
         using System;
         using System.IO;
