@@ -782,8 +782,11 @@ internal sealed class DisposalFlow
                         {
                             state = 0;
                         }
-                        else if (operation.Parent is IInvocationOperation or IArgumentOperation or IPropertyReferenceOperation)
+                        else if (operation.Parent is IInvocationOperation or IArgumentOperation ||
+                                 (operation.Parent is IPropertyReferenceOperation { Parent: var accessed } && IsPropertyWrite(accessed, operation.Parent)))
                         {
+                            // A call on it or given it may throw into a catch; reading a property is not taken to
+                            // (getters should not throw: `cts.Token`, `client.Connected`), setting one is.
                             usedWhileOwned |= state;
                         }
                     }
@@ -794,6 +797,9 @@ internal sealed class DisposalFlow
 
         return state;
     }
+
+    private static bool IsPropertyWrite(IOperation? parent, IOperation property) =>
+        parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, property);
 
     /// <summary>The out or ref argument <paramref name="operation"/> is, when it is a reference to the variable itself.</summary>
     private IArgumentOperation? ByReferenceArgument(IOperation operation)

@@ -38,6 +38,63 @@ public class CatchPaths
         """);
 
     [Fact]
+    public Task PropertyReadsAreNotTakenToThrowAndSetsAre() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+        class Client
+        {
+            static Task<int> QueryAsync(CancellationToken token) => Task.FromResult(1);
+
+            public async Task<int> Query(TimeSpan timeout, CancellationToken cancellationToken)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        var cts = new CancellationTokenSource(timeout);
+                        CancellationTokenSource? linked = null;
+                        if (cancellationToken.CanBeCanceled)
+                        {
+                            linked = CancellationTokenSource.CreateLinkedTokenSource(cts.Token, cancellationToken);
+                        }
+
+                        using (cts)
+                        using (linked)
+                        {
+                            return await QueryAsync((linked ?? cts).Token);
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        continue;
+                    }
+                }
+
+                return 0;
+            }
+
+            public long Seek(string path, long offset)
+            {
+                try
+                {
+                    var file = {|LEAK001:File.OpenRead(path)|};
+                    file.Position = offset;
+                    using (file)
+                    {
+                        return file.ReadByte();
+                    }
+                }
+                catch (IOException)
+                {
+                    return -1;
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task CatchInALoopThatContinues() => Verify.VerifyAsync("""
         using System.IO;
         class C
