@@ -69,7 +69,12 @@ internal static class KnownApis
         ("System.Threading.SemaphoreSlim", ImmutableArray.Create("AvailableWaitHandle"), ImmutableArray<string>.Empty),
         ("System.Collections.Concurrent.BlockingCollection`1",
             ImmutableArray.Create("TakeFromAny", "TryTakeFromAny", "AddToAny", "TryAddToAny"),
-            ImmutableArray.Create("boundedCapacity")));
+            ImmutableArray.Create("boundedCapacity")),
+        // A token source without a timeout owns no timer and no wait handle: its Dispose releases nothing that outlives
+        // it, unless its token's WaitHandle is read (a kernel event) or CancelAfter starts a timer.
+        ("System.Threading.CancellationTokenSource",
+            ImmutableArray.Create("WaitHandle", "CancelAfter"),
+            ImmutableArray.Create("delay", "millisecondsDelay")));
 
     /// <summary>
     /// Whether <paramref name="type"/> is in <see cref="NoDisposalUnlessUsed"/> and the source of
@@ -109,13 +114,6 @@ internal static class KnownApis
 
         return false;
     }
-
-    /// <summary>
-    /// Types that need no disposal when constructed without arguments: a <c>CancellationTokenSource</c> without a
-    /// timeout owns no timer, and is not linked to other tokens, so its Dispose releases nothing that outlives it.
-    /// </summary>
-    internal static readonly ImmutableArray<string> NoDisposalWhenConstructedWithoutArguments = ImmutableArray.Create(
-        "System.Threading.CancellationTokenSource");
 
     /// <summary>
     /// Interfaces whose implementations need no disposal when a method creates one itself: enumerators implement

@@ -205,8 +205,6 @@ internal sealed class OwnershipModel
         {
             case IObjectCreationOperation creation:
                 return NeedsDisposal(creation.Type, tables) &&
-                       !(creation.Arguments.Length == 0 && creation.Type is { } created &&
-                         KnownApis.NoDisposalWhenConstructedWithoutArguments.Contains(SymbolNames.FullMetadataName(created))) &&
                        !ReleasesNothingHere(creation) &&
                        !IsEmptyStruct(creation) &&
                        !sourceDisposal.GuardedOff(creation) &&

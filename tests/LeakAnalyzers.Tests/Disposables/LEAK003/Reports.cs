@@ -19,6 +19,23 @@ public class Reports
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
                 .WithMessage("'timer' is created by 'Poller', which is not disposable; it stays scheduled and keeps its callback alive"));
 
+    [Theory]
+    [InlineData("stopping.Token.WaitHandle.WaitOne(100)")]
+    [InlineData("stopping.CancelAfter(5000)")]
+    public Task TokenSourceWithoutTimeoutWhoseWaitHandleOrTimerIsUsed(string use) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System.Threading;
+            sealed class Server
+            {
+                private CancellationTokenSource? [|stopping|];
+
+                public void Start() { stopping = new CancellationTokenSource(); }
+                public void Stop() { stopping?.Cancel(); }
+                public bool Wait() { {{use}}; return true; }
+            }
+            """);
+
     [Fact]
     public Task DisposeMissesTheField() =>
         Verify.VerifyAnalyzerAsync(
