@@ -42,6 +42,10 @@ internal static class MemberUses
             {
                 case IAssignmentOperation assignment when ReferenceEquals(assignment.Target, outer):
                     return ReferenceEquals(current, reference) ? MemberUse.Assigned : MemberUse.HandedOn;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation copy } assignment when ReferenceEquals(assignment.Value, outer):
+                    return CopyUse(copy.Local, assignment, model, tables, depth);
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } initializer when ReferenceEquals(initializer.Value, outer):
+                    return IsUsingDeclaration(declarator) ? MemberUse.Disposed : CopyUse(declarator.Symbol, initializer, model, tables, depth);
                 case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
                     if (model.ReleasesReceiver(invocation.TargetMethod))
                     {
@@ -105,6 +109,54 @@ internal static class MemberUses
 
         return MemberUse.HandedOn;
     }
+
+    /// <summary>
+    /// The member's value copied into a local (<c>var temp = endEvent; temp.Set();</c>): read when every use of the local
+    /// only reads it, disposed when one disposes it, handed on otherwise (returned, stored, passed to a keeper).
+    /// </summary>
+    private static MemberUse CopyUse(ILocalSymbol local, IOperation copy, OwnershipModel model, OwnershipTables tables, int depth)
+    {
+        var root = copy;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        var use = MemberUse.Read;
+        foreach (var operation in Operations.OfKinds(root, LocalReferenceKind))
+        {
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local) ||
+                (reference.Parent is IAssignmentOperation target && ReferenceEquals(target.Target, reference)))
+            {
+                continue;
+            }
+
+            if (Operations.ParentSkippingConversions(reference, out _) is IReturnOperation)
+            {
+                // `var d = stream; stream = null; return d;`: a copy that leaves the method is handed on.
+                return MemberUse.HandedOn;
+            }
+
+            switch (Classify(reference, model, tables, depth + 1))
+            {
+                case MemberUse.Disposed:
+                    use = MemberUse.Disposed;
+                    break;
+                case MemberUse.Read:
+                    break;
+                default:
+                    return MemberUse.HandedOn;
+            }
+        }
+
+        return use;
+    }
+
+    private static readonly System.Collections.Immutable.ImmutableArray<OperationKind> LocalReferenceKind =
+        System.Collections.Immutable.ImmutableArray.Create(OperationKind.LocalReference);
+
+    private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
+        declarator.Parent is IVariableDeclarationOperation { Parent: IUsingOperation or IUsingDeclarationOperation or IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } };
 
     /// <summary>The body assigns the member a new object on every run (not under a condition) before returning it.</summary>
     private static bool CreatedForTheCaller(IOperation reference)

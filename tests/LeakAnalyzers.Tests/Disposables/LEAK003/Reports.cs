@@ -36,6 +36,22 @@ public class Reports
             }
             """);
 
+    [Theory]
+    [InlineData("var temp = endEvent; if (temp != null) temp.Set();")]
+    [InlineData("ManualResetEvent? temp; temp = endEvent; temp?.Set(); var again = temp; again?.Reset();")]
+    public Task CopiedToALocalThatOnlyReadsIt(string body) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System.Threading;
+            sealed class Link
+            {
+                private ManualResetEvent? [|endEvent|];
+
+                public void Close() { endEvent = new ManualResetEvent(false); endEvent.WaitOne(100); }
+                public void NotifyClosed() { {{body}} }
+            }
+            """);
+
     [Fact]
     public Task DisposeMissesTheField() =>
         Verify.VerifyAnalyzerAsync(

@@ -46,6 +46,8 @@ public class Silent
     [InlineData("ProtectedField", "class S { protected readonly HttpClient c = new HttpClient(); }")]
     [InlineData("HandedToCollectionDisposedLater", "sealed class S : IDisposable { private readonly List<IDisposable> all = new(); private readonly Stream s = File.OpenRead(\"x\"); public S() { all.Add(s); } public void Dispose() { foreach (var d in all) d.Dispose(); } }")]
     [InlineData("InterlockedExchange", "sealed class S : IDisposable { private Stream s = File.OpenRead(\"x\"); public void Dispose() { Interlocked.Exchange(ref s, null)?.Dispose(); } }")]
+    [InlineData("CopiedToUsingLocal", "sealed class S { private Stream s = File.OpenRead(\"x\"); public void Close() { using var x = s; } }")]
+    [InlineData("CopiedToLocalThatIsStored", "sealed class S { private Stream s = File.OpenRead(\"x\"); private readonly List<Stream> closing = new(); public void Close() { var x = s; x.Flush(); closing.Add(x); } }")]
     [InlineData("CopiedToLocalAndDisposed", "sealed class S : IDisposable { private Stream s = File.OpenRead(\"x\"); public void Dispose() { var x = s; s = null; x?.Dispose(); } }")]
     [InlineData("Task", "sealed class S { private readonly Task t = Task.Run(() => { }); }")]
     [InlineData("CancellationTokenSourceWithoutTimeout", "sealed class S { private readonly CancellationTokenSource cts = new CancellationTokenSource(); public void Stop() => cts.Cancel(); }")]
