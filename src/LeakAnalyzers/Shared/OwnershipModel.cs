@@ -47,15 +47,16 @@ internal sealed class OwnershipModel
     private readonly ConcurrentDictionary<string, OwnershipTables> tablesByValues = new(StringComparer.Ordinal);
     private readonly string? ruleId;
     private readonly SourceOwnership source;
-    private readonly SourceDisposal sourceDisposal = new();
+    private readonly SourceDisposal sourceDisposal;
     private OwnershipTables? emptyTables;
 
-    private OwnershipModel(INamedTypeSymbol disposable, INamedTypeSymbol? asyncDisposable, string? ruleId, SourceOwnership source)
+    private OwnershipModel(Compilation compilation, INamedTypeSymbol disposable, INamedTypeSymbol? asyncDisposable, string? ruleId, SourceOwnership source)
     {
         this.disposable = disposable;
         this.asyncDisposable = asyncDisposable;
         this.ruleId = ruleId;
         this.source = source;
+        sourceDisposal = new SourceDisposal(compilation);
     }
 
     /// <summary>Null when the compilation has no IDisposable (nothing to analyze).</summary>
@@ -67,12 +68,12 @@ internal sealed class OwnershipModel
             return null;
         }
 
-        return new OwnershipModel(disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId, SourceOwnership.For(compilation, disposable));
+        return new OwnershipModel(compilation, disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId, SourceOwnership.For(compilation, disposable));
     }
 
     /// <summary>The model the source summaries infer with: the general .editorconfig keys only, no rule's own.</summary>
     internal static OwnershipModel CreateGeneral(Compilation compilation, INamedTypeSymbol disposable, SourceOwnership source) =>
-        new(disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId: null, source);
+        new(compilation, disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId: null, source);
 
     /// <summary>What the compilation's source says about disposal (types whose Dispose releases nothing, members a method disposes).</summary>
     internal SourceDisposal SourceDisposal => sourceDisposal;

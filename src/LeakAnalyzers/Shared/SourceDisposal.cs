@@ -22,6 +22,30 @@ using Microsoft.CodeAnalysis.Operations;
 internal sealed class SourceDisposal
 {
     private const int MaxDepth = 3;
+    private readonly Compilation compilation;
+    private readonly ConcurrentDictionary<string, bool> arrayPoolNames = new(StringComparer.Ordinal);
+
+    internal SourceDisposal(Compilation compilation) => this.compilation = compilation;
+
+    /// <summary>
+    /// Whether a type of this simple name, declared in source, derives from <c>ArrayPool&lt;T&gt;</c> (a pool of the
+    /// project's own: <c>STArrayPool&lt;byte&gt;.Shared.Return(buffer)</c> gives an array back like the framework's).
+    /// </summary>
+    private bool IsArrayPoolName(string name) =>
+        arrayPoolNames.GetOrAdd(name, n => compilation.GetSymbolsWithName(n, SymbolFilter.Type).OfType<INamedTypeSymbol>().Any(IsArrayPool));
+
+    private static bool IsArrayPool(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolNames.FullMetadataName(current.OriginalDefinition) == "System.Buffers.ArrayPool`1")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
     private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> disposesParameter = new();
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> releasesNothing = new(SymbolEqualityComparer.Default);
 
@@ -411,11 +435,13 @@ internal sealed class SourceDisposal
                     return false;
             }
 
-            // ArrayPool<T>.Shared.Return(buffer), pool.Return(buffer): an array not given back is only garbage.
+            // ArrayPool<T>.Shared.Return(buffer), pool.Return(buffer), OwnPool<T>.Shared.Return(buffer) of a source
+            // subclass of ArrayPool<T>: an array not given back is only garbage.
             if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Return", Expression: var pool } &&
-                (pool is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Shared", Expression: GenericNameSyntax { Identifier.ValueText: "ArrayPool" } or QualifiedNameSyntax { Right: GenericNameSyntax { Identifier.ValueText: "ArrayPool" } } } ||
-                 (NameOf(pool) is { } poolName && FindFieldType(type, poolName) is INamedTypeSymbol { Name: "ArrayPool" } poolType &&
-                  SymbolNames.FullMetadataName(poolType.OriginalDefinition) == "System.Buffers.ArrayPool`1")))
+                (pool is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Shared", Expression: var sharedOf } &&
+                 (sharedOf is QualifiedNameSyntax qualified ? qualified.Right : sharedOf) is GenericNameSyntax { Identifier.ValueText: var poolTypeName } &&
+                 (poolTypeName == "ArrayPool" || IsArrayPoolName(poolTypeName)) ||
+                 (NameOf(pool) is { } poolName && FindFieldType(type, poolName) is INamedTypeSymbol poolType && IsArrayPool(poolType))))
             {
                 continue;
             }

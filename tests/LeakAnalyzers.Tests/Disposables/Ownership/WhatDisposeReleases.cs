@@ -1056,6 +1056,59 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task ArraysGivenBackToAPoolOfTheProjectsOwn() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        using System.IO;
+        sealed class LocalPool<T> : ArrayPool<T>
+        {
+            public static new LocalPool<T> Shared { get; } = new LocalPool<T>();
+            public override T[] Rent(int minimumLength) => new T[minimumLength];
+            public override void Return(T[] array, bool clearArray = false) { }
+        }
+        sealed class NotAPool<T>
+        {
+            public static NotAPool<T> Shared { get; } = new NotAPool<T>();
+            public void Return(T[] array) { }
+        }
+        ref struct SpanWriter
+        {
+            private byte[]? rented;
+            private Span<byte> buffer;
+            public SpanWriter(Span<byte> initial) { buffer = initial; rented = null; }
+            public SpanWriter(int capacity) { rented = LocalPool<byte>.Shared.Rent(capacity); buffer = rented; }
+            public void Write(byte b) => buffer[0] = b;
+            public void Dispose()
+            {
+                var toReturn = rented;
+                this = default;
+                if (toReturn != null)
+                {
+                    LocalPool<byte>.Shared.Return(toReturn);
+                }
+            }
+        }
+        sealed class Lease : IDisposable
+        {
+            private readonly byte[] bytes = new byte[16];
+            private readonly Stream log = File.OpenWrite("log");
+            public void Dispose() { NotAPool<byte>.Shared.Return(bytes); log.Dispose(); }
+        }
+        static class Packets
+        {
+            public static void Send()
+            {
+                var small = new SpanWriter(stackalloc byte[10]);
+                small.Write(1);
+                var big = new SpanWriter(100);
+                big.Write(2);
+                var lease = {|LEAK001:new Lease()|};
+                lease.ToString();
+            }
+        }
+        """);
+
+    [Fact]
     public Task TypeWhoseDisposeOnlyReturnsAPooledArrayHoldsNothing() => Verify.VerifyAsync("""
         using System;
         using System.Buffers;
