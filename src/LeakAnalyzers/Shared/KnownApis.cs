@@ -102,7 +102,8 @@ internal static class KnownApis
             {
                 foreach (var token in reference.GetSyntax().DescendantTokens())
                 {
-                    if (members.Contains(token.ValueText))
+                    // Named as a member (`x.WaitHandle`, `x?.CancelAfter(...)`), not as a type (`WaitHandle handle`).
+                    if (members.Contains(token.ValueText) && IsMemberName(token))
                     {
                         return false;
                     }
@@ -114,6 +115,11 @@ internal static class KnownApis
 
         return false;
     }
+
+    private static bool IsMemberName(SyntaxToken token) =>
+        token.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name &&
+        ((name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access && ReferenceEquals(access.Name, name)) ||
+         name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax);
 
     /// <summary>
     /// Interfaces whose implementations need no disposal when a method creates one itself: enumerators implement

@@ -50,6 +50,7 @@ public class Silent
     [InlineData("CopiedToLocalThatIsStored", "sealed class S { private Stream s = File.OpenRead(\"x\"); private readonly List<Stream> closing = new(); public void Close() { var x = s; x.Flush(); closing.Add(x); } }")]
     [InlineData("CopiedToLocalAndDisposed", "sealed class S : IDisposable { private Stream s = File.OpenRead(\"x\"); public void Dispose() { var x = s; s = null; x?.Dispose(); } }")]
     [InlineData("Task", "sealed class S { private readonly Task t = Task.Run(() => { }); }")]
+    [InlineData("CancellationTokenSourceWithoutTimeoutInATypeNamingWaitHandleAsAType", "sealed class S { private CancellationTokenSource cts = new CancellationTokenSource(); public void Restart(IAsyncResult r) { WaitHandle h = r.AsyncWaitHandle; h.Close(); cts = new CancellationTokenSource(); } }")]
     [InlineData("CancellationTokenSourceWithoutTimeout", "sealed class S { private readonly CancellationTokenSource cts = new CancellationTokenSource(); public void Stop() => cts.Cancel(); }")]
     [InlineData("UsingStatementOnField", "sealed class S { private readonly Stream s = File.OpenRead(\"x\"); public void Run() { using (s) { } } }")]
     [InlineData("ExtensionThatDisposes", "sealed class S { private readonly Timer t = new Timer(_ => { }); public void Stop() => t.Shutdown(); } static class TimerExtensions { public static void Shutdown(this Timer timer) { timer.Dispose(); } }")]
