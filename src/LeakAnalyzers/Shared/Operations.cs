@@ -167,7 +167,7 @@ internal static class Operations
     /// The values assigned to <paramref name="local"/> within <paramref name="root"/> (its method's body): initializers,
     /// assignments, the tested value of a declaration pattern, and the <see cref="IForEachLoopOperation"/> itself for a
     /// foreach variable (its values are the collection's elements); null for a value that cannot be told (out,
-    /// deconstruction, compound assignment). The root is walked once, whatever the number of locals asked about, and
+    /// deconstruction, compound assignment, increment). The root is walked once, whatever the number of locals asked about, and
     /// the index is shared by every analyzer that sees the same tree.
     /// </summary>
     internal static IReadOnlyList<IOperation?> ValuesOfLocal(IOperation root, ILocalSymbol local) =>
@@ -218,6 +218,9 @@ internal static class Operations
                     break;
                 case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation coalesced }:
                     Add(coalesced.Local, null);
+                    break;
+                case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation incremented }:
+                    Add(incremented.Local, null);
                     break;
                 case IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }:
                     Add(declared.Local, null);

@@ -446,6 +446,13 @@ internal sealed class SourceDisposal
                 continue;
             }
 
+            // items.Clear(), cache.Remove(key): a collection of the framework holds only managed references.
+            if (DisposedMemberName(invocation) is null && CalledMemberName(invocation) is { } collectionName &&
+                FindFieldType(type, collectionName) is { } collectionType && IsFrameworkCollection(collectionType))
+            {
+                continue;
+            }
+
             // x.Dispose(), or any call on x (semaphore.Release()), where x is a disposable member that needs no disposal.
             var name = DisposedMemberName(invocation) ?? CalledMemberName(invocation);
             if (name is null || FindFieldType(type, name) is not { } memberType ||
@@ -459,6 +466,12 @@ internal sealed class SourceDisposal
 
         return true;
     }
+
+    /// <summary>A list, dictionary, set or queue of the framework (<c>System.Collections</c>), or an array: managed memory only.</summary>
+    private static bool IsFrameworkCollection(ITypeSymbol type) =>
+        type is IArrayTypeSymbol ||
+        (!IsDisposableType(type) && type.ContainingNamespace?.ToDisplayString() is { } ns &&
+         (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal)));
 
     /// <summary>
     /// A struct (or sealed class) that only ends a scope on an object it was given: every field is set from a constructor parameter

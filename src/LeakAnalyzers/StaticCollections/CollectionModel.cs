@@ -237,7 +237,10 @@ internal sealed class CollectionSettings
             case SpecialType.System_Char:
             case SpecialType.System_Byte:
             case SpecialType.System_SByte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
             case SpecialType.System_Enum:
+                // 16 bits at most (a char's range): a table of every value is bounded, like a lookup array.
                 return true;
         }
 

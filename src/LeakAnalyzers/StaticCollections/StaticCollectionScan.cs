@@ -852,10 +852,16 @@ internal sealed class StaticCollectionScan
         }
 
         return containing is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } ||
+               (containing is IMethodSymbol { IsStatic: true } initializer && IsModuleInitializer(initializer)) ||
                (containing is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor && IsOnce(constructor.ContainingType));
 
         bool IsOnce(INamedTypeSymbol type) => model.IsLongLivedHolder(type, options, operation.Syntax.SyntaxTree);
     }
+
+    /// <summary>A <c>[ModuleInitializer]</c> method: the runtime calls it once, before any other code of the module.</summary>
+    private static bool IsModuleInitializer(IMethodSymbol method) =>
+        method.GetAttributes().Any(attribute => attribute.AttributeClass is { Name: "ModuleInitializerAttribute" } attributeClass &&
+                                                SymbolNames.FullMetadataName(attributeClass) == "System.Runtime.CompilerServices.ModuleInitializerAttribute");
 
     private bool IsOneTimeFactory(IAnonymousFunctionOperation lambda)
     {

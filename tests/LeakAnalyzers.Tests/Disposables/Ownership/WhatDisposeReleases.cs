@@ -1056,6 +1056,37 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task DisposeThatOnlyClearsCollectionsReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        sealed class Line : IDisposable
+        {
+            public Dictionary<object, double> Items { get; } = new Dictionary<object, double>();
+            private readonly List<int> physics = new List<int>();
+            private byte[]? blocks = new byte[16];
+            public void Add(object o) => Items[o] = 1;
+            public void Dispose() { Items.Clear(); physics.Clear(); blocks = null; }
+        }
+        sealed class Logged : IDisposable
+        {
+            private readonly List<string> lines = new List<string>();
+            private readonly Stream log = File.OpenWrite("log");
+            public void Dispose() { lines.Clear(); log.Dispose(); }
+        }
+        static class Layout
+        {
+            public static int Arrange(object[] children)
+            {
+                var line = new Line();
+                foreach (var child in children) line.Add(child);
+                var logged = {|LEAK001:new Logged()|};
+                return line.Items.Count + logged.GetHashCode();
+            }
+        }
+        """);
+
+    [Fact]
     public Task ArraysGivenBackToAPoolOfTheProjectsOwn() => Verify.VerifyAsync("""
         using System;
         using System.Buffers;

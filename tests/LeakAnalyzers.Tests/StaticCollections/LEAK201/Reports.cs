@@ -109,6 +109,25 @@ public class Reports
             """);
 
     [Fact]
+    public Task LoopIndexKey() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            static class Components
+            {
+                private static readonly Dictionary<int, string> [|byIndex|] = new();
+
+                public static void Load(string[] entries)
+                {
+                    for (var i = 0; i < entries.Length; i++)
+                    {
+                        byIndex[i] = entries[i];
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task ForeachOverInput() =>
         Verify.VerifyAnalyzerAsync(
             """

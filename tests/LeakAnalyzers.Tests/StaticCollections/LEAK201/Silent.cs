@@ -171,6 +171,34 @@ public class Silent
             """);
 
     [Fact]
+    public Task FilledByAModuleInitializerOrKeyedBySixteenBits() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Runtime.CompilerServices;
+            static class NativeMap
+            {
+                private static readonly Dictionary<string, string> map = new();
+                private static readonly Dictionary<ushort, int> lights = new();
+                private static readonly Dictionary<short, int> deltas = new();
+
+                [ModuleInitializer]
+                internal static void Init()
+                {
+                    foreach (var pair in (Environment.GetEnvironmentVariable("MAP") ?? "").Split(';'))
+                    {
+                        map[pair] = pair;
+                    }
+                }
+
+                public static string Map(string name) => map.TryGetValue(name, out var mapped) ? mapped : name;
+                public static void Light(ushort graphic, int level) => lights[graphic] = level;
+                public static void Delta(short offset, int value) => deltas[offset] = value;
+            }
+            """);
+
+    [Fact]
     public Task KeysReadFromAttributesThroughLocals() =>
         Verify.VerifyAnalyzerAsync(
             """
