@@ -108,7 +108,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IPropertyReferenceOperation conditionalRead &&
                                                    CannotHoldReceiver(conditionalRead.Type)
                 => $"used only to read '{conditionalRead.Property.Name}'",
-            IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed
+            IArgumentOperation argument when model.FateOf(argument, tables) == ArgumentFate.Borrowed && !MayReturnItsReceiver(argument)
                 => $"only lent to '{CalleeName(argument)}'",
             _ => null,
         };
@@ -171,6 +171,16 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
                 OwnershipModel.ConsequenceFor(parameter.Type)));
         }
     }
+
+    /// <summary>
+    /// The receiver of an extension method seen only in metadata, whose result may be that receiver: judged like the
+    /// receiver of an instance call (<c>new ActorSystem().WithRemote(config)</c>, a builder returning what it was given).
+    /// </summary>
+    private static bool MayReturnItsReceiver(IArgumentOperation argument) =>
+        argument.Parameter is { Ordinal: 0 } &&
+        argument.Parent is IInvocationOperation { TargetMethod.IsExtensionMethod: true } call &&
+        !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, argument.SemanticModel?.Compilation.Assembly) &&
+        !CannotHoldReceiver(call.Type);
 
     private static bool IsEndOfTheKeeper(IOperation? consumer, IOperation keeper, OwnershipModel model) =>
         consumer switch

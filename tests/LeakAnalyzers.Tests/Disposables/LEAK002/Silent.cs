@@ -37,4 +37,48 @@ public class Silent
         Assert.NotNull(name);
         return Verify.VerifyAnalyzerAsync(Usings + "class C { " + member + " }");
     }
+    [Fact]
+    public Task ReceiverOfAnExtensionFromAnotherAssemblyThatMayReturnIt()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System;
+                using Engines;
+                static class Setup
+                {
+                    public static Engine Make(string address) => new Engine().WithRemote(address);
+
+                    public static Engine Configured(string address)
+                    {
+                        var engine = new Engine().WithRemote(address);
+                        return engine;
+                    }
+
+                    public static int Count(string address) => {|#0:new Engine()|}.CountParts(address);
+                }
+                """,
+        };
+        test.TestState.AdditionalProjects["Engines"].Sources.Add(("Engine.cs", """
+            using System;
+            using System.IO;
+            namespace Engines
+            {
+                public sealed class Engine : IDisposable
+                {
+                    private readonly Stream log = File.OpenWrite("log");
+                    public void Dispose() => log.Dispose();
+                }
+
+                public static class EngineExtensions
+                {
+                    public static Engine WithRemote(this Engine engine, string address) => engine;
+                    public static int CountParts(this Engine engine, string address) => address.Length;
+                }
+            }
+            """));
+        test.TestState.AdditionalProjectReferences.Add("Engines");
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'new Engine'", "only lent to 'CountParts'", "what it holds is released only by a finalizer, if it has one"));
+        return test.RunAsync();
+    }
 }
