@@ -4,6 +4,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -515,6 +516,7 @@ internal sealed class TypeEvents
             RootOfChain(add.Instance) is not IParameterReferenceOperation { Parameter: var written } ||
             !SymbolEqualityComparer.Default.Equals(written, parameter) ||
             Facts.MemberStoring(parameter) is not null ||
+            StoredByABaseOrOwnCall(add.Root, parameter) ||
             IsGuarded(add, null))
         {
             return null;
@@ -533,6 +535,52 @@ internal sealed class TypeEvents
         return RegistrationCalls.SameArgumentTwice(Source(), compilation, method, parameter) is { } twice
             ? new Repetition(RepetitionKind.RegistrationTwice, method.Name, ImmutableArray<string>.Empty, twice)
             : null;
+    }
+
+    /// <summary>
+    /// <c>base.Initialize(transmitter)</c> where that method keeps its parameter in a member (<c>Transmitter = transmitter;</c>):
+    /// the publisher is kept, not only given, so the method is an initialisation of this object's link to it.
+    /// </summary>
+    private static bool StoredByABaseOrOwnCall(IOperation root, IParameterSymbol parameter)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is not IInvocationOperation { Instance: IInstanceReferenceOperation } call)
+            {
+                continue;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (Operations.SkipConversions(argument.Value) is IParameterReferenceOperation passed &&
+                    SymbolEqualityComparer.Default.Equals(passed.Parameter, parameter) &&
+                    argument.Parameter is { } received &&
+                    KeepsParameter(call.TargetMethod.OriginalDefinition, received.Name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool KeepsParameter(IMethodSymbol method, string parameterName)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>())
+            {
+                if (assignment.Right is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: var name } && name == parameterName &&
+                    SourceDisposal.NameOf(assignment.Left) is { } member &&
+                    method.ContainingType.GetMembers(member).Any(candidate => candidate is IFieldSymbol or IPropertySymbol))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static bool IsRegistrationName(string name) =>

@@ -23,6 +23,13 @@ internal static class KnownApis
         "System.Data.DataView",
         "System.Data.DataColumn",
 
+        // HTTP content made of bytes already in memory: Dispose drops a buffer the collector takes anyway.
+        "System.Net.Http.StringContent",
+        "System.Net.Http.ByteArrayContent",
+        "System.Net.Http.FormUrlEncodedContent",
+        "System.Net.Http.ReadOnlyMemoryContent",
+        "System.Net.Http.Json.JsonContent",
+
         // Rx subjects: Dispose only drops the observer list and makes later calls throw; an undisposed subject
         // holds nothing once nothing references it.
         "System.Reactive.Subjects.Subject`1",

@@ -390,7 +390,7 @@ internal sealed class OwnershipModel
     /// </summary>
     internal ImmutableArray<IOperation>? ContainerFills(IObjectCreationOperation creation, OwnershipTables tables, bool endsDuty)
     {
-        if (EmptyContainerFill(creation) is not { } fill || Operations.AssignedLocal(creation) is not { } local)
+        if (EmptyContainerFill(creation, tables) is not { } fill || Operations.AssignedLocal(creation) is not { } local)
         {
             return null;
         }
@@ -433,13 +433,13 @@ internal sealed class OwnershipModel
     private static readonly ImmutableArray<OperationKind> LocalReferenceKind = ImmutableArray.Create(OperationKind.LocalReference);
 
     /// <summary>
-    /// For <c>new C(...)</c> of a container (<see cref="KnownApis.Containers"/>) made empty (no object initializer, no
-    /// disposable argument): the member that fills it (<c>Add</c>, <c>Content</c>). Null for anything else.
+    /// For <c>new C(...)</c> of a container (<see cref="KnownApis.Containers"/>) made empty (no disposable argument, no
+    /// object initializer that fills it with something owned): the member that fills it (<c>Add</c>, <c>Content</c>).
+    /// Null for anything else.
     /// </summary>
-    internal string? EmptyContainerFill(IObjectCreationOperation creation)
+    internal string? EmptyContainerFill(IObjectCreationOperation creation, OwnershipTables tables)
     {
-        if (creation.Type is not INamedTypeSymbol type || creation.Initializer is { Initializers.Length: > 0 } ||
-            creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
+        if (creation.Type is not INamedTypeSymbol type || creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
         {
             return null;
         }
@@ -447,10 +447,20 @@ internal sealed class OwnershipModel
         var name = SymbolNames.FullMetadataName(type.OriginalDefinition);
         foreach (var (container, member) in KnownApis.Containers)
         {
-            if (container == name)
+            if (container != name)
             {
-                return member;
+                continue;
             }
+
+            // `new HttpRequestMessage(...) { Content = new StringContent(json) }`: filled with nothing it owns.
+            if (creation.Initializer is { } initializer &&
+                initializer.Initializers.Any(set => set is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property, Value: var value } ||
+                                                     (property.Property.Name == member && IsOwnedOrNull(value, tables) && !Operations.IsNullOrDefault(value))))
+            {
+                return null;
+            }
+
+            return member;
         }
 
         return null;

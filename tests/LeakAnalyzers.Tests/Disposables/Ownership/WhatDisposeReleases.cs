@@ -969,6 +969,33 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task HttpContentMadeOfBytesInMemoryHoldsNothing() => Verify.VerifyAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        static class Api
+        {
+            public static async Task<string> Post(HttpClient client, string json, Dictionary<string, string> form)
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/x") { Content = new StringContent(json) };
+                var body = new FormUrlEncodedContent(form);
+                var bytes = new ByteArrayContent(new byte[4]);
+                using var response = await client.SendAsync(request);
+                return await response.Content.ReadAsStringAsync() + body.Headers + bytes.Headers;
+            }
+
+            public static async Task<string> Upload(HttpClient client, string path)
+            {
+                var request = {|LEAK001:new HttpRequestMessage(HttpMethod.Post, "http://localhost/x")|};
+                request.Content = new StreamContent(File.OpenRead(path));
+                using var response = await client.SendAsync(request);
+                return response.ReasonPhrase ?? "";
+            }
+        }
+        """);
+
+    [Fact]
     public Task ContainerHoldsNothingUntilItsFirstFill() => Verify.VerifyAsync("""
         using System;
         using System.IO;

@@ -187,6 +187,27 @@ public class Silent
             """);
 
     [Fact]
+    public Task PublisherParameterKeptThroughTheBaseMethod() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            class Transmitter { public event EventHandler? Sent; public void Raise() => Sent?.Invoke(this, EventArgs.Empty); }
+            class Policy
+            {
+                protected Transmitter? Transmitter { get; private set; }
+                public virtual void Initialize(Transmitter transmitter) { Transmitter = transmitter; }
+            }
+            sealed class Throttling : Policy
+            {
+                public override void Initialize(Transmitter transmitter)
+                {
+                    base.Initialize(transmitter);
+                    transmitter.Sent += OnSent;
+                }
+                private void OnSent(object? sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
     public Task RegisterWithAParameterRemovedElsewhereAndCalledOnce() =>
         Verify.VerifyAnalyzerAsync(Page + """
             class Presenter
