@@ -561,6 +561,20 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            // Subscribe(onNext, onError, token) returns nothing: the subscription ends when the token is cancelled, so it
+            // is judged like a registration on that token (a source the method or the type creates is theirs to cancel).
+            if (TokenArgument(subscribe) is { } token)
+            {
+                var lifetime = model.Classify(token, Facts(), Settings(subscribe));
+                if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(subscribe)) || IsOwnSourcesToken(token) || IsLocalSourcesToken(token))
+                {
+                    return;
+                }
+
+                Report(callback, capture, "until the token's source is cancelled or disposed", "its Rx timer subscription ends only with that token", null);
+                return;
+            }
+
             var result = ResultUse(subscribe, block, out var holder, out _);
             if (result is null || holder is IVariableInitializerOperation)
             {
@@ -600,7 +614,8 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             var lifetime = model.Classify(token, Facts(), Settings(invocation));
-            if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)) || IsOwnSourcesToken(token))
+            if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)) || IsOwnSourcesToken(token) ||
+                (!capture.CapturesThis && Operations.SkipConversions(token) is IParameterReferenceOperation && CompletesTheReturnedTask(callback, block)))
             {
                 return;
             }
@@ -632,6 +647,74 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
 
             Report(callback, capture, "until the token's source is cancelled or disposed", cause, properties);
         }
+
+        private static IOperation? TokenArgument(IInvocationOperation call)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Value.Type is { Name: "CancellationToken" })
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// <c>token.Register(() => tcs.TrySetCanceled())</c> on the caller's token, in a method that returns <c>tcs.Task</c>:
+        /// the registration is how the returned task completes (a token-to-task adapter); it holds only that completion
+        /// source, which the caller awaits anyway. On a token the type keeps, every call would add one more.
+        /// </summary>
+        private static bool CompletesTheReturnedTask(IOperation callback, IOperation block)
+        {
+            if (Operations.SkipConversions(callback) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+            {
+                ILocalSymbol? source = null;
+                foreach (var operation in lambda.Body.Descendants())
+                {
+                    switch (operation)
+                    {
+                        case IInvocationOperation { Instance: ILocalReferenceOperation local, TargetMethod.Name: var name }
+                            when local.Local.Type.Name == "TaskCompletionSource" &&
+                                 (name.StartsWith("TrySet", System.StringComparison.Ordinal) || name.StartsWith("Set", System.StringComparison.Ordinal)):
+                            if (source is not null && !SymbolEqualityComparer.Default.Equals(source, local.Local))
+                            {
+                                return false;
+                            }
+
+                            source = local.Local;
+                            break;
+                        case ILocalReferenceOperation or IReturnOperation or IBlockOperation or IExpressionStatementOperation or IArgumentOperation or ILiteralOperation or IConversionOperation:
+                            break;
+                        default:
+                            return false;
+                    }
+                }
+
+                if (source is null)
+                {
+                    return false;
+                }
+
+                foreach (var operation in block.Descendants())
+                {
+                    if (operation is IReturnOperation { ReturnedValue: var returned } &&
+                        Operations.SkipConversions(returned) is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation task } &&
+                        SymbolEqualityComparer.Default.Equals(task.Local, source))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>cts.Token</c> of a source the method creates in a local: the method decides when it ends.</summary>
+        private static bool IsLocalSourcesToken(IOperation? token) =>
+            Operations.SkipConversions(token) is IPropertyReferenceOperation { Property.Name: "Token", Instance: var instance } &&
+            Operations.SkipConversions(instance) is ILocalReferenceOperation;
 
         /// <summary>
         /// <c>source.Token</c> where <c>source</c> is a field of this type (static too) that the type only ever fills

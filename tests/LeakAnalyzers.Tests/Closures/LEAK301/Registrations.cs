@@ -86,6 +86,32 @@ public class Registrations
             """);
 
     [Fact]
+    public Task SilentWhenTheRegistrationIsHowTheReturnedTaskCompletes() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            static class TokenExtensions
+            {
+                public static Task<T> AsTask<T>(this CancellationToken token)
+                {
+                    var tcs = new TaskCompletionSource<T>();
+                    token.Register(() => tcs.TrySetCanceled(), false);
+                    return tcs.Task;
+                }
+
+                public static Task<T> AsTaskLogged<T>(this CancellationToken token, Log log)
+                {
+                    var tcs = new TaskCompletionSource<T>();
+                    token.Register({|#0:() => { tcs.TrySetCanceled(); log.Write("cancelled"); }|});
+                    return tcs.Task;
+                }
+            }
+            sealed class Log { public void Write(string s) { } }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("A lambda", "'tcs'", "until the token's source is cancelled or disposed", "its token registration is dropped"));
+
+    [Fact]
     public Task SilentOnTheHostsOneShotTokens() =>
         Verify.VerifyAnalyzerAsync(
             Hosting + """

@@ -36,6 +36,7 @@ public class TimerCycles
             public static class ObservableExtensions
             {
                 public static IDisposable Subscribe<T>(this IObservable<T> source, Action<T> onNext) => throw null;
+                public static void Subscribe<T>(this IObservable<T> source, Action<T> onNext, Action<Exception> onError, System.Threading.CancellationToken token) { }
             }
         }
 
@@ -119,6 +120,33 @@ public class TimerCycles
             """ + Rx,
             Verify.Diagnostic().WithLocation(0).WithArguments("A lambda", "this 'Feed'", "for good", "its Rx timer subscription is kept in 'heartbeat', which is never disposed"),
             Verify.Diagnostic().WithLocation(1).WithArguments("A lambda", "'limit'", "for good", "its Rx timer subscription is kept in 'sampled', which is never disposed"));
+
+    [Fact]
+    public Task SubscriptionBoundToATokenEndsWithThatToken() =>
+        Run(
+            """
+            using System;
+            using System.Reactive.Linq;
+            using System.Threading;
+            sealed class Scheduler
+            {
+                private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+                int runs;
+                public Action RunEvery(TimeSpan period)
+                {
+                    var cts = new CancellationTokenSource();
+                    Observable.Interval(period).Subscribe(_ => runs++, _ => { }, cts.Token);
+                    return () => cts.Cancel();
+                }
+
+                public void RunForever(TimeSpan period) =>
+                    Observable.Interval(period).Subscribe(_ => runs++, _ => { }, stopping.Token);
+
+                public void RunUntil(TimeSpan period, CancellationToken token) =>
+                    Observable.Interval(period).Subscribe({|#0:_ => runs++|}, _ => { }, token);
+            }
+            """ + Rx,
+            Verify.Diagnostic().WithLocation(0).WithArguments("A lambda", "this 'Scheduler'", "until the token's source is cancelled or disposed", "its Rx timer subscription ends only with that token"));
 
     [Fact]
     public Task SilentForDisposedSubscriptionsAndCaptureFreeCallbacks() =>
