@@ -23,6 +23,11 @@ internal static class KnownApis
         "System.Data.DataView",
         "System.Data.DataColumn",
 
+        // A WebClient makes a request per call and keeps nothing open between calls; a random number generator of
+        // today's runtime holds no handle.
+        "System.Net.WebClient",
+        "System.Security.Cryptography.RandomNumberGenerator",
+
         // HTTP content made of bytes already in memory: Dispose drops a buffer the collector takes anyway.
         "System.Net.Http.StringContent",
         "System.Net.Http.ByteArrayContent",

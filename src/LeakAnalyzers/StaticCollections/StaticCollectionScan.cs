@@ -679,6 +679,13 @@ internal sealed class StaticCollectionScan
             {
                 break;
             }
+
+            // Conditions above the first node that holds the read too guard both alike (`if (type == Destroyed) {
+            // if (map.TryGetValue(key, out v)) ...; map.Remove(key); }`): they say nothing about the read.
+            if (node.Syntax.Span.Contains(read.Syntax.Span) && !ReferenceEquals(node, read))
+            {
+                break;
+            }
         }
 
         return true;
@@ -773,6 +780,10 @@ internal sealed class StaticCollectionScan
             IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary =>
                 IsBoundedValue(binary.LeftOperand, settings, depth + 1) && IsBoundedValue(binary.RightOperand, settings, depth + 1),
+            IConditionalOperation { WhenFalse: { } whenFalse } conditional =>
+                IsBoundedValue(conditional.WhenTrue, settings, depth + 1) && IsBoundedValue(whenFalse, settings, depth + 1),
+            ICoalesceOperation coalesce =>
+                IsBoundedValue(coalesce.Value, settings, depth + 1) && IsBoundedValue(coalesce.WhenNull, settings, depth + 1),
             IInterpolatedStringOperation interpolated => interpolated.Parts.All(part => part switch
             {
                 IInterpolatedStringTextOperation => true,

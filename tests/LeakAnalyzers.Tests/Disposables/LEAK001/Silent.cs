@@ -33,6 +33,8 @@ public class Silent
             """);
 
     [Theory]
+    [InlineData("WebClientKeepsNothingBetweenCalls", "string M(string url) { var client = new System.Net.WebClient(); return client.DownloadString(url); }")]
+    [InlineData("RandomNumberGeneratorHoldsNoHandle", "int M() { var rng = System.Security.Cryptography.RandomNumberGenerator.Create(); var b = new byte[4]; rng.GetBytes(b); return b[0]; }")]
     [InlineData("UsingDeclaration", "int M(string p) { using var s = new FileStream(p, FileMode.Open); return s.ReadByte(); }")]
     [InlineData("UsingStatement", "int M(string p) { using (var s = new FileStream(p, FileMode.Open)) { return s.ReadByte(); } }")]
     [InlineData("UsingExistingLocal", "int M(string p) { var s = new FileStream(p, FileMode.Open); using (s) { return s.ReadByte(); } }")]

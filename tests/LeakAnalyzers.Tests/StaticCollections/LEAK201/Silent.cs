@@ -171,6 +171,36 @@ public class Silent
             """);
 
     [Fact]
+    public Task TakenAfterTheLookupUnderAConditionThatGuardsBoth() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Pointers
+            {
+                private static readonly Dictionary<IntPtr, WeakReference> live = new();
+
+                public static void Register(IntPtr pointer, WeakReference reference) { lock (live) { live[pointer] = reference; } }
+
+                public static void OnNotification(int type, IntPtr pointer)
+                {
+                    if (type == 1)
+                    {
+                        lock (live)
+                        {
+                            if (live.TryGetValue(pointer, out var reference) && reference.IsAlive)
+                            {
+                                Console.WriteLine(reference.Target);
+                            }
+
+                            live.Remove(pointer);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task FilledByAModuleInitializerOrKeyedBySixteenBits() =>
         Verify.VerifyAnalyzerAsync(
             """
@@ -249,6 +279,8 @@ public class Silent
                     var key = type.Name;
                     if (generic) key = type.Name + "`";
                     counts[key] = 1;
+                    counts[type.FullName + "_" + (generic ? "G" : "N")] = 2;
+                    counts[type.Namespace ?? "global"] = 3;
                 }
             }
             """);
