@@ -34,11 +34,22 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
     /// </summary>
     internal bool FreedOrHandedOver { get; private set; }
 
-    /// <summary>Pointers are not passed through calls that return them: every use is judged where it is.</summary>
+    /// <summary>
+    /// A pointer converted to a typed pointer (<c>ptr.ToPointer()</c>) and returned is the block handed to the caller
+    /// (a <c>malloc</c> shim); returned as a number (<c>ptr.ToInt64()</c>), it is only read. Converted for use here (<c>var p = (byte*)ptr.ToPointer();</c>)
+    /// it is only read. Other calls that return pointers are judged where they are.
+    /// </summary>
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps)
     {
         keeps = false;
-        return null;
+        return consumer is IInvocationOperation { TargetMethod: { Name: "ToPointer", ContainingType.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } } conversion &&
+               ReferenceEquals(conversion.Instance, reference) &&
+               IsReturned(conversion)
+            ? conversion
+            : null;
+
+        static bool IsReturned(IOperation value) =>
+            Operations.ParentSkippingConversions(value, out _) is IReturnOperation or null;
     }
 
     public UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned)

@@ -511,4 +511,20 @@ public class Reports
             leak_analyzers.LEAK401.native_allocators = PoolExtensions.Rent:PoolExtensions.Return
             """,
     }.RunAsync();
+    [Fact]
+    public Task ConvertedToAPointerForUseHereAndNeverFreed() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            static int Fill(int n)
+            {
+                var ptr = {|#0:Marshal.AllocHGlobal(n)|};
+                var bytes = (byte*)ptr.ToPointer();
+                bytes[0] = 1;
+                return bytes[0];
+            }
+        }
+        """, Verify.Diagnostic().WithLocation(0).WithArguments("'ptr'", "Marshal.AllocHGlobal", "never freed", "no finalizer will ever free it"));
 }

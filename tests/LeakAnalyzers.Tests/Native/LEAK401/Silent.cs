@@ -116,6 +116,13 @@ public class Silent
             byte* Typed(int n) => (byte*)NativeMemory.Alloc((nuint)n);
 
             void Out(out IntPtr result) { result = Marshal.AllocCoTaskMem(8); }
+
+            // A C-runtime shim: malloc hands the block to the caller as a pointer.
+            static void* Malloc(long size)
+            {
+                var ptr = Marshal.AllocHGlobal((int)size);
+                return ptr.ToPointer();
+            }
         }
         """);
 
