@@ -28,6 +28,12 @@ internal static class KnownApis
         "System.Net.WebClient",
         "System.Security.Cryptography.RandomNumberGenerator",
 
+        // Dispose only stops the activity (a trace span): one left running is a tracing bug, not a held resource.
+        "System.Diagnostics.Activity",
+
+        // A stream over memory someone else owns: Dispose only marks it closed, it never frees the memory.
+        "System.IO.UnmanagedMemoryStream",
+
         // HTTP content made of bytes already in memory: Dispose drops a buffer the collector takes anyway.
         "System.Net.Http.StringContent",
         "System.Net.Http.ByteArrayContent",

@@ -33,6 +33,8 @@ public class Silent
             """);
 
     [Theory]
+    [InlineData("ActivityOnlyStops", "void M() { var activity = new System.Diagnostics.Activity(\"work\"); activity.Start(); }")]
+    [InlineData("UnmanagedMemoryStreamOverBorrowedMemory", "unsafe int M(byte* p, int n) { var s = new UnmanagedMemoryStream(p, n); var r = new BinaryReader(s); return r.ReadByte(); }")]
     [InlineData("WebClientKeepsNothingBetweenCalls", "string M(string url) { var client = new System.Net.WebClient(); return client.DownloadString(url); }")]
     [InlineData("RandomNumberGeneratorHoldsNoHandle", "int M() { var rng = System.Security.Cryptography.RandomNumberGenerator.Create(); var b = new byte[4]; rng.GetBytes(b); return b[0]; }")]
     [InlineData("UsingDeclaration", "int M(string p) { using var s = new FileStream(p, FileMode.Open); return s.ReadByte(); }")]
