@@ -479,6 +479,13 @@ internal sealed class SourceDisposal
     /// fields (<c>Dispose() =&gt; connector.EndUserAction()</c>, a lock's releaser). It holds no resource of its own:
     /// dropping it leaves the scope open, which its owner may end some other way, but leaks nothing.
     /// </summary>
+    /// <summary>A number, a flag, a character or an enum: never a handle (<c>IntPtr</c> and structs are not counted).</summary>
+    private static bool IsPlainNumberOrFlag(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Enum ||
+        type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Byte or SpecialType.System_SByte or
+            SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32 or
+            SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal;
+
     /// <summary>A private nested class no other nested class of its container derives from: sealed in effect.</summary>
     private static bool IsPrivateLeaf(INamedTypeSymbol type) =>
         type.DeclaredAccessibility == Accessibility.Private && type.ContainingType is { } container &&
@@ -505,6 +512,8 @@ internal sealed class SourceDisposal
             {
                 case IFieldSymbol { IsStatic: false, IsConst: false, AssociatedSymbol: IPropertySymbol }:
                     break; // an auto-property's storage: judged with the property
+                case IFieldSymbol { IsStatic: false, IsConst: false } field when IsPlainNumberOrFlag(field.Type):
+                    break; // a timeout, a count, a flag: state, not a resource
                 case IFieldSymbol { IsStatic: false, IsConst: false } field:
                     if (field.DeclaringSyntaxReferences.Length != 1 ||
                         field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer: null } ||

@@ -557,7 +557,9 @@ public class WhatDisposeReleases
             private sealed class End : Stream
             {
                 private readonly Pipe pipe;
+                private int readTimeout = -1;
                 public End(Pipe pipe) => this.pipe = pipe;
+                public override int ReadTimeout { get => readTimeout; set => readTimeout = value; }
                 public override bool CanRead => true;
                 public override bool CanSeek => false;
                 public override bool CanWrite => false;
