@@ -571,7 +571,10 @@ internal sealed class TypeEvents
         {
             foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>())
             {
-                if (assignment.Right is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: var name } && name == parameterName &&
+                var right = assignment.Right is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression, Right: Microsoft.CodeAnalysis.CSharp.Syntax.ThrowExpressionSyntax } guarded
+                    ? guarded.Left
+                    : assignment.Right;
+                if (right is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: var name } && name == parameterName &&
                     SourceDisposal.NameOf(assignment.Left) is { } member &&
                     method.ContainingType.GetMembers(member).Any(candidate => candidate is IFieldSymbol or IPropertySymbol))
                 {

@@ -194,7 +194,7 @@ public class Silent
             class Policy
             {
                 protected Transmitter? Transmitter { get; private set; }
-                public virtual void Initialize(Transmitter transmitter) { Transmitter = transmitter; }
+                public virtual void Initialize(Transmitter transmitter) { Transmitter = transmitter ?? throw new ArgumentNullException(nameof(transmitter)); }
             }
             sealed class Throttling : Policy
             {
