@@ -452,10 +452,17 @@ internal sealed class OwnershipModel
                 continue;
             }
 
-            // `new HttpRequestMessage(...) { Content = new StringContent(json) }`: filled with nothing it owns.
+            // `new HttpRequestMessage(...) { Headers = { ... }, Content = new StringContent(json) }`: filled with nothing
+            // it owns. `new CompositeDisposable { a, b }` is filled by its collection initializer.
             if (creation.Initializer is { } initializer &&
-                initializer.Initializers.Any(set => set is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property, Value: var value } ||
-                                                     (property.Property.Name == member && IsOwnedOrNull(value, tables) && !Operations.IsNullOrDefault(value))))
+                initializer.Initializers.Any(set => set switch
+                {
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation property, Value: var value } =>
+                        property.Property.Name == member && IsOwnedOrNull(value, tables) && !Operations.IsNullOrDefault(value),
+                    IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation nested } => nested.Property.Name == member,
+                    IInvocationOperation call => call.TargetMethod.Name == member,
+                    _ => true,
+                }))
             {
                 return null;
             }

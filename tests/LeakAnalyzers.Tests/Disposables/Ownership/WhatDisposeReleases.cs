@@ -980,7 +980,7 @@ public class WhatDisposeReleases
         {
             public static async Task<string> Post(HttpClient client, string json, Dictionary<string, string> form)
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/x") { Content = new StringContent(json) };
+                var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/x") { Headers = { Authorization = null }, Content = new StringContent(json) };
                 var body = new FormUrlEncodedContent(form);
                 var bytes = new ByteArrayContent(new byte[4]);
                 using var response = await client.SendAsync(request);
