@@ -621,6 +621,17 @@ internal sealed class DisposalFlow
         {
             if (branch.Destination is null)
             {
+                // `throw;` in a catch entered with the value owned: the exception goes on to the catches around that
+                // try (a handshake's catch that logs and rethrows, then an outer catch that returns false).
+                if (followCatches && state != 0 && branch.Semantics == ControlFlowBranchSemantics.Rethrow &&
+                    CatchesAroundHandler(branch.Source, out var outerFinallies) is { } outer && !outerFinallies.Any(ReleasesIn))
+                {
+                    foreach (var handler in outer)
+                    {
+                        Propagate(handler.FirstBlockOrdinal, state);
+                    }
+                }
+
                 return; // throw, rethrow, end of a finally or a filter: not a normal path.
             }
 
@@ -689,10 +700,35 @@ internal sealed class DisposalFlow
     /// its way to the catch (<c>try { try { ... } finally { view.Dispose(); } } catch { return null; }</c>): they
     /// run before the catch does.
     /// </remarks>
-    private static IEnumerable<ControlFlowRegion>? CatchesAround(BasicBlock block, out List<ControlFlowRegion> finallies)
+    /// <summary>For a block of a catch handler: the catches of the try statements around that try-catch.</summary>
+    private static IEnumerable<ControlFlowRegion>? CatchesAroundHandler(BasicBlock block, out List<ControlFlowRegion> finallies)
     {
         finallies = new List<ControlFlowRegion>();
         for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Catch && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
+            {
+                return CatchesAround(tryAndCatch.EnclosingRegion, finallies);
+            }
+
+            if (region.Kind is ControlFlowRegionKind.Try or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Finally)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<ControlFlowRegion>? CatchesAround(BasicBlock block, out List<ControlFlowRegion> finallies)
+    {
+        finallies = new List<ControlFlowRegion>();
+        return CatchesAround(block.EnclosingRegion, finallies);
+    }
+
+    private static IEnumerable<ControlFlowRegion>? CatchesAround(ControlFlowRegion? start, List<ControlFlowRegion> finallies)
+    {
+        for (var region = start; region is not null; region = region.EnclosingRegion)
         {
             if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
             {

@@ -98,7 +98,7 @@ internal static class KnownApis
     /// Whether <paramref name="type"/> is in <see cref="NoDisposalUnlessUsed"/> and the source of
     /// <paramref name="user"/> (the type that creates and holds it) never names one of its members that make Dispose matter.
     /// </summary>
-    internal static bool ReleasesNothingIn(ITypeSymbol type, INamedTypeSymbol user, ImmutableArray<IArgumentOperation> arguments)
+    internal static bool ReleasesNothingIn(ITypeSymbol type, INamedTypeSymbol user, ImmutableArray<IArgumentOperation> arguments, string? holder = null)
     {
         var name = SymbolNames.FullMetadataName(type);
         foreach (var (entry, members, parameters) in NoDisposalUnlessUsed)
@@ -121,7 +121,7 @@ internal static class KnownApis
                 foreach (var token in reference.GetSyntax().DescendantTokens())
                 {
                     // Named as a member (`x.WaitHandle`, `x?.CancelAfter(...)`), not as a type (`WaitHandle handle`).
-                    if (members.Contains(token.ValueText) && IsMemberName(token))
+                    if (members.Contains(token.ValueText) && IsMemberName(token) && (holder is null || OnHolder(token, holder, type.Name)))
                     {
                         return false;
                     }
@@ -132,6 +132,44 @@ internal static class KnownApis
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The member is reached from the variable or member that holds the value (<c>cts.CancelAfter(...)</c>,
+    /// <c>_input?.Token.WaitHandle</c>), not from another one of the same type.
+    /// </summary>
+    private static bool OnHolder(SyntaxToken token, string holder, string typeName)
+    {
+        var receiver = token.Parent?.Parent switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Expression,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding =>
+                binding.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax>()?.Expression,
+            _ => null,
+        };
+        // A static member (`BlockingCollection<int>.TakeFromAny(all, ...)`) reaches every value of the type.
+        if (receiver is null or Microsoft.CodeAnalysis.CSharp.Syntax.GenericNameSyntax ||
+            (receiver is Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple && simple.Identifier.ValueText == typeName))
+        {
+            return true;
+        }
+
+        // `_source?.Token.WaitHandle`: the receiver starts with `.Token`, bound to what the `?.` tests.
+        var conditional = receiver.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax>();
+        return Names(receiver, holder) || (conditional is not null && conditional.WhenNotNull.Span.Contains(receiver.Span) && Names(conditional.Expression, holder));
+
+        static bool Names(SyntaxNode expression, string holder)
+        {
+            foreach (var name in expression.DescendantTokens())
+            {
+                if (name.ValueText == holder && name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static bool IsMemberName(SyntaxToken token) =>

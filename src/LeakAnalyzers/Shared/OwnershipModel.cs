@@ -662,7 +662,21 @@ internal sealed class OwnershipModel
 
         var owner = creation.SemanticModel?.GetEnclosingSymbol(creation.Syntax.SpanStart);
         var containingType = owner as INamedTypeSymbol ?? owner?.ContainingType;
-        return containingType is not null && KnownApis.ReleasesNothingIn(created, containingType, creation.Arguments);
+        return containingType is not null && KnownApis.ReleasesNothingIn(created, containingType, creation.Arguments, HolderName(creation));
+    }
+
+    /// <summary>The name of the local, field or property the creation is stored in, when it is stored at once.</summary>
+    private static string? HolderName(IOperation creation)
+    {
+        var parent = Operations.ParentSkippingConversions(creation, out var child);
+        return parent switch
+        {
+            ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, child) => Operations.ReferencedStorage(assignment.Target)?.Name,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol.Name,
+            IFieldInitializerOperation { InitializedFields.Length: 1 } field => field.InitializedFields[0].Name,
+            IPropertyInitializerOperation { InitializedProperties.Length: 1 } property => property.InitializedProperties[0].Name,
+            _ => null,
+        };
     }
 
     /// <summary>[MustDisposeResource] on the method is the author's word: it beats every inference.</summary>

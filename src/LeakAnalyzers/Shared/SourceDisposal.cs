@@ -458,7 +458,7 @@ internal sealed class SourceDisposal
             if (name is null || FindFieldType(type, name) is not { } memberType ||
                 (DisposedMemberName(invocation) is null && !IsDisposableType(memberType)) ||
                 (needsDisposal(memberType) && !(memberType is INamedTypeSymbol named && ReleasesNothing(named, needsDisposal, visiting)) &&
-                 !KnownApis.ReleasesNothingIn(memberType, type, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation>.Empty)))
+                 !KnownApis.ReleasesNothingIn(memberType, type, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation>.Empty, name)))
             {
                 return false;
             }

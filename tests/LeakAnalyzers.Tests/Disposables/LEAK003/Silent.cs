@@ -51,6 +51,7 @@ public class Silent
     [InlineData("CopiedToLocalAndDisposed", "sealed class S : IDisposable { private Stream s = File.OpenRead(\"x\"); public void Dispose() { var x = s; s = null; x?.Dispose(); } }")]
     [InlineData("Task", "sealed class S { private readonly Task t = Task.Run(() => { }); }")]
     [InlineData("CancellationTokenSourceWithoutTimeoutInATypeNamingWaitHandleAsAType", "sealed class S { private CancellationTokenSource cts = new CancellationTokenSource(); public void Restart(IAsyncResult r) { WaitHandle h = r.AsyncWaitHandle; h.Close(); cts = new CancellationTokenSource(); } }")]
+    [InlineData("CancellationTokenSourceWithoutTimeoutBesideOneWithATimer", "sealed class S { private readonly CancellationTokenSource? input = new(); private CancellationTokenSource? connect; public void Kill() => input?.Cancel(); public void Connect() { connect?.Dispose(); connect = new CancellationTokenSource(); connect.CancelAfter(100); } }")]
     [InlineData("CancellationTokenSourceWithoutTimeout", "sealed class S { private readonly CancellationTokenSource cts = new CancellationTokenSource(); public void Stop() => cts.Cancel(); }")]
     [InlineData("UsingStatementOnField", "sealed class S { private readonly Stream s = File.OpenRead(\"x\"); public void Run() { using (s) { } } }")]
     [InlineData("ExtensionThatDisposes", "sealed class S { private readonly Timer t = new Timer(_ => { }); public void Stop() => t.Shutdown(); } static class TimerExtensions { public static void Shutdown(this Timer timer) { timer.Dispose(); } }")]

@@ -95,6 +95,60 @@ public class CatchPaths
         """);
 
     [Fact]
+    public Task RethrownIntoAnOuterCatchThatReturns() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Security;
+        using System.Security.Authentication;
+        using System.Threading.Tasks;
+        sealed class Connection
+        {
+            private Stream? stream;
+            public async Task<bool> ConnectAsync(Stream inner, string host)
+            {
+                var ssl = {|LEAK001:new SslStream(inner, leaveInnerStreamOpen: false)|};
+                try
+                {
+                    try
+                    {
+                        await ssl.AuthenticateAsClientAsync(host);
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e.Message);
+                        throw;
+                    }
+                }
+                catch (AuthenticationException)
+                {
+                    return false;
+                }
+
+                stream = ssl;
+                return true;
+            }
+
+            public async Task<bool> DisposedInTheOuterCatch(Stream inner, string host)
+            {
+                var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+                try
+                {
+                    try { await ssl.AuthenticateAsClientAsync(host); }
+                    catch (Exception e) { Console.WriteLine(e.Message); throw; }
+                }
+                catch (AuthenticationException)
+                {
+                    ssl.Dispose();
+                    return false;
+                }
+
+                stream = ssl;
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
     public Task CatchInALoopThatContinues() => Verify.VerifyAsync("""
         using System.IO;
         class C
