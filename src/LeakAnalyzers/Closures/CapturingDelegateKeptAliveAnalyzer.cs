@@ -563,7 +563,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
 
             // Subscribe(onNext, onError, token) returns nothing: the subscription ends when the token is cancelled, so it
             // is judged like a registration on that token (a source the method or the type creates is theirs to cancel).
-            if (TokenArgument(subscribe) is { } token)
+            if (TokenArgument(subscribe, known.CancellationToken) is { } token)
             {
                 var lifetime = model.Classify(token, Facts(), Settings(subscribe));
                 if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(subscribe)) || IsOwnSourcesToken(token) || IsLocalSourcesToken(token))
@@ -648,11 +648,11 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             Report(callback, capture, "until the token's source is cancelled or disposed", cause, properties);
         }
 
-        private static IOperation? TokenArgument(IInvocationOperation call)
+        private static IOperation? TokenArgument(IInvocationOperation call, INamedTypeSymbol? cancellationToken)
         {
             foreach (var argument in call.Arguments)
             {
-                if (argument.Value.Type is { Name: "CancellationToken" })
+                if (cancellationToken is not null && SymbolEqualityComparer.Default.Equals(argument.Value.Type, cancellationToken))
                 {
                     return argument.Value;
                 }

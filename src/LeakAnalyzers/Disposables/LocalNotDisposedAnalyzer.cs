@@ -305,7 +305,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
-                        when !IsUsingDeclaration(declarator) && IsTrackable(declarator.Symbol) && model.IsOwnedCreation(value, tables):
+                        when !Operations.IsUsingDeclarator(declarator) && IsTrackable(declarator.Symbol) && model.IsOwnedCreation(value, tables):
                         result.Add(declarator.Symbol, declarator.Syntax, Operations.SkipConversions(value)!, operation);
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
@@ -458,7 +458,5 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             Operations.ParentSkippingConversions(assignment, out _) is IAssignmentOperation or IReturnOperation or IArgumentOperation or
                 IVariableInitializerOperation or IConditionalOperation or ICoalesceOperation;
 
-        private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
-            declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };
     }
 }

@@ -346,7 +346,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             var consumer = Operations.ParentSkippingConversions(value, out var outer);
             switch (consumer)
             {
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when IsTrackable(declarator.Symbol) && !IsUsingDeclaration(declarator):
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when IsTrackable(declarator.Symbol) && !Operations.IsUsingDeclarator(declarator):
                     Add(declarator.Symbol, declarator.Syntax, found, declarator, isNew: true);
                     return;
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when ReferenceEquals(assignment.Value, outer) && IsTrackable(target.Local):
@@ -426,8 +426,6 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
         private static bool IsTrackable(ILocalSymbol local) =>
             local.RefKind == RefKind.None && !local.IsUsing && !local.IsConst && !local.IsFixed && local.Type.TypeKind != TypeKind.Error;
 
-        private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
-            declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };
     }
 
     /// <summary>Every reference to a local in one operation block, by local, in the order of the block.</summary>

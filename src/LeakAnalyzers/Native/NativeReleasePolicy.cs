@@ -36,8 +36,8 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
 
     /// <summary>
     /// A pointer converted to a typed pointer (<c>ptr.ToPointer()</c>) and returned is the block handed to the caller
-    /// (a <c>malloc</c> shim); returned as a number (<c>ptr.ToInt64()</c>), it is only read. Converted for use here (<c>var p = (byte*)ptr.ToPointer();</c>)
-    /// it is only read. Other calls that return pointers are judged where they are.
+    /// (a <c>malloc</c> shim). Converted for use here (<c>var p = (byte*)ptr.ToPointer();</c>), or returned as a number
+    /// (<c>ptr.ToInt64()</c>), it is only read. Other calls that return pointers are judged where they are.
     /// </summary>
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps)
     {

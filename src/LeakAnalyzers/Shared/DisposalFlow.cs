@@ -694,13 +694,7 @@ internal sealed class DisposalFlow
         return null;
     }
 
-    /// <summary>The catch (and filter) regions of the innermost try/catch whose try part holds <paramref name="block"/>.</summary>
-    /// <remarks>
-    /// <paramref name="finallies"/>: the finally regions of inner try/finally statements the exception leaves on
-    /// its way to the catch (<c>try { try { ... } finally { view.Dispose(); } } catch { return null; }</c>): they
-    /// run before the catch does.
-    /// </remarks>
-    /// <summary>For a block of a catch handler: the catches of the try statements around that try-catch.</summary>
+    /// <summary>For a block of a catch handler: the catches of the try statements around that try-catch (see <see cref="CatchesAround(BasicBlock, out List{ControlFlowRegion})"/>).</summary>
     private static IEnumerable<ControlFlowRegion>? CatchesAroundHandler(BasicBlock block, out List<ControlFlowRegion> finallies)
     {
         finallies = new List<ControlFlowRegion>();
@@ -720,6 +714,12 @@ internal sealed class DisposalFlow
         return null;
     }
 
+    /// <summary>The catch (and filter) regions of the innermost try/catch whose try part holds <paramref name="block"/>.</summary>
+    /// <remarks>
+    /// <paramref name="finallies"/>: the finally regions of inner try/finally statements the exception leaves on
+    /// its way to the catch (<c>try { try { ... } finally { view.Dispose(); } } catch { return null; }</c>): they
+    /// run before the catch does.
+    /// </remarks>
     private static IEnumerable<ControlFlowRegion>? CatchesAround(BasicBlock block, out List<ControlFlowRegion> finallies)
     {
         finallies = new List<ControlFlowRegion>();

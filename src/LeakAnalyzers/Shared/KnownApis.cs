@@ -147,6 +147,7 @@ internal static class KnownApis
                 binding.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax>()?.Expression,
             _ => null,
         };
+
         // A static member (`BlockingCollection<int>.TakeFromAny(all, ...)`) reaches every value of the type.
         if (receiver is null or Microsoft.CodeAnalysis.CSharp.Syntax.GenericNameSyntax ||
             (receiver is Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple && simple.Identifier.ValueText == typeName))

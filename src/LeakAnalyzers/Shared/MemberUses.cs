@@ -45,7 +45,7 @@ internal static class MemberUses
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation copy } assignment when ReferenceEquals(assignment.Value, outer):
                     return CopyUse(copy.Local, assignment, model, tables, depth);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } initializer when ReferenceEquals(initializer.Value, outer):
-                    return IsUsingDeclaration(declarator) ? MemberUse.Disposed : CopyUse(declarator.Symbol, initializer, model, tables, depth);
+                    return Operations.IsUsingDeclarator(declarator) ? MemberUse.Disposed : CopyUse(declarator.Symbol, initializer, model, tables, depth);
                 case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
                     if (model.ReleasesReceiver(invocation.TargetMethod))
                     {
@@ -116,17 +116,10 @@ internal static class MemberUses
     /// </summary>
     private static MemberUse CopyUse(ILocalSymbol local, IOperation copy, OwnershipModel model, OwnershipTables tables, int depth)
     {
-        var root = copy;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
         var use = MemberUse.Read;
-        foreach (var operation in Operations.OfKinds(root, LocalReferenceKind))
+        foreach (var reference in Operations.ReferencesTo(Operations.RootOf(copy), local))
         {
-            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local) ||
-                (reference.Parent is IAssignmentOperation target && ReferenceEquals(target.Target, reference)))
+            if (reference.Parent is IAssignmentOperation target && ReferenceEquals(target.Target, reference))
             {
                 continue;
             }
@@ -151,12 +144,6 @@ internal static class MemberUses
 
         return use;
     }
-
-    private static readonly System.Collections.Immutable.ImmutableArray<OperationKind> LocalReferenceKind =
-        System.Collections.Immutable.ImmutableArray.Create(OperationKind.LocalReference);
-
-    private static bool IsUsingDeclaration(IVariableDeclaratorOperation declarator) =>
-        declarator.Parent is IVariableDeclarationOperation { Parent: IUsingOperation or IUsingDeclarationOperation or IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } };
 
     /// <summary>The body assigns the member a new object on every run (not under a condition) before returning it.</summary>
     private static bool CreatedForTheCaller(IOperation reference)

@@ -247,6 +247,35 @@ internal static class Operations
         return index;
     }
 
+    /// <summary>The root of the operation tree <paramref name="operation"/> belongs to (its method's body).</summary>
+    internal static IOperation RootOf(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The references to <paramref name="local"/> in <paramref name="root"/>, from the shared per-kind index.</summary>
+    internal static IEnumerable<ILocalReferenceOperation> ReferencesTo(IOperation root, ILocalSymbol local)
+    {
+        foreach (var operation in OfKinds(root, LocalReferenceKind))
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                yield return reference;
+            }
+        }
+    }
+
+    private static readonly ImmutableArray<OperationKind> LocalReferenceKind = ImmutableArray.Create(OperationKind.LocalReference);
+
+    /// <summary>A variable declared by a <c>using</c> statement or declaration: the using disposes what it holds.</summary>
+    internal static bool IsUsingDeclarator(IVariableDeclaratorOperation declarator) =>
+        declarator.Parent is IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation };
+
     /// <summary>
     /// The operations of <paramref name="root"/> whose kind is in <paramref name="kinds"/>, in tree order; computed once
     /// per tree and kind set and shared by every analyzer that sees the same tree.

@@ -395,20 +395,9 @@ internal sealed class OwnershipModel
             return null;
         }
 
-        IOperation top = creation;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
         var fills = ImmutableArray.CreateBuilder<IOperation>();
-        foreach (var operation in Operations.OfKinds(top, LocalReferenceKind))
+        foreach (var reference in Operations.ReferencesTo(Operations.RootOf(creation), local))
         {
-            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
-            {
-                continue;
-            }
-
             if (IsContainerFill(reference, fill, tables))
             {
                 fills.Add(reference);
@@ -426,11 +415,15 @@ internal sealed class OwnershipModel
         return fills.ToImmutable();
     }
 
+    /// <summary>Returned, disposed by a using, or stored in a field or property: the method's duty ends there.</summary>
     private static bool EndsDuty(IOperation reference) =>
-        Operations.ParentSkippingConversions(reference, out _) is IReturnOperation or IUsingOperation or IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IUsingOperation or IUsingDeclarationOperation or IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } } } } ||
-        (Operations.ParentSkippingConversions(reference, out var child) is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } store && ReferenceEquals(store.Value, child));
-
-    private static readonly ImmutableArray<OperationKind> LocalReferenceKind = ImmutableArray.Create(OperationKind.LocalReference);
+        Operations.ParentSkippingConversions(reference, out var child) switch
+        {
+            IReturnOperation or IUsingOperation => true,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => Operations.IsUsingDeclarator(declarator),
+            ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } store => ReferenceEquals(store.Value, child),
+            _ => false,
+        };
 
     /// <summary>
     /// For <c>new C(...)</c> of a container (<see cref="KnownApis.Containers"/>) made empty (no disposable argument, no
@@ -439,7 +432,7 @@ internal sealed class OwnershipModel
     /// </summary>
     internal string? EmptyContainerFill(IObjectCreationOperation creation, OwnershipTables tables)
     {
-        if (creation.Type is not INamedTypeSymbol type || creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
+        if (creation.Type is not INamedTypeSymbol type)
         {
             return null;
         }
@@ -447,7 +440,7 @@ internal sealed class OwnershipModel
         var name = SymbolNames.FullMetadataName(type.OriginalDefinition);
         foreach (var (container, member) in KnownApis.Containers)
         {
-            if (container != name)
+            if (container != name || creation.Arguments.Any(argument => IsDisposable(argument.Value.Type)))
             {
                 continue;
             }

@@ -1105,7 +1105,7 @@ internal sealed class SourceOwnership
                 case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, outer):
                     return AssignedTo(assignment.Target, itself, depth, visiting);
                 case IVariableInitializerOperation initializer:
-                    if (IsUsingDeclaration(initializer))
+                    if (initializer.Parent is IVariableDeclaratorOperation declarator && Operations.IsUsingDeclarator(declarator))
                     {
                         return Use.Disposed;
                     }
@@ -1289,8 +1289,6 @@ internal sealed class SourceOwnership
             return use;
         }
 
-        private static bool IsUsingDeclaration(IVariableInitializerOperation initializer) =>
-            initializer.Parent is IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation { Parent: IUsingOperation or IUsingDeclarationOperation } or IUsingOperation } };
 
         private static IEnumerable<ILocalSymbol> Declared(IVariableInitializerOperation initializer)
         {

@@ -817,13 +817,7 @@ internal sealed class StaticCollectionScan
     /// </summary>
     private static bool IsBoundedLocal(ILocalReferenceOperation reference, CollectionSettings settings, int depth)
     {
-        var root = (IOperation)reference;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        var values = Operations.ValuesOfLocal(root, reference.Local);
+        var values = Operations.ValuesOfLocal(Operations.RootOf(reference), reference.Local);
         // Many assignments: not worth following (each may lead to another local).
         return values.Count is > 0 and <= 8 && values.All(value => value switch
         {
