@@ -332,7 +332,7 @@ internal sealed class OwnershipModel
     /// <c>HttpCompletionOption.ResponseHeadersRead</c>. Its connection is back in the pool when the call returns;
     /// disposing it frees only memory the collector frees anyway.
     /// </summary>
-    private static bool IsBufferedResponse(IInvocationOperation invocation)
+    internal static bool IsBufferedResponse(IInvocationOperation invocation)
     {
         if (invocation.TargetMethod.ContainingType is not { ContainingNamespace: { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace.Name: "System" } } } type ||
             type.Name != "HttpClient" ||

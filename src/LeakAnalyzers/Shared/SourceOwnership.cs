@@ -653,7 +653,10 @@ internal sealed class SourceOwnership
             switch (value)
             {
                 case IObjectCreationOperation creation:
-                    return Model.IsOwnedCreation(creation, tables)
+                    // A container returned as it was made (a request without content, or with a content over the
+                    // caller's stream) gives the caller nothing to release; whatever the caller puts in it later is
+                    // the caller's to follow.
+                    return Model.IsOwnedCreation(creation, tables) && Model.ContainerFills(creation, tables, endsDuty: true) is not { Length: 0 }
                         ? new ReturnFact(ReturnedValue.Owned)
                         : new ReturnFact(ReturnedValue.Nothing);
                 case ITypeParameterObjectCreationOperation generic:
@@ -709,6 +712,12 @@ internal sealed class SourceOwnership
                 return carried < invocation.Arguments.Length
                     ? DelegateOrValue(invocation.Arguments[carried].Value, depth, visiting)
                     : ReturnFact.Unknown;
+            }
+
+            // `=> client.GetAsync(uri)`: the response is already read into memory, whoever returns it.
+            if (OwnershipModel.IsBufferedResponse(invocation))
+            {
+                return new ReturnFact(ReturnedValue.Nothing);
             }
 
             if (Model.IsFactoryByTablesOrAttributes(target, tables) is { } factory)

@@ -1285,6 +1285,88 @@ public class WhatDisposeReleases
         }
         """);
 
+    [Fact]
+    public Task BufferedResponseReturnedByASourceWrapperHoldsOnlyMemory() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        class Client
+        {
+            private readonly HttpClient client;
+            public Client(HttpClient client) => this.client = client;
+            internal virtual Task<HttpResponseMessage> Get(string url) => client.GetAsync(url);
+            private async Task<HttpResponseMessage> Fetch(string url) => await client.GetAsync(url).ConfigureAwait(false);
+            private Task<HttpResponseMessage> Open(string url) => client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+
+            public async Task<string> ReadId(string url)
+            {
+                var response = await Get(url).ConfigureAwait(false);
+                var fetched = await Fetch(url);
+                return await response.Content.ReadAsStringAsync() + fetched.StatusCode;
+            }
+
+            public async Task<long?> Length(string url)
+            {
+                var response = [|await Open(url)|];
+                return response.Content.Headers.ContentLength;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ContainerReturnedEmptyByASourceFactoryHoldsNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        class Client
+        {
+            private readonly HttpClient client;
+            public Client(HttpClient client) => this.client = client;
+
+            private static async Task<HttpRequestMessage> BuildAsync(Uri uri, HttpContent content)
+            {
+                await Task.Yield();
+                var message = new HttpRequestMessage(HttpMethod.Post, uri);
+                message.Content = content;
+                return message;
+            }
+
+            private static HttpRequestMessage Get(Uri uri)
+            {
+                var message = new HttpRequestMessage(HttpMethod.Get, uri);
+                message.Headers.Add("Accept", "application/json");
+                return message;
+            }
+
+            private static HttpRequestMessage Upload(Uri uri, string path)
+            {
+                var message = new HttpRequestMessage(HttpMethod.Post, uri);
+                message.Content = new StreamContent(File.OpenRead(path));
+                return message;
+            }
+
+            public async Task<int> Retry(Uri uri, string body)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    HttpRequestMessage request = await BuildAsync(uri, new StringContent(body));
+                    using var response = await client.SendAsync(request);
+                    using var again = await client.SendAsync(Get(uri));
+                    if (response.IsSuccessStatusCode && again.IsSuccessStatusCode) return attempt;
+                }
+
+                return -1;
+            }
+
+            public async Task<int> Send(Uri uri, string path)
+            {
+                var request = [|Upload(uri, path)|];
+                using var response = await client.SendAsync(request);
+                return (int)response.StatusCode;
+            }
+        }
+        """);
+
     [Theory]
     [InlineData(": this(inner, false)", "new Scoped(inner)", false)]
     [InlineData(": this(inner, owns)", "new Scoped(inner, false, 0)", false)]
