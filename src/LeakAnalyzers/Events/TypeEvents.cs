@@ -352,9 +352,11 @@ internal sealed class TypeEvents
 
         var settings = SettingsFor(add);
         publisher = PublisherOf(add);
-        if (publisher.Lifetime == Lifetime.External && LifetimeModel.MayHold(add.Instance?.Type, Type))
+        if (LifetimeModel.MayHold(add.Instance?.Type, Type))
         {
-            return false; // companions: the publisher holds its subscriber anyway.
+            // Companions: the publisher holds its subscriber anyway, whether it was given (an editor and its
+            // adornment) or reached through a static (the game behind `Client.Game` and the audio manager it keeps).
+            return false;
         }
 
         if (publisher.Lifetime == Lifetime.External && ParentParts.IsSiblingPart(add.Instance, Type, Facts, compilation, Source(), System.Threading.CancellationToken.None))

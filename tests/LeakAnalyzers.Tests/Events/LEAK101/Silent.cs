@@ -401,6 +401,27 @@ public class Silent
             """);
 
     [Fact]
+    public Task CompanionTheStaticPublisherHolds() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            static class Client
+            {
+                public static Game Game { get; set; }
+            }
+            class Game
+            {
+                public event EventHandler Activated;
+                public AudioManager Audio { get; private set; }
+                public void Load() => Audio = new AudioManager();
+            }
+            class AudioManager
+            {
+                public AudioManager() { Client.Game.Activated += OnActivated; }
+                void OnActivated(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
     public Task ElementDeclaredInGeneratedCodeBehind() =>
         new Verify.Test
         {
