@@ -323,7 +323,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
                         result.Add(written, argument.Syntax, argument, operation);
                         break;
-                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference):
+                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference) && !IsCaptureThatKeepsNothing(reference):
                         captured.Add(reference.Local);
                         break;
                 }
@@ -342,7 +342,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
             result.FindLatentContainers(model, tables);
 
-            // A local captured by a lambda or local function can be disposed by it at any time: not ours to judge.
+            // A local captured by a lambda or local function that may dispose it or pass it on: not ours to judge.
             if (captured.Count > 0)
             {
                 result.Locals.RemoveAll(captured.Contains);
@@ -357,6 +357,80 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// A capture that neither releases the value nor passes it on: a lambda that only calls it or reads it
+        /// (<c>o => { outcome = o; acked.Set(); }</c>, <c>() => Loop(linked.Token)</c>) and whose delegate the method
+        /// does not return or store. Nobody but the method can dispose such a value, so the method is judged as if
+        /// the lambda were not there. Local functions, and lambdas kept beyond the method (returned, stored in a
+        /// member), still take what they capture.
+        /// </summary>
+        private static bool IsCaptureThatKeepsNothing(ILocalReferenceOperation reference)
+        {
+            if (FunctionScopes.EnclosingFunction(reference) is not IAnonymousFunctionOperation function ||
+                FunctionScopes.EnclosingFunction(function) is not null)
+            {
+                return false;
+            }
+
+            var use = Operations.ParentSkippingConversions(reference, out var child);
+            var onlyUsed = use switch
+            {
+                IInvocationOperation call => ReferenceEquals(call.Instance, child) && !IsRelease(call.TargetMethod.Name),
+                IPropertyReferenceOperation or IFieldReferenceOperation or IEventReferenceOperation => ((IMemberReferenceOperation)use).Instance == child &&
+                                                                                                    !(use.Parent is IAssignmentOperation assigned && ReferenceEquals(assigned.Target, use)),
+                IConditionalAccessOperation access => ReferenceEquals(access.Operation, child) &&
+                                                       !(access.WhenNotNull is IInvocationOperation { TargetMethod.Name: var name } && IsRelease(name)),
+                IBinaryOperation or IIsPatternOperation or IIsTypeOperation => true,
+                _ => false,
+            };
+
+            return onlyUsed && !DelegateOutlivesMethod(function);
+        }
+
+        private static bool IsRelease(string name) => name is "Dispose" or "DisposeAsync" or "Close";
+
+        /// <summary>Whether the delegate made from <paramref name="function"/> is returned or stored in a member, directly or through a local.</summary>
+        private static bool DelegateOutlivesMethod(IAnonymousFunctionOperation function)
+        {
+            var value = (IOperation)function;
+            while (value.Parent is IDelegateCreationOperation or IConversionOperation)
+            {
+                value = value.Parent;
+            }
+
+            if (Kept(value))
+            {
+                return true;
+            }
+
+            var local = Operations.AssignedLocal(value);
+            if (local is null)
+            {
+                return false;
+            }
+
+            foreach (var use in Operations.ReferencesTo(Operations.RootOf(function), local))
+            {
+                var outer = (IOperation)use;
+                while (outer.Parent is IConversionOperation or IDelegateCreationOperation)
+                {
+                    outer = outer.Parent;
+                }
+
+                if (Kept(outer))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+
+            static bool Kept(IOperation value) =>
+                value.Parent is IReturnOperation ||
+                (value.Parent is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation } store &&
+                 ReferenceEquals(store.Value, value));
         }
 
         private void Add(ILocalSymbol local, SyntaxNode syntax, IOperation creation, IOperation site)

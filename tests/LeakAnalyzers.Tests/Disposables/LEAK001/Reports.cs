@@ -22,6 +22,36 @@ public class Reports
             """);
 
     [Fact]
+    public Task CapturedByLambdasThatOnlyUseIt() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class Sender
+            {
+                delegate void Outcome(object o);
+                void SendInternal(object message, Outcome callback, object state) { }
+
+                public object SendSync(object message, int timeout)
+                {
+                    var acked = [|new ManualResetEvent(false)|];
+                    object outcome = null;
+                    Outcome callback = o => { outcome = o; acked.Set(); };
+                    SendInternal(message, callback, acked);
+                    if (!acked.WaitOne(timeout)) throw new TimeoutException();
+                    return outcome;
+                }
+
+                public void Accept(CancellationToken server, CancellationToken client)
+                {
+                    var linked = [|CancellationTokenSource.CreateLinkedTokenSource(server, client)|];
+                    _ = Task.Run(() => Task.Delay(1000, linked.Token));
+                    _ = Task.Run(() => linked?.Token.IsCancellationRequested == true);
+                }
+            }
+            """);
+
+    [Fact]
     public Task MessageNamesTheLocalAndTheConsequence() =>
         Verify.VerifyAnalyzerAsync(
             """
