@@ -55,7 +55,8 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     private static void OnType(SymbolStartAnalysisContext context, OwnershipModel model, LifetimeModel lifetimes)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.IsStatic || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasCandidateMember(type, model))
+        if (type.IsStatic || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasCandidateMember(type, model) ||
+            !model.MayComeByDisposables(type, context.Compilation, context.Options, context.CancellationToken))
         {
             return;
         }

@@ -55,6 +55,76 @@ internal sealed class SourceOwnership
     internal static SourceOwnership For(Compilation compilation, INamedTypeSymbol disposable) =>
         ByCompilation.GetValue(compilation, c => new SourceOwnership(c, disposable));
 
+    private ImmutableHashSet<string>? producingNames;
+    private int metadataMarksFactories = -1;
+
+    /// <summary>
+    /// The simple names of the members of this compilation that may hand a caller a new disposable: methods and
+    /// properties whose type (or the type their task gives) is disposable, an interface, <c>object</c> or a type
+    /// parameter, and methods with <c>out</c> or <c>ref</c> parameters. A type whose source names none of them, no
+    /// factory of the tables and creates nothing disposable with <c>new</c> cannot come by a new disposable.
+    /// </summary>
+    internal ImmutableHashSet<string> NamesThatMayProduceDisposables(Func<ITypeSymbol, bool> isDisposable)
+    {
+        if (Volatile.Read(ref producingNames) is { } known)
+        {
+            return known;
+        }
+
+        var names = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        foreach (var type in SymbolNames.SourceTypes(compilation.Assembly))
+        {
+            foreach (var member in type.GetMembers())
+            {
+                switch (member)
+                {
+                    case IMethodSymbol method when method.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation &&
+                                                   (MayHold(method.ReturnType) || System.Linq.Enumerable.Any(method.Parameters, p => p.RefKind is RefKind.Out or RefKind.Ref)):
+                        names.Add(method.Name);
+                        break;
+                    case IPropertySymbol property when MayHold(property.Type):
+                        names.Add(property.Name);
+                        break;
+                }
+            }
+        }
+
+        Volatile.Write(ref producingNames, names.ToImmutable());
+        return producingNames!;
+
+        bool MayHold(ITypeSymbol type) =>
+            type.SpecialType == SpecialType.System_Object || type.TypeKind is TypeKind.Interface or TypeKind.TypeParameter or TypeKind.Dynamic or TypeKind.Error ||
+            isDisposable(type) ||
+            (Operations.AwaitedType(type) is { } awaited && !SymbolEqualityComparer.Default.Equals(awaited, type) && MayHold(awaited));
+    }
+
+    /// <summary>
+    /// Whether an assembly this compilation references may mark its methods <c>[MustDisposeResource]</c>: it declares
+    /// JetBrains' attribute. Then any call may be a factory, and no name filter applies.
+    /// </summary>
+    internal bool MetadataMayMarkFactories
+    {
+        get
+        {
+            if (metadataMarksFactories < 0)
+            {
+                var marks = false;
+                foreach (var attribute in compilation.GetTypesByMetadataName("JetBrains.Annotations.MustDisposeResourceAttribute"))
+                {
+                    marks |= !SymbolEqualityComparer.Default.Equals(attribute.ContainingAssembly, compilation.Assembly);
+                }
+
+                metadataMarksFactories = marks ? 1 : 0;
+            }
+
+            return metadataMarksFactories == 1;
+        }
+    }
+
+    /// <summary>Whether the compilation sees a collection whose enumerator makes a new disposable per item.</summary>
+    internal bool SeesOwnedItemCollections =>
+        System.Linq.Enumerable.Any(KnownApis.OwnedItemCollections, name => compilation.GetTypeByMetadataName(name) is not null);
+
     /// <summary>Remembers the options of the compilation, to read the .editorconfig of callees' files.</summary>
     internal void Observe(AnalyzerOptions analyzerOptions)
     {
