@@ -190,61 +190,6 @@ internal sealed class StaticCollectionScan
         member.ContainingType is { } type &&
         type.GetTypeMembers().IsEmpty;
 
-    /// <summary>
-    /// The names a type's text must contain for LEAK202 to read it: the growable members in its scope (static ones
-    /// visible outside their type, and the collections of long-lived holders), then the private
-    /// and internal methods of the types that name one of those, as deep as the start-up fixpoint goes (a call of such a method decides whether the
-    /// growth runs only at start-up, so its callers must be read too). Empty when the compilation has no such member.
-    /// </summary>
-    internal static ImmutableHashSet<string> NamesToFollow(Compilation compilation, CollectionModel model, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
-    {
-        var names = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-        var types = SymbolNames.SourceTypes(compilation.Assembly).ToList();
-        foreach (var type in types)
-        {
-            foreach (var member in type.GetMembers())
-            {
-                if (member is IFieldSymbol or IPropertySymbol && !member.IsImplicitlyDeclared && !IsTypeScoped(member) && model.IsGrowable(member, out _) &&
-                    (member.IsStatic || (member.Locations.FirstOrDefault(l => l.IsInSource)?.SourceTree is { } tree && model.IsLongLivedHolder(type, options, tree))))
-                {
-                    names.Add(member.Name);
-                }
-            }
-        }
-
-        if (names.Count == 0)
-        {
-            return names.ToImmutable();
-        }
-
-        for (var round = 0; round < 8; round++)
-        {
-            var added = false;
-            foreach (var type in types)
-            {
-                if (!TypeSyntaxFacts.Of(type, compilation, cancellationToken).Names.Overlaps(names))
-                {
-                    continue;
-                }
-
-                foreach (var member in type.GetMembers())
-                {
-                    if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private or Accessibility.Internal } method)
-                    {
-                        added |= names.Add(method.Name);
-                    }
-                }
-            }
-
-            if (!added)
-            {
-                break;
-            }
-        }
-
-        return names.ToImmutable();
-    }
-
     internal void RegisterOperations(Action<Action<OperationAnalysisContext>, OperationKind[]> register) =>
         register(Record, Kinds);
 

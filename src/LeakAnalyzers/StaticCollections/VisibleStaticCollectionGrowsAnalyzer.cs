@@ -1,7 +1,6 @@
 namespace LeakAnalyzers.StaticCollections;
 
 using System.Collections.Immutable;
-using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -29,35 +28,7 @@ public sealed class VisibleStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
             }
 
             var scan = new StaticCollectionScan(model, m => !StaticCollectionScan.IsTypeScoped(m), seesAllCallers: true);
-            var names = StaticCollectionScan.NamesToFollow(start.Compilation, model, start.Options, start.CancellationToken);
-            if (names.IsEmpty)
-            {
-                return;
-            }
-
-            // Per type, and only for types whose text names a collection in scope or a method that may reach one:
-            // the rest of the compilation's bodies get no operation trees from this rule.
-            start.RegisterSymbolStartAction(
-                symbolStart =>
-                {
-                    var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    var facts = TypeSyntaxFacts.Of(type, symbolStart.Compilation, symbolStart.CancellationToken);
-                    if (facts.HasSource && !facts.Names.Overlaps(names))
-                    {
-                        return;
-                    }
-
-                    scan.RegisterOperations((action, kinds) => symbolStart.RegisterOperationAction(
-                        context =>
-                        {
-                            if (SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
-                            {
-                                action(context);
-                            }
-                        },
-                        kinds));
-                },
-                SymbolKind.NamedType);
+            scan.RegisterOperations((action, kinds) => start.RegisterOperationAction(action, kinds));
             start.RegisterCompilationEndAction(end =>
             {
                 foreach (var finding in scan.Findings(end.Options, end.CancellationToken))
