@@ -2,7 +2,6 @@ namespace LeakAnalyzers.Closures;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using LeakAnalyzers.Events;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
@@ -54,8 +53,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
-                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type ||
-                        !MayMakeCapturingDelegates(type, symbolStart.Compilation, symbolStart.CancellationToken))
+                    if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
                     {
                         return;
                     }
@@ -117,42 +115,6 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The cheap filter, run on every assignment, creation and call: could this keep a delegate somewhere?</summary>
-    /// <summary>
-    /// The cheap filter before any operation tree: a delegate that captures is made by a lambda, an anonymous method or
-    /// a local function, or by a method group of an instance method. A type whose text has none of the first, names
-    /// none of its own (or its base types') instance methods other than to call them, and names no timer or
-    /// registration (where a method group of another object, <c>token.Register(session.Dispose)</c>, would be kept)
-    /// makes no delegate the rule follows.
-    /// </summary>
-    private static bool MayMakeCapturingDelegates(INamedTypeSymbol type, Compilation compilation, System.Threading.CancellationToken cancellationToken)
-    {
-        var facts = TypeSyntaxFacts.Of(type, compilation, cancellationToken);
-        if (!facts.HasSource || facts.Functions > 0 || Keepers.Any(facts.Names.Contains))
-        {
-            return true;
-        }
-
-        if (facts.NamesOutsideCalls.Count == 0)
-        {
-            return false;
-        }
-
-        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
-        {
-            foreach (var name in current.MemberNames)
-            {
-                if (facts.NamesOutsideCalls.Contains(name) && current.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: false }))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static readonly ImmutableArray<string> Keepers = ImmutableArray.Create("Timer", "Register", "UnsafeRegister", "RegisterWaitForSingleObject", "UnsafeRegisterWaitForSingleObject", "Subscribe");
-
     private static bool IsCandidate(IOperation operation, KnownTypes known)
     {
         switch (operation)

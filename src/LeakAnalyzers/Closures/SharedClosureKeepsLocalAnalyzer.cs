@@ -39,37 +39,13 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
             var threadPool = start.Compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
             var model = LifetimeModel.Create(start.Compilation, Descriptors.LEAK302SharedClosureKeepsLocal.Id);
             var known = new Known(disposable, enumerable, token, timer, threadPool, model);
-            // Per type, and only where two closures can share one: a type with fewer than two lambdas in its text
-            // gets no operation trees from this rule.
-            start.RegisterSymbolStartAction(
-                symbolStart =>
+            start.RegisterOperationBlockAction(block =>
+            {
+                foreach (var root in block.OperationBlocks)
                 {
-                    var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    var lambdas = 0;
-                    foreach (var reference in type.DeclaringSyntaxReferences)
-                    {
-                        lambdas += SourceNames.LambdasWithin(reference.SyntaxTree, reference.Span, symbolStart.CancellationToken);
-                    }
-
-                    if (lambdas < 2)
-                    {
-                        return;
-                    }
-
-                    symbolStart.RegisterOperationBlockAction(block =>
-                    {
-                        if (!SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
-                        {
-                            return;
-                        }
-
-                        foreach (var root in block.OperationBlocks)
-                        {
-                            Analyze(root, known, block);
-                        }
-                    });
-                },
-                SymbolKind.NamedType);
+                    Analyze(root, known, block);
+                }
+            });
         });
     }
 

@@ -35,29 +35,12 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             }
 
             var observable = start.Compilation.GetTypeByMetadataName("System.IObservable`1");
-            start.RegisterSymbolStartAction(
-                symbolStart =>
-                {
-                    var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    if (!model.MayComeByDisposables(type, symbolStart.Compilation, symbolStart.Options, symbolStart.CancellationToken))
-                    {
-                        return;
-                    }
-
-                    symbolStart.RegisterOperationAction(
-                        operation =>
-                        {
-                            if (LocalNotDisposedAnalyzer.IsMemberOf(operation.ContainingSymbol, type))
-                            {
-                                Analyze(operation, model, observable);
-                            }
-                        },
-                        OperationKind.ObjectCreation,
-                        OperationKind.TypeParameterObjectCreation,
-                        OperationKind.Invocation,
-                        OperationKind.PropertyReference);
-                },
-                SymbolKind.NamedType);
+            start.RegisterOperationAction(
+                operation => Analyze(operation, model, observable),
+                OperationKind.ObjectCreation,
+                OperationKind.TypeParameterObjectCreation,
+                OperationKind.Invocation,
+                OperationKind.PropertyReference);
         });
     }
 

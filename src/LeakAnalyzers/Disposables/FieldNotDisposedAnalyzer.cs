@@ -55,8 +55,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     private static void OnType(SymbolStartAnalysisContext context, OwnershipModel model, LifetimeModel lifetimes)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.IsStatic || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasCandidateMember(type, model) ||
-            !model.MayComeByDisposables(type, context.Compilation, context.Options, context.CancellationToken))
+        if (type.IsStatic || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasCandidateMember(type, model))
         {
             return;
         }

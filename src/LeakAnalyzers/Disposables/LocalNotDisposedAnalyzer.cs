@@ -35,30 +35,9 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            // Per type, and only for types whose syntax could come by a new disposable: the driver builds operation
-            // trees only for bodies some rule asked for, so the rest of the bodies cost nothing.
-            start.RegisterSymbolStartAction(
-                symbolStart =>
-                {
-                    var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    if (model.MayComeByDisposables(type, symbolStart.Compilation, symbolStart.Options, symbolStart.CancellationToken))
-                    {
-                        symbolStart.RegisterOperationBlockAction(block =>
-                        {
-                            if (IsMemberOf(block.OwningSymbol, type))
-                            {
-                                AnalyzeBlock(block, model);
-                            }
-                        });
-                    }
-                },
-                SymbolKind.NamedType);
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, model));
         });
     }
-
-    /// <summary>A member of the type itself, not of a type nested in it (that type gets its own start).</summary>
-    internal static bool IsMemberOf(ISymbol member, INamedTypeSymbol type) =>
-        SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition);
 
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, OwnershipModel model)
     {

@@ -75,49 +75,6 @@ internal sealed class OwnershipModel
     internal static OwnershipModel CreateGeneral(Compilation compilation, INamedTypeSymbol disposable, SourceOwnership source) =>
         new(compilation, disposable, compilation.GetTypeByMetadataName("System.IAsyncDisposable"), ruleId: null, source);
 
-    /// <summary>
-    /// The cheap filter the disposables rules apply before they ask for a type's operation trees: whether the type's
-    /// syntax could come by a new disposable. It could when a <c>new</c> in it makes a disposable type (or a type
-    /// that does not resolve where the type's members are declared, or one no declaration names), when it names a
-    /// factory of the tables, a member of this compilation that may return a disposable (see
-    /// <see cref="SourceOwnership.NamesThatMayProduceDisposables"/>) or <c>Subscribe</c>, when it loops over a
-    /// collection that makes its items, or when a referenced assembly may mark factories with an attribute.
-    /// Everything the rules treat as a new owned value starts at one of these.
-    /// </summary>
-    internal bool MayComeByDisposables(INamedTypeSymbol type, Compilation compilation, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
-    {
-        var facts = TypeSyntaxFacts.Of(type, compilation, cancellationToken);
-        if (!facts.HasSource || facts.CreatesDisposable(source.SemanticModelOf, IsDisposable) || (facts.HasForEach && source.SeesOwnedItemCollections))
-        {
-            return true;
-        }
-
-        if (facts.Names.Count == 0)
-        {
-            return false;
-        }
-
-        if (source.MetadataMayMarkFactories || facts.Names.Contains("Subscribe"))
-        {
-            return true;
-        }
-
-        var produced = source.NamesThatMayProduceDisposables(IsDisposable);
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            var factories = TablesFor(options, reference.SyntaxTree).FactoryNames;
-            foreach (var name in facts.Names)
-            {
-                if (produced.Contains(name) || factories.Contains(name))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>What the compilation's source says about disposal (types whose Dispose releases nothing, members a method disposes).</summary>
     internal SourceDisposal SourceDisposal => sourceDisposal;
 
@@ -1081,12 +1038,6 @@ internal sealed class OwnershipTables
     internal ImmutableHashSet<string> FactoryMethods { get; }
 
     internal ImmutableHashSet<string> LendingMethods { get; }
-
-    private ImmutableHashSet<string>? factoryNames;
-
-    /// <summary>The simple names of <see cref="FactoryMethods"/> (<c>OpenRead</c> of <c>System.IO.File.OpenRead</c>).</summary>
-    internal ImmutableHashSet<string> FactoryNames =>
-        factoryNames ??= ImmutableHashSet.CreateRange(StringComparer.Ordinal, FactoryMethods.Select(key => key.Substring(key.LastIndexOf('.') + 1)));
 
     internal ImmutableHashSet<string> BorrowingMethods { get; }
 

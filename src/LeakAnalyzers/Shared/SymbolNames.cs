@@ -1,6 +1,5 @@
 namespace LeakAnalyzers.Shared;
 
-using System.Collections.Generic;
 using System.Text;
 using Microsoft.CodeAnalysis;
 
@@ -21,27 +20,6 @@ internal static class SymbolNames
         var builder = new StringBuilder();
         Append(builder, type.OriginalDefinition);
         return builder.ToString();
-    }
-
-    /// <summary>Every type declared in <paramref name="assembly"/>'s source, nested ones included.</summary>
-    internal static IEnumerable<INamedTypeSymbol> SourceTypes(IAssemblySymbol assembly)
-    {
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(assembly.GlobalNamespace);
-        while (pending.Count > 0)
-        {
-            foreach (var member in pending.Pop().GetMembers())
-            {
-                if (member is INamespaceOrTypeSymbol container)
-                {
-                    pending.Push(container);
-                    if (container is INamedTypeSymbol type)
-                    {
-                        yield return type;
-                    }
-                }
-            }
-        }
     }
 
     internal static string MemberKey(ITypeSymbol containingType, string memberName) =>

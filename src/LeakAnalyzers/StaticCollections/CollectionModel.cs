@@ -74,9 +74,24 @@ internal sealed class CollectionModel
     private static ImmutableHashSet<INamedTypeSymbol> StaticallyHeldTypes(Compilation compilation)
     {
         var result = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        foreach (var holder in SymbolNames.SourceTypes(compilation.Assembly))
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
         {
-            Collect(holder, result);
+            foreach (var member in pending.Pop().GetMembers())
+            {
+                switch (member)
+                {
+                    case INamespaceOrTypeSymbol container:
+                        pending.Push(container);
+                        if (container is INamedTypeSymbol holder)
+                        {
+                            Collect(holder, result);
+                        }
+
+                        break;
+                }
+            }
         }
 
         return result.ToImmutable();
