@@ -69,7 +69,8 @@ internal sealed class SourceDisposal
     private readonly ConcurrentDictionary<IMethodSymbol, bool> disposesThis = new(SymbolEqualityComparer.Default);
 
     /// <summary>
-    /// True when a source method that is not itself a Dispose method disposes its own object: it calls
+    /// True when a source method that is not itself a Dispose method disposes its own object: it is the method the
+    /// type's Dispose does nothing but call (<c>Dispose() =&gt; Stop()</c>), or it calls
     /// <c>Dispose()</c>, <c>Dispose(true)</c>, <c>DisposeAsync()</c> or <c>Close()</c> on <c>this</c>, directly or through
     /// methods of its type it calls by name (three calls deep): a pooled builder's <c>ToString()</c> that returns
     /// its buffer to the pool, a <c>CloseAsync()</c> that ends in <c>DisposeAsync()</c>. A call in a catch clause or
@@ -82,12 +83,14 @@ internal sealed class SourceDisposal
                !OwnershipModel.IsDisposeMethod(method) &&
                disposesThis.GetOrAdd(method, m =>
                {
+                   // `Dispose() => Stop();`: Stop is the release itself, whoever calls it.
                    var implementation = DisposeImplementation(m.ContainingType);
-                   return Reaches(
-                       m,
-                       invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation),
-                       skipCatchesAndLambdas: true,
-                       new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                   return (implementation is not null && m.Name == implementation && m.Parameters.Length == 0) ||
+                          Reaches(
+                              m,
+                              invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation),
+                              skipCatchesAndLambdas: true,
+                              new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
                });
     }
 

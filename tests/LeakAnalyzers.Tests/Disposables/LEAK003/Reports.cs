@@ -7,6 +7,34 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task StoppedThroughAMethodThatIsOnlyPartOfItsDispose() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            public sealed class Poller : IDisposable
+            {
+                private Timer timer;
+                private readonly Stream log = File.OpenWrite("poll.log");
+                public void Start() => timer = new Timer(_ => { }, null, 0, 1000);
+                public void Stop() { timer?.Dispose(); timer = null; }
+                public void Dispose() { Stop(); log.Dispose(); }
+            }
+            public abstract class Behavior
+            {
+                protected virtual void OnDetaching() { }
+            }
+            public sealed class Refresher : Behavior
+            {
+                private readonly Poller {|#0:poller|} = {|#1:new Poller()|};
+                public void Attach() => poller.Start();
+                protected override void OnDetaching() => poller.Stop();
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                .WithMessage("'poller' is created by 'Refresher', which is not disposable; what it holds is released only by a finalizer, if it has one"));
+
+    [Fact]
     public Task TypeIsNotDisposable() =>
         Verify.VerifyAnalyzerAsync(
             """

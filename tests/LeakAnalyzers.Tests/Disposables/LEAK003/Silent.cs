@@ -17,6 +17,38 @@ public class Silent
         """;
 
     [Fact]
+    public Task ReleasedThroughTheMethodItsDisposeOnlyCalls() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            public sealed class Poller : IDisposable
+            {
+                private Timer timer;
+                public void Start() => timer = new Timer(_ => { }, null, 0, 1000);
+                public void Stop() { timer?.Dispose(); timer = null; }
+                public void Dispose() { Stop(); }
+            }
+            public sealed class Buffer : IDisposable
+            {
+                private byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(16);
+                private readonly Timer flush = new Timer(_ => { });
+                public void Reset() { flush.Dispose(); }
+                public void Dispose() => Reset();
+            }
+            public abstract class Behavior
+            {
+                protected virtual void OnDetaching() { }
+            }
+            public sealed class Refresher : Behavior
+            {
+                private readonly Poller poller = new Poller();
+                private readonly Buffer buffer = new Buffer();
+                public void Attach() => poller.Start();
+                protected override void OnDetaching() { poller.Stop(); buffer.Reset(); }
+            }
+            """);
+
+    [Fact]
     public Task SemaphoreSlimWhoseWaitHandleIsNeverRead() =>
         // SemaphoreSlim creates its wait handle only when AvailableWaitHandle is read, and Dispose frees only that
         // handle (CryptoExchange.Net: five such semaphores, none of them ever reads the handle).
