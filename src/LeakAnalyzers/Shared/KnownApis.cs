@@ -85,6 +85,10 @@ internal static class KnownApis
     /// </summary>
     internal static readonly ImmutableArray<(string Type, ImmutableArray<string> Members, ImmutableArray<string> Parameters)> NoDisposalUnlessUsed = ImmutableArray.Create(
         ("System.Threading.SemaphoreSlim", ImmutableArray.Create("AvailableWaitHandle"), ImmutableArray<string>.Empty),
+        // The slim events make their kernel event only when WaitHandle is read; a Barrier's two events never expose one.
+        ("System.Threading.ManualResetEventSlim", ImmutableArray.Create("WaitHandle"), ImmutableArray<string>.Empty),
+        ("System.Threading.CountdownEvent", ImmutableArray.Create("WaitHandle"), ImmutableArray<string>.Empty),
+        ("System.Threading.Barrier", ImmutableArray<string>.Empty, ImmutableArray<string>.Empty),
         ("System.Collections.Concurrent.BlockingCollection`1",
             ImmutableArray.Create("TakeFromAny", "TryTakeFromAny", "AddToAny", "TryAddToAny"),
             ImmutableArray.Create("boundedCapacity")),
@@ -484,6 +488,8 @@ internal static class KnownApis
         ("System.Data.Common.DbCommand", "the command keeps its resources until it is collected"),
         ("System.Threading.WaitHandle", "its wait handle stays allocated until the finalizer runs"),
         ("System.Threading.SemaphoreSlim", "its wait handle, if one was created, stays allocated"),
+        ("System.Threading.ManualResetEventSlim", "its wait handle, if one was created, stays allocated"),
+        ("System.Threading.CountdownEvent", "its wait handle, if one was created, stays allocated"),
         ("System.Runtime.InteropServices.SafeHandle", "the handle stays open until the finalizer runs"),
         ("System.IO.Stream", "it and what it wraps stay open until a finalizer runs"),
         ("System.IO.TextReader", "the stream it reads stays open until a finalizer runs"),

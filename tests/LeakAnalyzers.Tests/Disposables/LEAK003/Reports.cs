@@ -35,6 +35,19 @@ public class Reports
                 .WithMessage("'poller' is created by 'Refresher', which is not disposable; what it holds is released only by a finalizer, if it has one"));
 
     [Fact]
+    public Task SlimEventWhoseWaitHandleIsRead() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            public sealed class Leader
+            {
+                private readonly ManualResetEventSlim {|#0:released|} = {|#1:new(false)|};
+                public WaitHandle Handle => released.WaitHandle;
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                .WithMessage("'released' is created by 'Leader', which is not disposable; its wait handle, if one was created, stays allocated"));
+
+    [Fact]
     public Task TypeIsNotDisposable() =>
         Verify.VerifyAnalyzerAsync(
             """

@@ -49,6 +49,21 @@ public class Silent
             """);
 
     [Fact]
+    public Task SlimEventsWhoseWaitHandleIsNeverRead() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            public sealed class Leader
+            {
+                private readonly ManualResetEventSlim released = new(false);
+                private readonly CountdownEvent pending = new CountdownEvent(2);
+                private readonly Barrier barrier = new Barrier(2);
+                public void Release() { released.Set(); pending.Signal(); }
+                public bool Wait(TimeSpan timeout, CancellationToken token) => released.Wait(timeout, token) && pending.Wait(timeout) && barrier.SignalAndWait(timeout);
+            }
+            """);
+
+    [Fact]
     public Task SemaphoreSlimWhoseWaitHandleIsNeverRead() =>
         // SemaphoreSlim creates its wait handle only when AvailableWaitHandle is read, and Dispose frees only that
         // handle (CryptoExchange.Net: five such semaphores, none of them ever reads the handle).
