@@ -225,7 +225,7 @@ internal static class KnownApis
     }
 
     /// <summary>
-    /// Readers and writers whose only resource is the stream or reader they wrap (their Dispose closes it and frees
+    /// Readers and writers whose only resource is the stream, reader or socket they wrap (their Dispose closes it and frees
     /// nothing of their own). Over a stream the method does not own, a reader needs nothing and a writer needs only
     /// a Flush: disposing either would close a stream that belongs to someone else.
     /// </summary>
@@ -238,7 +238,10 @@ internal static class KnownApis
         // that writes through one still has to flush it, which this table does not check).
         ("System.IO.BinaryWriter", false),
         ("System.IO.BufferedStream", false),
-        ("System.Net.Http.StreamContent", false));
+        ("System.Net.Http.StreamContent", false),
+
+        // Over a socket: it owns the socket only when told to (ownsSocket: true), and buffers nothing.
+        ("System.Net.Sockets.NetworkStream", false));
 
     /// <summary>
     /// Containers whose Dispose only disposes what was put in them, and the members that put it there: an

@@ -500,7 +500,7 @@ internal sealed class OwnershipModel
 
                     // new StreamReader(path) opens a file of its own: only a wrapped stream counts.
                     var input = construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
-                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) != "System.IO.Stream")
+                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket"))
                     {
                         return WrapperKind.None;
                     }

@@ -22,6 +22,22 @@ public class Reports
             """);
 
     [Fact]
+    public Task NetworkStreamOwningASocketTheMethodMade() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Net.Sockets;
+            class C
+            {
+                int M(string host)
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                    socket.Connect(host, 80);
+                    var stream = [|new NetworkStream(socket, ownsSocket: true)|];
+                    return stream.ReadByte();
+                }
+            }
+            """);
+
+    [Fact]
     public Task CapturedByLambdasThatOnlyUseIt() =>
         Verify.VerifyAnalyzerAsync("""
             using System;

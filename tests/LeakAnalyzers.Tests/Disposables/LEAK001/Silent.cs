@@ -79,6 +79,8 @@ public class Silent
     [InlineData("Parameter", "int M(Stream s) { var local = s; return local.ReadByte(); }")]
     [InlineData("LentByServiceProvider", "object M(IServiceProvider sp) { var s = (IDisposable)sp.GetService(typeof(IDisposable)); return s; }")]
     [InlineData("LentByTcpClient", "int M(System.Net.Sockets.TcpClient c) { var s = c.GetStream(); return s.ReadByte(); }")]
+    [InlineData("NetworkStreamNotOwningItsSocket", "int M(System.Net.Sockets.Socket socket) { var s = new System.Net.Sockets.NetworkStream(socket, false); return s.ReadByte(); }")]
+    [InlineData("NetworkStreamOverABorrowedSocket", "int M(System.Net.Sockets.Socket socket) { var s = new System.Net.Sockets.NetworkStream(socket); return s.ReadByte(); }")]
     [InlineData("NonFactoryMethodResult", "Stream f = Stream.Null; Stream Get() => f; int M() { var s = Get(); return s.ReadByte(); }")]
     [InlineData("StructEnumerator", "struct E : IEnumerator<int> { public int Current => 0; object System.Collections.IEnumerator.Current => 0; public bool MoveNext() => false; public void Reset() { } public void Dispose() { } } void M() { var e = new E(); while (e.MoveNext()) { } }")]
     [InlineData("TimerDisposeWithWaitHandle", "void M(Timer t) { var h = new ManualResetEvent(false); if (t.Dispose(h) && !h.WaitOne(100)) { return; } h.Close(); }")]
