@@ -209,6 +209,7 @@ internal sealed class OwnershipModel
                        !ReleasesNothingHere(creation) &&
                        !IsEmptyStruct(creation) &&
                        !sourceDisposal.GuardedOff(creation) &&
+                       !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
                        !StaysEmpty(creation, tables);
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:

@@ -3,6 +3,7 @@ namespace LeakAnalyzers.Shared;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -739,6 +740,121 @@ internal sealed class SourceDisposal
             default:
                 return false;
         }
+    }
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, UndoDelegates?> undoDelegates = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// True when the object <paramref name="creation"/> builds is an undo token whose Dispose only runs delegates its
+    /// constructor was given (<c>Dispose() =&gt; close();</c> with <c>this.close = close</c>), and this creation gives
+    /// lambdas that release nothing: they assign, or call methods none of which is a release (<c>() =&gt; Type = old</c>,
+    /// <c>() =&gt; items.Remove(item)</c>). Dropping such a token keeps the change; nothing is held. A lambda that
+    /// disposes, closes, frees, cancels or returns something, or calls another delegate or a method of this compilation,
+    /// keeps the token an owner.
+    /// </summary>
+    internal bool RunsOnlyHarmlessUndo(IObjectCreationOperation creation)
+    {
+        if (creation.Type is not INamedTypeSymbol type || creation.Constructor is not { } constructor ||
+            type.OriginalDefinition.DeclaringSyntaxReferences.Length == 0 ||
+            undoDelegates.GetOrAdd(type.OriginalDefinition, DelegatesDisposeRuns) is not { } fields)
+        {
+            return false;
+        }
+
+        constructor = Implementation(constructor.OriginalDefinition);
+        if (constructor.DeclaringSyntaxReferences.Length != 1 ||
+            constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null } declaration)
+        {
+            return false;
+        }
+
+        foreach (var field in fields.Names)
+        {
+            // The field must come from a parameter of this constructor, and the creation must give that parameter a lambda.
+            var from = declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>()
+                .Where(assignment => NameOf(assignment.Left) == field)
+                .Select(assignment => assignment.Right as IdentifierNameSyntax)
+                .ToList();
+            if (from.Count != 1 || from[0] is not { } parameterName)
+            {
+                return false;
+            }
+
+            var argument = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameterName.Identifier.ValueText);
+            if (Operations.SkipConversions(argument?.Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } ||
+                !ReleasesNothing(lambda))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        bool ReleasesNothing(IAnonymousFunctionOperation lambda) =>
+            lambda.Body.Descendants().All(operation => operation is not IInvocationOperation call ||
+                (call.TargetMethod.MethodKind != MethodKind.DelegateInvoke &&
+                 !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, compilation.Assembly) &&
+                 !IsReleaseName(call.TargetMethod.Name)));
+    }
+
+    private static bool IsReleaseName(string name) =>
+        name is "Dispose" or "DisposeAsync" or "Close" or "CloseAsync" or "Cancel" or "Return" or "Stop" or "Abort" ||
+        name.StartsWith("Free", StringComparison.Ordinal) || name.StartsWith("Release", StringComparison.Ordinal);
+
+    /// <summary>
+    /// For a sealed type whose every parameterless Dispose only invokes delegate fields (and sets flags or returns
+    /// early): those fields' names. Null for anything else.
+    /// </summary>
+    private static UndoDelegates? DelegatesDisposeRuns(INamedTypeSymbol type)
+    {
+        if (!type.IsSealed || type.TypeKind != TypeKind.Class)
+        {
+            return null;
+        }
+
+        var delegates = type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && f.Type.TypeKind == TypeKind.Delegate).Select(f => f.Name).ToImmutableHashSet();
+        var invoked = new HashSet<string>(StringComparer.Ordinal);
+        var any = false;
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => IsDisposeMethod(m) && m.Parameters.Length == 0))
+        {
+            foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
+            {
+                if (Body(reference.GetSyntax()) is not { } body)
+                {
+                    return null;
+                }
+
+                foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                {
+                    // close(), close?.Invoke(), this.close.Invoke()
+                    var name = invocation.Expression switch
+                    {
+                        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText,
+                        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: var target } => NameOf(target),
+                        MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke" } when invocation.Parent is ConditionalAccessExpressionSyntax access => NameOf(access.Expression),
+                        _ => null,
+                    };
+                    if (name is null || !delegates.Contains(name))
+                    {
+                        return null;
+                    }
+
+                    invoked.Add(name);
+                    any = true;
+                }
+            }
+        }
+
+        return any ? new UndoDelegates(invoked.ToImmutableArray()) : null;
+    }
+
+    /// <summary>The delegate fields a Dispose runs (a reference type, for the cache).</summary>
+    private sealed class UndoDelegates
+    {
+        internal UndoDelegates(ImmutableArray<string> names) => Names = names;
+
+        internal ImmutableArray<string> Names { get; }
     }
 
     private static bool Sets(ConstructorDeclarationSyntax declaration, string member) =>

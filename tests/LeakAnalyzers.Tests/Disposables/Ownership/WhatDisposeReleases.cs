@@ -1286,6 +1286,37 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task TokenRunningOnlyHarmlessLambdasHoldsNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        public sealed class Scope : IDisposable
+        {
+            private readonly Action close;
+            public Scope(Action open, Action close) { this.close = close; open(); }
+            public void Dispose() => close();
+        }
+        public sealed class Settings
+        {
+            public int Mode;
+            private readonly List<string> items = new();
+            private readonly Stream log = Stream.Null;
+            public IDisposable ModeScope(int value) { var old = Mode; return new Scope(() => Mode = value, () => Mode = old); }
+            public IDisposable Add(string item) { items.Add(item); return new Scope(() => { }, () => items.Remove(item)); }
+            public IDisposable Lease() => new Scope(() => { }, () => log.Dispose());
+        }
+        public static class Use
+        {
+            public static void Run(Settings settings)
+            {
+                settings.ModeScope(3);
+                settings.Add("ping");
+                {|LEAK002:settings.Lease()|};
+            }
+        }
+        """);
+
+    [Fact]
     public Task BufferedResponseReturnedByASourceWrapperHoldsOnlyMemory() => Verify.VerifyAsync("""
         using System.Net.Http;
         using System.Threading.Tasks;
