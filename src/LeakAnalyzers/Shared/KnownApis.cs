@@ -465,6 +465,10 @@ internal static class KnownApis
         OwnershipTransfer.Always("System.Xml.XmlTextWriter..ctor"),
         OwnershipTransfer.Always("System.IO.FileStream..ctor"),
 
+        // A GCHandle roots its target for whoever holds the handle (native code, usually, which frees the handle and
+        // ends the target in its destroy callback): the object is handed over with the handle.
+        OwnershipTransfer.Always("System.Runtime.InteropServices.GCHandle.Alloc"),
+
         // A PEReader disposes its stream unless PEStreamOptions.LeaveOpen says otherwise (an enum flag the table
         // cannot read: with it, the caller's stream counts as taken, a miss rather than a false alarm).
         OwnershipTransfer.Always("System.Reflection.PortableExecutable.PEReader..ctor"),

@@ -79,6 +79,8 @@ public class Silent
     [InlineData("Parameter", "int M(Stream s) { var local = s; return local.ReadByte(); }")]
     [InlineData("LentByServiceProvider", "object M(IServiceProvider sp) { var s = (IDisposable)sp.GetService(typeof(IDisposable)); return s; }")]
     [InlineData("LentByTcpClient", "int M(System.Net.Sockets.TcpClient c) { var s = c.GetStream(); return s.ReadByte(); }")]
+    [InlineData("HandedToNativeCodeThroughAGCHandle", "IntPtr M(string p) { var s = new FileStream(p, FileMode.Open); return System.Runtime.InteropServices.GCHandle.ToIntPtr(System.Runtime.InteropServices.GCHandle.Alloc(s)); }")]
+    [InlineData("HandedToNativeCodeThroughAHelperThatAllocatesAGCHandle", "static IntPtr ToHandle(object o) => System.Runtime.InteropServices.GCHandle.ToIntPtr(System.Runtime.InteropServices.GCHandle.Alloc(o)); IntPtr M(string p) { var s = new FileStream(p, FileMode.Open); return ToHandle(s); }")]
     [InlineData("NetworkStreamNotOwningItsSocket", "int M(System.Net.Sockets.Socket socket) { var s = new System.Net.Sockets.NetworkStream(socket, false); return s.ReadByte(); }")]
     [InlineData("NetworkStreamOverABorrowedSocket", "int M(System.Net.Sockets.Socket socket) { var s = new System.Net.Sockets.NetworkStream(socket); return s.ReadByte(); }")]
     [InlineData("NonFactoryMethodResult", "Stream f = Stream.Null; Stream Get() => f; int M() { var s = Get(); return s.ReadByte(); }")]
