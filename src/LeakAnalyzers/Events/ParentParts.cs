@@ -1,6 +1,7 @@
 namespace LeakAnalyzers.Events;
 
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -103,8 +104,66 @@ internal static class ParentParts
             }
         }
 
-        var names = ImmutableArray.Create(part.Name);
         var found = false;
+        foreach (var (operation, model) in CreationsOf(part, compilation, source, cancellationToken))
+        {
+            // Other constructors build parts that subscribe (or not) on their own terms.
+            if (!SymbolEqualityComparer.Default.Equals(operation.Constructor?.OriginalDefinition, constructor.OriginalDefinition))
+            {
+                continue;
+            }
+
+            // The constructor with the parent parameter, given `this` from inside the parent, and kept by the parent.
+            if (!PassesThis(operation, parent.Ordinal) ||
+                !SymbolEqualityComparer.Default.Equals(model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken)?.ContainingType?.OriginalDefinition, parentType.OriginalDefinition) ||
+                !KeptByParent(operation))
+            {
+                return false;
+            }
+
+            found = true;
+        }
+
+        return found;
+    }
+
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<INamedTypeSymbol, bool>> AttachedByCompilation = new();
+
+    /// <summary>
+    /// Whether every creation of <paramref name="subscriber"/> in the compilation throws the new object away at once
+    /// (<c>new CachingContext(client).Start();</c>, <c>new Tracker(window);</c>), so that what it subscribes to is
+    /// the only thing that keeps it: it is attached to its publisher on purpose and lives exactly as long as the
+    /// publisher means it to. At least one creation must exist; a type created by reflection or elsewhere is not.
+    /// </summary>
+    internal static bool OnlyAttached(INamedTypeSymbol subscriber, Compilation compilation, SourceOwnership? source, CancellationToken cancellationToken)
+    {
+        if (source is null)
+        {
+            return false;
+        }
+
+        var cache = AttachedByCompilation.GetValue(compilation, _ => new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default));
+        return cache.GetOrAdd(subscriber.OriginalDefinition, type =>
+        {
+            var found = false;
+            foreach (var (operation, _) in CreationsOf(type, compilation, source, cancellationToken))
+            {
+                if (!IsThrownAway(operation))
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+
+            return found;
+        });
+    }
+
+    /// <summary>Every <c>new</c> of <paramref name="type"/> in the compilation, with the semantic model of its tree.</summary>
+    private static IEnumerable<(IObjectCreationOperation Creation, SemanticModel Model)> CreationsOf(INamedTypeSymbol type, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
+    {
+        var names = ImmutableArray.Create(type.Name);
         foreach (var tree in compilation.SyntaxTrees)
         {
             if (!SourceNames.Mentions(tree, names, cancellationToken))
@@ -116,37 +175,41 @@ internal static class ParentParts
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
                 if (node is not BaseObjectCreationExpressionSyntax creation ||
-                    (creation is ObjectCreationExpressionSyntax { Type: var type } && SourceNames.RightmostName(type) != part.Name))
+                    (creation is ObjectCreationExpressionSyntax { Type: var written } && SourceNames.RightmostName(written) != type.Name))
                 {
                     continue;
                 }
 
                 model ??= source.SemanticModelOf(tree);
-                if (model.GetOperation(creation, cancellationToken) is not IObjectCreationOperation operation ||
-                    !SymbolEqualityComparer.Default.Equals(operation.Type?.OriginalDefinition, part.OriginalDefinition))
+                if (model.GetOperation(creation, cancellationToken) is IObjectCreationOperation operation &&
+                    SymbolEqualityComparer.Default.Equals(operation.Type?.OriginalDefinition, type.OriginalDefinition))
                 {
-                    continue;
+                    yield return (operation, model);
                 }
-
-                // Other constructors build parts that subscribe (or not) on their own terms.
-                if (!SymbolEqualityComparer.Default.Equals(operation.Constructor?.OriginalDefinition, constructor.OriginalDefinition))
-                {
-                    continue;
-                }
-
-                // The constructor with the parent parameter, given `this` from inside the parent, and kept by the parent.
-                if (!PassesThis(operation, parent.Ordinal) ||
-                    !SymbolEqualityComparer.Default.Equals(model.GetEnclosingSymbol(creation.SpanStart, cancellationToken)?.ContainingType?.OriginalDefinition, parentType.OriginalDefinition) ||
-                    !KeptByParent(operation))
-                {
-                    return false;
-                }
-
-                found = true;
             }
         }
+    }
 
-        return found;
+    /// <summary><c>new C(...);</c> or <c>new C(...).Start();</c> as a whole statement, the call returning nothing kept.</summary>
+    private static bool IsThrownAway(IObjectCreationOperation creation)
+    {
+        var current = (IOperation)creation;
+        while (current.Parent is IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        if (current.Parent is IInvocationOperation call && ReferenceEquals(call.Instance, current) && !call.TargetMethod.ReturnsVoid)
+        {
+            return false;
+        }
+
+        return current.Parent switch
+        {
+            IExpressionStatementOperation => true,
+            IInvocationOperation { Parent: IExpressionStatementOperation } invocation => ReferenceEquals(invocation.Instance, current),
+            _ => false,
+        };
     }
 
     private static bool PassesThis(IObjectCreationOperation creation, int ordinal)

@@ -364,6 +364,11 @@ internal sealed class TypeEvents
             return false; // parts of one parent: both die with it.
         }
 
+        if (publisher.Lifetime == Lifetime.External && ParentParts.OnlyAttached(Type, compilation, Source(), System.Threading.CancellationToken.None))
+        {
+            return false; // attached on purpose: created and let go, kept by what it subscribes to and nothing else.
+        }
+
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
                !model.OutlivesEverything(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);

@@ -96,4 +96,41 @@ public class ParentParts
                 public Caret Caret { get; }
             }
             """);
+
+    private const string Attached = """
+        using System;
+        public class Client
+        {
+            public event EventHandler Connected;
+            public void Raise() => Connected?.Invoke(this, EventArgs.Empty);
+        }
+        public sealed class Tracker
+        {
+            private int connects;
+            public Tracker(Client client) { client.Connected += OnConnected; }
+            public void Start() { }
+            private void OnConnected(object sender, EventArgs e) => connects++;
+        }
+
+        """;
+
+    [Fact]
+    public Task SubscriberCreatedAndLetGoIsAttachedOnPurpose() =>
+        Verify.VerifyAnalyzerAsync(Attached + """
+            public static class Extensions
+            {
+                public static void Track(this Client client) => new Tracker(client).Start();
+                public static void TrackAgain(Client client) { new Tracker(client); }
+            }
+            """);
+
+    [Fact]
+    public Task SubscriberAlsoKeptSomewhereIsReported() =>
+        Verify.VerifyAnalyzerAsync(Attached.Replace("client.Connected += OnConnected;", "[|client.Connected += OnConnected|];") + """
+            public sealed class Session
+            {
+                public Tracker Tracker { get; }
+                public Session(Client client) { new Tracker(client).Start(); Tracker = new Tracker(client); }
+            }
+            """);
 }
