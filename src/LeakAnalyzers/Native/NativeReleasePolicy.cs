@@ -63,6 +63,11 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
     {
         switch (consumer)
         {
+            case IInvocationOperation { TargetMethod.Name: "GetValueOrDefault", Arguments.Length: 0 } unwrap when ReferenceEquals(unwrap.Instance, reference) && IsNullable(reference.Type):
+                // `GCHandle? handle`: `handle?.Free()` frees what `handle.GetValueOrDefault()` gives.
+                return ClassifyCore(unwrap, Operations.ParentSkippingConversions(unwrap, out _));
+            case IPropertyReferenceOperation { Property.Name: "Value" } unwrap when ReferenceEquals(unwrap.Instance, reference) && IsNullable(reference.Type):
+                return ClassifyCore(unwrap, Operations.ParentSkippingConversions(unwrap, out _));
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
                 // handle.Free() releases; handle.AddrOfPinnedObject(), p.ToInt64() read.
                 return Released(tables.ReleaserOf(invocation.TargetMethod));
@@ -88,6 +93,9 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
                 return UseKind.HandOver;
         }
     }
+
+    private static bool IsNullable(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
 
     /// <summary>The release or hand-over when the value is an argument; shared with the field rule.</summary>
     internal UseKind ClassifyArgument(IArgumentOperation argument) => ClassifyArgument(argument, out _);

@@ -7,6 +7,38 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Silent
 {
     [Fact]
+    public Task NullableGCHandleFreedThroughItsValue() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            static class Pin
+            {
+                public static int Conditional(byte[] bytes, bool pin)
+                {
+                    GCHandle? handle = null;
+                    try
+                    {
+                        if (pin)
+                        {
+                            handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+                        }
+
+                        return bytes.Length;
+                    }
+                    finally
+                    {
+                        handle?.Free();
+                    }
+                }
+
+                public static int Value(byte[] bytes)
+                {
+                    GCHandle? handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+                    try { return bytes.Length; } finally { handle.Value.Free(); }
+                }
+            }
+            """);
+
+    [Fact]
     public Task FreedInFinally() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Runtime.InteropServices;
