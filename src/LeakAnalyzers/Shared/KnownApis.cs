@@ -59,6 +59,10 @@ internal static class KnownApis
         "System.Buffers.MemoryPool`1",
         "System.Buffers.MemoryManager`1",
 
+        // Its Dispose frees only the buffer it made itself (LoadIntoBuffer's MemoryStream): a content of your own that
+        // writes an object while it is sent holds managed memory, like the framework's JsonContent.
+        "System.Net.Http.HttpContent",
+
         // Crypto bases: their Dispose only clears the key or hash arrays they hold; a managed subclass that keeps
         // its state in its own fields releases nothing by being disposed.
         "System.Security.Cryptography.SymmetricAlgorithm",

@@ -1286,6 +1286,37 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task HttpContentOfYourOwnThatAddsNoResourceHoldsNothing() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Net;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        public class ObjectContent<T> : HttpContent
+        {
+            private readonly T value;
+            public ObjectContent(T value) => this.value = value;
+            protected override Task SerializeToStreamAsync(Stream stream, TransportContext context) => System.Text.Json.JsonSerializer.SerializeAsync(stream, value);
+            protected override bool TryComputeLength(out long length) { length = 0; return false; }
+        }
+        public class FileContent : HttpContent
+        {
+            private readonly FileStream file = File.OpenRead("upload.bin");
+            protected override Task SerializeToStreamAsync(Stream stream, TransportContext context) => file.CopyToAsync(stream);
+            protected override bool TryComputeLength(out long length) { length = 0; return false; }
+            protected override void Dispose(bool disposing) { if (disposing) { file.Dispose(); } base.Dispose(disposing); }
+        }
+        public static class Use
+        {
+            public static long? Sizes()
+            {
+                var value = new ObjectContent<int>(1);
+                var file = {|LEAK001:new FileContent()|};
+                return value.Headers.ContentLength + file.Headers.ContentLength;
+            }
+        }
+        """);
+
+    [Fact]
     public Task TokenRunningOnlyHarmlessLambdasHoldsNothing() => Verify.VerifyAsync("""
         using System;
         using System.Collections.Generic;
