@@ -224,6 +224,8 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             case INamedTypeSymbol { Name: "Task" or "ValueTask", IsGenericType: false } plain
                 when plain.ContainingNamespace.ToDisplayString() == "System.Threading.Tasks":
                 return true;
+            case INamedTypeSymbol { IsValueType: true } memory when KnownApis.ViewsOfTheirSource.Contains(SymbolNames.FullMetadataName(memory)):
+                return false; // a Memory<T> made by a memory manager holds the manager
             default:
                 return type.IsValueType && type.TypeKind != TypeKind.TypeParameter;
         }

@@ -273,7 +273,16 @@ internal static class KnownApis
     internal static readonly ImmutableArray<string> ResourceViews = ImmutableArray.Create(
         "System.Net.Sockets.TcpClient.GetStream",
         "System.Net.Sockets.TcpClient.Client",
-        "System.Net.Sockets.UdpClient.Client");
+        "System.Net.Sockets.UdpClient.Client",
+
+        // A Memory<T> made by a memory manager holds the manager itself: it is how a manager is handed out.
+        "System.Buffers.MemoryManager`1.Memory");
+
+    /// <summary>Structs that may hold the object that made them (a <c>Memory&lt;T&gt;</c> over a <c>MemoryManager&lt;T&gt;</c>).</summary>
+    internal static readonly ImmutableHashSet<string> ViewsOfTheirSource = ImmutableHashSet.Create(
+        "System.Memory`1",
+        "System.ReadOnlyMemory`1",
+        "System.Buffers.ReadOnlySequence`1");
 
     /// <summary>
     /// Collections whose enumerator creates a new disposable for every item: each item of

@@ -1286,6 +1286,27 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task MemoryOfAMemoryManagerCarriesTheManager() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        public sealed class Proxy : MemoryManager<byte>
+        {
+            private readonly MemoryManager<byte> inner;
+            public Proxy(MemoryManager<byte> inner) => this.inner = inner;
+            public override Span<byte> GetSpan() => inner.GetSpan();
+            public override MemoryHandle Pin(int elementIndex = 0) => inner.Pin(elementIndex);
+            public override void Unpin() => inner.Unpin();
+            protected override void Dispose(bool disposing) => ((IDisposable)inner).Dispose();
+        }
+        public static class Slices
+        {
+            public static Memory<byte> Direct(MemoryManager<byte> m) => new Proxy(m).Memory;
+            public static Memory<byte> ViaLocal(MemoryManager<byte> m) { var proxy = new Proxy(m); return proxy.Memory; }
+            public static int Length(MemoryManager<byte> m) { var proxy = {|LEAK001:new Proxy(m)|}; return proxy.Memory.Length; }
+        }
+        """);
+
+    [Fact]
     public Task HttpContentOfYourOwnThatAddsNoResourceHoldsNothing() => Verify.VerifyAsync("""
         using System.IO;
         using System.Net;
