@@ -48,7 +48,7 @@ internal enum GrowthKind
 /// <summary>One use of a static collection.</summary>
 internal sealed class CollectionUse
 {
-    internal CollectionUse(UseKind kind, GrowthKind growth, IOperation operation, ISymbol? method, bool startUp, string? keyName)
+    internal CollectionUse(UseKind kind, GrowthKind growth, IOperation operation, ISymbol? method, bool startUp, string? keyName, bool registersParameter = false)
     {
         Kind = kind;
         Growth = growth;
@@ -56,7 +56,15 @@ internal sealed class CollectionUse
         Method = method;
         StartUp = startUp;
         KeyName = keyName;
+        RegistersParameter = registersParameter;
     }
+
+    /// <summary>
+    /// The growth stores what the method's caller gave it, and that is a behaviour (a delegate, a <c>Type</c>, an
+    /// interface or an abstract class: a plug-in, a resolver, a converter): a registration API, bounded by the code
+    /// that calls it.
+    /// </summary>
+    internal bool RegistersParameter { get; }
 
     internal UseKind Kind { get; }
 
@@ -202,6 +210,7 @@ internal sealed class StaticCollectionScan
         }
 
         var startUpOnly = StartUpOnlyMethods();
+        var repeating = MethodsCalledAfterStartUp(startUpOnly);
         foreach (var pair in uses)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -213,7 +222,8 @@ internal sealed class StaticCollectionScan
             }
 
             var growth = all
-                .Where(u => u.Kind == UseKind.Grow && !u.StartUp && !(u.Method is IMethodSymbol m && startUpOnly.Contains(m)))
+                .Where(u => u.Kind == UseKind.Grow && !u.StartUp && !(u.Method is IMethodSymbol m && startUpOnly.Contains(m)) &&
+                            !(u.RegistersParameter && u.Method is IMethodSymbol registration && !repeating.Contains(registration.OriginalDefinition)))
                 .OrderBy(u => u.Operation.Syntax.SyntaxTree.FilePath, StringComparer.Ordinal)
                 .ThenBy(u => u.Operation.Syntax.SpanStart)
                 .ToImmutableArray();
@@ -344,9 +354,7 @@ internal sealed class StaticCollectionScan
 
     private void RecordCall(IMethodSymbol callee, OperationAnalysisContext context)
     {
-        if (callee.MethodKind != MethodKind.Ordinary ||
-            callee.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Internal) ||
-            !callee.Locations.Any(l => l.IsInSource))
+        if (callee.MethodKind != MethodKind.Ordinary || !callee.Locations.Any(l => l.IsInSource))
         {
             return;
         }
@@ -561,7 +569,34 @@ internal sealed class StaticCollectionScan
                 }
             }
 
-            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName);
+            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName, RegistersBehaviour(write) && IsCallersKey(CollectionModel.IsKeyed(shape) ? value : null));
+        }
+
+        // No key, the caller's key (`filters[name] = type`), or the caller's key or the value's name (`alias ?? type.Name`).
+        bool IsCallersKey(IOperation? key) =>
+            key switch
+            {
+                null => true,
+                IParameterReferenceOperation { Parameter.ContainingSymbol: var owner } => SymbolEqualityComparer.Default.Equals(owner, containing),
+                IPropertyReferenceOperation { Instance: var instance } => IsCallersKey(Operations.SkipConversions(instance)),
+                ICoalesceOperation coalesce => IsCallersKey(Operations.SkipConversions(coalesce.Value)) && IsCallersKey(Operations.SkipConversions(coalesce.WhenNull)),
+                _ => false,
+            };
+
+        // `resolvers.Insert(0, resolver)`, `filters[name] = filterType` in a method given the resolver or the type.
+        bool RegistersBehaviour(IOperation write)
+        {
+            var stored = write switch
+            {
+                IInvocationOperation call => call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == (CollectionModel.IsKeyed(shape) || call.TargetMethod.Name == "Insert" ? 1 : 0))?.Value,
+                ISimpleAssignmentOperation assignment => assignment.Value,
+                _ => null,
+            };
+            return Operations.SkipConversions(stored) is IParameterReferenceOperation { Parameter: var parameter } &&
+                   SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, containing) &&
+                   parameter.Type is { } type &&
+                   (type.TypeKind is TypeKind.Delegate or TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract) ||
+                    SymbolNames.FullMetadataName(type) == "System.Type");
         }
     }
 
@@ -888,6 +923,24 @@ internal sealed class StaticCollectionScan
             _ => null,
         };
         return type is INamedTypeSymbol named && model.IsOneTimeInitializer(named);
+    }
+
+    /// <summary>
+    /// The methods this scan saw called from code that runs after start-up (not from a start-up-only method): a
+    /// registration API none of whose calls is among them is left to its callers elsewhere, who configure with it.
+    /// </summary>
+    private HashSet<IMethodSymbol> MethodsCalledAfterStartUp(HashSet<IMethodSymbol> startUpOnly)
+    {
+        var result = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var (callee, caller, startUp) in calls)
+        {
+            if (!startUp && !(caller is IMethodSymbol method && startUpOnly.Contains(method.OriginalDefinition)))
+            {
+                result.Add(callee);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Private and internal methods called only from start-up code (or from other such methods), found by a fixpoint.</summary>

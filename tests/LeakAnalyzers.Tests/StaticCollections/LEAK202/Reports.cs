@@ -43,6 +43,37 @@ public class Reports
                 "each one stays alive until the process ends"));
 
     [Fact]
+    public Task RegistrationApiCalledOnEveryRequest() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            public static class Plugins
+            {
+                internal static readonly List<Func<string, string>> [|Resolvers|] = new();
+                public static void AddResolver(Func<string, string> resolver) => Resolvers.Add(resolver);
+            }
+            public class Handler
+            {
+                private readonly string prefix = "x";
+                public void OnRequest() => Plugins.AddResolver(path => prefix + path);
+            }
+            """);
+
+    [Fact]
+    public Task RegistryOfObjectsTheCallerGives() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            public sealed class Session { }
+            public static class Sessions
+            {
+                internal static readonly Dictionary<string, Session> [|Open|] = new();
+                public static void Register(string id, Session session) => Open[id] = session;
+            }
+            """);
+
+    [Fact]
     public Task PrivateFieldOfATypeWithNestedTypes() =>
         Verify.VerifyAnalyzerAsync(
             """

@@ -7,6 +7,25 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Silent
 {
     [Fact]
+    public Task RegistrationApiOfBehavioursNobodyCallsAfterStartUp() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            public delegate object Resolver(string path);
+            public abstract class Codec { }
+            public static class Plugins
+            {
+                internal static readonly List<Resolver> Resolvers = new();
+                internal static readonly Dictionary<string, Type> Filters = new();
+                internal static readonly Dictionary<string, Codec> Codecs = new();
+                public static void AddResolver(Resolver resolver) { if (resolver != null) Resolvers.Insert(0, resolver); }
+                public static void AddFilter(string name, Type filter) => Filters[name] = filter;
+                public static void AddCodec(string mime, Codec codec) => Codecs.Add(mime, codec);
+            }
+            """);
+
+    [Fact]
     public Task ClearedInAnotherType() =>
         Verify.VerifyAnalyzerAsync(
             """
