@@ -745,7 +745,7 @@ internal sealed class SourceDisposal
     private readonly ConcurrentDictionary<INamedTypeSymbol, UndoDelegates?> undoDelegates = new(SymbolEqualityComparer.Default);
 
     /// <summary>
-    /// True when the object <paramref name="creation"/> builds is an undo token whose Dispose only runs delegates its
+    /// True when the object <paramref name="creation"/> builds is an undo token whose (non-virtual) Dispose only runs delegates its
     /// constructor was given (<c>Dispose() =&gt; close();</c> with <c>this.close = close</c>), and this creation gives
     /// lambdas that release nothing: they assign, or call methods none of which is a release (<c>() =&gt; Type = old</c>,
     /// <c>() =&gt; items.Remove(item)</c>). Dropping such a token keeps the change; nothing is held. A lambda that
@@ -802,12 +802,13 @@ internal sealed class SourceDisposal
         name.StartsWith("Free", StringComparison.Ordinal) || name.StartsWith("Release", StringComparison.Ordinal);
 
     /// <summary>
-    /// For a sealed type whose every parameterless Dispose only invokes delegate fields (and sets flags or returns
-    /// early): those fields' names. Null for anything else.
+    /// For a class whose every parameterless Dispose only invokes delegate fields (and sets flags or returns early),
+    /// and which no subclass can change (sealed, or a Dispose that is not virtual): those fields' names. Null for
+    /// anything else.
     /// </summary>
     private static UndoDelegates? DelegatesDisposeRuns(INamedTypeSymbol type)
     {
-        if (!type.IsSealed || type.TypeKind != TypeKind.Class)
+        if (type.TypeKind != TypeKind.Class)
         {
             return null;
         }
@@ -817,6 +818,11 @@ internal sealed class SourceDisposal
         var any = false;
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => IsDisposeMethod(m) && m.Parameters.Length == 0))
         {
+            if (!type.IsSealed && (method.IsVirtual || method.IsOverride || method.IsAbstract))
+            {
+                return null;
+            }
+
             foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
             {
                 if (Body(reference.GetSyntax()) is not { } body)

@@ -656,7 +656,7 @@ internal sealed class SourceOwnership
                     // A container returned as it was made (a request without content, or with a content over the
                     // caller's stream) gives the caller nothing to release; whatever the caller puts in it later is
                     // the caller's to follow.
-                    return Model.IsOwnedCreation(creation, tables) && Model.ContainerFills(creation, tables, endsDuty: true) is not { Length: 0 }
+                    return Model.IsOwnedCreation(creation, tables) && !ReturnedEmpty(creation)
                         ? new ReturnFact(ReturnedValue.Owned)
                         : new ReturnFact(ReturnedValue.Nothing);
                 case ITypeParameterObjectCreationOperation generic:
@@ -703,6 +703,11 @@ internal sealed class SourceOwnership
                     return ReturnFact.Unknown;
             }
         }
+
+        /// <summary>A container made empty and returned as it is (<c>return new HttpRequestMessage(HttpMethod.Get, uri);</c>), or through a local nothing fills.</summary>
+        private bool ReturnedEmpty(IObjectCreationOperation creation) =>
+            Model.EmptyContainerFill(creation, tables) is not null &&
+            (Operations.AssignedLocal(creation) is null || Model.ContainerFills(creation, tables, endsDuty: true) is { Length: 0 });
 
         private ReturnFact InvocationValue(IInvocationOperation invocation, ITypeSymbol? resultType, int depth, HashSet<ISymbol> visiting)
         {

@@ -1342,11 +1342,17 @@ public class WhatDisposeReleases
         using System;
         using System.Collections.Generic;
         using System.IO;
-        public sealed class Scope : IDisposable
+        public class Scope : IDisposable
         {
             private readonly Action close;
             public Scope(Action open, Action close) { this.close = close; open(); }
             public void Dispose() => close();
+        }
+        public class VirtualScope : IDisposable
+        {
+            private readonly Action close;
+            public VirtualScope(Action close) => this.close = close;
+            public virtual void Dispose() => close();
         }
         public sealed class Settings
         {
@@ -1364,6 +1370,7 @@ public class WhatDisposeReleases
                 settings.ModeScope(3);
                 settings.Add("ping");
                 {|LEAK002:settings.Lease()|};
+                {|LEAK002:new VirtualScope(() => { })|};
             }
         }
         """);
@@ -1421,6 +1428,8 @@ public class WhatDisposeReleases
                 return message;
             }
 
+            private static HttpRequestMessage Direct(Uri uri) => new HttpRequestMessage(HttpMethod.Get, uri);
+
             private static HttpRequestMessage Upload(Uri uri, string path)
             {
                 var message = new HttpRequestMessage(HttpMethod.Post, uri);
@@ -1435,6 +1444,8 @@ public class WhatDisposeReleases
                     HttpRequestMessage request = await BuildAsync(uri, new StringContent(body));
                     using var response = await client.SendAsync(request);
                     using var again = await client.SendAsync(Get(uri));
+                    var direct = Direct(uri);
+                    using var third = await client.SendAsync(direct);
                     if (response.IsSuccessStatusCode && again.IsSuccessStatusCode) return attempt;
                 }
 
