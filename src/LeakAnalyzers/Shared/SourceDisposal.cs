@@ -748,9 +748,9 @@ internal sealed class SourceDisposal
     /// True when the object <paramref name="creation"/> builds is an undo token whose (non-virtual) Dispose only runs delegates its
     /// constructor was given (<c>Dispose() =&gt; close();</c> with <c>this.close = close</c>), and this creation gives
     /// lambdas that release nothing: they assign, or call methods none of which is a release (<c>() =&gt; Type = old</c>,
-    /// <c>() =&gt; items.Remove(item)</c>). Dropping such a token keeps the change; nothing is held. A lambda that
-    /// disposes, closes, frees, cancels or returns something, or calls another delegate or a method of this compilation,
-    /// keeps the token an owner.
+    /// <c>() =&gt; items.Remove(item)</c>, a method of this compilation that cannot be overridden and reaches no release).
+    /// Dropping such a token keeps the change; nothing is held. A lambda that disposes, closes, frees, cancels or
+    /// returns something, or calls another delegate or an overridable method of this compilation, keeps the token an owner.
     /// </summary>
     internal bool RunsOnlyHarmlessUndo(IObjectCreationOperation creation)
     {
@@ -793,9 +793,24 @@ internal sealed class SourceDisposal
         bool ReleasesNothing(IAnonymousFunctionOperation lambda) =>
             lambda.Body.Descendants().All(operation => operation is not IInvocationOperation call ||
                 (call.TargetMethod.MethodKind != MethodKind.DelegateInvoke &&
-                 !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, compilation.Assembly) &&
-                 !IsReleaseName(call.TargetMethod.Name)));
+                 !IsReleaseName(call.TargetMethod.Name) &&
+                 (!SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, compilation.Assembly) || ReleasesNothingItself(call.TargetMethod))));
+
+        // `() => Remove(item)`: a method of this compilation that cannot be overridden and reaches no release call.
+        static bool ReleasesNothingItself(IMethodSymbol method) =>
+            !method.IsVirtual && !method.IsAbstract && !method.IsOverride && method.DeclaringSyntaxReferences.Length > 0 &&
+            !Reaches(method.OriginalDefinition, invocation => CalledName(invocation) is { } name && IsReleaseName(name), skipCatchesAndLambdas: false,
+                     new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
     }
+
+    private static string? CalledName(InvocationExpressionSyntax invocation) =>
+        invocation.Expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => null,
+        };
 
     private static bool IsReleaseName(string name) =>
         name is "Dispose" or "DisposeAsync" or "Close" or "CloseAsync" or "Cancel" or "Return" or "Stop" or "Abort" ||

@@ -1362,6 +1362,10 @@ public class WhatDisposeReleases
             public IDisposable ModeScope(int value) { var old = Mode; return new Scope(() => Mode = value, () => Mode = old); }
             public IDisposable Add(string item) { items.Add(item); return new Scope(() => { }, () => items.Remove(item)); }
             public IDisposable Lease() => new Scope(() => { }, () => log.Dispose());
+            public IDisposable Track(string item) { items.Add(item); return new Scope(() => { }, () => Forget(item)); }
+            public IDisposable Close() => new Scope(() => { }, () => Shut());
+            private void Forget(string item) => items.Remove(item);
+            private void Shut() => log.Close();
         }
         public static class Use
         {
@@ -1370,6 +1374,8 @@ public class WhatDisposeReleases
                 settings.ModeScope(3);
                 settings.Add("ping");
                 {|LEAK002:settings.Lease()|};
+                settings.Track("pong");
+                {|LEAK002:settings.Close()|};
                 {|LEAK002:new VirtualScope(() => { })|};
             }
         }
