@@ -71,8 +71,13 @@ internal sealed class SourceOwnership
     internal MemberSummary? Of(IMethodSymbol method)
     {
         method = Normalize(method);
+        var stack = frames ??= new List<Frame>();
         if (summaries.TryGetValue(method, out var known))
         {
+            // A summary read from the cache must decide its asker as computing it afresh here would: its height
+            // counts toward the depth limit, whatever thread computed it first (otherwise the order of concurrent
+            // analysis decides which summaries stay unknown, and two builds of the same code differ).
+            Reached(stack, heights.TryGetValue(method, out var height) ? height : 1);
             return known;
         }
 
@@ -81,15 +86,14 @@ internal sealed class SourceOwnership
             return null;
         }
 
-        var stack = frames ??= new List<Frame>();
         for (var i = 0; i < stack.Count; i++)
         {
             if (SymbolEqualityComparer.Default.Equals(stack[i].Method, method))
             {
-                // A cycle: everything on it is unknown, whoever asked first.
+                // A cycle: every member on it is unknown, whoever asked first.
                 for (var j = i; j < stack.Count; j++)
                 {
-                    stack[j].Tainted = true;
+                    stack[j].InCycle = true;
                 }
 
                 return MemberSummary.Unknown(method);
@@ -100,7 +104,7 @@ internal sealed class SourceOwnership
         {
             foreach (var frame in stack)
             {
-                frame.Tainted = true;
+                frame.TooDeep = true;
             }
 
             return MemberSummary.Unknown(method);
@@ -118,18 +122,47 @@ internal sealed class SourceOwnership
             stack.RemoveAt(stack.Count - 1);
         }
 
-        if (current.Tainted)
+        var reached = current.Height;
+        Reached(stack, reached);
+        if (current.InCycle || current.TooDeep)
         {
             summary = MemberSummary.Unknown(method);
 
-            // Only the member asked about from outside any summary has an answer that does not depend on the asker.
-            if (stack.Count > 0)
+            // A member on a cycle is unknown however it is reached, so its answer is kept. One cut by the depth limit
+            // is unknown only from this asker's depth: it is kept only when asked from outside any summary.
+            if (!current.InCycle && stack.Count > 0)
             {
                 return summary;
             }
         }
 
+        heights.TryAdd(method, current.TooDeep ? MaxDepth + 1 : reached);
         return summaries.GetOrAdd(method, summary);
+    }
+
+    private readonly ConcurrentDictionary<IMethodSymbol, int> heights = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A callee summary of <paramref name="height"/> levels was reached from the top of <paramref name="stack"/>: the
+    /// asker's height grows to hold it, and if it would have gone past the depth limit from here, every frame is cut
+    /// as the limit would have cut it.
+    /// </summary>
+    private static void Reached(List<Frame> stack, int height)
+    {
+        if (stack.Count == 0)
+        {
+            return;
+        }
+
+        var top = stack[stack.Count - 1];
+        top.Height = Math.Max(top.Height, 1 + height);
+        if (stack.Count + height > MaxDepth)
+        {
+            foreach (var frame in stack)
+            {
+                frame.TooDeep = true;
+            }
+        }
     }
 
     private readonly ConcurrentDictionary<(IMethodSymbol, int), bool> alwaysGivenOwned = new();
@@ -459,7 +492,14 @@ internal sealed class SourceOwnership
 
         internal IMethodSymbol Method { get; }
 
-        internal bool Tainted { get; set; }
+        /// <summary>On a cycle of summaries asking for each other.</summary>
+        internal bool InCycle { get; set; }
+
+        /// <summary>Cut by the depth limit somewhere below it.</summary>
+        internal bool TooDeep { get; set; }
+
+        /// <summary>How many levels of summaries this one took: 1, plus the tallest callee summary it read.</summary>
+        internal int Height { get; set; } = 1;
     }
 
     /// <summary>Reads one member's body.</summary>
