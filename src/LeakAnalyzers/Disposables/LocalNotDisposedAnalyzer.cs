@@ -323,7 +323,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
                         result.Add(written, argument.Syntax, argument, operation);
                         break;
-                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference) && !IsCaptureThatKeepsNothing(reference):
+                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference) && !IsCaptureThatKeepsNothing(reference, model):
                         captured.Add(reference.Local);
                         break;
                 }
@@ -366,7 +366,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         /// the lambda were not there. Local functions, and lambdas kept beyond the method (returned, stored in a
         /// member), still take what they capture.
         /// </summary>
-        private static bool IsCaptureThatKeepsNothing(ILocalReferenceOperation reference)
+        private static bool IsCaptureThatKeepsNothing(ILocalReferenceOperation reference, OwnershipModel model)
         {
             if (FunctionScopes.EnclosingFunction(reference) is not IAnonymousFunctionOperation function ||
                 FunctionScopes.EnclosingFunction(function) is not null)
@@ -377,19 +377,17 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
             var use = Operations.ParentSkippingConversions(reference, out var child);
             var onlyUsed = use switch
             {
-                IInvocationOperation call => ReferenceEquals(call.Instance, child) && !IsRelease(call.TargetMethod.Name),
+                IInvocationOperation call => ReferenceEquals(call.Instance, child) && !model.ReleasesReceiver(call.TargetMethod),
                 IPropertyReferenceOperation or IFieldReferenceOperation or IEventReferenceOperation => ((IMemberReferenceOperation)use).Instance == child &&
                                                                                                     !(use.Parent is IAssignmentOperation assigned && ReferenceEquals(assigned.Target, use)),
                 IConditionalAccessOperation access => ReferenceEquals(access.Operation, child) &&
-                                                       !(access.WhenNotNull is IInvocationOperation { TargetMethod.Name: var name } && IsRelease(name)),
+                                                       !(access.WhenNotNull is IInvocationOperation conditional && model.ReleasesReceiver(conditional.TargetMethod)),
                 IBinaryOperation or IIsPatternOperation or IIsTypeOperation => true,
                 _ => false,
             };
 
             return onlyUsed && !DelegateOutlivesMethod(function);
         }
-
-        private static bool IsRelease(string name) => name is "Dispose" or "DisposeAsync" or "Close";
 
         /// <summary>Whether the delegate made from <paramref name="function"/> is returned or stored in a member, directly or through a local.</summary>
         private static bool DelegateOutlivesMethod(IAnonymousFunctionOperation function)

@@ -691,8 +691,7 @@ internal sealed class SourceDisposal
             return guard.Initial == false; // the implicit constructor sets nothing
         }
 
-        if (constructor.DeclaringSyntaxReferences.Length != 1 ||
-            constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax declaration)
+        if (DeclarationOf(constructor) is not { } declaration)
         {
             return false;
         }
@@ -742,7 +741,7 @@ internal sealed class SourceDisposal
         }
     }
 
-    private readonly ConcurrentDictionary<INamedTypeSymbol, UndoDelegates?> undoDelegates = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<string>> undoDelegates = new(SymbolEqualityComparer.Default);
 
     /// <summary>
     /// True when the object <paramref name="creation"/> builds is an undo token whose (non-virtual) Dispose only runs delegates its
@@ -756,19 +755,17 @@ internal sealed class SourceDisposal
     {
         if (creation.Type is not INamedTypeSymbol type || creation.Constructor is not { } constructor ||
             type.OriginalDefinition.DeclaringSyntaxReferences.Length == 0 ||
-            undoDelegates.GetOrAdd(type.OriginalDefinition, DelegatesDisposeRuns) is not { } fields)
+            undoDelegates.GetOrAdd(type.OriginalDefinition, DelegatesDisposeRuns) is not { IsDefaultOrEmpty: false } fields)
         {
             return false;
         }
 
-        constructor = Implementation(constructor.OriginalDefinition);
-        if (constructor.DeclaringSyntaxReferences.Length != 1 ||
-            constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null } declaration)
+        if (DeclarationOf(Implementation(constructor.OriginalDefinition)) is not { Initializer: null } declaration)
         {
             return false;
         }
 
-        foreach (var field in fields.Names)
+        foreach (var field in fields)
         {
             // The field must come from a parameter of this constructor, and the creation must give that parameter a lambda.
             var from = declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>()
@@ -818,31 +815,30 @@ internal sealed class SourceDisposal
 
     /// <summary>
     /// For a class whose every parameterless Dispose only invokes delegate fields (and sets flags or returns early),
-    /// and which no subclass can change (sealed, or a Dispose that is not virtual): those fields' names. Null for
+    /// and which no subclass can change (sealed, or a Dispose that is not virtual): those fields' names. Empty for
     /// anything else.
     /// </summary>
-    private static UndoDelegates? DelegatesDisposeRuns(INamedTypeSymbol type)
+    private static ImmutableArray<string> DelegatesDisposeRuns(INamedTypeSymbol type)
     {
         if (type.TypeKind != TypeKind.Class)
         {
-            return null;
+            return ImmutableArray<string>.Empty;
         }
 
         var delegates = type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && f.Type.TypeKind == TypeKind.Delegate).Select(f => f.Name).ToImmutableHashSet();
         var invoked = new HashSet<string>(StringComparer.Ordinal);
-        var any = false;
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => IsDisposeMethod(m) && m.Parameters.Length == 0))
         {
             if (!type.IsSealed && (method.IsVirtual || method.IsOverride || method.IsAbstract))
             {
-                return null;
+                return ImmutableArray<string>.Empty;
             }
 
             foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
             {
                 if (Body(reference.GetSyntax()) is not { } body)
                 {
-                    return null;
+                    return ImmutableArray<string>.Empty;
                 }
 
                 foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
@@ -858,25 +854,20 @@ internal sealed class SourceDisposal
                     };
                     if (name is null || !delegates.Contains(name))
                     {
-                        return null;
+                        return ImmutableArray<string>.Empty;
                     }
 
                     invoked.Add(name);
-                    any = true;
                 }
             }
         }
 
-        return any ? new UndoDelegates(invoked.ToImmutableArray()) : null;
+        return invoked.ToImmutableArray();
     }
 
-    /// <summary>The delegate fields a Dispose runs (a reference type, for the cache).</summary>
-    private sealed class UndoDelegates
-    {
-        internal UndoDelegates(ImmutableArray<string> names) => Names = names;
-
-        internal ImmutableArray<string> Names { get; }
-    }
+    /// <summary>The one declaration of a source constructor; null for an implicit or a partial one.</summary>
+    private static ConstructorDeclarationSyntax? DeclarationOf(IMethodSymbol constructor) =>
+        constructor.DeclaringSyntaxReferences.Length == 1 ? constructor.DeclaringSyntaxReferences[0].GetSyntax() as ConstructorDeclarationSyntax : null;
 
     private static bool Sets(ConstructorDeclarationSyntax declaration, string member) =>
         declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(assignment => NameOf(assignment.Left) == member);
