@@ -41,7 +41,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
                 // `_socket = client.Client`: the property is the object's resource itself.
-                return IsResourceView(property.Property) && (consumerReturned || Leaves(property)) ? UseKind.HandOver : UseKind.None;
+                return IsResourceView(property.Property) && (consumerReturned || Leaves(property)) ? UseKind.HandOver
+                    : ReleasesAllItHolds(property) ? UseKind.Release
+                    : UseKind.None;
             case IEventReferenceOperation @event when ReferenceEquals(@event.Instance, reference):
                 // `args.Completed += OnCompleted` where the handler disposes the args it is raised with: the object
                 // is handed to its own event's handler (the asynchronous-completion pattern of SocketAsyncEventArgs).
@@ -50,7 +52,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                     ? UseKind.HandOver
                     : UseKind.None;
             case IFieldReferenceOperation field when ReferenceEquals(field.Instance, reference):
-                return UseKind.None;
+                return ReleasesAllItHolds(field) ? UseKind.Release : UseKind.None;
             case IBinaryOperation:
             case IUnaryOperation:
             case IIsNullOperation:
@@ -127,6 +129,34 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 }
 
                 return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>mem.Memory?.Dispose()</c> where the only thing the object's Dispose releases is that member: the member is
+    /// disposed here, so the object holds nothing more (a buffer struct whose owner disposes its memory itself).
+    /// </summary>
+    private bool ReleasesAllItHolds(IMemberReferenceOperation member)
+    {
+        if (member.Instance?.Type is not INamedTypeSymbol type || model.SourceDisposal.SoleReleasedMember(type) != member.Member.Name)
+        {
+            return false;
+        }
+
+        var parent = Operations.ParentSkippingConversions(member, out var outer);
+        switch (parent)
+        {
+            case IInvocationOperation call when ReferenceEquals(call.Instance, outer):
+                return model.ReleasesReceiver(call.TargetMethod);
+            case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
+                return access.WhenNotNull is IInvocationOperation conditional && model.ReleasesReceiver(conditional.TargetMethod);
+            case IFlowCaptureOperation:
+                // In a control-flow graph `x.M?.Dispose()` captures `x.M` and calls Dispose on the capture in another
+                // block: read the call from the syntax.
+                return member.Syntax.Parent is ConditionalAccessExpressionSyntax syntax && syntax.Expression == member.Syntax &&
+                       syntax.WhenNotNull is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Dispose" or "DisposeAsync" or "Close" }, ArgumentList.Arguments.Count: 0 };
             default:
                 return false;
         }

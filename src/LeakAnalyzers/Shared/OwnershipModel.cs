@@ -211,7 +211,8 @@ internal sealed class OwnershipModel
                        !sourceDisposal.GuardedOff(creation) &&
                        !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
-                       !StaysEmpty(creation, tables);
+                       !StaysEmpty(creation, tables) &&
+                       !InitializerEmptiesReleasedMembers(creation, tables);
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
                 return false;
             case ITypeParameterObjectCreationOperation generic:
@@ -251,6 +252,37 @@ internal sealed class OwnershipModel
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// <c>new Settings(null) { LogDevice = new NullDevice(), Memory = default }</c>: the object initializer sets every
+    /// member the type's Dispose releases (and the Dispose releases nothing else) to null, default or a new object that
+    /// owns nothing, so the object holds nothing its Dispose would release.
+    /// </summary>
+    private bool InitializerEmptiesReleasedMembers(IObjectCreationOperation creation, OwnershipTables tables)
+    {
+        if (creation.Initializer is not { Initializers.Length: > 0 } initializer || creation.Type is not INamedTypeSymbol type ||
+            sourceDisposal.ReleasedMemberNames(type) is not { Count: > 0 } released)
+        {
+            return false;
+        }
+
+        var emptied = 0;
+        foreach (var name in released)
+        {
+            foreach (var member in initializer.Initializers)
+            {
+                if (member is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target, Value: var value } &&
+                    string.Equals(target.Member.Name, name, StringComparison.Ordinal) &&
+                    (Operations.IsNullOrDefault(value) || (Operations.SkipConversions(value) is IObjectCreationOperation made && !IsOwnedCreation(made, tables))))
+                {
+                    emptied++;
+                    break;
+                }
+            }
+        }
+
+        return emptied == released.Count;
     }
 
     /// <summary>

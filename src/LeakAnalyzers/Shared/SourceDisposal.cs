@@ -152,9 +152,25 @@ internal sealed class SourceDisposal
                     return null;
                 }
 
+                // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
+                var copies = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var declarator in body.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                {
+                    if (declarator.Initializer?.Value is { } value && NameOf(value) is { } copied)
+                    {
+                        copies[declarator.Identifier.ValueText] = copied;
+                    }
+                }
+
                 foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
                 {
-                    if (CalledMemberName(invocation) is not { } name || type.GetMembers(name).FirstOrDefault() is not IFieldSymbol { IsStatic: false })
+                    var name = CalledMemberName(invocation);
+                    if (name is not null && copies.TryGetValue(name, out var original))
+                    {
+                        name = original;
+                    }
+
+                    if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
                     {
                         return null;
                     }
@@ -166,6 +182,22 @@ internal sealed class SourceDisposal
 
         return released;
     }
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, HashSet<string>?> releasedMembers = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The members of a source type whose release is all its Dispose does (<c>Dispose() { var m = Memory; Memory =
+    /// null; m?.Dispose(); }</c>); null when Dispose calls anything not on a member of its own, or is not in source.
+    /// </summary>
+    internal IReadOnlyCollection<string>? ReleasedMemberNames(INamedTypeSymbol type)
+    {
+        type = type.OriginalDefinition;
+        return type.DeclaringSyntaxReferences.Length == 0 ? null : releasedMembers.GetOrAdd(type, static t => ReleasedMembers(t));
+    }
+
+    /// <summary>The one member whose release is all the type's Dispose does: disposing it releases the object.</summary>
+    internal string? SoleReleasedMember(INamedTypeSymbol type) =>
+        ReleasedMemberNames(type) is { Count: 1 } released ? released.First() : null;
 
     /// <summary>
     /// The method of the type its Dispose only delegates to (<c>Dispose() { if (disposed) return; close(true); }</c>):

@@ -1522,4 +1522,98 @@ public class WhatDisposeReleases
             public static void Mark(TagSet tags) { tags.Add("critical"); {|LEAK002:tags.Track("log")|}; }
         }
         """);
+
+    // A buffer struct whose Dispose releases its one memory owner, copied to a local first.
+    private const string SpanAndMemory = """
+        using System;
+        using System.Buffers;
+        using System.IO;
+        public struct SpanAndMemory : IDisposable
+        {
+            public IMemoryOwner<byte> Memory;
+            public int Length;
+            public SpanAndMemory(IMemoryOwner<byte> memory, int length) { Memory = memory; Length = length; }
+            public static SpanAndMemory Empty(int length) => new() { Length = length, Memory = default };
+            public void Dispose() { var m = Memory; Memory = null; m?.Dispose(); }
+        }
+        """;
+
+    [Theory]
+    [InlineData("mem.Memory?.Dispose();")]
+    [InlineData("mem.Memory.Dispose();")]
+    [InlineData("mem.Dispose();")]
+    public Task DisposingTheOnlyMemberTheDisposeReleasesReleasesTheObject(string release) => Verify.VerifyAsync($$"""
+        {{SpanAndMemory}}
+        static class Reader
+        {
+            public static int Read(int n)
+            {
+                var mem = new SpanAndMemory(MemoryPool<byte>.Shared.Rent(n), n);
+                try { return mem.Length; }
+                finally { {{release}} }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DisposingOneOfTwoReleasedMembersDoesNotReleaseTheObject() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Pair : IDisposable
+        {
+            public Stream First, Second;
+            public Pair(string a, string b) { First = File.OpenRead(a); Second = File.OpenRead(b); }
+            public void Dispose() { First.Dispose(); Second.Dispose(); }
+        }
+        static class Use
+        {
+            public static long Size(string a, string b)
+            {
+                var pair = {|LEAK001:new Pair(a, b)|};
+                try { return pair.First.Length + pair.Second.Length; }
+                finally { pair.First.Dispose(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReadingTheOnlyReleasedMemberIsNotARelease() => Verify.VerifyAsync($$"""
+        {{SpanAndMemory}}
+        static class Reader
+        {
+            public static int Read(int n)
+            {
+                var mem = {|LEAK001:new SpanAndMemory(MemoryPool<byte>.Shared.Rent(n), n)|};
+                return mem.Memory.Memory.Length;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ObjectInitializerThatEmptiesEveryReleasedMemberHoldsNothing() => Verify.VerifyAsync($$"""
+        {{SpanAndMemory}}
+        public abstract class Device : IDisposable { public abstract void Dispose(); }
+        public sealed class NullDevice : Device { public override void Dispose() { } }
+        public sealed class FileDevice : Device
+        {
+            private readonly FileStream file;
+            public FileDevice(string path) { file = File.OpenWrite(path); }
+            public override void Dispose() => file.Dispose();
+        }
+        public sealed class Settings : IDisposable
+        {
+            public Device Log { get; set; }
+            public Device ObjectLog { get; set; }
+            public int Size { get; set; }
+            public Settings(string dir) { ObjectLog = dir == null ? new NullDevice() : new FileDevice(dir + "/objects"); }
+            public void Dispose() { Log?.Dispose(); ObjectLog?.Dispose(); }
+        }
+        static class Use
+        {
+            public static int Empty() { var mem = SpanAndMemory.Empty(16); return mem.Length; }
+            public static int InMemory() { var settings = new Settings(null) { Size = 10, Log = new NullDevice(), ObjectLog = new NullDevice() }; return settings.Size; }
+            public static int OneOnDisk(string path) { var settings = {|LEAK001:new Settings(null) { Size = 10, Log = new FileDevice(path), ObjectLog = new NullDevice() }|}; return settings.Size; }
+            public static int ConstructorOpensTheOther(string dir) { var settings = {|LEAK001:new Settings(dir) { Size = 10, Log = new NullDevice() }|}; return settings.Size; }
+        }
+        """);
 }
