@@ -245,7 +245,14 @@ internal static class KnownApis
         ("System.Net.Http.StreamContent", false),
 
         // Over a socket: it owns the socket only when told to (ownsSocket: true), and buffers nothing.
-        ("System.Net.Sockets.NetworkStream", false));
+        ("System.Net.Sockets.NetworkStream", false),
+
+        // Over a TextReader or TextWriter: Json.NET's reader and writer close it (CloseInput, CloseOutput) and hold
+        // nothing else; the same for the XML text reader and writer over one.
+        ("Newtonsoft.Json.JsonTextReader", false),
+        ("Newtonsoft.Json.JsonTextWriter", true),
+        ("System.Xml.XmlTextReader", false),
+        ("System.Xml.XmlTextWriter", true));
 
     /// <summary>
     /// Containers whose Dispose only disposes what was put in them, and the members that put it there: an

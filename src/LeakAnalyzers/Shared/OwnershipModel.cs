@@ -533,7 +533,7 @@ internal sealed class OwnershipModel
 
                     // new StreamReader(path) opens a file of its own: only a wrapped stream counts.
                     var input = construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
-                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket"))
+                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket" or "System.IO.TextReader" or "System.IO.TextWriter"))
                     {
                         return WrapperKind.None;
                     }
@@ -661,7 +661,8 @@ internal sealed class OwnershipModel
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
             ILocalReferenceOperation local => IsDisposable(local.Local.Type) && (!NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local)),
-            IObjectCreationOperation created => IsDisposable(created.Type) && !NeedsDisposal(created.Type, tables),
+            // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
+            IObjectCreationOperation created => IsDisposable(created.Type) && (!NeedsDisposal(created.Type, tables) || WrapperOverBorrowed(created, tables) != WrapperKind.None),
             _ => false,
         };
 

@@ -121,4 +121,37 @@ public class Wrappers
             public static int Own(string path) { var buffered = [|new BufferedStream(File.OpenRead(path))|]; return buffered.ReadByte(); }
         }
         """);
+
+    [Theory]
+    [InlineData("var text = new StringWriter(); var xml = new XmlTextWriter(text); xml.WriteStartElement(\"a\"); xml.Flush(); return text.ToString();")]
+    [InlineData("using var text = new StringWriter(); var xml = new XmlTextWriter(text); xml.WriteStartElement(\"a\"); xml.Flush(); return text.ToString();")]
+    [InlineData("var xml = new XmlTextReader(new StringReader(input)); xml.Read(); return xml.Name;")]
+    [InlineData("var xml = new XmlTextReader(new StreamReader(stream)); xml.Read(); return xml.Name;")]
+    [InlineData("var xml = new XmlTextWriter(output); xml.WriteStartElement(\"a\"); xml.Flush(); return null;")]
+    public Task TextWrapperOverAnInMemoryOrBorrowedTextReaderOrWriter(string body) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.Xml;
+        class C
+        {
+            string M(string input, Stream stream, TextWriter output)
+            {
+                {{body}}
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TextWrapperOverAFileItOpensIsOwned() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Xml;
+        class C
+        {
+            string M(string path)
+            {
+                var xml = {|LEAK001:new XmlTextReader(new StreamReader(path))|};
+                xml.Read();
+                return xml.Name;
+            }
+        }
+        """);
 }
