@@ -35,6 +35,25 @@ public class Reports
                 .WithMessage("'poller' is created by 'Refresher', which is not disposable; what it holds is released only by a finalizer, if it has one"));
 
     [Fact]
+    public Task MemberLentByAMethodOrPropertyOfItsOwnType() =>
+        // Only a method typed to return IDisposable hands its result over; a Stream getter or method lends it.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            public sealed class Log
+            {
+                private Stream {|#0:file|};
+                private Stream {|#2:mirror|};
+                public Stream Open(string path) { file ??= {|#1:File.OpenWrite(path)|}; return file; }
+                public IDisposable Mirror => mirror ??= {|#3:File.OpenWrite("mirror.log")|};
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                .WithMessage("'file' is created by 'Log', which is not disposable; it and what it wraps stay open until a finalizer runs"),
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(2).WithLocation(3)
+                .WithMessage("'mirror' is created by 'Log', which is not disposable; it and what it wraps stay open until a finalizer runs"));
+
+    [Fact]
     public Task SlimEventWhoseWaitHandleIsRead() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Threading;

@@ -49,6 +49,42 @@ public class Silent
             """);
 
     [Fact]
+    public Task MemberReturnedByAMethodTypedToReturnIDisposable() =>
+        // R3's Multicast.Connect: the connection is kept to be shared, and handed to the caller to end it.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            public sealed class Multicast
+            {
+                private readonly object gate = new object();
+                private Connection connection;
+                private Connection pending;
+                public IDisposable Connect(IDisposable subscription)
+                {
+                    lock (gate)
+                    {
+                        connection ??= new Connection(this, subscription);
+                        return connection;
+                    }
+                }
+                public async Task<IAsyncDisposable> ConnectLaterAsync(IDisposable subscription)
+                {
+                    await Task.Yield();
+                    pending = new Connection(this, subscription);
+                    return pending;
+                }
+                private sealed class Connection : IDisposable, IAsyncDisposable
+                {
+                    private readonly Multicast parent;
+                    private IDisposable subscription;
+                    public Connection(Multicast parent, IDisposable subscription) { this.parent = parent; this.subscription = subscription; }
+                    public void Dispose() { subscription?.Dispose(); subscription = null; parent.connection = null; }
+                    public ValueTask DisposeAsync() { Dispose(); return default; }
+                }
+            }
+            """);
+
+    [Fact]
     public Task SlimEventsWhoseWaitHandleIsNeverRead() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
