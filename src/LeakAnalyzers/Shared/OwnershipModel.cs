@@ -110,7 +110,18 @@ internal sealed class OwnershipModel
     internal bool ReleasesReceiver(IMethodSymbol method) =>
         IsDisposeMethod(method) || method.Name is "Close" or "CloseAsync" ||
         (method.ContainingType is { } type && KnownApis.ReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name))) ||
-        sourceDisposal.DisposesThis(method) || sourceDisposal.EmptiesThis(method);
+        sourceDisposal.DisposesThis(method) || sourceDisposal.EmptiesThis(method) || EndsAnOpaqueObject(method);
+
+    /// <summary>
+    /// <c>observer.Stop()</c> on a type of another project or a third-party library: its Dispose cannot be read (a
+    /// reference assembly has no bodies), and a call that ends the object's life by name is the owner's release.
+    /// The framework's types are judged by the known-APIs table instead (<c>IHost.StopAsync</c> does not dispose).
+    /// </summary>
+    private static bool EndsAnOpaqueObject(IMethodSymbol method) =>
+        !method.IsStatic && method.Name is "Stop" or "StopAsync" or "Shutdown" or "ShutdownAsync" or "Terminate" or "Detach" or "Unsubscribe" &&
+        method.Parameters.All(p => p.Type.Name == "CancellationToken") &&
+        method.ContainingType is { DeclaringSyntaxReferences.Length: 0 } type && type.TypeKind != TypeKind.Interface &&
+        !IsFrameworkAssembly(type.ContainingAssembly) && type.ContainingAssembly?.Name.StartsWith("Microsoft.", StringComparison.Ordinal) != true;
 
     // Asked for the type of nearly every creation, call and property read: answered once per type.
     private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableTypes = new(SymbolEqualityComparer.Default);

@@ -32,6 +32,27 @@ public static class TestSetup
     /// <summary>The metadata references of <see cref="References"/>, for tests that build a compilation themselves.</summary>
     public static ImmutableArray<MetadataReference> MetadataReferences => LazyMetadataReferences.Value;
 
+    /// <summary>
+    /// Compiles <paramref name="source"/> into an assembly and returns it as a metadata reference: a type of another
+    /// project of the same solution, seen by the analyzers the way a build sees it, without bodies.
+    /// </summary>
+    public static MetadataReference CompileLibrary(string assemblyName, string source)
+    {
+        var compilation = CSharpCompilation.Create(
+            assemblyName,
+            new[] { CSharpSyntaxTree.ParseText(source) },
+            MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var image = new MemoryStream();
+        var result = compilation.Emit(image);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("The test library does not compile: " + string.Join("; ", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        }
+
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
     /// <summary>Where a test's <c>.editorconfig</c> text goes: beside the sources, as in a real project.</summary>
     public const string EditorConfigPath = "/0/.editorconfig";
 

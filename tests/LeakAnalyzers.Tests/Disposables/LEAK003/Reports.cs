@@ -35,6 +35,30 @@ public class Reports
                 .WithMessage("'poller' is created by 'Refresher', which is not disposable; what it holds is released only by a finalizer, if it has one"));
 
     [Fact]
+    public Task MemberOfAnOpaqueTypeOnlyReset()
+    {
+        // Stop ends an object's life by its name; Reset does not, whatever the opaque type's Dispose does.
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using Behaviors.Core;
+                public sealed class CommandBehavior
+                {
+                    private readonly CanExecuteObserver {|#0:observer|} = {|#1:new CanExecuteObserver(() => { })|};
+                    public void Detach() => observer.Reset();
+                }
+                """,
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                    .WithMessage("'observer' is created by 'CommandBehavior', which is not disposable; what it holds is released only by a finalizer, if it has one"),
+            },
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Behaviors.Core", Silent.OpaqueObserver));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task MemberLentByAMethodOrPropertyOfItsOwnType() =>
         // Only a method typed to return IDisposable hands its result over; a Stream getter or method lends it.
         Verify.VerifyAnalyzerAsync("""

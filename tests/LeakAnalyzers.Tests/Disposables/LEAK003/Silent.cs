@@ -48,6 +48,51 @@ public class Silent
             }
             """);
 
+    // A type of another project of the solution: the build sees it through a reference assembly, without bodies.
+    internal const string OpaqueObserver = """
+        using System;
+        namespace Behaviors.Core
+        {
+            public sealed class CanExecuteObserver : IDisposable
+            {
+                private EventHandler handler;
+                public CanExecuteObserver(Action refresh) { handler = (s, e) => refresh(); }
+                public void Start(Source source) { source.Changed += handler; }
+                public void Stop() { handler = null; }
+                public void Reset() { }
+                public void Dispose() { Stop(); }
+            }
+            public sealed class Source { public event EventHandler Changed; }
+        }
+        """;
+
+    [Fact]
+    public Task MemberOfAnOpaqueTypeEndedByStop()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using Behaviors.Core;
+                public abstract class Behavior
+                {
+                    protected virtual void OnAttached() { }
+                    protected virtual void OnDetaching() { }
+                }
+                public sealed class CommandBehavior : Behavior
+                {
+                    private readonly CanExecuteObserver observer;
+                    public Source Command { get; set; }
+                    public CommandBehavior() { observer = new CanExecuteObserver(Refresh); }
+                    private void Refresh() { }
+                    protected override void OnAttached() => observer.Start(Command);
+                    protected override void OnDetaching() => observer.Stop();
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Behaviors.Core", OpaqueObserver));
+        return test.RunAsync();
+    }
+
     [Fact]
     public Task MemberReturnedByAMethodTypedToReturnIDisposable() =>
         // R3's Multicast.Connect: the connection is kept to be shared, and handed to the caller to end it.
