@@ -458,6 +458,10 @@ internal sealed class SourceDisposal
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "GC" }, Name.Identifier.ValueText: "SuppressFinalize" }:
                     continue;
 
+                // Monitor.Exit(gate): a lock scope's end; a monitor left held is a deadlock, not a resource kept.
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" }, Name.Identifier.ValueText: "Exit" }:
+                    continue;
+
                 // base.Dispose(...) on a source base is judged with the base.
                 case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }:
                     if (type.BaseType is { } baseType &&

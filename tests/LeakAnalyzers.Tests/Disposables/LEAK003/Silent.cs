@@ -94,6 +94,33 @@ public class Silent
     }
 
     [Fact]
+    public Task LockScopeWhoseDisposeOnlyExitsAMonitor() =>
+        // DotPulsar's Channel: Enter() takes the monitor and returns the lock itself as the scope to dispose.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            public sealed class Channel
+            {
+                private readonly Gate gate = new Gate();
+                public IDisposable SenderLock() => gate.Enter();
+                private sealed class Gate : IDisposable
+                {
+                    private readonly object sync = new object();
+                    private bool open = true;
+                    public IDisposable Enter()
+                    {
+                        Monitor.Enter(sync);
+                        if (open) return this;
+                        Monitor.Exit(sync);
+                        throw new OperationCanceledException();
+                    }
+                    public void Close() { lock (sync) open = false; }
+                    public void Dispose() => System.Threading.Monitor.Exit(sync);
+                }
+            }
+            """);
+
+    [Fact]
     public Task MemberReturnedByAMethodTypedToReturnIDisposable() =>
         // R3's Multicast.Connect: the connection is kept to be shared, and handed to the caller to end it.
         Verify.VerifyAnalyzerAsync("""
