@@ -343,7 +343,16 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var allocated = value;
             var consumer = Operations.ParentSkippingConversions(value, out var outer);
+            if (consumer is IInvocationOperation { TargetMethod: { Name: "ToPointer", ContainingType.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } } pointer &&
+                ReferenceEquals(pointer.Instance, outer))
+            {
+                // `var p = (byte*)Marshal.AllocHGlobal(n).ToPointer();`: the typed pointer is the same block.
+                value = pointer;
+                consumer = Operations.ParentSkippingConversions(value, out outer);
+            }
+
             switch (consumer)
             {
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } when IsTrackable(declarator.Symbol) && !Operations.IsUsingDeclarator(declarator):
@@ -358,7 +367,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.LEAK401NativeMemoryNotFreed,
-                    value.Syntax.GetLocation(),
+                    allocated.Syntax.GetLocation(),
                     "The result",
                     NativeApis.Display(found.Allocator.Member),
                     NotKept,
@@ -377,6 +386,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 IExpressionStatementOperation => true,
                 ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
                 IArgumentOperation argument => policy.ClassifyArgument(argument) == UseKind.None,
+
                 IInvocationOperation invocation when ReferenceEquals(invocation.Instance, value) => policy.Classify(value, consumer, consumerReturned: false) == UseKind.None,
                 IPropertyReferenceOperation property when ReferenceEquals(property.Instance, value) => true,
                 _ => false,

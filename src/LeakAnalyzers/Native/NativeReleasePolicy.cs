@@ -36,20 +36,33 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
 
     /// <summary>
     /// A pointer converted to a typed pointer (<c>ptr.ToPointer()</c>) and returned is the block handed to the caller
-    /// (a <c>malloc</c> shim). Converted for use here (<c>var p = (byte*)ptr.ToPointer();</c>), or returned as a number
+    /// (a <c>malloc</c> shim); stored in a field or property (<c>_ptr = Marshal.AllocHGlobal(n).ToPointer();</c>), it is
+    /// the object's to free, which the field rule judges. Converted for use here (<c>var p = (byte*)ptr.ToPointer();</c>), or returned as a number
     /// (<c>ptr.ToInt64()</c>), it is only read. Other calls that return pointers are judged where they are.
     /// </summary>
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps)
     {
         keeps = false;
+
+        // `new IntPtr(p)`: the same address as a number again (`Marshal.FreeHGlobal(new IntPtr(p))`).
+        if (consumer is IArgumentOperation { Parent: IObjectCreationOperation { Type.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } number })
+        {
+            return number;
+        }
+
         return consumer is IInvocationOperation { TargetMethod: { Name: "ToPointer", ContainingType.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } } conversion &&
                ReferenceEquals(conversion.Instance, reference) &&
-               IsReturned(conversion)
+               IsReturnedOrStored(conversion)
             ? conversion
             : null;
 
-        static bool IsReturned(IOperation value) =>
-            Operations.ParentSkippingConversions(value, out _) is IReturnOperation or null;
+        static bool IsReturnedOrStored(IOperation value) =>
+            Operations.ParentSkippingConversions(value, out var outer) switch
+            {
+                IReturnOperation or null => true,
+                ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment => ReferenceEquals(assignment.Value, outer),
+                _ => false,
+            };
     }
 
     public UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned)

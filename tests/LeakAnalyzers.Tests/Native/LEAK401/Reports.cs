@@ -527,4 +527,24 @@ public class Reports
             }
         }
         """, Verify.Diagnostic().WithLocation(0).WithArguments("'ptr'", "Marshal.AllocHGlobal", "never freed", "no finalizer will ever free it"));
+
+    [Fact]
+    public Task TypedPointerOfAnAllocationNeverFreed() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            static int Fill(int n)
+            {
+                var bytes = (byte*){|#0:Marshal.AllocHGlobal(n)|}.ToPointer();
+                bytes[0] = 1;
+                return bytes[0];
+            }
+
+            static void Drop(int n) => {|#1:Marshal.AllocHGlobal(n)|}.ToPointer();
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithArguments("'bytes'", "Marshal.AllocHGlobal", "never freed", "no finalizer will ever free it"),
+        Verify.Diagnostic().WithLocation(1).WithArguments("The result", "Marshal.AllocHGlobal", "dropped, never freed", "no finalizer will ever free it"));
 }

@@ -159,6 +159,28 @@ public class Silent
         """);
 
     [Fact]
+    public Task TypedPointerStoredOrFreedThroughANewIntPtr() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        sealed unsafe class OwnedPointer : IDisposable
+        {
+            private void* block;
+            public OwnedPointer(int length) => block = Marshal.AllocHGlobal(length).ToPointer();
+            ~OwnedPointer() => Release();
+            public void Dispose() { Release(); GC.SuppressFinalize(this); }
+            private void Release() { var p = block; block = null; if (p != null) Marshal.FreeHGlobal(new IntPtr(p)); }
+
+            static int Use(int n)
+            {
+                var bytes = (byte*)Marshal.AllocHGlobal(n).ToPointer();
+                try { bytes[0] = 1; return bytes[0]; }
+                finally { Marshal.FreeHGlobal(new IntPtr(bytes)); }
+            }
+        }
+        """);
+
+    [Fact]
     public Task StoredInFieldOrHandedToAnOwner() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Collections.Generic;
