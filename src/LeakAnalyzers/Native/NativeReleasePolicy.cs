@@ -50,6 +50,13 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
             return number;
         }
 
+        // `return ref Unsafe.AsRef<byte>(ptr);`: the block handed to the caller as a reference to its first byte.
+        if (consumer is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "AsRef", ContainingType: { Name: "Unsafe" } unsafeType } } asRef } &&
+            SymbolNames.FullMetadataName(unsafeType) == "System.Runtime.CompilerServices.Unsafe" && IsReturnedOrStored(asRef))
+        {
+            return asRef;
+        }
+
         return consumer is IInvocationOperation { TargetMethod: { Name: "ToPointer", ContainingType.SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr } } conversion &&
                ReferenceEquals(conversion.Instance, reference) &&
                IsReturnedOrStored(conversion)

@@ -462,6 +462,10 @@ internal sealed class SourceDisposal
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" }, Name.Identifier.ValueText: "Exit" }:
                     continue;
 
+                // `disposed = true; while (pending != 0) Thread.Yield();`: waiting for work in flight releases nothing.
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Thread" or "Interlocked" or "Volatile" or "SpinWait" }, Name.Identifier.ValueText: "Yield" or "Sleep" or "SpinWait" or "SpinUntil" or "Increment" or "Decrement" or "Read" or "Write" or "MemoryBarrier" }:
+                    continue;
+
                 // base.Dispose(...) on a source base is judged with the base.
                 case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }:
                     if (type.BaseType is { } baseType &&

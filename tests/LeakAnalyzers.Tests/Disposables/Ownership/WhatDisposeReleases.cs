@@ -1616,4 +1616,35 @@ public class WhatDisposeReleases
             public static int ConstructorOpensTheOther(string dir) { var settings = {|LEAK001:new Settings(dir) { Size = 10, Log = new NullDevice() }|}; return settings.Size; }
         }
         """);
+
+    [Fact]
+    public Task DisposeThatOnlySetsAFlagAndWaitsForWorkInFlightReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+        sealed class WorkQueue<T> : IDisposable
+        {
+            private readonly ConcurrentQueue<T> queue = new();
+            private readonly Action<T> work;
+            private int pending;
+            private bool disposed;
+            public WorkQueue(Action<T> work) { this.work = work; }
+            public void Dispose() { disposed = true; while (Volatile.Read(ref pending) != 0) Thread.Yield(); }
+            public bool Enqueue(T item)
+            {
+                Interlocked.Increment(ref pending);
+                if (disposed) { Interlocked.Decrement(ref pending); return false; }
+                queue.Enqueue(item);
+                _ = Task.Run(() => { while (queue.TryDequeue(out var next)) work(next); Interlocked.Decrement(ref pending); });
+                return true;
+            }
+        }
+        sealed class CheckpointManager
+        {
+            private readonly WorkQueue<long> deletions = new WorkQueue<long>(Console.WriteLine);
+            public void Commit(long prior) => deletions.Enqueue(prior);
+            public static void Once(long prior) { var queue = new WorkQueue<long>(Console.WriteLine); queue.Enqueue(prior); }
+        }
+        """);
 }

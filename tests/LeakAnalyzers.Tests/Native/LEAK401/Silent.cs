@@ -159,6 +159,23 @@ public class Silent
         """);
 
     [Fact]
+    public Task BlockReturnedAsAReferenceToItsFirstByte() => Verify.VerifyAnalyzerAsync("""
+        using System.Runtime.CompilerServices;
+        using System.Runtime.InteropServices;
+
+        unsafe sealed class TrackedAllocator
+        {
+            public ref byte Allocate(int size)
+            {
+                var block = NativeMemory.Alloc((nuint)size);
+                return ref Unsafe.AsRef<byte>(block);
+            }
+
+            public void Free(ref byte start) => NativeMemory.Free(Unsafe.AsPointer(ref start));
+        }
+        """);
+
+    [Fact]
     public Task TypedPointerStoredOrFreedThroughANewIntPtr() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Runtime.InteropServices;
