@@ -111,23 +111,79 @@ internal sealed class SourceDisposal
                emptiesThis.GetOrAdd(method, m =>
                {
                    if (ReleasedMembers(m.ContainingType) is not { Count: > 0 } released ||
-                       Body(Implementation(m).DeclaringSyntaxReferences[0].GetSyntax()) is not BlockSyntax body)
+                       Body(Implementation(m).DeclaringSyntaxReferences[0].GetSyntax()) is not { } body)
                    {
                        return false;
                    }
 
                    var cleared = new HashSet<string>(StringComparer.Ordinal);
-                   foreach (var statement in body.Statements)
+                   if (body is BlockSyntax block)
                    {
-                       if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
-                           IsNullish(assignment.Right) && NameOf(assignment.Left) is { } name)
+                       foreach (var statement in block.Statements)
                        {
-                           cleared.Add(name);
+                           if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
+                               IsNullish(assignment.Right) && NameOf(assignment.Left) is { } name)
+                           {
+                               cleared.Add(name);
+                           }
+                       }
+                   }
+
+                   // `Steal() => Take(ref pointer);` where `Take(ref IntPtr p) { var r = p; p = IntPtr.Zero; return r; }`.
+                   foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                   {
+                       foreach (var argument in invocation.ArgumentList.Arguments)
+                       {
+                           if (argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && NameOf(argument.Expression) is { } name && released.Contains(name) &&
+                               ZeroesItsRefParameter(invocation, invocation.ArgumentList.Arguments.IndexOf(argument)))
+                           {
+                               cleared.Add(name);
+                           }
                        }
                    }
 
                    return released.All(cleared.Contains);
                });
+    }
+
+    private readonly ConcurrentDictionary<string, bool> zeroesRefParameter = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether every source method of the called name sets its by-reference parameter at <paramref name="position"/> to
+    /// null or zero as a statement of its own body (<c>StolenReference.TakeNullable(ref pointer)</c>): the caller's
+    /// variable is emptied by the call.
+    /// </summary>
+    private bool ZeroesItsRefParameter(InvocationExpressionSyntax invocation, int position)
+    {
+        var name = invocation.Expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+        return name is not null && zeroesRefParameter.GetOrAdd(name + "/" + position, _ =>
+        {
+            var any = false;
+            foreach (var candidate in compilation.GetSymbolsWithName(name, SymbolFilter.Member).OfType<IMethodSymbol>())
+            {
+                if (position >= candidate.Parameters.Length || candidate.Parameters[position].RefKind != RefKind.Ref ||
+                    candidate.DeclaringSyntaxReferences.Length != 1 || Body(candidate.DeclaringSyntaxReferences[0].GetSyntax()) is not BlockSyntax body)
+                {
+                    return false;
+                }
+
+                var parameter = candidate.Parameters[position].Name;
+                if (!body.Statements.Any(statement => statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
+                                                      IsNullish(assignment.Right) && NameOf(assignment.Left) == parameter))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        });
     }
 
     /// <summary>
@@ -170,6 +226,12 @@ internal sealed class SourceDisposal
                         name = original;
                     }
 
+                    if (name is not null && type.GetMembers(name).IsEmpty && HandleArgument(invocation, type) is { } freed)
+                    {
+                        // `Native.DecRef(pointer)`, `Marshal.FreeHGlobal(buffer)`: a static call given the member frees it.
+                        name = freed;
+                    }
+
                     if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
                     {
                         return null;
@@ -193,6 +255,28 @@ internal sealed class SourceDisposal
     {
         type = type.OriginalDefinition;
         return type.DeclaringSyntaxReferences.Length == 0 ? null : releasedMembers.GetOrAdd(type, static t => ReleasedMembers(t));
+    }
+
+    /// <summary>The one member of the type, a pointer, a handle or a disposable, that a call is given.</summary>
+    private static string? HandleArgument(InvocationExpressionSyntax invocation, INamedTypeSymbol type)
+    {
+        string? found = null;
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            if (NameOf(argument.Expression) is { } name && FindFieldType(type, name) is { } memberType &&
+                (memberType.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr || memberType.TypeKind == TypeKind.Pointer ||
+                 IsDisposableType(memberType)))
+            {
+                if (found is not null && found != name)
+                {
+                    return null;
+                }
+
+                found = name;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The one member whose release is all the type's Dispose does: disposing it releases the object.</summary>

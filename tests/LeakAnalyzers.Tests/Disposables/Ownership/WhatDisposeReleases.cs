@@ -1647,4 +1647,50 @@ public class WhatDisposeReleases
             public static void Once(long prior) { var queue = new WorkQueue<long>(Console.WriteLine); queue.Enqueue(prior); }
         }
         """);
+
+    // pythonnet's NewReference: Dispose gives the reference back through a static call; Steal moves it out.
+    private const string NewReference = """
+        using System;
+        static class Native
+        {
+            public static void IncRef(IntPtr p) { }
+            public static void DecRef(IntPtr p) { }
+            public static void SetItemStealing(IntPtr list, int index, IntPtr stolen) { }
+        }
+        static class Stolen
+        {
+            public static IntPtr Take(ref IntPtr pointer) { var taken = pointer; pointer = IntPtr.Zero; return taken; }
+            public static IntPtr Peek(ref IntPtr pointer) => pointer;
+        }
+        ref struct NewReference
+        {
+            private IntPtr pointer;
+            public NewReference(IntPtr p) { Native.IncRef(p); pointer = p; }
+            public IntPtr DangerousMoveToPointer() { var moved = pointer; pointer = IntPtr.Zero; return moved; }
+            public IntPtr Steal() => Stolen.Take(ref pointer);
+            public IntPtr Borrow() => Stolen.Peek(ref pointer);
+            public void Dispose() { if (pointer != IntPtr.Zero) { Native.DecRef(pointer); pointer = IntPtr.Zero; } }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Native.SetItemStealing(list, 0, new NewReference(item).DangerousMoveToPointer());")]
+    [InlineData("Native.SetItemStealing(list, 0, new NewReference(item).Steal());")]
+    [InlineData("var reference = new NewReference(item); Native.SetItemStealing(list, 0, reference.Steal());")]
+    public Task MovingOutTheHandleADisposeFreesThroughAStaticCallEndsTheDuty(string body) => Verify.VerifyAsync($$"""
+        {{NewReference}}
+        static class Use
+        {
+            public static void Add(IntPtr list, IntPtr item) { {{body}} }
+        }
+        """);
+
+    [Fact]
+    public Task ReadingTheHandleThroughARefHelperThatKeepsItIsNotAMove() => Verify.VerifyAsync($$"""
+        {{NewReference}}
+        static class Use
+        {
+            public static void Add(IntPtr list, IntPtr item) { var reference = {|LEAK001:new NewReference(item)|}; Native.SetItemStealing(list, 0, reference.Borrow()); }
+        }
+        """);
 }
