@@ -119,7 +119,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         }
 
         var isSubscription = creation is IInvocationOperation { TargetMethod: var method } && IsSubscribe(method, observable);
-        if (isSubscription && SubscriptionKeepsNothing((IInvocationOperation)creation))
+        if (isSubscription && SubscriptionKeepsNothing((IInvocationOperation)creation, model))
         {
             return;
         }
@@ -267,10 +267,10 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     /// which the subscription cannot outlive, or a source that completes by itself (a one-shot timer, a task, a
     /// <c>Take(1)</c>), when Rx disposes the subscription. A dropped Subscribe(this) on an injected or static source still leaks.
     /// </summary>
-    private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe)
+    private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe, OwnershipModel model)
     {
         var source = subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : subscribe.Instance;
-        if (TimerCycles.CompletesOnItsOwn(source) || TimerCycles.SourceThroughOperators(source) is { } root && (IsCreatedHere(root) || IsMadeFromThis(root)))
+        if (TimerCycles.CompletesOnItsOwn(source) || TimerCycles.SourceThroughOperators(source) is { } root && (IsCreatedHere(root, model) || IsMadeFromThis(root)))
         {
             return true;
         }
@@ -288,12 +288,17 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         return true;
     }
 
-    private static bool IsCreatedHere(IOperation? source) =>
+    /// <summary>
+    /// A new object: made here, or by a source method that returns a new one (<c>var result = source.ToProperty();</c>,
+    /// whose caller then owns what the subscription hangs on).
+    /// </summary>
+    private static bool IsCreatedHere(IOperation? source, OwnershipModel model) =>
         source switch
         {
             IObjectCreationOperation => true,
             ILocalReferenceOperation local => Operations.ValuesOfLocal(Root(local), local.Local) is { Count: > 0 } values &&
-                                              values.All(v => Operations.SkipConversions(v) is IObjectCreationOperation),
+                                              values.All(v => Operations.SkipConversions(v) is IObjectCreationOperation ||
+                                                              (Operations.SkipConversions(v) is IInvocationOperation call && model.Source.Of(call.TargetMethod) is { ReturnsNewObject: true })),
             IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } field } =>
                 field.DeclaringSyntaxReferences.Length == 1 &&
                 field.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax

@@ -123,8 +123,9 @@ internal sealed class MemberSummary
 {
     private readonly System.Lazy<bool>? takesFromReceiver;
 
-    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null)
+    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null, bool returnsNewObject = false)
     {
+        ReturnsNewObject = returnsNewObject;
         Returns = returns;
         Parameters = parameters;
         WritesOwned = writesOwned;
@@ -132,6 +133,12 @@ internal sealed class MemberSummary
     }
 
     internal ReturnFact Returns { get; }
+
+    /// <summary>
+    /// Every return is an object made by the member (<c>var p = new Prop(); ...; return p;</c>), whoever else it was
+    /// shown to: a new object, not one kept from before, even when <see cref="Returns"/> cannot say the caller alone owns it.
+    /// </summary>
+    internal bool ReturnsNewObject { get; }
 
     /// <summary>
     /// The owned result carries resources its receiver holds (<see cref="ReturnFact.TakesFromReceiver"/>). Read from

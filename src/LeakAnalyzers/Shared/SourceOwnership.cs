@@ -552,8 +552,18 @@ internal sealed class SourceOwnership
                 returned,
                 parameters.MoveToImmutable(),
                 writes.MoveToImmutable(),
-                returned.Kind == ReturnedValue.Owned && !returned.TakesFromReceiver ? () => System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)) : null);
+                returned.Kind == ReturnedValue.Owned && !returned.TakesFromReceiver ? () => System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)) : null,
+                returnsNewObject: !iterator && returns.Count > 0 && System.Linq.Enumerable.All(returns, r => IsNewObject(r.ReturnedValue)));
         }
+
+        private bool IsNewObject(IOperation? value) =>
+            Operations.SkipConversions(value) switch
+            {
+                IObjectCreationOperation => true,
+                ILocalReferenceOperation local => Operations.ValuesOfLocal(body, local.Local) is { Count: > 0 } values &&
+                                                  System.Linq.Enumerable.All(values, v => Operations.SkipConversions(v) is IObjectCreationOperation),
+                _ => false,
+            };
 
         private bool MayHoldDisposable(ITypeSymbol type) =>
             type.TypeKind switch

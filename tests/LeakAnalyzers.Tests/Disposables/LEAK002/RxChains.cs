@@ -121,4 +121,35 @@ public class RxChains
         }
         {{Rx}}
         """);
+
+    [Theory]
+    [InlineData("var result = source.ToProperty();", false)]
+    [InlineData("var result = Properties.Shared;", true)]
+    [InlineData("var result = Properties.Cached(source);", true)]
+    public Task ChainRootedInANewObjectTheMethodReturnsIsSilent(string made, bool reported) => Verify.VerifyAsync($$"""
+        using System;
+        using System.Reactive.Linq;
+        using System.Reactive.Subjects;
+        static class Properties
+        {
+            private static Subject<int> cached;
+            public static Subject<int> Shared { get; } = new Subject<int>();
+            public static Action<Subject<int>> Created;
+            public static Subject<int> ToProperty(this IObservable<int> source)
+            {
+                var property = new Subject<int>();
+                Created?.Invoke(property);
+                return property;
+            }
+            public static Subject<int> Cached(IObservable<int> source) => cached ??= new Subject<int>();
+            public static Subject<int> Synchronized(IObservable<int> source, Action<int> setter)
+            {
+                {{made}}
+                {{(reported ? "{|LEAK002:" : "")}}result.Where(v => v > 0).Subscribe(v => setter(v)){{(reported ? "|}" : "")}};
+                return result;
+            }
+        }
+        sealed class Widget { }
+        {{Rx}}
+        """);
 }
