@@ -37,6 +37,10 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
 
                 // `_stream = socket.GetStream()`: a result that owns the object's resources takes them where it goes.
                 return IsResourceView(invocation.TargetMethod) && (consumerReturned || Leaves(invocation)) ? UseKind.HandOver : UseKind.None;
+            case IArgumentOperation argument when flushReleases && argument.Parameter?.ContainingSymbol is IMethodSymbol { ContainingType: { } callee } flusher &&
+                                                  KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)):
+                // `JsonSerializer.Serialize(writer, value)` flushes the writer when it is done.
+                return UseKind.Release;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):

@@ -252,7 +252,18 @@ internal static class KnownApis
         ("Newtonsoft.Json.JsonTextReader", false),
         ("Newtonsoft.Json.JsonTextWriter", true),
         ("System.Xml.XmlTextReader", false),
-        ("System.Xml.XmlTextWriter", true));
+        ("System.Xml.XmlTextWriter", true),
+
+        // Writes straight through to its inner writer (an indent is all it adds): like a BinaryWriter.
+        ("System.CodeDom.Compiler.IndentedTextWriter", false),
+
+        // Over a stream or a buffer writer: its Dispose flushes and returns managed buffers; it never closes the output.
+        ("System.Text.Json.Utf8JsonWriter", true));
+
+    /// <summary>Calls that flush the writer they are given before they return (<c>JsonSerializer.Serialize(writer, value)</c>).</summary>
+    internal static readonly ImmutableHashSet<string> FlushingCalls = ImmutableHashSet.Create(
+        System.StringComparer.Ordinal,
+        "System.Text.Json.JsonSerializer.Serialize");
 
     /// <summary>
     /// Containers whose Dispose only disposes what was put in them, and the members that put it there: an

@@ -544,7 +544,7 @@ internal sealed class OwnershipModel
 
                     // new StreamReader(path) opens a file of its own: only a wrapped stream counts.
                     var input = construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
-                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket" or "System.IO.TextReader" or "System.IO.TextWriter"))
+                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket" or "System.IO.TextReader" or "System.IO.TextWriter" or "System.Buffers.IBufferWriter`1"))
                     {
                         return WrapperKind.None;
                     }
@@ -671,9 +671,9 @@ internal sealed class OwnershipModel
 
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
-            ILocalReferenceOperation local => IsDisposable(local.Local.Type) && (!NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local)),
+            ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
-            IObjectCreationOperation created => IsDisposable(created.Type) && (!NeedsDisposal(created.Type, tables) || WrapperOverBorrowed(created, tables) != WrapperKind.None),
+            IObjectCreationOperation created => !IsDisposable(created.Type) || !NeedsDisposal(created.Type, tables) || WrapperOverBorrowed(created, tables) != WrapperKind.None,
             _ => false,
         };
 

@@ -154,4 +154,39 @@ public class Wrappers
             }
         }
         """);
+
+    [Theory]
+    [InlineData("var text = new StringWriter(); var code = new IndentedTextWriter(text); code.WriteLine(\"class C\"); return text.ToString();")]
+    [InlineData("using var stream = new MemoryStream(); var json = new Utf8JsonWriter(stream); json.WriteStartObject(); json.WriteEndObject(); json.Flush(); return Encoding.UTF8.GetString(stream.ToArray());")]
+    [InlineData("var buffer = new ArrayBufferWriter<byte>(); var json = new Utf8JsonWriter(buffer); JsonSerializer.Serialize(json, 42); return Encoding.UTF8.GetString(buffer.WrittenSpan);")]
+    [InlineData("var json = new Utf8JsonWriter(output); json.WriteNumberValue(1); json.Flush(); return null;")]
+    public Task IndentingAndJsonWritersOverWhatTheMethodDoesNotOwn(string body) => Verify.VerifyAsync($$"""
+        using System.Buffers;
+        using System.CodeDom.Compiler;
+        using System.IO;
+        using System.Text;
+        using System.Text.Json;
+        class C
+        {
+            string M(Stream output)
+            {
+                {{body}}
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("var json = {|LEAK001:new Utf8JsonWriter(output)|}; json.WriteNumberValue(1);")]
+    [InlineData("var json = {|LEAK001:new Utf8JsonWriter({|LEAK002:File.OpenWrite(path)|})|}; json.WriteNumberValue(1); json.Flush();")]
+    public Task JsonWriterNotFlushedOrOverAFileItOpens(string body) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.Text.Json;
+        class C
+        {
+            void M(Stream output, string path)
+            {
+                {{body}}
+            }
+        }
+        """);
 }
