@@ -60,6 +60,9 @@ internal static class MemberUses
                     }
 
                     return MemberUse.Read;
+                case IMethodReferenceOperation method when ReferenceEquals(method.Instance, outer) && model.ReleasesReceiver(method.Method):
+                    // `SetPostReleaseAction(holder.Dispose)`: the release is handed over as a delegate, to run later.
+                    return MemberUse.Disposed;
                 case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
                     return access.WhenNotNull is IInvocationOperation conditionalCall && model.ReleasesReceiver(conditionalCall.TargetMethod)
                         ? MemberUse.Disposed

@@ -546,6 +546,11 @@ internal sealed class SourceDisposal
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" }, Name.Identifier.ValueText: "Exit" }:
                     continue;
 
+                // `foreach (var o in observers.ToArray()) o.OnCompleted();`: a subject telling its observers it is done.
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax observer, Name.Identifier.ValueText: "OnCompleted" or "OnError" } when
+                    FindFieldType(type, observer.Identifier.ValueText) is null:
+                    continue;
+
                 // `disposed = true; while (pending != 0) Thread.Yield();`: waiting for work in flight releases nothing.
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Thread" or "Interlocked" or "Volatile" or "SpinWait" }, Name.Identifier.ValueText: "Yield" or "Sleep" or "SpinWait" or "SpinUntil" or "Increment" or "Decrement" or "Read" or "Write" or "MemoryBarrier" }:
                     continue;

@@ -94,6 +94,52 @@ public class Silent
     }
 
     [Fact]
+    public Task DisposeHandedOverAsADelegateToRunLater() =>
+        // OpenCvSharp: the native handle runs the holder's Dispose after it releases the native object.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            using Microsoft.Win32.SafeHandles;
+            sealed class NativeHandle : SafeHandleZeroOrMinusOneIsInvalid
+            {
+                private Action postRelease;
+                public NativeHandle(IntPtr p) : base(true) { SetHandle(p); }
+                internal void SetPostReleaseAction(Action action) => Interlocked.CompareExchange(ref postRelease, action, null);
+                protected override bool ReleaseHandle() { Interlocked.Exchange(ref postRelease, null)?.Invoke(); return true; }
+            }
+            sealed class Model : IDisposable
+            {
+                private readonly NativeHandle handle;
+                private readonly MemoryStream bridge = new MemoryStream();
+                private readonly FileStream log = new FileStream("model.log", FileMode.Append);
+                public Model(IntPtr p) { handle = new NativeHandle(p); handle.SetPostReleaseAction(log.Dispose); }
+                public void Write(byte b) { bridge.WriteByte(b); log.WriteByte(b); }
+                public void Dispose() => handle.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task SubjectWhoseDisposeOnlyCompletesItsObservers() =>
+        // ReactiveProperty's own subject: completing the observers releases nothing of the subject's.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            sealed class InternalSubject<T> : IObservable<T>, IDisposable
+            {
+                private readonly List<IObserver<T>> observers = new List<IObserver<T>>();
+                public void OnNext(T value) { foreach (var o in observers.ToArray()) o.OnNext(value); }
+                public IDisposable Subscribe(IObserver<T> observer) { observers.Add(observer); return null; }
+                public void Dispose() { foreach (var o in observers.ToArray()) o.OnCompleted(); observers.Clear(); }
+            }
+            public class BooleanNotifier
+            {
+                private readonly InternalSubject<bool> trigger = new InternalSubject<bool>();
+                public void Raise(bool value) => trigger.OnNext(value);
+            }
+            """);
+
+    [Fact]
     public Task LockScopeWhoseDisposeOnlyExitsAMonitor() =>
         // DotPulsar's Channel: Enter() takes the monitor and returns the lock itself as the scope to dispose.
         Verify.VerifyAnalyzerAsync("""
