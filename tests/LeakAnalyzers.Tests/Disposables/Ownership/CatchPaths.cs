@@ -38,6 +38,51 @@ public class CatchPaths
         """);
 
     [Fact]
+    public Task SettingAnAutoPropertyOfSourceCannotThrow() => Verify.VerifyAsync("""
+        using System;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        sealed class TaggedHandler : HttpClientHandler
+        {
+            public string Tag { get; set; }
+            public string Owner { get => owner; set => owner = value ?? throw new ArgumentNullException(nameof(value)); }
+            private string owner = "";
+        }
+        static class Download
+        {
+            public static async Task<string> Tagged(Uri url)
+            {
+                try
+                {
+                    var handler = new TaggedHandler();
+                    handler.Tag = "x";
+                    using var http = new HttpClient(handler);
+                    return await http.GetStringAsync(url);
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            }
+
+            public static async Task<string> Owned(Uri url, string owner)
+            {
+                try
+                {
+                    var handler = {|LEAK001:new TaggedHandler()|};
+                    handler.Owner = owner;
+                    using var http = new HttpClient(handler);
+                    return await http.GetStringAsync(url);
+                }
+                catch (ArgumentNullException)
+                {
+                    return null;
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task PropertyReadsAreNotTakenToThrowAndSetsAre() => Verify.VerifyAsync("""
         using System;
         using System.IO;
