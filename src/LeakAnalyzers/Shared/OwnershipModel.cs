@@ -343,6 +343,14 @@ internal sealed class OwnershipModel
             return false;
         }
 
+        // `connection.GetStream()` returning `new NetworkStream(socket, ownsSocket: true)` over the connection's own
+        // socket, on a connection the method was given: the stream is a view of what the connection's owner closes.
+        if (invocation.Instance is { } receiver && source.Of(method) is { ReturnsReceiverResources: true } &&
+            Operations.SkipConversions(receiver) is IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation)
+        {
+            return false;
+        }
+
         return NeedsDisposal(resultType, tables) && IsFactory(method, tables);
     }
 

@@ -103,6 +103,43 @@ public class KnownCalls
         """);
 
     [Fact]
+    public Task StreamOverTheSocketOfAConnectionTheMethodWasGiven() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Sockets;
+        using System.Threading.Tasks;
+        sealed class ClientConnection : IDisposable
+        {
+            private readonly Socket socket;
+            public ClientConnection(Socket socket) { this.socket = socket; }
+            public Stream GetStream() => new NetworkStream(socket, ownsSocket: true);
+            public void Dispose() => socket.Close();
+        }
+        sealed class Server
+        {
+            public async Task Accept(Socket accepted)
+            {
+                using var connection = new ClientConnection(accepted);
+                await Handshake(connection);
+            }
+
+            public int Probe(Socket accepted)
+            {
+                var connection = new ClientConnection(accepted);
+                var stream = {|LEAK001:connection.GetStream()|};
+                return stream.ReadByte();
+            }
+
+            private static async Task<bool> Handshake(ClientConnection connection)
+            {
+                var stream = connection.GetStream();
+                var buffer = new byte[3];
+                return await stream.ReadAsync(buffer, 0, buffer.Length) == 3;
+            }
+        }
+        """);
+
+    [Fact]
     public Task BlockingCollectionWithoutABoundOrAnyWaitHandle() => Verify.VerifyAsync("""
         using System.Collections.Concurrent;
         sealed class Queue
