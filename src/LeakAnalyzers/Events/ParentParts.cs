@@ -160,6 +160,71 @@ internal static class ParentParts
         });
     }
 
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IParameterSymbol, bool>> FreshByCompilation = new();
+
+    /// <summary>
+    /// Whether the publisher <paramref name="receiver"/> is a constructor parameter of <paramref name="subscriber"/>
+    /// (or a member set only from it) that every construction in the compilation fills with a new object
+    /// (<c>new EncryptedConnection(new TcpConnection())</c>): nothing but the subscriber holds that publisher, so the two
+    /// die together. The constructor must not be visible to other assemblies, and at least one construction must exist.
+    /// </summary>
+    internal static bool GivenOnlyNewPublishers(IOperation? receiver, INamedTypeSymbol subscriber, TypeLifetimeFacts facts, Compilation compilation, SourceOwnership? source, CancellationToken cancellationToken)
+    {
+        receiver = Operations.SkipConversions(receiver);
+        if (source is null || receiver is null)
+        {
+            return false;
+        }
+
+        IParameterSymbol? parameter = null;
+        if (receiver is IMemberReferenceOperation { Instance: IInstanceReferenceOperation } own && own.Member is IFieldSymbol or IPropertySymbol)
+        {
+            foreach (var value in facts.AssignmentsOf(own.Member))
+            {
+                if (Operations.SkipConversions(value.Value) is not IParameterReferenceOperation { Parameter: var given } || (parameter is not null && !SymbolEqualityComparer.Default.Equals(given, parameter)))
+                {
+                    return false;
+                }
+
+                parameter = given;
+            }
+        }
+        else if (receiver is IParameterReferenceOperation direct)
+        {
+            parameter = direct.Parameter;
+        }
+
+        if (parameter?.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor } constructor ||
+            !SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, subscriber.OriginalDefinition) || IsVisibleOutside(constructor))
+        {
+            return false;
+        }
+
+        var cache = FreshByCompilation.GetValue(compilation, _ => new ConcurrentDictionary<IParameterSymbol, bool>(SymbolEqualityComparer.Default));
+        return cache.GetOrAdd(parameter.OriginalDefinition, given =>
+        {
+            var found = false;
+            foreach (var (operation, _) in CreationsOf(subscriber, compilation, source, cancellationToken))
+            {
+                if (!SymbolEqualityComparer.Default.Equals(operation.Constructor?.OriginalDefinition, constructor.OriginalDefinition))
+                {
+                    // Another constructor that chains to this one chooses its own publisher.
+                    return false;
+                }
+
+                if (operation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == given.Ordinal) is not { } argument ||
+                    Operations.SkipConversions(argument.Value) is not IObjectCreationOperation)
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+
+            return found;
+        });
+    }
+
     /// <summary>Every <c>new</c> of <paramref name="type"/> in the compilation, with the semantic model of its tree.</summary>
     private static IEnumerable<(IObjectCreationOperation Creation, SemanticModel Model)> CreationsOf(INamedTypeSymbol type, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
     {

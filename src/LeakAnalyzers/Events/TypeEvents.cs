@@ -369,6 +369,11 @@ internal sealed class TypeEvents
             return false; // attached on purpose: created and let go, kept by what it subscribes to and nothing else.
         }
 
+        if (publisher.Lifetime == Lifetime.External && ParentParts.GivenOnlyNewPublishers(add.Instance, Type, Facts, compilation, Source(), System.Threading.CancellationToken.None))
+        {
+            return false; // a decorator over an object made for it alone: the publisher dies with its subscriber.
+        }
+
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
                !model.OutlivesEverything(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);

@@ -133,4 +133,50 @@ public class ParentParts
                 public Session(Client client) { new Tracker(client).Start(); Tracker = new Tracker(client); }
             }
             """);
+
+    // SteamKit's EnvelopeEncryptedConnection: a decorator that subscribes to the connection it wraps.
+    private const string Decorator = """
+        using System;
+        public interface IConnection { event EventHandler Connected; void Connect(); }
+        public sealed class TcpConnection : IConnection
+        {
+            public event EventHandler Connected;
+            public void Connect() => Connected?.Invoke(this, EventArgs.Empty);
+        }
+        sealed class EncryptedConnection : IConnection
+        {
+            private readonly IConnection inner;
+            public EncryptedConnection(IConnection inner)
+            {
+                this.inner = inner;
+                this.inner.Connected += OnConnected;
+            }
+            public event EventHandler Connected;
+            public void Connect() => inner.Connect();
+            private void OnConnected(object sender, EventArgs e) => Connected?.Invoke(this, e);
+        }
+
+        """;
+
+    [Fact]
+    public Task DecoratorOverAPublisherMadeForItAloneDiesWithIt() =>
+        Verify.VerifyAnalyzerAsync(Decorator + """
+            public sealed class Client
+            {
+                private IConnection connection;
+                public void Open() { connection = new EncryptedConnection(new TcpConnection()); connection.Connect(); }
+            }
+            """);
+
+    [Fact]
+    public Task DecoratorOverAPublisherSomeoneElseHoldsIsReported() =>
+        Verify.VerifyAnalyzerAsync(Decorator.Replace("this.inner.Connected += OnConnected;", "[|this.inner.Connected += OnConnected|];") + """
+            public sealed class Client
+            {
+                private readonly IConnection shared = new TcpConnection();
+                private IConnection connection;
+                public void Open() { connection = new EncryptedConnection(new TcpConnection()); connection.Connect(); }
+                public void Reopen() { connection = new EncryptedConnection(shared); connection.Connect(); }
+            }
+            """);
 }
