@@ -35,8 +35,12 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                     return UseKind.Release;
                 }
 
-                // `_stream = socket.GetStream()`: a result that owns the object's resources takes them where it goes.
-                return IsResourceView(invocation.TargetMethod) && (consumerReturned || Leaves(invocation)) ? UseKind.HandOver : UseKind.None;
+                // `_stream = socket.GetStream()`: a result that owns the object's resources takes them where it goes;
+                // `node = node.InsertBefore(name)`: a result that keeps the object takes it along.
+                return (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true }) &&
+                       (consumerReturned || Leaves(invocation))
+                    ? UseKind.HandOver
+                    : UseKind.None;
             case IArgumentOperation argument when flushReleases && argument.Parameter?.ContainingSymbol is IMethodSymbol { ContainingType: { } callee } flusher &&
                                                   KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)):
                 // `JsonSerializer.Serialize(writer, value)` flushes the writer when it is done.

@@ -123,9 +123,10 @@ internal sealed class MemberSummary
 {
     private readonly System.Lazy<bool>? takesFromReceiver;
 
-    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null, bool returnsNewObject = false)
+    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null, bool returnsNewObject = false, bool storesReceiverElsewhere = false)
     {
         ReturnsNewObject = returnsNewObject;
+        StoresReceiverElsewhere = storesReceiverElsewhere;
         Returns = returns;
         Parameters = parameters;
         WritesOwned = writesOwned;
@@ -139,6 +140,12 @@ internal sealed class MemberSummary
     /// shown to: a new object, not one kept from before, even when <see cref="Returns"/> cannot say the caller alone owns it.
     /// </summary>
     internal bool ReturnsNewObject { get; }
+
+    /// <summary>
+    /// The member stores its own object in another one (<c>Prev = new Node(name); Prev.Next = this; return Prev;</c>)
+    /// and returns a value: what it returns may keep the receiver, which then leaves with the result.
+    /// </summary>
+    internal bool StoresReceiverElsewhere { get; }
 
     /// <summary>
     /// The owned result carries resources its receiver holds (<see cref="ReturnFact.TakesFromReceiver"/>). Read from

@@ -553,7 +553,24 @@ internal sealed class SourceOwnership
                 parameters.MoveToImmutable(),
                 writes.MoveToImmutable(),
                 returned.Kind == ReturnedValue.Owned && !returned.TakesFromReceiver ? () => System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)) : null,
-                returnsNewObject: !iterator && returns.Count > 0 && System.Linq.Enumerable.All(returns, r => IsNewObject(r.ReturnedValue)));
+                returnsNewObject: !iterator && returns.Count > 0 && System.Linq.Enumerable.All(returns, r => IsNewObject(r.ReturnedValue)),
+                storesReceiverElsewhere: !method.IsStatic && returns.Count > 0 && StoresReceiverElsewhere());
+        }
+
+        /// <summary><c>other.Next = this</c>: the body writes its own object into a member of another object.</summary>
+        private bool StoresReceiverElsewhere()
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } holder }, Value: var value } &&
+                    Operations.SkipConversions(value) is IInstanceReferenceOperation &&
+                    Operations.SkipConversions(holder) is not IInstanceReferenceOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool IsNewObject(IOperation? value) =>

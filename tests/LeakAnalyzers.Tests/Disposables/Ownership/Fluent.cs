@@ -114,4 +114,45 @@ public class Fluent
             public static Stream Checked(this Stream s) => s.CanRead ? s : throw new InvalidOperationException();
         }
         """);
+
+    [Fact]
+    public Task ResultThatKeepsTheReceiverTakesItAlong() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class PathNode : IDisposable
+        {
+            private readonly Stream log = File.OpenWrite("path.log");
+            public PathNode Next { get; private set; }
+            public PathNode Prev { get; private set; }
+            public PathNode InsertBefore()
+            {
+                Prev = new PathNode();
+                Prev.Next = this;
+                return Prev;
+            }
+            public int Depth() => 1 + (Next?.Depth() ?? 0);
+            public void Dispose() { log.Dispose(); Next?.Dispose(); }
+        }
+        static class Paths
+        {
+            public static PathNode Create(int length)
+            {
+                var node = new PathNode();
+                for (var i = 1; i < length; i++)
+                {
+                    node = node.InsertBefore();
+                }
+                return node;
+            }
+
+            // Known miss: the new head is also kept by the old node (Prev), so InsertBefore is read as lending it,
+            // and neither is reported although nothing disposes them.
+            public static int MeasureIsAKnownMiss()
+            {
+                var node = new PathNode();
+                var head = node.InsertBefore();
+                return head.Depth();
+            }
+        }
+        """);
 }
