@@ -77,7 +77,10 @@ internal static class KnownApis
     internal static readonly ImmutableHashSet<string> ReleasingCalls = ImmutableHashSet.Create(
         "System.Net.Sockets.TcpListener.Stop",
         "System.Net.HttpListener.Abort",
-        "System.Timers.Timer.Stop");
+        "System.Timers.Timer.Stop",
+
+        // BackgroundService.Dispose only cancels the token source StopAsync has already cancelled.
+        "Microsoft.Extensions.Hosting.BackgroundService.StopAsync");
 
     /// <summary>
     /// Types whose Dispose releases something only after one of their members was used, or when constructed with
@@ -258,7 +261,11 @@ internal static class KnownApis
         ("System.CodeDom.Compiler.IndentedTextWriter", false),
 
         // Over a stream or a buffer writer: its Dispose flushes and returns managed buffers; it never closes the output.
-        ("System.Text.Json.Utf8JsonWriter", true));
+        ("System.Text.Json.Utf8JsonWriter", true),
+
+        // Over a message handler: all they hold is the handler (a factory's handler is the factory's to end).
+        ("System.Net.Http.HttpMessageInvoker", false),
+        ("System.Net.Http.HttpClient", false));
 
     /// <summary>Calls that flush the writer they are given before they return (<c>JsonSerializer.Serialize(writer, value)</c>).</summary>
     internal static readonly ImmutableHashSet<string> FlushingCalls = ImmutableHashSet.Create(

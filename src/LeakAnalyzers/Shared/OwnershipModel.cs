@@ -552,7 +552,7 @@ internal sealed class OwnershipModel
 
                     // new StreamReader(path) opens a file of its own: only a wrapped stream counts.
                     var input = construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
-                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket" or "System.IO.TextReader" or "System.IO.TextWriter" or "System.Buffers.IBufferWriter`1"))
+                    if (input?.Parameter?.Type is not { } inputType || SymbolNames.FullMetadataName(inputType) is not ("System.IO.Stream" or "System.Net.Sockets.Socket" or "System.IO.TextReader" or "System.IO.TextWriter" or "System.Buffers.IBufferWriter`1" or "System.Net.Http.HttpMessageHandler"))
                     {
                         return WrapperKind.None;
                     }
@@ -679,11 +679,23 @@ internal sealed class OwnershipModel
 
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
-            ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local),
+            ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local) ||
+                                              HoldsOnlyLentValues(local, tables),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
             IObjectCreationOperation created => !IsDisposable(created.Type) || !NeedsDisposal(created.Type, tables) || WrapperOverBorrowed(created, tables) != WrapperKind.None,
             _ => false,
         };
+
+    /// <summary>
+    /// <c>var handler = factory.CreateHandler(name);</c>: every value of the local is the result of a call that lends
+    /// what it returns (not a factory of the tables or of source).
+    /// </summary>
+    private bool HoldsOnlyLentValues(ILocalReferenceOperation local, OwnershipTables tables)
+    {
+        var values = Operations.ValuesOfLocal(Operations.RootOf(local), local.Local);
+        return values.Count is > 0 and <= 4 &&
+               values.All(value => Operations.SkipConversions(value) is IInvocationOperation call && IsDisposable(call.Type) && !IsOwnedCreation(call, tables));
+    }
 
     /// <summary>
     /// A local a <c>using</c> declaration or statement disposes: a reader over it holds nothing the using does not

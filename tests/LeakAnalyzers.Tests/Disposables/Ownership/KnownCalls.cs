@@ -257,4 +257,53 @@ public class KnownCalls
             },
         },
     }.RunAsync();
+
+    [Fact]
+    public Task BackgroundServiceStoppedInAFinally()
+    {
+        // The hosting abstractions as a build sees them: a reference assembly without bodies.
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+                sealed class QueueHost : Microsoft.Extensions.Hosting.BackgroundService
+                {
+                    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Delay(-1, stoppingToken);
+                }
+                sealed class Tracker
+                {
+                    public async Task RunAsync(CancellationToken token)
+                    {
+                        var host = new QueueHost();
+                        await host.StartAsync(token);
+                        try { await Task.Delay(1000, token); }
+                        finally { await host.StopAsync(token); }
+                    }
+
+                    public async Task StartOnlyAsync(CancellationToken token)
+                    {
+                        var host = {|LEAK001:new QueueHost()|};
+                        await host.StartAsync(token);
+                    }
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Microsoft.Extensions.Hosting.Abstractions", """
+            using System.Threading;
+            using System.Threading.Tasks;
+            namespace Microsoft.Extensions.Hosting
+            {
+                public abstract class BackgroundService : System.IDisposable
+                {
+                    private CancellationTokenSource stopping;
+                    protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
+                    public virtual Task StartAsync(CancellationToken token) { stopping = new CancellationTokenSource(); return ExecuteAsync(stopping.Token); }
+                    public virtual Task StopAsync(CancellationToken token) { stopping?.Cancel(); return Task.CompletedTask; }
+                    public virtual void Dispose() => stopping?.Cancel();
+                }
+            }
+            """));
+        return test.RunAsync();
+    }
 }

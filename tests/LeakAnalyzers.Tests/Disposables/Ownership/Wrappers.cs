@@ -189,4 +189,35 @@ public class Wrappers
             }
         }
         """);
+
+    [Theory]
+    [InlineData("var handler = factory.CreateHandler(\"api\"); var invoker = new HttpMessageInvoker(handler, disposeHandler: true); return invoker.SendAsync(request, default);")]
+    [InlineData("var client = new HttpClient(shared); return client.SendAsync(request);")]
+    public Task ClientOverAHandlerTheMethodDoesNotOwn(string body) => Verify.VerifyAsync($$"""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        public interface IHandlerFactory { HttpMessageHandler CreateHandler(string name); }
+        class C
+        {
+            private readonly HttpMessageHandler shared = new SocketsHttpHandler();
+            Task<HttpResponseMessage> Send(IHandlerFactory factory, HttpRequestMessage request)
+            {
+                {{body}}
+            }
+        }
+        """.Replace("new SocketsHttpHandler()", "null"));
+
+    [Fact]
+    public Task ClientOverAHandlerItCreatesIsOwned() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        class C
+        {
+            Task<HttpResponseMessage> Send(HttpRequestMessage request)
+            {
+                var client = {|LEAK001:new HttpClient(new SocketsHttpHandler())|};
+                return client.SendAsync(request);
+            }
+        }
+        """);
 }
