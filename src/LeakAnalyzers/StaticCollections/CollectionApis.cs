@@ -114,7 +114,11 @@ internal static class CollectionApis
         "System.Reflection.MemberInfo",
         "System.Reflection.Assembly",
         "System.Reflection.Module",
-        "System.Reflection.ParameterInfo");
+        "System.Reflection.ParameterInfo",
+
+        // One per event source or meter of the process, by design (an EventListener sees each once).
+        "System.Diagnostics.Tracing.EventSource",
+        "System.Diagnostics.Metrics.Meter");
 
     /// <summary>Namespaces whose types are all bounded keys (reflection objects: one per loaded member).</summary>
     internal static readonly ImmutableArray<string> BoundedKeyNamespaces = ImmutableArray.Create(

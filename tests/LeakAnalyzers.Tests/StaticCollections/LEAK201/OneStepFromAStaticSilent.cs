@@ -7,6 +7,31 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class OneStepFromAStaticSilent
 {
     [Fact]
+    public Task ListenerKeyedByTheEventSourcesItIsShown() =>
+        // OpenTelemetry: the runtime shows an EventListener each event source once, and there are few by design.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Diagnostics.Tracing;
+            static class Diagnostics
+            {
+                public static readonly SdkListener Listener = new SdkListener();
+                public sealed class SdkListener : EventListener
+                {
+                    private readonly Dictionary<string, EventSource> sources = new Dictionary<string, EventSource>();
+                    protected override void OnEventSourceCreated(EventSource eventSource)
+                    {
+                        if (eventSource.Name.StartsWith("MySdk", StringComparison.Ordinal))
+                        {
+                            sources.Add(eventSource.Name, eventSource);
+                            EnableEvents(eventSource, EventLevel.Verbose);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task EmptySentinelOfItsOwnTypeIsNotAProcessLongHolder() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Collections.Generic;
