@@ -219,6 +219,7 @@ internal sealed class OwnershipModel
                 return NeedsDisposal(creation.Type, tables) &&
                        !ReleasesNothingHere(creation) &&
                        !IsEmptyStruct(creation) &&
+                       !IsInvalidHandleSentinel(creation) &&
                        !sourceDisposal.GuardedOff(creation) &&
                        !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
@@ -416,6 +417,61 @@ internal sealed class OwnershipModel
         creation.Initializer is null or { Initializers.Length: 0 } &&
         creation.Constructor is null or { IsImplicitlyDeclared: true } &&
         type.GetMembers().All(member => member is not IFieldSymbol { IsStatic: false } field || !HasInitializer(field));
+
+    /// <summary>
+    /// <c>new CFTypeRef()</c> where the source subclass of <c>SafeHandle</c> passes <c>IntPtr.Zero</c> (or only the
+    /// ownership flag) to its base and no code of the type ever sets a handle (no <c>SetHandle</c>, no write to
+    /// <c>handle</c> outside <c>ReleaseHandle</c>): only the marshaller fills one, so a handle made with <c>new</c> is
+    /// invalid for good (a "none" sentinel passed to native calls) and owns nothing.
+    /// </summary>
+    private static bool IsInvalidHandleSentinel(IObjectCreationOperation creation)
+    {
+        if (creation.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || type.DeclaringSyntaxReferences.Length == 0 ||
+            creation.Constructor is not { } constructor || constructor.Parameters.Length != 0 || !DerivesFromSafeHandle(type))
+        {
+            return false;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                switch (node)
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call when
+                        call.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "SetHandle" } or
+                            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "SetHandle" or "InitHandle" }:
+                        return false;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: var target } when
+                        target is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "handle" } or
+                            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "handle" } && !InReleaseHandle(node):
+                        return false;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorInitializerSyntax { ArgumentList.Arguments: var arguments } when
+                        arguments.Any(a => a.Expression is not (Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.DefaultExpressionSyntax) &&
+                                           !(a.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero" })):
+                        return false;
+                }
+            }
+        }
+
+        return true;
+
+        static bool InReleaseHandle(SyntaxNode node) =>
+            node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>() is { Identifier.ValueText: "ReleaseHandle" };
+    }
+
+    private static bool DerivesFromSafeHandle(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolNames.FullMetadataName(current) is "System.Runtime.InteropServices.SafeHandle" or "System.Runtime.InteropServices.CriticalHandle")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A field or auto-property (or its backing field) declared with an initializer.</summary>
     internal static bool HasInitializer(ISymbol member) =>

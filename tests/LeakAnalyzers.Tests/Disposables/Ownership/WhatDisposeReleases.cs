@@ -1693,4 +1693,40 @@ public class WhatDisposeReleases
             public static void Add(IntPtr list, IntPtr item) { var reference = {|LEAK001:new NewReference(item)|}; Native.SetItemStealing(list, 0, reference.Borrow()); }
         }
         """);
+
+    [Fact]
+    public Task SafeHandleThatOnlyTheMarshallerFillsIsAnInvalidSentinelWhenMadeWithNew() => Verify.VerifyAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        class TypeRef : SafeHandle
+        {
+            public TypeRef() : base(IntPtr.Zero, ownsHandle: true) { }
+            public override bool IsInvalid => handle == IntPtr.Zero;
+            protected override bool ReleaseHandle() { Native.Release(handle); handle = IntPtr.Zero; return true; }
+            public static TypeRef None => new TypeRef();
+        }
+        class OwnedRef : SafeHandle
+        {
+            public OwnedRef() : base(IntPtr.Zero, ownsHandle: true) { }
+            public OwnedRef(IntPtr existing) : base(IntPtr.Zero, ownsHandle: true) { SetHandle(existing); }
+            public override bool IsInvalid => handle == IntPtr.Zero;
+            protected override bool ReleaseHandle() { Native.Release(handle); return true; }
+        }
+        static class Native
+        {
+            public static void Release(IntPtr handle) { }
+            [DllImport("CoreFoundation")] public static extern TypeRef SessionCreate(TypeRef allocator);
+            [DllImport("CoreFoundation")] public static extern OwnedRef Wrap(OwnedRef allocator);
+        }
+        static class Probe
+        {
+            public static bool Run()
+            {
+                using var session = Native.SessionCreate(TypeRef.None);
+                var none = new TypeRef();
+                var owned = {|LEAK001:new OwnedRef()|};
+                return !session.IsInvalid && none.IsInvalid && owned.IsInvalid;
+            }
+        }
+        """);
 }
