@@ -31,6 +31,17 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.LEAK403NativeFieldNotFreed);
 
+    /// <summary>
+    /// A struct laid out for native code (<c>[StructLayout(LayoutKind.Sequential)]</c>) that is not disposable: a
+    /// record of a native protocol (SSPI's <c>SecBuffer</c>), whose blocks the code that fills and passes it frees by
+    /// that protocol; the struct has no way to free them itself.
+    /// </summary>
+    private static bool IsInteropRecord(INamedTypeSymbol type) =>
+        type.TypeKind == TypeKind.Struct &&
+        !type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) &&
+        type.GetAttributes().Any(attribute => attribute.AttributeClass is { Name: "StructLayoutAttribute" } layout &&
+                                              SymbolNames.FullMetadataName(layout) == "System.Runtime.InteropServices.StructLayoutAttribute");
+
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
@@ -52,7 +63,7 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
                 symbolStart =>
                 {
                     if (symbolStart.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type || !HasCandidateField(type) ||
-                        !model.MayAllocateIn(symbolStart.Options, type, symbolStart.CancellationToken))
+                        IsInteropRecord(type) || !model.MayAllocateIn(symbolStart.Options, type, symbolStart.CancellationToken))
                     {
                         return;
                     }

@@ -7,6 +7,30 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Silent
 {
     [Fact]
+    public Task StructLaidOutForNativeCodeIsFreedByWhoFillsIt() =>
+        // Titanium's SSPI buffers: the code that passes the struct to native code frees its block in a finally.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            [StructLayout(LayoutKind.Sequential)]
+            struct SecurityBuffer
+            {
+                internal int cbBuffer;
+                internal IntPtr pvBuffer;
+                internal SecurityBuffer(int size) { cbBuffer = size; pvBuffer = Marshal.AllocHGlobal(size); }
+            }
+            static class Sspi
+            {
+                public static int Token()
+                {
+                    var buffer = new SecurityBuffer(16);
+                    try { return buffer.cbBuffer; }
+                    finally { Marshal.FreeHGlobal(buffer.pvBuffer); }
+                }
+            }
+            """);
+
+    [Fact]
     public Task FreedInDispose() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Runtime.InteropServices;
