@@ -522,7 +522,7 @@ internal sealed class SourceDisposal
         return foundDispose || baseReleasesNothing;
     }
 
-    private bool OnlyReleasesHarmlessMembers(SyntaxNode body, INamedTypeSymbol type, Func<ITypeSymbol, bool> needsDisposal, HashSet<INamedTypeSymbol> visiting)
+    private bool OnlyReleasesHarmlessMembers(SyntaxNode body, INamedTypeSymbol type, Func<ITypeSymbol, bool> needsDisposal, HashSet<INamedTypeSymbol> visiting, int depth = 0)
     {
         foreach (var node in body.DescendantNodes())
         {
@@ -538,6 +538,17 @@ internal sealed class SourceDisposal
                 case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Dispose" }:
                     continue;
 
+                // `Dispose() => DisposeInternal(null);`: a method of the type, judged by its own body (two calls deep).
+                case IdentifierNameSyntax { Identifier.ValueText: var helper } when type.GetMembers(helper) is { Length: > 0 } helpers &&
+                                                                                   helpers.All(m => m is IMethodSymbol { DeclaringSyntaxReferences.Length: > 0 }):
+                    if (depth < 2 && helpers.All(m => m.DeclaringSyntaxReferences.All(r => Body(r.GetSyntax()) is { } helperBody &&
+                                                                                            OnlyReleasesHarmlessMembers(helperBody, type, needsDisposal, visiting, depth + 1))))
+                    {
+                        continue;
+                    }
+
+                    return false;
+
                 // GC.SuppressFinalize(this)
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "GC" }, Name.Identifier.ValueText: "SuppressFinalize" }:
                     continue;
@@ -547,8 +558,8 @@ internal sealed class SourceDisposal
                     continue;
 
                 // `foreach (var o in observers.ToArray()) o.OnCompleted();`: a subject telling its observers it is done.
-                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax observer, Name.Identifier.ValueText: "OnCompleted" or "OnError" } when
-                    FindFieldType(type, observer.Identifier.ValueText) is null:
+                case MemberAccessExpressionSyntax { Expression: var observer, Name.Identifier.ValueText: "OnCompleted" or "OnError" } when
+                    NameOf(observer) is not { } observerName || FindFieldType(type, observerName) is null:
                     continue;
 
                 // `disposed = true; while (pending != 0) Thread.Yield();`: waiting for work in flight releases nothing.

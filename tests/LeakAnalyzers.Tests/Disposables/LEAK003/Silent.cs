@@ -132,10 +132,28 @@ public class Silent
                 public IDisposable Subscribe(IObserver<T> observer) { observers.Add(observer); return null; }
                 public void Dispose() { foreach (var o in observers.ToArray()) o.OnCompleted(); observers.Clear(); }
             }
+            sealed class LinkedSubject<T> : IObservable<T>, IDisposable
+            {
+                private sealed class Node { public IObserver<T> Observer; public Node Next; }
+                private Node root;
+                private bool disposed;
+                public IDisposable Subscribe(IObserver<T> observer) { root = new Node { Observer = observer, Next = root }; return null; }
+                public void Dispose() => Complete(null);
+                private void Complete(Exception error)
+                {
+                    if (disposed) return;
+                    var node = root;
+                    root = null;
+                    disposed = true;
+                    while (node != null) { if (error is null) node.Observer.OnCompleted(); else node.Observer.OnError(error); node = node.Next; }
+                }
+            }
             public class BooleanNotifier
             {
                 private readonly InternalSubject<bool> trigger = new InternalSubject<bool>();
+                private readonly LinkedSubject<bool> linked = new LinkedSubject<bool>();
                 public void Raise(bool value) => trigger.OnNext(value);
+                public IDisposable Watch(IObserver<bool> observer) => linked.Subscribe(observer);
             }
             """);
 
