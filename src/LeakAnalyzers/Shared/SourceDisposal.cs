@@ -110,40 +110,87 @@ internal sealed class SourceDisposal
                !OwnershipModel.IsDisposeMethod(method) &&
                emptiesThis.GetOrAdd(method, m =>
                {
-                   if (ReleasedMembers(m.ContainingType) is not { Count: > 0 } released ||
-                       Body(Implementation(m).DeclaringSyntaxReferences[0].GetSyntax()) is not { } body)
+                   // What Dispose releases, or, when that cannot be read, every member that can hold a resource,
+                   // for a method that returns what it moves out (`IntPtr DangerousMoveToPointer()`).
+                   var released = ReleasedMembers(m.ContainingType) ??
+                                  (m.ReturnsVoid ? (IReadOnlyCollection<string>)Array.Empty<string>() : ResourceMembers(m.ContainingType));
+                   if (released.Count == 0)
                    {
                        return false;
                    }
 
                    var cleared = new HashSet<string>(StringComparer.Ordinal);
-                   if (body is BlockSyntax block)
-                   {
-                       foreach (var statement in block.Statements)
-                       {
-                           if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
-                               IsNullish(assignment.Right) && NameOf(assignment.Left) is { } name)
-                           {
-                               cleared.Add(name);
-                           }
-                       }
-                   }
-
-                   // `Steal() => Take(ref pointer);` where `Take(ref IntPtr p) { var r = p; p = IntPtr.Zero; return r; }`.
-                   foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
-                   {
-                       foreach (var argument in invocation.ArgumentList.Arguments)
-                       {
-                           if (argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && NameOf(argument.Expression) is { } name && released.Contains(name) &&
-                               ZeroesItsRefParameter(invocation, invocation.ArgumentList.Arguments.IndexOf(argument)))
-                           {
-                               cleared.Add(name);
-                           }
-                       }
-                   }
-
+                   Clears(m, cleared, depth: 0);
                    return released.All(cleared.Contains);
                });
+    }
+
+    /// <summary>
+    /// Adds the members of its own object that <paramref name="method"/> sets to null or zero: as statements of its
+    /// body, through a source helper that empties the member it is given by <c>ref</c> (<c>Steal() =&gt; Take(ref
+    /// pointer)</c>), or through a method of its type it calls on its object (<c>return this.StealNullable();</c>).
+    /// </summary>
+    private void Clears(IMethodSymbol method, HashSet<string> cleared, int depth)
+    {
+        if (depth > MaxDepth || Implementation(method).DeclaringSyntaxReferences is not { Length: 1 } references ||
+            Body(references[0].GetSyntax()) is not { } body)
+        {
+            return;
+        }
+
+        if (body is BlockSyntax block)
+        {
+            foreach (var statement in block.Statements)
+            {
+                if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
+                    IsNullish(assignment.Right) && NameOf(assignment.Left) is { } name)
+                {
+                    cleared.Add(name);
+                }
+            }
+        }
+
+        foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+        {
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && NameOf(argument.Expression) is { } name &&
+                    ZeroesItsRefParameter(invocation, invocation.ArgumentList.Arguments.IndexOf(argument)))
+                {
+                    cleared.Add(name);
+                }
+            }
+
+            if (invocation.ArgumentList.Arguments.Count == 0 && CalledOnThis(invocation) is { } callee)
+            {
+                foreach (var other in method.ContainingType.GetMembers(callee))
+                {
+                    if (other is IMethodSymbol { IsStatic: false, Parameters.Length: 0 } helper && !SymbolEqualityComparer.Default.Equals(helper, method))
+                    {
+                        Clears(helper.OriginalDefinition, cleared, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The instance fields (and auto-properties) of the type that can hold a resource: a pointer, a handle, a disposable.</summary>
+    private static HashSet<string> ResourceMembers(INamedTypeSymbol type)
+    {
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false, IsConst: false } field)
+            {
+                var type2 = field.Type;
+                if (type2.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr || type2.TypeKind == TypeKind.Pointer || IsDisposableType(type2))
+                {
+                    members.Add(field.AssociatedSymbol?.Name ?? field.Name);
+                }
+            }
+        }
+
+        return members;
     }
 
     private readonly ConcurrentDictionary<string, bool> zeroesRefParameter = new(StringComparer.Ordinal);

@@ -1729,4 +1729,40 @@ public class WhatDisposeReleases
             }
         }
         """);
+
+    [Theory]
+    [InlineData("Runtime.Steals(new NewReference(item).Steal());", false)]
+    [InlineData("Runtime.Keep(new NewReference(item).DangerousMoveToPointer());", false)]
+    [InlineData("var reference = new NewReference(item); Runtime.Steals(reference.StealNullable());", false)]
+    [InlineData("var reference = {|LEAK001:new NewReference(item)|}; Runtime.Keep(reference.IsNull() ? IntPtr.Zero : item);", true)]
+    public Task MovingOutEveryHandleEndsTheDutyWhenDisposeCannotBeRead(string body, bool reported) => Verify.VerifyAsync($$"""
+        using System;
+        readonly struct StolenReference
+        {
+            internal readonly IntPtr Pointer;
+            private StolenReference(IntPtr pointer) { Pointer = pointer; }
+            public static StolenReference TakeNullable(ref IntPtr pointer) { var stolen = pointer; pointer = IntPtr.Zero; return new StolenReference(stolen); }
+        }
+        static class Runtime
+        {
+            public static void IncRef(IntPtr pointer) { }
+            public static void XDecref(StolenReference reference) { }
+            public static void Steals(StolenReference reference) { }
+            public static void Keep(IntPtr pointer) { }
+        }
+        ref struct NewReference
+        {
+            private IntPtr pointer;
+            public NewReference(IntPtr address) { Runtime.IncRef(address); pointer = address; }
+            public bool IsNull() => pointer == IntPtr.Zero;
+            public IntPtr DangerousMoveToPointer() { if (this.IsNull()) throw new NullReferenceException(); var moved = this.pointer; this.pointer = IntPtr.Zero; return moved; }
+            public StolenReference StealNullable() => StolenReference.TakeNullable(ref this.pointer);
+            public StolenReference Steal() { if (this.IsNull()) throw new NullReferenceException(); return this.StealNullable(); }
+            public void Dispose() { if (this.IsNull()) { return; } Runtime.XDecref(this.Steal()); }
+        }
+        static class Use
+        {
+            public static void Add(IntPtr item) { {{body}} }
+        }
+        """ + (reported ? string.Empty : "\n"));
 }
