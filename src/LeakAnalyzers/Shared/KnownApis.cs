@@ -45,7 +45,11 @@ internal static class KnownApis
         // holds nothing once nothing references it.
         "System.Reactive.Subjects.Subject`1",
         "System.Reactive.Subjects.BehaviorSubject`1",
-        "System.Reactive.Subjects.AsyncSubject`1");
+        "System.Reactive.Subjects.AsyncSubject`1",
+
+        // An in-memory cache: it scans for expired entries on access, with no timer; Dispose only marks it disposed
+        // (entries' own disposables are evicted or collected with it, as they would be on Dispose).
+        "Microsoft.Extensions.Caching.Memory.MemoryCache");
 
     /// <summary>
     /// Abstract bases whose own Dispose releases nothing: a subclass declared in source releases only what it adds

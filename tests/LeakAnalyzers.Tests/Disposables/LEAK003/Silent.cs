@@ -94,6 +94,35 @@ public class Silent
     }
 
     [Fact]
+    public Task InMemoryCacheOfTheExtensions()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using Microsoft.Extensions.Caching.Memory;
+                public sealed class Store
+                {
+                    private readonly MemoryCache cache = new MemoryCache(new MemoryCacheOptions());
+                    public object Get(object key) => cache.Get(key);
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Microsoft.Extensions.Caching.Memory", """
+            namespace Microsoft.Extensions.Caching.Memory
+            {
+                public sealed class MemoryCacheOptions { }
+                public class MemoryCache : System.IDisposable
+                {
+                    public MemoryCache(MemoryCacheOptions options) { }
+                    public object Get(object key) => null;
+                    public void Dispose() { }
+                }
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task DisposeHandedOverAsADelegateToRunLater() =>
         // OpenCvSharp: the native handle runs the holder's Dispose after it releases the native object.
         Verify.VerifyAnalyzerAsync("""
