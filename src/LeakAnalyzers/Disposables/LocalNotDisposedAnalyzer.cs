@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Disposables;
 
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using LeakAnalyzers.Shared;
@@ -50,7 +51,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         var tables = model.TablesFor(context.Options, tree);
         foreach (var root in context.OperationBlocks)
         {
-            var candidates = Candidates.Find(root, model, tables);
+            var candidates = Candidates.Find(root, model, tables, argument => DelegateFates.For(context.Compilation).OfArgument(argument, context.Options).IsLongLived);
             if (candidates.Count == 0)
             {
                 continue;
@@ -295,7 +296,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         internal int Count => Locals.Count;
 
-        internal static Candidates Find(IOperation root, OwnershipModel model, OwnershipTables tables)
+        internal static Candidates Find(IOperation root, OwnershipModel model, OwnershipTables tables, Func<IArgumentOperation, bool> keptForGood)
         {
             var result = new Candidates();
             var captured = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
@@ -323,7 +324,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
                         result.Add(written, argument.Syntax, argument, operation);
                         break;
-                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference) && !IsCaptureThatKeepsNothing(reference, model):
+                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference) && !IsCaptureThatKeepsNothing(reference, model, keptForGood):
                         captured.Add(reference.Local);
                         break;
                 }
@@ -366,7 +367,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         /// the lambda were not there. Local functions, and lambdas kept beyond the method (returned, stored in a
         /// member), still take what they capture.
         /// </summary>
-        private static bool IsCaptureThatKeepsNothing(ILocalReferenceOperation reference, OwnershipModel model)
+        private static bool IsCaptureThatKeepsNothing(ILocalReferenceOperation reference, OwnershipModel model, Func<IArgumentOperation, bool> keptForGood)
         {
             if (FunctionScopes.EnclosingFunction(reference) is not IAnonymousFunctionOperation function ||
                 FunctionScopes.EnclosingFunction(function) is not null)
@@ -386,11 +387,15 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 _ => false,
             };
 
-            return onlyUsed && !DelegateOutlivesMethod(function);
+            return onlyUsed && !DelegateOutlivesMethod(function, keptForGood);
         }
 
-        /// <summary>Whether the delegate made from <paramref name="function"/> is returned or stored in a member, directly or through a local.</summary>
-        private static bool DelegateOutlivesMethod(IAnonymousFunctionOperation function)
+        /// <summary>
+        /// Whether the delegate made from <paramref name="function"/> is returned or stored in a member, directly or
+        /// through a local, or given to a call that keeps it in a static or process-long place (a native log callback
+        /// rooted for good): what it captures then lives as long as that place, on purpose.
+        /// </summary>
+        private static bool DelegateOutlivesMethod(IAnonymousFunctionOperation function, Func<IArgumentOperation, bool> keptForGood)
         {
             var value = (IOperation)function;
             while (value.Parent is IDelegateCreationOperation or IConversionOperation)
@@ -425,10 +430,11 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
             return false;
 
-            static bool Kept(IOperation value) =>
+            bool Kept(IOperation value) =>
                 value.Parent is IReturnOperation ||
                 (value.Parent is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation } store &&
-                 ReferenceEquals(store.Value, value));
+                 ReferenceEquals(store.Value, value)) ||
+                (value.Parent is IArgumentOperation argument && keptForGood(argument));
         }
 
         private void Add(ILocalSymbol local, SyntaxNode syntax, IOperation creation, IOperation site)

@@ -94,6 +94,32 @@ public class Silent
     }
 
     [Fact]
+    public Task CapturedByACallbackACalleeKeepsForGood() =>
+        // LLamaSharp's native log callback: the builder must live as long as the callback the static field keeps.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Text;
+            using System.Threading;
+            public delegate void LogCallback(int level, string message);
+            public static class NativeLog
+            {
+                private static LogCallback stored;
+                public static void SetCallback(LogCallback callback) => stored = callback;
+                public static void Run(LogCallback callback) => callback(0, "once");
+                public static void UseLogger(Action<string> sink)
+                {
+                    var builder = new ThreadLocal<StringBuilder>(() => new StringBuilder());
+                    SetCallback((level, message) => sink(builder.Value.Append(message).ToString()));
+                }
+                public static void LogOnce(Action<string> sink)
+                {
+                    var builder = [|new ThreadLocal<StringBuilder>(() => new StringBuilder())|];
+                    Run((level, message) => sink(builder.Value.Append(message).ToString()));
+                }
+            }
+            """);
+
+    [Fact]
     public Task HandlesResourceDisposalAttributeByName() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
