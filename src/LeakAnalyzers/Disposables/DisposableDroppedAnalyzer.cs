@@ -270,7 +270,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe, OwnershipModel model)
     {
         var source = subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : subscribe.Instance;
-        if (TimerCycles.CompletesOnItsOwn(source) || TimerCycles.SourceThroughOperators(source) is { } root && (IsCreatedHere(root, model) || IsMadeFromThis(root)))
+        if (TimerCycles.CompletesOnItsOwn(source) || ThroughConverters(TimerCycles.SourceThroughOperators(source)) is { } root && (IsCreatedHere(root, model) || IsMadeFromThis(root)))
         {
             return true;
         }
@@ -286,6 +286,25 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>convertBack(result).Subscribe(...)</c>: a converter delegate the caller passed in
+    /// (<c>Func&lt;IObservable&lt;T&gt;, IObservable&lt;U&gt;&gt;</c>), given the chain, is taken as the operators it
+    /// stands for; the chain is followed through it to its source.
+    /// </summary>
+    private static IOperation? ThroughConverters(IOperation? root)
+    {
+        for (var i = 0; i < 4 && root is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Arguments.Length: 1 } convert &&
+                            IsObservable(convert.Type) && IsObservable(convert.Arguments[0].Value.Type); i++)
+        {
+            root = TimerCycles.SourceThroughOperators(convert.Arguments[0].Value);
+        }
+
+        return root;
+
+        static bool IsObservable(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { Name: "IObservable", TypeArguments.Length: 1, ContainingNamespace.Name: "System" };
     }
 
     /// <summary>

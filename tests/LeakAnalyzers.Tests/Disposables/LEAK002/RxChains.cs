@@ -152,4 +152,24 @@ public class RxChains
         sealed class Widget { }
         {{Rx}}
         """);
+
+    [Fact]
+    public Task ChainThroughAConverterDelegateIsFollowedToItsSource() => Verify.VerifyAsync($$"""
+        using System;
+        using System.Reactive.Linq;
+        using System.Reactive.Subjects;
+        static class Sync
+        {
+            public static Subject<int> TwoWay(IObservable<int> source, Func<IObservable<int>, IObservable<int>> convertBack, Action<int> setter)
+            {
+                var result = new Subject<int>();
+                convertBack(result).Subscribe(v => setter(v));
+                convertBack(result.Where(v => v > 0)).Subscribe(v => setter(v));
+                {|LEAK002:convertBack(source).Subscribe(v => setter(v))|};
+                return result;
+            }
+        }
+        sealed class Widget { }
+        {{Rx}}
+        """);
 }
