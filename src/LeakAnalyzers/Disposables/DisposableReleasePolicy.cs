@@ -37,6 +37,15 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
 
                 // `_stream = socket.GetStream()`: a result that owns the object's resources takes them where it goes;
                 // `node = node.InsertBefore(name)`: a result that keeps the object takes it along.
+                if (invocation.TargetMethod.ContainingType is { } viewType &&
+                    KnownApis.ResultsKeepingTheirReceiver.Contains(SymbolNames.MemberKey(viewType, invocation.TargetMethod.Name)) &&
+                    Operations.ParentSkippingConversions(invocation, out var stored) is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } keep &&
+                    ReferenceEquals(keep.Value, stored))
+                {
+                    // `Resolved = meter.CreateCounter<long>("resolved")`: the meter lives as long as its instrument.
+                    return UseKind.HandOver;
+                }
+
                 return (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true }) &&
                        (consumerReturned || Leaves(invocation))
                     ? UseKind.HandOver

@@ -307,6 +307,20 @@ internal static class KnownApis
         // A Memory<T> made by a memory manager holds the manager itself: it is how a manager is handed out.
         "System.Buffers.MemoryManager`1.Memory");
 
+    /// <summary>
+    /// Calls whose result keeps the object it was called on, and that the object's Dispose would end: an instrument
+    /// keeps its meter (<c>Instrument.Meter</c>), and disposing the meter stops every instrument it made. A meter whose
+    /// instrument is stored in a member lives as long as that member, on purpose.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> ResultsKeepingTheirReceiver = ImmutableHashSet.Create(
+        "System.Diagnostics.Metrics.Meter.CreateCounter",
+        "System.Diagnostics.Metrics.Meter.CreateUpDownCounter",
+        "System.Diagnostics.Metrics.Meter.CreateHistogram",
+        "System.Diagnostics.Metrics.Meter.CreateGauge",
+        "System.Diagnostics.Metrics.Meter.CreateObservableCounter",
+        "System.Diagnostics.Metrics.Meter.CreateObservableUpDownCounter",
+        "System.Diagnostics.Metrics.Meter.CreateObservableGauge");
+
     /// <summary>Structs that may hold the object that made them (a <c>Memory&lt;T&gt;</c> over a <c>MemoryManager&lt;T&gt;</c>).</summary>
     internal static readonly ImmutableHashSet<string> ViewsOfTheirSource = ImmutableHashSet.Create(
         "System.Memory`1",

@@ -306,4 +306,28 @@ public class KnownCalls
             """));
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task MeterKeptByTheInstrumentStoredInAMember() => Verify.VerifyAsync("""
+        using System.Diagnostics.Metrics;
+        static class Diagnostics
+        {
+            static Diagnostics()
+            {
+                var meter = new Meter("Player");
+                Resolved = meter.CreateCounter<long>("resolved-tracks");
+                Latency = meter.CreateHistogram<double>("latency");
+            }
+
+            public static Counter<long> Resolved { get; }
+            public static Histogram<double> Latency { get; }
+
+            public static void Once()
+            {
+                var meter = {|LEAK001:new Meter("Once")|};
+                var counter = meter.CreateCounter<long>("calls");
+                counter.Add(1);
+            }
+        }
+        """);
 }
