@@ -92,7 +92,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         // Kept by an object that never disposes it: leaked when that object is dropped, only read or disposed, or
         // keeps it where nothing outside it can reach; when the object leaves (returned, stored) and exposes it,
         // whoever gets it may still reach in and dispose it.
-        var how = keeper is not null && (outOfReach || IsEndOfTheKeeper(consumer, outer, model))
+        var how = keeper is not null && !IsRootedByItsCall(consumer, outer, model) && (outOfReach || IsEndOfTheKeeper(consumer, outer, model))
             ? $"only kept by '{Describe(keeper)}'"
             : keeper is not null ? null : consumer switch
         {
@@ -181,6 +181,14 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         argument.Parent is IInvocationOperation { TargetMethod.IsExtensionMethod: true } call &&
         !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingAssembly, argument.SemanticModel?.Compilation.Assembly) &&
         !CannotHoldReceiver(call.Type);
+
+    /// <summary>
+    /// <c>new Binding(name, File.OpenRead(p)).Alloc()</c> where the call stores the keeper elsewhere or roots it with
+    /// <c>GCHandle.Alloc(this)</c>: the keeper is not dropped, it lives as long as what now holds it.
+    /// </summary>
+    private static bool IsRootedByItsCall(IOperation? consumer, IOperation keeper, OwnershipModel model) =>
+        consumer is IInvocationOperation invocation && ReferenceEquals(invocation.Instance, keeper) &&
+        model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true };
 
     private static bool IsEndOfTheKeeper(IOperation? consumer, IOperation keeper, OwnershipModel model) =>
         consumer switch

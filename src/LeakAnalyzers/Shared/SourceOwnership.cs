@@ -554,19 +554,25 @@ internal sealed class SourceOwnership
                 writes.MoveToImmutable(),
                 returned.Kind == ReturnedValue.Owned && !returned.TakesFromReceiver ? () => System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)) : null,
                 returnsNewObject: !iterator && returns.Count > 0 && System.Linq.Enumerable.All(returns, r => IsNewObject(r.ReturnedValue)),
-                storesReceiverElsewhere: !method.IsStatic && returns.Count > 0 && StoresReceiverElsewhere());
+                storesReceiverElsewhere: !method.IsStatic && StoresReceiverElsewhere());
         }
 
-        /// <summary><c>other.Next = this</c>: the body writes its own object into a member of another object.</summary>
+        /// <summary>
+        /// <c>other.Next = this</c>: the body writes its own object into a member of another object, or roots it with
+        /// <c>GCHandle.Alloc(this)</c> (a handle native code keeps).
+        /// </summary>
         private bool StoresReceiverElsewhere()
         {
             foreach (var operation in body.Descendants())
             {
-                if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } holder }, Value: var value } &&
-                    Operations.SkipConversions(value) is IInstanceReferenceOperation &&
-                    Operations.SkipConversions(holder) is not IInstanceReferenceOperation)
+                switch (operation)
                 {
-                    return true;
+                    case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } holder }, Value: var value } when
+                        Operations.SkipConversions(value) is IInstanceReferenceOperation && Operations.SkipConversions(holder) is not IInstanceReferenceOperation:
+                        return true;
+                    case IArgumentOperation { Value: var argument, Parent: IInvocationOperation { TargetMethod: { Name: "Alloc", ContainingType: { Name: "GCHandle" } } } } when
+                        Operations.SkipConversions(argument) is IInstanceReferenceOperation:
+                        return true;
                 }
             }
 

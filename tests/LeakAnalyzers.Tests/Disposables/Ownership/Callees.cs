@@ -280,6 +280,26 @@ public class Callees
         """);
 
     [Fact]
+    public Task KeeperRootedByTheCallMadeOnIt() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Runtime.InteropServices;
+        static class Native { public static void SetSlot(IntPtr handle) { } }
+        class Binding
+        {
+            private readonly Stream target;
+            public Binding(Stream target) { this.target = target; }
+            public IntPtr Alloc() { var handle = GCHandle.Alloc(this); Native.SetSlot(GCHandle.ToIntPtr(handle)); return GCHandle.ToIntPtr(handle); }
+            public int Peek() => target.ReadByte();
+        }
+        static class Use
+        {
+            public static IntPtr Bind(string path) => new Binding(File.OpenRead(path)).Alloc();
+            public static int Probe(string path) => new Binding({|LEAK002:File.OpenRead(path)|}).Peek();
+        }
+        """);
+
+    [Fact]
     public Task KeptByTheObjectBeingBuilt() => Verify.VerifyAsync("""
         using System;
         using System.IO;
