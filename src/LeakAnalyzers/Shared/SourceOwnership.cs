@@ -561,9 +561,12 @@ internal sealed class SourceOwnership
         /// <c>other.Next = this</c>: the body writes its own object into a member of another object, or roots it with
         /// <c>GCHandle.Alloc(this)</c> (a handle native code keeps).
         /// </summary>
-        private bool StoresReceiverElsewhere()
+        private bool StoresReceiverElsewhere() => StoresReceiverElsewhere(body, depth: 0);
+
+        /// <summary>As <see cref="StoresReceiverElsewhere()"/>, also through the methods of its type the body calls on its own object (two calls deep).</summary>
+        private bool StoresReceiverElsewhere(IOperation root, int depth)
         {
-            foreach (var operation in body.Descendants())
+            foreach (var operation in root.Descendants())
             {
                 switch (operation)
                 {
@@ -572,6 +575,10 @@ internal sealed class SourceOwnership
                         return true;
                     case IArgumentOperation { Value: var argument, Parent: IInvocationOperation { TargetMethod: { Name: "Alloc", ContainingType: { Name: "GCHandle" } } } } when
                         Operations.SkipConversions(argument) is IInstanceReferenceOperation:
+                        return true;
+                    case IInvocationOperation { Instance: IInstanceReferenceOperation, TargetMethod: { IsStatic: false } callee } when
+                        depth < 2 && !SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, method.OriginalDefinition) &&
+                        owner.BodyOf(callee.OriginalDefinition) is { } calleeBody && StoresReceiverElsewhere(calleeBody, depth + 1):
                         return true;
                 }
             }

@@ -292,9 +292,20 @@ public class Callees
             public IntPtr Alloc() { var handle = GCHandle.Alloc(this); Native.SetSlot(GCHandle.ToIntPtr(handle)); return GCHandle.ToIntPtr(handle); }
             public int Peek() => target.ReadByte();
         }
+        abstract class ExtensionType
+        {
+            public virtual IntPtr Register() { var slot = Marshal.AllocHGlobal(8); SetupGc(slot); return slot; }
+            private void SetupGc(IntPtr slot) { var handle = GCHandle.Alloc(this); Native.SetSlot(GCHandle.ToIntPtr(handle)); }
+        }
+        sealed class EventBinding : ExtensionType
+        {
+            private readonly Stream target;
+            public EventBinding(Stream target) { this.target = target; }
+        }
         static class Use
         {
             public static IntPtr Bind(string path) => new Binding(File.OpenRead(path)).Alloc();
+            public static IntPtr BindEvent(string path) => new EventBinding(File.OpenRead(path)).Register();
             public static int Probe(string path) => new Binding({|LEAK002:File.OpenRead(path)|}).Peek();
         }
         """);
