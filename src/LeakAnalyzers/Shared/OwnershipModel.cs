@@ -617,7 +617,7 @@ internal sealed class OwnershipModel
                     return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
                 }
 
-                return WrapperKind.None;
+                return LeavesItsInputOpen(construction) ? WrapperKind.Reader : WrapperKind.None;
             case IInvocationOperation { Arguments.Length: > 0 } invocation when invocation.TargetMethod.ContainingType is { } factoryType:
                 var key = SymbolNames.MemberKey(factoryType, invocation.TargetMethod.Name);
                 foreach (var (member, isWriter) in KnownApis.NonOwningWrapperFactories)
@@ -634,6 +634,52 @@ internal sealed class OwnershipModel
                 return WrapperKind.None;
             default:
                 return WrapperKind.None;
+        }
+    }
+
+    /// <summary>
+    /// <c>new OffsetStream(stream, offset, length)</c>: a stream, reader or writer of another project or a third-party
+    /// library (its Dispose cannot be read), built over a stream, reader or writer, whose constructor says by a flag,
+    /// given or defaulted, that it leaves that input open (<c>ownsStream = false</c>, <c>leaveOpen: true</c>). It holds
+    /// nothing the method must release: disposing it would not even close its input.
+    /// </summary>
+    private static bool LeavesItsInputOpen(IObjectCreationOperation construction)
+    {
+        if (construction.Type is not INamedTypeSymbol type || type.DeclaringSyntaxReferences.Length > 0 || IsFrameworkAssembly(type.ContainingAssembly) ||
+            !IsStreamLike(type) || construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { Parameter.Type: INamedTypeSymbol inputType } ||
+            !IsStreamLike(inputType))
+        {
+            return false;
+        }
+
+        foreach (var argument in construction.Arguments)
+        {
+            if (argument.Parameter is not { Type.SpecialType: SpecialType.System_Boolean } flag || argument.Value.ConstantValue is not { HasValue: true, Value: bool value })
+            {
+                continue;
+            }
+
+            var name = flag.Name.ToLowerInvariant();
+            if ((value && name.Contains("leaveopen")) || (value && name.Contains("keepopen")) ||
+                (!value && (name.StartsWith("owns", StringComparison.Ordinal) || name.StartsWith("dispose", StringComparison.Ordinal) || name.StartsWith("close", StringComparison.Ordinal))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsStreamLike(INamedTypeSymbol candidate)
+        {
+            for (var current = candidate; current is not null; current = current.BaseType)
+            {
+                if (SymbolNames.FullMetadataName(current) is "System.IO.Stream" or "System.IO.TextReader" or "System.IO.TextWriter")
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

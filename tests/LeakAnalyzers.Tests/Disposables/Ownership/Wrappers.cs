@@ -220,4 +220,56 @@ public class Wrappers
             }
         }
         """);
+
+    [Fact]
+    public Task WrapperOfALibraryThatLeavesItsInputOpenByItsFlag()
+    {
+        // TechnitiumLibrary's OffsetStream, seen through metadata: ownsStream defaults to false.
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                using System.Threading.Tasks;
+                static class Download
+                {
+                    public static async Task CopyLog(string path, Stream output, long limit)
+                    {
+                        using var file = File.OpenRead(path);
+                        var window = new Lib.OffsetStream(file, 0, limit);
+                        await window.CopyToAsync(output);
+                    }
+
+                    public static async Task CopyOwned(Stream input, Stream output, long limit)
+                    {
+                        var window = {|LEAK001:new Lib.OffsetStream(input, 0, limit, ownsStream: true)|};
+                        await window.CopyToAsync(output);
+                    }
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Lib", """
+            using System.IO;
+            namespace Lib
+            {
+                public class OffsetStream : Stream
+                {
+                    private readonly Stream stream;
+                    private readonly bool ownsStream;
+                    public OffsetStream(Stream stream, long offset = 0, long length = 0, bool readOnly = false, bool ownsStream = false) { this.stream = stream; this.ownsStream = ownsStream; }
+                    protected override void Dispose(bool disposing) { if (disposing && ownsStream) stream.Dispose(); base.Dispose(disposing); }
+                    public override bool CanRead => true;
+                    public override bool CanSeek => false;
+                    public override bool CanWrite => false;
+                    public override long Length => 0;
+                    public override long Position { get; set; }
+                    public override void Flush() { }
+                    public override int Read(byte[] buffer, int offset, int count) => stream.Read(buffer, offset, count);
+                    public override long Seek(long offset, SeekOrigin origin) => 0;
+                    public override void SetLength(long value) { }
+                    public override void Write(byte[] buffer, int offset, int count) { }
+                }
+            }
+            """));
+        return test.RunAsync();
+    }
 }
