@@ -46,8 +46,8 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                     return UseKind.HandOver;
                 }
 
-                return (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true }) &&
-                       (consumerReturned || Leaves(invocation))
+                return (consumerReturned || Leaves(invocation)) &&
+                       (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true })
                     ? UseKind.HandOver
                     : UseKind.None;
             case IArgumentOperation argument when flushReleases && argument.Parameter?.ContainingSymbol is IMethodSymbol { ContainingType: { } callee } flusher &&

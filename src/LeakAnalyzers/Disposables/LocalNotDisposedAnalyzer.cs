@@ -324,7 +324,8 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
                         result.Add(written, argument.Syntax, argument, operation);
                         break;
-                    case ILocalReferenceOperation reference when FunctionScopes.IsCapturedHere(reference) && !IsCaptureThatKeepsNothing(reference, model, keptForGood):
+                    case ILocalReferenceOperation reference when model.IsDisposable(reference.Local.Type) && FunctionScopes.IsCapturedHere(reference) &&
+                                                      !IsCaptureThatKeepsNothing(reference, model, keptForGood):
                         captured.Add(reference.Local);
                         break;
                 }

@@ -123,10 +123,12 @@ internal sealed class MemberSummary
 {
     private readonly System.Lazy<bool>? takesFromReceiver;
 
-    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null, bool returnsNewObject = false, bool storesReceiverElsewhere = false)
+    private readonly System.Lazy<bool>? storesReceiverElsewhere;
+
+    internal MemberSummary(ReturnFact returns, ImmutableArray<ParameterFact> parameters, ImmutableArray<bool> writesOwned, System.Func<bool>? takesFromReceiver = null, bool returnsNewObject = false, System.Func<bool>? storesReceiverElsewhere = null)
     {
         ReturnsNewObject = returnsNewObject;
-        StoresReceiverElsewhere = storesReceiverElsewhere;
+        this.storesReceiverElsewhere = storesReceiverElsewhere is null ? null : new System.Lazy<bool>(storesReceiverElsewhere);
         Returns = returns;
         Parameters = parameters;
         WritesOwned = writesOwned;
@@ -143,9 +145,10 @@ internal sealed class MemberSummary
 
     /// <summary>
     /// The member stores its own object in another one (<c>Prev = new Node(name); Prev.Next = this; return Prev;</c>)
-    /// and returns a value: what it returns may keep the receiver, which then leaves with the result.
+    /// and returns a value: what it returns may keep the receiver, which then leaves with the result. Read from the
+    /// member's body (and the methods it calls on its object) only when asked: few callers need it.
     /// </summary>
-    internal bool StoresReceiverElsewhere { get; }
+    internal bool StoresReceiverElsewhere => storesReceiverElsewhere?.Value ?? false;
 
     /// <summary>
     /// The owned result carries resources its receiver holds (<see cref="ReturnFact.TakesFromReceiver"/>). Read from

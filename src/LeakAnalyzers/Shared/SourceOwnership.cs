@@ -554,7 +554,7 @@ internal sealed class SourceOwnership
                 writes.MoveToImmutable(),
                 returned.Kind == ReturnedValue.Owned && !returned.TakesFromReceiver ? () => System.Linq.Enumerable.Any(returns, r => TakesFromReceiver(r.ReturnedValue)) : null,
                 returnsNewObject: !iterator && returns.Count > 0 && System.Linq.Enumerable.All(returns, r => IsNewObject(r.ReturnedValue)),
-                storesReceiverElsewhere: !method.IsStatic && StoresReceiverElsewhere());
+                storesReceiverElsewhere: method.IsStatic ? null : StoresReceiverElsewhere);
         }
 
         /// <summary>
