@@ -324,7 +324,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         when WrittenLocal(argument) is { } written && IsTrackable(written) && model.WritesOwned(argument, tables):
                         result.Add(written, argument.Syntax, argument, operation);
                         break;
-                    case ILocalReferenceOperation reference when model.IsDisposable(reference.Local.Type) && FunctionScopes.IsCapturedHere(reference) &&
+                    case ILocalReferenceOperation reference when MayHoldADisposable(reference.Local.Type, model) && FunctionScopes.IsCapturedHere(reference) &&
                                                       !IsCaptureThatKeepsNothing(reference, model, keptForGood):
                         captured.Add(reference.Local);
                         break;
@@ -360,6 +360,10 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
             return result;
         }
+
+        /// <summary>A string, or a value type that is not disposable (a number, a flag, a token): never a candidate.</summary>
+        private static bool MayHoldADisposable(ITypeSymbol type, OwnershipModel model) =>
+            type.SpecialType != SpecialType.System_String && !(type.IsValueType && !model.IsDisposable(type));
 
         /// <summary>
         /// A capture that neither releases the value nor passes it on: a lambda that only calls it or reads it
