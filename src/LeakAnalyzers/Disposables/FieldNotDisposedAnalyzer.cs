@@ -126,25 +126,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         member switch
         {
             IFieldSymbol field => !field.IsConst && field.DeclaredAccessibility == Accessibility.Private,
-            IPropertySymbol property => IsAutoProperty(property) &&
+            IPropertySymbol property => Operations.IsAutoProperty(property) &&
                                         (property.DeclaredAccessibility == Accessibility.Private ||
                                          property.SetMethod is null ||
                                          (property.SetMethod.DeclaredAccessibility == Accessibility.Private && !property.SetMethod.IsInitOnly)),
             _ => false,
         };
-
-    private static bool IsAutoProperty(IPropertySymbol property)
-    {
-        foreach (var member in property.ContainingType.GetMembers())
-        {
-            if (member is IFieldSymbol { AssociatedSymbol: { } associated } && SymbolEqualityComparer.Default.Equals(associated, property))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>An override of a property that a source base type disposes (or hands on) through the virtual property.</summary>
     private static bool ReleasedByABase(ISymbol member, OwnershipModel model)

@@ -819,10 +819,12 @@ internal sealed class DisposalFlow
                             state = 0;
                         }
                         else if (operation.Parent is IInvocationOperation or IArgumentOperation ||
-                                 (operation.Parent is IPropertyReferenceOperation { Parent: var accessed } set && IsPropertyWrite(accessed, set) && !IsAutoProperty(set.Property)))
+                                 (operation.Parent is IPropertyReferenceOperation { Parent: var accessed } set && IsPropertyWrite(accessed, set) &&
+                                  !(set.Property.SetMethod?.DeclaringSyntaxReferences.Length > 0 && Operations.IsAutoProperty(set.Property))))
                         {
                             // A call on it or given it may throw into a catch; reading a property is not taken to
-                            // (getters should not throw: `cts.Token`, `client.Connected`), setting one is.
+                            // (getters should not throw: `cts.Token`, `client.Connected`), setting one is, unless it
+                            // is an auto-property of source, which only stores.
                             usedWhileOwned |= state;
                         }
                     }
@@ -836,11 +838,6 @@ internal sealed class DisposalFlow
 
     private static bool IsPropertyWrite(IOperation? parent, IOperation property) =>
         parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, property);
-
-    /// <summary>An auto-property of source (<c>public int Kind { get; set; }</c>): setting it only stores, it cannot throw.</summary>
-    private static bool IsAutoProperty(IPropertySymbol property) =>
-        property.SetMethod is { DeclaringSyntaxReferences: { Length: 1 } setter } &&
-        setter[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax { Body: null, ExpressionBody: null };
 
     /// <summary>The out or ref argument <paramref name="operation"/> is, when it is a reference to the variable itself.</summary>
     private IArgumentOperation? ByReferenceArgument(IOperation operation)

@@ -94,7 +94,7 @@ internal static class MemberUses
                     // `current = new Batch(this); return current;`: each call makes a new one and hands it to the
                     // caller, who owns it (BeginTransaction); the member is a back-reference.
                     return MemberUse.HandedOn;
-                case IReturnOperation when ReturnedAsDisposable(reference):
+                case IReturnOperation when ReturnedAsDisposable(reference, model):
                     // `public IDisposable Connect() { connection ??= new Connection(this); return connection; }`: a
                     // method typed to return an IDisposable tells its caller to dispose what it gets.
                     return MemberUse.HandedOn;
@@ -197,12 +197,9 @@ internal static class MemberUses
     /// Returned by a method (not a property) whose declared return type is <c>IDisposable</c> or
     /// <c>IAsyncDisposable</c> itself, or a task of one: the result is the caller's handle to end something.
     /// </summary>
-    private static bool ReturnedAsDisposable(IOperation reference) =>
+    private static bool ReturnedAsDisposable(IOperation reference, OwnershipModel model) =>
         reference.SemanticModel?.GetEnclosingSymbol(reference.Syntax.SpanStart) is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation } method &&
-        IsDisposableInterface(method.ReturnType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } task && task.Name is "Task" or "ValueTask" ? task.TypeArguments[0] : method.ReturnType);
-
-    private static bool IsDisposableInterface(ITypeSymbol type) =>
-        type.SpecialType == SpecialType.System_IDisposable || SymbolNames.FullMetadataName(type) == "System.IAsyncDisposable";
+        model.IsDisposableInterface(method.ReturnType is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } task && task.Name is "Task" or "ValueTask" ? task.TypeArguments[0] : method.ReturnType);
 
     private static bool ResetInSameBody(IOperation reference)
     {

@@ -75,6 +75,20 @@ internal static class Operations
         };
     }
 
+    /// <summary>A property with a compiler-generated backing field (<c>public int Kind { get; set; }</c>).</summary>
+    internal static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { AssociatedSymbol: { } associated } && SymbolEqualityComparer.Default.Equals(associated, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     internal static bool IsNullOrDefault(IOperation? operation)
     {
         operation = SkipConversions(operation);

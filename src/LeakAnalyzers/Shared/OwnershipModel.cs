@@ -123,6 +123,9 @@ internal sealed class OwnershipModel
         method.ContainingType is { DeclaringSyntaxReferences.Length: 0 } type && type.TypeKind != TypeKind.Interface &&
         !IsFrameworkAssembly(type.ContainingAssembly) && type.ContainingAssembly?.Name.StartsWith("Microsoft.", StringComparison.Ordinal) != true;
 
+    // Whether `new T()` of a source SafeHandle makes an invalid sentinel: read from the type's syntax once per type.
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> invalidHandleSentinels = new(SymbolEqualityComparer.Default);
+
     // Asked for the type of nearly every creation, call and property read: answered once per type.
     private readonly ConcurrentDictionary<ITypeSymbol, bool> disposableTypes = new(SymbolEqualityComparer.Default);
 
@@ -219,7 +222,8 @@ internal sealed class OwnershipModel
                 return NeedsDisposal(creation.Type, tables) &&
                        !ReleasesNothingHere(creation) &&
                        !IsEmptyStruct(creation) &&
-                       !IsInvalidHandleSentinel(creation) &&
+                       !(creation.Constructor is { Parameters.Length: 0 } && creation.Type is INamedTypeSymbol sentinelType &&
+                         invalidHandleSentinels.GetOrAdd(sentinelType.OriginalDefinition, IsInvalidHandleSentinel)) &&
                        !sourceDisposal.GuardedOff(creation) &&
                        !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
@@ -419,15 +423,14 @@ internal sealed class OwnershipModel
         type.GetMembers().All(member => member is not IFieldSymbol { IsStatic: false } field || !HasInitializer(field));
 
     /// <summary>
-    /// <c>new CFTypeRef()</c> where the source subclass of <c>SafeHandle</c> passes <c>IntPtr.Zero</c> (or only the
+    /// <c>new CFTypeRef()</c> (a constructor without parameters) where the source subclass of <c>SafeHandle</c> passes <c>IntPtr.Zero</c> (or only the
     /// ownership flag) to its base and no code of the type ever sets a handle (no <c>SetHandle</c>, no write to
     /// <c>handle</c> outside <c>ReleaseHandle</c>): only the marshaller fills one, so a handle made with <c>new</c> is
     /// invalid for good (a "none" sentinel passed to native calls) and owns nothing.
     /// </summary>
-    private static bool IsInvalidHandleSentinel(IObjectCreationOperation creation)
+    private static bool IsInvalidHandleSentinel(INamedTypeSymbol type)
     {
-        if (creation.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || type.DeclaringSyntaxReferences.Length == 0 ||
-            creation.Constructor is not { } constructor || constructor.Parameters.Length != 0 || !DerivesFromSafeHandle(type))
+        if (type.TypeKind != TypeKind.Class || type.DeclaringSyntaxReferences.Length == 0 || !DerivesFromSafeHandle(type))
         {
             return false;
         }
@@ -1178,7 +1181,8 @@ internal sealed class OwnershipModel
         return false;
     }
 
-    private bool IsDisposableInterface(ITypeSymbol type) =>
+    /// <summary><c>IDisposable</c> or <c>IAsyncDisposable</c> itself.</summary>
+    internal bool IsDisposableInterface(ITypeSymbol type) =>
         SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, disposable) ||
         (asyncDisposable is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, asyncDisposable));
 }
