@@ -51,7 +51,7 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         var tables = model.TablesFor(context.Options, tree);
         foreach (var root in context.OperationBlocks)
         {
-            var candidates = Candidates.Find(root, model, tables, argument => DelegateFates.For(context.Compilation).OfArgument(argument, context.Options).IsLongLived);
+            var candidates = Candidates.Find(root, model, tables, argument => DelegateFates.For(context.Compilation).OutlivesCall(argument, context.Options));
             if (candidates.Count == 0)
             {
                 continue;
@@ -397,8 +397,8 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
         /// <summary>
         /// Whether the delegate made from <paramref name="function"/> is returned or stored in a member, directly or
-        /// through a local, or given to a call that keeps it in a static or process-long place (a native log callback
-        /// rooted for good): what it captures then lives as long as that place, on purpose.
+        /// through a local, or given to a call that keeps it beyond the call (a static, a member, a GCHandle: a native
+        /// log callback rooted until the next one replaces it): what it captures then lives as long as that place, on purpose.
         /// </summary>
         private static bool DelegateOutlivesMethod(IAnonymousFunctionOperation function, Func<IArgumentOperation, bool> keptForGood)
         {

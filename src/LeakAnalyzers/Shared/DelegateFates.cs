@@ -3,6 +3,7 @@ namespace LeakAnalyzers.Shared;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -95,6 +96,7 @@ internal sealed class DelegateFates
     private readonly SourceOwnership? source;
     private readonly LifetimeModel lifetimes;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), DelegateFate> parameters = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), DelegateFate> escapes = new();
     private readonly ConcurrentDictionary<ISymbol, bool> cleared = new(SymbolEqualityComparer.Default);
 
     private DelegateFates(Compilation compilation)
@@ -112,7 +114,17 @@ internal sealed class DelegateFates
     /// framework's collections (an element added, a value factory run). The receiver-relative kinds are the caller's
     /// to judge with the receiver's lifetime. <paramref name="options"/> gives the callee's .editorconfig tables.
     /// </summary>
-    internal DelegateFate OfArgument(IArgumentOperation argument, AnalyzerOptions options)
+    internal DelegateFate OfArgument(IArgumentOperation argument, AnalyzerOptions options) => OfArgument(argument, options, evenIfTakenOut: false);
+
+    /// <summary>
+    /// Whether the delegate passed as <paramref name="argument"/> outlives the call: kept anywhere the model sees,
+    /// even in a holder its type later empties (a callback replaced by the next one set). What the delegate captures
+    /// then belongs to it, not to the calling method.
+    /// </summary>
+    internal bool OutlivesCall(IArgumentOperation argument, AnalyzerOptions options) =>
+        OfArgument(argument, options, evenIfTakenOut: true).Kind != DelegateFateKind.None;
+
+    private DelegateFate OfArgument(IArgumentOperation argument, AnalyzerOptions options, bool evenIfTakenOut)
     {
         if (argument.Parent is not IInvocationOperation invocation || argument.Parameter is not { } parameter)
         {
@@ -122,7 +134,7 @@ internal sealed class DelegateFates
         var method = invocation.TargetMethod;
         if (IsInSource(method))
         {
-            return OfParameter(method, parameter.Ordinal, options);
+            return OfParameter(method, parameter.Ordinal, options, evenIfTakenOut);
         }
 
         return OfFrameworkArgument(invocation, argument) switch
@@ -134,16 +146,19 @@ internal sealed class DelegateFates
     }
 
     /// <summary>What a source member does with a delegate given to its parameter <paramref name="ordinal"/>.</summary>
-    internal DelegateFate OfParameter(IMethodSymbol method, int ordinal, AnalyzerOptions options)
+    internal DelegateFate OfParameter(IMethodSymbol method, int ordinal, AnalyzerOptions options) => OfParameter(method, ordinal, options, evenIfTakenOut: false);
+
+    private DelegateFate OfParameter(IMethodSymbol method, int ordinal, AnalyzerOptions options, bool evenIfTakenOut)
     {
         method = (method.ReducedFrom ?? method).OriginalDefinition;
-        if (parameters.TryGetValue((method, ordinal), out var known))
+        var cache = evenIfTakenOut ? escapes : parameters;
+        if (cache.TryGetValue((method, ordinal), out var known))
         {
             return known;
         }
 
-        var fate = Compute(method, ordinal, options, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), depth: 0, out var complete);
-        return complete ? parameters.GetOrAdd((method, ordinal), fate) : fate;
+        var fate = Compute(method, ordinal, options, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), depth: 0, evenIfTakenOut, out var complete);
+        return complete ? cache.GetOrAdd((method, ordinal), fate) : fate;
     }
 
     /// <summary>
@@ -181,7 +196,7 @@ internal sealed class DelegateFates
     private bool IsInSource(IMethodSymbol method) =>
         SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly) && !method.IsImplicitlyDeclared;
 
-    private DelegateFate Compute(IMethodSymbol method, int ordinal, AnalyzerOptions options, HashSet<IMethodSymbol> visiting, int depth, out bool complete)
+    private DelegateFate Compute(IMethodSymbol method, int ordinal, AnalyzerOptions options, HashSet<IMethodSymbol> visiting, int depth, bool evenIfTakenOut, out bool complete)
     {
         complete = true;
         if (source is null || ordinal < 0 || ordinal >= method.Parameters.Length || method.Parameters[ordinal].RefKind != RefKind.None ||
@@ -218,8 +233,8 @@ internal sealed class DelegateFates
                     continue; // captured by a lambda or local function of the callee: not followed.
                 }
 
-                var fate = FateOfReference(reference, body, options, settings, visiting, depth, ref complete);
-                if (fate.Kind != DelegateFateKind.None && !IsCleared(fate.Holder))
+                var fate = FateOfReference(reference, body, options, settings, visiting, depth, evenIfTakenOut, ref complete);
+                if (fate.Kind != DelegateFateKind.None && (evenIfTakenOut || !IsCleared(fate.Holder)))
                 {
                     return fate;
                 }
@@ -235,7 +250,7 @@ internal sealed class DelegateFates
 
     private DelegateFate FateOfReference(
         IParameterReferenceOperation reference, IOperation body, AnalyzerOptions options, LifetimeSettings settings,
-        HashSet<IMethodSymbol> visiting, int depth, ref bool complete)
+        HashSet<IMethodSymbol> visiting, int depth, bool evenIfTakenOut, ref bool complete)
     {
         var consumer = Operations.ParentSkippingConversions(reference, out var outer);
         switch (consumer)
@@ -255,6 +270,14 @@ internal sealed class DelegateFates
             case IArgumentOperation { Parent: IInvocationOperation call } argument:
                 if (!IsInSource(call.TargetMethod))
                 {
+                    if (RootsUntilFreed(call, argument))
+                    {
+                        // GCHandle.Alloc(callback): the delegate lives as long as the handle, kept where the handle is.
+                        return Operations.ParentSkippingConversions(call, out var handle) is ISimpleAssignmentOperation store && ReferenceEquals(store.Value, handle)
+                            ? Stored(store.Target, store, settings, result: false)
+                            : DelegateFate.None;
+                    }
+
                     return OfFrameworkArgument(call, argument) switch
                     {
                         DelegateFateKind.KeptByReceiver => Stored(call.Instance, call, settings, result: false),
@@ -270,9 +293,9 @@ internal sealed class DelegateFates
 
                 // One more source call: what the callee does with it, seen from here.
                 var callee = (call.TargetMethod.ReducedFrom ?? call.TargetMethod).OriginalDefinition;
-                if (!parameters.TryGetValue((callee, next.Ordinal), out var inner))
+                if (!(evenIfTakenOut ? escapes : parameters).TryGetValue((callee, next.Ordinal), out var inner))
                 {
-                    inner = Compute(callee, next.Ordinal, options, visiting, depth + 1, out var innerComplete);
+                    inner = Compute(callee, next.Ordinal, options, visiting, depth + 1, evenIfTakenOut, out var innerComplete);
                     complete &= innerComplete;
                 }
 
@@ -379,6 +402,17 @@ internal sealed class DelegateFates
             ? new DelegateFate(result ? DelegateFateKind.ResultKeptByReceiver : DelegateFateKind.KeptByReceiver, holder, evidence, LifetimeInfo.Unknown)
             : DelegateFate.None;
     }
+
+    /// <summary>
+    /// <c>GCHandle.Alloc(value)</c> or with a normal or pinned handle type: the handle roots the value until it is
+    /// freed (a weak handle does not).
+    /// </summary>
+    private static bool RootsUntilFreed(IInvocationOperation call, IArgumentOperation argument) =>
+        call.TargetMethod is { Name: "Alloc", IsStatic: true, ContainingType.Name: "GCHandle" } &&
+        SymbolNames.MemberKey(call.TargetMethod.ContainingType, "Alloc") == Native.NativeApis.GCHandleAlloc &&
+        argument.Parameter?.Ordinal == 0 &&
+        !call.Arguments.Any(other => other.Parameter?.Ordinal == 1 &&
+                                     other.Value.ConstantValue is { HasValue: true, Value: int type } && type is 0 or 1);
 
     /// <summary>The field or property that holds what is stored in <paramref name="target"/> (through indexers: the collection's).</summary>
     internal static ISymbol? HolderOf(IOperation? target) =>

@@ -818,13 +818,12 @@ internal sealed class DisposalFlow
                         {
                             state = 0;
                         }
-                        else if (operation.Parent is IInvocationOperation or IArgumentOperation ||
-                                 (operation.Parent is IPropertyReferenceOperation { Parent: var accessed } set && IsPropertyWrite(accessed, set) &&
-                                  !(set.Property.SetMethod?.DeclaringSyntaxReferences.Length > 0 && Operations.IsAutoProperty(set.Property))))
+                        else if (operation.Parent is IInvocationOperation or IArgumentOperation)
                         {
-                            // A call on it or given it may throw into a catch; reading a property is not taken to
-                            // (getters should not throw: `cts.Token`, `client.Connected`), setting one is, unless it
-                            // is an auto-property of source, which only stores.
+                            // A call on it or given it may throw into a catch. Reading a property is not taken to
+                            // (getters should not throw: `cts.Token`, `client.Connected`), and neither is setting one:
+                            // `handler.Proxy = proxy;` after `new` is what an object initializer does, and a setter
+                            // that throws inside an initializer is not reported either.
                             usedWhileOwned |= state;
                         }
                     }
@@ -835,9 +834,6 @@ internal sealed class DisposalFlow
 
         return state;
     }
-
-    private static bool IsPropertyWrite(IOperation? parent, IOperation property) =>
-        parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, property);
 
     /// <summary>The out or ref argument <paramref name="operation"/> is, when it is a reference to the variable itself.</summary>
     private IArgumentOperation? ByReferenceArgument(IOperation operation)
@@ -1124,10 +1120,25 @@ internal sealed class DisposalFlow
     {
         var value = Operations.SkipConversions(branchValue);
         var negated = false;
-        while (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        while (true)
         {
-            negated = !negated;
-            value = Operations.SkipConversions(not.Operand);
+            if (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                negated = !negated;
+                value = Operations.SkipConversions(not.Operand);
+            }
+            else if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
+                     (comparison.RightOperand.ConstantValue is { HasValue: true, Value: bool constant } ? (comparison.LeftOperand, constant) :
+                      comparison.LeftOperand.ConstantValue is { HasValue: true, Value: bool other } ? (comparison.RightOperand, other) : default) is ({ } tested, var compared))
+            {
+                // `x.IsDisposed == false`, `handle.IsAllocated != true`
+                negated ^= compared != (comparison.OperatorKind == BinaryOperatorKind.Equals);
+                value = Operations.SkipConversions(tested);
+            }
+            else
+            {
+                break;
+            }
         }
 
         bool? result = value switch
@@ -1145,10 +1156,36 @@ internal sealed class DisposalFlow
             // GCHandle: `if (handle.IsAllocated) handle.Free();`
             IPropertyReferenceOperation { Property: { Name: "IsAllocated", ContainingType.Name: "GCHandle" } } allocated
                 when RefersToSlot(Operations.SkipConversions(allocated.Instance)) => false,
+
+            // Its disposed state: `if (!x.IsDisposed) x.Dispose();`, `if (!x.Handle.IsClosed) x.Dispose();`. When
+            // true, the object was released already and holds nothing more to release.
+            IPropertyReferenceOperation state when IsReleasedStateOfSlot(state) => true,
             _ => null,
         };
 
         return result is { } r && negated ? !r : result;
+    }
+
+    /// <summary>
+    /// A bool property that says whether the value was already released: <c>IsDisposed</c>, <c>Disposed</c> or
+    /// <c>IsClosed</c> of the value, or <c>IsClosed</c>/<c>IsInvalid</c> of a SafeHandle the value exposes.
+    /// </summary>
+    private bool IsReleasedStateOfSlot(IPropertyReferenceOperation state)
+    {
+        if (state.Property.Type.SpecialType != SpecialType.System_Boolean || state.Arguments.Length != 0 ||
+            Operations.SkipConversions(state.Instance) is not { } instance)
+        {
+            return false;
+        }
+
+        if (state.Property.Name is "IsDisposed" or "Disposed" or "IsClosed" && RefersToSlot(instance))
+        {
+            return true;
+        }
+
+        return state.Property.Name is "IsClosed" or "IsInvalid" && OwnershipModel.IsOrDerivesFromSafeHandle(state.Property.ContainingType) &&
+               instance is IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } handle &&
+               handle.Instance is { } owner && RefersToSlot(Operations.SkipConversions(owner));
     }
 
     private bool ComparesToNull(IBinaryOperation binary) => ComparesToNull(binary.LeftOperand, binary.RightOperand);

@@ -463,6 +463,11 @@ internal sealed class OwnershipModel
             node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>() is { Identifier.ValueText: "ReleaseHandle" };
     }
 
+    /// <summary>A SafeHandle or CriticalHandle, or a type derived from one.</summary>
+    internal static bool IsOrDerivesFromSafeHandle(INamedTypeSymbol type) =>
+        SymbolNames.FullMetadataName(type) is "System.Runtime.InteropServices.SafeHandle" or "System.Runtime.InteropServices.CriticalHandle" ||
+        DerivesFromSafeHandle(type);
+
     private static bool DerivesFromSafeHandle(INamedTypeSymbol type)
     {
         for (var current = type.BaseType; current is not null; current = current.BaseType)

@@ -120,6 +120,52 @@ public class Silent
             """);
 
     [Fact]
+    public Task CapturedByACallbackRootedByAGCHandleOrKeptUntilReplaced() =>
+        // A native log callback rooted by a static GCHandle that the next SetCallback frees: until then the builder
+        // must live as long as the callback. A weak handle roots nothing.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using System.Text;
+            using System.Threading;
+            public delegate void LogCallback(int level, string message);
+            public static class NativeLog
+            {
+                private static GCHandle? current;
+                private static GCHandle weak;
+                private static LogCallback last;
+                public static void SetCallback(LogCallback callback)
+                {
+                    current?.Free();
+                    current = null;
+                    if (callback != null)
+                        current = GCHandle.Alloc(callback);
+                }
+                public static void Replace(LogCallback callback)
+                {
+                    last = callback;
+                }
+                public static void Clear() => last = null;
+                public static void Watch(LogCallback callback) => weak = GCHandle.Alloc(callback, GCHandleType.Weak);
+                public static void UseLogger(Action<string> sink)
+                {
+                    var builder = new ThreadLocal<StringBuilder>(() => new StringBuilder());
+                    SetCallback((level, message) => sink(builder.Value.Append(message).ToString()));
+                }
+                public static void UseReplaced(Action<string> sink)
+                {
+                    var builder = new ThreadLocal<StringBuilder>(() => new StringBuilder());
+                    Replace((level, message) => sink(builder.Value.Append(message).ToString()));
+                }
+                public static void UseWeak(Action<string> sink)
+                {
+                    var builder = [|new ThreadLocal<StringBuilder>(() => new StringBuilder())|];
+                    Watch((level, message) => sink(builder.Value.Append(message).ToString()));
+                }
+            }
+            """);
+
+    [Fact]
     public Task HandlesResourceDisposalAttributeByName() =>
         Verify.VerifyAnalyzerAsync("""
             using System;

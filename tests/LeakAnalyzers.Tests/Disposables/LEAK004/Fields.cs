@@ -90,6 +90,42 @@ public class Fields
             }
             """);
 
+    [Theory]
+    [InlineData("if (!Current.Handle.IsClosed) Current.Dispose();", false)]
+    [InlineData("if (!Current.Handle.IsInvalid) { Current.Dispose(); }", false)]
+    [InlineData("if (!Current.IsDisposed) Current.Dispose();", false)]
+    [InlineData("if (Current.IsDisposed == false) Current.Dispose();", false)]
+    [InlineData("if (Current.Handle.IsClosed) Current.Dispose();", true)]
+    [InlineData("if (!Current.Busy) Current.Dispose();", true)]
+    public Task APreviousValueAlreadyReleasedNeedsNoDispose(string release, bool reported) =>
+        // LLamaSharp's embedder: the old context is disposed unless its handle is already closed.
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            using Microsoft.Win32.SafeHandles;
+            sealed class NativeHandle : SafeHandleZeroOrMinusOneIsInvalid
+            {
+                public NativeHandle() : base(true) { }
+                protected override bool ReleaseHandle() => true;
+            }
+            sealed class Context : IDisposable
+            {
+                public NativeHandle Handle { get; } = new NativeHandle();
+                public bool IsDisposed { get; private set; }
+                public bool Busy { get; set; }
+                public void Dispose() { Handle.Dispose(); IsDisposed = true; }
+            }
+            sealed class Embedder : IDisposable
+            {
+                public Context Current { get; private set; } = new Context();
+                public void Reset()
+                {
+                    {{release}}
+                    {{(reported ? "{|LEAK004:Current = new Context()|}" : "Current = new Context()")}};
+                }
+                public void Dispose() => Current.Dispose();
+            }
+            """);
+
     [Fact]
     public Task FixDisposesThePreviousValue() =>
         Verify.VerifyCodeFixAsync(

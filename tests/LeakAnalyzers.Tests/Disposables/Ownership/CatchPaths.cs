@@ -38,7 +38,7 @@ public class CatchPaths
         """);
 
     [Fact]
-    public Task SettingAnAutoPropertyOfSourceCannotThrow() => Verify.VerifyAsync("""
+    public Task SettingAPropertyIsNotTakenToThrow() => Verify.VerifyAsync("""
         using System;
         using System.Net.Http;
         using System.Threading.Tasks;
@@ -69,7 +69,7 @@ public class CatchPaths
             {
                 try
                 {
-                    var handler = {|LEAK001:new TaggedHandler()|};
+                    var handler = new TaggedHandler();
                     handler.Owner = owner;
                     using var http = new HttpClient(handler);
                     return await http.GetStringAsync(url);
@@ -83,7 +83,7 @@ public class CatchPaths
         """);
 
     [Fact]
-    public Task PropertyReadsAreNotTakenToThrowAndSetsAre() => Verify.VerifyAsync("""
+    public Task PropertyReadsAndSetsAreNotTakenToThrow() => Verify.VerifyAsync("""
         using System;
         using System.IO;
         using System.Threading;
@@ -124,7 +124,7 @@ public class CatchPaths
             {
                 try
                 {
-                    var file = {|LEAK001:File.OpenRead(path)|};
+                    var file = File.OpenRead(path);
                     file.Position = offset;
                     using (file)
                     {
@@ -283,6 +283,58 @@ public class CatchPaths
                 var b = s.ReadByte();
                 s.Dispose();
                 return b;
+            }
+        }
+        """);
+    [Fact]
+    public Task PropertySetsBeforeTheHandOverAreTheInitializer() => Verify.VerifyAsync("""
+        using System;
+        using System.Net;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        class C
+        {
+            static int Kind(bool v6) => v6 ? 6 : 4;
+            async Task<string> M(Uri url, IWebProxy proxy, bool v6)
+            {
+                try
+                {
+                    var handler = new HttpClientHandler();
+                    handler.Proxy = proxy;
+                    handler.MaxConnectionsPerServer = Kind(v6);
+                    using (var http = new HttpClient(handler))
+                    {
+                        return await http.GetStringAsync(url);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ACallOnTheValueBeforeTheHandOverStillThrowsIntoTheCatch() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        class C
+        {
+            Stream kept;
+            bool M(string p)
+            {
+                try
+                {
+                    var s = {|LEAK001:File.OpenRead(p)|};
+                    s.Seek(4, SeekOrigin.Begin);
+                    kept = s;
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
             }
         }
         """);
