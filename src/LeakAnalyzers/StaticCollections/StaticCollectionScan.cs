@@ -596,7 +596,34 @@ internal sealed class StaticCollectionScan
                    SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, containing) &&
                    parameter.Type is { } type &&
                    (type.TypeKind is TypeKind.Delegate or TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract) ||
-                    SymbolNames.FullMetadataName(type) == "System.Type");
+                    SymbolNames.FullMetadataName(type) == "System.Type" || IsFluentConfiguration(write));
+        }
+
+        // `config.WithSearchDirectory(dir).WithLogLevel(...)`: a method that returns its own object on every path is
+        // a builder's setting, called as many times as its callers write it.
+        bool IsFluentConfiguration(IOperation write)
+        {
+            if (containing is not IMethodSymbol { ReturnsVoid: false, IsStatic: false } method ||
+                !SymbolEqualityComparer.Default.Equals(method.ReturnType, method.ContainingType))
+            {
+                return false;
+            }
+
+            var returns = 0;
+            foreach (var operation in Operations.RootOf(write).Descendants())
+            {
+                if (operation is IReturnOperation returned && FunctionScopes.EnclosingFunction(returned) is null)
+                {
+                    if (Operations.SkipConversions(returned.ReturnedValue) is not IInstanceReferenceOperation)
+                    {
+                        return false;
+                    }
+
+                    returns++;
+                }
+            }
+
+            return returns > 0;
         }
     }
 

@@ -61,6 +61,24 @@ public class Reports
             """);
 
     [Fact]
+    public Task FluentSettingCalledOnEveryRequest() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            public sealed class Headers
+            {
+                public static Headers Default { get; } = new Headers();
+                private Headers() { }
+                internal readonly List<string> [|Names|] = new List<string>();
+                public Headers With(string name) { Names.Add(name); return this; }
+            }
+            public class Handler
+            {
+                public void OnRequest(string user) => Headers.Default.With("X-User-" + user);
+            }
+            """);
+
+    [Fact]
     public Task RegistryOfObjectsTheCallerGives() =>
         Verify.VerifyAnalyzerAsync(
             """

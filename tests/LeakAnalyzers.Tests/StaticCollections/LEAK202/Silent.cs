@@ -26,6 +26,30 @@ public class Silent
             """);
 
     [Fact]
+    public Task FluentConfigurationOfASingleton() =>
+        // LLamaSharp's native library configuration: With* settings the application writes before loading.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            public sealed class LibraryConfig
+            {
+                public static LibraryConfig Default { get; } = new LibraryConfig();
+                private LibraryConfig() { }
+                private readonly List<string> searchDirectories = new List<string>();
+                public bool Loaded { get; internal set; }
+                public LibraryConfig WithSearchDirectory(string directory)
+                {
+                    if (Loaded) throw new InvalidOperationException("loaded");
+                    searchDirectories.Add(directory);
+                    return this;
+                }
+                internal string[] Gather() => searchDirectories.Concat(new[] { "./" }).ToArray();
+            }
+            """);
+
+    [Fact]
     public Task ClearedInAnotherType() =>
         Verify.VerifyAnalyzerAsync(
             """
