@@ -178,7 +178,7 @@ internal sealed class StaticCollectionScan
     private readonly CollectionModel model;
     private readonly Func<ISymbol, bool> inScope;
     private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<CollectionUse>> uses = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentQueue<(IMethodSymbol Callee, ISymbol? Caller, bool StartUp)> calls = new();
+    private readonly ConcurrentQueue<(IMethodSymbol Callee, ISymbol? Caller, bool StartUp, bool Forwards)> calls = new();
 
     private readonly bool seesAllCallers;
 
@@ -326,11 +326,11 @@ internal sealed class StaticCollectionScan
             switch (context.Operation)
             {
                 case IInvocationOperation invocation:
-                    RecordCall(invocation.TargetMethod, context);
+                    RecordCall(invocation, context);
                     break;
                 case IMethodReferenceOperation reference:
                     // A method used as a delegate may run at any time.
-                    calls.Enqueue((reference.Method.OriginalDefinition, context.ContainingSymbol, false));
+                    calls.Enqueue((reference.Method.OriginalDefinition, context.ContainingSymbol, false, false));
                     break;
                 case IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference
                     when field.IsStatic || IsHeldBySingleton(field, context):
@@ -352,15 +352,33 @@ internal sealed class StaticCollectionScan
         model.IsGrowable(member.OriginalDefinition, out _) &&
         model.IsLongLivedHolder(member.ContainingType, context.Options, context.Operation.Syntax.SyntaxTree);
 
-    private void RecordCall(IMethodSymbol callee, OperationAnalysisContext context)
+    private void RecordCall(IInvocationOperation invocation, OperationAnalysisContext context)
     {
+        var callee = invocation.TargetMethod;
         if (callee.MethodKind != MethodKind.Ordinary || !callee.Locations.Any(l => l.IsInSource))
         {
             return;
         }
 
-        calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options)));
+        calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options),
+                       Forwards(invocation, context.ContainingSymbol)));
     }
+
+    /// <summary>
+    /// <c>public static void RegisterEvent(string name, Handler handler) { lock (gate) { RegisterInternal(name, handler); } }</c>:
+    /// every argument is one of the caller's own parameters (or a constant), so the call repeats only as often as the
+    /// caller is called.
+    /// </summary>
+    private static bool Forwards(IInvocationOperation invocation, ISymbol? caller) =>
+        caller is IMethodSymbol { MethodKind: MethodKind.Ordinary } &&
+        invocation.Arguments.All(argument =>
+            argument.ArgumentKind == ArgumentKind.DefaultValue ||
+            Operations.SkipConversions(argument.Value) switch
+            {
+                IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, caller),
+                { ConstantValue.HasValue: true } => true,
+                _ => false,
+            });
 
     private void RecordUse(ISymbol member, IOperation reference, OperationAnalysisContext context)
     {
@@ -959,14 +977,37 @@ internal sealed class StaticCollectionScan
     private HashSet<IMethodSymbol> MethodsCalledAfterStartUp(HashSet<IMethodSymbol> startUpOnly)
     {
         var result = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        foreach (var (callee, caller, startUp) in calls)
+        var forwarded = new List<(IMethodSymbol Callee, IMethodSymbol Caller)>();
+        foreach (var (callee, caller, startUp, forwards) in calls)
         {
             if (!startUp && !(caller is IMethodSymbol method && startUpOnly.Contains(method.OriginalDefinition)))
             {
-                result.Add(callee);
+                if (forwards && caller is IMethodSymbol forwarder)
+                {
+                    forwarded.Add((callee, forwarder.OriginalDefinition));
+                }
+                else
+                {
+                    result.Add(callee);
+                }
             }
         }
 
+        // A call that only passes the caller's parameters on runs as often as its caller does.
+        bool changed;
+        var rounds = 0;
+        do
+        {
+            changed = false;
+            foreach (var (callee, caller) in forwarded)
+            {
+                if (result.Contains(caller) && result.Add(callee))
+                {
+                    changed = true;
+                }
+            }
+        }
+        while (changed && ++rounds < 8);
         return result;
     }
 
@@ -974,7 +1015,7 @@ internal sealed class StaticCollectionScan
     private HashSet<IMethodSymbol> StartUpOnlyMethods()
     {
         var callers = new Dictionary<IMethodSymbol, List<(ISymbol? Caller, bool StartUp)>>(SymbolEqualityComparer.Default);
-        foreach (var (callee, caller, startUp) in calls)
+        foreach (var (callee, caller, startUp, _) in calls)
         {
             if (!callers.TryGetValue(callee, out var list))
             {

@@ -284,4 +284,20 @@ public class Reports
                 public static T Intern(T value) => values.GetOrAdd(value, value);
             }
             """);
+    [Fact]
+    public Task RegistrationHelperReachedFromCodeThatRunsLater() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            public abstract class PayloadReader { }
+            public sealed class EchoReader : PayloadReader { }
+            public class PayloadRegistry
+            {
+                private static readonly Dictionary<string, PayloadReader> [|readers|] = new();
+                public static void Register(string name, PayloadReader reader) => RegisterInternal(name, reader);
+                public void OnConnected(int session) => Register("echo-" + session, new EchoReader());
+                private static void RegisterInternal(string name, PayloadReader reader) => readers[name] = reader;
+            }
+            """);
 }

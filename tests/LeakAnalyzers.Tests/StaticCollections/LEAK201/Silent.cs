@@ -478,4 +478,26 @@ public class Silent
                 public static string Of(TEnum value) => names.GetOrAdd(value, v => v.ToString().ToLowerInvariant());
             }
             """);
+    [Fact]
+    public Task RegistrationApiThatForwardsToAPrivateHelper() =>
+        // Lavalink4NET's payload converter: the public Register* methods lock and pass their parameters on.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            public abstract class PayloadReader { }
+            public sealed class TrackStartReader : PayloadReader { }
+            public static class PayloadRegistry
+            {
+                private static readonly Dictionary<string, PayloadReader> readers = new(StringComparer.OrdinalIgnoreCase);
+                private static readonly object gate = new object();
+                static PayloadRegistry() { RegisterInternal("TrackStart", new TrackStartReader()); }
+                public static void Register(string name, PayloadReader reader)
+                {
+                    lock (gate) { RegisterInternal(name, reader); }
+                }
+                public static PayloadReader Find(string name) => readers.TryGetValue(name, out var reader) ? reader : null;
+                private static void RegisterInternal(string name, PayloadReader reader) => readers[name] = reader;
+            }
+            """);
 }
