@@ -464,15 +464,17 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>A SafeHandle or CriticalHandle, or a type derived from one.</summary>
-    internal static bool IsOrDerivesFromSafeHandle(INamedTypeSymbol type) =>
-        SymbolNames.FullMetadataName(type) is "System.Runtime.InteropServices.SafeHandle" or "System.Runtime.InteropServices.CriticalHandle" ||
-        DerivesFromSafeHandle(type);
+    internal static bool IsOrDerivesFromSafeHandle(INamedTypeSymbol type) => IsSafeOrCriticalHandle(type) || DerivesFromSafeHandle(type);
+
+    private static bool IsSafeOrCriticalHandle(INamedTypeSymbol type) =>
+        type.Name is "SafeHandle" or "CriticalHandle" &&
+        SymbolNames.FullMetadataName(type) is "System.Runtime.InteropServices.SafeHandle" or "System.Runtime.InteropServices.CriticalHandle";
 
     private static bool DerivesFromSafeHandle(INamedTypeSymbol type)
     {
         for (var current = type.BaseType; current is not null; current = current.BaseType)
         {
-            if (SymbolNames.FullMetadataName(current) is "System.Runtime.InteropServices.SafeHandle" or "System.Runtime.InteropServices.CriticalHandle")
+            if (IsSafeOrCriticalHandle(current))
             {
                 return true;
             }
@@ -856,7 +858,25 @@ internal sealed class OwnershipModel
 
     /// <summary>Whether the caller owns what <paramref name="method"/> returns.</summary>
     internal bool IsFactory(IMethodSymbol method, OwnershipTables tables) =>
-        IsFactoryByTablesOrAttributes(method, tables) ?? Returns(method).Kind == ReturnedValue.Owned;
+        IsFactoryByTablesOrAttributes(method, tables) ?? (ReturnsMarshalledHandle(method) || Returns(method).Kind == ReturnedValue.Owned);
+
+    /// <summary>
+    /// A native import (<c>extern</c> with <c>[DllImport]</c>, or a <c>[LibraryImport]</c> method) declared to return a
+    /// SafeHandle: the marshaller makes a new handle object for every call, and it owns the native handle it wraps.
+    /// A handle type of your own whose constructor without parameters passes <c>ownsHandle: false</c> owns nothing.
+    /// </summary>
+    private static bool ReturnsMarshalledHandle(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { TypeKind: TypeKind.Class } returned &&
+        IsOrDerivesFromSafeHandle(returned) && IsNativeImport(method) && !MarshalledWithoutOwnership(returned);
+
+    private static bool IsNativeImport(IMethodSymbol method) =>
+        method.IsExtern || (method.IsStatic && method.GetAttributes().Any(a => a.AttributeClass is { Name: "LibraryImportAttribute" or "DllImportAttribute" }));
+
+    private static bool MarshalledWithoutOwnership(INamedTypeSymbol type) =>
+        type.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length == 0) is { } constructor &&
+        constructor.DeclaringSyntaxReferences.Any(reference =>
+            reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax { Initializer.ArgumentList.Arguments: var arguments } &&
+            arguments.Any(a => a.Expression.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression)));
 
     /// <summary>
     /// What the attributes and tables say about a method's result: true (a factory), false (lent), or null when
@@ -902,8 +922,9 @@ internal sealed class OwnershipModel
             };
         }
 
-        if (MatchesAny(method, tables.BorrowingMethods))
+        if (MatchesAny(method, tables.BorrowingMethods) || IsNativeImport(method))
         {
+            // A native import marshals a handle for the call's duration (AddRef before, Release after).
             return ArgumentFate.Borrowed;
         }
 

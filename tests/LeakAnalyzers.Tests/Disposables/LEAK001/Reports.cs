@@ -457,4 +457,55 @@ public class Reports
             TestBehaviors = Microsoft.CodeAnalysis.Testing.TestBehaviors.SkipGeneratedCodeCheck | Microsoft.CodeAnalysis.Testing.TestBehaviors.SkipSuppressionCheck,
         }.RunAsync();
     }
+    [Fact]
+    public Task SafeHandleReturnedByANativeImport() =>
+        // SteamKit's IORegistryEntryCreateCFProperty: the marshaller makes a new handle object that owns what it wraps.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using Microsoft.Win32.SafeHandles;
+            class CFTypeRef : SafeHandle
+            {
+                public CFTypeRef() : base(IntPtr.Zero, ownsHandle: true) { }
+                protected override bool ReleaseHandle() => Native.CFRelease(handle) == 0;
+                public override bool IsInvalid => handle == IntPtr.Zero;
+            }
+            class Borrowed : SafeHandle
+            {
+                public Borrowed() : base(IntPtr.Zero, false) { }
+                protected override bool ReleaseHandle() => true;
+                public override bool IsInvalid => handle == IntPtr.Zero;
+            }
+            static class Native
+            {
+                [DllImport("CoreFoundation")] public static extern int CFRelease(IntPtr h);
+                [DllImport("IOKit")] public static extern CFTypeRef IORegistryEntryCreateCFProperty(uint entry, IntPtr key, IntPtr allocator, uint options);
+                [DllImport("IOKit")] public static extern Borrowed IORegistryEntryGetName(uint entry);
+                [DllImport("CoreFoundation")] public static extern int CFStringGetLength(CFTypeRef s);
+                [DllImport("CoreFoundation")] public static extern int CFStringGetLength(Borrowed s);
+                [DllImport("kernel32")] public static extern SafeFileHandle CreateFileW(string name, uint access, uint share, IntPtr security, uint mode, uint flags, IntPtr template);
+            }
+            class Probe
+            {
+                int Serial(uint entry, IntPtr key)
+                {
+                    var value = [|Native.IORegistryEntryCreateCFProperty(entry, key, IntPtr.Zero, 0)|];
+                    return Native.CFStringGetLength(value);
+                }
+
+                int Name(uint entry) => Native.CFStringGetLength(Native.IORegistryEntryGetName(entry));
+
+                int Disposed(uint entry, IntPtr key)
+                {
+                    using var value = Native.IORegistryEntryCreateCFProperty(entry, key, IntPtr.Zero, 0);
+                    return Native.CFStringGetLength(value);
+                }
+
+                bool Opened(string name)
+                {
+                    var handle = [|Native.CreateFileW(name, 0, 0, IntPtr.Zero, 3, 0, IntPtr.Zero)|];
+                    return handle.IsInvalid;
+                }
+            }
+            """);
 }
