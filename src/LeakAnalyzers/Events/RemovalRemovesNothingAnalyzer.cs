@@ -9,7 +9,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 /// LEAK103: a <c>-=</c> that cannot remove anything. With a lambda or anonymous method it never does, whatever the
 /// publisher. With a method group, it is reported when the type never adds that method to the event but does add
 /// another handler there that nothing removes: the removal meant that one. Points at the handler of the <c>-=</c>;
-/// the additions it fails to undo are additional locations.
+/// the additions it fails to undo are additional locations. A <c>+=</c> in a teardown method (<c>Dispose</c>,
+/// <c>DisposeAsyncCore</c>, <c>Unsubscribe</c>, ...) of a method the type already adds elsewhere and never removes is
+/// a removal written as an addition: it is reported the same way.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
@@ -38,7 +40,32 @@ public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
                     break;
             }
         }
+
+        foreach (var add in events.Adds)
+        {
+            ReportAddedInTeardown(context, events, add);
+        }
     }
+
+    private static void ReportAddedInTeardown(SymbolAnalysisContext context, TypeEvents events, Subscription teardown)
+    {
+        var kept = events.MeantToRemove(teardown);
+        if (kept.Count == 0)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.LEAK103RemovalRemovesNothing,
+            teardown.Handler.Value.Syntax.GetLocation(),
+            kept.ConvertAll(add => add.Location),
+            ImmutableDictionary<string, string?>.Empty.Add(TypeEvents.Fix.AddMeantRemove, "true"),
+            $"'+=' in '{teardown.Member.Name}'",
+            $"it adds {teardown.Handler.DisplayInSentence} again instead of removing it, so the handler added in {Where(kept[0])} stays subscribed and runs twice"));
+    }
+
+    private static string Where(Subscription add) =>
+        add.Member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? "the constructor" : $"'{add.Member.Name}'";
 
     private static void ReportLambda(SymbolAnalysisContext context, TypeEvents events, Subscription removal)
     {

@@ -74,6 +74,9 @@ internal sealed class TypeEvents
         /// <summary>LEAK103: the handler that was added, to remove instead.</summary>
         internal const string Replacement = "Replacement";
 
+        /// <summary>LEAK103: a <c>+=</c> in a teardown method that was meant as <c>-=</c>.</summary>
+        internal const string AddMeantRemove = "AddMeantRemove";
+
         /// <summary>LEAK105: the counterpart method where the removal belongs.</summary>
         internal const string Counterpart = "Counterpart";
 
@@ -323,7 +326,11 @@ internal sealed class TypeEvents
         }
     }
 
-    internal bool IsRemoved(Subscription add)
+    /// <summary>Whether a <c>-=</c> (or an undo call) of this type may undo <paramref name="add"/>, or a <c>+=</c> in a teardown method that was meant to (<see cref="MistypedRemovalsOf"/>).</summary>
+    internal bool IsRemoved(Subscription add) => HasRemoval(add) || MistypedRemovalsOf(add).Any();
+
+    /// <summary>Whether a <c>-=</c> (or an undo call) of this type may undo <paramref name="add"/>.</summary>
+    internal bool HasRemoval(Subscription add)
     {
         foreach (var _ in RemovalsOf(add))
         {
@@ -331,6 +338,59 @@ internal sealed class TypeEvents
         }
 
         return false;
+    }
+
+    /// <summary>Methods whose <c>+=</c> can only be a mistyped <c>-=</c>: they end the object's subscriptions.</summary>
+    private static readonly ImmutableHashSet<string> TeardownMethods = ImmutableHashSet.Create(
+        "Dispose", "DisposeAsync", "DisposeAsyncCore", "DisposeCore", "Unsubscribe", "UnsubscribeEvents", "Unhook", "UnhookEvents",
+        "Detach", "DetachEvents", "OnDetaching", "OnDetachedFromVisualTree", "OnDetachedFromLogicalTree", "OnUnloaded");
+
+    private static bool IsTeardown(Subscription subscription) =>
+        subscription.Function is null && subscription.Member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method &&
+        TeardownMethods.Contains(method.Name);
+
+    /// <summary>
+    /// LEAK103's "removal written as an addition": the <c>+=</c> of a teardown method (<c>Dispose</c>,
+    /// <c>DisposeAsyncCore</c>, <c>Unsubscribe</c>, ...) that adds, by method group, a handler this type already
+    /// adds elsewhere to the same event and never removes. The other rules take it as the removal it was meant to be.
+    /// </summary>
+    internal IEnumerable<Subscription> MistypedRemovalsOf(Subscription add)
+    {
+        if (IsTeardown(add) || !add.IsAdd || HasRemoval(add))
+        {
+            yield break;
+        }
+
+        foreach (var teardown in Adds)
+        {
+            if (!ReferenceEquals(teardown, add) && teardown.Reference is not null &&
+                teardown.Handler is { Kind: HandlerKind.MethodGroup, IsWildcard: false } && IsTeardown(teardown) &&
+                Subscription.SameChannel(teardown, add) && ReceiverKey.MayBeSame(teardown.Receiver, add.Receiver) &&
+                Handler.Removes(teardown.Handler, add.Handler))
+            {
+                yield return teardown;
+            }
+        }
+    }
+
+    /// <summary>The additions elsewhere that <paramref name="teardown"/> was meant to remove, when it is a mistyped removal.</summary>
+    internal List<Subscription> MeantToRemove(Subscription teardown)
+    {
+        var meant = new List<Subscription>();
+        if (!IsTeardown(teardown) || !teardown.IsAdd)
+        {
+            return meant;
+        }
+
+        foreach (var add in Adds)
+        {
+            if (!ReferenceEquals(add, teardown) && MistypedRemovalsOf(add).Contains(teardown))
+            {
+                meant.Add(add);
+            }
+        }
+
+        return meant;
     }
 
     /// <summary>
@@ -345,7 +405,8 @@ internal sealed class TypeEvents
     internal bool IsLeakCandidate(Subscription add, bool ignoreRepetition, out LifetimeInfo publisher)
     {
         publisher = default;
-        if (!add.IsAdd || !add.Handler.BoundToThis || Type.TypeKind != TypeKind.Class || IsWeak(add) || IsTheTokensBusiness(add))
+        if (!add.IsAdd || !add.Handler.BoundToThis || Type.TypeKind != TypeKind.Class || IsWeak(add) || IsTheTokensBusiness(add) ||
+            MeantToRemove(add).Count > 0)
         {
             return false;
         }

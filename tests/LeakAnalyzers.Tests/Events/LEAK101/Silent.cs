@@ -544,4 +544,24 @@ public class Silent
                 void OnValueChanged(object sender, EventArgs e) { }
             }
             """);
+    [Fact]
+    public Task AMistypedRemovalInDisposeIsLeak103s() =>
+        // One mistake, one diagnostic: LEAK103 reports the += in DisposeAsyncCore and its fix turns it into -=.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            public class PlayerManager { public event EventHandler PlayerDestroyed; }
+            public sealed class Tracker : IAsyncDisposable
+            {
+                private readonly PlayerManager manager;
+                public Tracker(PlayerManager manager) { this.manager = manager; manager.PlayerDestroyed += OnPlayerDestroyed; }
+                public ValueTask DisposeAsync() => DisposeAsyncCore();
+                private ValueTask DisposeAsyncCore()
+                {
+                    manager.PlayerDestroyed += OnPlayerDestroyed;
+                    return default;
+                }
+                void OnPlayerDestroyed(object sender, EventArgs e) { }
+            }
+            """);
 }

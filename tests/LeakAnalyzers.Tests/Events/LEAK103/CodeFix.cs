@@ -133,4 +133,46 @@ public class CodeFix
                 }
                 """,
         }.RunAsync();
+    [Fact]
+    public Task TurnsAnAdditionInDisposeIntoARemoval() =>
+        // Lavalink4NET's inactivity tracking service: DisposeAsyncCore added the handler a second time.
+        Verify.VerifyCodeFixAsync(
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            public class PlayerManager { public event EventHandler PlayerDestroyed; }
+
+            sealed class Tracker : IAsyncDisposable
+            {
+                private readonly PlayerManager manager;
+                public Tracker(PlayerManager manager) { this.manager = manager; manager.PlayerDestroyed += OnPlayerDestroyed; }
+                public ValueTask DisposeAsync() { return DisposeAsyncCore(); }
+                private ValueTask DisposeAsyncCore()
+                {
+                    manager.PlayerDestroyed += [|OnPlayerDestroyed|];
+                    return default;
+                }
+                void OnPlayerDestroyed(object sender, EventArgs e) { }
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            public class PlayerManager { public event EventHandler PlayerDestroyed; }
+
+            sealed class Tracker : IAsyncDisposable
+            {
+                private readonly PlayerManager manager;
+                public Tracker(PlayerManager manager) { this.manager = manager; manager.PlayerDestroyed += OnPlayerDestroyed; }
+                public ValueTask DisposeAsync() { return DisposeAsyncCore(); }
+                private ValueTask DisposeAsyncCore()
+                {
+                    manager.PlayerDestroyed -= OnPlayerDestroyed;
+                    return default;
+                }
+                void OnPlayerDestroyed(object sender, EventArgs e) { }
+            }
+            """);
 }

@@ -80,4 +80,25 @@ public class Silent
                 }
             }
             """);
+    [Theory]
+    [InlineData("public void Dispose() { clock.Stopped += OnStopped; }")]
+    [InlineData("public void Dispose() { clock.Tick -= OnTick; clock.Tick += OnTick; }")]
+    [InlineData("public void Dispose() { clock.Tick += OnOther; }")]
+    [InlineData("public void Dispose() { other.Tick += OnTick; }")]
+    [InlineData("public void Pause() { clock.Tick -= OnTick; } public void Dispose() { clock.Tick += OnTick; }")]
+    public Task AnAdditionInDisposeThatIsNotAMistypedRemoval(string dispose) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            public class Clock { public event EventHandler Tick; public event EventHandler Stopped; }
+            sealed class View : IDisposable
+            {
+                private readonly Clock clock;
+                private readonly Clock other = new Clock();
+                public View(Clock clock) { this.clock = clock; clock.Tick += OnTick; }
+                {{dispose}}
+                void OnTick(object sender, EventArgs e) { }
+                void OnOther(object sender, EventArgs e) { }
+                void OnStopped(object sender, EventArgs e) { }
+            }
+            """);
 }
