@@ -142,7 +142,7 @@ internal static class Descriptors
         messageFormat: "{0} keeps {1} alive {2}: {3}",
         category: Categories.Closures,
         defaultSeverity: DiagnosticSeverity.Warning,
-        description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection (directly, or by a method of your source it is passed to, or as what a value factory returns), given to a timer or an Rx timer subscription that is never disposed, registered on a cancellation token the type does not own without disposing the registration, or registered with ThreadPool.RegisterWaitForSingleObject without unregistering, it keeps the captured object graph alive for as long as that place lives.");
+        description: "A lambda, anonymous method, local function or method group that captures 'this' or a local keeps what it captures alive for as long as the delegate is kept. Stored in a static field, property or collection (directly, or by a method of your source it is passed to, or as what a value factory returns), given to a timer or an Rx timer subscription that is never disposed, registered on a cancellation token the type does not own without disposing the registration, registered with ThreadPool.RegisterWaitForSingleObject without unregistering, or added as a lambda to an event of a static or process-wide publisher by every call, it keeps the captured object graph alive for as long as that place lives.");
 
     internal static readonly DiagnosticDescriptor LEAK302SharedClosureKeepsLocal = Create(
         id: "LEAK302",

@@ -90,6 +90,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                         },
                         OperationKind.SimpleAssignment,
                         OperationKind.CompoundAssignment,
+                        OperationKind.EventAssignment,
                         OperationKind.ObjectCreation,
                         OperationKind.Invocation);
                     symbolStart.RegisterSymbolEndAction(end =>
@@ -123,6 +124,8 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 return assignment.Value.Type?.TypeKind == TypeKind.Delegate && assignment.Target is not ILocalReferenceOperation;
             case ICompoundAssignmentOperation compound:
                 return compound.OperatorKind == BinaryOperatorKind.Add && compound.Target.Type?.TypeKind == TypeKind.Delegate;
+            case IEventAssignmentOperation { Adds: true } subscription:
+                return Operations.SkipConversions(subscription.HandlerValue) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation };
             case IObjectCreationOperation creation:
                 return known.ThreadingTimer is not null && SymbolEqualityComparer.Default.Equals(creation.Type, known.ThreadingTimer);
             case IInvocationOperation invocation:
@@ -229,6 +232,9 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                         break;
                     case ICompoundAssignmentOperation compound:
                         StaticStorage(compound.Target, compound.Value, owner, block, collection: false);
+                        break;
+                    case IEventAssignmentOperation subscription:
+                        ProcessWideSubscription(subscription, owner, block);
                         break;
                     case IObjectCreationOperation creation:
                         TimerCreation(creation, block);
@@ -461,6 +467,39 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             Report(value, capture, "until the process ends", "held by " + LifetimeModel.DescribePlace(Name(target), lifetime, collection) + how, null);
+        }
+
+        /// <summary>
+        /// <c>AppDomain.CurrentDomain.ProcessExit += (s, e) =&gt; subscription.Dispose();</c> in an instance member: a
+        /// lambda that captures locals (not <c>this</c>: LEAK102 reports that one), added to an event of a static or
+        /// process-wide publisher, can never be removed, and every call adds one more that keeps what it captured
+        /// until the process ends. Not judged in static members (a start-up hook), nor in types that live as long as
+        /// the process (their members run once).
+        /// </summary>
+        private void ProcessWideSubscription(IEventAssignmentOperation subscription, ISymbol owner, IOperation block)
+        {
+            if (type.IsStatic || owner.IsStatic || subscription.EventReference is not IEventReferenceOperation reference)
+            {
+                return;
+            }
+
+            var handler = subscription.HandlerValue;
+            var capture = captures.Of(handler, block, null);
+            if (!capture.Any || capture.CapturesThis || TypeIsLongLived(handler))
+            {
+                return;
+            }
+
+            var settings = Settings(handler);
+            var lifetime = model.ClassifyEventPublisher(reference, Facts(), settings);
+            if (lifetime.Lifetime != Lifetime.Static || model.OutlivesEverything(type, settings))
+            {
+                return;
+            }
+
+            var publisher = reference.Instance is null ? Qualified(reference.Event, null) : Name(reference.Instance) is { } instance ? instance + "." + reference.Event.Name : reference.Event.Name;
+            var every = owner is IMethodSymbol { MethodKind: MethodKind.Constructor } ? $"by every '{type.Name}' created" : "on every call";
+            Report(handler, capture, "until the process ends", $"added to '{publisher}' {every}, and a lambda can never be removed", null);
         }
 
         /// <summary>

@@ -268,4 +268,39 @@ public class Reports
                 private void Reload() { }
             }
             """);
+    [Fact]
+    public Task LambdaCapturingALocalAddedToAProcessWideEventOnEveryCall() =>
+        // CSRedisCore's SubscribeList: every call roots its subscription object in two process-wide events.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            public sealed class Subscription : IDisposable { public void Dispose() { } }
+            public class Client
+            {
+                public Subscription SubscribeList(string key)
+                {
+                    var subscription = new Subscription();
+                    AppDomain.CurrentDomain.ProcessExit += {|#0:(s, e) => { subscription.Dispose(); }|};
+                    Console.CancelKeyPress += {|#1:(s, e) => subscription.Dispose()|};
+                    return subscription;
+                }
+            }
+            public class Connection
+            {
+                public Connection(Subscription subscription)
+                {
+                    var name = subscription.ToString();
+                    AppDomain.CurrentDomain.ProcessExit += {|#2:delegate { Console.WriteLine(name); }|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "A lambda", "'subscription'", "until the process ends",
+                "added to 'AppDomain.CurrentDomain.ProcessExit' on every call, and a lambda can never be removed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments(
+                "A lambda", "'subscription'", "until the process ends",
+                "added to 'Console.CancelKeyPress' on every call, and a lambda can never be removed"),
+            Verify.Diagnostic().WithLocation(2).WithArguments(
+                "An anonymous method", "'name'", "until the process ends",
+                "added to 'AppDomain.CurrentDomain.ProcessExit' by every 'Connection' created, and a lambda can never be removed"));
 }

@@ -338,4 +338,21 @@ public class Silent
                 public void Dispose() => active.TryRemove(id, out _);
             }
             """);
+    [Theory]
+    [InlineData("static void Main() { var log = new System.IO.StringWriter(); AppDomain.CurrentDomain.ProcessExit += (s, e) => log.Flush(); }")]
+    [InlineData("public void Start() { var log = new System.IO.StringWriter(); AppDomain.CurrentDomain.ProcessExit += (s, e) => Flush(log); } void Flush(System.IO.TextWriter w) { }")]
+    [InlineData("public void Start() { AppDomain.CurrentDomain.ProcessExit += (s, e) => Console.WriteLine(\"bye\"); }")]
+    [InlineData("public void Start(Publisher p) { var n = 0; p.Changed += (s, e) => n++; }")]
+    [InlineData("public void Start() { var n = 0; EventHandler h = (s, e) => n++; AppDomain.CurrentDomain.ProcessExit += h; AppDomain.CurrentDomain.ProcessExit -= h; }")]
+    public Task ProcessWideSubscriptionsThatAreNotOnePerCall(string member) =>
+        // Static members run once (a start-up hook); a lambda capturing this is LEAK102's; nothing captured keeps
+        // nothing; an instance publisher is the events family's; a stored handler can be removed.
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            public class Publisher { public event EventHandler Changed; }
+            public class Host
+            {
+                {{member}}
+            }
+            """);
 }
