@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Shared;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -94,6 +95,38 @@ internal static class Operations
         operation = SkipConversions(operation);
         return operation is IDefaultValueOperation ||
                (operation is ILiteralOperation && operation.ConstantValue is { HasValue: true, Value: null });
+    }
+
+    /// <summary>
+    /// An instance call on a receiver of a reference type that is null there: a <c>null</c> or <c>default</c>
+    /// literal, or a local whose every value is one (<c>Image&lt;T&gt; img = default; img.CloneAs&lt;X&gt;()</c>, the
+    /// generic seeds written for an AOT compiler and never run). It throws before it returns anything.
+    /// </summary>
+    internal static bool IsNullReceiver(IInvocationOperation invocation)
+    {
+        var receiver = invocation.Instance;
+        if (receiver is null || receiver.Type is not { IsReferenceType: true } || invocation.TargetMethod.IsStatic)
+        {
+            return false;
+        }
+
+        while (receiver is IConversionOperation { Operand: var operand })
+        {
+            receiver = operand; // `((Converter<T>)null).Get()`: the cast changes nothing.
+        }
+
+        if (IsNullOrDefault(receiver))
+        {
+            return true;
+        }
+
+        if (receiver is not ILocalReferenceOperation local)
+        {
+            return false;
+        }
+
+        var values = ValuesOfLocal(RootOf(receiver), local.Local);
+        return values.Count > 0 && values.All(value => value is not null and not IForEachLoopOperation && IsNullOrDefault(value));
     }
 
     /// <summary>

@@ -245,6 +245,8 @@ internal sealed class OwnershipModel
             case IInvocationOperation invocation when Operations.IsGetResult(invocation, out var task):
                 // task.GetAwaiter().GetResult() is an await that blocks.
                 return Operations.AwaitedCall(task) is { } blockedOn && ReturnsOwned(blockedOn, invocation.Type, tables, isAwaited: true);
+            case IInvocationOperation invocation when Operations.IsNullReceiver(invocation):
+                return false; // `Image<T> img = default; img.CloneAs<X>()`: throws before it could make anything (an AOT seed).
             case IInvocationOperation invocation:
                 return ReturnsOwned(invocation, NeedsDisposal(invocation.Type, tables) ? invocation.Type : convertedType, tables, isAwaited: false);
             case IPropertyReferenceOperation { Property.GetMethod: { } getter } property:

@@ -81,4 +81,35 @@ public class Silent
         test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'new Engine'", "only lent to 'CountParts'", "what it holds is released only by a finalizer, if it has one"));
         return test.RunAsync();
     }
+    [Fact]
+    public Task CallsOnANullReceiverMakeNothing() =>
+        // ImageSharp's AotCompilerTools: generic seeds for the AOT compiler, never run; every receiver is null.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            public sealed class Img<T> : IDisposable
+            {
+                private readonly System.IO.FileStream file = System.IO.File.OpenRead("pixels");
+                public Img<TOther> CloneAs<TOther>(object config) => new Img<TOther>();
+                public void Dispose() => file.Dispose();
+            }
+            public sealed class Converter<T> { public Img<T> GetPixelBuffer(object profile) => new Img<T>(); }
+            static class AotTools
+            {
+                static void Seed<T>()
+                {
+                    Img<T> img = default;
+                    img.CloneAs<int>(default);
+                    img.CloneAs<long>(null);
+                    default(Converter<T>).GetPixelBuffer(default);
+                    ((Converter<T>)null).GetPixelBuffer(null);
+                }
+
+                static void Used<T>(Img<T> given)
+                {
+                    Img<T> img = null;
+                    if (given != null) img = given;
+                    [|img.CloneAs<int>(default)|];
+                }
+            }
+            """);
 }
