@@ -283,6 +283,12 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
+        if (!subscribe.TargetMethod.IsExtensionMethod && SourceImplementation(subscribe) is { Parameters.Length: 1 } implementation &&
+            KeepsOnlyWeakly(implementation.OriginalDefinition, 0, model, depth: 0))
+        {
+            return true; // the source holds its observers through weak references: the dropped token keeps nothing.
+        }
+
         foreach (var argument in subscribe.Arguments)
         {
             if (ReferenceEquals(argument.Value, source) || !CapturesAnything(argument.Value))
@@ -294,6 +300,81 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         }
 
         return true;
+    }
+
+    /// <summary>The Subscribe that runs: the called method, or the source implementation of the receiver's concrete type.</summary>
+    private static IMethodSymbol? SourceImplementation(IInvocationOperation subscribe)
+    {
+        var method = subscribe.TargetMethod;
+        if (method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            if (Operations.SkipConversions(subscribe.Instance)?.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } receiver ||
+                receiver.FindImplementationForInterfaceMember(method) is not IMethodSymbol implemented)
+            {
+                return null;
+            }
+
+            method = implemented;
+        }
+
+        return method.IsVirtual || method.IsAbstract || (method.IsOverride && !method.IsSealed && method.ContainingType?.IsSealed != true) ||
+               method.DeclaringSyntaxReferences.Length == 0
+            ? null
+            : method;
+    }
+
+    /// <summary>
+    /// Whether a source method keeps what its parameter <paramref name="ordinal"/> is given only through weak
+    /// references: every use wraps it in a <c>WeakReference</c>, passes it to a source method (a collection of weak
+    /// references' <c>Add</c>) that does, or is part of what the method returns (the undo token, which the caller dropped).
+    /// </summary>
+    private static bool KeepsOnlyWeakly(IMethodSymbol method, int ordinal, OwnershipModel model, int depth)
+    {
+        if (depth > 2 || model.Source.BodyOf(method) is not { } body)
+        {
+            return false;
+        }
+
+        var parameter = method.Parameters[ordinal];
+        var weak = false;
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+            {
+                continue;
+            }
+
+            var consumer = Operations.ParentSkippingConversions(reference, out var outer);
+            switch (consumer)
+            {
+                case IArgumentOperation { Parent: IObjectCreationOperation { Type: INamedTypeSymbol { Name: "WeakReference", ContainingNamespace.Name: "System" } } }:
+                    weak = true;
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation call, Parameter: { } next } when
+                    call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && !call.TargetMethod.IsVirtual && !call.TargetMethod.IsAbstract:
+                    if (!KeepsOnlyWeakly(call.TargetMethod.OriginalDefinition, next.Ordinal, model, depth + 1))
+                    {
+                        return false;
+                    }
+
+                    weak = true;
+                    continue;
+                case IArgumentOperation { Parent: IObjectCreationOperation token } when IsReturned(token):
+                    continue;
+                case IBinaryOperation or Microsoft.CodeAnalysis.FlowAnalysis.IIsNullOperation or IIsPatternOperation or INameOfOperation:
+                    continue; // a null check
+                default:
+                    return false;
+            }
+        }
+
+        return weak;
+    }
+
+    private static bool IsReturned(IOperation value)
+    {
+        var consumer = Operations.ParentSkippingConversions(value, out _);
+        return consumer is IReturnOperation;
     }
 
     /// <summary>

@@ -112,4 +112,54 @@ public class Silent
                 }
             }
             """);
+    [Fact]
+    public Task DroppedTokenOfASourceThatKeepsObserversWeakly() =>
+        // Handlebars.Net's ObservableList: Subscribe adds the observer to a collection of weak references.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            public sealed class WeakCollection<T> where T : class
+            {
+                private readonly List<WeakReference<T>> store = new List<WeakReference<T>>();
+                public void Add(T value) => store.Add(new WeakReference<T>(value));
+                public void Remove(T value) => store.RemoveAll(w => !w.TryGetTarget(out var t) || ReferenceEquals(t, value));
+            }
+            public sealed class Unsubscriber<T> : IDisposable
+            {
+                private readonly WeakCollection<IObserver<T>> from; private readonly IObserver<T> observer;
+                public Unsubscriber(WeakCollection<IObserver<T>> from, IObserver<T> observer) { this.from = from; this.observer = observer; }
+                public void Dispose() => from.Remove(observer);
+            }
+            public sealed class StrongList<T> : IObservable<T>
+            {
+                private readonly List<IObserver<T>> observers = new List<IObserver<T>>();
+                public IDisposable Subscribe(IObserver<T> observer) { observers.Add(observer); return new Unsubscriber<T>(null, observer); }
+            }
+            public sealed class ObservableList<T> : IObservable<T>, IObserver<T>
+            {
+                private readonly WeakCollection<IObserver<T>> observers = new WeakCollection<IObserver<T>>();
+                public IDisposable Subscribe(IObserver<T> observer)
+                {
+                    if (observer == null) throw new ArgumentNullException(nameof(observer));
+                    observers.Add(observer);
+                    return new Unsubscriber<T>(observers, observer);
+                }
+                public void OnNext(T value) { }
+                public void OnError(Exception error) { }
+                public void OnCompleted() { }
+            }
+            public sealed class Formatter : IObserver<int>
+            {
+                public Formatter(ObservableList<int> providers, StrongList<int> strong, IObservable<int> any)
+                {
+                    providers.Subscribe(this);
+                    ((IObservable<int>)providers).Subscribe(this);
+                    [|strong.Subscribe(this)|];
+                    [|any.Subscribe(this)|];
+                }
+                public void OnNext(int value) { }
+                public void OnError(Exception error) { }
+                public void OnCompleted() { }
+            }
+            """);
 }
