@@ -136,7 +136,8 @@ internal static class KnownApis
                 foreach (var token in reference.GetSyntax().DescendantTokens())
                 {
                     // Named as a member (`x.WaitHandle`, `x?.CancelAfter(...)`), not as a type (`WaitHandle handle`).
-                    if (members.Contains(token.ValueText) && IsMemberName(token) && (holder is null || OnHolder(token, holder, type.Name)))
+                    if (members.Contains(token.ValueText) && IsMemberName(token) && (holder is null || OnHolder(token, holder, type.Name)) &&
+                        !IsImmediateCancel(token))
                     {
                         return false;
                     }
@@ -148,6 +149,22 @@ internal static class KnownApis
 
         return false;
     }
+
+    /// <summary>
+    /// <c>cts.CancelAfter(TimeSpan.Zero)</c> or <c>CancelAfter(0)</c>: a cancellation that runs the callbacks off the
+    /// calling thread; its timer fires at once and is gone, as after <c>Cancel()</c>.
+    /// </summary>
+    private static bool IsImmediateCancel(SyntaxToken token) =>
+        token.ValueText == "CancelAfter" &&
+        token.Parent?.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } &&
+        arguments[0].Expression switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax literal => literal.Token.ValueText == "0",
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var type } =>
+                type is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "TimeSpan" } or
+                    Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TimeSpan" },
+            _ => false,
+        };
 
     /// <summary>
     /// The member is reached from the variable or member that holds the value (<c>cts.CancelAfter(...)</c>,

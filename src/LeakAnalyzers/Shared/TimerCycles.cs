@@ -310,7 +310,8 @@ internal sealed class TimerCycles
 
     /// <summary>
     /// Whether the type stops or disposes the timer in <paramref name="field"/> through a local copy:
-    /// <c>var timer = _timer; _timer = null; timer?.Dispose();</c> or <c>Interlocked.Exchange(ref _timer, null)?.Dispose()</c>.
+    /// <c>var timer = _timer; _timer = null; timer?.Dispose();</c>, <c>if (_timer is { } timer) timer.Dispose();</c> or
+    /// <c>Interlocked.Exchange(ref _timer, null)?.Dispose()</c>.
     /// </summary>
     internal bool StoppedThroughACopy(IFieldSymbol field)
     {
@@ -326,6 +327,21 @@ internal sealed class TimerCycles
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when ReadsField(assignment.Value, field):
                         copies.Add(local.Local);
+                        break;
+                    case IIsPatternOperation pattern when ReadsField(pattern.Value, field):
+                        // `if (_timer is { } timer)`, `if (_timer is Timer timer)`: the pattern's variable is a copy.
+                        foreach (var designation in pattern.Pattern.DescendantsAndSelf())
+                        {
+                            if (designation is IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared })
+                            {
+                                copies.Add(declared);
+                            }
+                            else if (designation is IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol recursive })
+                            {
+                                copies.Add(recursive);
+                            }
+                        }
+
                         break;
                 }
             }

@@ -307,6 +307,25 @@ public class Silent
             }
             """);
 
+    [Theory]
+    [InlineData("if (timer is { } t) { timer = null; await t.DisposeAsync(); }")]
+    [InlineData("if (timer is Timer t) { timer = null; t.Dispose(); }")]
+    public Task TimerFieldDisposedThroughAPatternVariable(string release) =>
+        // OpenMU's DroppedMoney: the field is copied by the pattern, cleared, then the copy is disposed.
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            sealed class DroppedMoney : IAsyncDisposable
+            {
+                private Timer? timer;
+                int polls;
+                public DroppedMoney(int ms) { timer = new Timer(_ => polls++, null, ms, Timeout.Infinite); }
+                public async ValueTask DisposeAsync() { {{release}} }
+            }
+            """);
+
     [Fact]
     public Task StaticCallbackClearedByTheType() =>
         Verify.VerifyAnalyzerAsync(
