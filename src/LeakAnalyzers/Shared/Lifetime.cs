@@ -642,7 +642,7 @@ internal sealed class LifetimeModel
                 return LifetimeInfo.Unknown;
             }
 
-            if (facts is not null && facts.IsChild(parameter))
+            if (facts is not null && (facts.IsChild(parameter) || (facts.MemberStoring(parameter) is { } keeper && facts.IsDisposedBySubject(keeper))))
             {
                 return LifetimeInfo.Of(Lifetime.Owned, LifetimeReason.Child, parameter);
             }
@@ -819,6 +819,13 @@ internal sealed class LifetimeModel
                     return new LifetimeInfo(Lifetime.Static, LifetimeReason.RunningTimer, member, result.Evidence, reached: false);
                 }
 
+                if (result is { Lifetime: Lifetime.External, Reason: LifetimeReason.ConstructorParameter or LifetimeReason.MethodParameter } &&
+                    facts.IsDisposedBySubject(member))
+                {
+                    // Given, and then disposed by the subject: it took ownership (a player that disposes its connection).
+                    return LifetimeInfo.Of(Lifetime.Owned, LifetimeReason.Child, member);
+                }
+
                 return result;
             }
             finally
@@ -984,6 +991,7 @@ internal sealed class TypeLifetimeFacts
     private readonly object gate = new();
     private readonly Dictionary<ISymbol, List<StoredValue>> assignments = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> stopped = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> disposed = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> calls = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IPropertySymbol> autoProperties = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, List<IInvocationOperation>> callSites = new(SymbolEqualityComparer.Default);
@@ -1131,6 +1139,15 @@ internal sealed class TypeLifetimeFacts
         }
     }
 
+    /// <summary>Whether the subject disposes or closes what <paramref name="member"/> holds (<c>_connection?.Dispose()</c>): it owns it.</summary>
+    internal bool IsDisposedBySubject(ISymbol member)
+    {
+        lock (gate)
+        {
+            return disposed.Contains(member.OriginalDefinition);
+        }
+    }
+
     /// <summary>
     /// The subject's own field or property that keeps <paramref name="parameter"/> (<c>this.bus = bus</c>,
     /// <c>this.bus = bus ?? throw ...</c>), or null when none or several do.
@@ -1274,6 +1291,10 @@ internal sealed class TypeLifetimeFacts
             lock (gate)
             {
                 stopped.Add(timer);
+                if (method.Name is "Dispose" or "DisposeAsync" or "Close")
+                {
+                    disposed.Add(timer);
+                }
             }
         }
 

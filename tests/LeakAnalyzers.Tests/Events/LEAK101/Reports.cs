@@ -360,4 +360,22 @@ public class Reports
                 void OnChanged(object sender, EventArgs e) { }
             }
             """);
+    [Fact]
+    public Task APublisherTheSubscriberWasGivenAndOnlyReadsIsNotItsOwn() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            public interface IConnection : IDisposable { event Func<byte[], ValueTask> PacketReceived; }
+            public sealed class Watcher
+            {
+                private readonly IConnection connection;
+                public Watcher(IConnection connection)
+                {
+                    this.connection = connection;
+                    [|this.connection.PacketReceived += OnPacketAsync|];
+                }
+                private ValueTask OnPacketAsync(byte[] packet) => default;
+                public bool IsSame(IConnection other) => ReferenceEquals(other, connection);
+            }
+            """);
 }

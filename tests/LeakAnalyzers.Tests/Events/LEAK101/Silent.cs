@@ -564,4 +564,33 @@ public class Silent
                 void OnPlayerDestroyed(object sender, EventArgs e) { }
             }
             """);
+    [Fact]
+    public Task APublisherTheSubscriberWasGivenAndDisposesIsItsOwn() =>
+        // OpenMU's RemotePlayer: it subscribes to the connection it was given and disposes it on disconnect.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading.Tasks;
+            public interface IConnection : IDisposable
+            {
+                event Func<byte[], ValueTask> PacketReceived;
+                event Func<ValueTask> Disconnected;
+            }
+            public sealed class RemotePlayer
+            {
+                private IConnection connection;
+                public RemotePlayer(IConnection connection)
+                {
+                    this.connection = connection;
+                    this.connection.PacketReceived += OnPacketAsync;
+                    connection.Disconnected += DisconnectAsync;
+                }
+                private ValueTask OnPacketAsync(byte[] packet) => default;
+                public ValueTask DisconnectAsync()
+                {
+                    connection?.Dispose();
+                    connection = null;
+                    return default;
+                }
+            }
+            """);
 }
