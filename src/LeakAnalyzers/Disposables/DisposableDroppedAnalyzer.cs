@@ -118,6 +118,12 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // `_ = new Context(site, stream)` whose constructor does `site.Switch(this)`: the site keeps it.
+        if (creation is IObjectCreationOperation { Constructor: { } constructor } && model.Source.Of(constructor) is { StoresReceiverElsewhere: true })
+        {
+            return;
+        }
+
         var isSubscription = creation is IInvocationOperation { TargetMethod: var method } && IsSubscribe(method, observable);
         if (isSubscription && SubscriptionKeepsNothing((IInvocationOperation)creation, model))
         {

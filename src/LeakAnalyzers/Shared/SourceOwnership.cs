@@ -580,10 +580,35 @@ internal sealed class SourceOwnership
                         depth < 2 && !SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, method.OriginalDefinition) &&
                         owner.BodyOf(callee.OriginalDefinition) is { } calleeBody && StoresReceiverElsewhere(calleeBody, depth + 1):
                         return true;
+                    case IArgumentOperation { Value: var given, Parent: IInvocationOperation { Instance: var other } registration } argument when
+                        Operations.SkipConversions(given) is IInstanceReferenceOperation && Operations.SkipConversions(other) is not IInstanceReferenceOperation &&
+                        KeepsArgument(registration, argument):
+                        // `site.Switch(this)`, `Registry.Add(this)`: another object keeps this one.
+                        return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>A call that may keep what it is given: a source method that does more than read or return the parameter, or a framework collection's Add.</summary>
+        private bool KeepsArgument(IInvocationOperation call, IArgumentOperation argument)
+        {
+            var callee = call.TargetMethod;
+            if (argument.Parameter is not { } parameter || SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, method.OriginalDefinition))
+            {
+                return false;
+            }
+
+            if (callee.DeclaringSyntaxReferences.Length == 0)
+            {
+                return DelegateFates.OfFrameworkArgument(call, argument) == DelegateFateKind.KeptByReceiver;
+            }
+
+            // Stored in the other object's member (a method other than a constructor cannot tell its caller more than
+            // "unknown" then): only a parameter the callee merely reads or hands back is not kept.
+            return owner.Of(callee) is not { } summary ||
+                   summary.Parameter(parameter.Ordinal).Use is not (ParameterUse.Borrowed or ParameterUse.Returned);
         }
 
         private bool IsNewObject(IOperation? value) =>

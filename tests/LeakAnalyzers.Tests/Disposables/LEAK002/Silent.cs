@@ -162,4 +162,36 @@ public class Silent
                 public void OnCompleted() { }
             }
             """);
+    [Fact]
+    public Task AConstructorThatGivesItselfToAnotherObject() =>
+        // OpenMcdf's RootContext: its constructor switches the site to itself; the storage disposes the site's context.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+            sealed class Site { private Context current; internal Context Context => current; internal void Switch(Context c) { current = c; } }
+            sealed class Context : IDisposable
+            {
+                internal static readonly List<Context> All = new();
+                private readonly Stream stream;
+                public Context(Site site, Stream stream) { site.Switch(this); this.stream = stream; }
+                public Context(Stream stream, bool register) { if (register) All.Add(this); this.stream = stream; }
+                public Context(Stream stream) { Console.WriteLine(this); this.stream = stream; }
+                public void Dispose() => stream.Dispose();
+            }
+            sealed class Storage : IDisposable
+            {
+                private readonly Site site;
+                private Storage(Site site) { this.site = site; }
+                public static Storage Open(string path)
+                {
+                    Site site = new();
+                    _ = new Context(site, File.OpenRead(path));
+                    new Context(File.OpenRead(path), register: true);
+                    [|new Context(File.OpenRead(path))|];
+                    return new Storage(site);
+                }
+                public void Dispose() => site.Context.Dispose();
+            }
+            """);
 }
