@@ -783,9 +783,12 @@ internal sealed class OwnershipModel
     /// model: there a parameter is whatever the caller passes, often a stream the wrapper is meant to take.
     /// </summary>
     private bool IsBorrowedHere(IOperation value, OwnershipTables tables) =>
-        ruleId is not null &&
         Operations.SkipConversions(value) switch
         {
+            // `new BinaryReader(new MemoryStream(bytes))`: over a new object that needs no disposal the wrapper holds
+            // nothing, whoever asks (a source summary too: the method made that stream itself).
+            IObjectCreationOperation created when !IsDisposable(created.Type) || !NeedsDisposal(created.Type, tables) => true,
+            _ when ruleId is null => false,
             IParameterReferenceOperation { Parameter.RefKind: RefKind.None } => true,
             IFieldReferenceOperation => true,
             IPropertyReferenceOperation property => !IsOwnedCreation(property, tables),
@@ -796,7 +799,7 @@ internal sealed class OwnershipModel
             ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local) ||
                                               HoldsOnlyLentValues(local, tables),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
-            IObjectCreationOperation created => !IsDisposable(created.Type) || !NeedsDisposal(created.Type, tables) || WrapperOverBorrowed(created, tables) != WrapperKind.None,
+            IObjectCreationOperation created => WrapperOverBorrowed(created, tables) != WrapperKind.None,
             _ => false,
         };
 

@@ -176,4 +176,26 @@ public class OutAndRef
             }
         }
         """);
+    [Fact]
+    public Task AReaderOverANewMemoryStreamWrittenToAnOutHoldsNothing() =>
+        // Kerberos.NET's NTLM header check: the reader is over a copy of the bytes, nothing to release.
+        Verify.VerifyAsync("""
+            using System;
+            using System.IO;
+            static class Ntlm
+            {
+                public static bool HasHeader(byte[] data) => HasHeader(data, out _);
+                public static bool Opened(string path) => Open(path, {|LEAK002:out _|});
+                private static bool HasHeader(byte[] data, out BinaryReader reader)
+                {
+                    reader = new BinaryReader(new MemoryStream(data));
+                    return reader.ReadUInt64() == 42;
+                }
+                private static bool Open(string path, out BinaryReader reader)
+                {
+                    reader = new BinaryReader(File.OpenRead(path));
+                    return reader.ReadUInt64() == 42;
+                }
+            }
+            """);
 }
