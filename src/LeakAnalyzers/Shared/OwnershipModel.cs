@@ -103,12 +103,13 @@ internal sealed class OwnershipModel
 
     /// <summary>
     /// A call that ends its receiver's life: Dispose, DisposeAsync, Close or CloseAsync (with any arguments:
-    /// <c>Close(async: true)</c>, <c>CloseAsync(cancellationToken)</c>), or a source method that disposes its own
+    /// <c>Close(async: true)</c>, <c>CloseAsync(cancellationToken)</c>, a public <c>Dispose(bool async)</c> overload), or a source method that disposes its own
     /// object (<see cref="SourceDisposal.DisposesThis"/>: a pooled builder's ToString, a CloseAsync ending in DisposeAsync),
     /// or that moves out everything its Dispose would release (<see cref="SourceDisposal.EmptiesThis"/>).
     /// </summary>
     internal bool ReleasesReceiver(IMethodSymbol method) =>
         IsDisposeMethod(method) || method.Name is "Close" or "CloseAsync" ||
+        (method.Name is "Dispose" or "DisposeAsync" && !method.IsStatic) ||
         (method.ContainingType is { } type && KnownApis.ReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name))) ||
         sourceDisposal.DisposesThis(method) || sourceDisposal.EmptiesThis(method) || EndsAnOpaqueObject(method);
 

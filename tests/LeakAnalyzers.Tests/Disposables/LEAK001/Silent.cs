@@ -166,6 +166,32 @@ public class Silent
             """);
 
     [Fact]
+    public Task ReleasedThroughAPublicDisposeOverload() =>
+        // ClickHouseClient's session: Dispose() and DisposeAsync() both call the public Dispose(bool async).
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+            public sealed class Session : IDisposable, IAsyncDisposable
+            {
+                private readonly Stream stream = File.OpenRead("session");
+                public void Dispose() => Dispose(false).AsTask().GetAwaiter().GetResult();
+                public ValueTask DisposeAsync() => Dispose(true);
+                public async ValueTask Dispose(bool async) { if (async) await stream.DisposeAsync(); else stream.Dispose(); }
+                public int Read() => stream.ReadByte();
+            }
+            static class Client
+            {
+                public static async Task<int> Execute(bool async)
+                {
+                    var session = new Session();
+                    try { return session.Read(); }
+                    finally { await session.Dispose(async); }
+                }
+            }
+            """);
+
+    [Fact]
     public Task HandlesResourceDisposalAttributeByName() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
