@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Closures;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LeakAnalyzers.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -133,7 +134,8 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 {
                     if (kept.Contains(variable) ||
                         ScopeOf(variable) is not { } scope || !scopes.Contains(scope) ||
-                        !OwnsSomething(VariableType(variable), known))
+                        !OwnsSomething(VariableType(variable), known) ||
+                        ReachedThroughItsOwnCaptures(variable, kept, root))
                     {
                         continue;
                     }
@@ -165,6 +167,39 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 found.Variable.Name,
                 place.Until));
         }
+    }
+
+    /// <summary>
+    /// <c>var controller = new Controller(engine); port.Handler = data =&gt; controller.Enqueue(data);</c>: the
+    /// long-lived lambda already reaches <paramref name="variable"/> through a local it captures, which was made with
+    /// it; sharing the closure keeps nothing more alive.
+    /// </summary>
+    private static bool ReachedThroughItsOwnCaptures(ISymbol variable, HashSet<ISymbol> kept, IOperation root)
+    {
+        foreach (var symbol in kept)
+        {
+            if (symbol is not ILocalSymbol local)
+            {
+                continue;
+            }
+
+            var values = Operations.ValuesOfLocal(root, local);
+            if (values.Count > 0 && values.All(value => Operations.SkipConversions(value) is IObjectCreationOperation creation &&
+                                                        creation.Arguments.Any(argument => Refers(argument.Value, variable))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool Refers(IOperation value, ISymbol variable) =>
+            Operations.SkipConversions(value) switch
+            {
+                ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, variable),
+                IParameterReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Parameter, variable),
+                _ => false,
+            };
     }
 
     private static int Position(ISymbol symbol) =>

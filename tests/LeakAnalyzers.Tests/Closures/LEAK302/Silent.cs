@@ -120,4 +120,29 @@ public class Silent
                 }
             }
             """);
+    [Fact]
+    public Task VariableAlreadyReachedThroughWhatTheLongLivedLambdaCaptures() =>
+        // Jint's cross-realm transform: the port handler captures a controller made with the engine.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            public sealed class Engine : IDisposable { public void Dispose() { } }
+            public sealed class Port { public Action<object> Handler; }
+            public sealed class Controller
+            {
+                private readonly Engine engine;
+                public Controller(Engine engine) => this.engine = engine;
+                public void Enqueue(object o) { }
+            }
+            public static class Transform
+            {
+                public static void SetUp(Func<Engine> open, Port port, Action<Func<object>> setPull)
+                {
+                    var engine = open();
+                    var controller = new Controller(engine);
+                    port.Handler = data => controller.Enqueue(data);
+                    setPull(() => engine);
+                }
+            }
+            """);
 }
