@@ -798,7 +798,7 @@ internal sealed class OwnershipModel
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
             ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local) ||
-                                              HoldsOnlyLentValues(local, tables),
+                                              HoldsOnlyLentValues(local, tables) || IsReleasedInAFinallyAround(local),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
             IObjectCreationOperation created => WrapperOverBorrowed(created, tables) != WrapperKind.None,
             _ => false,
@@ -819,6 +819,33 @@ internal sealed class OwnershipModel
     /// A local a <c>using</c> declaration or statement disposes: a reader over it holds nothing the using does not
     /// release (<c>using var stream = File.OpenRead(p); return new StreamReader(stream).ReadToEnd();</c>).
     /// </summary>
+    /// <summary>
+    /// <c>try { var reader = new StreamReader(stream); ... } finally { await stream.DisposeAsync(); }</c>: the method
+    /// releases the wrapped local itself in a finally around the wrapper, on every path.
+    /// </summary>
+    private bool IsReleasedInAFinallyAround(ILocalReferenceOperation local)
+    {
+        for (var current = local.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not ITryOperation { Finally: { } release } attempt || !attempt.Body.Syntax.Span.Contains(local.Syntax.Span))
+            {
+                continue;
+            }
+
+            foreach (var operation in release.Descendants())
+            {
+                if (operation is IInvocationOperation call && ReleasesReceiver(call.TargetMethod) &&
+                    TimerCycles.Receiver(call) is ILocalReferenceOperation receiver &&
+                    SymbolEqualityComparer.Default.Equals(receiver.Local, local.Local))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsUsingLocal(ILocalSymbol local) =>
         local.DeclaringSyntaxReferences.Length == 1 &&
         local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Parent.Parent: var holder } &&

@@ -192,6 +192,37 @@ public class Silent
             """);
 
     [Fact]
+    public Task AReaderOverAStreamTheMethodDisposesInAFinally() =>
+        // Disqord's REST client: the stream is disposed in the finally around the reader made over it.
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Text;
+            using System.Threading.Tasks;
+            static class Client
+            {
+                static async Task<Stream> OpenAsync(string path) { await Task.Yield(); return File.OpenRead(path); }
+                public static async Task<string> ReadAsync(string path, bool text)
+                {
+                    var stream = await OpenAsync(path);
+                    try
+                    {
+                        if (text)
+                        {
+                            var reader = new StreamReader(stream, Encoding.UTF8);
+                            return await reader.ReadToEndAsync();
+                        }
+
+                        return stream.ReadByte().ToString();
+                    }
+                    finally
+                    {
+                        await stream.DisposeAsync();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task HandlesResourceDisposalAttributeByName() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
