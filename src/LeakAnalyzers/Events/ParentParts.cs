@@ -55,9 +55,19 @@ internal static class ParentParts
         return IsParentMember(receiver, part, compilation, source, cancellationToken);
     }
 
-    /// <summary><c>parent.View</c>, where parent is a constructor parameter of the part and View a lasting member of the parent.</summary>
+    /// <summary>
+    /// <c>parent.View</c>, where parent is a constructor parameter of the part and View a lasting member of the parent;
+    /// or the parent itself (<c>parentContext.Disposing += ...</c>): it holds the part anyway.
+    /// </summary>
     private static bool IsParentMember(IOperation? value, INamedTypeSymbol part, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
     {
+        if (Operations.SkipConversions(value) is IParameterReferenceOperation { Parameter: { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } owner } itself } &&
+            SymbolEqualityComparer.Default.Equals(owner.ContainingType.OriginalDefinition, part.OriginalDefinition))
+        {
+            var parents = ByCompilation.GetValue(compilation, _ => new ConcurrentDictionary<(INamedTypeSymbol, IParameterSymbol), bool>());
+            return parents.GetOrAdd((part.OriginalDefinition, itself.OriginalDefinition), key => BuiltOnlyByItsParent(key.Part, key.Parent, compilation, source, cancellationToken));
+        }
+
         if (Operations.SkipConversions(value) is not IMemberReferenceOperation { Instance: IParameterReferenceOperation { Parameter: var parent } } member ||
             parent.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor } constructor ||
             !SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, part.OriginalDefinition) ||
@@ -115,7 +125,7 @@ internal static class ParentParts
 
             // The constructor with the parent parameter, given `this` from inside the parent, and kept by the parent.
             if (!PassesThis(operation, parent.Ordinal) ||
-                !SymbolEqualityComparer.Default.Equals(model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken)?.ContainingType?.OriginalDefinition, parentType.OriginalDefinition) ||
+                !IsOrInherits(model.GetEnclosingSymbol(operation.Syntax.SpanStart, cancellationToken)?.ContainingType, parentType) ||
                 !KeptByParent(operation))
             {
                 return false;
@@ -299,8 +309,30 @@ internal static class ParentParts
             current = current.Parent;
         }
 
-        return current.Parent is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } } assignment &&
-               ReferenceEquals(assignment.Value, current);
+        // `Caret = new Caret(this)`, or `registrations.Add(new Registration(this, instance))` into a collection of its own.
+        return (current.Parent is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } } assignment &&
+                ReferenceEquals(assignment.Value, current)) ||
+               (current.Parent is IArgumentOperation { Parent: IInvocationOperation { Instance: IMemberReferenceOperation { Instance: IInstanceReferenceOperation } } add } &&
+                DelegateFates.StoringCollectionMethods.Contains(add.TargetMethod.Name));
+    }
+
+    /// <summary>The parent's own type, or a type derived from the one the part's parameter names (a class or an interface it implements).</summary>
+    private static bool IsOrInherits(INamedTypeSymbol? type, INamedTypeSymbol parentType)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, parentType.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return parentType.TypeKind == TypeKind.Interface && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, parentType.OriginalDefinition));
     }
 
     private static bool IsVisibleOutside(ISymbol symbol)

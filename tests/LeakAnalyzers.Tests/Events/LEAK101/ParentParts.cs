@@ -179,4 +179,44 @@ public class ParentParts
                 public void Reopen() { connection = new EncryptedConnection(shared); connection.Connect(); }
             }
             """);
+    private const string Registrations = """
+        using System;
+        using System.Collections.Generic;
+        public interface IRegistrationContext { event EventHandler Disposing; }
+        internal sealed class SingletonRegistration
+        {
+            private object instance;
+            public SingletonRegistration(IRegistrationContext parentContext, object instance)
+            {
+                this.instance = instance;
+                parentContext.Disposing += OnDisposing;
+            }
+            private void OnDisposing(object sender, EventArgs e) { (instance as IDisposable)?.Dispose(); instance = null; }
+        }
+        """;
+
+    [Fact]
+    public Task PartSubscribedToTheParentThatKeepsItIsSilent() =>
+        // Stylet's IoC registrations: each is built by its container with itself and kept in the container's list.
+        Verify.VerifyAnalyzerAsync(Registrations + """
+            public sealed class Container : IRegistrationContext, IDisposable
+            {
+                private readonly List<object> registrations = new();
+                public event EventHandler Disposing;
+                public void RegisterSingleton(object instance) => registrations.Add(new SingletonRegistration(this, instance));
+                public void Dispose() => Disposing?.Invoke(this, EventArgs.Empty);
+            }
+            """);
+
+    [Fact]
+    public Task PartSubscribedToAParentThatDoesNotKeepItIsReported() =>
+        Verify.VerifyAnalyzerAsync(
+            Registrations.Replace("parentContext.Disposing += OnDisposing;", "[|parentContext.Disposing += OnDisposing|];") + """
+            public sealed class Container : IRegistrationContext, IDisposable
+            {
+                public event EventHandler Disposing;
+                public object Resolve(object instance) => new SingletonRegistration(this, instance);
+                public void Dispose() => Disposing?.Invoke(this, EventArgs.Empty);
+            }
+            """);
 }
