@@ -354,6 +354,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             switch (consumer)
             {
                 case IArgumentOperation { Parent: IObjectCreationOperation { Type: INamedTypeSymbol { Name: "WeakReference", ContainingNamespace.Name: "System" } } }:
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "SetTarget", ContainingType: { Name: "WeakReference", ContainingNamespace.Name: "System" } } } }:
                     weak = true;
                     continue;
                 case IArgumentOperation { Parent: IInvocationOperation call, Parameter: { } next } when

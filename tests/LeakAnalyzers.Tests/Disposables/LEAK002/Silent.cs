@@ -121,7 +121,15 @@ public class Silent
             public sealed class WeakCollection<T> where T : class
             {
                 private readonly List<WeakReference<T>> store = new List<WeakReference<T>>();
-                public void Add(T value) => store.Add(new WeakReference<T>(value));
+                public void Add(T value)
+                {
+                    foreach (var slot in store)
+                    {
+                        if (!slot.TryGetTarget(out _)) { slot.SetTarget(value); return; }
+                    }
+
+                    store.Add(new WeakReference<T>(value));
+                }
                 public void Remove(T value) => store.RemoveAll(w => !w.TryGetTarget(out var t) || ReferenceEquals(t, value));
             }
             public sealed class Unsubscriber<T> : IDisposable
