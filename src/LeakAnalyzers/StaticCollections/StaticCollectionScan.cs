@@ -48,7 +48,8 @@ internal enum GrowthKind
 /// <summary>One use of a static collection.</summary>
 internal sealed class CollectionUse
 {
-    internal CollectionUse(UseKind kind, GrowthKind growth, IOperation operation, ISymbol? method, bool startUp, string? keyName, bool registersParameter = false)
+    internal CollectionUse(UseKind kind, GrowthKind growth, IOperation operation, ISymbol? method, bool startUp, string? keyName, bool registersParameter = false,
+                           ImmutableArray<IParameterSymbol> boundedIfCallersAre = default)
     {
         Kind = kind;
         Growth = growth;
@@ -57,7 +58,14 @@ internal sealed class CollectionUse
         StartUp = startUp;
         KeyName = keyName;
         RegistersParameter = registersParameter;
+        BoundedIfCallersAre = boundedIfCallersAre.IsDefault ? ImmutableArray<IParameterSymbol>.Empty : boundedIfCallersAre;
     }
+
+    /// <summary>
+    /// The key is bounded but for these parameters of methods whose every caller is in scope
+    /// (<c>Find(string clrName, ...)</c> keyed by <c>(clrName, left.GetType())</c>): bounded when every call passes a bounded value.
+    /// </summary>
+    internal ImmutableArray<IParameterSymbol> BoundedIfCallersAre { get; }
 
     /// <summary>
     /// The growth stores what the method's caller gave it, and that is a behaviour (a delegate, a <c>Type</c>, an
@@ -179,6 +187,8 @@ internal sealed class StaticCollectionScan
     private readonly Func<ISymbol, bool> inScope;
     private readonly ConcurrentDictionary<ISymbol, ConcurrentQueue<CollectionUse>> uses = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentQueue<(IMethodSymbol Callee, ISymbol? Caller, bool StartUp, bool Forwards)> calls = new();
+    private readonly ConcurrentQueue<(IInvocationOperation Call, AnalyzerOptions Options)> sourceCalls = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> usedAsDelegates = new(SymbolEqualityComparer.Default);
 
     private readonly bool seesAllCallers;
 
@@ -201,6 +211,23 @@ internal sealed class StaticCollectionScan
     internal void RegisterOperations(Action<Action<OperationAnalysisContext>, OperationKind[]> register) =>
         register(Record, Kinds);
 
+    private Dictionary<IMethodSymbol, List<(IInvocationOperation, AnalyzerOptions)>> CallsByCallee()
+    {
+        var result = new Dictionary<IMethodSymbol, List<(IInvocationOperation, AnalyzerOptions)>>(SymbolEqualityComparer.Default);
+        foreach (var (call, options) in sourceCalls)
+        {
+            var callee = call.TargetMethod.OriginalDefinition;
+            if (!result.TryGetValue(callee, out var list))
+            {
+                result[callee] = list = new List<(IInvocationOperation, AnalyzerOptions)>();
+            }
+
+            list.Add((call, options));
+        }
+
+        return result;
+    }
+
     /// <summary>The collections in scope that only grow.</summary>
     internal IEnumerable<GrowthFinding> Findings(AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
     {
@@ -211,6 +238,7 @@ internal sealed class StaticCollectionScan
 
         var startUpOnly = StartUpOnlyMethods();
         var repeating = MethodsCalledAfterStartUp(startUpOnly);
+        Dictionary<IMethodSymbol, List<(IInvocationOperation, AnalyzerOptions)>>? callsByCallee = null;
         foreach (var pair in uses)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -223,7 +251,8 @@ internal sealed class StaticCollectionScan
 
             var growth = all
                 .Where(u => u.Kind == UseKind.Grow && !u.StartUp && !(u.Method is IMethodSymbol m && startUpOnly.Contains(m)) &&
-                            !(u.RegistersParameter && u.Method is IMethodSymbol registration && !repeating.Contains(registration.OriginalDefinition)))
+                            !(u.RegistersParameter && u.Method is IMethodSymbol registration && !repeating.Contains(registration.OriginalDefinition)) &&
+                            !(u.BoundedIfCallersAre.Length > 0 && u.BoundedIfCallersAre.All(p => BoundedAtEveryCall(p, callsByCallee ??= CallsByCallee()))))
                 .OrderBy(u => u.Operation.Syntax.SyntaxTree.FilePath, StringComparer.Ordinal)
                 .ThenBy(u => u.Operation.Syntax.SpanStart)
                 .ToImmutableArray();
@@ -329,8 +358,9 @@ internal sealed class StaticCollectionScan
                     RecordCall(invocation, context);
                     break;
                 case IMethodReferenceOperation reference:
-                    // A method used as a delegate may run at any time.
+                    // A method used as a delegate may run at any time, with any arguments.
                     calls.Enqueue((reference.Method.OriginalDefinition, context.ContainingSymbol, false, false));
+                    usedAsDelegates.TryAdd(reference.Method.OriginalDefinition, true);
                     break;
                 case IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference
                     when field.IsStatic || IsHeldBySingleton(field, context):
@@ -362,6 +392,43 @@ internal sealed class StaticCollectionScan
 
         calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options),
                        Forwards(invocation, context.ContainingSymbol)));
+        sourceCalls.Enqueue((invocation, context.Options));
+    }
+
+    /// <summary>
+    /// Whether every call of <paramref name="parameter"/>'s method passes a bounded value for it: the method is private
+    /// (or internal, when the scan sees the compilation), not used as a delegate, and called at least once.
+    /// </summary>
+    private bool BoundedAtEveryCall(IParameterSymbol parameter, Dictionary<IMethodSymbol, List<(IInvocationOperation Call, AnalyzerOptions Options)>> callsByCallee)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol method ||
+            !(method.DeclaredAccessibility == Accessibility.Private || (seesAllCallers && method.DeclaredAccessibility == Accessibility.Internal)) ||
+            usedAsDelegates.ContainsKey(method.OriginalDefinition) ||
+            !callsByCallee.TryGetValue(method.OriginalDefinition, out var sites) || sites.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var (call, options) in sites)
+        {
+            var argument = call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal);
+            if (argument is null || parameter.IsParams)
+            {
+                return false;
+            }
+
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            if (!IsBoundedValue(argument.Value, model.SettingsFor(options, call.Syntax.SyntaxTree), depth: 0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -564,6 +631,7 @@ internal sealed class StaticCollectionScan
         {
             var growthKind = GrowthKind.Element;
             string? keyName = null;
+            var pending = ImmutableArray<IParameterSymbol>.Empty;
             var value = Operations.SkipConversions(key);
             if (value is IInstanceReferenceOperation && containing is IMethodSymbol { MethodKind: MethodKind.Constructor })
             {
@@ -571,9 +639,20 @@ internal sealed class StaticCollectionScan
             }
             else if (CollectionModel.IsKeyed(shape))
             {
-                if (key is null || IsBoundedKey(value!, reference, settings))
+                if (key is null)
                 {
                     return null;
+                }
+
+                var callersDecide = new List<IParameterSymbol>();
+                if (IsBoundedKey(value!, reference, settings, callersDecide))
+                {
+                    if (callersDecide.Count == 0)
+                    {
+                        return null;
+                    }
+
+                    pending = callersDecide.ToImmutableArray();
                 }
 
                 if (value is IParameterReferenceOperation parameter)
@@ -587,7 +666,7 @@ internal sealed class StaticCollectionScan
                 }
             }
 
-            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName, RegistersBehaviour(write) && IsCallersKey(CollectionModel.IsKeyed(shape) ? value : null));
+            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName, RegistersBehaviour(write) && IsCallersKey(CollectionModel.IsKeyed(shape) ? value : null), pending);
         }
 
         // No key, the caller's key (`filters[name] = type`), or the caller's key or the value's name (`alias ?? type.Name`).
@@ -816,7 +895,7 @@ internal sealed class StaticCollectionScan
             _ => null,
         };
 
-    private static bool IsBoundedKey(IOperation key, IOperation reference, CollectionSettings settings)
+    private static bool IsBoundedKey(IOperation key, IOperation reference, CollectionSettings settings, List<IParameterSymbol>? callersDecide = null)
     {
         if (key.Type is { TypeKind: TypeKind.Error } || CollectionModel.KeyType(reference.Type) is { TypeKind: TypeKind.Error })
         {
@@ -825,7 +904,7 @@ internal sealed class StaticCollectionScan
         }
 
         return (CollectionModel.KeyType(reference.Type) is { } declared && settings.IsBoundedKeyType(declared)) ||
-               IsBoundedValue(key, settings, depth: 0);
+               IsBoundedValue(key, settings, depth: 0, callersDecide);
     }
 
     /// <summary>
@@ -833,7 +912,7 @@ internal sealed class StaticCollectionScan
     /// bounded key type, something read from one (<c>type.FullName</c>, <c>method.Name</c>, <c>type.ToString()</c>),
     /// or a concatenation or interpolation of such parts.
     /// </summary>
-    private static bool IsBoundedValue(IOperation? value, CollectionSettings settings, int depth)
+    private static bool IsBoundedValue(IOperation? value, CollectionSettings settings, int depth, List<IParameterSymbol>? callersDecide = null)
     {
         value = Operations.SkipConversions(value);
         if (value is null || depth > 8)
@@ -849,25 +928,26 @@ internal sealed class StaticCollectionScan
 
         return value switch
         {
-            ILocalReferenceOperation local => IsBoundedLocal(local, settings, depth),
-            ITupleOperation tuple => tuple.Elements.Length > 0 && tuple.Elements.All(e => IsBoundedValue(e, settings, depth + 1)),
+            ILocalReferenceOperation local => IsBoundedLocal(local, settings, depth, callersDecide),
+            ITupleOperation tuple => tuple.Elements.Length > 0 && tuple.Elements.All(e => IsBoundedValue(e, settings, depth + 1, callersDecide)),
             IObjectCreationOperation { Type.IsValueType: true } creation => creation.Arguments.Length > 0 && creation.Initializer is null &&
-                                                                           creation.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1)),
+                                                                           creation.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1, callersDecide)),
             IInvocationOperation { Instance: null, TargetMethod: { Name: "Create", ContainingType.Name: "ValueTuple" or "Tuple" } } create =>
-                create.Arguments.Length > 0 && create.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1)),
-            IParameterReferenceOperation parameter => parameter.Parameter.GetAttributes().Any(a => a.AttributeClass is { } attribute && CollectionApis.CallerInfoAttributes.Contains(SymbolNames.FullMetadataName(attribute))),
-            IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
-            IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1),
+                create.Arguments.Length > 0 && create.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1, callersDecide)),
+            IParameterReferenceOperation parameter => parameter.Parameter.GetAttributes().Any(a => a.AttributeClass is { } attribute && CollectionApis.CallerInfoAttributes.Contains(SymbolNames.FullMetadataName(attribute))) ||
+                                                      LeftToCallers(parameter.Parameter, callersDecide),
+            IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1, callersDecide),
+            IInvocationOperation { Instance: { } instance, Arguments.Length: 0 } => IsBoundedValue(instance, settings, depth + 1, callersDecide),
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary =>
-                IsBoundedValue(binary.LeftOperand, settings, depth + 1) && IsBoundedValue(binary.RightOperand, settings, depth + 1),
+                IsBoundedValue(binary.LeftOperand, settings, depth + 1, callersDecide) && IsBoundedValue(binary.RightOperand, settings, depth + 1, callersDecide),
             IConditionalOperation { WhenFalse: { } whenFalse } conditional =>
-                IsBoundedValue(conditional.WhenTrue, settings, depth + 1) && IsBoundedValue(whenFalse, settings, depth + 1),
+                IsBoundedValue(conditional.WhenTrue, settings, depth + 1, callersDecide) && IsBoundedValue(whenFalse, settings, depth + 1, callersDecide),
             ICoalesceOperation coalesce =>
-                IsBoundedValue(coalesce.Value, settings, depth + 1) && IsBoundedValue(coalesce.WhenNull, settings, depth + 1),
+                IsBoundedValue(coalesce.Value, settings, depth + 1, callersDecide) && IsBoundedValue(coalesce.WhenNull, settings, depth + 1, callersDecide),
             IInterpolatedStringOperation interpolated => interpolated.Parts.All(part => part switch
             {
                 IInterpolatedStringTextOperation => true,
-                IInterpolationOperation interpolation => interpolation.Alignment is null && IsBoundedValue(interpolation.Expression, settings, depth + 1),
+                IInterpolationOperation interpolation => interpolation.Alignment is null && IsBoundedValue(interpolation.Expression, settings, depth + 1, callersDecide),
                 _ => false,
             }),
             _ => false,
@@ -895,16 +975,33 @@ internal sealed class StaticCollectionScan
     /// A local is bounded when every value its method gives it is: its initializer and assignments, or, for a foreach
     /// variable, the collection it walks (<c>foreach (var e in attribute.Extensions)</c>).
     /// </summary>
-    private static bool IsBoundedLocal(ILocalReferenceOperation reference, CollectionSettings settings, int depth)
+    private static bool IsBoundedLocal(ILocalReferenceOperation reference, CollectionSettings settings, int depth, List<IParameterSymbol>? callersDecide)
     {
         var values = Operations.ValuesOfLocal(Operations.RootOf(reference), reference.Local);
         // Many assignments: not worth following (each may lead to another local).
         return values.Count is > 0 and <= 8 && values.All(value => value switch
         {
             null => false,
-            IForEachLoopOperation loop => IsBoundedValue(loop.Collection, settings, depth + 1),
-            _ => IsBoundedValue(value, settings, depth + 1),
+            IForEachLoopOperation loop => IsBoundedValue(loop.Collection, settings, depth + 1, callersDecide),
+            _ => IsBoundedValue(value, settings, depth + 1, callersDecide),
         });
+    }
+
+    /// <summary>
+    /// A parameter of a method none but the scan's code can call (decided at the end, from every call it saw): noted,
+    /// and taken as bounded for now.
+    /// </summary>
+    private static bool LeftToCallers(IParameterSymbol parameter, List<IParameterSymbol>? callersDecide)
+    {
+        if (callersDecide is null || parameter.RefKind != RefKind.None ||
+            parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } method ||
+            method.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Internal))
+        {
+            return false;
+        }
+
+        callersDecide.Add(parameter);
+        return true;
     }
 
     private static bool IsCompared(IOperation operation)

@@ -300,4 +300,20 @@ public class Reports
                 private static void RegisterInternal(string name, PayloadReader reader) => readers[name] = reader;
             }
             """);
+    [Theory]
+    [InlineData("public static object ForUser(string user) => Provider(user);")]
+    [InlineData("public static Func<string, object> Factory => Provider;")]
+    public Task KeyedByAParameterSomeCallerFillsWithAnyValue(string member) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System;
+            using System.Collections.Concurrent;
+            sealed class Providers
+            {
+                private static readonly ConcurrentDictionary<string, object> [|providers|] = new();
+                public static object Md4() => Provider("MD4");
+                {{member}}
+                private static object Provider(string algorithm) => providers.GetOrAdd(algorithm, a => new object());
+            }
+            """);
 }

@@ -500,4 +500,31 @@ public class Silent
                 private static void RegisterInternal(string name, PayloadReader reader) => readers[name] = reader;
             }
             """);
+    [Fact]
+    public Task KeyedByAParameterEveryCallerFillsWithABoundedValue() =>
+        // Jint's operator cache: (operator name, left type, right type), the name a constant at every call.
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Linq;
+            using System.Reflection;
+            sealed class BinaryOps
+            {
+                private readonly record struct OperatorKey(string OperatorName, Type Left, Type Right);
+                private static readonly ConcurrentDictionary<OperatorKey, MethodInfo> known = new();
+                private static readonly ConcurrentDictionary<string, object> providers = new();
+                public static MethodInfo Add(object left, object right) => Find("op_Addition", left, right);
+                public static MethodInfo Subtract(object left, object right) => Find(Names.Subtraction, left, right);
+                private static MethodInfo Find(string clrName, object left, object right)
+                {
+                    var key = new OperatorKey(clrName, left.GetType(), right.GetType());
+                    return known.GetOrAdd(key, k => k.Left.GetMethods().FirstOrDefault(m => m.Name == k.OperatorName));
+                }
+                public static object Md4() => Provider("MD4");
+                public static object Md5() => Provider("MD5");
+                private static object Provider(string algorithm) => providers.GetOrAdd(algorithm, a => new object());
+            }
+            static class Names { public const string Subtraction = "op_Subtraction"; }
+            """);
 }
