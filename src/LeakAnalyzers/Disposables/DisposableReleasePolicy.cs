@@ -58,7 +58,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
                 // `_socket = client.Client`: the property is the object's resource itself.
-                return IsResourceView(property.Property) && (consumerReturned || Leaves(property)) ? UseKind.HandOver
+                // `return frame.PixelBuffer;`, `new Image(config, buffer.MemoryGroup)`: the only member the object's
+                // Dispose releases leaves with everything the object holds.
+                return (IsResourceView(property.Property) || IsSoleReleasedMember(property)) && (consumerReturned || Leaves(property)) ? UseKind.HandOver
                     : ReleasesAllItHolds(property) ? UseKind.Release
                     : UseKind.None;
             case IEventReferenceOperation @event when ReferenceEquals(@event.Instance, reference):
@@ -69,7 +71,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                     ? UseKind.HandOver
                     : UseKind.None;
             case IFieldReferenceOperation field when ReferenceEquals(field.Instance, reference):
-                return ReleasesAllItHolds(field) ? UseKind.Release : UseKind.None;
+                return IsSoleReleasedMember(field) && (consumerReturned || Leaves(field)) ? UseKind.HandOver
+                    : ReleasesAllItHolds(field) ? UseKind.Release
+                    : UseKind.None;
             case IBinaryOperation:
             case IUnaryOperation:
             case IIsNullOperation:
@@ -157,7 +161,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
     /// </summary>
     private bool ReleasesAllItHolds(IMemberReferenceOperation member)
     {
-        if (member.Instance?.Type is not INamedTypeSymbol type || model.SourceDisposal.SoleReleasedMember(type) != member.Member.Name)
+        if (!IsSoleReleasedMember(member))
         {
             return false;
         }
@@ -178,6 +182,10 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 return false;
         }
     }
+
+    /// <summary>The member is the only thing the object's Dispose releases.</summary>
+    private bool IsSoleReleasedMember(IMemberReferenceOperation member) =>
+        member.Instance?.Type is INamedTypeSymbol type && model.SourceDisposal.SoleReleasedMember(type) == member.Member.Name;
 
     private bool IsResourceView(ISymbol member) =>
         (member.ContainingType is { } type && KnownApis.ResourceViews.Contains(SymbolNames.MemberKey(type, member.Name))) ||

@@ -223,6 +223,39 @@ public class Silent
             """);
 
     [Fact]
+    public Task TheOnlyMemberItsDisposeReleasesIsHandedOver() =>
+        // ImageSharp: a frame whose Dispose only disposes its PixelBuffer returns that buffer; a buffer whose Dispose
+        // only disposes its memory group gives the group to the image that will own it.
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            public sealed class MemoryGroup : IDisposable { private readonly Stream s = File.OpenRead("m"); public void Dispose() => s.Dispose(); }
+            public sealed class Buffer2D : IDisposable
+            {
+                public MemoryGroup Group { get; } = new MemoryGroup();
+                public int Width;
+                public void Dispose() => Group.Dispose();
+            }
+            public sealed class Frame : IDisposable
+            {
+                public Buffer2D PixelBuffer { get; } = new Buffer2D();
+                public void Dispose() => PixelBuffer.Dispose();
+            }
+            public sealed class Image : IDisposable
+            {
+                private readonly MemoryGroup group;
+                public Image(MemoryGroup group) => this.group = group;
+                public void Dispose() => group.Dispose();
+            }
+            static class Decoder
+            {
+                public static Buffer2D Decode() { var frame = new Frame(); return frame.PixelBuffer; }
+                public static Image Load() { var buffer = new Buffer2D(); return new Image(buffer.Group); }
+                public static int Width() { var buffer = [|new Buffer2D()|]; return buffer.Width; }
+            }
+            """);
+
+    [Fact]
     public Task HandlesResourceDisposalAttributeByName() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
