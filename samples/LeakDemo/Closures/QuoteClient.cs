@@ -50,6 +50,20 @@ public sealed class QuoteClient : IDisposable
     /// <summary>LEAK301: a static delegate combined with this client's method: the client is never collected.</summary>
     public void JoinResetLeaky() => resetAll += Reset;
 
+    /// <summary>LEAK301: every call adds a lambda to a process-wide event; it keeps its quote log until the process ends.</summary>
+    public void FlushAtExitLeaky(int id)
+    {
+        var log = new List<string> { $"quote {id}" };
+        AppDomain.CurrentDomain.ProcessExit += (sender, e) => Console.WriteLine(string.Join(", ", log));
+    }
+
+    /// <summary>Clean: the log is written when the work is done, nothing stays behind.</summary>
+    public void FlushNow(int id)
+    {
+        var log = new List<string> { $"quote {id}" };
+        Console.WriteLine(string.Join(", ", log));
+    }
+
     /// <summary>Clean: the timer is kept in a field and disposed with the client.</summary>
     public void StartRefresh() => refreshTimer ??= new Timer(_ => Interlocked.Increment(ref refreshes), null, 0, 1000);
 

@@ -499,7 +499,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
 
             var publisher = reference.Instance is null ? Qualified(reference.Event, null) : Name(reference.Instance) is { } instance ? instance + "." + reference.Event.Name : reference.Event.Name;
             var every = owner is IMethodSymbol { MethodKind: MethodKind.Constructor } ? $"by every '{type.Name}' created" : "on every call";
-            Report(handler, capture, "until the process ends", $"added to '{publisher}' {every}, and a lambda can never be removed", null);
+            Report(handler, capture, "until the process ends", $"added to '{publisher}' {every}, never removable", null);
         }
 
         /// <summary>

@@ -296,11 +296,11 @@ public class Reports
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments(
                 "A lambda", "'subscription'", "until the process ends",
-                "added to 'AppDomain.CurrentDomain.ProcessExit' on every call, and a lambda can never be removed"),
+                "added to 'AppDomain.CurrentDomain.ProcessExit' on every call, never removable"),
             Verify.Diagnostic().WithLocation(1).WithArguments(
                 "A lambda", "'subscription'", "until the process ends",
-                "added to 'Console.CancelKeyPress' on every call, and a lambda can never be removed"),
+                "added to 'Console.CancelKeyPress' on every call, never removable"),
             Verify.Diagnostic().WithLocation(2).WithArguments(
                 "An anonymous method", "'name'", "until the process ends",
-                "added to 'AppDomain.CurrentDomain.ProcessExit' by every 'Connection' created, and a lambda can never be removed"));
+                "added to 'AppDomain.CurrentDomain.ProcessExit' by every 'Connection' created, never removable"));
 }
