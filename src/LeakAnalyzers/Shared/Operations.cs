@@ -120,7 +120,12 @@ internal static class Operations
             return true;
         }
 
-        if (receiver is not ILocalReferenceOperation local)
+        // Cheap gate before the walk of the body: the local is declared with a null or default initializer.
+        if (receiver is not ILocalReferenceOperation local || local.Local.DeclaringSyntaxReferences.Length != 1 ||
+            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+            {
+                Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.DefaultExpressionSyntax,
+            })
         {
             return false;
         }

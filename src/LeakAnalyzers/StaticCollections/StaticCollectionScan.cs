@@ -392,7 +392,10 @@ internal sealed class StaticCollectionScan
 
         calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options),
                        Forwards(invocation, context.ContainingSymbol)));
-        sourceCalls.Enqueue((invocation, context.Options));
+        if (invocation.Arguments.Length > 0 && callee.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal)
+        {
+            sourceCalls.Enqueue((invocation, context.Options)); // the calls whose arguments may bound a key (LeftToCallers)
+        }
     }
 
     /// <summary>
