@@ -30,6 +30,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
                 if (model.ReleasesReceiver(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod, reference.Type) ||
+                    EmptiesAHandle(invocation) ||
                     (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync"))
                 {
                     return UseKind.Release;
@@ -182,6 +183,15 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 return false;
         }
     }
+
+    /// <summary>
+    /// <c>handle.SetHandle(IntPtr.Zero)</c> or <c>handle.SetHandleAsInvalid()</c> on a SafeHandle: what it wraps was freed
+    /// (or given up) by hand, the object has nothing left to release.
+    /// </summary>
+    private static bool EmptiesAHandle(IInvocationOperation invocation) =>
+        invocation.TargetMethod is { Name: "SetHandleAsInvalid", Parameters.Length: 0 } or { Name: "SetHandle", Parameters.Length: 1 } &&
+        (invocation.TargetMethod.Parameters.Length == 0 || Operations.IsNullOrZero(invocation.Arguments[0].Value)) &&
+        invocation.TargetMethod.ContainingType is { } type && OwnershipModel.IsOrDerivesFromSafeHandle(type);
 
     /// <summary>The member is the only thing the object's Dispose releases.</summary>
     private bool IsSoleReleasedMember(IMemberReferenceOperation member) =>

@@ -222,6 +222,7 @@ internal sealed class OwnershipModel
             case IObjectCreationOperation creation:
                 return NeedsDisposal(creation.Type, tables) &&
                        !ReleasesNothingHere(creation) &&
+                       !WrapsWithoutOwnership(creation) &&
                        !IsEmptyStruct(creation) &&
                        !(creation.Constructor is { Parameters.Length: 0 } && creation.Type is INamedTypeSymbol sentinelType &&
                          invalidHandleSentinels.GetOrAdd(sentinelType.OriginalDefinition, IsInvalidHandleSentinel)) &&
@@ -465,6 +466,15 @@ internal sealed class OwnershipModel
         static bool InReleaseHandle(SyntaxNode node) =>
             node.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>() is { Identifier.ValueText: "ReleaseHandle" };
     }
+
+    /// <summary>
+    /// <c>new SafeFileHandle(new IntPtr(-1), ownsHandle: false)</c>: a handle object told it does not own the handle it
+    /// wraps releases nothing.
+    /// </summary>
+    private static bool WrapsWithoutOwnership(IObjectCreationOperation creation) =>
+        creation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter is { Name: "ownsHandle", Type.SpecialType: SpecialType.System_Boolean } &&
+                                    a.Value.ConstantValue is { HasValue: true, Value: false }) &&
+        creation.Type is INamedTypeSymbol type && IsOrDerivesFromSafeHandle(type);
 
     /// <summary>A SafeHandle or CriticalHandle, or a type derived from one.</summary>
     internal static bool IsOrDerivesFromSafeHandle(INamedTypeSymbol type) => IsSafeOrCriticalHandle(type) || DerivesFromSafeHandle(type);

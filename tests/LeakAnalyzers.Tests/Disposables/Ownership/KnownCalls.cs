@@ -330,4 +330,35 @@ public class KnownCalls
             }
         }
         """);
+
+    [Fact]
+    public Task HandlesThatOwnNothingOrWereEmptiedByHand() =>
+        // FASTER gives a non-owning SafeFileHandle to CreateIoCompletionPort; SharpPcap frees a failed program's
+        // memory itself, empties the handle and drops it.
+        Verify.VerifyAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using Microsoft.Win32.SafeHandles;
+            public sealed class Program : SafeHandleZeroOrMinusOneIsInvalid
+            {
+                public Program() : base(true) => SetHandle(Marshal.AllocHGlobal(16));
+                protected override bool ReleaseHandle() { Marshal.FreeHGlobal(handle); return true; }
+                [DllImport("pcap")] private static extern int pcap_compile(IntPtr pcap, Program program, string filter);
+                [DllImport("kernel32")] private static extern IntPtr CreateIoCompletionPort(SafeFileHandle file, IntPtr port, UIntPtr key, uint threads);
+                public static IntPtr Port() => CreateIoCompletionPort(new SafeFileHandle(new IntPtr(-1), false), IntPtr.Zero, UIntPtr.Zero, 4);
+                public static IntPtr OwnedPort() => CreateIoCompletionPort({|LEAK002:new SafeFileHandle(new IntPtr(-1), true)|}, IntPtr.Zero, UIntPtr.Zero, 4);
+                public static Program TryCreate(IntPtr pcap, string filter)
+                {
+                    var program = new Program();
+                    if (pcap_compile(pcap, program, filter) < 0)
+                    {
+                        Marshal.FreeHGlobal(program.handle);
+                        program.SetHandle(IntPtr.Zero);
+                        program = null;
+                    }
+
+                    return program;
+                }
+            }
+            """);
 }
