@@ -1,6 +1,7 @@
 namespace LeakAnalyzers.Native;
 
 using System.Collections.Immutable;
+using LeakAnalyzers.Shared;
 
 /// <summary>What an allocation holds, which decides the consequence in messages and how native code treats it.</summary>
 internal enum NativeKind
@@ -87,9 +88,9 @@ internal static class NativeApis
 {
     internal const string Marshal = "System.Runtime.InteropServices.Marshal.";
     internal const string NativeMemory = "System.Runtime.InteropServices.NativeMemory.";
-    internal const string GCHandleType = "System.Runtime.InteropServices.GCHandle";
+    internal const string GCHandleType = KnownApis.GCHandleType;
     internal const string GCHandleFree = GCHandleType + ".Free";
-    internal const string GCHandleAlloc = GCHandleType + ".Alloc";
+    internal const string GCHandleAlloc = KnownApis.GCHandleAlloc;
     internal const string GCHandleToIntPtr = GCHandleType + ".ToIntPtr";
     internal const string GCHandleFromIntPtr = GCHandleType + ".FromIntPtr";
 

@@ -409,7 +409,7 @@ internal sealed class DelegateFates
     /// </summary>
     private static bool RootsUntilFreed(IInvocationOperation call, IArgumentOperation argument) =>
         call.TargetMethod is { Name: "Alloc", IsStatic: true, ContainingType.Name: "GCHandle" } &&
-        SymbolNames.MemberKey(call.TargetMethod.ContainingType, "Alloc") == Native.NativeApis.GCHandleAlloc &&
+        SymbolNames.MemberKey(call.TargetMethod.ContainingType, "Alloc") == KnownApis.GCHandleAlloc &&
         argument.Parameter?.Ordinal == 0 &&
         !call.Arguments.Any(other => other.Parameter?.Ordinal == 1 &&
                                      other.Value.ConstantValue is { HasValue: true, Value: int type } && type is 0 or 1);

@@ -11,6 +11,12 @@ using Microsoft.CodeAnalysis.Operations;
 /// </summary>
 internal static class KnownApis
 {
+    /// <summary>GCHandle, which the unmanaged family tracks and the shared delegate model reads (a handle roots what it is given).</summary>
+    internal const string GCHandleType = "System.Runtime.InteropServices.GCHandle";
+
+    /// <summary><c>GCHandle.Alloc</c>, by <see cref="SymbolNames.MemberKey"/>.</summary>
+    internal const string GCHandleAlloc = GCHandleType + ".Alloc";
+
     /// <summary>Disposable types whose Dispose releases nothing that matters: an undisposed instance is not a leak.</summary>
     internal static readonly ImmutableArray<string> NoDisposalTypes = ImmutableArray.Create(
         "System.Threading.Tasks.Task",
