@@ -736,6 +736,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         private bool released;
         private bool initializedWithCreation;
         private bool createdAtConstruction;
+        private bool createdOnlyWritersOverBorrowed = true;
         private Location? firstCreation;
         private ITypeSymbol? createdType;
         private readonly List<(IMemberReferenceOperation Reference, OwnershipTables Tables)> uses = new();
@@ -811,12 +812,23 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 {
                     var (reference, tables) = uses[uses.Count - 1];
                     uses.RemoveAt(uses.Count - 1);
-                    released = MemberUses.Classify(reference, model, tables) is MemberUse.Disposed or MemberUse.HandedOn;
+                    released = MemberUses.Classify(reference, model, tables) is MemberUse.Disposed or MemberUse.HandedOn ||
+                               (createdOnlyWritersOverBorrowed && IsFlush(reference));
                 }
 
                 return !released;
             }
         }
+
+        /// <summary><c>_writer.Flush()</c>, <c>JsonSerializer.Serialize(_writer, value)</c>: a use that empties a writer's buffer.</summary>
+        private static bool IsFlush(IMemberReferenceOperation reference) =>
+            Operations.ParentSkippingConversions(reference, out var used) switch
+            {
+                IInvocationOperation call => ReferenceEquals(call.Instance, used) && call.TargetMethod.Name is "Flush" or "FlushAsync",
+                IArgumentOperation { Parameter.ContainingSymbol: IMethodSymbol { ContainingType: { } callee } flusher } =>
+                    KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)),
+                _ => false,
+            };
 
         /// <summary>A use of the member that may release it, judged by <see cref="IsKept"/> when it matters.</summary>
         internal void Used(IMemberReferenceOperation reference, OwnershipTables tables)
@@ -842,6 +854,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                 if (model.IsOwnedValue(value, tables))
                 {
                     created = true;
+
+                    // `_writer = new StreamWriter(_buffer)`: a writer over a stream the type holds anyway (or one that
+                    // needs no disposal) owes nothing but its buffered text; a Flush in the type pays that.
+                    createdOnlyWritersOverBorrowed &= model.WrapperOverBorrowed(value!, tables) == WrapperKind.Writer;
                     initializedWithCreation |= initializer;
                     createdAtConstruction |= atConstruction;
                     if (firstCreation is null || value!.Syntax.SpanStart < firstCreation.SourceSpan.Start)
@@ -863,6 +879,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             lock (gate)
             {
                 created = true;
+                createdOnlyWritersOverBorrowed = false;
                 createdType ??= type;
                 createdAtConstruction |= atConstruction;
                 if (firstCreation is null || location.SourceSpan.Start < firstCreation.SourceSpan.Start)

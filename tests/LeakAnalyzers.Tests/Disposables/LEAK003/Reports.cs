@@ -136,6 +136,37 @@ public class Reports
             }
             """);
 
+    [Theory]
+    [InlineData("private readonly MemoryStream buffer = new MemoryStream();", "public byte[] Bytes() => buffer.ToArray();")]
+    [InlineData("private readonly MemoryStream buffer = new MemoryStream();", "public void Reset() { buffer.Flush(); }")]
+    public Task WriterOverAHeldBufferNeverFlushed(string held, string use) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System.IO;
+            sealed class Report
+            {
+                {{held}}
+                private readonly StreamWriter [|writer|];
+
+                public Report() { writer = new StreamWriter(buffer); }
+                public void Add(string line) => writer.WriteLine(line);
+                {{use}}
+            }
+            """);
+
+    [Fact]
+    public Task FlushedWriterOverAStreamItOpensItself() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.IO;
+            sealed class Log
+            {
+                private readonly StreamWriter [|writer|] = new StreamWriter(File.OpenWrite("log.txt"));
+
+                public void Add(string line) { writer.WriteLine(line); writer.Flush(); }
+            }
+            """);
+
     [Fact]
     public Task DisposeMissesTheField() =>
         Verify.VerifyAnalyzerAsync(

@@ -307,6 +307,9 @@ public class Silent
     [InlineData("SourceTypeReleasingNothing", "sealed class Buffer : IDisposable { private MemoryStream s = new MemoryStream(); public void Dispose() { s.Dispose(); } } sealed class S { private readonly Buffer b = new Buffer(); }")]
     [InlineData("AssignedAsUsingResource", "sealed class S { private Stream s; public void Run(string p) { using (s = File.OpenRead(p)) { s.ReadByte(); } } }")]
     [InlineData("ReturnedByDetach", "sealed class S { private Stream s = File.OpenRead(\"x\"); public Stream Detach() { var d = s; s = null; return d; } }")]
+    [InlineData("WriterOverAHeldBufferFlushed", "sealed class S { private readonly MemoryStream buffer = new MemoryStream(); private readonly StreamWriter writer; public S() { writer = new StreamWriter(buffer); } public byte[] Bytes() { writer.Flush(); return buffer.ToArray(); } }")]
+    [InlineData("XmlWriterOverAHeldStringWriterFlushed", "sealed class S { private readonly StringWriter text = new StringWriter(); private readonly System.Xml.XmlWriter xml; public S() { xml = System.Xml.XmlWriter.Create(text); } public override string ToString() { xml.Flush(); return text.ToString(); } }")]
+    [InlineData("WriterOverAnInjectedStreamFlushedAsync", "sealed class S { private readonly StreamWriter writer; public S(Stream output) { writer = new StreamWriter(output); } public Task Send(string line) { writer.WriteLine(line); return writer.FlushAsync(); } }")]
     [InlineData("StaticClass", "static class S { private static readonly HttpClient c = new HttpClient(); }")]
     public Task DoesNotReport(string name, string code)
     {
