@@ -581,6 +581,8 @@ internal sealed class DisposalFlow
                     }
                 }
 
+                // `do { ... } while (false)`: a constant condition takes one side only; the loop runs once.
+                pinnedWhenTrue ??= block.BranchValue?.ConstantValue is { HasValue: true, Value: bool constant } ? constant : null;
                 if (pinnedWhenTrue is { } branchValueIsTrue)
                 {
                     // Only the side the pinned condition takes exists in this walk.

@@ -78,6 +78,7 @@ public class Fields
     [InlineData("public Timer Reset() => timer ??= new Timer(_ => { }, null, 0, 1000);")]
     [InlineData("public void Reset(Timer given) { timer = given; } public void Renew() { timer = new Timer(_ => { }, null, 0, 1000); }")]
     [InlineData("public void Restart() { var old = Interlocked.Exchange(ref timer, new Timer(_ => { }, null, 0, 1000)); old?.Dispose(); }")]
+    [InlineData("public void Start() { do { timer = new Timer(_ => { }, null, 0, 1000); } while (false); }")]
     public Task SilentWhenThePreviousValueIsUnknownDisposedNullOrNotOwned(string member) =>
         Verify.VerifyAnalyzerAsync($$"""
             using System;

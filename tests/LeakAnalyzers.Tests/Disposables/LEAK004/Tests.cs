@@ -54,6 +54,7 @@ public class Locals
     [InlineData("void M(string a, bool b) { FileStream s = null; if (b) { s = new FileStream(a, FileMode.Open); } s?.Dispose(); }")]
     [InlineData("Stream f; void M(string a, string b) { var s = new FileStream(a, FileMode.Open); f = s; s = new FileStream(b, FileMode.Open); s.Dispose(); }")]
     [InlineData("void M(string a, string b) { var s = new FileStream(a, FileMode.Open); if (s != null) { s.Dispose(); } s = new FileStream(b, FileMode.Open); s.Dispose(); }")]
+    [InlineData("Stream M(string a) { Stream s = null; do { s = File.OpenRead(a); } while (false); return s; }")]
     public Task SilentWhenTheOldValueIsDisposedNullOrHandedOver(string member) =>
         Verify.VerifyAnalyzerAsync("using System.IO;\nclass C { " + member + " }");
 
