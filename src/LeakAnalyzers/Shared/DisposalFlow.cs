@@ -172,7 +172,13 @@ internal sealed class DisposalFlow
         Func<IInvocationOperation, bool>? releasesByCall,
         ImmutableHashSet<ISymbol>? slotAliases = null)
     {
-        var flow = new DisposalFlow(index, member, policy, isCreation, aliasLocals: null, releasesByCall) { slotAliases = slotAliases ?? ImmutableHashSet<ISymbol>.Empty };
+        // A catch entered while the member holds its value, that empties it without a release (`catch { _socket = null;
+        // throw; }` after a failed Connect), overwrites it: the same explicit exception paths as for locals.
+        var flow = new DisposalFlow(index, member, policy, isCreation, aliasLocals: null, releasesByCall)
+        {
+            slotAliases = slotAliases ?? ImmutableHashSet<ISymbol>.Empty,
+            followCatches = true,
+        };
         flow.Leaks = flow.Run(priorValueOwned);
         flow.Overwrites = flow.CollectOverwrites();
         return flow;

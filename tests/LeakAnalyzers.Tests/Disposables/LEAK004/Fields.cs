@@ -30,6 +30,64 @@ public class Fields
                 .WithMessage("'timer' is overwritten before its 'Timer' is disposed; it stays scheduled and keeps its callback alive"));
 
     [Fact]
+    public Task CatchEmptiesTheMemberAfterAFailedUse() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Net.Sockets;
+            sealed class Connection : IDisposable
+            {
+                private Socket socket;
+
+                public void Connect(string host)
+                {
+                    try
+                    {
+                        {|#1:socket = new Socket(SocketType.Stream, ProtocolType.Tcp)|};
+                        socket.Connect(host, 389);
+                    }
+                    catch (SocketException)
+                    {
+                        {|#0:socket = null|};
+                        throw;
+                    }
+                }
+
+                public void Dispose() => socket?.Dispose();
+            }
+            """,
+            Leak004.WithLocation(0).WithLocation(1)
+                .WithMessage("'socket' is overwritten before its 'Socket' is disposed; the socket stays open until the finalizer runs"));
+
+    [Theory]
+    [InlineData("catch (SocketException) { socket?.Dispose(); socket = null; throw; }")]
+    [InlineData("catch (SocketException) { Close(); throw; }")]
+    [InlineData("finally { }")]
+    public Task CatchThatReleasesTheMemberFirst(string handler) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System;
+            using System.Net.Sockets;
+            sealed class Connection : IDisposable
+            {
+                private Socket socket;
+
+                public void Connect(string host)
+                {
+                    try
+                    {
+                        socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                        socket.Connect(host, 389);
+                    }
+                    {{handler}}
+                }
+
+                private void Close() { socket?.Dispose(); socket = null; }
+                public void Dispose() => Close();
+            }
+            """);
+
+    [Fact]
     public Task CreatedInConstructorReplacedLater() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
