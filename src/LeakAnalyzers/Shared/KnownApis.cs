@@ -106,6 +106,9 @@ internal static class KnownApis
         ("System.Threading.ManualResetEventSlim", ImmutableArray.Create("WaitHandle"), ImmutableArray<string>.Empty),
         ("System.Threading.CountdownEvent", ImmutableArray.Create("WaitHandle"), ImmutableArray<string>.Empty),
         ("System.Threading.Barrier", ImmutableArray<string>.Empty, ImmutableArray<string>.Empty),
+        // A reader-writer lock makes its events only under contention, and never exposes them: finalizable wait
+        // handles that die with the lock, like the slim events' (its Dispose closes them sooner, nothing more).
+        ("System.Threading.ReaderWriterLockSlim", ImmutableArray<string>.Empty, ImmutableArray<string>.Empty),
         ("System.Collections.Concurrent.BlockingCollection`1",
             ImmutableArray.Create("TakeFromAny", "TryTakeFromAny", "AddToAny", "TryAddToAny"),
             ImmutableArray.Create("boundedCapacity")),

@@ -230,7 +230,8 @@ internal sealed class OwnershipModel
                        !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
                        !StaysEmpty(creation, tables) &&
-                       !InitializerEmptiesReleasedMembers(creation, tables);
+                       !InitializerEmptiesReleasedMembers(creation, tables) &&
+                       !WrapsOnlyBorrowed(creation, tables);
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
                 return false;
             case ITypeParameterObjectCreationOperation generic:
@@ -303,6 +304,68 @@ internal sealed class OwnershipModel
         }
 
         return emptied == released.Count;
+    }
+
+    /// <summary>
+    /// <c>Rest = new RestClient(_api)</c>: a source type whose Dispose releases only members its constructor fills
+    /// straight from its parameters (and members that need no disposal), built here over values this method does not
+    /// own (a member, a parameter, a lent result). Disposing it would release only what its creator already releases
+    /// or was lent; it owns nothing of its own. Over a value the method owns, the object takes it and must be disposed.
+    /// </summary>
+    private bool WrapsOnlyBorrowed(IObjectCreationOperation creation, OwnershipTables tables)
+    {
+        if (ruleId is null || creation.Constructor is not { } constructor || creation.Type is not INamedTypeSymbol type ||
+            constructor.DeclaringSyntaxReferences.Length == 0 || sourceDisposal.ReleasedMemberNames(type) is not { Count: > 0 } released)
+        {
+            return false;
+        }
+
+        var given = sourceDisposal.GivenMembers(constructor);
+        var wrapsSomething = false;
+        foreach (var name in released)
+        {
+            // A pointer or handle given to the constructor may be acquired there (`Native.IncRef(p); pointer = p;`):
+            // only a disposable object stored as it is counts as given.
+            if (given.TryGetValue(name, out var ordinal) && MemberType(type, name) is { } givenType && IsDisposable(givenType))
+            {
+                if (creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) is not { ArgumentKind: ArgumentKind.Explicit } argument ||
+                    !IsBorrowedHere(argument.Value, tables))
+                {
+                    return false;
+                }
+
+                wrapsSomething = true;
+            }
+            else if (MemberType(type, name) is not { } memberType ||
+                     (NeedsDisposal(memberType, tables) && !ReleasesNothingWhateverItsArguments(memberType, type, name)))
+            {
+                return false;
+            }
+        }
+
+        return wrapsSomething;
+
+        // A SemaphoreSlim member the type never asks for its wait handle; not a token source, whose creation (not
+        // seen here) may start a timer.
+        static bool ReleasesNothingWhateverItsArguments(ITypeSymbol memberType, INamedTypeSymbol type, string name) =>
+            KnownApis.NoDisposalUnlessUsed.Any(entry => entry.Parameters.IsEmpty && entry.Type == SymbolNames.FullMetadataName(memberType)) &&
+            KnownApis.ReleasesNothingIn(memberType, type, ImmutableArray<IArgumentOperation>.Empty, name);
+
+        static ITypeSymbol? MemberType(INamedTypeSymbol type, string name)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers(name))
+                {
+                    if (member is IFieldSymbol or IPropertySymbol)
+                    {
+                        return member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
+                    }
+                }
+            }
+
+            return null;
+        }
     }
 
     /// <summary>

@@ -310,6 +310,7 @@ public class Silent
     [InlineData("WriterOverAHeldBufferFlushed", "sealed class S { private readonly MemoryStream buffer = new MemoryStream(); private readonly StreamWriter writer; public S() { writer = new StreamWriter(buffer); } public byte[] Bytes() { writer.Flush(); return buffer.ToArray(); } }")]
     [InlineData("XmlWriterOverAHeldStringWriterFlushed", "sealed class S { private readonly StringWriter text = new StringWriter(); private readonly System.Xml.XmlWriter xml; public S() { xml = System.Xml.XmlWriter.Create(text); } public override string ToString() { xml.Flush(); return text.ToString(); } }")]
     [InlineData("WriterOverAnInjectedStreamFlushedAsync", "sealed class S { private readonly StreamWriter writer; public S(Stream output) { writer = new StreamWriter(output); } public Task Send(string line) { writer.WriteLine(line); return writer.FlushAsync(); } }")]
+    [InlineData("ReaderWriterLockSlim", "sealed class S { private readonly ReaderWriterLockSlim gate = new ReaderWriterLockSlim(); public int Read() { gate.EnterReadLock(); try { return 1; } finally { gate.ExitReadLock(); } } }")]
     [InlineData("StaticClass", "static class S { private static readonly HttpClient c = new HttpClient(); }")]
     public Task DoesNotReport(string name, string code)
     {

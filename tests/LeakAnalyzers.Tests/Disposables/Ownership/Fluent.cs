@@ -42,9 +42,9 @@ public class Fluent
         }
         class C
         {
-            void M(IDisposable o, string src)
+            void M(string src)
             {
-                var sink = {|LEAK001:new Sink(o)|};
+                var sink = {|LEAK001:new Sink(System.IO.File.OpenRead(src))|};
                 sink.Run(src);
             }
         }

@@ -356,9 +356,9 @@ public class WhatDisposeReleases
         sealed class Registry
         {
             {{accessor}}
-            private readonly ReaderWriterLockSlim gate = new ReaderWriterLockSlim();
+            private readonly Timer gate = new Timer(_ => { });
             private Registry() { }
-            public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
+            public void Touch() { gate.Change(0, 1000); }
         }
         """);
 
@@ -373,9 +373,9 @@ public class WhatDisposeReleases
         sealed class Registry
         {
             {{members}}
-            private readonly ReaderWriterLockSlim {|LEAK003:gate|} = new ReaderWriterLockSlim();
+            private readonly Timer {|LEAK003:gate|} = new Timer(_ => { });
             private Registry() { }
-            public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
+            public void Touch() { gate.Change(0, 1000); }
         }
         """);
 
@@ -424,8 +424,8 @@ public class WhatDisposeReleases
             interface ICache { void Touch(); }
             sealed class Cache : ICache
             {
-                private readonly ReaderWriterLockSlim {{(reported.Length == 0 ? "gate" : reported)}} = new ReaderWriterLockSlim();
-                public void Touch() { gate.EnterReadLock(); gate.ExitReadLock(); }
+                private readonly Timer {{(reported.Length == 0 ? "gate" : reported)}} = new Timer(_ => { });
+                public void Touch() { gate.Change(0, 1000); }
             }
             static class Startup
             {

@@ -122,6 +122,39 @@ public class Wrappers
         }
         """);
 
+    [Fact]
+    public Task SourceWrapperOverWhatItsCreatorReleasesOwnsNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        class ApiClient : IDisposable { private readonly Stream stream = File.OpenRead("x"); public void Dispose() => stream.Dispose(); }
+        class RestClient : IDisposable
+        {
+            private readonly SemaphoreSlim stateLock = new SemaphoreSlim(1, 1);
+            internal ApiClient Api { get; }
+            internal RestClient(ApiClient api) { Api = api ?? throw new ArgumentNullException(nameof(api)); }
+            public void Dispose() { Api.Dispose(); stateLock.Dispose(); }
+        }
+        class LoggingClient : IDisposable
+        {
+            private readonly Stream log = File.OpenWrite("log");
+            internal ApiClient Api { get; }
+            internal LoggingClient(ApiClient api) { Api = api; }
+            public void Dispose() { Api.Dispose(); log.Dispose(); }
+        }
+        sealed class SocketClient : IDisposable
+        {
+            private readonly ApiClient api;
+            public RestClient Rest { get; }
+            public SocketClient() { api = new ApiClient(); Rest = new RestClient(api); }
+            public void Dispose() => api.Dispose();
+
+            public static void Borrowed(ApiClient given) { var rest = new RestClient(given); }
+            public static void OwnedHere() { var made = new ApiClient(); var rest = [|new RestClient(made)|]; }
+            public static void WithAResourceOfItsOwn(ApiClient given) { var logging = [|new LoggingClient(given)|]; }
+        }
+        """);
+
     [Theory]
     [InlineData("var text = new StringWriter(); var xml = new XmlTextWriter(text); xml.WriteStartElement(\"a\"); xml.Flush(); return text.ToString();")]
     [InlineData("using var text = new StringWriter(); var xml = new XmlTextWriter(text); xml.WriteStartElement(\"a\"); xml.Flush(); return text.ToString();")]
