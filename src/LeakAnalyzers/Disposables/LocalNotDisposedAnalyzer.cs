@@ -368,14 +368,16 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         /// <summary>
         /// A capture that neither releases the value nor passes it on: a lambda that only calls it or reads it
         /// (<c>o => { outcome = o; acked.Set(); }</c>, <c>() => Loop(linked.Token)</c>) and whose delegate the method
-        /// does not return or store. Nobody but the method can dispose such a value, so the method is judged as if
-        /// the lambda were not there. Local functions, and lambdas kept beyond the method (returned, stored in a
-        /// member), still take what they capture.
+        /// does not return or store, or a local function the method only calls. Nobody but the method can dispose such
+        /// a value, so the method is judged as if the function were not there. Local functions turned into delegates,
+        /// and lambdas kept beyond the method (returned, stored in a member), still take what they capture.
         /// </summary>
         private static bool IsCaptureThatKeepsNothing(ILocalReferenceOperation reference, OwnershipModel model, Func<IArgumentOperation, bool> keptForGood)
         {
-            if (FunctionScopes.EnclosingFunction(reference) is not IAnonymousFunctionOperation function ||
-                FunctionScopes.EnclosingFunction(function) is not null)
+            var enclosing = FunctionScopes.EnclosingFunction(reference);
+            if (enclosing is null || FunctionScopes.EnclosingFunction(enclosing) is not null ||
+                (enclosing is ILocalFunctionOperation localFunction && !OnlyCalled(localFunction)) ||
+                enclosing is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
             {
                 return false;
             }
@@ -392,7 +394,25 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                 _ => false,
             };
 
-            return onlyUsed && !DelegateOutlivesMethod(function, keptForGood);
+            return onlyUsed && (enclosing is not IAnonymousFunctionOperation function || !DelegateOutlivesMethod(function, keptForGood));
+        }
+
+        /// <summary>
+        /// <c>void OnValue(int v) { linked.Cancel(); ... } OnValue(1);</c>: a local function the method only calls, never
+        /// turns into a delegate, runs inside the method; what it does with a captured value is the method's own use.
+        /// </summary>
+        private static bool OnlyCalled(ILocalFunctionOperation localFunction)
+        {
+            foreach (var operation in Operations.RootOf(localFunction).Descendants())
+            {
+                if (operation is IMethodReferenceOperation { Method: var referenced } &&
+                    SymbolEqualityComparer.Default.Equals(referenced.OriginalDefinition, localFunction.Symbol.OriginalDefinition))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -68,6 +68,57 @@ public class Reports
             """);
 
     [Fact]
+    public Task CapturedByLocalFunctionsTheMethodOnlyCalls() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+            static class Waiter
+            {
+                public static async Task<int> WaitAsync(CancellationToken cancellationToken)
+                {
+                    var tcs = new TaskCompletionSource<int>();
+                    var linked = [|CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)|];
+                    void OnValue(int v) { linked.Cancel(); tcs.TrySetResult(v); }
+                    OnValue(1);
+                    return await tcs.Task;
+                }
+
+                public static int OnlyReads(string path)
+                {
+                    var stream = [|File.OpenRead(path)|];
+                    int Read() => stream.ReadByte();
+                    return Read();
+                }
+
+                public static int ClosedByALocalFunction(string path)
+                {
+                    var stream = File.OpenRead(path);
+                    int Read() => stream.ReadByte();
+                    void Close() => stream.Dispose();
+                    var first = Read();
+                    Close();
+                    return first;
+                }
+
+                public static Func<int> TurnedIntoADelegate(string path)
+                {
+                    var stream = File.OpenRead(path);
+                    int Read() => stream.ReadByte();
+                    return Read;
+                }
+
+                public static void PassedOnByALocalFunction(string path, Action<Stream> keep)
+                {
+                    var stream = File.OpenRead(path);
+                    void Give() => keep(stream);
+                    Give();
+                }
+            }
+            """);
+
+    [Fact]
     public Task MessageNamesTheLocalAndTheConsequence() =>
         Verify.VerifyAnalyzerAsync(
             """

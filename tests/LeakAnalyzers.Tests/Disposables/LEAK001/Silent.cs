@@ -68,7 +68,6 @@ public class Silent
     [InlineData("CapturedByLambdaReturnedThroughALocal", "Func<string, Task<string>> M() { var h = new HttpClient(); Func<string, Task<string>> f = u => h.GetStringAsync(u); return f; }")]
     [InlineData("CapturedByLambdaStoredInAField", "Action a; void M() { var h = new HttpClient(); a = () => h.CancelPendingRequests(); }")]
     [InlineData("CapturedByLambdaThatPassesItOn", "void Take(Stream s) { } void M(string p) { var s = new FileStream(p, FileMode.Open); _ = Task.Run(() => Take(s)); }")]
-    [InlineData("CapturedByLocalFunction", "void M(string p) { var s = new FileStream(p, FileMode.Open); Read(); int Read() => s.ReadByte(); }")]
     [InlineData("GivenToTaskCompletionSource", "void M(string p, TaskCompletionSource<Stream> t) { var s = new FileStream(p, FileMode.Open); t.SetResult(s); }")]
     [InlineData("InterlockedExchangeIntoField", "Stream f; void M(string p) { var s = new FileStream(p, FileMode.Open); Interlocked.Exchange(ref f, s)?.Dispose(); }")]
     [InlineData("TimerStateArgument", "Timer timer; void M(string p) { var s = new FileStream(p, FileMode.Open); timer = new Timer(o => ((Stream)o).Dispose(), s, 100, Timeout.Infinite); }")]
