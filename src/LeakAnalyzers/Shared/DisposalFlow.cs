@@ -1176,7 +1176,8 @@ internal sealed class DisposalFlow
 
     /// <summary>
     /// A bool property that says whether the value was already released: <c>IsDisposed</c>, <c>Disposed</c> or
-    /// <c>IsClosed</c> of the value, or <c>IsClosed</c>/<c>IsInvalid</c> of a SafeHandle the value exposes.
+    /// <c>IsClosed</c> of the value, <c>IsInvalid</c> of a SafeHandle value, or <c>IsClosed</c>/<c>IsInvalid</c> of a
+    /// SafeHandle the value exposes.
     /// </summary>
     private bool IsReleasedStateOfSlot(IPropertyReferenceOperation state)
     {
@@ -1187,6 +1188,12 @@ internal sealed class DisposalFlow
         }
 
         if (state.Property.Name is "IsDisposed" or "Disposed" or "IsClosed" && RefersToSlot(instance))
+        {
+            return true;
+        }
+
+        // `if (snapshot.IsInvalid) yield break;`: an invalid SafeHandle holds nothing its release would free.
+        if (state.Property.Name == "IsInvalid" && OwnershipModel.IsOrDerivesFromSafeHandle(state.Property.ContainingType) && RefersToSlot(instance))
         {
             return true;
         }

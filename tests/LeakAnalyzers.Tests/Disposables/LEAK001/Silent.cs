@@ -18,6 +18,43 @@ public class Silent
         """;
 
     [Fact]
+    public Task SafeHandleLeftOnlyWhenItIsInvalid() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Collections.Generic;
+            using System.Runtime.InteropServices;
+            using Microsoft.Win32.SafeHandles;
+            public sealed class SnapshotHandle : SafeHandleZeroOrMinusOneIsInvalid
+            {
+                private SnapshotHandle() : base(true) { }
+                protected override bool ReleaseHandle() => Native.CloseHandle(handle);
+            }
+            static class Native
+            {
+                [DllImport("kernel32.dll")] public static extern SnapshotHandle CreateToolhelp32Snapshot(uint flags, int pid);
+                [DllImport("kernel32.dll")] public static extern bool CloseHandle(IntPtr h);
+                [DllImport("kernel32.dll")] public static extern bool Module32First(SnapshotHandle h, ref int entry);
+            }
+            static class Modules
+            {
+                public static IEnumerable<int> Of(int processId)
+                {
+                    var entry = 0;
+                    var snapshot = Native.CreateToolhelp32Snapshot(0x8, processId);
+                    if (snapshot.IsInvalid)
+                    {
+                        yield break;
+                    }
+
+                    using (snapshot)
+                    {
+                        if (Native.Module32First(snapshot, ref entry)) yield return entry;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task SemaphoreSlimWhoseWaitHandleIsNeverRead() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Threading;
