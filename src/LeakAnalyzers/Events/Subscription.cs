@@ -114,7 +114,11 @@ internal sealed class Handler
             case IMethodReferenceOperation reference:
             {
                 var method = reference.Method;
-                var bound = !method.IsStatic && IsThis(reference.Instance);
+
+                // A local function's delegate keeps this object only when its body (or a local function it calls) uses it.
+                var bound = method.MethodKind == MethodKind.LocalFunction
+                    ? !method.IsStatic && LocalFunctionBody(root, method) is { } body && Captures(body, root, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition })
+                    : !method.IsStatic && IsThis(reference.Instance);
                 var text = reference.Instance is null || IsThis(reference.Instance) ? reference.Syntax.ToString() : null;
                 return new Handler(HandlerKind.MethodGroup, value, method, null, bound, false, Identity(method.OriginalDefinition), text);
             }

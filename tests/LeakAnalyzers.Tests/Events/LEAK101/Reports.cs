@@ -24,6 +24,28 @@ public class Reports
                 "this 'View' lives until the process ends"));
 
     [Fact]
+    public Task LocalFunctionThatUsesThisObject() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            static class Clock { public static event EventHandler Tick; }
+            class View
+            {
+                private int ticks;
+                public void Start()
+                {
+                    void Count(object sender, EventArgs e) => Add();
+                    void Add() => ticks++;
+                    {|#0:Clock.Tick += Count|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'Count'",
+                "the static event 'Clock.Tick'",
+                "this 'View' lives until the process ends"));
+
+    [Fact]
     public Task ProcessExit() =>
         Verify.VerifyAnalyzerAsync(
             """

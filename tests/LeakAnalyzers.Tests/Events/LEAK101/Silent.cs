@@ -14,6 +14,22 @@ public class Silent
         """;
 
     [Fact]
+    public Task LocalFunctionThatUsesNothingOfThisObject() =>
+        Verify.VerifyAnalyzerAsync(Bus + """
+            class View
+            {
+                private static int ticks;
+                public void Start(string name)
+                {
+                    void Count(object sender, EventArgs e) { ticks++; Console.WriteLine(name); }
+                    static void Log(object sender, EventArgs e) => Console.WriteLine(sender);
+                    Clock.Tick += Count;
+                    Clock.Tick += Log;
+                }
+            }
+            """);
+
+    [Fact]
     public Task RemovedInDispose() =>
         Verify.VerifyAnalyzerAsync(Bus + """
             class View : IDisposable
