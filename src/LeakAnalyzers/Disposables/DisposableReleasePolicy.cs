@@ -55,6 +55,10 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                                                   KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)):
                 // `JsonSerializer.Serialize(writer, value)` flushes the writer when it is done.
                 return UseKind.Release;
+            case IArgumentOperation { Parameter: { RefKind: RefKind.Ref, ContainingSymbol: IMethodSymbol writer } byReference }
+                when model.SourceDisposal.DisposesParameter(writer, byReference.Ordinal):
+                // `Reset(ref _compress)` where Reset runs `compress?.Dispose()` before it writes a new one.
+                return UseKind.Release;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):

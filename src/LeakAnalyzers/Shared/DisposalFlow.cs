@@ -803,8 +803,9 @@ internal sealed class DisposalFlow
                     if (ByReferenceArgument(operation) is { } argument && creations.IndexOf(argument) is var written and >= 0)
                     {
                         // Written by the call: like an assignment, it loses what the variable still owned, unless
-                        // the call hands the old value back (Interlocked.Exchange whose result is used).
-                        if (state != 0 && !KnownApis.ReturnsOldValue(argument))
+                        // the call hands the old value back (Interlocked.Exchange whose result is used) or releases it
+                        // first (a source method that disposes its ref parameter before writing it).
+                        if (state != 0 && !KnownApis.ReturnsOldValue(argument) && policy.Classify(operation, argument, consumerReturned: false) != UseKind.Release)
                         {
                             if (operation is ILocalReferenceOperation { IsDeclaration: true })
                             {

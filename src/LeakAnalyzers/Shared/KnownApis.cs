@@ -547,6 +547,12 @@ internal static class KnownApis
         OwnershipTransfer.Always("System.Xml.XmlTextWriter..ctor"),
         OwnershipTransfer.Always("System.IO.FileStream..ctor"),
 
+        // A pipe stream built over a SafePipeHandle owns it (its Dispose closes the handle), as a FileStream does.
+        OwnershipTransfer.Always("System.IO.Pipes.NamedPipeServerStream..ctor"),
+        OwnershipTransfer.Always("System.IO.Pipes.NamedPipeClientStream..ctor"),
+        OwnershipTransfer.Always("System.IO.Pipes.AnonymousPipeServerStream..ctor"),
+        OwnershipTransfer.Always("System.IO.Pipes.AnonymousPipeClientStream..ctor"),
+
         // A GCHandle roots its target for whoever holds the handle (native code, usually, which frees the handle and
         // ends the target in its destroy callback): the object is handed over with the handle.
         OwnershipTransfer.Always("System.Runtime.InteropServices.GCHandle.Alloc"),

@@ -871,11 +871,22 @@ internal sealed class OwnershipModel
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
             ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local) ||
-                                              HoldsOnlyLentValues(local, tables) || IsReleasedInAFinallyAround(local),
+                                              HoldsOnlyLentValues(local, tables) || HoldsOnlyGivenValues(local) || IsReleasedInAFinallyAround(local),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
             IObjectCreationOperation created => WrapperOverBorrowed(created, tables) != WrapperKind.None,
             _ => false,
         };
+
+    /// <summary>
+    /// <c>var stream = content as Stream;</c>, <c>if (content is Stream stream)</c>: every value of the local is a
+    /// parameter or a member, seen through a cast or a type test. The method did not make it.
+    /// </summary>
+    private static bool HoldsOnlyGivenValues(ILocalReferenceOperation local)
+    {
+        var values = Operations.ValuesOfLocal(Operations.RootOf(local), local.Local);
+        return values.Count is > 0 and <= 4 &&
+               values.All(value => Operations.SkipConversions(value) is IParameterReferenceOperation { Parameter.RefKind: RefKind.None } or IFieldReferenceOperation);
+    }
 
     /// <summary>
     /// <c>var handler = factory.CreateHandler(name);</c>: every value of the local is the result of a call that lends

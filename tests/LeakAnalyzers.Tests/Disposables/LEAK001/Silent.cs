@@ -18,6 +18,26 @@ public class Silent
         """;
 
     [Fact]
+    public Task PipeStreamTakesTheHandleItIsGiven() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.IO.Pipes;
+            using Microsoft.Win32.SafeHandles;
+            class Server
+            {
+                static SafePipeHandle Open(IntPtr raw) => new SafePipeHandle(raw, true);
+
+                public NamedPipeServerStream Create(IntPtr raw)
+                {
+                    var handle = Open(raw);
+                    var pipe = new NamedPipeServerStream(PipeDirection.InOut, true, false, handle);
+                    handle = null;
+                    return pipe;
+                }
+            }
+            """);
+
+    [Fact]
     public Task SafeHandleLeftOnlyWhenItIsInvalid() =>
         Verify.VerifyAnalyzerAsync("""
             using System;

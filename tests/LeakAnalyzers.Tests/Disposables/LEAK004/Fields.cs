@@ -88,6 +88,22 @@ public class Fields
             """);
 
     [Fact]
+    public Task RenewedThroughARefHelperThatDoesNotDisposeTheOldValue() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            sealed class Poller : IDisposable
+            {
+                private Timer timer;
+
+                public void Restart() { Renew({|LEAK004:ref timer|}); }
+                static void Renew(ref Timer t) { t = new Timer(_ => { }, null, 0, 1000); }
+                public void Dispose() { timer?.Dispose(); }
+            }
+            """);
+
+    [Fact]
     public Task CreatedInConstructorReplacedLater() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
@@ -137,6 +153,7 @@ public class Fields
     [InlineData("public void Reset(Timer given) { timer = given; } public void Renew() { timer = new Timer(_ => { }, null, 0, 1000); }")]
     [InlineData("public void Restart() { var old = Interlocked.Exchange(ref timer, new Timer(_ => { }, null, 0, 1000)); old?.Dispose(); }")]
     [InlineData("public void Start() { do { timer = new Timer(_ => { }, null, 0, 1000); } while (false); }")]
+    [InlineData("public void Restart() { Renew(ref timer); } static void Renew(ref Timer t) { t?.Dispose(); t = new Timer(_ => { }, null, 0, 1000); }")]
     public Task SilentWhenThePreviousValueIsUnknownDisposedNullOrNotOwned(string member) =>
         Verify.VerifyAnalyzerAsync($$"""
             using System;

@@ -123,6 +123,38 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task ReaderOverAParameterSeenThroughACastOrATypeTest() => Verify.VerifyAsync("""
+        using System.IO;
+        static class Errors
+        {
+            public static string Cast(object content)
+            {
+                var stream = content as Stream;
+                var reader = new StreamReader(stream);
+                return reader.ReadToEnd();
+            }
+
+            public static string Pattern(object content)
+            {
+                if (content is Stream stream)
+                {
+                    var reader = new StreamReader(stream);
+                    return reader.ReadToEnd();
+                }
+
+                return null;
+            }
+
+            public static string Opened(object content)
+            {
+                var stream = content as Stream ?? File.OpenRead("fallback");
+                var reader = [|new StreamReader(stream)|];
+                return reader.ReadToEnd();
+            }
+        }
+        """);
+
+    [Fact]
     public Task SourceWrapperOverWhatItsCreatorReleasesOwnsNothing() => Verify.VerifyAsync("""
         using System;
         using System.IO;
