@@ -42,7 +42,7 @@ internal sealed class SourceOwnership
     private readonly Compilation compilation;
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> models = new();
     private readonly ConcurrentDictionary<IMethodSymbol, MemberSummary> summaries = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<INamedTypeSymbol, TypeFacts> types = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, TypeFacts?> types = new(SymbolEqualityComparer.Default);
     private readonly OwnershipModel general;
     private AnalyzerOptions? options;
 
@@ -88,7 +88,7 @@ internal sealed class SourceOwnership
 
         for (var i = 0; i < stack.Count; i++)
         {
-            if (SymbolEqualityComparer.Default.Equals(stack[i].Method, method))
+            if (stack[i].Key is IMethodSymbol onStack && SymbolEqualityComparer.Default.Equals(onStack, method))
             {
                 // A cycle: every member on it is unknown, whoever asked first.
                 for (var j = i; j < stack.Count; j++)
@@ -182,7 +182,7 @@ internal sealed class SourceOwnership
         }
 
         method = method.OriginalDefinition;
-        return alwaysGivenOwned.GetOrAdd((method, parameter.Ordinal), key => ComputeAlwaysGivenOwned(key.Item1, key.Item2, type));
+        return Fact(alwaysGivenOwned, (method, parameter.Ordinal), key => ComputeAlwaysGivenOwned(key.Item1, key.Item2, type), whenCut: false);
     }
 
     private bool ComputeAlwaysGivenOwned(IMethodSymbol method, int ordinal, INamedTypeSymbol type)
@@ -328,8 +328,75 @@ internal sealed class SourceOwnership
     /// <summary>How <paramref name="type"/> (declared in source) treats its field or auto-property <paramref name="member"/>.</summary>
     internal MemberTreatment TreatmentOf(INamedTypeSymbol type, ISymbol member)
     {
-        var facts = types.GetOrAdd(type.OriginalDefinition, t => new TypeFacts(this, t));
-        return facts.Of(member);
+        var facts = Fact(types, type.OriginalDefinition, t => new TypeFacts(this, t), whenCut: null);
+
+        // Cut (on a cycle through this type's facts, or past the depth limit): nothing can be said, as for a member
+        // handed to a callee we do not follow.
+        return facts?.Of(member) ?? new MemberTreatment(MemberTreatmentKind.HandedOn, exposed: member.DeclaredAccessibility != Accessibility.Private);
+    }
+
+    private readonly ConcurrentDictionary<object, int> factHeights = new();
+
+    /// <summary>
+    /// A cached fact that reads summaries (how a type treats its members, whether a private member is always given
+    /// new objects), computed as a summary is: in a frame of its own on this thread's stack, so that a cycle through
+    /// it is cut where it closes, and the depth limit counts what it reads. One cut by the depth limit is kept only
+    /// when asked from outside any summary; read from the cache, its height counts toward the asker's depth. The
+    /// answer is then the same whichever thread asks first, and two builds of the same code report the same.
+    /// </summary>
+    private TValue Fact<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, Func<TKey, TValue> compute, TValue whenCut)
+        where TKey : notnull
+    {
+        var stack = frames ??= new List<Frame>();
+        if (cache.TryGetValue(key, out var known))
+        {
+            Reached(stack, factHeights.TryGetValue(key, out var height) ? height : 1);
+            return known;
+        }
+
+        for (var i = 0; i < stack.Count; i++)
+        {
+            if (stack[i].Key is TKey onStack && EqualityComparer<TKey>.Default.Equals(onStack, key))
+            {
+                for (var j = i; j < stack.Count; j++)
+                {
+                    stack[j].InCycle = true;
+                }
+
+                return whenCut;
+            }
+        }
+
+        if (stack.Count >= MaxDepth)
+        {
+            foreach (var frame in stack)
+            {
+                frame.TooDeep = true;
+            }
+
+            return whenCut;
+        }
+
+        var current = new Frame(key);
+        stack.Add(current);
+        TValue value;
+        try
+        {
+            value = compute(key);
+        }
+        finally
+        {
+            stack.RemoveAt(stack.Count - 1);
+        }
+
+        Reached(stack, current.Height);
+        if (current.TooDeep && !current.InCycle && stack.Count > 0)
+        {
+            return value;
+        }
+
+        factHeights.TryAdd(key, current.TooDeep ? MaxDepth + 1 : current.Height);
+        return cache.GetOrAdd(key, value);
     }
 
     internal OwnershipTables TablesFor(SyntaxTree tree)
@@ -488,9 +555,10 @@ internal sealed class SourceOwnership
 
     private sealed class Frame
     {
-        internal Frame(IMethodSymbol method) => Method = method;
+        internal Frame(object key) => Key = key;
 
-        internal IMethodSymbol Method { get; }
+        /// <summary>The member being summarised, or the key of a cached fact being computed (<see cref="Fact"/>).</summary>
+        internal object Key { get; }
 
         /// <summary>On a cycle of summaries asking for each other.</summary>
         internal bool InCycle { get; set; }
