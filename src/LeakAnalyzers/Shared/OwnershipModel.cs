@@ -314,7 +314,7 @@ internal sealed class OwnershipModel
     /// </summary>
     private bool WrapsOnlyBorrowed(IObjectCreationOperation creation, OwnershipTables tables)
     {
-        if (ruleId is null || creation.Constructor is not { } constructor || creation.Type is not INamedTypeSymbol type ||
+        if (creation.Constructor is not { } constructor || creation.Type is not INamedTypeSymbol type ||
             constructor.DeclaringSyntaxReferences.Length == 0 || sourceDisposal.ReleasedMemberNames(type) is not { Count: > 0 } released)
         {
             return false;
@@ -329,7 +329,7 @@ internal sealed class OwnershipModel
             if (given.TryGetValue(name, out var ordinal) && MemberType(type, name) is { } givenType && IsDisposable(givenType))
             {
                 if (creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) is not { ArgumentKind: ArgumentKind.Explicit } argument ||
-                    !IsBorrowedHere(argument.Value, tables))
+                    !(ruleId is null ? IsMemberOfAnotherObject(argument.Value) && !IsOwnedCreation(argument.Value, tables) : IsBorrowedHere(argument.Value, tables)))
                 {
                     return false;
                 }
@@ -344,6 +344,13 @@ internal sealed class OwnershipModel
         }
 
         return wrapsSomething;
+
+        // For a source summary, where a parameter is whatever the caller hands over (`Wrap(Stream s) => new Reader(s)`
+        // gives the caller an owner of s): only a member of this object or of a parameter (`settings.LoggerFactory`),
+        // which the caller did not hand over and the result must not close.
+        static bool IsMemberOfAnotherObject(IOperation value) =>
+            Operations.SkipConversions(value) is IFieldReferenceOperation or
+                IPropertyReferenceOperation { Instance: IInstanceReferenceOperation or IParameterReferenceOperation, Property.Parameters.Length: 0 };
 
         // A SemaphoreSlim member the type never asks for its wait handle; not a token source, whose creation (not
         // seen here) may start a timer.

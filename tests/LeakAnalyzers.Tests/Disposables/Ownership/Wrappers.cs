@@ -123,6 +123,32 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task SourceFactoryOfAWrapperOverAMemberItWasNotGiven() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        interface ILoggerFactory : IDisposable { }
+        sealed class Settings { public Settings(ILoggerFactory factory) => LoggerFactory = factory; public ILoggerFactory LoggerFactory { get; } }
+        sealed class Categorized : ILoggerFactory
+        {
+            private readonly ILoggerFactory inner;
+            public Categorized(ILoggerFactory inner) { this.inner = inner; }
+            public void Dispose() => inner.Dispose();
+        }
+        sealed class FileLoggerFactory : ILoggerFactory { private readonly Stream log = File.OpenWrite("log"); public void Dispose() => log.Dispose(); }
+        sealed class Pool { private readonly ILoggerFactory factory; public Pool(ILoggerFactory factory) { this.factory = factory; } }
+        static class Factories
+        {
+            public static ILoggerFactory ToInternal(this Settings settings) => new Categorized(settings.LoggerFactory);
+            public static ILoggerFactory Wrap(ILoggerFactory factory) => new Categorized(factory);
+        }
+        static class Use
+        {
+            public static Pool Build(Settings settings) => new Pool(settings.ToInternal());
+            public static void Made() { var made = new FileLoggerFactory(); var owner = [|Factories.Wrap(made)|]; }
+        }
+        """);
+
+    [Fact]
     public Task ReaderOverAParameterSeenThroughACastOrATypeTest() => Verify.VerifyAsync("""
         using System.IO;
         static class Errors
