@@ -39,6 +39,9 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
     private static bool IsInteropRecord(INamedTypeSymbol type) =>
         type.TypeKind == TypeKind.Struct &&
         !type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable) &&
+        HasNativeLayout(type);
+
+    private static bool HasNativeLayout(INamedTypeSymbol type) =>
         type.GetAttributes().Any(attribute => attribute.AttributeClass is { Name: "StructLayoutAttribute" } layout &&
                                               SymbolNames.FullMetadataName(layout) == "System.Runtime.InteropServices.StructLayoutAttribute");
 
@@ -176,10 +179,25 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
 
             foreach (var operation in root.DescendantsAndSelf())
             {
-                if (operation is IInvocationOperation { TargetMethod: { } callee } &&
+                if (operation is IInvocationOperation { TargetMethod: { } callee } invocation &&
                     SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, facts.Type))
                 {
                     found.Add(() => facts.Calls(method, callee.OriginalDefinition));
+                }
+
+                // `PropVariantClear(this)`: a type laid out for native code given whole to a native import; the
+                // native side sees every field, and frees what its protocol says (a PROPVARIANT's string).
+                if (operation is IArgumentOperation { Value: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } whole &&
+                    whole.Parent is IInvocationOperation { TargetMethod: { } import } && OwnershipModel.IsNativeImport(import) && HasNativeLayout(facts.Type))
+                {
+                    var position = whole.Syntax.SpanStart;
+                    foreach (var field in facts.Type.GetMembers().OfType<IFieldSymbol>())
+                    {
+                        if (facts.Owns(field))
+                        {
+                            found.Add(() => facts.Used(field, method, position, UseKind.HandOver, presumed: false));
+                        }
+                    }
                 }
             }
         }

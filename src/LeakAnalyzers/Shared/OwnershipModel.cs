@@ -993,7 +993,7 @@ internal sealed class OwnershipModel
         method.ReturnType is INamedTypeSymbol { TypeKind: TypeKind.Class } returned &&
         IsOrDerivesFromSafeHandle(returned) && IsNativeImport(method) && !MarshalledWithoutOwnership(returned);
 
-    private static bool IsNativeImport(IMethodSymbol method) =>
+    internal static bool IsNativeImport(IMethodSymbol method) =>
         method.IsExtern || (method.IsStatic && method.GetAttributes().Any(a => a.AttributeClass is { Name: "LibraryImportAttribute" or "DllImportAttribute" }));
 
     private static bool MarshalledWithoutOwnership(INamedTypeSymbol type) =>

@@ -7,6 +7,19 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task GivenWholeToANativeCallWithoutANativeLayout() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        sealed class Holder : IDisposable
+        {
+            [DllImport("native")] private static extern void Touch(Holder value);
+            private IntPtr [|pointer|];
+            public void Set(string text) { pointer = Marshal.StringToCoTaskMemUni(text); }
+            public void Dispose() => Touch(this);
+        }
+        """);
+
+    [Fact]
     public Task AllocatedInConstructorNeverFreed() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Runtime.InteropServices;

@@ -31,6 +31,23 @@ public class Silent
             """);
 
     [Fact]
+    public Task NativeLayoutGivenWholeToANativeClear() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        [StructLayout(LayoutKind.Explicit)]
+        sealed class PropVariant : IDisposable
+        {
+            [DllImport("ole32.dll")] private static extern int PropVariantClear(PropVariant value);
+            [FieldOffset(0)] private ushort vt;
+            [FieldOffset(8)] private IntPtr pointer;
+            public void Set(string text) { Clear(); vt = 31; pointer = Marshal.StringToCoTaskMemUni(text); }
+            public void Clear() => PropVariantClear(this);
+            public void Dispose() { Clear(); GC.SuppressFinalize(this); }
+            ~PropVariant() => Clear();
+        }
+        """);
+
+    [Fact]
     public Task FreedInDispose() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Runtime.InteropServices;
