@@ -469,7 +469,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                         slotAliases: WrappersOf(member, type, model));
                     foreach (var (assignment, lost) in flow.Overwrites)
                     {
-                        overwrites.Add(new FieldOverwrite(member, method, assignment, lost.IsDefaultOrEmpty ? null : lost[0], inCallback: callback is not null));
+                        overwrites.Add(new FieldOverwrite(member, method, assignment, lost.IsDefaultOrEmpty ? null : lost[0], inCallback: callback is not null, leavesOwned: flow.Leaks.Length > 0));
                     }
                 }
             }
@@ -533,10 +533,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
             }
 
             var isConstructor = overwrite.Method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor;
-            var priorSurelyOwned = overwrite.InCallback || (isConstructor
+            // A method or callback that runs again finds what its last run left; one that always hands its creation
+            // on before it ends (`placeholder = new Item(); AddChild(placeholder);`) leaves nothing owned to find.
+            var priorSurelyOwned = (overwrite.InCallback && overwrite.LeavesOwned) || (isConstructor
                 ? facts.InitializedWithCreation
-                : facts.CreatedAtConstruction || handlers.ContainsKey(overwrite.Method) ||
-                  RunsAgain(overwrite.Method, overwrite.Member, model, context.Options));
+                : facts.CreatedAtConstruction ||
+                  (overwrite.LeavesOwned && (handlers.ContainsKey(overwrite.Method) || RunsAgain(overwrite.Method, overwrite.Member, model, context.Options))));
             if (overwrite.LostCreation is null && (!priorSurelyOwned || GuardedBySiblingNullCheck(overwrite.Assignment, overwrite.Member)))
             {
                 continue;
@@ -673,8 +675,9 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
     private sealed class FieldOverwrite
     {
-        internal FieldOverwrite(ISymbol member, IMethodSymbol method, IOperation assignment, IOperation? lostCreation, bool inCallback)
+        internal FieldOverwrite(ISymbol member, IMethodSymbol method, IOperation assignment, IOperation? lostCreation, bool inCallback, bool leavesOwned)
         {
+            LeavesOwned = leavesOwned;
             Member = member;
             Method = method;
             Assignment = assignment;
@@ -684,6 +687,9 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
 
         /// <summary>In a callback that runs every time its source fires (an event handler, an OnNext).</summary>
         internal bool InCallback { get; }
+
+        /// <summary>The method (or callback) can end with the member still holding what it created there.</summary>
+        internal bool LeavesOwned { get; }
 
         internal ISymbol Member { get; }
 

@@ -103,6 +103,24 @@ public class Fields
             }
             """);
 
+    [Theory]
+    [InlineData("placeholder = new Item(); AddChild(placeholder);", false)]
+    [InlineData("placeholder = new Item();", true)]
+    public Task AMethodThatRunsAgainFindsOnlyWhatItsLastRunLeftOwned(string reload, bool reported) =>
+        Verify.VerifyAnalyzerAsync(
+            $$"""
+            using System;
+            using System.Collections.Generic;
+            class Item : IDisposable
+            {
+                private readonly List<Item> children = new();
+                private Item placeholder;
+                public void Reload() { {{(reported ? reload.Replace("placeholder = new Item();", "{|LEAK004:placeholder = new Item()|};") : reload)}} }
+                private void AddChild(Item item) => children.Add(item);
+                public void Dispose() { foreach (var child in children) child.Dispose(); placeholder?.Dispose(); }
+            }
+            """);
+
     [Fact]
     public Task CreatedInConstructorReplacedLater() =>
         Verify.VerifyAnalyzerAsync("""
