@@ -430,6 +430,15 @@ internal sealed class OwnershipModel
             return false;
         }
 
+        // `EndianIO.CreateReader(new MemoryStream(data), ...)`, or over the caller's stream: a source method that returns
+        // a pure reader or writer over its parameter gives an owner of what it was given, and here that is nothing.
+        if (source.Of(method) is { Returns: { Kind: ReturnedValue.Owned, Parameter: >= 0 and var wrapped } } &&
+            invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == wrapped) is { ArgumentKind: ArgumentKind.Explicit } wrappedArgument &&
+            IsBorrowedHere(wrappedArgument.Value, tables))
+        {
+            return false;
+        }
+
         return NeedsDisposal(resultType, tables) && IsFactory(method, tables);
     }
 

@@ -250,46 +250,94 @@ internal sealed class SourceDisposal
 
             foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
             {
-                if (Body(reference.GetSyntax()) is not { } body)
+                if (Body(reference.GetSyntax()) is not { } disposeBody)
                 {
                     return null;
                 }
 
-                // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
-                var copies = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var declarator in body.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                // The dispose pattern: `Dispose() { Dispose(true); GC.SuppressFinalize(this); }` releases what this
+                // type's `Dispose(bool)` releases (a `new` of this type runs this type's own).
+                var bodies = new List<SyntaxNode> { disposeBody };
+                foreach (var invocation in disposeBody.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
                 {
-                    if (declarator.Initializer?.Value is { } value && NameOf(value) is { } copied)
+                    if (IsDisposeTrueCall(invocation))
                     {
-                        copies[declarator.Identifier.ValueText] = copied;
+                        if (DisposeBoolBody(type) is not { } pattern)
+                        {
+                            return null;
+                        }
+
+                        bodies.Add(pattern);
                     }
                 }
 
-                foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                foreach (var body in bodies)
                 {
-                    var name = CalledMemberName(invocation);
-                    if (name is not null && copies.TryGetValue(name, out var original))
+                    // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
+                    var copies = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var declarator in body.DescendantNodes().OfType<VariableDeclaratorSyntax>())
                     {
-                        name = original;
+                        if (declarator.Initializer?.Value is { } value && NameOf(value) is { } copied)
+                        {
+                            copies[declarator.Identifier.ValueText] = copied;
+                        }
                     }
 
-                    if (name is not null && type.GetMembers(name).IsEmpty && HandleArgument(invocation, type) is { } freed)
+                    foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
                     {
-                        // `Native.DecRef(pointer)`, `Marshal.FreeHGlobal(buffer)`: a static call given the member frees it.
-                        name = freed;
-                    }
+                        if (IsDisposeTrueCall(invocation) || IsSuppressFinalize(invocation))
+                        {
+                            continue;
+                        }
 
-                    if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
-                    {
-                        return null;
-                    }
+                        var name = CalledMemberName(invocation);
+                        if (name is not null && copies.TryGetValue(name, out var original))
+                        {
+                            name = original;
+                        }
 
-                    (released ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                        if (name is not null && type.GetMembers(name).IsEmpty && HandleArgument(invocation, type) is { } freed)
+                        {
+                            // `Native.DecRef(pointer)`, `Marshal.FreeHGlobal(buffer)`: a static call given the member frees it.
+                            name = freed;
+                        }
+
+                        if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
+                        {
+                            return null;
+                        }
+
+                        (released ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                    }
                 }
             }
         }
 
         return released;
+    }
+
+    /// <summary><c>Dispose(true)</c>, <c>this.Dispose(disposing: true)</c>: the dispose pattern's call.</summary>
+    private static bool IsDisposeTrueCall(InvocationExpressionSyntax invocation) =>
+        invocation.Expression is IdentifierNameSyntax { Identifier.ValueText: "Dispose" } or
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Dispose" } &&
+        invocation.ArgumentList.Arguments.Count == 1 && invocation.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.TrueLiteralExpression);
+
+    private static bool IsSuppressFinalize(InvocationExpressionSyntax invocation) =>
+        invocation.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "GC" }, Name.Identifier.ValueText: "SuppressFinalize" };
+
+    /// <summary>The body of the type's own <c>Dispose(bool)</c>, when it declares one with a body.</summary>
+    private static SyntaxNode? DisposeBoolBody(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers("Dispose"))
+        {
+            if (member is IMethodSymbol { Parameters.Length: 1 } pattern && pattern.Parameters[0].Type.SpecialType == SpecialType.System_Boolean &&
+                pattern.DeclaringSyntaxReferences.Length == 1 && Body(pattern.DeclaringSyntaxReferences[0].GetSyntax()) is { } body)
+            {
+                return body;
+            }
+        }
+
+        return null;
     }
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, HashSet<string>?> releasedMembers = new(SymbolEqualityComparer.Default);

@@ -4,6 +4,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -809,6 +810,56 @@ internal sealed class SourceOwnership
         }
 
         /// <summary>What the value of <paramref name="value"/> is, as ownership goes.</summary>
+        /// <summary>
+        /// The ordinal of this method's parameter that <paramref name="creation"/> wraps, when it makes a pure wrapper
+        /// (a reader or writer of the known-APIs table, or a subclass of one that adds no field and no Dispose) over
+        /// that parameter, not told to leave it open by a constant.
+        /// </summary>
+        private int? PureWrapperOverParameter(IObjectCreationOperation creation)
+        {
+            if (creation.Type is not INamedTypeSymbol type || !IsPureWrapperType(type) ||
+                creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { } input ||
+                Operations.SkipConversions(input.Value) is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||
+                !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method))
+            {
+                return null;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Parameter is { Name: "leaveOpen" or "leaveInnerStreamOpen" } && argument.Value.ConstantValue is { HasValue: true, Value: true })
+                {
+                    return null;
+                }
+            }
+
+            return parameter.Ordinal;
+        }
+
+        private static bool IsPureWrapperType(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                var name = SymbolNames.FullMetadataName(current.OriginalDefinition);
+                foreach (var (wrapper, _) in KnownApis.PureWrappers)
+                {
+                    if (wrapper == name)
+                    {
+                        return true;
+                    }
+                }
+
+                // A subclass of one: only if it adds nothing to release.
+                if (current.DeclaringSyntaxReferences.Length == 0 ||
+                    current.GetMembers().Any(m => m is IFieldSymbol { IsStatic: false } or IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
         private ReturnFact ValueOf(IOperation? value, int depth, HashSet<ISymbol> visiting)
         {
             var typed = value;
@@ -825,6 +876,11 @@ internal sealed class SourceOwnership
 
             switch (value)
             {
+                case IObjectCreationOperation creation when PureWrapperOverParameter(creation) is { } wrapped:
+                    // `return new BinaryReader(input, encoding, leaveOpen);`: a reader or writer that holds nothing but
+                    // the caller's stream: owned, and marked with the parameter it wraps, so that a caller that passes
+                    // a stream it does not own (or one that needs no disposal) owns nothing (OwnershipModel.ReturnsOwned).
+                    return new ReturnFact(ReturnedValue.Owned, wrapped);
                 case IObjectCreationOperation creation:
                     // A container returned as it was made (a request without content, or with a content over the
                     // caller's stream) gives the caller nothing to release; whatever the caller puts in it later is
@@ -1087,6 +1143,12 @@ internal sealed class SourceOwnership
             if (a.Kind == b.Kind && a.Parameter == b.Parameter)
             {
                 return a;
+            }
+
+            // Wrappers over different parameters, or a wrapper and another new object: owned, over nothing in particular.
+            if (a.Kind == ReturnedValue.Owned && b.Kind == ReturnedValue.Owned)
+            {
+                return new ReturnFact(ReturnedValue.Owned);
             }
 
             // A value that may be kept somewhere is never the caller's alone.

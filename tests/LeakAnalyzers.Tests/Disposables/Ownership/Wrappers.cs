@@ -149,6 +149,73 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task ReaderMadeByASourceHelperOwnsWhatItWasGiven() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Text;
+        class SwappingReader : BinaryReader { public SwappingReader(Stream input, bool leaveOpen) : base(input, Encoding.UTF8, leaveOpen) { } }
+        static class EndianIO
+        {
+            public static BinaryReader Create(Stream input, bool bigEndian, bool leaveOpen)
+            {
+                if (input == null) throw new ArgumentNullException(nameof(input));
+                return bigEndian ? new SwappingReader(input, leaveOpen) : new BinaryReader(input, Encoding.UTF8, leaveOpen);
+            }
+
+            public static StreamReader Text(Stream input) => new StreamReader(input);
+        }
+        sealed class Source
+        {
+            private readonly Stream stream;
+            private BinaryReader reader;
+            public Source(Stream stream) { this.stream = stream; reader = EndianIO.Create(stream, false, false); }
+            public void Swap() { reader = EndianIO.Create(stream, true, false); }
+            public int Next() => reader.ReadInt32();
+        }
+        static class Use
+        {
+            public static int InMemory(byte[] data) { var reader = EndianIO.Create(new MemoryStream(data), true, false); return reader.ReadUInt16(); }
+            public static int Given(Stream input) { var reader = EndianIO.Create(input, true, false); return reader.ReadUInt16(); }
+            public static string GivenText(Stream input) => EndianIO.Text(input).ReadToEnd();
+            public static int OverAFile(string path) { var reader = [|EndianIO.Create(File.OpenRead(path), true, false)|]; return reader.ReadUInt16(); }
+            public static string OverAFileText(string path) { var reader = [|EndianIO.Text(File.OpenRead(path))|]; return reader.ReadToEnd(); }
+        }
+        """);
+
+    [Fact]
+    public Task SourceWrapperWithTheDisposePatternOverWhatItWasNotGiven() => Verify.VerifyAsync("""
+        using System;
+        using System.Data;
+        class Factory : IDisposable
+        {
+            public IDbConnection Connection { get; set; }
+            public Factory(IDbConnection connection) { Connection = connection; }
+            public int Count() => Connection.ConnectionTimeout;
+            protected virtual void Dispose(bool disposing) { if (disposing) Connection.Dispose(); Connection = null; }
+            public void Dispose() { Dispose(true); GC.SuppressFinalize(this); }
+        }
+        class Query { public IDbConnection Connection { get; set; } }
+        static class Extensions
+        {
+            public static int Count(this Query query) { var db = Create(query); return db.Count(); }
+            public static int Direct(IDbConnection given) { var db = new Factory(given); return db.Count(); }
+            internal static Factory Create(Query query) => new Factory(query.Connection);
+        }
+        class Holder : IDisposable
+        {
+            public System.IO.Stream Inner { get; }
+            public Holder(System.IO.Stream inner) { Inner = inner; }
+            protected virtual void Dispose(bool disposing) { if (disposing) Inner.Dispose(); }
+            public void Dispose() { Dispose(true); GC.SuppressFinalize(this); }
+        }
+        static class Holders
+        {
+            public static long Given(System.IO.Stream given) { var holder = new Holder(given); return holder.Inner.Length; }
+            public static long Opened(string path) { var holder = [|new Holder(System.IO.File.OpenRead(path))|]; return holder.Inner.Length; }
+        }
+        """);
+
+    [Fact]
     public Task ReaderOverAParameterSeenThroughACastOrATypeTest() => Verify.VerifyAsync("""
         using System.IO;
         static class Errors
