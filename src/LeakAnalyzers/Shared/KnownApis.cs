@@ -55,7 +55,10 @@ internal static class KnownApis
 
         // An in-memory cache: it scans for expired entries on access, with no timer; Dispose only marks it disposed
         // (entries' own disposables are evicted or collected with it, as they would be on Dispose).
-        "Microsoft.Extensions.Caching.Memory.MemoryCache");
+        "Microsoft.Extensions.Caching.Memory.MemoryCache",
+
+        // vs-threading's async semaphore holds no unmanaged resource; its documentation says it need not be disposed.
+        "Microsoft.VisualStudio.Threading.AsyncSemaphore");
 
     /// <summary>
     /// Abstract bases whose own Dispose releases nothing: a subclass declared in source releases only what it adds

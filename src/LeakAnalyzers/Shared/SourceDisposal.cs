@@ -695,6 +695,13 @@ internal sealed class SourceDisposal
                     NameOf(observer) is not { } observerName || FindFieldType(type, observerName) is null:
                     continue;
 
+                // `_tcs.TrySetCanceled()`: waking the waiters of a task completion source (an async event's Dispose);
+                // the source holds no resource, only the task it completes.
+                case MemberAccessExpressionSyntax { Expression: var completed, Name.Identifier.ValueText: "TrySetCanceled" or "SetCanceled" or "TrySetResult" or "SetResult" or "TrySetException" or "SetException" } when
+                    NameOf(completed) is { } completedName && FindFieldType(type, completedName) is INamedTypeSymbol { Name: "TaskCompletionSource", ContainingNamespace: { } tcsNamespace } &&
+                    tcsNamespace.ToDisplayString() == "System.Threading.Tasks":
+                    continue;
+
                 // `disposed = true; while (pending != 0) Thread.Yield();`: waiting for work in flight releases nothing.
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Thread" or "Interlocked" or "Volatile" or "SpinWait" }, Name.Identifier.ValueText: "Yield" or "Sleep" or "SpinWait" or "SpinUntil" or "Increment" or "Decrement" or "Read" or "Write" or "MemoryBarrier" }:
                     continue;

@@ -311,6 +311,7 @@ public class Silent
     [InlineData("XmlWriterOverAHeldStringWriterFlushed", "sealed class S { private readonly StringWriter text = new StringWriter(); private readonly System.Xml.XmlWriter xml; public S() { xml = System.Xml.XmlWriter.Create(text); } public override string ToString() { xml.Flush(); return text.ToString(); } }")]
     [InlineData("WriterOverAnInjectedStreamFlushedAsync", "sealed class S { private readonly StreamWriter writer; public S(Stream output) { writer = new StreamWriter(output); } public Task Send(string line) { writer.WriteLine(line); return writer.FlushAsync(); } }")]
     [InlineData("ReaderWriterLockSlim", "sealed class S { private readonly ReaderWriterLockSlim gate = new ReaderWriterLockSlim(); public int Read() { gate.EnterReadLock(); try { return 1; } finally { gate.ExitReadLock(); } } }")]
+    [InlineData("SourceTypeWhoseDisposeOnlyCompletesATask", "sealed class AsyncEvent : IDisposable { private TaskCompletionSource<object> tcs = new(); public Task WaitAsync() => tcs.Task; public void Set() => tcs.TrySetResult(null); public void Dispose() => tcs.TrySetCanceled(); } sealed class S { private readonly AsyncEvent more = new AsyncEvent(); public Task Next() => more.WaitAsync(); }")]
     [InlineData("StaticClass", "static class S { private static readonly HttpClient c = new HttpClient(); }")]
     public Task DoesNotReport(string name, string code)
     {
