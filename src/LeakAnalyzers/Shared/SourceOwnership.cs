@@ -849,9 +849,10 @@ internal sealed class SourceOwnership
                     }
                 }
 
-                // A subclass of one: only if it adds nothing to release.
+                // A subclass of one: only if it adds nothing to release (a flag, a scratch array: plain data).
                 if (current.DeclaringSyntaxReferences.Length == 0 ||
-                    current.GetMembers().Any(m => m is IFieldSymbol { IsStatic: false } or IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
+                    current.GetMembers().Any(m => m is IFieldSymbol { IsStatic: false } field && !IsPlainData(field.Type) ||
+                                                  m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
                 {
                     return false;
                 }
@@ -859,6 +860,19 @@ internal sealed class SourceOwnership
 
             return false;
         }
+
+        /// <summary>A number, flag, enum, string or array of them: nothing a Dispose would release.</summary>
+        private static bool IsPlainData(ITypeSymbol type) =>
+            type switch
+            {
+                IArrayTypeSymbol array => IsPlainData(array.ElementType),
+                { SpecialType: SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Byte or
+                    SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or
+                    SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or
+                    SpecialType.System_Double or SpecialType.System_Decimal } => true,
+                { TypeKind: TypeKind.Enum } => true,
+                _ => false,
+            };
 
         private ReturnFact ValueOf(IOperation? value, int depth, HashSet<ISymbol> visiting)
         {

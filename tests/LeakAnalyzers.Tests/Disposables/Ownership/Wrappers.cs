@@ -153,7 +153,13 @@ public class Wrappers
         using System;
         using System.IO;
         using System.Text;
-        class SwappingReader : BinaryReader { public SwappingReader(Stream input, bool leaveOpen) : base(input, Encoding.UTF8, leaveOpen) { } }
+        class SwappingReader : BinaryReader
+        {
+            private bool swap = true;
+            private byte[] scratch = new byte[8];
+            public SwappingReader(Stream input, bool leaveOpen) : base(input, Encoding.UTF8, leaveOpen) { }
+            public override int ReadInt32() { scratch[0] = 0; return swap ? 1 : base.ReadInt32(); }
+        }
         static class EndianIO
         {
             public static BinaryReader Create(Stream input, bool bigEndian, bool leaveOpen)
