@@ -121,7 +121,7 @@ public sealed class RemovalRemovesNothingAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool SamePublisher(Subscription add, Subscription removal) =>
-        Subscription.SameChannel(add, removal) && ReceiverKey.MayBeSame(add.Receiver, removal.Receiver);
+        Subscription.SameChannel(add, removal) && Subscription.SamePublisher(add, removal);
 
     private static void Report(SymbolAnalysisContext context, Subscription removal, string detail, List<Subscription> adds)
     {

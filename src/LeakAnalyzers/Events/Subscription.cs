@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Events;
 
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
@@ -516,6 +517,7 @@ internal sealed class Subscription
         Function = EnclosingFunction(operation);
         Handler = Handler.Of(operation.HandlerValue, facts, Root);
         Receiver = ReceiverKey.Of(Reference, facts, Root);
+        aliases = new Lazy<ImmutableArray<ReceiverKey>>(() => AliasesOf(Receiver, Root, facts));
     }
 
     internal Subscription(IInvocationOperation call, SubscriptionApi api, bool isAdd, ISymbol member, TypeLifetimeFacts facts)
@@ -535,6 +537,65 @@ internal sealed class Subscription
         Receiver = IsStatic
             ? ReceiverKey.Static(call.TargetMethod.ContainingType)
             : ReceiverKey.OfReceiver(Instance, facts, Root);
+        aliases = new Lazy<ImmutableArray<ReceiverKey>>(() => AliasesOf(Receiver, Root, facts));
+    }
+
+    private readonly Lazy<ImmutableArray<ReceiverKey>> aliases;
+
+    /// <summary>
+    /// Other names of this subscription's publisher: members of this object the same member body fills with it
+    /// (<c>_cachedCommand = Item.Command; Item.Command.Changed += OnChanged;</c>, or <c>_hooked = current;</c> after
+    /// <c>current.Paint += OnPaint;</c>). A removal through one of them removes from the same publisher.
+    /// </summary>
+    internal ImmutableArray<ReceiverKey> Aliases => aliases.Value;
+
+    /// <summary>The same publisher, by its path or by a member that the body of one of them fills with the other's.</summary>
+    internal static bool SamePublisher(Subscription a, Subscription b)
+    {
+        if (ReceiverKey.MayBeSame(a.Receiver, b.Receiver))
+        {
+            return true;
+        }
+
+        foreach (var alias in a.Aliases)
+        {
+            if (ReceiverKey.MayBeSame(alias, b.Receiver))
+            {
+                return true;
+            }
+        }
+
+        foreach (var alias in b.Aliases)
+        {
+            if (ReceiverKey.MayBeSame(alias, a.Receiver))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ImmutableArray<ReceiverKey> AliasesOf(ReceiverKey receiver, IOperation root, TypeLifetimeFacts facts)
+    {
+        if (receiver.IsWildcard)
+        {
+            return ImmutableArray<ReceiverKey>.Empty;
+        }
+
+        var found = ImmutableArray.CreateBuilder<ReceiverKey>();
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 } } assignment &&
+                ((IMemberReferenceOperation)assignment.Target).Instance is IInstanceReferenceOperation &&
+                ReceiverKey.OfReceiver(assignment.Value, facts, root) is { IsWildcard: false } stored && ReceiverKey.MayBeSame(stored, receiver) &&
+                ReceiverKey.OfReceiver(assignment.Target, facts, root) is { IsWildcard: false } alias && !ReceiverKey.MayBeSame(alias, receiver))
+            {
+                found.Add(alias);
+            }
+        }
+
+        return found.ToImmutable();
     }
 
     /// <summary>The <c>+=</c> or <c>-=</c>, or the call.</summary>
@@ -592,7 +653,7 @@ internal sealed class Subscription
     internal static bool Removes(Subscription removal, Subscription add) =>
         !removal.IsAdd && add.IsAdd &&
         SameChannel(removal, add) &&
-        ReceiverKey.MayBeSame(removal.Receiver, add.Receiver) &&
+        SamePublisher(removal, add) &&
         Handler.Removes(removal.Handler, add.Handler);
 
     /// <summary>

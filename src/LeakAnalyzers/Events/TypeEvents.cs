@@ -365,7 +365,7 @@ internal sealed class TypeEvents
         {
             if (!ReferenceEquals(teardown, add) && teardown.Reference is not null &&
                 teardown.Handler is { Kind: HandlerKind.MethodGroup, IsWildcard: false } && IsTeardown(teardown) &&
-                Subscription.SameChannel(teardown, add) && ReceiverKey.MayBeSame(teardown.Receiver, add.Receiver) &&
+                Subscription.SameChannel(teardown, add) && Subscription.SamePublisher(teardown, add) &&
                 Handler.Removes(teardown.Handler, add.Handler))
             {
                 yield return teardown;

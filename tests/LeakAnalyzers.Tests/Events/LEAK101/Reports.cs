@@ -24,6 +24,26 @@ public class Reports
                 "this 'View' lives until the process ends"));
 
     [Fact]
+    public Task RemovedThroughAMemberFilledWithAnotherPublisher() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Palette { public event EventHandler Paint; }
+            static class Manager { public static Palette Current { get; set; } = new Palette(); public static Palette Fallback { get; set; } = new Palette(); }
+            sealed class Strip : IDisposable
+            {
+                private Palette hooked;
+                public Strip() { {|#0:Manager.Current.Paint += OnPaint|}; hooked = Manager.Fallback; }
+                public void Dispose() { hooked.Paint -= OnPaint; }
+                private void OnPaint(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnPaint'",
+                "'Manager.Current.Paint'",
+                "this 'Strip' lives until the process ends"));
+
+    [Fact]
     public Task LocalFunctionThatUsesThisObject() =>
         Verify.VerifyAnalyzerAsync(
             """

@@ -14,6 +14,35 @@ public class Silent
         """;
 
     [Fact]
+    public Task RemovedThroughAMemberTheSubscribingBodyFilledWithThePublisher() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            class Command { public event EventHandler Changed; }
+            class Item { public Command Command { get; set; } }
+            class Palette { public event EventHandler Paint; }
+            static class Manager { public static Palette Current { get; set; } = new Palette(); }
+            sealed class MenuView : IDisposable
+            {
+                private Command cached;
+                public MenuView(Item item)
+                {
+                    Item = item;
+                    if (Item.Command != null) { cached = Item.Command; Item.Command.Changed += OnChanged; }
+                }
+                public Item Item { get; }
+                public void Dispose() { if (cached != null) { cached.Changed -= OnChanged; cached = null; } }
+                private void OnChanged(object sender, EventArgs e) { }
+            }
+            sealed class Strip : IDisposable
+            {
+                private Palette hooked;
+                public Strip() { var current = Manager.Current; if (current != null) current.Paint += OnPaint; hooked = current; }
+                public void Dispose() { if (hooked != null) hooked.Paint -= OnPaint; }
+                private void OnPaint(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
     public Task LocalFunctionThatUsesNothingOfThisObject() =>
         Verify.VerifyAnalyzerAsync(Bus + """
             class View
