@@ -112,6 +112,9 @@ internal static class KnownApis
         // A reader-writer lock makes its events only under contention, and never exposes them: finalizable wait
         // handles that die with the lock, like the slim events' (its Dispose closes them sooner, nothing more).
         ("System.Threading.ReaderWriterLockSlim", ImmutableArray<string>.Empty, ImmutableArray<string>.Empty),
+        // A timer component that is never started holds no timer: it makes one when enabled.
+        ("System.Timers.Timer", ImmutableArray.Create("Start", "Enabled", "BeginInit"), ImmutableArray<string>.Empty),
+        ("System.Windows.Forms.Timer", ImmutableArray.Create("Start", "Enabled"), ImmutableArray<string>.Empty),
         ("System.Collections.Concurrent.BlockingCollection`1",
             ImmutableArray.Create("TakeFromAny", "TryTakeFromAny", "AddToAny", "TryAddToAny"),
             ImmutableArray.Create("boundedCapacity")),

@@ -4,6 +4,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -489,6 +490,10 @@ internal sealed class LifetimeModel
         return false;
     }
 
+    /// <summary>A <c>System.Threading.Timer</c> runs from its constructor; the others wait for Start or Enabled.</summary>
+    private static bool IsThreadingTimer(ITypeSymbol? type) =>
+        type is { Name: "Timer", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
     private static bool IsRootedWhileRunning(ITypeSymbol? type, LifetimeSettings settings)
     {
         for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
@@ -814,7 +819,8 @@ internal sealed class LifetimeModel
                     return LifetimeInfo.Unknown; // only ever null
                 }
 
-                if (result.Lifetime == Lifetime.Owned && IsRootedWhileRunning(type, settings) && !facts.IsStopped(member))
+                if (result.Lifetime == Lifetime.Owned && IsRootedWhileRunning(type, settings) && !facts.IsStopped(member) &&
+                    (IsThreadingTimer(type) || !facts.NeverStarted(member)))
                 {
                     return new LifetimeInfo(Lifetime.Static, LifetimeReason.RunningTimer, member, result.Evidence, reached: false);
                 }
@@ -991,6 +997,7 @@ internal sealed class TypeLifetimeFacts
     private readonly object gate = new();
     private readonly Dictionary<ISymbol, List<StoredValue>> assignments = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> stopped = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> started = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> disposed = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> calls = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IPropertySymbol> autoProperties = new(SymbolEqualityComparer.Default);
@@ -1054,9 +1061,25 @@ internal sealed class TypeLifetimeFacts
                     }
                 }
 
+                if (IsStart(assignment) is { } startedTimer)
+                {
+                    lock (gate)
+                    {
+                        started.Add(startedTimer.OriginalDefinition);
+                    }
+                }
+
                 break;
             case ICoalesceAssignmentOperation coalesce when OwnMember(coalesce.Target) is { } coalesced:
                 Add(coalesced, coalesce.Value, coalesce);
+                if (Operations.SkipConversions(coalesce.Value) is IObjectCreationOperation made && StartsAtOnce(made))
+                {
+                    lock (gate)
+                    {
+                        started.Add(coalesced.OriginalDefinition);
+                    }
+                }
+
                 break;
             case IDeconstructionAssignmentOperation deconstruction:
                 RecordDeconstruction(deconstruction.Target, Operations.SkipConversions(deconstruction.Value), deconstruction);
@@ -1286,6 +1309,14 @@ internal sealed class TypeLifetimeFacts
             }
         }
 
+        if (method.Name == "Start" && OwnMember(Receiver(invocation.Instance)) is { } startedTimer)
+        {
+            lock (gate)
+            {
+                started.Add(startedTimer.OriginalDefinition);
+            }
+        }
+
         if (KnownLifetimes.TimerStopMethods.Contains(method.Name) && OwnMember(Receiver(invocation.Instance)) is { } timer)
         {
             lock (gate)
@@ -1331,6 +1362,41 @@ internal sealed class TypeLifetimeFacts
     }
 
     /// <summary><c>timer.Enabled = false</c> or <c>timer.IsEnabled = false</c> on an own member: that member.</summary>
+    /// <summary>
+    /// <c>timer.Enabled = true</c>, <c>timer.IsEnabled = on</c>, or a member assigned a timer made running
+    /// (<c>new Timer { Enabled = true }</c>, a <c>System.Threading.Timer</c>, a dispatcher timer given its callback).
+    /// </summary>
+    private ISymbol? IsStart(ISimpleAssignmentOperation assignment)
+    {
+        if (assignment.Target is IPropertyReferenceOperation { Property.Name: "Enabled" or "IsEnabled" } property &&
+            assignment.Value.ConstantValue is not { HasValue: true, Value: false })
+        {
+            return OwnMember(Receiver(property.Instance));
+        }
+
+        return OwnMember(assignment.Target) is { } member && Operations.SkipConversions(assignment.Value) is IObjectCreationOperation created && StartsAtOnce(created)
+            ? member.OriginalDefinition
+            : null;
+    }
+
+    private static bool StartsAtOnce(IObjectCreationOperation created) =>
+        created.Type is { Name: "Timer", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } ||
+        created.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Type.TypeKind == TypeKind.Delegate) ||
+        (created.Initializer?.Initializers.Any(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Enabled" or "IsEnabled" } } set &&
+                                                    set.Value.ConstantValue is not { HasValue: true, Value: false }) ?? false);
+
+    /// <summary>
+    /// A timer member the subject makes itself and never starts: no <c>Start()</c>, no <c>Enabled = true</c>, not made
+    /// running. It is an object like any other, not one the runtime keeps alive.
+    /// </summary>
+    internal bool NeverStarted(ISymbol member)
+    {
+        lock (gate)
+        {
+            return !started.Contains(member.OriginalDefinition);
+        }
+    }
+
     private ISymbol? IsStop(ISimpleAssignmentOperation assignment) =>
         assignment.Target is IPropertyReferenceOperation { Property.Name: "Enabled" or "IsEnabled" } property &&
         assignment.Value.ConstantValue is { HasValue: true, Value: false }

@@ -312,6 +312,7 @@ public class Silent
     [InlineData("WriterOverAnInjectedStreamFlushedAsync", "sealed class S { private readonly StreamWriter writer; public S(Stream output) { writer = new StreamWriter(output); } public Task Send(string line) { writer.WriteLine(line); return writer.FlushAsync(); } }")]
     [InlineData("ReaderWriterLockSlim", "sealed class S { private readonly ReaderWriterLockSlim gate = new ReaderWriterLockSlim(); public int Read() { gate.EnterReadLock(); try { return 1; } finally { gate.ExitReadLock(); } } }")]
     [InlineData("SourceTypeWhoseDisposeOnlyCompletesATask", "sealed class AsyncEvent : IDisposable { private TaskCompletionSource<object> tcs = new(); public Task WaitAsync() => tcs.Task; public void Set() => tcs.TrySetResult(null); public void Dispose() => tcs.TrySetCanceled(); } sealed class S { private readonly AsyncEvent more = new AsyncEvent(); public Task Next() => more.WaitAsync(); }")]
+    [InlineData("TimerComponentNeverStarted", "sealed class S { private readonly System.Timers.Timer progress = new System.Timers.Timer(1000); public double Interval => progress.Interval; }")]
     [InlineData("StaticClass", "static class S { private static readonly HttpClient c = new HttpClient(); }")]
     public Task DoesNotReport(string name, string code)
     {

@@ -43,6 +43,20 @@ public class Reports
                 "'Manager.Current.Paint'",
                 "this 'Strip' lives until the process ends"));
 
+    [Theory]
+    [InlineData("progress.Start();")]
+    [InlineData("progress.Enabled = true;")]
+    public Task TimerTheTypeMakesAndStarts(string start) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            class ConversionForm
+            {
+                private System.Timers.Timer progress;
+                public void OnLoad() { progress = new System.Timers.Timer { Interval = 1000 }; [|progress.Elapsed += OnProgress|]; {{start}} }
+                private void OnProgress(object sender, System.Timers.ElapsedEventArgs e) { }
+            }
+            """);
+
     [Fact]
     public Task LocalFunctionThatUsesThisObject() =>
         Verify.VerifyAnalyzerAsync(

@@ -42,6 +42,21 @@ public class Silent
             }
             """);
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("public void Stop() => progress.Enabled = false;")]
+    public Task TimerTheTypeMakesAndNeverStarts(string more) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            class ConversionForm
+            {
+                private System.Timers.Timer progress;
+                public void OnLoad() { progress = new System.Timers.Timer { Interval = 1000 }; progress.Elapsed += OnProgress; }
+                {{more}}
+                private void OnProgress(object sender, System.Timers.ElapsedEventArgs e) { }
+            }
+            """);
+
     [Fact]
     public Task LocalFunctionThatUsesNothingOfThisObject() =>
         Verify.VerifyAnalyzerAsync(Bus + """
