@@ -306,6 +306,60 @@ internal sealed class OwnershipModel
         return emptied == released.Count;
     }
 
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<string, int>> givenMembers = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The members a source constructor fills straight from one of its parameters, by member name, with the parameter's
+    /// ordinal: <c>Api = api;</c>, <c>this.api = api ?? throw ...;</c>, or through a call that returns its argument
+    /// (<c>_factory = Ensure.IsNotNull(factory, nameof(factory));</c>, read from the callee's summary). Empty for a
+    /// constructor that chains to another one (what it stores is the other one's business).
+    /// </summary>
+    private ImmutableDictionary<string, int> GivenMembers(IMethodSymbol constructor) =>
+        givenMembers.GetOrAdd(constructor.OriginalDefinition, c =>
+        {
+            var given = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+            if (source.BodyOf(c) is not { } body ||
+                body.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax { Initializer: not null })
+            {
+                return given.ToImmutable();
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: var member } } assignment &&
+                    StoredParameter(assignment.Value) is { } parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, c))
+                {
+                    given[member.Name] = parameter.Ordinal;
+                }
+            }
+
+            return given.ToImmutable();
+        });
+
+    /// <summary>The parameter a value is, as it is, through a null check (<c>p ?? throw</c>) or a call that returns it.</summary>
+    private IParameterSymbol? StoredParameter(IOperation? value)
+    {
+        for (var depth = 0; depth < 4; depth++)
+        {
+            switch (Operations.SkipConversions(value))
+            {
+                case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter }:
+                    return parameter;
+                case ICoalesceOperation checkedValue when Operations.SkipConversions(checkedValue.WhenNull) is IThrowOperation:
+                    value = checkedValue.Value;
+                    continue;
+                case IInvocationOperation call when source.Of(call.TargetMethod) is { Returns: { Kind: ReturnedValue.Parameter, Parameter: var returned } } &&
+                                                    call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == returned) is { } passed:
+                    value = passed.Value;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// <c>Rest = new RestClient(_api)</c>: a source type whose Dispose releases only members its constructor fills
     /// straight from its parameters (and members that need no disposal), built here over values this method does not
@@ -320,7 +374,7 @@ internal sealed class OwnershipModel
             return false;
         }
 
-        var given = sourceDisposal.GivenMembers(constructor);
+        var given = GivenMembers(constructor);
         var wrapsSomething = false;
         foreach (var name in released)
         {

@@ -374,44 +374,6 @@ internal sealed class SourceDisposal
         return found;
     }
 
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<string, int>> givenMembers = new(SymbolEqualityComparer.Default);
-
-    /// <summary>
-    /// The members a source constructor fills straight from one of its parameters (<c>Api = api;</c>,
-    /// <c>this.api = api ?? throw ...;</c>), by member name, with the parameter's ordinal. Empty for a constructor that
-    /// chains to another one (what it stores is the other one's business) or is not in source.
-    /// </summary>
-    internal ImmutableDictionary<string, int> GivenMembers(IMethodSymbol constructor) =>
-        givenMembers.GetOrAdd(constructor.OriginalDefinition, static c =>
-        {
-            var given = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
-            foreach (var reference in c.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null } declaration || Body(declaration) is not { } body)
-                {
-                    continue;
-                }
-
-                foreach (var assignment in body.DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var value = Unparenthesize(assignment.Right);
-                    if (value is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression, Left: var checkedValue })
-                    {
-                        value = Unparenthesize(checkedValue);
-                    }
-
-                    if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && NameOf(assignment.Left) is { } member &&
-                        value is IdentifierNameSyntax { Identifier.ValueText: var name } &&
-                        c.Parameters.FirstOrDefault(p => p.Name == name) is { RefKind: RefKind.None } parameter)
-                    {
-                        given[member] = parameter.Ordinal;
-                    }
-                }
-            }
-
-            return given.ToImmutable();
-        });
-
     /// <summary>The one member whose release is all the type's Dispose does: disposing it releases the object.</summary>
     internal string? SoleReleasedMember(INamedTypeSymbol type) =>
         ReleasedMemberNames(type) is { Count: 1 } released ? released.First() : null;

@@ -131,9 +131,10 @@ public class Wrappers
         sealed class Categorized : ILoggerFactory
         {
             private readonly ILoggerFactory inner;
-            public Categorized(ILoggerFactory inner) { this.inner = inner; }
+            public Categorized(ILoggerFactory inner) { this.inner = Guard.NotNull(inner); }
             public void Dispose() => inner.Dispose();
         }
+        static class Guard { public static T NotNull<T>(T value) where T : class => value ?? throw new ArgumentNullException(nameof(value)); }
         sealed class FileLoggerFactory : ILoggerFactory { private readonly Stream log = File.OpenWrite("log"); public void Dispose() => log.Dispose(); }
         sealed class Pool { private readonly ILoggerFactory factory; public Pool(ILoggerFactory factory) { this.factory = factory; } }
         static class Factories
