@@ -549,6 +549,7 @@ internal static class KnownApis
         OwnershipTransfer.Always("System.Net.Mail.LinkedResource..ctor"),
         OwnershipTransfer.Always("System.Resources.ResourceReader..ctor"),
         OwnershipTransfer.Always("System.Resources.ResourceWriter..ctor"),
+        OwnershipTransfer.Always("System.Resources.ResourceSet..ctor"),
         OwnershipTransfer.Always("System.Xml.XmlTextReader..ctor"),
         OwnershipTransfer.Always("System.Xml.XmlTextWriter..ctor"),
         OwnershipTransfer.Always("System.IO.FileStream..ctor"),

@@ -1156,6 +1156,14 @@ internal sealed class OwnershipModel
             return ArgumentFate.MayBeStored;
         }
 
+        // `: base(new Cell())` to a framework constructor: the object being built keeps what its base is given (a column
+        // its cell template, a resource set its stream), and what the base then does with it is the base's business.
+        if (method.MethodKind == MethodKind.Constructor && argument.Parent is IInvocationOperation { Instance: IInstanceReferenceOperation } initializer &&
+            initializer.Parent is IExpressionStatementOperation { Parent: null or IConstructorBodyOperation } or IConstructorBodyOperation)
+        {
+            return ArgumentFate.MayBeStored;
+        }
+
         // Framework APIs keep what they are given when the parameter is generic (collections, tasks, tuples,
         // Interlocked) or is a state object handed back later (timers, thread pool, token registrations).
         if (parameter.OriginalDefinition.Type.TypeKind == TypeKind.TypeParameter ||

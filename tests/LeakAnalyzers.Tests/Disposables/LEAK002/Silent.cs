@@ -82,6 +82,17 @@ public class Silent
         return test.RunAsync();
     }
     [Fact]
+    public Task GivenToAFrameworkBaseConstructor() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Resources;
+            using System.Collections.ObjectModel;
+            class Set : ResourceSet { public Set(string path) : base(new ResourceReader(File.OpenRead(path))) { } }
+            class Streams : Collection<Stream> { public Streams(string path) : base(new[] { File.OpenRead(path) }) { } }
+            static class Use { public static object Read(string path) { using var set = new ResourceSet(File.OpenRead(path)); return set.GetObject("x"); } }
+            """);
+
+    [Fact]
     public Task CallsOnANullReceiverMakeNothing() =>
         // ImageSharp's AotCompilerTools: generic seeds for the AOT compiler, never run; every receiver is null.
         Verify.VerifyAnalyzerAsync("""
