@@ -935,6 +935,9 @@ internal sealed class StaticCollectionScan
             ITupleOperation tuple => tuple.Elements.Length > 0 && tuple.Elements.All(e => IsBoundedValue(e, settings, depth + 1, callersDecide)),
             IObjectCreationOperation { Type.IsValueType: true } creation => creation.Arguments.Length > 0 && creation.Initializer is null &&
                                                                            creation.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1, callersDecide)),
+            // Convert.ToInt32(slot) of an enum value: a conversion maps a bounded set onto a bounded set.
+            IInvocationOperation { Instance: null, TargetMethod.ContainingType: { Name: "Convert", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }, Arguments.Length: > 0 } conversion =>
+                IsBoundedValue(conversion.Arguments[0].Value, settings, depth + 1, callersDecide),
             IInvocationOperation { Instance: null, TargetMethod: { Name: "Create", ContainingType.Name: "ValueTuple" or "Tuple" } } create =>
                 create.Arguments.Length > 0 && create.Arguments.All(a => IsBoundedValue(a.Value, settings, depth + 1, callersDecide)),
             IParameterReferenceOperation parameter => parameter.Parameter.GetAttributes().Any(a => a.AttributeClass is { } attribute && CollectionApis.CallerInfoAttributes.Contains(SymbolNames.FullMetadataName(attribute))) ||

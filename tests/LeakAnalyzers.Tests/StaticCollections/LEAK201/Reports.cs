@@ -7,6 +7,19 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task KeyedByANumberConvertedFromAnyString() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            static class Parsed
+            {
+                private static readonly Dictionary<int, string> [|seen|] = new();
+                public static void Add(string text) => seen[Convert.ToInt32(text)] = text;
+            }
+            """);
+
+    [Fact]
     public Task MemoCacheKeyedByParameter() =>
         Verify.VerifyAnalyzerAsync(
             """

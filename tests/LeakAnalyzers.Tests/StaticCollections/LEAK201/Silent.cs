@@ -7,6 +7,20 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Silent
 {
     [Fact]
+    public Task KeyedByATypeAndAnEnumConvertedToANumber() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            abstract class Palette
+            {
+                private static readonly Dictionary<(Type Enum, int Index), int> colors = new();
+                protected static void Register<TEnum>(TEnum slot, int value) where TEnum : struct, Enum => colors[(typeof(TEnum), Convert.ToInt32(slot))] = value;
+                public int Get<TEnum>(TEnum slot) where TEnum : struct, Enum => colors[(typeof(TEnum), Convert.ToInt32(slot))];
+            }
+            """);
+
+    [Fact]
     public Task FilledInStaticConstructorAndInitializers() =>
         Verify.VerifyAnalyzerAsync(
             """
