@@ -355,6 +355,17 @@ internal sealed class SourceOwnership
             return known;
         }
 
+        if (cutFacts.TryGetValue((key, stack.Count), out var cut))
+        {
+            // What the depth limit cut from here before: it cuts every frame of this asker the same way again.
+            foreach (var frame in stack)
+            {
+                frame.TooDeep = true;
+            }
+
+            return (TValue)cut!;
+        }
+
         for (var i = 0; i < stack.Count; i++)
         {
             if (stack[i].Key is TKey onStack && EqualityComparer<TKey>.Default.Equals(onStack, key))
@@ -393,12 +404,17 @@ internal sealed class SourceOwnership
         Reached(stack, current.Height);
         if (current.TooDeep && !current.InCycle && stack.Count > 0)
         {
+            // Cut from this depth: the same answer for every asker at this depth, so kept for them (the cut answer
+            // is what computing it afresh here gives; asked from shallower, it is computed again).
+            cutFacts.TryAdd((key, stack.Count), value);
             return value;
         }
 
         factHeights.TryAdd(key, current.TooDeep ? MaxDepth + 1 : current.Height);
         return cache.GetOrAdd(key, value);
     }
+
+    private readonly ConcurrentDictionary<(object Key, int Depth), object?> cutFacts = new();
 
     internal OwnershipTables TablesFor(SyntaxTree tree)
     {
