@@ -653,8 +653,28 @@ internal sealed class Subscription
     internal static bool Removes(Subscription removal, Subscription add) =>
         !removal.IsAdd && add.IsAdd &&
         SameChannel(removal, add) &&
-        SamePublisher(removal, add) &&
+        (ReceiverKey.MayBeSame(removal.Receiver, add.Receiver) || (SamePublisher(removal, add) && !removal.SwapsPublisher())) &&
         Handler.Removes(removal.Handler, add.Handler);
+
+    /// <summary>
+    /// A removal in a body that adds to the same event again (<c>cached.Changed -= H; cached = item.Command;
+    /// cached.Changed += H;</c>): it moves the subscription to a new publisher. Reached through another name of the
+    /// publisher, it does not end the first subscription's life; only a removal that is not a swap does.
+    /// </summary>
+    private bool SwapsPublisher()
+    {
+        foreach (var operation in Root.Descendants())
+        {
+            if (operation is IEventAssignmentOperation { Adds: true } readd && Event is not null &&
+                Operations.SkipConversions(readd.EventReference) is IEventReferenceOperation { Event: var added } &&
+                SymbolEqualityComparer.Default.Equals(added.OriginalDefinition, Event.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The same event (<see cref="SameEvent"/>), or calls of the same table entry whose type arguments and constant

@@ -24,6 +24,32 @@ public class Reports
                 "this 'View' lives until the process ends"));
 
     [Fact]
+    public Task RemovedThroughAnotherNameOnlyWhenThePublisherIsSwapped() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Command { public event EventHandler Changed; }
+            class Def { public Command Command { get; set; } }
+            sealed class View
+            {
+                private Command cached;
+                private readonly Def def;
+                public View(Def def)
+                {
+                    this.def = def;
+                    if (def.Command != null) { cached = def.Command; [|def.Command.Changed += OnChanged|]; }
+                }
+                public void OnDefChanged()
+                {
+                    if (cached != null) cached.Changed -= OnChanged;
+                    cached = def.Command;
+                    if (cached != null) cached.Changed += OnChanged;
+                }
+                private void OnChanged(object sender, EventArgs e) { }
+            }
+            """);
+
+    [Fact]
     public Task RemovedThroughAMemberFilledWithAnotherPublisher() =>
         Verify.VerifyAnalyzerAsync(
             """
