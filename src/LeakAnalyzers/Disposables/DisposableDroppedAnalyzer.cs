@@ -98,12 +98,12 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         {
             IExpressionStatementOperation => "thrown away",
             ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "thrown away",
-            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type, model)
+            IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type, outer.Type, model)
                 => $"used only to call '{invocation.TargetMethod.Name}'",
             IPropertyReferenceOperation read when ReferenceEquals(read.Instance, outer) && CannotHoldReceiver(read.Type)
                 => $"used only to read '{read.Property.Name}'",
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IInvocationOperation conditionalCall &&
-                                                   IsDroppedReceiver(conditionalCall.TargetMethod, conditionalCall.Type, model)
+                                                   IsDroppedReceiver(conditionalCall.TargetMethod, conditionalCall.Type, outer.Type, model)
                 => $"used only to call '{conditionalCall.TargetMethod.Name}'",
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) && access.WhenNotNull is IPropertyReferenceOperation conditionalRead &&
                                                    CannotHoldReceiver(conditionalRead.Type)
@@ -219,8 +219,12 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     /// its parent (Serilog's <c>CreateLogger().ForContext(...)</c>). Only results that cannot hold it drop it:
     /// nothing, values (strings, numbers, structs, a <c>CancellationToken</c>), arrays of values, tasks of those.
     /// </summary>
-    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result, OwnershipModel model) =>
-        !model.ReleasesReceiver(method) && CannotHoldReceiver(result);
+    /// <remarks>
+    /// A call that hands the object to its own end (<c>new SplashForm().Show()</c>: a form shown without a modal loop
+    /// disposes itself when it closes) does not drop it.
+    /// </remarks>
+    private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result, ITypeSymbol? receiver, OwnershipModel model) =>
+        !model.ReleasesReceiver(method) && !KnownApis.IsSelfReleasingCall(method, receiver) && CannotHoldReceiver(result);
 
     private static bool CannotHoldReceiver(ITypeSymbol? type)
     {

@@ -250,7 +250,8 @@ internal static class KnownApis
     /// <summary>A call of <see cref="SelfReleasingCalls"/> on an object of that type (or a type derived from it).</summary>
     internal static bool IsSelfReleasingCall(IMethodSymbol method, ITypeSymbol? receiverType)
     {
-        if (method.Name != "Show" || method.Parameters.Length != 0)
+        // Show() and Show(owner): a form shown without a modal loop closes and disposes itself.
+        if (method.Name != "Show" || method.Parameters.Length > 1)
         {
             return false;
         }

@@ -89,7 +89,8 @@ internal sealed class SourceDisposal
                    return (implementation is not null && m.Name == implementation && m.Parameters.Length == 0) ||
                           Reaches(
                               m,
-                              invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation),
+                              invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation) ||
+                                            (CalledOnThis(invocation) == "Show" && invocation.ArgumentList.Arguments.Count <= 1 && IsForm(m.ContainingType)),
                               skipCatchesAndLambdas: true,
                               new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
                });
@@ -314,6 +315,20 @@ internal sealed class SourceDisposal
         }
 
         return released;
+    }
+
+    /// <summary>A WinForms form: <c>Show()</c> on it hands it to its own close, which disposes it.</summary>
+    private static bool IsForm(INamedTypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (KnownApis.SelfReleasingCalls.Contains(SymbolNames.MemberKey(current, "Show")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>Dispose(true)</c>, <c>this.Dispose(disposing: true)</c>: the dispose pattern's call.</summary>

@@ -82,6 +82,33 @@ public class Silent
         return test.RunAsync();
     }
     [Fact]
+    public Task FormShownWithoutAModalLoop() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            namespace System.Windows.Forms
+            {
+                public interface IWin32Window { }
+                public class Control : IDisposable { private readonly System.IO.Stream handle = System.IO.File.OpenRead("h"); public void Show() { } public void Dispose() => handle.Dispose(); }
+                public class Form : Control { public void Show(IWin32Window owner) { } public int ShowDialog() => 0; }
+            }
+            namespace App
+            {
+                using System.Windows.Forms;
+                class Splash : Form { }
+                class Editor : Form { public void ShowEditor() { Show(); } }
+                class Panel : Control { }
+                static class Use
+                {
+                    public static void ShowSplash() => new Splash().Show();
+                    public static void ShowOwned(IWin32Window owner) => new Splash().Show(owner);
+                    public static void ShowEditor() => new Editor().ShowEditor();
+                    public static int Modal() => [|new Splash()|].ShowDialog();
+                    public static void NotAForm() => [|new Panel()|].Show();
+                }
+            }
+            """);
+
+    [Fact]
     public Task GivenToAFrameworkBaseConstructor() =>
         Verify.VerifyAnalyzerAsync("""
             using System.IO;
