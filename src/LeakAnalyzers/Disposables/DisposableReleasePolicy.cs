@@ -24,6 +24,19 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         this.flushReleases = flushReleases;
     }
 
+    /// <summary>
+    /// <c>writer.Flush()</c>, <c>await writer.FlushAsync()</c>, <c>JsonSerializer.Serialize(writer, value)</c>: the use
+    /// <paramref name="consumer"/> makes of <paramref name="reference"/> empties a writer's buffer.
+    /// </summary>
+    internal static bool Flushes(IOperation reference, IOperation? consumer) =>
+        consumer switch
+        {
+            IInvocationOperation invocation => ReferenceEquals(invocation.Instance, reference) && invocation.TargetMethod.Name is "Flush" or "FlushAsync",
+            IArgumentOperation { Parameter.ContainingSymbol: IMethodSymbol { ContainingType: { } callee } flusher } =>
+                KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)),
+            _ => false,
+        };
+
     public UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned)
     {
         switch (consumer)
@@ -31,7 +44,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
                 if (model.ReleasesReceiver(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod, reference.Type) ||
                     EmptiesAHandle(invocation) ||
-                    (flushReleases && invocation.TargetMethod.Name is "Flush" or "FlushAsync"))
+                    (flushReleases && Flushes(reference, invocation)))
                 {
                     return UseKind.Release;
                 }
@@ -51,8 +64,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                        (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true })
                     ? UseKind.HandOver
                     : UseKind.None;
-            case IArgumentOperation argument when flushReleases && argument.Parameter?.ContainingSymbol is IMethodSymbol { ContainingType: { } callee } flusher &&
-                                                  KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)):
+            case IArgumentOperation argument when flushReleases && Flushes(reference, argument):
                 // `JsonSerializer.Serialize(writer, value)` flushes the writer when it is done.
                 return UseKind.Release;
             case IArgumentOperation { Parameter: { RefKind: RefKind.Ref, ContainingSymbol: IMethodSymbol writer } byReference }

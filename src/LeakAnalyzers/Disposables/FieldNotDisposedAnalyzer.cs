@@ -819,22 +819,13 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                     var (reference, tables) = uses[uses.Count - 1];
                     uses.RemoveAt(uses.Count - 1);
                     released = MemberUses.Classify(reference, model, tables) is MemberUse.Disposed or MemberUse.HandedOn ||
-                               (createdOnlyWritersOverBorrowed && IsFlush(reference));
+                               (createdOnlyWritersOverBorrowed &&
+                                Operations.ParentSkippingConversions(reference, out var used) is var consumer && DisposableReleasePolicy.Flushes(used, consumer));
                 }
 
                 return !released;
             }
         }
-
-        /// <summary><c>_writer.Flush()</c>, <c>JsonSerializer.Serialize(_writer, value)</c>: a use that empties a writer's buffer.</summary>
-        private static bool IsFlush(IMemberReferenceOperation reference) =>
-            Operations.ParentSkippingConversions(reference, out var used) switch
-            {
-                IInvocationOperation call => ReferenceEquals(call.Instance, used) && call.TargetMethod.Name is "Flush" or "FlushAsync",
-                IArgumentOperation { Parameter.ContainingSymbol: IMethodSymbol { ContainingType: { } callee } flusher } =>
-                    KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)),
-                _ => false,
-            };
 
         /// <summary>A use of the member that may release it, judged by <see cref="IsKept"/> when it matters.</summary>
         internal void Used(IMemberReferenceOperation reference, OwnershipTables tables)

@@ -257,9 +257,15 @@ internal static class KnownApis
         }
 
         // Form.Show() is Control.Show(): what makes it self-releasing is the receiver being a Form.
-        for (var type = receiverType ?? method.ContainingType; type is not null; type = type.BaseType)
+        return ShowReleases(receiverType ?? method.ContainingType);
+    }
+
+    /// <summary>A type (a WinForms form) on which <c>Show</c> hands the object to its own close, which disposes it.</summary>
+    internal static bool ShowReleases(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
         {
-            if (SelfReleasingCalls.Contains(SymbolNames.MemberKey(type, method.Name)))
+            if (SelfReleasingCalls.Contains(SymbolNames.MemberKey(current, "Show")))
             {
                 return true;
             }

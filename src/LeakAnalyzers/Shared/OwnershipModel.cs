@@ -380,7 +380,7 @@ internal sealed class OwnershipModel
         {
             // A pointer or handle given to the constructor may be acquired there (`Native.IncRef(p); pointer = p;`):
             // only a disposable object stored as it is counts as given.
-            if (given.TryGetValue(name, out var ordinal) && MemberType(type, name) is { } givenType && IsDisposable(givenType))
+            if (given.TryGetValue(name, out var ordinal) && SourceDisposal.FindFieldType(type, name) is { } givenType && IsDisposable(givenType))
             {
                 if (creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) is not { ArgumentKind: ArgumentKind.Explicit } argument ||
                     !(ruleId is null ? IsMemberOfAnotherObject(argument.Value) && !IsOwnedCreation(argument.Value, tables) : IsBorrowedHere(argument.Value, tables)))
@@ -390,7 +390,7 @@ internal sealed class OwnershipModel
 
                 wrapsSomething = true;
             }
-            else if (MemberType(type, name) is not { } memberType ||
+            else if (SourceDisposal.FindFieldType(type, name) is not { } memberType ||
                      (NeedsDisposal(memberType, tables) && !ReleasesNothingWhateverItsArguments(memberType, type, name)))
             {
                 return false;
@@ -411,22 +411,6 @@ internal sealed class OwnershipModel
         static bool ReleasesNothingWhateverItsArguments(ITypeSymbol memberType, INamedTypeSymbol type, string name) =>
             KnownApis.NoDisposalUnlessUsed.Any(entry => entry.Parameters.IsEmpty && entry.Type == SymbolNames.FullMetadataName(memberType)) &&
             KnownApis.ReleasesNothingIn(memberType, type, ImmutableArray<IArgumentOperation>.Empty, name);
-
-        static ITypeSymbol? MemberType(INamedTypeSymbol type, string name)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                foreach (var member in current.GetMembers(name))
-                {
-                    if (member is IFieldSymbol or IPropertySymbol)
-                    {
-                        return member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type;
-                    }
-                }
-            }
-
-            return null;
-        }
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ internal sealed class SourceDisposal
                           Reaches(
                               m,
                               invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation) ||
-                                            (CalledOnThis(invocation) == "Show" && invocation.ArgumentList.Arguments.Count <= 1 && IsForm(m.ContainingType)),
+                                            (CalledOnThis(invocation) == "Show" && invocation.ArgumentList.Arguments.Count <= 1 && KnownApis.ShowReleases(m.ContainingType)),
                               skipCatchesAndLambdas: true,
                               new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
                });
@@ -315,20 +315,6 @@ internal sealed class SourceDisposal
         }
 
         return released;
-    }
-
-    /// <summary>A WinForms form: <c>Show()</c> on it hands it to its own close, which disposes it.</summary>
-    private static bool IsForm(INamedTypeSymbol? type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (KnownApis.SelfReleasingCalls.Contains(SymbolNames.MemberKey(current, "Show")))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary><c>Dispose(true)</c>, <c>this.Dispose(disposing: true)</c>: the dispose pattern's call.</summary>
@@ -741,7 +727,7 @@ internal sealed class SourceDisposal
     /// dropping it leaves the scope open, which its owner may end some other way, but leaks nothing.
     /// </summary>
     /// <summary>A number, a flag, a character or an enum: never a handle (<c>IntPtr</c> and structs are not counted).</summary>
-    private static bool IsPlainNumberOrFlag(ITypeSymbol type) =>
+    internal static bool IsPlainNumberOrFlag(ITypeSymbol type) =>
         type.TypeKind == TypeKind.Enum ||
         type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Byte or SpecialType.System_SByte or
             SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32 or
@@ -880,7 +866,8 @@ internal sealed class SourceDisposal
         type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable || i.Name == "IAsyncDisposable") ||
         type.SpecialType == SpecialType.System_IDisposable;
 
-    private static ITypeSymbol? FindFieldType(INamedTypeSymbol type, string name)
+    /// <summary>The type of the field or property of that name, on the type or a base type.</summary>
+    internal static ITypeSymbol? FindFieldType(INamedTypeSymbol type, string name)
     {
         for (var current = type; current is not null; current = current.BaseType)
         {

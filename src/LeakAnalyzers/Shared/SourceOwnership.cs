@@ -879,16 +879,7 @@ internal sealed class SourceOwnership
 
         /// <summary>A number, flag, enum, string or array of them: nothing a Dispose would release.</summary>
         private static bool IsPlainData(ITypeSymbol type) =>
-            type switch
-            {
-                IArrayTypeSymbol array => IsPlainData(array.ElementType),
-                { SpecialType: SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Byte or
-                    SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or
-                    SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or
-                    SpecialType.System_Double or SpecialType.System_Decimal } => true,
-                { TypeKind: TypeKind.Enum } => true,
-                _ => false,
-            };
+            type is IArrayTypeSymbol array ? IsPlainData(array.ElementType) : type.SpecialType == SpecialType.System_String || SourceDisposal.IsPlainNumberOrFlag(type);
 
         private ReturnFact ValueOf(IOperation? value, int depth, HashSet<ISymbol> visiting)
         {
