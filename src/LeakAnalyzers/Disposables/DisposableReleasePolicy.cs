@@ -214,7 +214,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         member.Instance?.Type is INamedTypeSymbol type && model.SourceDisposal.SoleReleasedMember(type) == member.Member.Name;
 
     private bool IsResourceView(ISymbol member) =>
-        (member.ContainingType is { } type && KnownApis.ResourceViews.Contains(SymbolNames.MemberKey(type, member.Name))) ||
+        KnownApis.IsResourceView(member) ||
         (member is IMethodSymbol method && model.Source.Of(method) is { ReturnsReceiverResources: true });
 
     /// <summary>

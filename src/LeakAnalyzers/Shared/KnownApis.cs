@@ -343,8 +343,19 @@ internal static class KnownApis
         "System.Net.Sockets.TcpClient.Client",
         "System.Net.Sockets.UdpClient.Client",
 
+        // The response stream is the response's connection: closing either one releases it (the documented contract
+        // of WebResponse), so `using (var stream = response.GetResponseStream())` ends the response's duty.
+        "System.Net.WebResponse.GetResponseStream",
+        "System.Net.HttpWebResponse.GetResponseStream",
+        "System.Net.FtpWebResponse.GetResponseStream",
+        "System.Net.FileWebResponse.GetResponseStream",
+
         // A Memory<T> made by a memory manager holds the manager itself: it is how a manager is handed out.
         "System.Buffers.MemoryManager`1.Memory");
+
+    /// <summary>The member is one of <see cref="ResourceViews"/>.</summary>
+    internal static bool IsResourceView(ISymbol member) =>
+        member.ContainingType is { } type && ResourceViews.Contains(SymbolNames.MemberKey(type, member.Name));
 
     /// <summary>
     /// Calls whose result keeps the object it was called on, and that the object's Dispose would end: an instrument

@@ -1363,11 +1363,15 @@ internal sealed class SourceOwnership
                         return Use.Disposed;
                     }
 
-                    return owner.Of(invocation.TargetMethod)?.Returns.Kind == ReturnedValue.Self
-                        ? FateOfValue(invocation, itself, depth + 1, visiting)
+                    // `using var stream = response.GetResponseStream()`, `_socket = client.Client`: a view carries the
+                    // parameter's resources, so what happens to the view happens to them.
+                    return owner.Of(invocation.TargetMethod)?.Returns.Kind == ReturnedValue.Self ? FateOfValue(invocation, itself, depth + 1, visiting)
+                        : KnownApis.IsResourceView(invocation.TargetMethod) ? FateOfValue(invocation, itself: false, depth + 1, visiting)
                         : Use.Borrowed;
                 case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
                     return IsDisposeCall(access.WhenNotNull) ? Use.Disposed : Use.Borrowed;
+                case IPropertyReferenceOperation view when ReferenceEquals(view.Instance, outer) && KnownApis.IsResourceView(view.Property):
+                    return FateOfValue(view, itself: false, depth + 1, visiting);
                 case IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer):
                     return Use.Borrowed;
                 case IArgumentOperation argument:

@@ -103,6 +103,51 @@ public class KnownCalls
         """);
 
     [Fact]
+    public Task ClosingTheResponseStreamReleasesTheResponse() => Verify.VerifyAsync("""
+        #pragma warning disable SYSLIB0014
+        using System.IO;
+        using System.Net;
+        sealed class Discovery
+        {
+            public string Read(string url)
+            {
+                var response = WebRequest.Create(url).GetResponse();
+                using (var stream = response.GetResponseStream())
+                using (var reader = new StreamReader(stream))
+                {
+                    return reader.ReadToEnd();
+                }
+            }
+
+            public string ReadHttp(string url)
+            {
+                var response = (HttpWebResponse)WebRequest.Create(url).GetResponse();
+                using var reader = new StreamReader(response.GetResponseStream());
+                return reader.ReadToEnd();
+            }
+
+            public string Scan(string url) => ReadFrom(WebRequest.Create(url).GetResponse());
+
+            public long Length(string url) => Measure({|LEAK002:WebRequest.Create(url).GetResponse()|});
+
+            public long Peek(string url)
+            {
+                var response = {|LEAK001:WebRequest.Create(url).GetResponse()|};
+                return response.ContentLength;
+            }
+
+            private static string ReadFrom(WebResponse response)
+            {
+                using var stream = response.GetResponseStream();
+                using var reader = new StreamReader(stream);
+                return reader.ReadToEnd();
+            }
+
+            private static long Measure(WebResponse response) => response.GetResponseStream().Length;
+        }
+        """);
+
+    [Fact]
     public Task StreamOverTheSocketOfAConnectionTheMethodWasGiven() => Verify.VerifyAsync("""
         using System;
         using System.IO;
