@@ -757,7 +757,7 @@ internal sealed class OwnershipModel
                     return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
                 }
 
-                return LeavesItsInputOpen(construction) ? WrapperKind.Reader : WrapperKind.None;
+                return LeavesItsInputOpen(construction) ? WrapperKind.Reader : SourceSubclassWrapper(construction, tables);
             case IInvocationOperation { Arguments.Length: > 0 } invocation when invocation.TargetMethod.ContainingType is { } factoryType:
                 var key = SymbolNames.MemberKey(factoryType, invocation.TargetMethod.Name);
                 foreach (var (member, isWriter) in KnownApis.NonOwningWrapperFactories)
@@ -775,6 +775,79 @@ internal sealed class OwnershipModel
             default:
                 return WrapperKind.None;
         }
+    }
+
+    /// <summary>
+    /// <c>new ImageReader(stream)</c>, where <c>ImageReader</c> is a source subclass of a reader or writer of the
+    /// known-APIs table that adds nothing to release: it is that wrapper. Its input is the argument its constructor
+    /// gives the base to own (what the constructor's summary says); told to leave every input open, it holds nothing.
+    /// </summary>
+    private WrapperKind SourceSubclassWrapper(IObjectCreationOperation construction, OwnershipTables tables)
+    {
+        if (construction.Type is not INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } type || PureWrapperBase(type) is not { } isWriter ||
+            construction.Constructor is not { } constructor || source.Of(constructor) is not { } summary)
+        {
+            return WrapperKind.None;
+        }
+
+        var kind = isWriter ? WrapperKind.Writer : WrapperKind.Reader;
+        IArgumentOperation? input = null;
+        var leftOpen = false;
+        foreach (var argument in construction.Arguments)
+        {
+            if (argument.Parameter is not { Type: INamedTypeSymbol parameterType } parameter || !IsDisposable(parameterType))
+            {
+                continue;
+            }
+
+            switch (summary.Parameter(parameter.Ordinal).Use)
+            {
+                case ParameterUse.Owned when input is null:
+                    input = argument;
+                    break;
+                case ParameterUse.Borrowed or ParameterUse.Kept:
+                    leftOpen = true;
+                    break;
+                default:
+                    return WrapperKind.None;
+            }
+        }
+
+        return input is null ? (leftOpen ? kind : WrapperKind.None)
+            : IsBorrowedHere(input.Value, tables) ? kind
+            : WrapperKind.None;
+    }
+
+    /// <summary>
+    /// The reader or writer of the known-APIs table <paramref name="type"/> is, or derives from through source
+    /// subclasses that add nothing to release (a flag, a scratch array: plain data; no Dispose, Close or finalizer of
+    /// their own): whether it is a writer. Null when it is none.
+    /// </summary>
+    internal static bool? PureWrapperBase(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            var name = SymbolNames.FullMetadataName(current.OriginalDefinition);
+            foreach (var (wrapper, isWriter) in KnownApis.PureWrappers)
+            {
+                if (wrapper == name)
+                {
+                    return isWriter;
+                }
+            }
+
+            if (current.DeclaringSyntaxReferences.Length == 0 ||
+                current.GetMembers().Any(m => m is IFieldSymbol { IsStatic: false } field && !IsPlainData(field.Type) ||
+                                              m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
+            {
+                return null;
+            }
+        }
+
+        return null;
+
+        static bool IsPlainData(ITypeSymbol type) =>
+            type is IArrayTypeSymbol array ? IsPlainData(array.ElementType) : type.SpecialType == SpecialType.System_String || SourceDisposal.IsPlainNumberOrFlag(type);
     }
 
     /// <summary>

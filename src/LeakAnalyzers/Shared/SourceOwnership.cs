@@ -442,6 +442,9 @@ internal sealed class SourceOwnership
             ArrowExpressionClauseSyntax => declaration,
             LocalFunctionStatementSyntax { Body: null, ExpressionBody: null } => null,
             LocalFunctionStatementSyntax => declaration,
+
+            // A primary constructor: its body is the call of the base constructor.
+            TypeDeclarationSyntax when method is { MethodKind: MethodKind.Constructor, IsImplicitlyDeclared: false, Parameters.Length: > 0 } => declaration,
             _ => null,
         };
 
@@ -757,6 +760,21 @@ internal sealed class SourceOwnership
                         break;
                 }
             }
+
+            // The parameters of a primary constructor that the type's members use live on in the object, where this
+            // body does not show what becomes of them; so do a record's, which become its properties.
+            if (body.Syntax is TypeDeclarationSyntax type)
+            {
+                var used = type is RecordDeclarationSyntax ? null
+                    : new HashSet<string>(type.Members.SelectMany(m => m.DescendantNodes()).OfType<IdentifierNameSyntax>().Select(n => n.Identifier.ValueText));
+                foreach (var parameter in method.Parameters)
+                {
+                    if (used is null || used.Contains(parameter.Name))
+                    {
+                        capturedParameters.Add(parameter.Ordinal);
+                    }
+                }
+            }
         }
 
         /// <summary>Not inside a lambda or local function nested in the body (the body of a local function is its own).</summary>
@@ -833,7 +851,7 @@ internal sealed class SourceOwnership
         /// </summary>
         private int? PureWrapperOverParameter(IObjectCreationOperation creation)
         {
-            if (creation.Type is not INamedTypeSymbol type || !IsPureWrapperType(type) ||
+            if (creation.Type is not INamedTypeSymbol type || OwnershipModel.PureWrapperBase(type) is null ||
                 creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { } input ||
                 Operations.SkipConversions(input.Value) is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||
                 !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method))
@@ -851,35 +869,6 @@ internal sealed class SourceOwnership
 
             return parameter.Ordinal;
         }
-
-        private static bool IsPureWrapperType(INamedTypeSymbol type)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                var name = SymbolNames.FullMetadataName(current.OriginalDefinition);
-                foreach (var (wrapper, _) in KnownApis.PureWrappers)
-                {
-                    if (wrapper == name)
-                    {
-                        return true;
-                    }
-                }
-
-                // A subclass of one: only if it adds nothing to release (a flag, a scratch array: plain data).
-                if (current.DeclaringSyntaxReferences.Length == 0 ||
-                    current.GetMembers().Any(m => m is IFieldSymbol { IsStatic: false } field && !IsPlainData(field.Type) ||
-                                                  m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>A number, flag, enum, string or array of them: nothing a Dispose would release.</summary>
-        private static bool IsPlainData(ITypeSymbol type) =>
-            type is IArrayTypeSymbol array ? IsPlainData(array.ElementType) : type.SpecialType == SpecialType.System_String || SourceDisposal.IsPlainNumberOrFlag(type);
 
         private ReturnFact ValueOf(IOperation? value, int depth, HashSet<ISymbol> visiting)
         {

@@ -32,6 +32,108 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task SourceSubclassOfAReaderOrWriterThatAddsNothingIsThatWrapper() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Text;
+        class ByteReader : BinaryReader
+        {
+            public ByteReader(Stream stream) : base(stream) { }
+            public int Position { get => (int)BaseStream.Position; set => BaseStream.Position = value; }
+        }
+        sealed class ImageReader : ByteReader
+        {
+            public ImageReader(Stream stream) : base(stream) { }
+        }
+        sealed class FlaggedWriter : BinaryWriter
+        {
+            public int Version { get; set; }
+            public FlaggedWriter(Stream stream) : base(stream) { }
+        }
+        sealed class BigEndianReader(Stream stream) : BinaryReader(stream, Encoding.UTF8, true)
+        {
+            public override uint ReadUInt32() { var b = ReadBytes(4); Array.Reverse(b); return BitConverter.ToUInt32(b, 0); }
+        }
+        sealed class CountingReader : BinaryReader
+        {
+            private readonly Stream copy;
+            public CountingReader(Stream stream) : base(stream) { copy = new MemoryStream(); }
+        }
+        static class Uses
+        {
+            public static int OverMemory(byte[] data) => new ImageReader(new MemoryStream(data)).ReadInt32();
+
+            public static int OverTheCallers(Stream input)
+            {
+                var reader = new ByteReader(input);
+                return reader.ReadInt32();
+            }
+
+            public static byte[] WriteAll(int version)
+            {
+                var data = new MemoryStream();
+                var writer = new FlaggedWriter(data) { Version = version };
+                writer.Write(version);
+                return data.ToArray();
+            }
+
+            public static uint LeftOpen(string path)
+            {
+                using var file = File.OpenRead(path);
+                var reader = new BigEndianReader(file);
+                return reader.ReadUInt32();
+            }
+
+            public static int OverAFileItOpens(string path)
+            {
+                var reader = {|LEAK001:new ImageReader(File.OpenRead(path))|};
+                return reader.ReadInt32();
+            }
+
+            public static uint LeftOpenOverAFileNobodyCloses(string path)
+            {
+                var file = {|LEAK001:File.OpenRead(path)|};
+                return new BigEndianReader(file).ReadUInt32();
+            }
+
+            public static int AddsAResource(Stream input)
+            {
+                var reader = {|LEAK001:new CountingReader(input)|};
+                return reader.ReadInt32();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PrimaryConstructorParameterKeptByTheObject() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Holder(Stream stream) : IDisposable
+        {
+            public int Next() => stream.ReadByte();
+            public void Dispose() => stream.Dispose();
+        }
+        sealed record Pair(Stream Left, Stream Right) : IDisposable
+        {
+            public void Dispose() { Left.Dispose(); Right.Dispose(); }
+        }
+        static class Uses
+        {
+            public static int Read(string path)
+            {
+                var file = File.OpenRead(path);
+                using var holder = new Holder(file);
+                return holder.Next();
+            }
+
+            public static void Both(string a, string b)
+            {
+                using var pair = new Pair(File.OpenRead(a), File.OpenRead(b));
+            }
+        }
+        """);
+
+    [Fact]
     public Task WriterOverABorrowedStreamThatIsNotFlushed() => Verify.VerifyAsync("""
         using System.IO;
         class C
