@@ -336,7 +336,11 @@ internal sealed class OwnershipModel
             return given.ToImmutable();
         });
 
-    /// <summary>The parameter a value is, as it is, through a null check (<c>p ?? throw</c>) or a call that returns it.</summary>
+    /// <summary>
+    /// The parameter a value is, as it is, through a null check (<c>p ?? throw</c>) or a call that returns it; or the
+    /// parameter a reader or writer of the known-APIs table is made over (<c>reader = new BinaryReader(s)</c>), whose
+    /// disposal releases that parameter and nothing else.
+    /// </summary>
     private IParameterSymbol? StoredParameter(IOperation? value)
     {
         for (var depth = 0; depth < 4; depth++)
@@ -351,6 +355,11 @@ internal sealed class OwnershipModel
                 case IInvocationOperation call when source.Of(call.TargetMethod) is { Returns: { Kind: ReturnedValue.Parameter, Parameter: var returned } } &&
                                                     call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == returned) is { } passed:
                     value = passed.Value;
+                    continue;
+                case IObjectCreationOperation { Type: INamedTypeSymbol wrapperType } wrapper when PureWrapperBase(wrapperType) is not null &&
+                                                                                                wrapper.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is { Parameter.Type: { } inputType } input &&
+                                                                                                IsDisposable(inputType):
+                    value = input.Value;
                     continue;
                 default:
                     return null;
@@ -369,35 +378,21 @@ internal sealed class OwnershipModel
     private bool WrapsOnlyBorrowed(IObjectCreationOperation creation, OwnershipTables tables)
     {
         if (creation.Constructor is not { } constructor || creation.Type is not INamedTypeSymbol type ||
-            constructor.DeclaringSyntaxReferences.Length == 0 || sourceDisposal.ReleasedMemberNames(type) is not { Count: > 0 } released)
+            WrappedParameters(constructor, type, tables) is not { Length: > 0 } wrapped)
         {
             return false;
         }
 
-        var given = GivenMembers(constructor);
-        var wrapsSomething = false;
-        foreach (var name in released)
+        foreach (var ordinal in wrapped)
         {
-            // A pointer or handle given to the constructor may be acquired there (`Native.IncRef(p); pointer = p;`):
-            // only a disposable object stored as it is counts as given.
-            if (given.TryGetValue(name, out var ordinal) && SourceDisposal.FindFieldType(type, name) is { } givenType && IsDisposable(givenType))
-            {
-                if (creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) is not { ArgumentKind: ArgumentKind.Explicit } argument ||
-                    !(ruleId is null ? IsMemberOfAnotherObject(argument.Value) && !IsOwnedCreation(argument.Value, tables) : IsBorrowedHere(argument.Value, tables)))
-                {
-                    return false;
-                }
-
-                wrapsSomething = true;
-            }
-            else if (SourceDisposal.FindFieldType(type, name) is not { } memberType ||
-                     (NeedsDisposal(memberType, tables) && !ReleasesNothingWhateverItsArguments(memberType, type, name)))
+            if (creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) is not { ArgumentKind: ArgumentKind.Explicit } argument ||
+                !(ruleId is null ? IsMemberOfAnotherObject(argument.Value) && !IsOwnedCreation(argument.Value, tables) : IsBorrowedHere(argument.Value, tables)))
             {
                 return false;
             }
         }
 
-        return wrapsSomething;
+        return true;
 
         // For a source summary, where a parameter is whatever the caller hands over (`Wrap(Stream s) => new Reader(s)`
         // gives the caller an owner of s): only a member of this object or of a parameter (`settings.LoggerFactory`),
@@ -405,6 +400,38 @@ internal sealed class OwnershipModel
         static bool IsMemberOfAnotherObject(IOperation value) =>
             Operations.SkipConversions(value) is IFieldReferenceOperation or
                 IPropertyReferenceOperation { Instance: IInstanceReferenceOperation or IParameterReferenceOperation, Property.Parameters.Length: 0 };
+    }
+
+    /// <summary>
+    /// The parameters of a source constructor whose values are all its type's Dispose releases: stored as they are in
+    /// the members it releases, every other member it releases needing no disposal. Empty when it releases anything
+    /// the object makes or gets otherwise.
+    /// </summary>
+    internal ImmutableArray<int> WrappedParameters(IMethodSymbol constructor, INamedTypeSymbol type, OwnershipTables tables)
+    {
+        if (constructor.DeclaringSyntaxReferences.Length == 0 || sourceDisposal.ReleasedMemberNames(type) is not { Count: > 0 } released)
+        {
+            return ImmutableArray<int>.Empty;
+        }
+
+        var given = GivenMembers(constructor);
+        var wrapped = ImmutableArray.CreateBuilder<int>();
+        foreach (var name in released)
+        {
+            // A pointer or handle given to the constructor may be acquired there (`Native.IncRef(p); pointer = p;`):
+            // only a disposable object stored as it is counts as given.
+            if (given.TryGetValue(name, out var ordinal) && SourceDisposal.FindFieldType(type, name) is { } givenType && IsDisposable(givenType))
+            {
+                wrapped.Add(ordinal);
+            }
+            else if (SourceDisposal.FindFieldType(type, name) is not { } memberType ||
+                     (NeedsDisposal(memberType, tables) && !ReleasesNothingWhateverItsArguments(memberType, type, name)))
+            {
+                return ImmutableArray<int>.Empty;
+            }
+        }
+
+        return wrapped.ToImmutable();
 
         // A SemaphoreSlim member the type never asks for its wait handle; not a token source, whose creation (not
         // seen here) may start a timer.

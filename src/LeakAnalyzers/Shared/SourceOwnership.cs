@@ -851,6 +851,16 @@ internal sealed class SourceOwnership
         /// </summary>
         private int? PureWrapperOverParameter(IObjectCreationOperation creation)
         {
+            // `return new Canvas(graphics);` where Canvas's Dispose releases only what its constructor was given.
+            if (creation is { Type: INamedTypeSymbol wrapperType, Constructor: { } constructor } && OwnershipModel.PureWrapperBase(wrapperType) is null &&
+                Model.WrappedParameters(constructor, wrapperType, tables) is { Length: 1 } wrapped &&
+                creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == wrapped[0]) is { ArgumentKind: ArgumentKind.Explicit } wrappedArgument &&
+                Operations.SkipConversions(wrappedArgument.Value) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } given } &&
+                SymbolEqualityComparer.Default.Equals(given.ContainingSymbol, method))
+            {
+                return given.Ordinal;
+            }
+
             if (creation.Type is not INamedTypeSymbol type || OwnershipModel.PureWrapperBase(type) is null ||
                 creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { } input ||
                 Operations.SkipConversions(input.Value) is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||

@@ -105,6 +105,65 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task SourceWrapperMadeByAnExtensionOrOverAReaderOfItsInput() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        sealed class Canvas : IDisposable
+        {
+            private readonly Stream target;
+            public Canvas(Stream target) { this.target = target; }
+            public void Fill(byte b) => target.WriteByte(b);
+            public void Dispose() => target.Dispose();
+        }
+        sealed class BitReader : IDisposable
+        {
+            private readonly BinaryReader reader;
+            public BitReader(Stream input) { reader = new BinaryReader(input); }
+            public int Next() => reader.ReadByte();
+            public void Dispose() => reader.Dispose();
+        }
+        sealed class Log : IDisposable
+        {
+            private readonly StreamWriter writer;
+            public Log(string path) { writer = new StreamWriter(path); }
+            public void Dispose() => writer.Dispose();
+        }
+        sealed class Inflater
+        {
+            private readonly BitReader input;
+            public Inflater(BitReader input) { this.input = input; }
+            public int First() => input.Next();
+        }
+        static class CanvasExtensions
+        {
+            public static Canvas High(this Stream target) { target.Flush(); return new Canvas(target); }
+        }
+        static class Uses
+        {
+            public static void OnPaint(Stream paintTarget)
+            {
+                var canvas = paintTarget.High();
+                canvas.Fill(1);
+            }
+
+            public static int Decompress(Stream input) => new Inflater(new BitReader(input)).First();
+
+            public static void OverAFileItOpens(string path)
+            {
+                var canvas = {|LEAK001:File.OpenWrite(path).High()|};
+                canvas.Fill(1);
+            }
+
+            public static int DecompressAFile(string path) => new Inflater({|LEAK002:new BitReader(File.OpenRead(path))|}).First();
+
+            public static void Write(string path)
+            {
+                var log = {|LEAK001:new Log(path)|};
+            }
+        }
+        """);
+
+    [Fact]
     public Task PrimaryConstructorParameterKeptByTheObject() => Verify.VerifyAsync("""
         using System;
         using System.IO;
