@@ -77,7 +77,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 // `_socket = client.Client`: the property is the object's resource itself.
                 // `return frame.PixelBuffer;`, `new Image(config, buffer.MemoryGroup)`: the only member the object's
                 // Dispose releases leaves with everything the object holds.
-                return (IsResourceView(property.Property) || IsSoleReleasedMember(property)) && (consumerReturned || Leaves(property)) ? UseKind.HandOver
+                // `return module.Assembly;` where the assembly keeps its modules: the module goes with it.
+                return (IsResourceView(property.Property) || IsSoleReleasedMember(property) || model.ReachesBack(property.Type, reference.Type)) &&
+                       (consumerReturned || Leaves(property)) ? UseKind.HandOver
                     : ReleasesAllItHolds(property) ? UseKind.Release
                     : UseKind.None;
             case IEventReferenceOperation @event when ReferenceEquals(@event.Instance, reference):

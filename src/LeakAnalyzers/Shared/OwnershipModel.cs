@@ -306,6 +306,52 @@ internal sealed class OwnershipModel
         return emptied == released.Count;
     }
 
+    private readonly ConcurrentDictionary<(ITypeSymbol Holder, ITypeSymbol Target), bool> reachesBack = new();
+
+    /// <summary>
+    /// <c>return module.Assembly;</c> where the assembly keeps its modules (<c>ManifestModule</c>, <c>Modules</c>): a
+    /// source type with an instance field or property of the target's type (or a base of it), or a collection of them.
+    /// What is handed out through such a member takes its owner along: whoever gets it can reach the owner and
+    /// dispose it.
+    /// </summary>
+    internal bool ReachesBack(ITypeSymbol? holder, ITypeSymbol? target) =>
+        holder is INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } && target is INamedTypeSymbol &&
+        !SymbolEqualityComparer.Default.Equals(holder, target) &&
+        reachesBack.GetOrAdd((holder, target), key => ComputeReachesBack((INamedTypeSymbol)key.Holder, key.Target));
+
+    private static bool ComputeReachesBack(INamedTypeSymbol holder, ITypeSymbol target)
+    {
+        foreach (var member in holder.GetMembers())
+        {
+            var type = member switch
+            {
+                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
+                IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
+                _ => null,
+            };
+
+            if (type is INamedTypeSymbol named && (IsOrBaseOf(named, target) || (named.TypeArguments.Length == 1 && IsOrBaseOf(named.TypeArguments[0], target))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsOrBaseOf(ITypeSymbol candidate, ITypeSymbol target)
+        {
+            for (var current = target; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, candidate.OriginalDefinition))
+                {
+                    return current.SpecialType != SpecialType.System_Object;
+                }
+            }
+
+            return false;
+        }
+    }
+
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<string, int>> givenMembers = new(SymbolEqualityComparer.Default);
 
     /// <summary>

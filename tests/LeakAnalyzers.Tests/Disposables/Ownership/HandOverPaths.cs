@@ -137,6 +137,83 @@ public class HandOverPaths
         """);
 
     [Fact]
+    public Task ObjectThatKeepsItsOwnerTakesItAlong() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        sealed class Assembly
+        {
+            internal readonly List<Module> Modules = new List<Module>();
+            public Module ManifestModule => Modules.Count == 0 ? null : Modules[0];
+        }
+        sealed class Info
+        {
+            public string Name { get; set; }
+        }
+        sealed class Module : IDisposable
+        {
+            private readonly FileStream file;
+            public Assembly Assembly { get; }
+            public Info Info { get; } = new Info();
+            public string Name => file.Name;
+            private Module(string path)
+            {
+                file = File.OpenRead(path);
+                Assembly = new Assembly();
+                Assembly.Modules.Add(this);
+            }
+
+            public static Module Load(string path) => new Module(path);
+            public void Dispose() => file.Dispose();
+        }
+        static class Loader
+        {
+            public static Assembly Load(string path)
+            {
+                var module = Module.Load(path);
+                var assembly = module.Assembly;
+                return assembly ?? throw new BadImageFormatException();
+            }
+
+            public static Assembly Find(IEnumerable<string> paths, Func<Assembly, bool> matches)
+            {
+                foreach (var path in paths)
+                {
+                    Module module = null;
+                    try
+                    {
+                        module = Module.Load(path);
+                        var assembly = module.Assembly;
+                        if (matches(assembly))
+                        {
+                            module = null;
+                            return assembly;
+                        }
+                    }
+                    finally
+                    {
+                        module?.Dispose();
+                    }
+                }
+
+                return null;
+            }
+
+            public static Info Describe(string path)
+            {
+                var module = {|LEAK001:Module.Load(path)|};
+                return module.Info;
+            }
+
+            public static string Name(string path)
+            {
+                var module = {|LEAK001:Module.Load(path)|};
+                return module.Name;
+            }
+        }
+        """);
+
+    [Fact]
     public Task ConfiguredAwaitUsingStatementDisposesTheObject() => Verify.VerifyAsync("""
         using System.IO;
         using System.IO.Compression;
