@@ -414,10 +414,16 @@ internal sealed class DelegateFates
         !call.Arguments.Any(other => other.Parameter?.Ordinal == 1 &&
                                      other.Value.ConstantValue is { HasValue: true, Value: int type } && type is 0 or 1);
 
-    /// <summary>The field or property that holds what is stored in <paramref name="target"/> (through indexers: the collection's).</summary>
+    /// <summary>
+    /// The field or property that holds what is stored in <paramref name="target"/>. Through indexers, and through a
+    /// member of an element (<c>Actions[id].Write = callback</c>), the collection's: taking the element out of the
+    /// collection takes out what the element holds.
+    /// </summary>
     internal static ISymbol? HolderOf(IOperation? target) =>
         Operations.SkipConversions(target) switch
         {
+            IMemberReferenceOperation { Instance: { } instance } and (IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 })
+                when Operations.SkipConversions(instance) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Arguments.Length: > 0 } => HolderOf(instance),
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
             IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property.OriginalDefinition,
             IPropertyReferenceOperation indexer => HolderOf(indexer.Instance),

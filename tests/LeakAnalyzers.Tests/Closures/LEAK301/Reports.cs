@@ -62,6 +62,33 @@ public class Reports
                 "held by the static 'Registry.Sources'"));
 
     [Fact]
+    public Task LambdaInAMemberOfAStaticSlotNothingEmpties() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            public struct Actions { public Delegate Write; }
+            internal static class Slots<T>
+            {
+                public static Actions[] All = new Actions[16];
+                public static void SetWrite(int id, Delegate write) { {|#1:All[id].Write = write|}; }
+            }
+            public sealed class SerializationContext
+            {
+                private readonly int id = 1;
+                public SerializationContext Marshal<TIn, TOut>(Func<TIn, TOut> converter)
+                {
+                    Slots<TIn>.SetWrite(id, {|#0:new Func<TIn, object>(value => converter(value))|});
+                    return this;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+                "A lambda",
+                "'converter'",
+                "until the process ends",
+                "held by the static 'Slots.All', through 'SetWrite'"));
+
+    [Fact]
     public Task AnonymousMethodStoredInStaticDictionaryByIndexer() =>
         Verify.VerifyAnalyzerAsync(
             """

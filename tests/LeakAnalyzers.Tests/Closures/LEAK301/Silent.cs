@@ -19,6 +19,45 @@ public class Silent
             """);
 
     [Fact]
+    public Task DelegateInAMemberOfAStaticSlotTheTypeEmpties() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            public struct Actions { public Delegate Write; public Delegate Read; }
+            public readonly struct Released { public readonly int Id; public Released(int id) => Id = id; }
+            public static class Bus<T>
+            {
+                private static Action<T> handlers;
+                public static void Subscribe(Action<T> handler) => handlers += handler;
+                public static void Publish(T message) => handlers?.Invoke(message);
+            }
+            internal static class Ids
+            {
+                private static int next;
+                public static int Take() => next++;
+                public static void Release(int id) => Bus<Released>.Publish(new Released(id));
+            }
+            internal static class Slots<T>
+            {
+                public static Actions[] All = new Actions[16];
+                static Slots() { Bus<Released>.Subscribe(On); }
+                private static void On(Released message) { if (message.Id < All.Length) All[message.Id] = default; }
+                public static void SetWrite(int id, Delegate write) { All[id].Write = write; }
+            }
+            public sealed class SerializationContext : IDisposable
+            {
+                private readonly int id = Ids.Take();
+                public SerializationContext Marshal<TIn, TOut>(Func<TIn, TOut> converter)
+                {
+                    Slots<TIn>.SetWrite(id, new Func<TIn, object>(value => converter(value)));
+                    return this;
+                }
+
+                public void Dispose() => Ids.Release(id);
+            }
+            """);
+
+    [Fact]
     public Task LambdaThatCapturesNothing() =>
         Verify.VerifyAnalyzerAsync(
             """
