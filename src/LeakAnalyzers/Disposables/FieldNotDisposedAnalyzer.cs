@@ -203,9 +203,22 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
     {
         var reference = (IMemberReferenceOperation)context.Operation;
         var member = StorageOf(reference.Member, model);
-        if (member is null || !IsPrivateStorage(member, type) || reference.Instance is not (IInstanceReferenceOperation or null) ||
-            !MayHoldDisposable(MemberType(member), model))
+        if (member is null || !IsPrivateStorage(member, type) || !MayHoldDisposable(MemberType(member), model))
         {
+            return;
+        }
+
+        if (reference.Instance is not (IInstanceReferenceOperation or null))
+        {
+            // `var reader = new ImageReader(stream); reader.Read(); return reader.image;`: an object the method made
+            // to build something, and drops, hands what it built to the caller.
+            if (reference.Instance is ILocalReferenceOperation builder && Operations.ParentSkippingConversions(reference, out _) is IReturnOperation &&
+                Operations.ValuesOfLocal(Operations.RootOf(reference), builder.Local) is { Count: > 0 } values &&
+                values.All(value => Operations.SkipConversions(value) is IObjectCreationOperation))
+            {
+                members.GetOrAdd(member, _ => new MemberFacts()).Released();
+            }
+
             return;
         }
 

@@ -852,49 +852,67 @@ internal sealed class OwnershipModel
 
     /// <summary>
     /// <c>new ImageReader(stream)</c>, where <c>ImageReader</c> is a source subclass of a reader or writer of the
-    /// known-APIs table that adds nothing to release: it is that wrapper. Its input is the argument its constructor
-    /// gives the base to own (what the constructor's summary says); told to leave every input open, it holds nothing.
+    /// known-APIs table with no Dispose of its own: it is that wrapper. Its input is the argument its constructors
+    /// pass on, parameter to parameter, to the input of the base's constructor; a base told to leave it open holds
+    /// nothing.
     /// </summary>
     private WrapperKind SourceSubclassWrapper(IObjectCreationOperation construction, OwnershipTables tables)
     {
         if (construction.Type is not INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } type || PureWrapperBase(type) is not { } isWriter ||
-            construction.Constructor is not { } constructor || source.Of(constructor) is not { } summary)
+            construction.Constructor is not { } constructor)
         {
             return WrapperKind.None;
         }
 
         var kind = isWriter ? WrapperKind.Writer : WrapperKind.Reader;
-        IArgumentOperation? input = null;
-        var leftOpen = false;
-        foreach (var argument in construction.Arguments)
+
+        // The ordinal, in the constructor the creation calls, of the parameter that ends up as the base's input; and
+        // at each further constructor of the chain, the ordinal of the parameter that received it.
+        var ordinal = -1;
+        int? received = null;
+        for (var depth = 0; ; depth++)
         {
-            if (argument.Parameter is not { Type: INamedTypeSymbol parameterType } parameter || !IsDisposable(parameterType))
+            var chained = depth < 6 && source.BodyOf(constructor) is IConstructorBodyOperation { Initializer: { } initializer }
+                ? (initializer as IExpressionStatementOperation)?.Operation ?? initializer
+                : null;
+            if (chained is not IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor } next } call ||
+                call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { Parameter: { } input } passed)
             {
-                continue;
+                return WrapperKind.None;
             }
 
-            switch (summary.Parameter(parameter.Ordinal).Use)
+            if (next.DeclaringSyntaxReferences.Length == 0 && FindTransfer(next, tables) is { } transfer && TransferApplies(transfer, passed) == false)
             {
-                case ParameterUse.Owned when input is null:
-                    input = argument;
-                    break;
-                case ParameterUse.Borrowed or ParameterUse.Kept:
-                    leftOpen = true;
-                    break;
-                default:
-                    return WrapperKind.None;
+                return kind;
             }
+
+            if (Operations.SkipConversions(passed.Value) is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||
+                (received is { } expected && parameter.Ordinal != expected))
+            {
+                return WrapperKind.None;
+            }
+
+            ordinal = received is null ? parameter.Ordinal : ordinal;
+            if (next.DeclaringSyntaxReferences.Length == 0)
+            {
+                break;
+            }
+
+            received = input.Ordinal;
+            constructor = next;
         }
 
-        return input is null ? (leftOpen ? kind : WrapperKind.None)
-            : IsBorrowedHere(input.Value, tables) ? kind
+        return construction.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal) is { ArgumentKind: ArgumentKind.Explicit } wrapped &&
+               IsBorrowedHere(wrapped.Value, tables)
+            ? kind
             : WrapperKind.None;
     }
 
     /// <summary>
     /// The reader or writer of the known-APIs table <paramref name="type"/> is, or derives from through source
-    /// subclasses that add nothing to release (a flag, a scratch array: plain data; no Dispose, Close or finalizer of
-    /// their own): whether it is a writer. Null when it is none.
+    /// subclasses with no Dispose, Close or finalizer of their own: whether it is a writer. Null when it is none.
+    /// Disposing such a subclass runs the base's Dispose alone, which releases the input and nothing else; what the
+    /// subclass keeps in its own fields is its own members' matter (LEAK003), not its creator's.
     /// </summary>
     internal static bool? PureWrapperBase(INamedTypeSymbol type)
     {
@@ -910,17 +928,13 @@ internal sealed class OwnershipModel
             }
 
             if (current.DeclaringSyntaxReferences.Length == 0 ||
-                current.GetMembers().Any(m => m is IFieldSymbol { IsStatic: false } field && !IsPlainData(field.Type) ||
-                                              m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
+                current.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
             {
                 return null;
             }
         }
 
         return null;
-
-        static bool IsPlainData(ITypeSymbol type) =>
-            type is IArrayTypeSymbol array ? IsPlainData(array.ElementType) : type.SpecialType == SpecialType.System_String || SourceDisposal.IsPlainNumberOrFlag(type);
     }
 
     /// <summary>

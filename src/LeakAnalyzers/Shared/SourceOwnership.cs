@@ -846,7 +846,7 @@ internal sealed class SourceOwnership
         /// <summary>What the value of <paramref name="value"/> is, as ownership goes.</summary>
         /// <summary>
         /// The ordinal of this method's parameter that <paramref name="creation"/> wraps, when it makes a pure wrapper
-        /// (a reader or writer of the known-APIs table, or a subclass of one that adds no field and no Dispose) over
+        /// (a reader or writer of the known-APIs table, or a subclass of one with no Dispose of its own) over
         /// that parameter, not told to leave it open by a constant.
         /// </summary>
         private int? PureWrapperOverParameter(IObjectCreationOperation creation)

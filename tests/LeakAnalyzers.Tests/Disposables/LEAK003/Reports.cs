@@ -35,6 +35,31 @@ public class Reports
                 .WithMessage("'poller' is created by 'Refresher', which is not disposable; what it holds is released only by a finalizer, if it has one"));
 
     [Fact]
+    public Task MemberReadFromAnotherInstanceTheMethodDidNotMake() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            public sealed class Loader
+            {
+                private readonly Stream {|#0:file|};
+                private Loader(string path) { file = {|#1:File.OpenRead(path)|}; }
+                public static Loader Open(string path) => new Loader(path);
+                public static Stream Peek(Loader loader) => loader.file;
+            }
+            public sealed class Builder
+            {
+                private readonly Stream product;
+                private Builder(string path) { product = File.OpenRead(path); }
+                public static Stream Build(string path)
+                {
+                    var builder = new Builder(path);
+                    return builder.product;
+                }
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                .WithMessage("'file' is created by 'Loader', which is not disposable; it and what it wraps stay open until a finalizer runs"));
+
+    [Fact]
     public Task MemberOfAnOpaqueTypeOnlyReset()
     {
         // Stop ends an object's life by its name; Reset does not, whatever the opaque type's Dispose does.

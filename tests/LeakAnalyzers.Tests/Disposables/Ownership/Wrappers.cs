@@ -54,10 +54,28 @@ public class Wrappers
         {
             public override uint ReadUInt32() { var b = ReadBytes(4); Array.Reverse(b); return BitConverter.ToUInt32(b, 0); }
         }
-        sealed class CountingReader : BinaryReader
+        sealed class TeeReader : BinaryReader
         {
             private readonly Stream copy;
-            public CountingReader(Stream stream) : base(stream) { copy = new MemoryStream(); }
+            public TeeReader(Stream stream, string path) : base(stream) { copy = File.Create(path); }
+            protected override void Dispose(bool disposing) { copy.Dispose(); base.Dispose(disposing); }
+        }
+        sealed class Parser : BinaryReader
+        {
+            private readonly Image image = new Image();
+            private Parser(Stream stream) : base(stream) { image.Stream = stream; }
+            public static Image Parse(Stream stream)
+            {
+                var parser = new Parser(stream);
+                parser.image.Size = parser.ReadInt32();
+                return parser.image;
+            }
+        }
+        sealed class Image : IDisposable
+        {
+            public Stream Stream;
+            public int Size;
+            public void Dispose() => Stream.Dispose();
         }
         static class Uses
         {
@@ -96,9 +114,9 @@ public class Wrappers
                 return new BigEndianReader(file).ReadUInt32();
             }
 
-            public static int AddsAResource(Stream input)
+            public static int AddsAResource(Stream input, string path)
             {
-                var reader = {|LEAK001:new CountingReader(input)|};
+                var reader = {|LEAK001:new TeeReader(input, path)|};
                 return reader.ReadInt32();
             }
         }
