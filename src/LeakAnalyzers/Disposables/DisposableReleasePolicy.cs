@@ -110,6 +110,8 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         }
     }
 
+    public bool? ReleasesNothingWhen(IMemberReferenceOperation test) => model.SourceDisposal.ReleasesNothingWhen(test);
+
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps) => Carriers.Of(reference, consumer, model, tables, out keeps);
 
     /// <summary>

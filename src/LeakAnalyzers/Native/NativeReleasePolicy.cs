@@ -40,6 +40,9 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
     /// the object's to free, which the field rule judges. Converted for use here (<c>var p = (byte*)ptr.ToPointer();</c>), or returned as a number
     /// (<c>ptr.ToInt64()</c>), it is only read. Other calls that return pointers are judged where they are.
     /// </summary>
+    /// <summary>A native block or handle has no Dispose to read a guard from.</summary>
+    public bool? ReleasesNothingWhen(IMemberReferenceOperation test) => null;
+
     public IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps)
     {
         keeps = false;

@@ -42,6 +42,12 @@ internal interface IReleasePolicy
     /// by what happens to that operation. Null when the consumer does not pass it through.
     /// </summary>
     IOperation? Carrier(IOperation reference, IOperation consumer, out bool keeps);
+
+    /// <summary>
+    /// For a bool member of the tracked value tested by a branch: the value the test has when the value holds
+    /// nothing to release (its Dispose tests that member first). Null when the member says nothing of that.
+    /// </summary>
+    bool? ReleasesNothingWhen(IMemberReferenceOperation test);
 }
 
 /// <summary>
@@ -1155,6 +1161,11 @@ internal sealed class DisposalFlow
             IIsNullOperation isNull when RefersToSlot(Operations.SkipConversions(isNull.Operand)) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToNull(equals) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToNull(notEquals) => false,
+
+            // `if (parent == Device.Zero) return null;`: equal to a shared instance of its own type, a sentinel, the
+            // value is that sentinel's empty state (or the shared instance itself, which is not this method's).
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals when ComparesToSentinel(equals) => true,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals when ComparesToSentinel(notEquals) => false,
             IIsPatternOperation pattern when RefersToSlot(Operations.SkipConversions(pattern.Value)) => PatternMeansNull(pattern.Pattern),
             IInvocationOperation call when WritesThroughTryCall(call) => false,
 
@@ -1169,6 +1180,9 @@ internal sealed class DisposalFlow
             // Its disposed state: `if (!x.IsDisposed) x.Dispose();`, `if (!x.Handle.IsClosed) x.Dispose();`. When
             // true, the object was released already and holds nothing more to release.
             IPropertyReferenceOperation state when IsReleasedStateOfSlot(state) => true,
+
+            // `if (!handle.IsSet) return null;` where the type's Dispose starts with `if (IsSet)`.
+            IMemberReferenceOperation flag when RefersToSlot(Operations.SkipConversions(flag.Instance)) && policy.ReleasesNothingWhen(flag) is { } nothingWhen => nothingWhen,
             _ => null,
         };
 
@@ -1205,6 +1219,30 @@ internal sealed class DisposalFlow
     }
 
     private bool ComparesToNull(IBinaryOperation binary) => ComparesToNull(binary.LeftOperand, binary.RightOperand);
+
+    private bool ComparesToSentinel(IBinaryOperation binary) =>
+        (RefersToSlot(Operations.SkipConversions(binary.LeftOperand)) && IsSentinelOf(binary.RightOperand, binary.LeftOperand)) ||
+        (RefersToSlot(Operations.SkipConversions(binary.RightOperand)) && IsSentinelOf(binary.LeftOperand, binary.RightOperand));
+
+    /// <summary>A static field or property of the slot's type (or a base of it) typed as that type: <c>Device.Zero</c>.</summary>
+    private static bool IsSentinelOf(IOperation candidate, IOperation slot) =>
+        Operations.SkipConversions(candidate) is IMemberReferenceOperation { Member: IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true, Parameters.Length: 0 } } sentinel &&
+        Operations.SkipConversions(slot)?.Type is INamedTypeSymbol slotType && sentinel.Type is INamedTypeSymbol sentinelType &&
+        SymbolEqualityComparer.Default.Equals(sentinelType.OriginalDefinition, sentinel.Member.ContainingType.OriginalDefinition) &&
+        IsOrDerivesFrom(slotType, sentinelType);
+
+    private static bool IsOrDerivesFrom(INamedTypeSymbol type, INamedTypeSymbol candidate)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, candidate.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool ComparesToNull(IOperation left, IOperation right) =>
         (RefersToSlot(Operations.SkipConversions(left)) && Operations.IsNullOrZero(right)) ||

@@ -1150,16 +1150,13 @@ internal sealed class SourceDisposal
                guard.IsOff(argument.Value);
     }
 
-    private static DisposeGuard? FindGuard(INamedTypeSymbol type)
+    /// <summary>
+    /// The member every Dispose, DisposeAsync and Close of <paramref name="type"/> tests before it releases anything
+    /// (see <see cref="GuardOf"/>): <c>x</c> for a flag that allows the release, <c>!x</c> for one that stops it,
+    /// <c>?x</c> for a member tested against null. Null when a release is not guarded, or there is a finalizer.
+    /// </summary>
+    private static string? GuardName(INamedTypeSymbol type)
     {
-        // A Stream subclass too: the base Stream releases nothing, so `base.Close()` adds nothing to the guarded release.
-        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsRecord ||
-            (type.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType &&
-             SymbolNames.FullMetadataName(baseType) != "System.IO.Stream"))
-        {
-            return null;
-        }
-
         string? guard = null;
         foreach (var member in type.GetMembers())
         {
@@ -1197,6 +1194,40 @@ internal sealed class SourceDisposal
             }
         }
 
+        return guard;
+    }
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, string?> releaseGuards = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// <c>if (!handle.IsSet) return null;</c> where the type's Dispose starts with <c>if (IsSet)</c>: whether an object
+    /// of a source class or struct releases nothing when <paramref name="test"/> (a bool member of it) is true (true)
+    /// or when it is false (false). Null when the member is not what its Dispose tests.
+    /// </summary>
+    internal bool? ReleasesNothingWhen(IMemberReferenceOperation test)
+    {
+        if (test is not { Member: IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, Parameters.Length: 0 }, Type.SpecialType: SpecialType.System_Boolean } ||
+            test.Member.ContainingType is not { DeclaringSyntaxReferences.Length: > 0 } type || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) ||
+            type.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } ||
+            releaseGuards.GetOrAdd(type.OriginalDefinition, GuardName) is not { } guard)
+        {
+            return null;
+        }
+
+        return guard == test.Member.Name ? false : guard == "!" + test.Member.Name ? true : null;
+    }
+
+    private static DisposeGuard? FindGuard(INamedTypeSymbol type)
+    {
+        // A Stream subclass too: the base Stream releases nothing, so `base.Close()` adds nothing to the guarded release.
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsRecord ||
+            (type.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType &&
+             SymbolNames.FullMetadataName(baseType) != "System.IO.Stream"))
+        {
+            return null;
+        }
+
+        var guard = GuardName(type);
         if (guard is null)
         {
             return null;

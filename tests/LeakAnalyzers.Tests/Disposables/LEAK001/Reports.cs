@@ -8,6 +8,38 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task LeftWhenItsDisposeGuardIsOn() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            public struct Entry : IDisposable
+            {
+                public int Handle { get; set; }
+                public bool IsSet => Handle != 0;
+                void IDisposable.Dispose() { if (IsSet) { Native.Release(Handle); Handle = 0; } }
+            }
+            static class Native
+            {
+                [DllImport("iokit")] public static extern int Lookup(string path);
+                [DllImport("iokit")] public static extern int Release(int entry);
+                [DllImport("iokit")] public static extern int Read(int entry);
+            }
+            static class Uses
+            {
+                public static int? Read(string path)
+                {
+                    var entry = [|new Entry { Handle = Native.Lookup(path) }|];
+                    if (entry.IsSet)
+                    {
+                        return Native.Read(entry.Handle);
+                    }
+
+                    return null;
+                }
+            }
+            """);
+
+    [Fact]
     public Task NeverDisposed() =>
         Verify.VerifyAnalyzerAsync("""
             using System.IO;

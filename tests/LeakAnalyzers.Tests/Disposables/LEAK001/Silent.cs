@@ -75,6 +75,69 @@ public class Silent
             """);
 
     [Fact]
+    public Task LeftOnlyWhenEqualToASentinelOrWhenItsDisposeGuardIsOff() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Runtime.InteropServices;
+            using Microsoft.Win32.SafeHandles;
+            public sealed class Device : SafeHandleZeroOrMinusOneIsInvalid
+            {
+                private Device() : base(true) { }
+                private Device(IntPtr h, bool owns) : base(owns) { SetHandle(h); }
+                public static Device Zero => new Device(IntPtr.Zero, false);
+                protected override bool ReleaseHandle() { Native.Unref(handle); return true; }
+                public override bool Equals(object o) => o is Device d && d.handle == handle;
+                public override int GetHashCode() => handle.GetHashCode();
+                public static bool operator ==(Device a, Device b) => a is null ? b is null : b is not null && a.handle == b.handle;
+                public static bool operator !=(Device a, Device b) => !(a == b);
+            }
+            public struct Entry : IDisposable
+            {
+                public int Handle { get; set; }
+                public bool IsSet => Handle != 0;
+                void IDisposable.Dispose() { if (IsSet) { Native.Release(Handle); Handle = 0; } }
+            }
+            static class Native
+            {
+                [DllImport("usb")] public static extern Device Parent(IntPtr device);
+                [DllImport("usb")] public static extern void Unref(IntPtr device);
+                [DllImport("iokit")] public static extern int Lookup(string path);
+                [DllImport("iokit")] public static extern int Release(int entry);
+                [DllImport("iokit")] public static extern int Read(int entry);
+            }
+            public sealed class Usb : IDisposable
+            {
+                private readonly Device device;
+                private Usb(Device device) { this.device = device; }
+                public void Dispose() => device.Dispose();
+                public static Usb Parent(IntPtr self)
+                {
+                    var parent = Native.Parent(self);
+                    if (parent == Device.Zero)
+                    {
+                        return null;
+                    }
+
+                    return new Usb(parent);
+                }
+
+                public static int? Read(string path)
+                {
+                    var entry = new Entry { Handle = Native.Lookup(path) };
+                    if (!entry.IsSet)
+                    {
+                        return null;
+                    }
+
+                    using (entry)
+                    {
+                        return Native.Read(entry.Handle);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task SemaphoreSlimWhoseWaitHandleIsNeverRead() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Threading;
