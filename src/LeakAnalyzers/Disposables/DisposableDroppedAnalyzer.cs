@@ -224,7 +224,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     /// disposes itself when it closes) does not drop it.
     /// </remarks>
     private static bool IsDroppedReceiver(IMethodSymbol method, ITypeSymbol? result, ITypeSymbol? receiver, OwnershipModel model) =>
-        !model.ReleasesReceiver(method) && !KnownApis.IsSelfReleasingCall(method, receiver) && CannotHoldReceiver(result);
+        !model.ReleasesReceiver(method) && !model.HandsItselfToItsClose(method, receiver) && CannotHoldReceiver(result);
 
     private static bool CannotHoldReceiver(ITypeSymbol? type)
     {

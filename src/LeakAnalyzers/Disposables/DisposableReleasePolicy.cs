@@ -42,7 +42,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         switch (consumer)
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference):
-                if (model.ReleasesReceiver(invocation.TargetMethod) || KnownApis.IsSelfReleasingCall(invocation.TargetMethod, reference.Type) ||
+                if (model.ReleasesReceiver(invocation.TargetMethod) || model.HandsItselfToItsClose(invocation.TargetMethod, reference.Type) ||
                     EmptiesAHandle(invocation) ||
                     (flushReleases && Flushes(reference, invocation)))
                 {

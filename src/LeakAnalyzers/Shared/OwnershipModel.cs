@@ -306,6 +306,15 @@ internal sealed class OwnershipModel
         return emptied == released.Count;
     }
 
+    /// <summary>
+    /// A call that hands the object to its own close, which disposes it: <c>Show()</c> of a WinForms form (see
+    /// <see cref="KnownApis.IsSelfReleasingCall"/>), or <c>ShowDialog()</c> of a source form that disposes itself when its
+    /// window goes away.
+    /// </summary>
+    internal bool HandsItselfToItsClose(IMethodSymbol method, ITypeSymbol? receiverType) =>
+        KnownApis.IsSelfReleasingCall(method, receiverType) ||
+        (method.Name == "ShowDialog" && KnownApis.ShowReleases(receiverType) && sourceDisposal.DisposesItselfWhenClosed(receiverType));
+
     private readonly ConcurrentDictionary<(ITypeSymbol Holder, ITypeSymbol Target), bool> reachesBack = new();
 
     /// <summary>

@@ -1197,6 +1197,45 @@ internal sealed class SourceDisposal
         return guard;
     }
 
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> selfDisposingOnClose = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A source form that disposes itself when its window goes away: an override of <c>DestroyHandle</c>,
+    /// <c>OnHandleDestroyed</c>, <c>OnClosed</c> or <c>OnFormClosed</c> (its own or a source base's) that calls its own
+    /// <c>Dispose()</c>. Shown modally too, it ends its own life when it is closed.
+    /// </summary>
+    internal bool DisposesItselfWhenClosed(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } named &&
+        selfDisposingOnClose.GetOrAdd(named.OriginalDefinition, ComputeDisposesItselfWhenClosed);
+
+    private static bool ComputeDisposesItselfWhenClosed(INamedTypeSymbol type)
+    {
+        for (var current = type; current is { DeclaringSyntaxReferences.Length: > 0 }; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is not IMethodSymbol { IsOverride: true, Name: "DestroyHandle" or "OnHandleDestroyed" or "OnClosed" or "OnFormClosed" } method)
+                {
+                    continue;
+                }
+
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    if (Body(reference.GetSyntax()) is { } body &&
+                        body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
+                            call.ArgumentList.Arguments.Count == 0 &&
+                            call.Expression is IdentifierNameSyntax { Identifier.ValueText: "Dispose" } or
+                                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Dispose" }))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
     private readonly ConcurrentDictionary<INamedTypeSymbol, string?> releaseGuards = new(SymbolEqualityComparer.Default);
 
     /// <summary>

@@ -1357,7 +1357,8 @@ internal sealed class SourceOwnership
                 case IReturnOperation { Kind: OperationKind.Return }:
                     return itself ? Use.Returned : Use.OwnedByResult;
                 case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer):
-                    if (OwnershipModel.IsDisposeMethod(invocation.TargetMethod))
+                    // `form.Show(owner)`: a form shown without a modal loop disposes itself when it is closed.
+                    if (OwnershipModel.IsDisposeMethod(invocation.TargetMethod) || Model.HandsItselfToItsClose(invocation.TargetMethod, outer.Type))
                     {
                         return Use.Disposed;
                     }

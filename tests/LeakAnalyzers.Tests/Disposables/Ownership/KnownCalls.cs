@@ -13,6 +13,7 @@ public class KnownCalls
             public class Control : System.IDisposable
             {
                 public void Show() { }
+                protected virtual void DestroyHandle() { }
                 public void Dispose() => System.GC.SuppressFinalize(this);
                 ~Control() { }
             }
@@ -61,9 +62,34 @@ public class KnownCalls
                         var control = {|LEAK001:new Control()|};
                         control.Show();
                     }
+
+                    void OpenThroughAHelper(Presenter presenter)
+                    {
+                        var form = new MainForm();
+                        presenter.Present(form);
+                    }
+
+                    void OnlyNamedByAHelper(Presenter presenter)
+                    {
+                        var form = {|LEAK001:new MainForm()|};
+                        presenter.Name(form);
+                    }
+
+                    DialogResult AskModal() => new Modal().ShowDialog();
                 }
 
                 sealed class MainForm : Form { }
+
+                sealed class Modal : Form
+                {
+                    protected override void DestroyHandle() { base.DestroyHandle(); Dispose(); }
+                }
+
+                sealed class Presenter
+                {
+                    public void Present(Form form) => form.Show();
+                    public string Name(Form form) => form.ToString();
+                }
                 """,
                 ("Forms.cs", Forms),
             },
