@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Shared;
 
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -64,7 +65,11 @@ internal static class MemberUses
                     // `SetPostReleaseAction(holder.Dispose)`: the release is handed over as a delegate, to run later.
                     return MemberUse.Disposed;
                 case IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer):
-                    return access.WhenNotNull is IInvocationOperation conditionalCall && model.ReleasesReceiver(conditionalCall.TargetMethod)
+                    // `member?.Dispose()`, or `member?.WaitDispose()`: an extension method that disposes its `this`.
+                    return access.WhenNotNull is IInvocationOperation conditionalCall &&
+                           (model.ReleasesReceiver(conditionalCall.TargetMethod) ||
+                            (conditionalCall.TargetMethod.IsExtensionMethod && conditionalCall.Arguments.FirstOrDefault() is { } self && Operations.SkipConversions(self.Value) is IConditionalAccessInstanceOperation &&
+                             model.FateOf(self, tables) == ArgumentFate.OwnershipTaken))
                         ? MemberUse.Disposed
                         : MemberUse.Read;
                 case IArgumentOperation argument:

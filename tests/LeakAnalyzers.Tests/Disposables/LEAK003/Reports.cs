@@ -7,6 +7,28 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task OnlyUsedThroughAnExtensionCalledConditionally() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.ComponentModel;
+            using System.Threading;
+            public static class HandleExtensions
+            {
+                public static void Kick(this EventWaitHandle handle) => handle.Set();
+            }
+            public class Panel : Component
+            {
+                private ManualResetEvent {|#0:signal|} = {|#1:new ManualResetEvent(false)|};
+                protected override void {|#2:Dispose|}(bool disposing)
+                {
+                    signal?.Kick();
+                    base.Dispose(disposing);
+                }
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithMessage("'signal' is created by 'Panel', whose 'Dispose' does not dispose it; its wait handle stays allocated until the finalizer runs"));
+
+    [Fact]
     public Task StoppedThroughAMethodThatIsOnlyPartOfItsDispose() =>
         Verify.VerifyAnalyzerAsync("""
             using System;

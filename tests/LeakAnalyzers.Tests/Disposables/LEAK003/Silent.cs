@@ -17,6 +17,37 @@ public class Silent
         """;
 
     [Fact]
+    public Task DisposedThroughAnExtensionCalledConditionally() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.ComponentModel;
+            using System.Threading;
+            public static class HandleExtensions
+            {
+                public static void WaitDispose(this EventWaitHandle handle)
+                {
+                    if (handle == null) return;
+                    try
+                    {
+                        if (handle.SafeWaitHandle.IsClosed) return;
+                        handle.Dispose();
+                    }
+                    catch (ObjectDisposedException) { }
+                }
+            }
+            public class Panel : Component
+            {
+                private ManualResetEvent signal = new ManualResetEvent(false);
+                public void Kick() => signal.Set();
+                protected override void Dispose(bool disposing)
+                {
+                    signal?.WaitDispose();
+                    base.Dispose(disposing);
+                }
+            }
+            """);
+
+    [Fact]
     public Task ReleasedThroughTheMethodItsDisposeOnlyCalls() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
