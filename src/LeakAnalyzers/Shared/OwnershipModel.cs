@@ -895,7 +895,10 @@ internal sealed class OwnershipModel
                 return kind;
             }
 
-            if (Operations.SkipConversions(passed.Value) is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||
+            // `: base(stream)`, or `: base(stream.value)` over what a parameter carries.
+            var value = Operations.SkipConversions(passed.Value);
+            if ((value is IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol, Instance: { } carrier } ? Operations.SkipConversions(carrier) : value)
+                    is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||
                 (received is { } expected && parameter.Ordinal != expected))
             {
                 return WrapperKind.None;

@@ -77,9 +77,20 @@ public class Wrappers
             public int Size;
             public void Dispose() => Stream.Dispose();
         }
+        readonly struct Lent
+        {
+            public readonly Stream Value;
+            public Lent(Stream value) => Value = value;
+        }
+        sealed class LentReader : ByteReader
+        {
+            public LentReader(Lent lent) : base(lent.Value) { }
+        }
         static class Uses
         {
             public static int OverMemory(byte[] data) => new ImageReader(new MemoryStream(data)).ReadInt32();
+
+            public static int OverWhatTheCallerLent(Lent lent) => new LentReader(lent).ReadInt32();
 
             public static int OverTheCallers(Stream input)
             {
