@@ -1,7 +1,9 @@
 namespace LeakAnalyzers.Native;
 
 using LeakAnalyzers.Shared;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -117,6 +119,28 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         }
     }
 
+    /// <summary>
+    /// <c>if (SetClipboardData(format, block) == IntPtr.Zero) return false; block = IntPtr.Zero;</c>: a native call
+    /// followed, in the same block, by clearing the variable without freeing it. That is how code says the native
+    /// API took the block (so that a <c>finally</c> does not free it).
+    /// </summary>
+    private static bool ClearedAfter(IArgumentOperation argument)
+    {
+        // The flow graph's operations have no blocks above them: the statements that follow are read from syntax.
+        if (Operations.SkipConversions(argument.Value) is not ILocalReferenceOperation { Local: var local } ||
+            argument.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement)
+        {
+            return false;
+        }
+
+        return block.Statements.SkipWhile(s => s != statement).Skip(1).Any(following =>
+            following.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>().Any(clearing =>
+                clearing.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+                clearing.Left is IdentifierNameSyntax { Identifier.ValueText: var name } && name == local.Name &&
+                clearing.Right is LiteralExpressionSyntax { Token.ValueText: "0" or "null" or "default" } or DefaultExpressionSyntax or
+                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero" }));
+    }
+
     private static bool IsNullable(ITypeSymbol? type) =>
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
 
@@ -184,7 +208,7 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
         if (NativeModel.IsNativeCall(method))
         {
             unknownCallee = nativeCodeMayKeep;
-            return nativeCodeMayKeep ? UseKind.HandOver : UseKind.None;
+            return nativeCodeMayKeep || ClearedAfter(argument) ? UseKind.HandOver : UseKind.None;
         }
 
         unknownCallee = !OwnershipModel.IsFrameworkAssembly(method.ContainingAssembly);

@@ -8,6 +8,23 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task HandedToANativeCallThatOnlyReadsIt() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        static class Console
+        {
+            [DllImport("kernel32.dll")] static extern bool WriteConsoleW(IntPtr output, IntPtr text, int length, out int written, IntPtr reserved);
+
+            public static void Write(IntPtr output, string text)
+            {
+                IntPtr block = [|Marshal.StringToHGlobalUni(text)|];
+                WriteConsoleW(output, block, text.Length, out _, IntPtr.Zero);
+            }
+        }
+        """);
+
+    [Fact]
     public Task AllocHGlobalNeverFreed() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Runtime.InteropServices;

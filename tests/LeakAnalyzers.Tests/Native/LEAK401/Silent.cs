@@ -7,6 +7,33 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Silent
 {
     [Fact]
+    public Task HandedToANativeCallThenClearedSoTheFinallyKeepsIt() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+
+        static class Clipboard
+        {
+            [DllImport("user32.dll")] static extern IntPtr SetClipboardData(uint format, IntPtr memory);
+
+            public static bool SetText(string text)
+            {
+                IntPtr block = IntPtr.Zero;
+                try
+                {
+                    block = Marshal.StringToHGlobalUni(text);
+                    if (SetClipboardData(13, block) == IntPtr.Zero) return false;
+                    block = IntPtr.Zero;
+                    return true;
+                }
+                finally
+                {
+                    if (block != IntPtr.Zero) Marshal.FreeHGlobal(block);
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task NullableGCHandleFreedThroughItsValue() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Runtime.InteropServices;
