@@ -936,8 +936,10 @@ internal sealed class SourceOwnership
                     return LocalValue(local.Local, depth, visiting);
                 case IPropertyReferenceOperation property when property.Property.GetMethod is { } getter && owner.Of(getter) is { } summary:
                     return Through(summary.Returns, property.Instance, ImmutableArray<IArgumentOperation>.Empty, depth, visiting);
-                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: var field } when clearedFields.Contains(field) && Model.IsDisposable(field.Type):
-                    // `var b = _buffer; _buffer = null; return b;`: the value moves out; the caller owns it now.
+                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field: var field } fieldValue
+                    when clearedFields.Contains(field) && Model.IsDisposable(field.Type) && Operations.ParentSkippingConversions(fieldValue, out _) is not IReturnOperation:
+                    // `var b = _buffer; _buffer = null; return b;`: the value moves out; the caller owns it now. Not
+                    // `return _path;` in a lazy getter that also empties the field: the field still holds what it returns.
                     movesOutOfReceiver = true;
                     return new ReturnFact(ReturnedValue.Owned);
                 case IFieldReferenceOperation or IPropertyReferenceOperation:

@@ -280,6 +280,38 @@ public class Members
         """);
 
     [Fact]
+    public Task LazyMethodThatAlsoEmptiesTheFieldLendsWhatItReturns() => Verify.VerifyAsync("""
+        using System.IO;
+        public class Shape
+        {
+            private Stream path;
+            private bool dirty = true;
+            public virtual Stream Path()
+            {
+                if (path == null || dirty)
+                {
+                    path = new MemoryStream(new byte[4]);
+                    if (path.Length == 0) path = null;
+                    dirty = false;
+                }
+
+                return path;
+            }
+
+            public long Bounds => Path().Length;
+
+            public Stream Detach()
+            {
+                var detached = path;
+                path = null;
+                return detached;
+            }
+
+            public long Peek() => {|LEAK002:Detach()|}.Length;
+        }
+        """);
+
+    [Fact]
     public Task CallbacksThatRunEveryTimeTheirSourceFires() => Verify.VerifyAsync("""
         using System;
         using System.IO;
