@@ -121,6 +121,8 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            var keptAnyway = ScopesKeptThroughAPublisher(longLived, kept, lambdas, captures);
+
             // One diagnostic per long-lived lambda, naming the retained variable declared first.
             (ISymbol Variable, IAnonymousFunctionOperation Other)? first = null;
             foreach (var other in lambdas)
@@ -135,6 +137,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                     if (kept.Contains(variable) ||
                         ScopeOf(variable) is not { } scope || !scopes.Contains(scope) ||
                         !OwnsSomething(VariableType(variable), known) ||
+                        keptAnyway.Contains(scope) ||
                         ReachedThroughItsOwnCaptures(variable, kept, root))
                     {
                         continue;
@@ -200,6 +203,54 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
                 IParameterReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Parameter, variable),
                 _ => false,
             };
+    }
+
+    /// <summary>
+    /// <c>list.Add(() =&gt; source.IsBusy); source.Changed += (s, e) =&gt; update();</c>: the long-lived lambda captures
+    /// <c>source</c>, and another lambda of the same closure is added to an event of <c>source</c>. The publisher the
+    /// long-lived lambda keeps holds that closure already; sharing it keeps nothing more alive. The scopes (closures)
+    /// kept that way.
+    /// </summary>
+    private static HashSet<object> ScopesKeptThroughAPublisher(
+        IAnonymousFunctionOperation longLived, HashSet<ISymbol> kept, List<IAnonymousFunctionOperation> lambdas,
+        Dictionary<IAnonymousFunctionOperation, HashSet<ISymbol>> captures)
+    {
+        var scopes = new HashSet<object>();
+        foreach (var handler in lambdas)
+        {
+            if (handler == longLived)
+            {
+                continue;
+            }
+
+            IOperation current = handler;
+            while (current.Parent is IConversionOperation or IDelegateCreationOperation or IParenthesizedOperation)
+            {
+                current = current.Parent;
+            }
+
+            if (current.Parent is not IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Instance: { } instance } } subscription ||
+                !ReferenceEquals(subscription.HandlerValue, current) ||
+                Operations.SkipConversions(instance) switch
+                {
+                    ILocalReferenceOperation local => !kept.Contains(local.Local),
+                    IParameterReferenceOperation parameter => !kept.Contains(parameter.Parameter),
+                    _ => true,
+                })
+            {
+                continue;
+            }
+
+            foreach (var variable in captures[handler])
+            {
+                if (ScopeOf(variable) is { } scope)
+                {
+                    scopes.Add(scope);
+                }
+            }
+        }
+
+        return scopes;
     }
 
     private static int Position(ISymbol symbol) =>

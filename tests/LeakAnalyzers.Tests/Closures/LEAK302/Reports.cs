@@ -7,6 +7,36 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task ClosureHeldByAPublisherTheLongLivedLambdaDoesNotCapture() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            public class Source
+            {
+                public event EventHandler Changed;
+                public byte[] Read() => new byte[16];
+            }
+            public class Aggregate
+            {
+                private readonly List<Func<int>> counts = new();
+                private int total;
+                public void Add(Source source, int weight)
+                {
+                    var {|#2:last|} = new byte[1 << 20];
+                    Action update = {|#1:() => { total += last.Length; last = source.Read(); }|};
+                    counts.Add({|#0:() => weight|});
+                    source.Changed += (sender, e) => update();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
+                "A lambda",
+                "'counts'",
+                "last",
+                "as long as this 'Aggregate' lives"));
+
+    [Fact]
     public Task StaticFactoryKeepsTheBufferOfATaskRunLambda() =>
         Verify.VerifyAnalyzerAsync(
             """

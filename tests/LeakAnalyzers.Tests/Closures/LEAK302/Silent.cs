@@ -7,6 +7,33 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Silent
 {
     [Fact]
+    public Task ClosureAlreadyHeldByAPublisherTheLongLivedLambdaCaptures() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Collections.Generic;
+            public class Source
+            {
+                public event EventHandler Changed;
+                public bool Busy => false;
+                public byte[] Read() => new byte[16];
+            }
+            public class Aggregate
+            {
+                private readonly List<Func<bool>> busy = new();
+                private int total;
+                public void Add(Source source)
+                {
+                    var last = new byte[1 << 20];
+                    Action update = () => { total += last.Length; last = source.Read(); };
+                    busy.Add(() => source.Busy);
+                    source.Changed += (sender, e) => update();
+                    update();
+                }
+            }
+            """);
+
+    [Fact]
     public Task BothLambdasShortLived() =>
         Verify.VerifyAnalyzerAsync(
             """
