@@ -819,6 +819,9 @@ internal sealed class OwnershipModel
                 // `encoding != null ? new StreamWriter(s, encoding) : new StreamWriter(s)`: both sides must agree.
                 var whenTrueKind = WrapperOverBorrowed(conditional.WhenTrue, tables);
                 return whenTrueKind == WrapperOverBorrowed(whenFalse, tables) ? whenTrueKind : WrapperKind.None;
+            case IObjectCreationOperation { Arguments.Length: 0 } bare:
+                // `new MemoryWriter()` whose constructor calls `base(new MemoryStream())`.
+                return SourceSubclassWrapper(bare, tables);
             case IObjectCreationOperation { Type: { } type, Arguments.Length: > 0 } construction:
                 var name = SymbolNames.FullMetadataName(type);
                 foreach (var (wrapper, isWriter) in KnownApis.PureWrappers)
@@ -895,8 +898,14 @@ internal sealed class OwnershipModel
                 return kind;
             }
 
-            // `: base(stream)`, or `: base(stream.value)` over what a parameter carries.
+            // `: base(new MemoryStream())`: over a new stream that needs no disposal, it holds nothing.
             var value = Operations.SkipConversions(passed.Value);
+            if (value is IObjectCreationOperation { Type: var made } && !NeedsDisposal(made, tables))
+            {
+                return kind;
+            }
+
+            // `: base(stream)`, or `: base(stream.value)` over what a parameter carries.
             if ((value is IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol, Instance: { } carrier } ? Operations.SkipConversions(carrier) : value)
                     is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } ||
                 (received is { } expected && parameter.Ordinal != expected))

@@ -77,6 +77,15 @@ public class Wrappers
             public int Size;
             public void Dispose() => Stream.Dispose();
         }
+        sealed class MemoryWriter : BinaryWriter
+        {
+            public MemoryWriter() : base(new MemoryStream()) { }
+            public byte[] ToArray() => ((MemoryStream)BaseStream).ToArray();
+        }
+        sealed class FileWriter : BinaryWriter
+        {
+            public FileWriter(string path) : base(File.Create(path)) { }
+        }
         readonly struct Lent
         {
             public readonly Stream Value;
@@ -91,6 +100,19 @@ public class Wrappers
             public static int OverMemory(byte[] data) => new ImageReader(new MemoryStream(data)).ReadInt32();
 
             public static int OverWhatTheCallerLent(Lent lent) => new LentReader(lent).ReadInt32();
+
+            public static byte[] InMemory()
+            {
+                var writer = new MemoryWriter();
+                writer.Write(1);
+                return writer.ToArray();
+            }
+
+            public static void ToAFile(string path)
+            {
+                var writer = {|LEAK001:new FileWriter(path)|};
+                writer.Write(1);
+            }
 
             public static int OverTheCallers(Stream input)
             {
