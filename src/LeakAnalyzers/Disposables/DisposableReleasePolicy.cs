@@ -229,8 +229,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
         Operations.ParentSkippingConversions(result, out var outer) switch
         {
             null or IExpressionStatementOperation => false,
-            IInvocationOperation call when ReferenceEquals(call.Instance, outer) => false,
-            IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer) => false,
+            // `await response.Content.ReadAsStreamAsync()`: a view of a view leaves with what it is made into.
+            IInvocationOperation call when ReferenceEquals(call.Instance, outer) => KnownApis.IsResourceView(call.TargetMethod) && Leaves(call),
+            IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer) => KnownApis.IsResourceView(member.Member) && Leaves(member),
             IConditionalAccessOperation access when ReferenceEquals(access.Operation, outer) => false,
             IArgumentOperation argument => model.FateOf(argument, tables) is not ArgumentFate.Borrowed,
             _ => true,

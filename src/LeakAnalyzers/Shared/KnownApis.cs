@@ -350,6 +350,11 @@ internal static class KnownApis
         "System.Net.FtpWebResponse.GetResponseStream",
         "System.Net.FileWebResponse.GetResponseStream",
 
+        // The same for HttpClient: a response's content is what it holds, and the content's stream is the connection.
+        "System.Net.Http.HttpResponseMessage.Content",
+        "System.Net.Http.HttpContent.ReadAsStream",
+        "System.Net.Http.HttpContent.ReadAsStreamAsync",
+
         // A Memory<T> made by a memory manager holds the manager itself: it is how a manager is handed out.
         "System.Buffers.MemoryManager`1.Memory");
 

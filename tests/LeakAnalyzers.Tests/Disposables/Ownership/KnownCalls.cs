@@ -174,6 +174,30 @@ public class KnownCalls
         """);
 
     [Fact]
+    public Task DisposingTheContentStreamReleasesTheResponse() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        static class Fetch
+        {
+            public static async Task<string> Text(HttpClient client, string url)
+            {
+                var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+                response.EnsureSuccessStatusCode();
+                await using var stream = await response.Content.ReadAsStreamAsync();
+                using var reader = new StreamReader(stream);
+                return await reader.ReadToEndAsync();
+            }
+
+            public static async Task<string> Type(HttpClient client, string url)
+            {
+                var response = {|LEAK001:await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead)|};
+                return response.Content.Headers.ContentType?.MediaType;
+            }
+        }
+        """);
+
+    [Fact]
     public Task StreamOverTheSocketOfAConnectionTheMethodWasGiven() => Verify.VerifyAsync("""
         using System;
         using System.IO;
