@@ -77,13 +77,15 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
         // A fluent call on it, or a call that returns it, passes the same object on: judge what happens to that.
         var consumer = Operations.ParentSkippingConversions(value, out var outer);
         IOperation? keeper = null;
+        IArgumentOperation? keptAs = null;
         var outOfReach = false;
         for (var depth = 0; depth < 8 && consumer is not null && Carriers.Of(outer, consumer, model, tables, out var keeps) is { } carrier; depth++)
         {
             if (keeps && keeper is null)
             {
                 keeper = carrier;
-                outOfReach = consumer is IArgumentOperation kept && model.KeepsOutOfReach(kept);
+                keptAs = consumer as IArgumentOperation;
+                outOfReach = keptAs is not null && model.KeepsOutOfReach(keptAs);
             }
 
             consumer = Operations.ParentSkippingConversions(carrier, out outer);
@@ -113,7 +115,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
 
-        if (how is null)
+        if (how is null || KeeperFlushesIt(keeper, keptAs, creation, model, tables))
         {
             return;
         }
@@ -195,6 +197,31 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     private static bool IsRootedByItsCall(IOperation? consumer, IOperation keeper, OwnershipModel model) =>
         consumer is IInvocationOperation invocation && ReferenceEquals(invocation.Instance, keeper) &&
         model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true };
+
+    /// <summary>
+    /// <c>var chunk = new CodeWriter(new StreamWriter(stream)); ...; chunk.Flush();</c>: a writer over a stream the
+    /// method does not own needs only a Flush, and a method of its keeper, called here on the local that holds the
+    /// keeper, flushes the member the keeper's constructor stored it in.
+    /// </summary>
+    private static bool KeeperFlushesIt(IOperation? keeper, IArgumentOperation? keptAs, IOperation creation, OwnershipModel model, OwnershipTables tables)
+    {
+        if (keeper is not IObjectCreationOperation { Constructor: { } constructor } || keptAs?.Parameter is not { } parameter ||
+            Operations.AssignedLocal(keeper) is not { } local || model.WrapperOverBorrowed(creation, tables) != WrapperKind.Writer)
+        {
+            return false;
+        }
+
+        foreach (var reference in Operations.ReferencesTo(Operations.RootOf(keeper), local))
+        {
+            if (reference.Parent is IInvocationOperation call && ReferenceEquals(call.Instance, reference) &&
+                model.FlushesGivenMember(call.TargetMethod, constructor, parameter.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsEndOfTheKeeper(IOperation? consumer, IOperation keeper, OwnershipModel model) =>
         consumer switch

@@ -392,6 +392,23 @@ internal sealed class OwnershipModel
         });
 
     /// <summary>
+    /// Whether <paramref name="method"/> (of source) calls <c>Flush()</c> or <c>FlushAsync()</c> on the member that
+    /// <paramref name="constructor"/> stores its parameter <paramref name="ordinal"/> in (<c>Flush() =&gt; writer.Flush()</c>).
+    /// </summary>
+    internal bool FlushesGivenMember(IMethodSymbol method, IMethodSymbol constructor, int ordinal)
+    {
+        var members = GivenMembers(constructor).Where(pair => pair.Value == ordinal).Select(pair => pair.Key).ToList();
+        return members.Count > 0 &&
+               method.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes()
+                   .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+                   .Any(call => call.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax
+                   {
+                       Name.Identifier.ValueText: "Flush" or "FlushAsync",
+                       Expression: var flushed,
+                   } && SourceDisposal.NameOf(flushed) is { } name && members.Contains(name)));
+    }
+
+    /// <summary>
     /// The parameter a value is, as it is, through a null check (<c>p ?? throw</c>) or a call that returns it; or the
     /// parameter a reader or writer of the known-APIs table is made over (<c>reader = new BinaryReader(s)</c>), whose
     /// disposal releases that parameter and nothing else.

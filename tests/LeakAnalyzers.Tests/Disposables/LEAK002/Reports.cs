@@ -7,6 +7,25 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task WriterOverABorrowedStreamItsKeeperNeverFlushes() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        sealed class CodeWriter
+        {
+            private readonly TextWriter writer;
+            public CodeWriter(TextWriter writer) { this.writer = writer; }
+            public void Write(short code, object value) { writer.WriteLine(code); writer.WriteLine(value); }
+        }
+        static class Layers
+        {
+            public static void Write(Stream stream, string name)
+            {
+                var chunk = new CodeWriter([|new StreamWriter(stream)|]);
+                chunk.Write(1, name);
+            }
+        }
+        """);
+
+    [Fact]
     public Task FactoryResultThrownAway() =>
         Verify.VerifyAnalyzerAsync(
             """

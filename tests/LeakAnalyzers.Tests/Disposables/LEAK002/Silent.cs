@@ -38,6 +38,28 @@ public class Silent
         return Verify.VerifyAnalyzerAsync(Usings + "class C { " + member + " }");
     }
     [Fact]
+    public Task WriterOverABorrowedStreamFlushedByItsKeeper() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        sealed class CodeWriter
+        {
+            private readonly TextWriter writer;
+            public CodeWriter(TextWriter writer) { this.writer = writer; }
+            public void Write(short code, object value) { writer.WriteLine(code); writer.WriteLine(value); }
+            public void Flush() => this.writer.Flush();
+        }
+        static class Layers
+        {
+            public static void Write(Stream stream, string name)
+            {
+                var chunk = new CodeWriter(new StreamWriter(stream));
+                chunk.Write(0, "LAYERS");
+                chunk.Write(1, name);
+                chunk.Flush();
+            }
+        }
+        """);
+
+    [Fact]
     public Task ReceiverOfAnExtensionFromAnotherAssemblyThatMayReturnIt()
     {
         var test = new Verify.Test
