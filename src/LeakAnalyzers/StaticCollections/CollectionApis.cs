@@ -125,7 +125,7 @@ internal static class CollectionApis
         "System.Reflection");
 
     /// <summary>Members whose value, when read and compared, shows that the writes are bounded by a size check.</summary>
-    internal static readonly ImmutableHashSet<string> SizeMembers = ImmutableHashSet.Create("Count", "Length", "LongCount");
+    internal static readonly ImmutableHashSet<string> SizeMembers = ImmutableHashSet.Create("Count", "Length", "LongCount", "Sum");
 
     /// <summary>
     /// Attributes of a parameter that the compiler fills with a name or path from the source at each call: a key made of

@@ -516,7 +516,13 @@ internal sealed class StaticCollectionScan
                         return IsCompared(property) ? Use(UseKind.SizeCheck) : null;
                     }
 
-                    return null;
+                    // `Items.Values.Sum(x => x.Size) < MaxCacheSize`: the total of its entries, compared, bounds it.
+                    return property.Property.Name is "Keys" or "Values" &&
+                           Operations.ParentSkippingConversions(property, out _) is IArgumentOperation { Parent: IInvocationOperation measure } &&
+                           measure.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq" &&
+                           CollectionApis.SizeMembers.Contains(measure.TargetMethod.Name) && IsCompared(measure)
+                        ? Use(UseKind.SizeCheck)
+                        : null;
                 }
 
             case IMemberReferenceOperation:

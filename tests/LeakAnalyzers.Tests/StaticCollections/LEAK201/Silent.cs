@@ -136,6 +136,32 @@ public class Silent
             """);
 
     [Fact]
+    public Task BoundedByTheTotalSizeOfItsEntries() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Concurrent;
+            using System.IO;
+            using System.Linq;
+            public sealed class Image { public long Size; }
+            static class ImageCache
+            {
+                private const long MaxSize = 25_000_000;
+                private static bool enabled = true;
+                private static readonly ConcurrentDictionary<string, Image> items = new();
+
+                public static Image Load(string path)
+                {
+                    if (items.TryGetValue(path, out var cached)) return cached;
+                    var image = new Image { Size = new FileInfo(path).Length };
+                    if (!enabled) return image;
+                    items.TryAdd(path, image);
+                    enabled = items.Values.Sum(x => x.Size) < MaxSize;
+                    return image;
+                }
+            }
+            """);
+
+    [Fact]
     public Task PerTypeReflectionCaches() =>
         Verify.VerifyAnalyzerAsync(
             """
