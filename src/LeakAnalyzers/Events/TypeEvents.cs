@@ -406,7 +406,7 @@ internal sealed class TypeEvents
     {
         publisher = default;
         if (!add.IsAdd || !add.Handler.BoundToThis || Type.TypeKind != TypeKind.Class || IsWeak(add) || IsTheTokensBusiness(add) ||
-            MeantToRemove(add).Count > 0)
+            MeantToRemove(add).Count > 0 || EndsWithItsPublisher(add))
         {
             return false;
         }
@@ -438,6 +438,50 @@ internal sealed class TypeEvents
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
                !model.OutlivesEverything(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);
+    }
+
+    /// <summary>
+    /// <c>host.Disposed += (s, e) =&gt; Dispose();</c>: a companion built for its publisher, that ends itself when the
+    /// publisher ends, is meant to live exactly as long as it. None of its subscriptions to that publisher keeps it
+    /// longer than intended.
+    /// </summary>
+    private bool EndsWithItsPublisher(Subscription add)
+    {
+        if (PublisherSymbol(add.Instance) is not { } publisher)
+        {
+            return false;
+        }
+
+        foreach (var other in Adds)
+        {
+            if (other.Event is { Name: "Disposed" or "Closed" or "FormClosed" or "HandleDestroyed" or "Unloaded" } &&
+                SymbolEqualityComparer.Default.Equals(PublisherSymbol(other.Instance), publisher) &&
+                EndsThis(other.Handler.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static ISymbol? PublisherSymbol(IOperation? instance) =>
+            Operations.SkipConversions(instance) switch
+            {
+                IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.Length: 0 } property => property.Property,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                ILocalReferenceOperation local => local.Local,
+                _ => null,
+            };
+
+        static bool EndsThis(IOperation handler) =>
+            (Operations.SkipConversions(handler) is IDelegateCreationOperation { Target: var target } ? target : Operations.SkipConversions(handler)) switch
+            {
+                IMethodReferenceOperation { Method.Name: "Dispose" or "Close", Instance: IInstanceReferenceOperation } => true,
+                IAnonymousFunctionOperation function => function.Body.Descendants().Any(node =>
+                    node is IInvocationOperation { TargetMethod.Name: "Dispose" or "Close", Instance: IInstanceReferenceOperation }),
+                _ => false,
+            };
     }
 
     /// <summary>

@@ -29,6 +29,29 @@ public class Reports
                 "this 'View' lives until the process ends"));
 
     [Fact]
+    public Task CompanionThatDoesNotEndWithItsPublisher() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.ComponentModel;
+            public class TextHost : Component
+            {
+                public event EventHandler GotFocus;
+            }
+            public class CodeMenu : Component
+            {
+                private readonly TextHost host;
+                public bool Visible { get; private set; }
+                public CodeMenu(TextHost host, TextHost other)
+                {
+                    this.host = host;
+                    this.host.GotFocus += [|(sender, e) => Visible = true|];
+                    other.Disposed += (sender, e) => Dispose();
+                }
+            }
+            """);
+
+    [Fact]
     public Task AnonymousMethodOnProcessExit() =>
         Verify.VerifyAnalyzerAsync(
             Bus + """

@@ -14,6 +14,31 @@ public class Silent
         """;
 
     [Fact]
+    public Task CompanionThatEndsItselfWhenItsPublisherIsDisposed() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.ComponentModel;
+            public class TextHost : Component
+            {
+                public event EventHandler GotFocus;
+                public event EventHandler LostFocus;
+            }
+            public class CodeMenu : Component
+            {
+                private readonly TextHost host;
+                public bool Visible { get; private set; }
+                public CodeMenu(TextHost host)
+                {
+                    this.host = host;
+                    this.host.GotFocus += (sender, e) => Visible = true;
+                    this.host.LostFocus += (sender, e) => Visible = false;
+                    this.host.Disposed += (sender, e) => Dispose();
+                }
+            }
+            """);
+
+    [Fact]
     public Task LambdaThatDoesNotCaptureThis() =>
         Verify.VerifyAnalyzerAsync(Bus + """
             class View
