@@ -552,6 +552,11 @@ internal static class KnownApis
         OwnershipTransfer.UnlessFlag("System.IO.BinaryReader..ctor", "leaveOpen", true),
         OwnershipTransfer.UnlessFlag("System.IO.BinaryWriter..ctor", "leaveOpen", true),
         OwnershipTransfer.Always("System.IO.BufferedStream..ctor"),
+
+        // The thread-safe wrappers dispose what they wrap.
+        OwnershipTransfer.Always("System.IO.TextWriter.Synchronized"),
+        OwnershipTransfer.Always("System.IO.TextReader.Synchronized"),
+        OwnershipTransfer.Always("System.IO.Stream.Synchronized"),
         OwnershipTransfer.UnlessFlag("System.IO.Compression.GZipStream..ctor", "leaveOpen", true),
         OwnershipTransfer.UnlessFlag("System.IO.Compression.DeflateStream..ctor", "leaveOpen", true),
         OwnershipTransfer.UnlessFlag("System.IO.Compression.BrotliStream..ctor", "leaveOpen", true),

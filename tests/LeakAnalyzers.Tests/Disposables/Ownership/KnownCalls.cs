@@ -198,6 +198,32 @@ public class KnownCalls
         """);
 
     [Fact]
+    public Task SynchronizedWrapperDisposesWhatItWraps() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public sealed class FileLog : IDisposable
+        {
+            private readonly string path;
+            private TextWriter writer;
+            public FileLog(string path) => this.path = path;
+            public void Open()
+            {
+                var file = File.AppendText(path);
+                file.AutoFlush = true;
+                writer = TextWriter.Synchronized(file);
+            }
+
+            public void Peek()
+            {
+                var file = {|LEAK001:File.AppendText(path)|};
+                file.WriteLine();
+            }
+
+            public void Dispose() => writer?.Dispose();
+        }
+        """);
+
+    [Fact]
     public Task StreamOverTheSocketOfAConnectionTheMethodWasGiven() => Verify.VerifyAsync("""
         using System;
         using System.IO;
