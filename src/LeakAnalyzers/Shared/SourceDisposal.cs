@@ -705,13 +705,60 @@ internal sealed class SourceDisposal
             if (name is null || FindFieldType(type, name) is not { } memberType ||
                 (DisposedMemberName(invocation) is null && !IsDisposableType(memberType)) ||
                 (needsDisposal(memberType) && !(memberType is INamedTypeSymbol named && ReleasesNothing(named, needsDisposal, visiting)) &&
-                 !KnownApis.ReleasesNothingIn(memberType, type, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation>.Empty, name)))
+                 !KnownApis.ReleasesNothingIn(memberType, type, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation>.Empty, name) &&
+                 !OnlyWrapsNewMemory(type, name, memberType)))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>writer = new BinaryWriter(new MemoryStream())</c>: a reader or writer of the known-APIs table that the type
+    /// only ever makes over a new in-memory stream or text (a type of <see cref="KnownApis.NoDisposalTypes"/>), or sets
+    /// to null. Disposing it releases nothing but managed memory.
+    /// </summary>
+    private static bool OnlyWrapsNewMemory(INamedTypeSymbol type, string name, ITypeSymbol memberType)
+    {
+        if (memberType is not INamedTypeSymbol wrapper || OwnershipModel.PureWrapperBase(wrapper) is null)
+        {
+            return false;
+        }
+
+        var made = 0;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                var value = node switch
+                {
+                    AssignmentExpressionSyntax assignment when NameOf(assignment.Left) == name => assignment.Right,
+                    VariableDeclaratorSyntax { Initializer.Value: var initial } declarator when declarator.Identifier.ValueText == name => initial,
+                    PropertyDeclarationSyntax { Initializer.Value: var initial } property when property.Identifier.ValueText == name => initial,
+                    _ => null,
+                };
+
+                switch (value)
+                {
+                    case null:
+                        continue;
+                    case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NullLiteralExpression):
+                        continue;
+                    case BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } when
+                        arguments[0].Expression is ObjectCreationExpressionSyntax { Type: var inner } &&
+                        SourceNames.RightmostName(inner) is { } innerName &&
+                        KnownApis.NoDisposalTypes.Any(noDisposal => noDisposal.EndsWith("." + innerName, StringComparison.Ordinal)):
+                        made++;
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        return made > 0;
     }
 
     /// <summary>A list, dictionary, set or queue of the framework (<c>System.Collections</c>), or an array: managed memory only.</summary>

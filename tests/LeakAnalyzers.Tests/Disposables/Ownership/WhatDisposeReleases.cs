@@ -43,6 +43,48 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task TypeWhoseDisposeOnlyClosesReadersOverNewMemory() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public class ByteBuffer : IDisposable
+        {
+            private BinaryWriter writer;
+            private BinaryReader reader;
+            public ByteBuffer() => writer = new BinaryWriter(new MemoryStream());
+            public ByteBuffer(byte[] data) => reader = new BinaryReader(new MemoryStream(data));
+            public void Write(byte[] data) => writer.Write(data);
+            public byte[] Data() => ((MemoryStream)writer.BaseStream).ToArray();
+            public void Dispose()
+            {
+                writer?.Dispose();
+                reader?.Dispose();
+            }
+        }
+        public class FileBuffer : IDisposable
+        {
+            private BinaryWriter writer;
+            public FileBuffer(string path) => writer = new BinaryWriter(File.Create(path));
+            public void Write(byte[] data) => writer.Write(data);
+            public void Dispose() => writer?.Dispose();
+        }
+        public static class Packets
+        {
+            public static byte[] Frame(byte[] header)
+            {
+                var buffer = new ByteBuffer();
+                buffer.Write(header);
+                return buffer.Data();
+            }
+
+            public static void Save(string path, byte[] header)
+            {
+                var buffer = {|LEAK001:new FileBuffer(path)|};
+                buffer.Write(header);
+            }
+        }
+        """);
+
+    [Fact]
     public Task DisposeGuardedByAFlagTheCallerSetsTrueIsOwned() => Verify.VerifyAsync($$"""
         {{PooledBuffer}}
         static class Sender
