@@ -205,16 +205,42 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool KeeperFlushesIt(IOperation? keeper, IArgumentOperation? keptAs, IOperation creation, OwnershipModel model, OwnershipTables tables)
     {
-        if (keeper is not IObjectCreationOperation { Constructor: { } constructor } || keptAs?.Parameter is not { } parameter ||
-            Operations.AssignedLocal(keeper) is not { } local || model.WrapperOverBorrowed(creation, tables) != WrapperKind.Writer)
+        if (keeper is not IObjectCreationOperation { Constructor: { } constructor, Type: { } keeperType } || keptAs?.Parameter is not { } parameter ||
+            model.WrapperOverBorrowed(creation, tables) != WrapperKind.Writer)
         {
             return false;
         }
 
-        foreach (var reference in Operations.ReferencesTo(Operations.RootOf(keeper), local))
+        // The keeper in a local, or in a member of this object (`this.chunk = new CodeWriter(...)`, flushed later in the
+        // same method through the member's type, an interface perhaps).
+        var local = Operations.AssignedLocal(keeper);
+        var member = local is null && Operations.ParentSkippingConversions(keeper, out var stored) is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation } target } assignment &&
+                     ReferenceEquals(assignment.Value, stored)
+            ? target.Member
+            : null;
+        if (local is null && member is null)
         {
-            if (reference.Parent is IInvocationOperation call && ReferenceEquals(call.Instance, reference) &&
-                model.FlushesGivenMember(call.TargetMethod, constructor, parameter.Ordinal))
+            return false;
+        }
+
+        foreach (var node in Operations.RootOf(keeper).Descendants())
+        {
+            if (node is not IInvocationOperation { Instance: { } instance } call ||
+                !(Operations.SkipConversions(instance) switch
+                {
+                    ILocalReferenceOperation reference => local is not null && SymbolEqualityComparer.Default.Equals(reference.Local, local),
+                    IMemberReferenceOperation { Instance: IInstanceReferenceOperation } reference => member is not null && SymbolEqualityComparer.Default.Equals(reference.Member, member),
+                    _ => false,
+                }))
+            {
+                continue;
+            }
+
+            var method = call.TargetMethod.ContainingType?.TypeKind == TypeKind.Interface &&
+                         keeperType.FindImplementationForInterfaceMember(call.TargetMethod) is IMethodSymbol implementation
+                ? implementation
+                : call.TargetMethod;
+            if (model.FlushesGivenMember(method, constructor, parameter.Ordinal))
             {
                 return true;
             }

@@ -7,6 +7,29 @@ using Verify = LeakAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<LeakAnalyzer
 public class Reports
 {
     [Fact]
+    public Task WriterOverABorrowedStreamInAMemberWhoseFlushDoesNotFlushIt() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        interface ICodeWriter { void Write(short code, object value); void Flush(); }
+        sealed class Quiet : ICodeWriter
+        {
+            private readonly TextWriter writer;
+            public Quiet(TextWriter writer) { this.writer = writer; }
+            public void Write(short code, object value) => writer.WriteLine(code);
+            public void Flush() { }
+        }
+        public sealed class DxfWriter
+        {
+            private ICodeWriter chunk;
+            public void Write(Stream stream)
+            {
+                chunk = new Quiet([|new StreamWriter(stream)|]);
+                chunk.Write(0, "EOF");
+                chunk.Flush();
+            }
+        }
+        """);
+
+    [Fact]
     public Task WriterOverABorrowedStreamItsKeeperNeverFlushes() => Verify.VerifyAnalyzerAsync("""
         using System.IO;
         sealed class CodeWriter

@@ -38,6 +38,29 @@ public class Silent
         return Verify.VerifyAnalyzerAsync(Usings + "class C { " + member + " }");
     }
     [Fact]
+    public Task WriterOverABorrowedStreamFlushedByItsKeeperInAMember() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        interface ICodeWriter { void Write(short code, object value); void Flush(); }
+        sealed class TextCodeWriter : ICodeWriter
+        {
+            private readonly TextWriter writer;
+            public TextCodeWriter(TextWriter writer) { this.writer = writer; }
+            public void Write(short code, object value) { writer.WriteLine(code); writer.WriteLine(value); }
+            public void Flush() => writer.Flush();
+        }
+        public sealed class DxfWriter
+        {
+            private ICodeWriter chunk;
+            public void Write(Stream stream)
+            {
+                chunk = new TextCodeWriter(new StreamWriter(stream));
+                chunk.Write(0, "EOF");
+                chunk.Flush();
+            }
+        }
+        """);
+
+    [Fact]
     public Task WriterOverABorrowedStreamFlushedByItsKeeper() => Verify.VerifyAnalyzerAsync("""
         using System.IO;
         sealed class CodeWriter
