@@ -223,7 +223,7 @@ internal static class ParentParts
                 }
 
                 if (operation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == given.Ordinal) is not { } argument ||
-                    Operations.SkipConversions(argument.Value) is not IObjectCreationOperation)
+                    !IsFresh(argument.Value, source, 0))
                 {
                     return false;
                 }
@@ -233,6 +233,58 @@ internal static class ParentParts
 
             return found;
         });
+    }
+
+    /// <summary>
+    /// A new object, made here or by source code this one reaches: <c>new X()</c>; a call of a source method that
+    /// cannot be overridden and returns only new objects (<c>CreateComposite() =&gt; new Composite()</c>); or the
+    /// parameter of a private method whose every call in its type passes a new object (<c>Create(CreateComposite())</c>).
+    /// </summary>
+    private static bool IsFresh(IOperation value, SourceOwnership source, int depth)
+    {
+        if (depth > 3)
+        {
+            return false;
+        }
+
+        switch (Operations.SkipConversions(value))
+        {
+            case IObjectCreationOperation:
+                return true;
+            case IInvocationOperation { TargetMethod: { IsVirtual: false, IsAbstract: false, IsOverride: false } callee }
+                when source.BodyOf(callee.OriginalDefinition) is { } body:
+                var returns = body.DescendantsAndSelf().OfType<IReturnOperation>()
+                    .Where(r => r.Kind == OperationKind.Return && FunctionScopes.EnclosingFunction(r) is null).ToList();
+                return returns.Count > 0 && returns.All(r => r.ReturnedValue is { } returned && IsFresh(returned, source, depth + 1));
+            case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, ContainingSymbol: IMethodSymbol { DeclaredAccessibility: Accessibility.Private } method } parameter }
+                when method.ContainingType is { } type:
+                var calls = 0;
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is not IMethodSymbol caller || source.BodyOf(caller) is not { } callerBody)
+                    {
+                        continue;
+                    }
+
+                    foreach (var call in callerBody.DescendantsAndSelf().OfType<IInvocationOperation>())
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                        {
+                            continue;
+                        }
+
+                        calls++;
+                        if (call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal) is not { } passed || !IsFresh(passed.Value, source, depth + 1))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                return calls > 0;
+            default:
+                return false;
+        }
     }
 
     /// <summary>Every <c>new</c> of <paramref name="type"/> in the compilation, with the semantic model of its tree.</summary>

@@ -179,6 +179,31 @@ public class ParentParts
                 public void Reopen() { connection = new EncryptedConnection(shared); connection.Connect(); }
             }
             """);
+    [Fact]
+    public Task DecoratorOverAPublisherASourceFactoryMakesForIt() =>
+        Verify.VerifyAnalyzerAsync(Decorator + """
+            public sealed class Factory
+            {
+                public IConnection CreateSecure() => Wrap(CreateTcp());
+                private static IConnection CreateTcp() => new TcpConnection();
+                private static IConnection Wrap(IConnection inner) => new EncryptedConnection(inner);
+            }
+            """);
+
+    [Fact]
+    public Task DecoratorOverAPublisherASourceFactoryKeepsIsReported() =>
+        Verify.VerifyAnalyzerAsync(Decorator.Replace("this.inner.Connected += OnConnected;", "[|this.inner.Connected += OnConnected|];") + """
+            public sealed class Factory
+            {
+                private readonly IConnection shared = new TcpConnection();
+                public IConnection CreateSecure() => Wrap(CreateTcp());
+                public IConnection CreateShared() => Wrap(Shared());
+                private IConnection CreateTcp() => new TcpConnection();
+                private IConnection Shared() => shared;
+                private static IConnection Wrap(IConnection inner) => new EncryptedConnection(inner);
+            }
+            """);
+
     private const string Registrations = """
         using System;
         using System.Collections.Generic;
