@@ -176,7 +176,7 @@ internal static class MemberUses
             if (node is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target, Value: var value } &&
                 SymbolEqualityComparer.Default.Equals(target.Member, member) &&
                 Operations.SkipConversions(value) is IObjectCreationOperation &&
-                node.Syntax.SpanStart < reference.Syntax.SpanStart && !IsConditional(node, root))
+                node.Syntax.SpanStart < reference.Syntax.SpanStart && !IsConditional(node, root, member))
             {
                 return true;
             }
@@ -184,10 +184,18 @@ internal static class MemberUses
 
         return false;
 
-        static bool IsConditional(IOperation node, IOperation root)
+        // A lazy creation (`if (member == null) member = new X();`) lends what it keeps; an `if` on something else
+        // (`if (telemetryEnabled) Telemetry = new X(inner);`) still makes a new one for this caller.
+        static bool IsConditional(IOperation node, IOperation root, ISymbol member)
         {
             for (var current = node.Parent; current is not null && !ReferenceEquals(current, root); current = current.Parent)
             {
+                if (current is IConditionalOperation { Condition: var condition } &&
+                    !condition.DescendantsAndSelf().Any(test => test is IMemberReferenceOperation tested && SymbolEqualityComparer.Default.Equals(tested.Member, member)))
+                {
+                    continue;
+                }
+
                 if (current is IConditionalOperation or ICoalesceOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or ISwitchOperation)
                 {
                     return true;

@@ -17,6 +17,29 @@ public class Silent
         """;
 
     [Fact]
+    public Task MadeUnderAFlagForTheCallerAndReturned() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+            public sealed class UpgradeFeature
+            {
+                private readonly bool telemetry;
+                public UpgradeFeature(bool telemetry) => this.telemetry = telemetry;
+                public FileStream Telemetry { get; private set; }
+                public async Task<Stream> OpenAsync(string path, Stream fallback)
+                {
+                    await Task.Yield();
+                    if (telemetry)
+                    {
+                        Telemetry = new FileStream(path, FileMode.Open);
+                    }
+
+                    return Telemetry ?? fallback;
+                }
+            }
+            """);
+
+    [Fact]
     public Task DisposedThroughAnExtensionCalledConditionally() =>
         Verify.VerifyAnalyzerAsync("""
             using System;
