@@ -236,9 +236,10 @@ internal static class ParentParts
     }
 
     /// <summary>
-    /// A new object, made here or by source code this one reaches: <c>new X()</c>; a call of a source method that
-    /// cannot be overridden and returns only new objects (<c>CreateComposite() =&gt; new Composite()</c>); or the
-    /// parameter of a private method whose every call in its type passes a new object (<c>Create(CreateComposite())</c>).
+    /// A new object, made here or by source code this one reaches: <c>new X()</c>; a local every value of which is one;
+    /// a call of a source method that cannot be overridden and returns only new objects (<c>CreateComposite() =&gt;
+    /// new Composite()</c>); or the parameter of a private method whose every call in its type passes a new object
+    /// (<c>Create(CreateComposite())</c>).
     /// </summary>
     private static bool IsFresh(IOperation value, SourceOwnership source, int depth)
     {
@@ -251,6 +252,10 @@ internal static class ParentParts
         {
             case IObjectCreationOperation:
                 return true;
+            case ILocalReferenceOperation { Local: var local } reference:
+                // `var composite = CreateComposite(...); return Wrap(composite);`
+                var values = Operations.ValuesOfLocal(Operations.RootOf(reference), local);
+                return values.Count > 0 && values.All(assigned => assigned is not null && IsFresh(assigned, source, depth + 1));
             case IInvocationOperation { TargetMethod: { IsVirtual: false, IsAbstract: false, IsOverride: false } callee }
                 when source.BodyOf(callee.OriginalDefinition) is { } body:
                 var returns = body.DescendantsAndSelf().OfType<IReturnOperation>()

@@ -185,6 +185,12 @@ public class ParentParts
             public sealed class Factory
             {
                 public IConnection CreateSecure() => Wrap(CreateTcp());
+                public IConnection CreateLogged()
+                {
+                    var tcp = CreateTcp();
+                    return Wrap(tcp);
+                }
+
                 private static IConnection CreateTcp() => new TcpConnection();
                 private static IConnection Wrap(IConnection inner) => new EncryptedConnection(inner);
             }
