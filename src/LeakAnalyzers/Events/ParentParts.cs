@@ -374,23 +374,10 @@ internal static class ParentParts
     }
 
     /// <summary>The parent's own type, or a type derived from the one the part's parameter names (a class or an interface it implements).</summary>
-    private static bool IsOrInherits(INamedTypeSymbol? type, INamedTypeSymbol parentType)
-    {
-        if (type is null)
-        {
-            return false;
-        }
-
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, parentType.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return parentType.TypeKind == TypeKind.Interface && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, parentType.OriginalDefinition));
-    }
+    private static bool IsOrInherits(INamedTypeSymbol? type, INamedTypeSymbol parentType) =>
+        type is not null &&
+        (Hierarchy.IsOrDerivesFrom(type, parentType) ||
+         (parentType.TypeKind == TypeKind.Interface && type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, parentType.OriginalDefinition))));
 
     private static bool IsVisibleOutside(ISymbol symbol)
     {

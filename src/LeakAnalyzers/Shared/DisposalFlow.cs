@@ -61,7 +61,8 @@ internal interface IReleasePolicy
 /// disposing leaks it; a catch that rethrows does not. A finally region that releases the
 /// local releases it on every branch that runs the finally. A branch on <c>local == null</c> clears the duty on
 /// the null side; so does a branch on <c>local == IntPtr.Zero</c> (or <c>0</c>) and on <c>!handle.IsAllocated</c>,
-/// for the unmanaged-memory family.
+/// for the unmanaged-memory family, on equality with a static instance of the value's own type (a sentinel,
+/// <c>Device.Zero</c>), and on the member the value's Dispose tests first (<c>!entry.IsSet</c>).
 /// For a field, the value it held before the method can be tracked too (<c>priorValueOwned</c>), and calls that
 /// release the field indirectly (a <c>Stop()</c> of the same type that disposes it) clear the duty.
 /// Every variable of a graph shares one <see cref="FlowIndex"/>; the walk starts at the blocks that create a value
@@ -1229,20 +1230,7 @@ internal sealed class DisposalFlow
         Operations.SkipConversions(candidate) is IMemberReferenceOperation { Member: IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true, Parameters.Length: 0 } } sentinel &&
         Operations.SkipConversions(slot)?.Type is INamedTypeSymbol slotType && sentinel.Type is INamedTypeSymbol sentinelType &&
         SymbolEqualityComparer.Default.Equals(sentinelType.OriginalDefinition, sentinel.Member.ContainingType.OriginalDefinition) &&
-        IsOrDerivesFrom(slotType, sentinelType);
-
-    private static bool IsOrDerivesFrom(INamedTypeSymbol type, INamedTypeSymbol candidate)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, candidate.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        Hierarchy.IsOrDerivesFrom(slotType, sentinelType);
 
     private bool ComparesToNull(IOperation left, IOperation right) =>
         (RefersToSlot(Operations.SkipConversions(left)) && Operations.IsNullOrZero(right)) ||

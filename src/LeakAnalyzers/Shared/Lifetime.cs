@@ -475,23 +475,10 @@ internal sealed class LifetimeModel
         parameter.ContainingSymbol is IMethodSymbol { Parameters.Length: 2 } method &&
         method.Parameters[0].Type.SpecialType == SpecialType.System_Object &&
         EventArgs is not null &&
-        DerivesFrom(method.Parameters[1].Type, EventArgs);
-
-    private static bool DerivesFrom(ITypeSymbol type, INamedTypeSymbol baseType)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        Hierarchy.IsOrDerivesFrom(method.Parameters[1].Type, EventArgs);
 
     /// <summary>A <c>System.Threading.Timer</c> runs from its constructor; the others wait for Start or Enabled.</summary>
-    private static bool IsThreadingTimer(ITypeSymbol? type) =>
+    internal static bool IsThreadingTimer(ITypeSymbol? type) =>
         type is { Name: "Timer", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     private static bool IsRootedWhileRunning(ITypeSymbol? type, LifetimeSettings settings)
@@ -1380,7 +1367,7 @@ internal sealed class TypeLifetimeFacts
     }
 
     private static bool StartsAtOnce(IObjectCreationOperation created) =>
-        created.Type is { Name: "Timer", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } ||
+        LifetimeModel.IsThreadingTimer(created.Type) ||
         created.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit && a.Parameter?.Type.TypeKind == TypeKind.Delegate) ||
         (created.Initializer?.Initializers.Any(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Enabled" or "IsEnabled" } } set &&
                                                     set.Value.ConstantValue is not { HasValue: true, Value: false }) ?? false);

@@ -347,18 +347,9 @@ internal sealed class OwnershipModel
 
         return false;
 
-        static bool IsOrBaseOf(ITypeSymbol candidate, ITypeSymbol target)
-        {
-            for (var current = target; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, candidate.OriginalDefinition))
-                {
-                    return current.SpecialType != SpecialType.System_Object;
-                }
-            }
-
-            return false;
-        }
+        // A member typed as the target or one of its bases (not object, which anything is).
+        static bool IsOrBaseOf(ITypeSymbol candidate, ITypeSymbol target) =>
+            candidate.SpecialType != SpecialType.System_Object && Hierarchy.IsOrDerivesFrom(target, candidate);
     }
 
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<string, int>> givenMembers = new(SymbolEqualityComparer.Default);
