@@ -144,7 +144,7 @@ internal sealed partial class SubjectCheck
                 Subject = $"live {TypeName} instances held through an event";
             }
         }
-        else if (rule is "LEAK201" or "LEAK202")
+        else if (rule is "LEAK201" or "LEAK202" or "LEAK203")
         {
             Match collection = StaticCollection().Match(message);
             if (collection.Success)
@@ -329,7 +329,7 @@ internal sealed partial class SubjectCheck
     private static partial Regex ThisType();
 
     // "'Entries' only grows: ..." (the collection's type is not in the message; the older wording named it).
-    [GeneratedRegex(@"^(?:The static (?<type>.+?) )?'(?<field>\w+)' only grows")]
+    [GeneratedRegex(@"^(?:The static (?<type>.+?) )?'(?<field>\w+)' (?:only grows|has no bound)")]
     private static partial Regex StaticCollection();
 
     [GeneratedRegex(@"static (?:field|property|member|event )?'(?<type>[\w.]+)\.(?<member>\w+)'")]

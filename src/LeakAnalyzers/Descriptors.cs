@@ -136,6 +136,14 @@ internal static class Descriptors
         description: "A static collection (or a collection held by a singleton) visible outside its type that code running after start-up adds to, and that nothing in the compilation removes from, clears, replaces or bounds by a size check, keeps everything ever added to it for the life of the process. Deciding this needs the whole compilation, so the diagnostic is reported at compilation end.",
         customTags: CompilationEndTag);
 
+    internal static readonly DiagnosticDescriptor LEAK203StaticMemoCacheUnbounded = Create(
+        id: "LEAK203",
+        title: "Static cache keyed by values has no bound",
+        messageFormat: "{0} has no bound: {1}; {2}",
+        category: Categories.StaticCollections,
+        defaultSeverity: DiagnosticSeverity.Info,
+        description: "A static memo cache (or one held by a singleton) keyed by values (strings, numbers, structs, records) that computes what it stores from the key, and that nothing removes from, clears or bounds, holds one entry per distinct key its callers ever pass. That is harmless when the keys come from the program itself (names, shapes, configuration) and a leak when they come from data (requests, files, scripts); the analyzer cannot tell which, so this is a suggestion: bound the cache, or raise the rule's severity where every such cache must be bounded.");
+
     internal static readonly DiagnosticDescriptor LEAK301CapturingDelegateKeptAlive = Create(
         id: "LEAK301",
         title: "Capturing delegate is kept by a longer-lived place",

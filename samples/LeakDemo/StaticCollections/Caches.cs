@@ -13,7 +13,7 @@ using System.Text.RegularExpressions;
 /// </summary>
 public static class PatternCacheLeaky
 {
-    /// <summary>LEAK201: one compiled Regex for every distinct pattern any caller ever passes, kept forever.</summary>
+    /// <summary>LEAK203 (a suggestion): one compiled Regex for every distinct pattern any caller ever passes, kept forever.</summary>
     private static readonly ConcurrentDictionary<string, Regex> Cache = new();
 
     public static bool IsMatch(string pattern, string input) =>

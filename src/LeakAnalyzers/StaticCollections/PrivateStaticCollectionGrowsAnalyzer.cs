@@ -14,7 +14,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 public sealed class PrivateStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.LEAK201PrivateStaticCollectionGrows);
+        ImmutableArray.Create(Descriptors.LEAK201PrivateStaticCollectionGrows, Descriptors.LEAK203StaticMemoCacheUnbounded);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -51,7 +51,7 @@ public sealed class PrivateStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
                     {
                         foreach (var finding in scan.Findings(end.Options, end.CancellationToken))
                         {
-                            end.ReportDiagnostic(finding.ToDiagnostic(Descriptors.LEAK201PrivateStaticCollectionGrows));
+                            end.ReportDiagnostic(finding.ToDiagnostic(finding.Memo ? Descriptors.LEAK203StaticMemoCacheUnbounded : Descriptors.LEAK201PrivateStaticCollectionGrows));
                         }
                     });
                 },

@@ -49,9 +49,10 @@ internal enum GrowthKind
 internal sealed class CollectionUse
 {
     internal CollectionUse(UseKind kind, GrowthKind growth, IOperation operation, ISymbol? method, bool startUp, string? keyName, bool registersParameter = false,
-                           ImmutableArray<IParameterSymbol> boundedIfCallersAre = default)
+                           ImmutableArray<IParameterSymbol> boundedIfCallersAre = default, bool memo = false)
     {
         Kind = kind;
+        Memo = memo;
         Growth = growth;
         Operation = operation;
         Method = method;
@@ -73,6 +74,14 @@ internal sealed class CollectionUse
     /// that calls it.
     /// </summary>
     internal bool RegistersParameter { get; }
+
+    /// <summary>
+    /// The growth adds an entry for a key compared by value (a string, a number, a struct, a record, a class that
+    /// overrides Equals) and stores nothing its caller handed over: a memo cache, as large as the set of distinct
+    /// keys its callers ever pass. Whether that set is bounded depends on where the keys come from, which the
+    /// analyzer cannot see: such a collection is LEAK203's, a suggestion, not a warning.
+    /// </summary>
+    internal bool Memo { get; }
 
     internal UseKind Kind { get; }
 
@@ -104,7 +113,11 @@ internal sealed class GrowthFinding
         Type = type;
         Growth = growth;
         WeakTable = weakTable;
+        Memo = growth.All(g => g.Memo);
     }
+
+    /// <summary>Every growth is a memo cache's (see <see cref="CollectionUse.Memo"/>): LEAK203 reports it, not LEAK201 or LEAK202.</summary>
+    internal bool Memo { get; }
 
     /// <summary>True when the collection can become a <c>ConditionalWeakTable</c> without changing what the program does.</summary>
     internal bool WeakTable { get; }
@@ -330,6 +343,14 @@ internal sealed class StaticCollectionScan
         return true;
     }
 
+    /// <summary>
+    /// Whether two keys of this type can be equal without being the same object: a string, a value type, a record, or
+    /// a class that overrides Equals. Interfaces, <c>object</c> and type parameters are not known to be.
+    /// </summary>
+    private static bool IsValueCompared(ITypeSymbol? key) =>
+        key is not null && key.TypeKind is not (TypeKind.Error or TypeKind.TypeParameter or TypeKind.Interface) &&
+        (key.IsValueType || (key.TypeKind == TypeKind.Class && key.SpecialType != SpecialType.System_Object && !IsIdentityKey(key)));
+
     private static bool IsIdentityKey(ITypeSymbol key)
     {
         if (key.TypeKind != TypeKind.Class || key.SpecialType == SpecialType.System_String || key.IsRecord)
@@ -490,7 +511,7 @@ internal sealed class StaticCollectionScan
                     }
 
                     var first = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
-                    return Growth(invocation, first);
+                    return Growth(invocation, first, invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value);
                 }
 
             case IPropertyReferenceOperation property when property.Instance == child:
@@ -499,7 +520,7 @@ internal sealed class StaticCollectionScan
                     {
                         if (property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property)
                         {
-                            return Growth(assignment, property.Arguments.FirstOrDefault()?.Value);
+                            return Growth(assignment, property.Arguments.FirstOrDefault()?.Value, assignment.Value);
                         }
 
                         return null;
@@ -572,7 +593,7 @@ internal sealed class StaticCollectionScan
                 case IArgumentOperation { Parameter.RefKind: RefKind.Ref } argument when argument.Parent is IInvocationOperation call:
                     if (call.TargetMethod.ContainingType?.Name == "ImmutableInterlocked" && CollectionApis.InterlockedGrowthMethods.Contains(call.TargetMethod.Name))
                     {
-                        return Growth(call, call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value);
+                        return Growth(call, call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value, call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 2)?.Value);
                     }
 
                     // Interlocked.CompareExchange(ref items, items.Add(x), old): the new value is recorded where it is computed.
@@ -616,7 +637,10 @@ internal sealed class StaticCollectionScan
                             var key = CollectionModel.IsKeyed(shape) && !grower.TargetMethod.IsExtensionMethod
                                 ? grower.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value
                                 : null;
-                            return CollectionModel.IsKeyed(shape) && key is null ? null : Growth(back, key);
+                            var stored = CollectionModel.IsKeyed(shape) && !grower.TargetMethod.IsExtensionMethod
+                                ? grower.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value
+                                : null;
+                            return CollectionModel.IsKeyed(shape) && key is null ? null : Growth(back, key, stored);
                         }
                     }
 
@@ -636,7 +660,8 @@ internal sealed class StaticCollectionScan
             return null;
         }
 
-        CollectionUse? Growth(IOperation write, IOperation? key)
+        // `stored` is what a keyed write stores for the key (none for a set).
+        CollectionUse? Growth(IOperation write, IOperation? key, IOperation? stored)
         {
             var growthKind = GrowthKind.Element;
             string? keyName = null;
@@ -675,8 +700,27 @@ internal sealed class StaticCollectionScan
                 }
             }
 
-            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName, RegistersBehaviour(write) && IsCallersKey(CollectionModel.IsKeyed(shape) ? value : null), pending);
+            var memo = growthKind is GrowthKind.Key or GrowthKind.KeyFromParameter &&
+                       IsValueCompared(value!.Type is { TypeKind: not (TypeKind.Interface or TypeKind.TypeParameter), SpecialType: not SpecialType.System_Object } written ? written : CollectionModel.KeyType(reference.Type)) &&
+                       !IsCallersObject(stored, value);
+            return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName, RegistersBehaviour(write) && IsCallersKey(CollectionModel.IsKeyed(shape) ? value : null), pending, memo);
         }
+
+        // `sessions[id] = session`, `byName.Add(name, this)`, `entries[key] = (value, expires)`: what is stored is, or
+        // carries, an object the caller handed over, so the table is a store of the callers' objects, not a memo of
+        // values computed from the key.
+        bool IsCallersObject(IOperation? stored, IOperation? key, int depth = 0) =>
+            depth <= 2 &&
+            Operations.SkipConversions(stored) switch
+            {
+                IParameterReferenceOperation { Parameter: var parameter } =>
+                    SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, containing) &&
+                    !(Operations.SkipConversions(key) is IParameterReferenceOperation keyParameter && SymbolEqualityComparer.Default.Equals(keyParameter.Parameter, parameter)),
+                IInstanceReferenceOperation => true,
+                ITupleOperation tuple => tuple.Elements.Any(e => IsCallersObject(e, key, depth + 1)),
+                IObjectCreationOperation creation => creation.Arguments.Any(a => IsCallersObject(a.Value, key, depth + 1)),
+                _ => false,
+            };
 
         // No key, the caller's key (`filters[name] = type`), or the caller's key or the value's name (`alias ?? type.Name`).
         bool IsCallersKey(IOperation? key) =>

@@ -13,7 +13,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 public sealed class VisibleStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.LEAK202VisibleStaticCollectionGrows);
+        ImmutableArray.Create(Descriptors.LEAK202VisibleStaticCollectionGrows, Descriptors.LEAK203StaticMemoCacheUnbounded);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -33,7 +33,7 @@ public sealed class VisibleStaticCollectionGrowsAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var finding in scan.Findings(end.Options, end.CancellationToken))
                 {
-                    end.ReportDiagnostic(finding.ToDiagnostic(Descriptors.LEAK202VisibleStaticCollectionGrows));
+                    end.ReportDiagnostic(finding.ToDiagnostic(finding.Memo ? Descriptors.LEAK203StaticMemoCacheUnbounded : Descriptors.LEAK202VisibleStaticCollectionGrows));
                 }
             });
         });

@@ -106,6 +106,11 @@ public sealed class MessageTests
             ["'Open'", "every 'Connection' adds itself", "each one stays alive until the process ends"],
             ["'Providers'", "the constructor of 'StatusBoard' adds to it", "every element stays until the process ends"],
         ],
+        ["LEAK203"] =
+        [
+            ["'Cache'", "'IsMatch' adds an entry per new 'pattern'", "every entry stays until the process ends"],
+            ["The process-long 'Glyphs.byFamily'", "'Measure' adds an entry per new key", "every entry stays until the process ends"],
+        ],
         ["LEAK301"] =
         [
             ["The method group 'Refresh'", "this 'View'", "until the process ends", "held by the static 'View.refreshAll'"],

@@ -142,8 +142,8 @@ public class CodeFix
         record Key(string Name);
         static class Maps
         {
-            private static readonly Dictionary<Point, string> [|byPoint|] = new();
-            private static readonly Dictionary<Key, string> [|byKey|] = new();
+            private static readonly Dictionary<Point, string> {|LEAK203:byPoint|} = new();
+            private static readonly Dictionary<Key, string> {|LEAK203:byKey|} = new();
             public static void Set(Point p, Key k) { byPoint[p] = "p"; byKey[k] = "k"; }
         }
         """);

@@ -19,7 +19,7 @@ public class OneStepFromAStatic
                 public void Visit(string member) => {|#1:members.Add(member)|};
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
                 "The process-long 'Visitor.members'",
                 "'Visit' adds to it",
                 "every element stays until the process ends"));
@@ -57,7 +57,7 @@ public class OneStepFromAStatic
                 public static readonly MemoryCache Pages = new MemoryCache();
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
                 "The process-long 'MemoryCache.entries'",
                 "'Set' adds an entry per new 'key'",
                 "every entry stays until the process ends"));
@@ -145,7 +145,7 @@ public class OneStepFromAStatic
                 public static void Remember(string name, int id) => {|#1:ids = ids.SetItem(name, id)|};
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
                 "'ids'",
                 "'Remember' adds an entry per new 'name'",
                 "every entry stays until the process ends"));

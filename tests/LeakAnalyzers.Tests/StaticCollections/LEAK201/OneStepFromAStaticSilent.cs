@@ -143,16 +143,4 @@ public class OneStepFromAStaticSilent
                 private readonly record struct Key(Type Type, string Name);
             }
             """);
-
-    [Fact]
-    public Task TupleKeyWithCallerInputStillGrows() =>
-        Verify.VerifyAnalyzerAsync("""
-            using System;
-            using System.Collections.Concurrent;
-            static class Accessors
-            {
-                private static readonly ConcurrentDictionary<(Type, string), object> [|byName|] = new();
-                public static object Get(Type type, string name) => byName.GetOrAdd((type, name), k => new object());
-            }
-            """);
 }

@@ -20,24 +20,6 @@ public class Reports
             """);
 
     [Fact]
-    public Task MemoCacheKeyedByParameter() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System.Collections.Concurrent;
-            using System.Text.RegularExpressions;
-            static class Patterns
-            {
-                private static readonly ConcurrentDictionary<string, Regex> {|#0:cache|} = new();
-
-                public static Regex Get(string pattern) => {|#1:cache.GetOrAdd(pattern, p => new Regex(p))|};
-            }
-            """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
-                "'cache'",
-                "'Get' adds an entry per new 'pattern'",
-                "every entry stays until the process ends"));
-
-    [Fact]
     public Task InstanceRegistry() =>
         Verify.VerifyAnalyzerAsync(
             """
@@ -49,7 +31,7 @@ public class Reports
                 public Widget() { {|#1:all.Add(this)|}; }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
                 "'all'",
                 "every 'Widget' adds itself",
                 "each one stays alive until the process ends"));
@@ -66,99 +48,10 @@ public class Reports
                 public void Start(string name) { {|#1:servers.Add(name)|}; }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
                 "'servers'",
                 "'Start' adds to it",
                 "every element stays until the process ends"));
-
-    [Fact]
-    public Task IndexerSetWithComputedKey_AllWritesAreAdditionalLocations() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System.Collections.Generic;
-            static class Documentation
-            {
-                private static Dictionary<string, string> {|#0:xml|} = new Dictionary<string, string>();
-
-                public static string For(string assembly, string member)
-                {
-                    var key = assembly + ":" + member;
-                    if (!xml.TryGetValue(key, out var text))
-                    {
-                        text = Load(key);
-                        {|#1:xml[key] = text|};
-                    }
-
-                    return text;
-                }
-
-                public static void Preload(string assembly, string member) => {|#2:xml.Add(assembly + member, "")|};
-
-                private static string Load(string key) => key;
-            }
-            """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
-                "'xml'",
-                "'For' adds an entry per new key (and 1 more place)",
-                "every entry stays until the process ends"));
-
-    [Fact]
-    public Task LocalKeyWithOneValueFromInput() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System;
-            using System.Collections.Generic;
-            static class Names
-            {
-                private static readonly Dictionary<string, int> [|counts|] = new();
-
-                public static void Count(Type type, string? alias)
-                {
-                    var key = type.Name;
-                    if (alias is not null) key = alias;
-                    counts[key] = 1;
-                }
-            }
-            """);
-
-    [Fact]
-    public Task LoopIndexKey() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System.Collections.Generic;
-            static class Components
-            {
-                private static readonly Dictionary<int, string> [|byIndex|] = new();
-
-                public static void Load(string[] entries)
-                {
-                    for (var i = 0; i < entries.Length; i++)
-                    {
-                        byIndex[i] = entries[i];
-                    }
-                }
-            }
-            """);
-
-    [Fact]
-    public Task ForeachOverInput() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System.Collections.Generic;
-            static class Tags
-            {
-                private static readonly HashSet<string> [|seen|] = new();
-
-                public static void Mark(IEnumerable<string> tags)
-                {
-                    foreach (var tag in tags)
-                    {
-                        var key = tag.ToUpperInvariant();
-                        seen.Add(key);
-                    }
-                }
-            }
-            """);
 
     [Fact]
     public Task StringBuilderUsedAsABuffer() =>
@@ -170,19 +63,6 @@ public class Reports
                 private static readonly StringBuilder [|log|] = new StringBuilder();
 
                 public void Trace(string message) => log.AppendLine(message);
-            }
-            """);
-
-    [Fact]
-    public Task StaticAutoProperty() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System.Collections.Generic;
-            class Session
-            {
-                private static HashSet<string> [|Seen|] { get; } = new HashSet<string>();
-
-                public bool Visit(string id) => Seen.Add(id);
             }
             """);
 
@@ -230,29 +110,6 @@ public class Reports
             """);
 
     [Fact]
-    public Task StringKeyEvenWhenTypeNameIsUsed() =>
-        Verify.VerifyAnalyzerAsync(
-            """
-            using System;
-            using System.Collections.Generic;
-            static class Lookup
-            {
-                private static readonly Dictionary<string, Type> [|byName|] = new();
-
-                public static Type? Find(string name)
-                {
-                    if (!byName.TryGetValue(name, out var type))
-                    {
-                        type = Type.GetType(name);
-                        byName[name] = type!;
-                    }
-
-                    return type;
-                }
-            }
-            """);
-
-    [Fact]
     public Task KeyMixingAReflectionNameWithInput() =>
         Verify.VerifyAnalyzerAsync(
             """
@@ -281,7 +138,7 @@ public class Reports
                 public void Track(string name) => {|#1:events.Add(name)|};
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
                 "The process-long 'Telemetry.events'",
                 "'Track' adds to it",
                 "every element stays until the process ends"));
@@ -311,22 +168,6 @@ public class Reports
                 public static void Register(string name, PayloadReader reader) => RegisterInternal(name, reader);
                 public void OnConnected(int session) => Register("echo-" + session, new EchoReader());
                 private static void RegisterInternal(string name, PayloadReader reader) => readers[name] = reader;
-            }
-            """);
-    [Theory]
-    [InlineData("public static object ForUser(string user) => Provider(user);")]
-    [InlineData("public static Func<string, object> Factory => Provider;")]
-    public Task KeyedByAParameterSomeCallerFillsWithAnyValue(string member) =>
-        Verify.VerifyAnalyzerAsync(
-            $$"""
-            using System;
-            using System.Collections.Concurrent;
-            sealed class Providers
-            {
-                private static readonly ConcurrentDictionary<string, object> [|providers|] = new();
-                public static object Md4() => Provider("MD4");
-                {{member}}
-                private static object Provider(string algorithm) => providers.GetOrAdd(algorithm, a => new object());
             }
             """);
 }
