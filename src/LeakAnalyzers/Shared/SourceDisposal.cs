@@ -720,14 +720,24 @@ internal sealed class SourceDisposal
     /// only ever makes over a new in-memory stream or text (a type of <see cref="KnownApis.NoDisposalTypes"/>), or sets
     /// to null. Disposing it releases nothing but managed memory.
     /// </summary>
-    private static bool OnlyWrapsNewMemory(INamedTypeSymbol type, string name, ITypeSymbol memberType)
-    {
-        if (memberType is not INamedTypeSymbol wrapper || OwnershipModel.PureWrapperBase(wrapper) is null)
-        {
-            return false;
-        }
+    private static bool OnlyWrapsNewMemory(INamedTypeSymbol type, string name, ITypeSymbol memberType) =>
+        memberType is INamedTypeSymbol wrapper && OwnershipModel.PureWrapperBase(wrapper) is not null &&
+        OnlyMade(type, name, value =>
+            value is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } &&
+            (IsNewMemory(arguments[0].Expression) ||
+             // `output = new BinaryWriter(outputStream)` where `outputStream = new MemoryStream()` is the type's only assignment of it.
+             (NameOf(arguments[0].Expression) is { } input && input != name && OnlyMade(type, input, IsNewMemory))));
 
-        var made = 0;
+    /// <summary><c>new MemoryStream()</c>, <c>new StringBuilder()</c>: a type of <see cref="KnownApis.NoDisposalTypes"/>, made here.</summary>
+    private static bool IsNewMemory(ExpressionSyntax expression) =>
+        expression is ObjectCreationExpressionSyntax { Type: var made } &&
+        SourceNames.RightmostName(made) is { } madeName &&
+        KnownApis.NoDisposalTypes.Any(noDisposal => noDisposal.EndsWith("." + madeName, StringComparison.Ordinal));
+
+    /// <summary>Whether every value the type's code gives its member <paramref name="name"/> is null or passes <paramref name="made"/>, and at least one does.</summary>
+    private static bool OnlyMade(INamedTypeSymbol type, string name, Func<ExpressionSyntax, bool> made)
+    {
+        var count = 0;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             foreach (var node in reference.GetSyntax().DescendantNodes())
@@ -746,11 +756,8 @@ internal sealed class SourceDisposal
                         continue;
                     case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NullLiteralExpression):
                         continue;
-                    case BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } when
-                        arguments[0].Expression is ObjectCreationExpressionSyntax { Type: var inner } &&
-                        SourceNames.RightmostName(inner) is { } innerName &&
-                        KnownApis.NoDisposalTypes.Any(noDisposal => noDisposal.EndsWith("." + innerName, StringComparison.Ordinal)):
-                        made++;
+                    case var given when made(given):
+                        count++;
                         continue;
                     default:
                         return false;
@@ -758,7 +765,7 @@ internal sealed class SourceDisposal
             }
         }
 
-        return made > 0;
+        return count > 0;
     }
 
     /// <summary>A list, dictionary, set or queue of the framework (<c>System.Collections</c>), or an array: managed memory only.</summary>
@@ -767,12 +774,6 @@ internal sealed class SourceDisposal
         (!IsDisposableType(type) && type.ContainingNamespace?.ToDisplayString() is { } ns &&
          (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal)));
 
-    /// <summary>
-    /// A struct (or sealed class) that only ends a scope on an object it was given: every field is set from a constructor parameter
-    /// (none is created by the struct), and its Dispose only calls methods, other than Dispose or Close, on those
-    /// fields (<c>Dispose() =&gt; connector.EndUserAction()</c>, a lock's releaser). It holds no resource of its own:
-    /// dropping it leaves the scope open, which its owner may end some other way, but leaks nothing.
-    /// </summary>
     /// <summary>A number, a flag, a character or an enum: never a handle (<c>IntPtr</c> and structs are not counted).</summary>
     internal static bool IsPlainNumberOrFlag(ITypeSymbol type) =>
         type.TypeKind == TypeKind.Enum ||

@@ -85,6 +85,55 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task TypeWhoseWriterIsOverItsOwnNewMemoryStreamField() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public class Inflater : IDisposable
+        {
+            private readonly MemoryStream outputStream;
+            private readonly BinaryWriter output;
+            public Inflater(byte[] data)
+            {
+                outputStream = new MemoryStream();
+                output = new BinaryWriter(outputStream);
+                output.Write(data);
+            }
+            public byte[] Result => outputStream.ToArray();
+            public void Dispose()
+            {
+                output.Dispose();
+                outputStream.Dispose();
+            }
+        }
+        public class Spooler : IDisposable
+        {
+            private readonly Stream spool;
+            private readonly BinaryWriter output;
+            public Spooler(string path)
+            {
+                spool = File.Create(path);
+                output = new BinaryWriter(spool);
+            }
+            public void Write(byte[] data) => output.Write(data);
+            public void Dispose()
+            {
+                output.Dispose();
+                spool.Dispose();
+            }
+        }
+        public static class Codec
+        {
+            public static byte[] Inflate(byte[] data) => new Inflater(data).Result;
+
+            public static void Spool(string path, byte[] data)
+            {
+                var spooler = {|LEAK001:new Spooler(path)|};
+                spooler.Write(data);
+            }
+        }
+        """);
+
+    [Fact]
     public Task DisposeGuardedByAFlagTheCallerSetsTrueIsOwned() => Verify.VerifyAsync($$"""
         {{PooledBuffer}}
         static class Sender
