@@ -360,7 +360,9 @@ internal sealed class StaticCollectionScan
 
         for (var current = key; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
-            if (current.GetMembers("Equals").OfType<IMethodSymbol>().Any(m => m.IsOverride && m.Parameters.Length == 1))
+            // A sealed override in a library (WPF's DependencyObject) is there to keep equality by reference for every
+            // subclass, not to compare by value.
+            if (current.GetMembers("Equals").OfType<IMethodSymbol>().Any(m => m.IsOverride && m.Parameters.Length == 1 && !(m.IsSealed && !m.Locations.Any(l => l.IsInSource))))
             {
                 return false;
             }

@@ -224,6 +224,53 @@ public class PrivateScope
             """);
 
     [Fact]
+    public Task KeyedByControlsWhoseLibrarySealsEqualsStaysAWarning()
+    {
+        // WPF's DependencyObject seals an Equals override so that every control compares by reference.
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Collections.Generic;
+                using Ui;
+                sealed class Picker : Element { }
+                static class Popups
+                {
+                    private static readonly Dictionary<Picker, object> {|LEAK201:byPicker|} = new();
+                    public static void Loaded(Picker picker) => byPicker[picker] = new object();
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Ui", """
+            namespace Ui
+            {
+                public class Element
+                {
+                    public sealed override bool Equals(object obj) => base.Equals(obj);
+                    public sealed override int GetHashCode() => base.GetHashCode();
+                }
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task KeyedByASourceTypeWithASealedValueEqualityIsAMemo() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            class Name
+            {
+                public string Text = "";
+                public sealed override bool Equals(object? obj) => obj is Name n && n.Text == Text;
+                public sealed override int GetHashCode() => Text.GetHashCode();
+            }
+            static class Names
+            {
+                private static readonly Dictionary<Name, int> {|LEAK203:lengths|} = new();
+                public static int Length(Name name) => lengths.TryGetValue(name, out var n) ? n : lengths[name] = name.Text.Length;
+            }
+            """);
+
+    [Fact]
     public Task StringKeyedRegistryOfTheCallersObjectsStaysAWarning() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Collections.Concurrent;
