@@ -591,7 +591,13 @@ internal sealed class SourceDisposal
 
             if (method.MethodKind == MethodKind.Destructor)
             {
-                return false;
+                // `~Op() { Dispose(); }`: a finalizer that only runs the type's Dispose releases what Dispose does, judged below.
+                if (!method.DeclaringSyntaxReferences.All(r => OnlyCallsDispose(r.GetSyntax())))
+                {
+                    return false;
+                }
+
+                continue;
             }
 
             if (!IsDisposeMethod(method))
@@ -617,6 +623,24 @@ internal sealed class SourceDisposal
 
         return foundDispose || baseReleasesNothing;
     }
+
+    /// <summary>A finalizer whose every statement is a call of the type's own Dispose (<c>Dispose()</c>, <c>Dispose(false)</c>, <c>this.Dispose(...)</c>).</summary>
+    private static bool OnlyCallsDispose(SyntaxNode declaration) =>
+        Body(declaration) switch
+        {
+            ArrowExpressionClauseSyntax arrow => IsOwnDisposeCall(arrow.Expression),
+            BlockSyntax block => block.DescendantNodes().OfType<StatementSyntax>().Any() &&
+                                 block.DescendantNodes().OfType<StatementSyntax>().All(statement =>
+                                     statement is BlockSyntax || (statement is ExpressionStatementSyntax { Expression: var call } && IsOwnDisposeCall(call))),
+            _ => false,
+        };
+
+    private static bool IsOwnDisposeCall(ExpressionSyntax expression) =>
+        expression is InvocationExpressionSyntax
+        {
+            Expression: IdentifierNameSyntax { Identifier.ValueText: "Dispose" } or
+                        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Dispose" },
+        };
 
     private bool OnlyReleasesHarmlessMembers(SyntaxNode body, INamedTypeSymbol type, Func<ITypeSymbol, bool> needsDisposal, HashSet<INamedTypeSymbol> visiting, int depth = 0)
     {

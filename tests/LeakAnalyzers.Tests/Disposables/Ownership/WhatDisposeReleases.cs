@@ -85,6 +85,64 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task FinalizerThatOnlyCallsADisposeThatReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        public class ReadLineOp : IDisposable
+        {
+            private bool disposed;
+            private byte[] buffer;
+            public event EventHandler Completed;
+            public ReadLineOp(byte[] buffer) { this.buffer = buffer; }
+            ~ReadLineOp() { Dispose(); }
+            public void Dispose()
+            {
+                if (disposed) return;
+                disposed = true;
+                buffer = null;
+                Completed = null;
+            }
+            public int Capacity => buffer.Length;
+        }
+        public class NativeOp : IDisposable
+        {
+            private IntPtr memory = Marshal.AllocHGlobal(64);
+            ~NativeOp() => Dispose(false);
+            public void Dispose() { Dispose(true); GC.SuppressFinalize(this); }
+            protected virtual void Dispose(bool disposing) => Marshal.FreeHGlobal(memory);
+            public int Size => 64;
+        }
+        public class HandleOp : IDisposable
+        {
+            private byte[] buffer = new byte[8];
+            ~HandleOp() { Dispose(); Release(); }
+            public void Dispose() => buffer = null;
+            private static void Release() { }
+            public int Size => buffer.Length;
+        }
+        public static class Reader
+        {
+            public static int Line()
+            {
+                var op = new ReadLineOp(new byte[32000]);
+                return op.Capacity;
+            }
+
+            public static int Native()
+            {
+                var op = {|LEAK001:new NativeOp()|};
+                return op.Size;
+            }
+
+            public static int Handle()
+            {
+                var op = {|LEAK001:new HandleOp()|};
+                return op.Size;
+            }
+        }
+        """);
+
+    [Fact]
     public Task TypeWhoseWriterIsOverItsOwnNewMemoryStreamField() => Verify.VerifyAsync("""
         using System;
         using System.IO;
