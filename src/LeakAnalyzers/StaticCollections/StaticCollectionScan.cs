@@ -202,6 +202,7 @@ internal sealed class StaticCollectionScan
     private readonly ConcurrentQueue<(IMethodSymbol Callee, ISymbol? Caller, bool StartUp, bool Forwards)> calls = new();
     private readonly ConcurrentQueue<(IInvocationOperation Call, AnalyzerOptions Options)> sourceCalls = new();
     private readonly ConcurrentDictionary<IMethodSymbol, bool> usedAsDelegates = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, bool> comparedByComparer = new(SymbolEqualityComparer.Default);
 
     private readonly bool seesAllCallers;
 
@@ -351,6 +352,35 @@ internal sealed class StaticCollectionScan
         key is not null && key.TypeKind is not (TypeKind.Error or TypeKind.TypeParameter or TypeKind.Interface) &&
         (key.IsValueType || (key.TypeKind == TypeKind.Class && key.SpecialType != SpecialType.System_Object && !IsIdentityKey(key)));
 
+    /// <summary>
+    /// Whether the collection is created, in its declaration, with an equality comparer of its own
+    /// (<c>new ConcurrentDictionary&lt;LambdaExpression, Path&gt;(PathComparer.Default)</c>): keys are then compared by
+    /// what the comparer looks at, by value, unless it is <c>ReferenceEqualityComparer</c>.
+    /// </summary>
+    private bool ComparesKeysWithAComparer(ISymbol member, IOperation reference) =>
+        comparedByComparer.GetOrAdd(member, m =>
+        {
+            var tree = reference.Syntax.SyntaxTree;
+            var initializer = m.DeclaringSyntaxReferences
+                .Where(r => r.SyntaxTree == tree)
+                .Select(r => r.GetSyntax() switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: var value } => value,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer.Value: var value } => value,
+                    _ => null,
+                })
+                .FirstOrDefault(v => v is not null);
+            if (initializer is null || reference.SemanticModel?.GetOperation(initializer) is not { } created ||
+                Operations.SkipConversions(created) is not IObjectCreationOperation creation)
+            {
+                return false;
+            }
+
+            return creation.Arguments.Any(a => a.Parameter?.Type is INamedTypeSymbol { Name: "IEqualityComparer", TypeArguments.Length: 1 } &&
+                                               Operations.SkipConversions(a.Value) is { Type: { } comparer } &&
+                                               !comparer.Name.StartsWith("ReferenceEqualityComparer", StringComparison.Ordinal));
+        });
+
     private static bool IsIdentityKey(ITypeSymbol key)
     {
         if (key.TypeKind != TypeKind.Class || key.SpecialType == SpecialType.System_String || key.IsRecord)
@@ -415,7 +445,7 @@ internal sealed class StaticCollectionScan
 
         calls.Enqueue((callee.OriginalDefinition, context.ContainingSymbol, IsStartUp(context.Operation, context.ContainingSymbol, context.Options),
                        Forwards(invocation, context.ContainingSymbol)));
-        if (invocation.Arguments.Length > 0 && callee.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal)
+        if (invocation.Arguments.Length > 0 && (callee.DeclaredAccessibility == Accessibility.Private || IsHiddenFromOtherAssemblies(callee)))
         {
             sourceCalls.Enqueue((invocation, context.Options)); // the calls whose arguments may bound a key (LeftToCallers)
         }
@@ -428,7 +458,7 @@ internal sealed class StaticCollectionScan
     private bool BoundedAtEveryCall(IParameterSymbol parameter, Dictionary<IMethodSymbol, List<(IInvocationOperation Call, AnalyzerOptions Options)>> callsByCallee)
     {
         if (parameter.ContainingSymbol is not IMethodSymbol method ||
-            !(method.DeclaredAccessibility == Accessibility.Private || (seesAllCallers && method.DeclaredAccessibility == Accessibility.Internal)) ||
+            !(method.DeclaredAccessibility == Accessibility.Private || (seesAllCallers && IsHiddenFromOtherAssemblies(method))) ||
             usedAsDelegates.ContainsKey(method.OriginalDefinition) ||
             !callsByCallee.TryGetValue(method.OriginalDefinition, out var sites) || sites.Count == 0)
         {
@@ -455,6 +485,23 @@ internal sealed class StaticCollectionScan
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether only code of this compilation can call <paramref name="method"/>: it, or a type around it, is internal
+    /// or private (a public method of an internal class, too).
+    /// </summary>
+    private static bool IsHiddenFromOtherAssemblies(ISymbol method)
+    {
+        for (ISymbol? current = method; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -703,7 +750,8 @@ internal sealed class StaticCollectionScan
             }
 
             var memo = growthKind is GrowthKind.Key or GrowthKind.KeyFromParameter &&
-                       IsValueCompared(value!.Type is { TypeKind: not (TypeKind.Interface or TypeKind.TypeParameter), SpecialType: not SpecialType.System_Object } written ? written : CollectionModel.KeyType(reference.Type)) &&
+                       (IsValueCompared(value!.Type is { TypeKind: not (TypeKind.Interface or TypeKind.TypeParameter), SpecialType: not SpecialType.System_Object } written ? written : CollectionModel.KeyType(reference.Type)) ||
+                        ComparesKeysWithAComparer(member, reference)) &&
                        !IsCallersObject(stored, value);
             return new CollectionUse(UseKind.Grow, growthKind, write, containing, startUp, keyName, RegistersBehaviour(write) && IsCallersKey(CollectionModel.IsKeyed(shape) ? value : null), pending, memo);
         }
@@ -1053,7 +1101,7 @@ internal sealed class StaticCollectionScan
     {
         if (callersDecide is null || parameter.RefKind != RefKind.None ||
             parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } method ||
-            method.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Internal))
+            !(method.DeclaredAccessibility == Accessibility.Private || IsHiddenFromOtherAssemblies(method)))
         {
             return false;
         }
@@ -1088,6 +1136,8 @@ internal sealed class StaticCollectionScan
                     return fieldInitializer.InitializedFields.Any(f => f.IsStatic || IsOnce(f.ContainingType));
                 case IPropertyInitializerOperation propertyInitializer:
                     return propertyInitializer.InitializedProperties.Any(p => p.IsStatic || IsOnce(p.ContainingType));
+                case IConditionalOperation conditional when conditional.WhenTrue.Syntax.Span.Contains(operation.Syntax.Span) && IsOnceGuard(conditional):
+                    return true;
             }
         }
 
@@ -1096,6 +1146,52 @@ internal sealed class StaticCollectionScan
                (containing is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor && IsOnce(constructor.ContainingType));
 
         bool IsOnce(INamedTypeSymbol type) => model.IsLongLivedHolder(type, options, operation.Syntax.SyntaxTree);
+    }
+
+    /// <summary>
+    /// An <c>if</c> whose true branch runs once per process: <c>Interlocked.CompareExchange(ref s_done, 1, 0) == 0</c>,
+    /// <c>Interlocked.Exchange(ref s_done, 1) == 0</c>, <c>Interlocked.Increment(ref s_count) == 1</c> on a static
+    /// field, or <c>!s_done</c> (<c>s_done == false</c>) on a static bool the branch sets to true.
+    /// </summary>
+    private static bool IsOnceGuard(IConditionalOperation conditional)
+    {
+        var condition = Operations.SkipConversions(conditional.Condition);
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals)
+        {
+            var (call, constant) = Operations.SkipConversions(equals.LeftOperand) is IInvocationOperation left
+                ? (left, Operations.SkipConversions(equals.RightOperand))
+                : (Operations.SkipConversions(equals.RightOperand) as IInvocationOperation, Operations.SkipConversions(equals.LeftOperand));
+            if (call is { TargetMethod: { ContainingType.Name: "Interlocked" } method } && constant?.ConstantValue is { HasValue: true, Value: { } expected } &&
+                call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } target && IsStaticField(target))
+            {
+                object? Constant(int ordinal) => call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal)?.Value.ConstantValue is { HasValue: true } value ? value.Value : null;
+                return method.Name switch
+                {
+                    "CompareExchange" => Equals(Constant(2), expected) && Constant(1) is { } written && !Equals(written, expected),
+                    "Exchange" => Constant(1) is { } written && !Equals(written, expected),
+                    "Increment" => Equals(expected, 1) || Equals(expected, 1L),
+                    _ => false,
+                };
+            }
+
+            if (condition is IBinaryOperation { RightOperand.ConstantValue: { HasValue: true, Value: false } } flagTest && IsStaticField(flagTest.LeftOperand))
+            {
+                return SetsTrue(Operations.ReferencedStorage(Operations.SkipConversions(flagTest.LeftOperand)));
+            }
+
+            return false;
+        }
+
+        return condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var flag } && IsStaticField(flag) &&
+               SetsTrue(Operations.ReferencedStorage(Operations.SkipConversions(flag)));
+
+        bool SetsTrue(ISymbol? field) =>
+            field is not null &&
+            conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: true } } set &&
+                                                                SymbolEqualityComparer.Default.Equals(Operations.ReferencedStorage(Operations.SkipConversions(set.Target)), field));
+
+        static bool IsStaticField(IOperation operation) =>
+            Operations.SkipConversions(operation) is IFieldReferenceOperation { Field.IsStatic: true };
     }
 
     /// <summary>A <c>[ModuleInitializer]</c> method: the runtime calls it once, before any other code of the module.</summary>

@@ -99,4 +99,24 @@ public class Reports
                 public void Load(string plugin) => Plugins.Register(plugin);
             }
             """);
+
+    [Fact]
+    public Task AddedUnderAGuardThatIsNotOncePerProcess() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            public static class Log
+            {
+                public static readonly List<string> {|LEAK202:Lines|} = new();
+            }
+            public class Writer
+            {
+                private static bool enabled = true;
+                private bool done;
+                public void Write(string line)
+                {
+                    if (enabled) Log.Lines.Add(line);
+                    if (!done) { Log.Lines.Add(line); }
+                }
+            }
+            """);
 }

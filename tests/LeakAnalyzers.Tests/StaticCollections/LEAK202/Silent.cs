@@ -120,4 +120,52 @@ public class Silent
                 public static List<string> All() => Items;
             }
             """);
+
+    [Theory]
+    [InlineData("Interlocked.CompareExchange(ref registered, 1, 0) == 0", "")]
+    [InlineData("Interlocked.Exchange(ref registered, 1) == 0", "")]
+    [InlineData("Interlocked.Increment(ref registered) == 1", "")]
+    [InlineData("!done", "done = true;")]
+    [InlineData("done == false", "done = true;")]
+    public Task AddedUnderAOncePerProcessGuard(string guard, string set) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading;
+            public static class Converters
+            {
+                public static readonly ConcurrentBag<Func<Type, object?>> All = new();
+            }
+            public class Builder
+            {
+                private static int registered;
+                private static bool done;
+                public object Build()
+                {
+                    if ({{guard}})
+                    {
+                        {{set}}
+                        Converters.All.Add(t => t == typeof(Guid) ? Guid.Empty : null);
+                    }
+
+                    return new object();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task KeyedByConstantsAtEveryCallOfAPublicMethodOfAnInternalType() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Concurrent;
+            internal static class Natives
+            {
+                internal static readonly ConcurrentDictionary<string, object> Exports = new();
+                public static object Export(string name) => Exports.GetOrAdd(name, n => new object());
+            }
+            public class Client
+            {
+                public object Shutdown() => Natives.Export(nameof(Shutdown));
+                public object Timeout() => Natives.Export("timeout");
+            }
+            """);
 }

@@ -271,6 +271,27 @@ public class PrivateScope
             """);
 
     [Fact]
+    public Task KeyedByObjectsUnderAStructuralComparerIsAMemo() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Linq.Expressions;
+            sealed class PathComparer : IEqualityComparer<LambdaExpression>
+            {
+                public static readonly PathComparer Default = new();
+                public bool Equals(LambdaExpression? x, LambdaExpression? y) => x?.ToString() == y?.ToString();
+                public int GetHashCode(LambdaExpression obj) => obj.ToString().GetHashCode();
+            }
+            static class Paths
+            {
+                private static readonly ConcurrentDictionary<LambdaExpression, string> {|LEAK203:byPath|} = new(PathComparer.Default);
+                private static readonly ConcurrentDictionary<LambdaExpression, string> {|LEAK201:byIdentity|} = new(ReferenceEqualityComparer.Instance);
+                public static string Of(LambdaExpression path) => byPath.GetOrAdd(path, p => p.Body.ToString());
+                public static string Same(LambdaExpression path) => byIdentity.GetOrAdd(path, p => p.Body.ToString());
+            }
+            """);
+
+    [Fact]
     public Task StringKeyedRegistryOfTheCallersObjectsStaysAWarning() =>
         Verify.VerifyAnalyzerAsync("""
             using System.Collections.Concurrent;
