@@ -120,6 +120,13 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // `Process.Start(url);`: a launch, made for its effect; what it returns holds only a handle its finalizer closes.
+        if (how == "thrown away" && creation is IInvocationOperation { TargetMethod: { ContainingType: { } launcher } launch } &&
+            KnownApis.CalledForTheirEffect.Contains(SymbolNames.MemberKey(launcher, launch.Name)))
+        {
+            return;
+        }
+
         // `_ = new Context(site, stream)` whose constructor does `site.Switch(this)`: the site keeps it.
         if (creation is IObjectCreationOperation { Constructor: { } constructor } && model.Source.Of(constructor) is { StoresReceiverElsewhere: true })
         {

@@ -376,6 +376,15 @@ internal static class KnownApis
         "System.Diagnostics.Metrics.Meter.CreateObservableUpDownCounter",
         "System.Diagnostics.Metrics.Meter.CreateObservableGauge");
 
+    /// <summary>
+    /// Factories called for what they do, not for what they return: <c>Process.Start(url)</c> launches a program (or
+    /// opens a document), and the <c>Process</c> it returns holds only the child's process handle, which its
+    /// finalizer closes. A result thrown away by such a call is not reported (LEAK002); one kept in a local or a field
+    /// is judged as any owned value.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> CalledForTheirEffect = ImmutableHashSet.Create(
+        "System.Diagnostics.Process.Start");
+
     /// <summary>Structs that may hold the object that made them (a <c>Memory&lt;T&gt;</c> over a <c>MemoryManager&lt;T&gt;</c>).</summary>
     internal static readonly ImmutableHashSet<string> ViewsOfTheirSource = ImmutableHashSet.Create(
         "System.Memory`1",

@@ -156,4 +156,14 @@ public class Reports
                 void Touch(string path) { [|Open(path)|]; }
             }
             """);
+
+    [Fact]
+    public Task ProcessStartedAndOnlyReadIsStillReported() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Diagnostics;
+            static class Tools
+            {
+                public static int Pid(string path) => [|Process.Start(path)|].Id;
+            }
+            """);
 }

@@ -285,4 +285,16 @@ public class Silent
                 public void Dispose() => site.Context.Dispose();
             }
             """);
+
+    [Fact]
+    public Task ProcessStartedForItsEffect() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Diagnostics;
+            static class Links
+            {
+                public static void Open(string url) => Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });
+                public static void Explore(string folder) { Process.Start("explorer.exe", folder); }
+                public static void Info() { _ = Process.Start("msinfo32.exe"); }
+            }
+            """);
 }
