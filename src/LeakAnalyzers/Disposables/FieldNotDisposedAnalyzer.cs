@@ -226,6 +226,12 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
         if (context.ContainingSymbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol accessed } &&
             SymbolEqualityComparer.Default.Equals(model.Source.WrappedField(accessed), member))
         {
+            // `WaitHandle IAsyncResult.AsyncWaitHandle => wait;`: by the interface's contract, its caller closes it.
+            if (MemberUses.HandsOverItsValue(accessed))
+            {
+                members.GetOrAdd(member, _ => new MemberFacts()).Released();
+            }
+
             return;
         }
 

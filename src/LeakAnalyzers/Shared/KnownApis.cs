@@ -385,6 +385,14 @@ internal static class KnownApis
     internal static readonly ImmutableHashSet<string> CalledForTheirEffect = ImmutableHashSet.Create(
         "System.Diagnostics.Process.Start");
 
+    /// <summary>
+    /// Interface members whose implementation hands what it returns to the caller: the asynchronous programming
+    /// model's <c>EndXxx</c> method closes <c>IAsyncResult.AsyncWaitHandle</c>, so an <c>IAsyncResult</c> that returns
+    /// its wait handle from it has handed it over.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> MembersHandingOverTheirValue = ImmutableHashSet.Create(
+        "System.IAsyncResult.AsyncWaitHandle");
+
     /// <summary>Structs that may hold the object that made them (a <c>Memory&lt;T&gt;</c> over a <c>MemoryManager&lt;T&gt;</c>).</summary>
     internal static readonly ImmutableHashSet<string> ViewsOfTheirSource = ImmutableHashSet.Create(
         "System.Memory`1",

@@ -99,6 +99,9 @@ internal static class MemberUses
                     // `current = new Batch(this); return current;`: each call makes a new one and hands it to the
                     // caller, who owns it (BeginTransaction); the member is a back-reference.
                     return MemberUse.HandedOn;
+                case IReturnOperation when ReturnedThroughAHandingOverMember(reference):
+                    // `WaitHandle IAsyncResult.AsyncWaitHandle => wait;`: by the interface's contract, the caller closes it.
+                    return MemberUse.HandedOn;
                 case IReturnOperation when ReturnedAsDisposable(reference, model):
                     // `public IDisposable Connect() { connection ??= new Connection(this); return connection; }`: a
                     // method typed to return an IDisposable tells its caller to dispose what it gets.
@@ -120,6 +123,38 @@ internal static class MemberUses
         }
 
         return MemberUse.HandedOn;
+    }
+
+    /// <summary>
+    /// Returned by a property that implements an interface member of <see cref="KnownApis.MembersHandingOverTheirValue"/>
+    /// (<c>IAsyncResult.AsyncWaitHandle</c>, which the <c>End</c> method of the asynchronous pattern closes).
+    /// </summary>
+    private static bool ReturnedThroughAHandingOverMember(IOperation reference) =>
+        reference.SemanticModel?.GetEnclosingSymbol(reference.Syntax.SpanStart) is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } &&
+        HandsOverItsValue(property);
+
+    /// <summary>Whether <paramref name="property"/> implements an interface member of <see cref="KnownApis.MembersHandingOverTheirValue"/>.</summary>
+    internal static bool HandsOverItsValue(IPropertySymbol property)
+    {
+        if (property.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        var name = property.ExplicitInterfaceImplementations.FirstOrDefault()?.Name ?? property.Name;
+        foreach (var contract in type.AllInterfaces)
+        {
+            foreach (var member in contract.GetMembers(name))
+            {
+                if (KnownApis.MembersHandingOverTheirValue.Contains(SymbolNames.MemberKey(contract, member.Name)) &&
+                    SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), property))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

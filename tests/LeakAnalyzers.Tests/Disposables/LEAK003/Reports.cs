@@ -294,4 +294,18 @@ public class Reports
             """,
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
                 .WithMessage("'file' is created by 'Journal', which has no Dispose method that disposes it; its file handle stays open until the finalizer runs"));
+
+    [Fact]
+    public Task WaitHandleLentThroughAnOrdinaryProperty() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            public sealed class Job
+            {
+                private readonly AutoResetEvent {|#0:done|} = {|#1:new AutoResetEvent(false)|};
+                public WaitHandle Done => done;
+                public void Run() => ThreadPool.QueueUserWorkItem(_ => done.Set());
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                .WithMessage("'done' is created by 'Job', which is not disposable; its wait handle stays allocated until the finalizer runs"));
 }

@@ -373,4 +373,23 @@ public class Silent
         Assert.NotNull(name);
         return Verify.VerifyAnalyzerAsync(Usings + code);
     }
+
+    [Theory]
+    [InlineData("public WaitHandle AsyncWaitHandle => wait;")]
+    [InlineData("WaitHandle IAsyncResult.AsyncWaitHandle => wait;")]
+    public Task WaitHandleHandedOutAsTheAsyncResultsWaitHandle(string member) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            using System.Threading;
+            public sealed class ReadOperation : IAsyncResult
+            {
+                private readonly AutoResetEvent wait = new AutoResetEvent(false);
+                private bool done;
+                public ReadOperation() => ThreadPool.QueueUserWorkItem(_ => { done = true; wait.Set(); });
+                public object? AsyncState => null;
+                {{member}}
+                public bool CompletedSynchronously => false;
+                public bool IsCompleted => done;
+            }
+            """);
 }
