@@ -485,7 +485,11 @@ internal sealed class OwnershipModel
             // only a disposable object stored as it is counts as given.
             if (given.TryGetValue(name, out var ordinal) && SourceDisposal.FindFieldType(type, name) is { } givenType && IsDisposable(givenType))
             {
-                wrapped.Add(ordinal);
+                // `reader = r; db = r as DbDataReader;`: two members over one parameter wrap it once.
+                if (!wrapped.Contains(ordinal))
+                {
+                    wrapped.Add(ordinal);
+                }
             }
             else if (SourceDisposal.FindFieldType(type, name) is not { } memberType ||
                      (NeedsDisposal(memberType, tables) && !ReleasesNothingWhateverItsArguments(memberType, type, name)))

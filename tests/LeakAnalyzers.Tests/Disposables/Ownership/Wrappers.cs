@@ -335,6 +335,43 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task SourceFactoryOfAWrapperKeepingTwoViewsOfItsInput() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Data;
+        using System.Data.Common;
+        using System.IO;
+        public static class Readers
+        {
+            public static Cursor AsCursor(this IDataReader reader) => new Cursor(reader);
+            public static Cursor Open(IDbCommand command) => new Cursor(command.ExecuteReader());
+
+            public static List<int> ReadAll(this IDataReader reader)
+            {
+                var cursor = reader.AsCursor();
+                var list = new List<int>();
+                while (cursor.Next()) list.Add(cursor.Current);
+                return list;
+            }
+
+            public static int First(IDbCommand command)
+            {
+                var cursor = {|LEAK001:Open(command)|};
+                return cursor.Next() ? cursor.Current : 0;
+            }
+        }
+        public sealed class Cursor : IDisposable
+        {
+            private readonly IDataReader reader;
+            private readonly DbDataReader? db;
+            public Cursor(IDataReader reader) { this.reader = reader; db = reader as DbDataReader; }
+            public bool Next() => reader.Read();
+            public int Current => reader.GetInt32(0);
+            public void Dispose() { if (db != null) db.Dispose(); else reader.Dispose(); }
+        }
+        """);
+
+    [Fact]
     public Task SourceFactoryOfAWrapperOverAMemberItWasNotGiven() => Verify.VerifyAsync("""
         using System;
         using System.IO;
