@@ -348,7 +348,7 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
     private static bool SubscriptionKeepsNothing(IInvocationOperation subscribe, OwnershipModel model)
     {
         var source = subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : subscribe.Instance;
-        if (TimerCycles.CompletesOnItsOwn(source) || ThroughConverters(TimerCycles.SourceThroughOperators(source)) is { } root && (IsCreatedHere(root, model) || IsMadeFromThis(root)))
+        if (TimerCycles.CompletesOnItsOwn(source) || ThroughConverters(TimerCycles.SourceThroughOperators(source)) is { } root && (IsCreatedHere(root, model) || IsMadeFromThis(root) || IsDisposedByThisObject(root, model)))
         {
             return true;
         }
@@ -486,6 +486,15 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
                 },
             _ => false,
         };
+
+    /// <summary>
+    /// A private member of this object that its type disposes (<c>logSource</c>, given to the constructor and disposed
+    /// in <c>Dispose</c>): the subscription ends with the source, which ends with this object.
+    /// </summary>
+    private static bool IsDisposedByThisObject(IOperation root, OwnershipModel model) =>
+        root is IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } member &&
+        member.Member is { DeclaredAccessibility: Accessibility.Private, ContainingType: { DeclaringSyntaxReferences.Length: > 0 } owner } &&
+        model.Source.TreatmentOf(owner, member.Member).Kind == MemberTreatmentKind.Disposed;
 
     /// <summary>
     /// An observable made from this object alone (<c>this.GetPropertyChangedObservable(P)</c>, <c>this.WhenAnyValue(..)</c>):

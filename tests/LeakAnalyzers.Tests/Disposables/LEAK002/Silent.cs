@@ -297,4 +297,38 @@ public class Silent
                 public static void Info() { _ = Process.Start("msinfo32.exe"); }
             }
             """);
+
+    [Fact]
+    public Task SubscriptionToASourceThisObjectDisposes() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            public interface ILogSource : IObservable<string>, IDisposable { }
+            public sealed class Sink : IObserver<string>
+            {
+                public void OnCompleted() { }
+                public void OnError(Exception error) { }
+                public void OnNext(string value) => Console.WriteLine(value);
+            }
+            public sealed class Adapter : IDisposable
+            {
+                private readonly ILogSource logSource;
+                private readonly Sink sink = new Sink();
+                public Adapter(ILogSource logSource)
+                {
+                    this.logSource = logSource ?? throw new ArgumentNullException(nameof(logSource));
+                    this.logSource.Subscribe(this.sink);
+                }
+                public void Dispose() => this.logSource.Dispose();
+            }
+            public sealed class Listener
+            {
+                private readonly ILogSource logSource;
+                private readonly Sink sink = new Sink();
+                public Listener(ILogSource logSource)
+                {
+                    this.logSource = logSource;
+                    [|this.logSource.Subscribe(this.sink)|];
+                }
+            }
+            """);
 }
