@@ -435,3 +435,198 @@ namespace CleanCode.Disposables
         HttpClient CreateClient(string name);
     }
 }
+
+namespace CleanCode.Disposables.Protocols
+{
+    using System;
+    using System.Collections.Generic;
+    using System.Data;
+    using System.Data.Common;
+    using System.Diagnostics;
+    using System.IO;
+    using System.Threading;
+
+    // An asynchronous-programming-model operation: EndRead closes the wait handle it hands out.
+    public sealed class LineReader
+    {
+        private readonly Stream stream;
+
+        public LineReader(Stream stream) => this.stream = stream;
+
+        public IAsyncResult BeginRead(byte[] buffer, AsyncCallback? callback, object? state) => new ReadOperation(stream, buffer, callback, state);
+
+        public int EndRead(IAsyncResult result)
+        {
+            var operation = (ReadOperation)result;
+            operation.AsyncWaitHandle.WaitOne();
+            operation.AsyncWaitHandle.Close();
+            return operation.Count;
+        }
+
+        private sealed class ReadOperation : IAsyncResult
+        {
+            private readonly ManualResetEvent done = new ManualResetEvent(false);
+
+            public ReadOperation(Stream stream, byte[] buffer, AsyncCallback? callback, object? state)
+            {
+                AsyncState = state;
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    Count = stream.Read(buffer, 0, buffer.Length);
+                    IsCompleted = true;
+                    done.Set();
+                    callback?.Invoke(this);
+                });
+            }
+
+            public int Count { get; private set; }
+
+            public object? AsyncState { get; }
+
+            public WaitHandle AsyncWaitHandle => done;
+
+            public bool CompletedSynchronously => false;
+
+            public bool IsCompleted { get; private set; }
+        }
+    }
+
+    // A reusable operation object: its finalizer runs Dispose, which only lets go of managed references.
+    public sealed class ReadLineOperation : IDisposable
+    {
+        private bool disposed;
+        private byte[]? buffer;
+
+        public ReadLineOperation(int size) => buffer = new byte[size];
+
+        ~ReadLineOperation()
+        {
+            Dispose();
+        }
+
+        public event EventHandler? Completed;
+
+        public int Capacity => buffer?.Length ?? 0;
+
+        public void Dispose()
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            buffer = null;
+            Completed = null;
+        }
+
+        public static int DefaultCapacity() => new ReadLineOperation(4096).Capacity;
+    }
+
+    // Opening a link in the browser: a launch, made for its effect.
+    public static class Links
+    {
+        public static void Open(string url) => Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });
+    }
+
+    // A cursor over the caller's reader: it keeps the reader twice (as it is and as a DbDataReader) and must not close it.
+    public sealed class RowCursor : IDisposable
+    {
+        private readonly IDataReader reader;
+        private readonly DbDataReader? db;
+
+        public RowCursor(IDataReader reader)
+        {
+            this.reader = reader;
+            db = reader as DbDataReader;
+        }
+
+        public bool Next() => reader.Read();
+
+        public int Current => reader.GetInt32(0);
+
+        public void Dispose()
+        {
+            if (db != null)
+            {
+                db.Dispose();
+            }
+            else
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    public static class RowCursors
+    {
+        public static RowCursor AsCursor(this IDataReader reader) => new RowCursor(reader);
+
+        public static List<int> ReadAll(this IDataReader reader)
+        {
+            var cursor = reader.AsCursor();
+            var rows = new List<int>();
+            while (cursor.Next())
+            {
+                rows.Add(cursor.Current);
+            }
+
+            return rows;
+        }
+    }
+
+    // An adapter that owns its log source and listens to it: the subscription ends with the source.
+    public interface ILogSource : IObservable<string>, IDisposable
+    {
+    }
+
+    public sealed class LogAdapter : IDisposable, IObserver<string>
+    {
+        private readonly ILogSource source;
+        private readonly List<string> lines = new List<string>();
+
+        public LogAdapter(ILogSource source)
+        {
+            this.source = source ?? throw new ArgumentNullException(nameof(source));
+            this.source.Subscribe(this);
+        }
+
+        public IReadOnlyList<string> Lines => lines;
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnNext(string value) => lines.Add(value);
+
+        public void Dispose() => source.Dispose();
+    }
+
+    // An inflater whose writer works over its own new memory stream: dropping it holds nothing but managed memory.
+    public sealed class Inflater : IDisposable
+    {
+        private readonly MemoryStream output;
+        private readonly BinaryWriter writer;
+
+        public Inflater(byte[] data)
+        {
+            output = new MemoryStream();
+            writer = new BinaryWriter(output);
+            writer.Write(data);
+        }
+
+        public byte[] Result => output.ToArray();
+
+        public void Dispose()
+        {
+            writer.Dispose();
+            output.Dispose();
+        }
+
+        public static byte[] Inflate(byte[] data) => new Inflater(data).Result;
+    }
+}

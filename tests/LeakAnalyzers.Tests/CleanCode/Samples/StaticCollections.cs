@@ -270,3 +270,47 @@ namespace CleanCode.StaticCollections
         }
     }
 }
+
+namespace CleanCode.StaticCollections.Registration
+{
+    using System;
+    using System.Collections.Concurrent;
+    using System.Collections.Generic;
+    using System.Threading;
+
+    // Converters registered by the first builder of the process, and never again.
+    public static class Converters
+    {
+        public static readonly ConcurrentBag<Func<Type, object?>> All = new ConcurrentBag<Func<Type, object?>>();
+    }
+
+    public sealed class Builder
+    {
+        private static int registered;
+
+        public object Build()
+        {
+            if (Interlocked.CompareExchange(ref registered, 1, 0) == 0)
+            {
+                Converters.All.Add(type => type == typeof(Guid) ? Guid.Empty : null);
+            }
+
+            return new object();
+        }
+    }
+
+    // Native entry points probed by name: every caller passes a constant.
+    internal static class NativeProbe
+    {
+        internal static readonly ConcurrentDictionary<string, bool> Exists = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+
+        public static bool Has(string entryPoint) => Exists.GetOrAdd(entryPoint, name => name.Length > 0);
+    }
+
+    public sealed class NativeClient
+    {
+        public bool CanShutdown() => NativeProbe.Has(nameof(CanShutdown));
+
+        public bool CanTimeout() => NativeProbe.Has("fb_dsql_set_timeout");
+    }
+}
