@@ -231,7 +231,8 @@ internal sealed class OwnershipModel
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
                        !StaysEmpty(creation, tables) &&
                        !InitializerEmptiesReleasedMembers(creation, tables) &&
-                       !WrapsOnlyBorrowed(creation, tables);
+                       !WrapsOnlyBorrowed(creation, tables) &&
+                       !FillsReleasedMembersWithNewMemory(creation);
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
                 return false;
             case ITypeParameterObjectCreationOperation generic:
@@ -360,12 +361,18 @@ internal sealed class OwnershipModel
     /// (<c>_factory = Ensure.IsNotNull(factory, nameof(factory));</c>, read from the callee's summary). Empty for a
     /// constructor that chains to another one (what it stores is the other one's business).
     /// </summary>
-    private ImmutableDictionary<string, int> GivenMembers(IMethodSymbol constructor) =>
+    private ImmutableDictionary<string, int> GivenMembers(IMethodSymbol constructor) => GivenMembers(constructor, 0);
+
+    /// <summary>
+    /// The members a source constructor fills straight from its parameters (member name to parameter ordinal), through
+    /// its chain of <c>this(...)</c> and <c>base(...)</c> calls to constructors in source as well. A member the chain
+    /// fills with a new in-memory object (<c>: base(new MemoryStream(data))</c>) maps to <see cref="NewMemory"/>.
+    /// </summary>
+    private ImmutableDictionary<string, int> GivenMembers(IMethodSymbol constructor, int depth) =>
         givenMembers.GetOrAdd(constructor.OriginalDefinition, c =>
         {
             var given = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
-            if (source.BodyOf(c) is not { } body ||
-                body.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax { Initializer: not null })
+            if (source.BodyOf(c) is not { } body)
             {
                 return given.ToImmutable();
             }
@@ -377,10 +384,46 @@ internal sealed class OwnershipModel
                 {
                     given[member.Name] = parameter.Ordinal;
                 }
+                else if (depth < 4 &&
+                         operation is IInvocationOperation { Instance: IInstanceReferenceOperation, TargetMethod: { MethodKind: MethodKind.Constructor } chained } chain &&
+                         chained.DeclaringSyntaxReferences.Length > 0 && !SymbolEqualityComparer.Default.Equals(chained.OriginalDefinition, c))
+                {
+                    // `: this(outStr)`, `: base(new MemoryStream(input))`: what the chained constructor fills from its
+                    // parameters, this one fills from what it passes there.
+                    var theirs = GivenMembers(chained, depth + 1);
+                    foreach (var argument in chain.Arguments)
+                    {
+                        if (argument.Parameter is not { } target)
+                        {
+                            continue;
+                        }
+
+                        foreach (var pair in theirs.Where(p => p.Value == target.Ordinal))
+                        {
+                            if (StoredParameter(argument.Value) is { } mine && SymbolEqualityComparer.Default.Equals(mine.ContainingSymbol.OriginalDefinition, c))
+                            {
+                                given[pair.Key] = mine.Ordinal;
+                            }
+                            else if (Operations.SkipConversions(argument.Value) is IObjectCreationOperation { Type: { } made } &&
+                                     KnownApis.NoDisposalTypes.Contains(SymbolNames.FullMetadataName(made.OriginalDefinition)))
+                            {
+                                given[pair.Key] = NewMemory;
+                            }
+                        }
+
+                        foreach (var pair in theirs.Where(p => p.Value == NewMemory))
+                        {
+                            given[pair.Key] = NewMemory;
+                        }
+                    }
+                }
             }
 
             return given.ToImmutable();
         });
+
+    /// <summary>In <see cref="GivenMembers(IMethodSymbol)"/>: the member is filled with a new in-memory object, which needs no disposal.</summary>
+    private const int NewMemory = -1;
 
     /// <summary>
     /// Whether <paramref name="method"/> (of source) calls <c>Flush()</c> or <c>FlushAsync()</c> on the member that
@@ -466,6 +509,16 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
+    /// <c>new AsnReader(bytes)</c> whose constructor chain fills every member its type's Dispose releases with a new
+    /// in-memory object (<c>: base(new MemoryStream(input))</c>): disposing it would release nothing but managed memory.
+    /// </summary>
+    private bool FillsReleasedMembersWithNewMemory(IObjectCreationOperation creation) =>
+        creation.Constructor is { DeclaringSyntaxReferences.Length: > 0 } constructor && creation.Type is INamedTypeSymbol type &&
+        sourceDisposal.ReleasedMemberNames(type) is { Count: > 0 } released &&
+        GivenMembers(constructor) is var given &&
+        released.All(name => given.TryGetValue(name, out var ordinal) && ordinal == NewMemory);
+
+    /// <summary>
     /// The parameters of a source constructor whose values are all its type's Dispose releases: stored as they are in
     /// the members it releases, every other member it releases needing no disposal. Empty when it releases anything
     /// the object makes or gets otherwise.
@@ -483,7 +536,12 @@ internal sealed class OwnershipModel
         {
             // A pointer or handle given to the constructor may be acquired there (`Native.IncRef(p); pointer = p;`):
             // only a disposable object stored as it is counts as given.
-            if (given.TryGetValue(name, out var ordinal) && SourceDisposal.FindFieldType(type, name) is { } givenType && IsDisposable(givenType))
+            if (given.TryGetValue(name, out var ordinal) && ordinal == NewMemory)
+            {
+                continue;
+            }
+
+            if (given.TryGetValue(name, out ordinal) && SourceDisposal.FindFieldType(type, name) is { } givenType && IsDisposable(givenType))
             {
                 // `reader = r; db = r as DbDataReader;`: two members over one parameter wrap it once.
                 if (!wrapped.Contains(ordinal))

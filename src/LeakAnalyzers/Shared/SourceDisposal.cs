@@ -242,6 +242,7 @@ internal sealed class SourceDisposal
     private static HashSet<string>? ReleasedMembers(INamedTypeSymbol type)
     {
         HashSet<string>? released = null;
+        var baseReleasesNothing = false;
         foreach (var member in type.GetMembers())
         {
             if (member is not IMethodSymbol method || !IsDisposeMethod(method) || method.Parameters.Length != 0)
@@ -274,47 +275,88 @@ internal sealed class SourceDisposal
 
                 foreach (var body in bodies)
                 {
-                    // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
-                    var copies = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var declarator in body.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                    if (!Collect(body))
                     {
-                        if (declarator.Initializer?.Value is { } value && NameOf(value) is { } copied)
-                        {
-                            copies[declarator.Identifier.ValueText] = copied;
-                        }
-                    }
-
-                    foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
-                    {
-                        if (IsDisposeTrueCall(invocation) || IsSuppressFinalize(invocation))
-                        {
-                            continue;
-                        }
-
-                        var name = CalledMemberName(invocation);
-                        if (name is not null && copies.TryGetValue(name, out var original))
-                        {
-                            name = original;
-                        }
-
-                        if (name is not null && type.GetMembers(name).IsEmpty && HandleArgument(invocation, type) is { } freed)
-                        {
-                            // `Native.DecRef(pointer)`, `Marshal.FreeHGlobal(buffer)`: a static call given the member frees it.
-                            name = freed;
-                        }
-
-                        if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
-                        {
-                            return null;
-                        }
-
-                        (released ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                        return null;
                     }
                 }
             }
         }
 
+        // `class AsnReader : PassThroughStream { ... }` with no Dispose, Close or finalizer of its own: its base's
+        // Dispose is all it runs.
+        if (released is null && type.BaseType is { DeclaringSyntaxReferences.Length: > 0 } sourceBase &&
+            !type.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "DisposeAsync" or "Close" } or IMethodSymbol { MethodKind: MethodKind.Destructor }))
+        {
+            return ReleasedMembers(sourceBase.OriginalDefinition);
+        }
+
+        // `class DigestStream : Stream { protected override void Dispose(bool disposing) { ... base.Dispose(disposing); } }`:
+        // a subclass of a framework base that releases nothing (Stream, TextReader, TextWriter), whose Dispose() runs
+        // the subclass's Dispose(bool) (and Close), releases what those release.
+        if (released is null && !type.GetMembers("Dispose").Any(m => m is IMethodSymbol { Parameters.Length: 0 }) &&
+            type.BaseType is { DeclaringSyntaxReferences.Length: 0 } framework &&
+            KnownApis.BasesReleasingNothing.Contains(SymbolNames.FullMetadataName(framework.OriginalDefinition)))
+        {
+            baseReleasesNothing = true;
+            var overrides = type.GetMembers("Close").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0 && m.IsOverride)
+                .SelectMany(m => m.DeclaringSyntaxReferences).Select(r => Body(r.GetSyntax()))
+                .Append(DisposeBoolBody(type))
+                .Where(b => b is not null)
+                .ToList();
+            foreach (var body in overrides)
+            {
+                if (!Collect(body!))
+                {
+                    return null;
+                }
+            }
+        }
+
         return released;
+
+        bool Collect(SyntaxNode body)
+        {
+            // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
+            var copies = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var declarator in body.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+            {
+                if (declarator.Initializer?.Value is { } value && NameOf(value) is { } copied)
+                {
+                    copies[declarator.Identifier.ValueText] = copied;
+                }
+            }
+
+            foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+            {
+                if (IsDisposeTrueCall(invocation) || IsSuppressFinalize(invocation) ||
+                    (baseReleasesNothing && invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax, Name.Identifier.ValueText: "Dispose" or "Close" }))
+                {
+                    continue;
+                }
+
+                var name = CalledMemberName(invocation);
+                if (name is not null && copies.TryGetValue(name, out var original))
+                {
+                    name = original;
+                }
+
+                if (name is not null && type.GetMembers(name).IsEmpty && HandleArgument(invocation, type) is { } freed)
+                {
+                    // `Native.DecRef(pointer)`, `Marshal.FreeHGlobal(buffer)`: a static call given the member frees it.
+                    name = freed;
+                }
+
+                if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
+                {
+                    return false;
+                }
+
+                (released ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+            }
+
+            return true;
+        }
     }
 
     /// <summary><c>Dispose(true)</c>, <c>this.Dispose(disposing: true)</c>: the dispose pattern's call.</summary>

@@ -1616,6 +1616,8 @@ public class WhatDisposeReleases
         }
         """);
 
+    // Over a stream the method opens: the flag the chain passes decides whether the wrapper owns it. (Over the caller's
+    // stream, either way, the wrapper holds nothing of its own: see WrapperOverTheCallersStreamThroughAChainedConstructor.)
     [Theory]
     [InlineData(": this(inner, false)", "new Scoped(inner)", false)]
     [InlineData(": this(inner, owns)", "new Scoped(inner, false, 0)", false)]
@@ -1636,7 +1638,37 @@ public class WhatDisposeReleases
         }
         static class Use
         {
-            public static int Read(Stream inner) { var scoped = {{(owned ? "[|" + creation + "|]" : creation)}}; return scoped.Next(); }
+            public static int Read(string path)
+            {
+                var inner = {{(owned ? "File.OpenRead(path)" : "{|LEAK001:File.OpenRead(path)|}")}};
+                var scoped = {{(owned ? "{|LEAK001:" + creation + "|}" : creation)}};
+                return scoped.Next();
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData(": this(inner, true)", "new Scoped(inner)")]
+    [InlineData(": base(inner)", "new Scoped(inner)")]
+    public Task WrapperOverTheCallersStreamThroughAChainedConstructor(string chain, string creation) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        class Owner : IDisposable
+        {
+            private readonly Stream inner;
+            public Owner(Stream inner) { this.inner = inner; }
+            public Owner(Stream inner, bool owns) : this(inner) { }
+            public void Dispose() => inner.Dispose();
+        }
+        sealed class Scoped : Owner
+        {
+            public Scoped(Stream inner) {{(chain.StartsWith(": base") ? chain : ": base(inner, true)")}} { }
+            public int Next() => 0;
+        }
+        static class Use
+        {
+            public static int Read(Stream inner) { var scoped = {{creation}}; return scoped.Next(); }
+            public static int Open(string path) { var scoped = {|LEAK001:new Scoped(File.OpenRead(path))|}; return scoped.Next(); }
         }
         """);
 

@@ -335,6 +335,63 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task StreamSubclassOverTheCallersStream() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public class PassThroughStream : Stream
+        {
+            private readonly Stream output;
+            public PassThroughStream(Stream output) { this.output = output ?? throw new ArgumentNullException(nameof(output)); }
+            public PassThroughStream(Stream output, int tag) : this(output) { this.output.WriteByte((byte)tag); }
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => 0; set { } }
+            public override void Flush() => output.Flush();
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    output.Flush();
+                    output.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+        }
+        public class PacketReader : PassThroughStream
+        {
+            public PacketReader(byte[] input) : base(new MemoryStream(input, false)) { }
+            public PacketReader(Stream input) : base(input) { }
+            public int Tag() => 0;
+        }
+        public static class Packets
+        {
+            public static void Save(Stream stream, byte[] body)
+            {
+                var packet = new PassThroughStream(stream, 3);
+                packet.Write(body, 0, body.Length);
+                stream.WriteByte(1);
+            }
+
+            public static int Tag(byte[] data) => new PacketReader(data).Tag();
+
+            public static int Tag(Stream stream) => new PacketReader(stream).Tag();
+
+            public static void Save(string path, byte[] body)
+            {
+                var packet = {|LEAK001:new PassThroughStream(File.Create(path))|};
+                packet.Write(body, 0, body.Length);
+            }
+        }
+        """);
+
+    [Fact]
     public Task SourceFactoryOfAWrapperKeepingTwoViewsOfItsInput() => Verify.VerifyAsync("""
         using System;
         using System.Collections.Generic;
