@@ -189,7 +189,8 @@ internal sealed class OwnershipModel
             return false;
         }
 
-        if (tables.NoDisposalTypes.Contains(SymbolNames.FullMetadataName(type)))
+        if (tables.NoDisposalTypes.Contains(SymbolNames.FullMetadataName(type)) ||
+            (type is INamedTypeSymbol { TypeKind: TypeKind.Class, DeclaringSyntaxReferences.Length: 0 } compiled && InheritsNoDisposalUnchanged(compiled, tables)))
         {
             return false;
         }
@@ -203,6 +204,30 @@ internal sealed class OwnershipModel
         }
 
         return Attributes.MustDisposeResource(type) != false;
+    }
+
+    /// <summary>
+    /// A compiled class (another project of the build, a package) that derives from a no-disposal type
+    /// (<c>PacketOut : MemoryStream</c>) with no <c>Dispose</c>, <c>Close</c>, <c>DisposeAsync</c> or finalizer of
+    /// its own or in between: disposing it runs only the no-disposal type's own, which releases nothing.
+    /// </summary>
+    private static bool InheritsNoDisposalUnchanged(INamedTypeSymbol type, OwnershipTables tables)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (!ReferenceEquals(current, type) && tables.NoDisposalTypes.Contains(SymbolNames.FullMetadataName(current.OriginalDefinition)))
+            {
+                return true;
+            }
+
+            if (current.DeclaringSyntaxReferences.Length > 0 ||
+                current.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" } or IMethodSymbol { MethodKind: MethodKind.Destructor }))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

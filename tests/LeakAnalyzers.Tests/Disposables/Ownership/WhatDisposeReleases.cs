@@ -85,6 +85,57 @@ public class WhatDisposeReleases
         """);
 
     [Fact]
+    public Task SubclassOfACompiledMemoryStreamSubclassWithoutADispose()
+    {
+        // DOLSharp's packets: GSUDPPacketOut (source) : PacketOut (another project of the build) : MemoryStream.
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.IO;
+                public class UdpPacketOut : Net.PacketOut
+                {
+                    public UdpPacketOut(byte code) : base(64) { WriteByte(code); }
+                }
+                public interface IPeer { void Send(Stream packet); }
+                public static class Handler
+                {
+                    public static void Broadcast(IPeer[] peers, ushort session)
+                    {
+                        var packet = new UdpPacketOut(0xA9);
+                        packet.WriteShort(session);
+                        foreach (var peer in peers) peer.Send(packet);
+                    }
+
+                    public static long Log(string path)
+                    {
+                        var file = {|LEAK001:new Net.FilePacket(path)|};
+                        return file.Length;
+                    }
+                }
+                """,
+        };
+        test.TestState.AdditionalReferences.Add(Verifiers.TestSetup.CompileLibrary("Net", """
+            using System.IO;
+            namespace Net
+            {
+                public class PacketOut : MemoryStream
+                {
+                    public PacketOut(int capacity) : base(capacity) { }
+                    public void WriteShort(ushort v) { WriteByte((byte)(v >> 8)); WriteByte((byte)v); }
+                }
+
+                public class FilePacket : MemoryStream
+                {
+                    private readonly FileStream log;
+                    public FilePacket(string path) => log = File.Create(path);
+                    protected override void Dispose(bool disposing) { if (disposing) log.Dispose(); base.Dispose(disposing); }
+                }
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task FinalizerThatOnlyCallsADisposeThatReleasesNothing() => Verify.VerifyAsync("""
         using System;
         using System.Runtime.InteropServices;
