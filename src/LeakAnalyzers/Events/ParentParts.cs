@@ -236,6 +236,208 @@ internal static class ParentParts
     }
 
     /// <summary>
+    /// A helper its creator builds over itself: every <c>new</c> of the subscriber passes, for the publisher's
+    /// parameter, the creating object or one of its members (<c>new SearchBehavior(this, Body, Search)</c> in a
+    /// window), and every call of a method that gives the publisher is made on a member of the calling object with
+    /// that object or one of its members (<c>scaler.Bind(this)</c>). Publisher and subscriber both belong to the
+    /// creator and die with it. The constructor or method must not be visible outside the compilation.
+    /// </summary>
+    internal static bool GivenOnlyByItsCreator(IOperation? receiver, INamedTypeSymbol subscriber, TypeLifetimeFacts facts, Compilation compilation, SourceOwnership? source, CancellationToken cancellationToken)
+    {
+        receiver = Operations.SkipConversions(receiver);
+        if (source is null || receiver is null || GivingParameter(receiver, facts, out var readFromIt) is not { ContainingSymbol: IMethodSymbol method } parameter ||
+            !SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, subscriber.OriginalDefinition) || IsVisibleOutside(method) ||
+            method.MethodKind is not (MethodKind.Constructor or MethodKind.Ordinary))
+        {
+            return false;
+        }
+
+        var cache = CreatorByCompilation.GetValue(compilation, _ => new ConcurrentDictionary<(IParameterSymbol, ISymbol?), bool>());
+        return cache.GetOrAdd((parameter.OriginalDefinition, readFromIt?.OriginalDefinition), key =>
+        {
+            var (given, read) = key;
+            var found = false;
+            if (method.MethodKind == MethodKind.Constructor)
+            {
+                foreach (var (creation, _) in CreationsOf(subscriber, compilation, source, cancellationToken))
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(creation.Constructor?.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        // Another constructor: it gives this one nothing, unless it chains to it with its own arguments.
+                        if (creation.Constructor?.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ConstructorDeclarationSyntax { Initializer.ThisOrBaseKeyword.ValueText: "this" }) != false)
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    }
+
+                    if (!InCreatorsConstructor(creation) ||
+                        creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == given.Ordinal) is not { } argument || !IsCreatorOrPart(argument.Value, read))
+                    {
+                        return false;
+                    }
+
+                    found = true;
+                }
+
+                return found;
+            }
+
+            foreach (var call in CallsOf(method, compilation, source, cancellationToken))
+            {
+                if (Operations.SkipConversions(call.Instance) is not IMemberReferenceOperation { Instance: IInstanceReferenceOperation } || !InCreatorsConstructor(call) ||
+                    call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == given.Ordinal) is not { } argument || !IsCreatorOrPart(argument.Value, read))
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+
+            return found;
+        });
+
+        // Once per creator: in one of its instance constructors, not in a method that may run many times.
+        static bool InCreatorsConstructor(IOperation operation) =>
+            operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart) is IMethodSymbol { MethodKind: MethodKind.Constructor };
+
+        // The creator itself, or a part of it that it did not get from outside; the member the subscriber then reads
+        // from the creator must be such a part too.
+        static bool IsCreatorOrPart(IOperation value, ISymbol? read) =>
+            Operations.SkipConversions(value) switch
+            {
+                IInstanceReferenceOperation creator => read is null || IsOwnPart(read, creator.Type as INamedTypeSymbol),
+                IMemberReferenceOperation { Instance: IInstanceReferenceOperation creator, Member: var member } => IsOwnPart(member, creator.Type as INamedTypeSymbol),
+                _ => false,
+            };
+    }
+
+    /// <summary>
+    /// A non-static member of <paramref name="creator"/> (or its bases) that no constructor fills from one of its
+    /// parameters, and that code outside its type cannot set: a child the creator makes or its markup connects, not a
+    /// service it is given.
+    /// </summary>
+    private static bool IsOwnPart(ISymbol member, INamedTypeSymbol? creator)
+    {
+        if (member.IsStatic || member is not (IFieldSymbol or IPropertySymbol) || creator is null ||
+            member is IPropertySymbol { SetMethod.DeclaredAccessibility: Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal })
+        {
+            return false;
+        }
+
+        for (var type = creator; type is not null; type = type.BaseType)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var constructor in reference.GetSyntax().DescendantNodes().OfType<ConstructorDeclarationSyntax>())
+                {
+                    var parameters = constructor.ParameterList.Parameters.Select(p => p.Identifier.ValueText).ToImmutableHashSet();
+                    if (constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(assignment =>
+                            SourceDisposal.NameOf(assignment.Left) == member.Name && SourceDisposal.NameOf(assignment.Right) is { } from && parameters.Contains(from)))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<(IParameterSymbol, ISymbol?), bool>> CreatorByCompilation = new();
+
+    /// <summary>
+    /// The parameter a publisher comes from: the parameter itself, a member of one (<c>window.Body</c>), or a member of
+    /// this object every assignment of which is one of those.
+    /// </summary>
+    private static IParameterSymbol? GivingParameter(IOperation receiver, TypeLifetimeFacts facts, out ISymbol? readFromIt)
+    {
+        readFromIt = null;
+        if (RootParameter(receiver, out var read) is { } direct)
+        {
+            readFromIt = read;
+            return direct;
+        }
+
+        if (receiver is not IMemberReferenceOperation { Instance: IInstanceReferenceOperation, Member: IFieldSymbol or IPropertySymbol } own)
+        {
+            return null;
+        }
+
+        IParameterSymbol? parameter = null;
+        foreach (var value in facts.AssignmentsOf(own.Member))
+        {
+            if (RootParameter(value.Value, out var readHere) is not { } given || (parameter is not null && !SymbolEqualityComparer.Default.Equals(given, parameter)) ||
+                (parameter is not null && !SymbolEqualityComparer.Default.Equals(readHere, readFromIt)))
+            {
+                return null;
+            }
+
+            parameter = given;
+            readFromIt = readHere;
+        }
+
+        return parameter;
+
+        // `window.Body.Text`: the parameter `window`, and the member read from it first, `Body`.
+        static IParameterSymbol? RootParameter(IOperation? value, out ISymbol? first)
+        {
+            first = null;
+            for (var depth = 0; depth < 4; depth++)
+            {
+                switch (Operations.SkipConversions(value))
+                {
+                    case IParameterReferenceOperation { Parameter: var parameter }:
+                        return parameter;
+                    case IPropertyReferenceOperation { Arguments.Length: 0, Instance: { } instance } property:
+                        first = property.Property;
+                        value = instance;
+                        continue;
+                    case IFieldReferenceOperation { Instance: { } instance } field:
+                        first = field.Field;
+                        value = instance;
+                        continue;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Every call of <paramref name="method"/> in the compilation.</summary>
+    private static IEnumerable<IInvocationOperation> CallsOf(IMethodSymbol method, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
+    {
+        var names = ImmutableArray.Create(method.Name);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (!SourceNames.Mentions(tree, names, cancellationToken))
+            {
+                continue;
+            }
+
+            SemanticModel? model = null;
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
+                if (node is not InvocationExpressionSyntax invocation ||
+                    (invocation.Expression switch { MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText, IdentifierNameSyntax name => name.Identifier.ValueText, _ => null }) != method.Name)
+                {
+                    continue;
+                }
+
+                model ??= source.SemanticModelOf(tree);
+                if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation call &&
+                    SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+                {
+                    yield return call;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A new object, made here or by source code this one reaches: <c>new X()</c>; a local every value of which is one;
     /// a call of a source method that cannot be overridden and returns only new objects (<c>CreateComposite() =&gt;
     /// new Composite()</c>); or the parameter of a private method whose every call in its type passes a new object

@@ -435,6 +435,11 @@ internal sealed class TypeEvents
             return false; // a decorator over an object made for it alone: the publisher dies with its subscriber.
         }
 
+        if (publisher.Lifetime == Lifetime.External && ParentParts.GivenOnlyByItsCreator(add.Instance, Type, Facts, compilation, Source(), System.Threading.CancellationToken.None))
+        {
+            return false; // a helper its creator builds over itself: both die with the creator.
+        }
+
         return LifetimeModel.MayOutliveSubject(publisher, settings) &&
                !model.OutlivesEverything(Type, settings) &&
                (ignoreRepetition || RepetitionOf(add) is null);

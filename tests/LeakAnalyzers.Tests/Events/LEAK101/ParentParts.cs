@@ -63,7 +63,6 @@ public class ParentParts
 
     [Theory]
     [InlineData("Caret = new Caret(other);", "internal")]
-    [InlineData("new Caret(this).ToString();", "internal")]
     [InlineData("Caret = new Caret(this);", "public")]
     public Task PartBuiltAnotherWayIsReported(string creation, string access) =>
         Verify.VerifyAnalyzerAsync(
@@ -78,6 +77,23 @@ public class ParentParts
 
                 public View View { get; }
                 public Caret? Caret { get; private set; }
+            }
+            """);
+
+    // Built once, in the parent's constructor, over the parent and a part it made: not kept, yet held only by that part.
+    [Fact]
+    public Task PartBuiltOnceByItsParentAndNotKeptIsSilent() =>
+        Verify.VerifyAnalyzerAsync(Parts + """
+            public sealed class Area
+            {
+                public Area()
+                {
+                    View = new View();
+                    new Caret(this).ToString();
+                    new Caret(this, 1).ToString();
+                }
+
+                public View View { get; }
             }
             """);
 
@@ -248,6 +264,66 @@ public class ParentParts
                 public event EventHandler Disposing;
                 public object Resolve(object instance) => new SingletonRegistration(this, instance);
                 public void Dispose() => Disposing?.Invoke(this, EventArgs.Empty);
+            }
+            """);
+
+    private const string CreatorHelpers = """
+        using System;
+        public class TextBox { public event EventHandler? TextChanged; public event EventHandler? GotFocus; }
+        public class Window { public event EventHandler? KeyDown; public TextBox Search { get; } = new TextBox(); public TextBox Body { get; } = new TextBox(); }
+        internal sealed class SearchBehavior
+        {
+            private readonly TextBox search;
+            public SearchBehavior(Window window, TextBox body, TextBox search)
+            {
+                this.search = search;
+                window.KeyDown += OnKeyDown;
+                body.GotFocus += OnBodyFocus;
+                this.search.TextChanged += OnSearchChanged;
+            }
+            private void OnKeyDown(object? s, EventArgs e) { }
+            private void OnBodyFocus(object? s, EventArgs e) { }
+            private void OnSearchChanged(object? s, EventArgs e) { }
+        }
+        internal sealed class Scaler
+        {
+            private TextBox? text;
+            public void Bind(Window window)
+            {
+                text = window.Body;
+                text.TextChanged += OnChanged;
+            }
+            private void OnChanged(object? s, EventArgs e) { }
+        }
+        """;
+
+    [Fact]
+    public Task HelperItsCreatorBuildsOverItselfDiesWithIt() =>
+        Verify.VerifyAnalyzerAsync(CreatorHelpers + """
+            public sealed class SearchDialog : Window
+            {
+                private readonly Scaler scaler = new Scaler();
+                public SearchDialog()
+                {
+                    _ = new SearchBehavior(this, Body, Search);
+                    scaler.Bind(this);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task HelperBuiltOverAnotherObjectIsReported() =>
+        Verify.VerifyAnalyzerAsync(CreatorHelpers
+            .Replace("window.KeyDown += OnKeyDown;", "[|window.KeyDown += OnKeyDown|];")
+            .Replace("text.TextChanged += OnChanged;", "[|text.TextChanged += OnChanged|];") + """
+            public sealed class SearchDialog : Window
+            {
+                private readonly Scaler scaler = new Scaler();
+                public SearchDialog(Window owner)
+                {
+                    _ = new SearchBehavior(owner, Body, Search);
+                    scaler.Bind(owner);
+                }
             }
             """);
 }
