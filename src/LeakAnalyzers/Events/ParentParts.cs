@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Events;
 
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -408,34 +409,15 @@ internal static class ParentParts
     }
 
     /// <summary>Every call of <paramref name="method"/> in the compilation.</summary>
-    private static IEnumerable<IInvocationOperation> CallsOf(IMethodSymbol method, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
-    {
-        var names = ImmutableArray.Create(method.Name);
-        foreach (var tree in compilation.SyntaxTrees)
-        {
-            if (!SourceNames.Mentions(tree, names, cancellationToken))
-            {
-                continue;
-            }
-
-            SemanticModel? model = null;
-            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
-            {
-                if (node is not InvocationExpressionSyntax invocation ||
-                    (invocation.Expression switch { MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText, IdentifierNameSyntax name => name.Identifier.ValueText, _ => null }) != method.Name)
-                {
-                    continue;
-                }
-
-                model ??= source.SemanticModelOf(tree);
-                if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation call &&
-                    SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
-                {
-                    yield return call;
-                }
-            }
-        }
-    }
+    private static IEnumerable<IInvocationOperation> CallsOf(IMethodSymbol method, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken) =>
+        OperationsNamed<IInvocationOperation>(
+            method.Name,
+            node => node is InvocationExpressionSyntax invocation &&
+                    (invocation.Expression switch { MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText, IdentifierNameSyntax name => name.Identifier.ValueText, _ => null }) == method.Name,
+            call => SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition),
+            compilation,
+            source,
+            cancellationToken).Select(found => found.Operation);
 
     /// <summary>
     /// A new object, made here or by source code this one reaches: <c>new X()</c>; a local every value of which is one;
@@ -495,9 +477,24 @@ internal static class ParentParts
     }
 
     /// <summary>Every <c>new</c> of <paramref name="type"/> in the compilation, with the semantic model of its tree.</summary>
-    private static IEnumerable<(IObjectCreationOperation Creation, SemanticModel Model)> CreationsOf(INamedTypeSymbol type, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
+    private static IEnumerable<(IObjectCreationOperation Creation, SemanticModel Model)> CreationsOf(INamedTypeSymbol type, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken) =>
+        OperationsNamed<IObjectCreationOperation>(
+            type.Name,
+            node => node is BaseObjectCreationExpressionSyntax creation &&
+                    !(creation is ObjectCreationExpressionSyntax { Type: var written } && SourceNames.RightmostName(written) != type.Name),
+            operation => SymbolEqualityComparer.Default.Equals(operation.Type?.OriginalDefinition, type.OriginalDefinition),
+            compilation,
+            source,
+            cancellationToken);
+
+    /// <summary>
+    /// The operations of type <typeparamref name="T"/> at the syntax nodes <paramref name="candidate"/> picks, in the
+    /// trees that mention <paramref name="name"/>, that <paramref name="accept"/> keeps, with their semantic model.
+    /// </summary>
+    private static IEnumerable<(T Operation, SemanticModel Model)> OperationsNamed<T>(string name, Func<SyntaxNode, bool> candidate, Func<T, bool> accept, Compilation compilation, SourceOwnership source, CancellationToken cancellationToken)
+        where T : class, IOperation
     {
-        var names = ImmutableArray.Create(type.Name);
+        var names = ImmutableArray.Create(name);
         foreach (var tree in compilation.SyntaxTrees)
         {
             if (!SourceNames.Mentions(tree, names, cancellationToken))
@@ -508,15 +505,13 @@ internal static class ParentParts
             SemanticModel? model = null;
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
-                if (node is not BaseObjectCreationExpressionSyntax creation ||
-                    (creation is ObjectCreationExpressionSyntax { Type: var written } && SourceNames.RightmostName(written) != type.Name))
+                if (!candidate(node))
                 {
                     continue;
                 }
 
                 model ??= source.SemanticModelOf(tree);
-                if (model.GetOperation(creation, cancellationToken) is IObjectCreationOperation operation &&
-                    SymbolEqualityComparer.Default.Equals(operation.Type?.OriginalDefinition, type.OriginalDefinition))
+                if (model.GetOperation(node, cancellationToken) is T operation && accept(operation))
                 {
                     yield return (operation, model);
                 }
