@@ -96,6 +96,13 @@ internal static class KnownApis
         "Microsoft.Extensions.Hosting.BackgroundService.StopAsync");
 
     /// <summary>
+    /// Property assignments that release what their receiver holds, as <see cref="ReleasingCalls"/> do:
+    /// <c>timer.Enabled = false</c> is <c>timer.Stop()</c>, which disposes the timer's underlying timer.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> ReleasingPropertySets = ImmutableHashSet.Create(
+        "System.Timers.Timer.Enabled=False");
+
+    /// <summary>
     /// Types whose Dispose releases something only after one of their members was used, or when constructed with
     /// one of some arguments: a <c>SemaphoreSlim</c> creates its wait handle only when <c>AvailableWaitHandle</c> is
     /// read, and its Dispose frees only that handle; a <c>BlockingCollection</c> without a bound holds semaphores

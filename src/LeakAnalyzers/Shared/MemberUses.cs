@@ -61,6 +61,11 @@ internal static class MemberUses
                     }
 
                     return MemberUse.Read;
+                case IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true } written } set } property
+                    when ReferenceEquals(property.Instance, outer) && ReferenceEquals(set.Target, property) && property.Property.ContainingType is { } owner &&
+                         KnownApis.ReleasingPropertySets.Contains(SymbolNames.MemberKey(owner, property.Property.Name) + "=" + written.Value):
+                    // `timer.Enabled = false`: the same as `timer.Stop()`.
+                    return MemberUse.Disposed;
                 case IMethodReferenceOperation method when ReferenceEquals(method.Instance, outer) && model.ReleasesReceiver(method.Method):
                     // `SetPostReleaseAction(holder.Dispose)`: the release is handed over as a delegate, to run later.
                     return MemberUse.Disposed;

@@ -308,4 +308,23 @@ public class Reports
             """,
             Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
                 .WithMessage("'done' is created by 'Job', which is not disposable; its wait handle stays allocated until the finalizer runs"));
+
+    [Fact]
+    public Task TimerOnlyEverEnabled() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Timers;
+            public class Scheduler
+            {
+                private readonly Timer {|#0:timer|} = {|#1:new Timer(1000)|};
+                public Scheduler()
+                {
+                    timer.Elapsed += OnTick;
+                    timer.Enabled = true;
+                }
+                private static void OnTick(object? sender, ElapsedEventArgs e) { }
+                public void Pause(bool paused) => timer.Enabled = !paused;
+            }
+            """,
+            Verify.Diagnostic(LeakAnalyzers.Descriptors.LEAK003FieldNotDisposed).WithLocation(0).WithLocation(1)
+                .WithMessage("'timer' is created by 'Scheduler', which is not disposable; it stays scheduled and keeps its handlers alive"));
 }

@@ -392,4 +392,21 @@ public class Silent
                 public bool IsCompleted => done;
             }
             """);
+
+    [Fact]
+    public Task TimerStoppedForGoodByDisablingIt() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Timers;
+            public class Scheduler
+            {
+                private readonly Timer timer = new Timer(1000);
+                public Scheduler()
+                {
+                    timer.Elapsed += OnTick;
+                    timer.Enabled = true;
+                }
+                private void OnTick(object? sender, ElapsedEventArgs e) { }
+                public void Shutdown() => timer.Enabled = false;
+            }
+            """);
 }
