@@ -37,6 +37,37 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
             _ => false,
         };
 
+    /// <summary>
+    /// The argument goes to a source method, not overridable, that flushes the parameter it lands in: <c>writer.Flush()</c>
+    /// in its body, or the parameter handed on to another such method (three calls deep at most).
+    /// </summary>
+    private bool SourceCalleeFlushes(IArgumentOperation argument, int depth)
+    {
+        if (depth > 2 || argument.Parameter is not { RefKind: RefKind.None, ContainingSymbol: IMethodSymbol { IsVirtual: false, IsAbstract: false, IsOverride: false } callee } parameter ||
+            model.Source.BodyOf(callee.OriginalDefinition) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Flush" or "FlushAsync" } flush when
+                    Operations.SkipConversions(flush.Instance) is IParameterReferenceOperation flushed && flushed.Parameter.Ordinal == parameter.Ordinal &&
+                    SymbolEqualityComparer.Default.Equals(flushed.Parameter.ContainingSymbol.OriginalDefinition, callee.OriginalDefinition):
+                    return true;
+                case IArgumentOperation passed when Operations.SkipConversions(passed.Value) is IParameterReferenceOperation handed &&
+                                                  handed.Parameter.Ordinal == parameter.Ordinal &&
+                                                  SymbolEqualityComparer.Default.Equals(handed.Parameter.ContainingSymbol.OriginalDefinition, callee.OriginalDefinition) &&
+                                                  SourceCalleeFlushes(passed, depth + 1):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     public UseKind Classify(IOperation reference, IOperation? consumer, bool consumerReturned)
     {
         switch (consumer)
@@ -64,8 +95,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                        (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true })
                     ? UseKind.HandOver
                     : UseKind.None;
-            case IArgumentOperation argument when flushReleases && Flushes(reference, argument):
-                // `JsonSerializer.Serialize(writer, value)` flushes the writer when it is done.
+            case IArgumentOperation argument when flushReleases && (Flushes(reference, argument) || SourceCalleeFlushes(argument, 0)):
+                // `JsonSerializer.Serialize(writer, value)` flushes the writer when it is done; so does `Save(writer)`
+                // whose body (or a source method it passes the writer to) ends with `writer.Flush()`.
                 return UseKind.Release;
             case IArgumentOperation { Parameter: { RefKind: RefKind.Ref, ContainingSymbol: IMethodSymbol writer } byReference }
                 when model.SourceDisposal.DisposesParameter(writer, byReference.Ordinal):

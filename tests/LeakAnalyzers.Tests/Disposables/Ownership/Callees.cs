@@ -344,4 +344,34 @@ public class Callees
             public void Dispose() => stream.Dispose();
         }
         """);
+
+    [Fact]
+    public Task WriterOverTheCallersStreamFlushedByASourceCallee() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Text;
+        public class Document
+        {
+            public void Save(Stream output)
+            {
+                var writer = new StreamWriter(output, Encoding.UTF8);
+                Save(writer);
+            }
+
+            public void SaveDraft(Stream output)
+            {
+                var writer = {|LEAK001:new StreamWriter(output, Encoding.UTF8)|};
+                Write(writer);
+            }
+
+            public void Save(StreamWriter writer) => Save((TextWriter)writer);
+
+            public void Save(TextWriter writer)
+            {
+                Write(writer);
+                writer.Flush();
+            }
+
+            private static void Write(TextWriter writer) => writer.Write("<html/>");
+        }
+        """);
 }
