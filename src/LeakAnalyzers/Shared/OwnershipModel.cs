@@ -257,7 +257,8 @@ internal sealed class OwnershipModel
                        !StaysEmpty(creation, tables) &&
                        !InitializerEmptiesReleasedMembers(creation, tables) &&
                        !WrapsOnlyBorrowed(creation, tables) &&
-                       !FillsReleasedMembersWithNewMemory(creation);
+                       !FillsReleasedMembersWithNewMemory(creation) &&
+                       !IsSecondOwnerOfALentHandle(creation, tables);
             case IInvocationOperation wrapping when WrapperOverBorrowed(wrapping, tables) == WrapperKind.Reader:
                 return false;
             case ITypeParameterObjectCreationOperation generic:
@@ -532,6 +533,61 @@ internal sealed class OwnershipModel
             Operations.SkipConversions(value) is IFieldReferenceOperation or
                 IPropertyReferenceOperation { Instance: IInstanceReferenceOperation or IParameterReferenceOperation, Property.Parameters.Length: 0 };
     }
+
+    /// <summary>
+    /// <c>x.Handle</c> (a native handle property) or <c>x.DangerousGetHandle()</c>, read from <paramref name="instance"/>:
+    /// the raw handle another object owns.
+    /// </summary>
+    internal static bool RawHandleOf(IOperation operation, IOperation instance) =>
+        operation switch
+        {
+            IPropertyReferenceOperation { Property: { Name: "Handle", Type.SpecialType: SpecialType.System_IntPtr } } property => ReferenceEquals(property.Instance, instance),
+            IInvocationOperation { TargetMethod: { Name: "DangerousGetHandle", Parameters.Length: 0 } } call => ReferenceEquals(call.Instance, instance),
+            _ => false,
+        };
+
+    /// <summary>
+    /// The <c>new</c> of a <c>SafeHandle</c> type the value is given to, when it owns it: its <c>ownsHandle</c> argument,
+    /// if any, is not <c>false</c>.
+    /// </summary>
+    internal static IObjectCreationOperation? NewSafeHandleOwning(IOperation value) =>
+        Operations.ParentSkippingConversions(value, out _) is IArgumentOperation { Parent: IObjectCreationOperation { Type: INamedTypeSymbol made } creation } &&
+        IsSafeHandle(made) &&
+        !creation.Arguments.Any(a => a.Parameter is { Type.SpecialType: SpecialType.System_Boolean } && a.Value.ConstantValue is { HasValue: true, Value: false })
+            ? creation
+            : null;
+
+    private static bool IsSafeHandle(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolNames.FullMetadataName(current.OriginalDefinition) == "System.Runtime.InteropServices.SafeHandle")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>new SafeAccessTokenHandle(GetToken().DangerousGetHandle())</c>: a new safe handle over the raw handle of an
+    /// object this method does not own (a member, a lent result). The object still owns it; disposing the copy would
+    /// close a handle in use, so nothing is left for this method to release.
+    /// </summary>
+    private bool IsSecondOwnerOfALentHandle(IObjectCreationOperation creation, OwnershipTables tables) =>
+        creation.Type is INamedTypeSymbol type && IsSafeHandle(type) &&
+        creation.Arguments.Any(argument =>
+            Operations.SkipConversions(argument.Value) switch
+            {
+                IPropertyReferenceOperation { Instance: { } source } handle => IsLentHandleSource(handle, source, tables),
+                IInvocationOperation { Instance: { } source } handle => IsLentHandleSource(handle, source, tables),
+                _ => false,
+            });
+
+    private bool IsLentHandleSource(IOperation handle, IOperation source, OwnershipTables tables) =>
+        RawHandleOf(handle, source) && Operations.SkipConversions(source) is not IParameterReferenceOperation && !IsOwnedCreation(source, tables) &&
+        Operations.SkipConversions(source) is IMemberReferenceOperation or IInvocationOperation;
 
     /// <summary>
     /// <c>new AsnReader(bytes)</c> whose constructor chain fills every member its type's Dispose releases with a new

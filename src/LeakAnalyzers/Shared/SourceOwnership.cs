@@ -1374,6 +1374,9 @@ internal sealed class SourceOwnership
                     return IsDisposeCall(access.WhenNotNull) ? Use.Disposed : Use.Borrowed;
                 case IPropertyReferenceOperation view when ReferenceEquals(view.Instance, outer) && KnownApis.IsResourceView(view.Property):
                     return FateOfValue(view, itself: false, depth + 1, visiting);
+                case IOperation handle when OwnershipModel.RawHandleOf(handle, outer) && OwnershipModel.NewSafeHandleOwning(handle) is { } safeHandle:
+                    // `new SafeProcessHandle(p.Handle, true)`: the new handle owns what the parameter's handle is.
+                    return FateOfValue(safeHandle, itself: false, depth + 1, visiting);
                 case IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer):
                     return Use.Borrowed;
                 case IArgumentOperation argument:

@@ -374,4 +374,29 @@ public class Callees
             private static void Write(TextWriter writer) => writer.Write("<html/>");
         }
         """);
+
+    [Fact]
+    public Task RawHandlesTakenOverBySafeHandles() => Verify.VerifyAsync("""
+        using System;
+        using System.Diagnostics;
+        using Microsoft.Win32.SafeHandles;
+        public static class Launcher
+        {
+            // The safe handle takes the process's handle: the caller gets it back as the owner.
+            public static SafeProcessHandle Owning(Process p) => new SafeProcessHandle(p.Handle, true);
+            public static SafeProcessHandle Viewing(Process p) => new SafeProcessHandle(p.Handle, false);
+
+            public static SafeProcessHandle StartDetached(string exe) => Owning(Process.Start(exe));
+            public static SafeProcessHandle StartViewed(string exe) => Viewing({|LEAK002:Process.Start(exe)|});
+        }
+        public sealed class TokenProvider : IDisposable
+        {
+            private readonly SafeAccessTokenHandle token = new SafeAccessTokenHandle(IntPtr.Zero);
+            private SafeAccessTokenHandle Token() => token;
+            // A second wrapper over a handle the provider owns: disposing it would close the provider's token.
+            public void Run(Action action) => Impersonate(new SafeAccessTokenHandle(Token().DangerousGetHandle()), action);
+            private static void Impersonate(SafeAccessTokenHandle handle, Action action) => action();
+            public void Dispose() => token.Dispose();
+        }
+        """);
 }
