@@ -962,6 +962,15 @@ internal sealed class OwnershipModel
             _ => false,
         };
 
+    /// <summary><c>IBufferWriter&lt;T&gt;</c>, a type implementing it, or a type parameter constrained to it.</summary>
+    private static bool IsBufferWriter(ITypeSymbol? type) =>
+        type is not null &&
+        (IsBufferWriterInterface(type) || type.AllInterfaces.Any(IsBufferWriterInterface) ||
+         (type is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(c => IsBufferWriterInterface(c) || c.AllInterfaces.Any(IsBufferWriterInterface))));
+
+    private static bool IsBufferWriterInterface(ITypeSymbol type) =>
+        SymbolNames.FullMetadataName(type.OriginalDefinition) == "System.Buffers.IBufferWriter`1";
+
     internal WrapperKind WrapperOverBorrowed(IOperation creation, OwnershipTables tables)
     {
         switch (Operations.SkipConversions(creation))
@@ -991,6 +1000,16 @@ internal sealed class OwnershipModel
 
                     var leftOpen = FindTransfer(construction.Constructor!, tables) is { } transfer && TransferApplies(transfer, input) == false;
                     return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
+                }
+
+                // A ref struct writer over a buffer writer it is given (an interpolated-string encoder): it lives on
+                // the stack, and all it can keep besides its output is pooled memory. Over an output the method does
+                // not own it needs only a Flush, as a Utf8JsonWriter does.
+                if (type is INamedTypeSymbol { IsRefLikeType: true } refStruct &&
+                    refStruct.GetMembers("Flush").Any(m => m is IMethodSymbol { Parameters.Length: 0, DeclaredAccessibility: Accessibility.Public }) &&
+                    construction.Arguments.FirstOrDefault(a => IsBufferWriter(a.Parameter?.Type)) is { } output)
+                {
+                    return IsBorrowedHere(output.Value, tables) ? WrapperKind.Writer : WrapperKind.None;
                 }
 
                 return LeavesItsInputOpen(construction) ? WrapperKind.Reader : SourceSubclassWrapper(construction, tables);

@@ -335,6 +335,58 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task RefStructWriterOverTheCallersBufferWriter() => Verify.VerifyAsync("""
+        using System;
+        using System.Buffers;
+        public ref struct Utf8Writer<TBufferWriter> where TBufferWriter : IBufferWriter<byte>
+        {
+            private Span<byte> destination;
+            private TBufferWriter output;
+            private int written;
+            public Utf8Writer(int sizeHint, TBufferWriter output)
+            {
+                this.output = output;
+                destination = output.GetSpan(sizeHint);
+                written = 0;
+            }
+            public void Append(ReadOnlySpan<byte> text)
+            {
+                text.CopyTo(destination.Slice(written));
+                written += text.Length;
+            }
+            public void Flush()
+            {
+                if (written != 0)
+                {
+                    output.Advance(written);
+                    written = 0;
+                }
+            }
+            public void Dispose()
+            {
+                Flush();
+                output = default!;
+                destination = default;
+            }
+        }
+        public static class Templates
+        {
+            public static void Format(IBufferWriter<byte> output, byte[] text)
+            {
+                var writer = new Utf8Writer<IBufferWriter<byte>>(text.Length, output);
+                writer.Append(text);
+                writer.Flush();
+            }
+
+            public static void FormatUnflushed(IBufferWriter<byte> output, byte[] text)
+            {
+                var writer = {|LEAK001:new Utf8Writer<IBufferWriter<byte>>(text.Length, output)|};
+                writer.Append(text);
+            }
+        }
+        """);
+
+    [Fact]
     public Task StreamSubclassOverTheCallersStream() => Verify.VerifyAsync("""
         using System;
         using System.IO;
