@@ -294,9 +294,7 @@ internal sealed class SourceDisposal
         // `class DigestStream : Stream { protected override void Dispose(bool disposing) { ... base.Dispose(disposing); } }`:
         // a subclass of a framework base that releases nothing (Stream, TextReader, TextWriter), whose Dispose() runs
         // the subclass's Dispose(bool) (and Close), releases what those release.
-        if (released is null && !type.GetMembers("Dispose").Any(m => m is IMethodSymbol { Parameters.Length: 0 }) &&
-            type.BaseType is { DeclaringSyntaxReferences.Length: 0 } framework &&
-            KnownApis.BasesReleasingNothing.Contains(SymbolNames.FullMetadataName(framework.OriginalDefinition)))
+        if (released is null && !type.GetMembers("Dispose").Any(m => m is IMethodSymbol { Parameters.Length: 0 }) && BasesReleaseNothing(type))
         {
             baseReleasesNothing = true;
             var overrides = type.GetMembers("Close").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0 && m.IsOverride)
@@ -315,7 +313,7 @@ internal sealed class SourceDisposal
 
         return released;
 
-        bool Collect(SyntaxNode body)
+        bool Collect(SyntaxNode body, int depth = 0)
         {
             // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
             var copies = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -335,10 +333,31 @@ internal sealed class SourceDisposal
                     continue;
                 }
 
+                // `Finish()` in a Dispose(bool) override: a method of the type, read for what it releases (two calls deep).
+                if (baseReleasesNothing && invocation.Expression is IdentifierNameSyntax { Identifier.ValueText: var helperName } &&
+                    type.GetMembers(helperName) is { Length: > 0 } helpers && helpers.All(m => m is IMethodSymbol { IsStatic: false, DeclaringSyntaxReferences.Length: > 0 }))
+                {
+                    if (depth < 2 && helpers.All(m => m.DeclaringSyntaxReferences.All(r => Body(r.GetSyntax()) is { } helperBody && Collect(helperBody, depth + 1))))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
                 var name = CalledMemberName(invocation);
                 if (name is not null && copies.TryGetValue(name, out var original))
                 {
                     name = original;
+                }
+
+                // `Array.Clear(buffer, 0, n)`: a static call of another type given no member that holds a handle or a
+                // disposable, and not this object, releases nothing of the object's own.
+                if (baseReleasesNothing && name is not null && type.GetMembers(name).IsEmpty && FindFieldType(type, name) is null &&
+                    !DeclaredIn(body, name) && HandleArgument(invocation, type) is null &&
+                    !invocation.ArgumentList.Arguments.Any(a => a.Expression is ThisExpressionSyntax))
+                {
+                    continue;
                 }
 
                 if (name is not null && type.GetMembers(name).IsEmpty && HandleArgument(invocation, type) is { } freed)
@@ -357,6 +376,41 @@ internal sealed class SourceDisposal
 
             return true;
         }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a local, a loop variable or a parameter of the code around <paramref name="body"/>.</summary>
+    private static bool DeclaredIn(SyntaxNode body, string name) =>
+        body.DescendantNodes().Any(node => node switch
+        {
+            VariableDeclaratorSyntax declarator => declarator.Identifier.ValueText == name,
+            ForEachStatementSyntax loop => loop.Identifier.ValueText == name,
+            ParameterSyntax parameter => parameter.Identifier.ValueText == name,
+            SingleVariableDesignationSyntax designation => designation.Identifier.ValueText == name,
+            _ => false,
+        }) ||
+        (body.Parent is BaseMethodDeclarationSyntax { ParameterList.Parameters: var parameters } && parameters.Any(p => p.Identifier.ValueText == name));
+
+    /// <summary>
+    /// The type's base chain reaches a framework base that releases nothing (<c>Stream</c>, <c>TextReader</c>,
+    /// <c>TextWriter</c>) through source bases that declare no Dispose, Close or finalizer of their own
+    /// (<c>BcpgOutputStream : BaseOutputStream : Stream</c>).
+    /// </summary>
+    private static bool BasesReleaseNothing(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.DeclaringSyntaxReferences.Length == 0)
+            {
+                return KnownApis.BasesReleasingNothing.Contains(SymbolNames.FullMetadataName(current.OriginalDefinition));
+            }
+
+            if (current.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" } or IMethodSymbol { MethodKind: MethodKind.Destructor }))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>Dispose(true)</c>, <c>this.Dispose(disposing: true)</c>: the dispose pattern's call.</summary>

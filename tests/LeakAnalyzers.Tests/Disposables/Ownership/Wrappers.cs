@@ -387,6 +387,66 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task PacketStreamThroughASourceBaseWithAFinishingHelper() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public abstract class BaseOutputStream : Stream
+        {
+            public sealed override bool CanRead => false;
+            public sealed override bool CanSeek => false;
+            public sealed override bool CanWrite => true;
+            public sealed override long Length => throw new NotSupportedException();
+            public sealed override long Position { get => 0; set { } }
+            public override void Flush() { }
+            public sealed override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public sealed override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public sealed override void SetLength(long value) => throw new NotSupportedException();
+        }
+        public class PacketStream : BaseOutputStream
+        {
+            private readonly Stream output;
+            private byte[]? partial = new byte[64];
+            public PacketStream(Stream output) => this.output = output;
+            public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+            public void Finish()
+            {
+                if (partial != null)
+                {
+                    output.Write(partial, 0, 1);
+                    Array.Clear(partial, 0, partial.Length);
+                    partial = null;
+                }
+            }
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    Finish();
+                    output.Flush();
+                    output.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+        }
+        public static class Packets
+        {
+            public static void Write(Stream stream, byte[] body)
+            {
+                var packet = new PacketStream(stream);
+                packet.Write(body, 0, body.Length);
+                packet.Finish();
+            }
+
+            public static void Save(string path, byte[] body)
+            {
+                var packet = {|LEAK001:new PacketStream(File.Create(path))|};
+                packet.Write(body, 0, body.Length);
+            }
+        }
+        """);
+
+    [Fact]
     public Task StreamSubclassOverTheCallersStream() => Verify.VerifyAsync("""
         using System;
         using System.IO;
