@@ -251,7 +251,7 @@ internal sealed class OwnershipModel
                        !IsEmptyStruct(creation) &&
                        !(creation.Constructor is { Parameters.Length: 0 } && creation.Type is INamedTypeSymbol sentinelType &&
                          invalidHandleSentinels.GetOrAdd(sentinelType.OriginalDefinition, IsInvalidHandleSentinel)) &&
-                       !sourceDisposal.GuardedOff(creation) &&
+                       !sourceDisposal.GuardedOff(creation, ChainedConstructor) &&
                        !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
                        !StaysEmpty(creation, tables) &&
@@ -533,6 +533,13 @@ internal sealed class OwnershipModel
             Operations.SkipConversions(value) is IFieldReferenceOperation or
                 IPropertyReferenceOperation { Instance: IInstanceReferenceOperation or IParameterReferenceOperation, Property.Parameters.Length: 0 };
     }
+
+    /// <summary>The constructor a source constructor chains to with <c>: base(...)</c> or <c>: this(...)</c>, if any.</summary>
+    private IMethodSymbol? ChainedConstructor(IMethodSymbol constructor) =>
+        source.BodyOf(constructor.OriginalDefinition) is { } body
+            ? body.Descendants().OfType<IInvocationOperation>()
+                .FirstOrDefault(call => call.TargetMethod.MethodKind == MethodKind.Constructor && call.Instance is IInstanceReferenceOperation)?.TargetMethod
+            : null;
 
     /// <summary>
     /// <c>x.Handle</c> (a native handle property) or <c>x.DangerousGetHandle()</c>, read from <paramref name="instance"/>:

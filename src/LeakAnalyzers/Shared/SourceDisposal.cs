@@ -1088,8 +1088,19 @@ internal sealed class SourceDisposal
     /// it false: the member's initial value when the constructor does not set it, or the constant (or default) value
     /// of the parameter it is set from.
     /// </summary>
-    internal bool GuardedOff(IObjectCreationOperation creation)
+    internal bool GuardedOff(IObjectCreationOperation creation, Func<IMethodSymbol, IMethodSymbol?>? chainedConstructor = null)
     {
+        if (chainedConstructor is not null &&
+            creation.Type is INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } subclass && creation.Constructor is { } subConstructor &&
+            subclass.BaseType is { DeclaringSyntaxReferences.Length: > 0 } guardedBase &&
+            !subclass.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" } or IMethodSymbol { MethodKind: MethodKind.Destructor }) &&
+            disposeGuards.GetOrAdd(guardedBase.OriginalDefinition, FindGuard) is { } inherited &&
+            BaseConstructorLeavesOff(subConstructor, chainedConstructor(subConstructor), inherited))
+        {
+            // `new Attachment(message) : base(node)` over a base constructor that never sets what Dispose releases.
+            return true;
+        }
+
         if (creation.Type is not INamedTypeSymbol type || creation.Constructor is not { } constructor ||
             type.OriginalDefinition.DeclaringSyntaxReferences.Length == 0 ||
             disposeGuards.GetOrAdd(type.OriginalDefinition, FindGuard) is not { } guard)
@@ -1281,6 +1292,21 @@ internal sealed class SourceDisposal
     private static ConstructorDeclarationSyntax? DeclarationOf(IMethodSymbol constructor) =>
         constructor.DeclaringSyntaxReferences.Length == 1 ? constructor.DeclaringSyntaxReferences[0].GetSyntax() as ConstructorDeclarationSyntax : null;
 
+    /// <summary>
+    /// A subclass constructor that sets nothing of the guard and chains <c>: base(...)</c> to a base constructor
+    /// that neither sets the guarded member nor chains further: the guard keeps its initial "off" value.
+    /// </summary>
+    private static bool BaseConstructorLeavesOff(IMethodSymbol constructor, IMethodSymbol? baseConstructor, DisposeGuard guard) =>
+        guard.Initial == false && constructor.OriginalDefinition.DeclaringSyntaxReferences.Length == 1 &&
+        constructor.OriginalDefinition.DeclaringSyntaxReferences[0].GetSyntax() is ConstructorDeclarationSyntax
+        {
+            Initializer.ThisOrBaseKeyword.RawKind: (int)SyntaxKind.BaseKeyword,
+        } declaration &&
+        !Sets(declaration, guard.Name) &&
+        baseConstructor is { MethodKind: MethodKind.Constructor } && baseConstructor.OriginalDefinition.DeclaringSyntaxReferences.Length == 1 &&
+        baseConstructor.OriginalDefinition.DeclaringSyntaxReferences[0].GetSyntax() is ConstructorDeclarationSyntax { Initializer: null } target &&
+        !Sets(target, guard.Name);
+
     private static bool Sets(ConstructorDeclarationSyntax declaration, string member) =>
         declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(assignment => NameOf(assignment.Left) == member);
 
@@ -1335,6 +1361,12 @@ internal sealed class SourceDisposal
 
             if (method.MethodKind == MethodKind.Destructor)
             {
+                // `~Storage() { Dispose(); }` runs the guarded Dispose, guard and all.
+                if (method.DeclaringSyntaxReferences.All(r => OnlyCallsDispose(r.GetSyntax())))
+                {
+                    continue;
+                }
+
                 return null;
             }
 

@@ -136,6 +136,40 @@ public class WhatDisposeReleases
     }
 
     [Fact]
+    public Task SubclassBuiltThroughTheBaseConstructorThatOpensNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public class Storage : IDisposable
+        {
+            private Stream? file;
+            protected object? node;
+            public Storage(string path) { file = File.OpenRead(path); node = file; }
+            protected Storage(object node) { this.node = node; }
+            ~Storage() { Dispose(); }
+            public int Size => node == null ? 0 : 1;
+            public void Dispose()
+            {
+                if (file == null) return;
+                file.Dispose();
+                file = null;
+            }
+        }
+        public sealed class Attachment : Storage
+        {
+            public Attachment(Storage message) : base(message) { }
+        }
+        public sealed class Document : Storage
+        {
+            public Document(string path) : base(path) { }
+        }
+        public static class Reader
+        {
+            public static int AttachmentSize(Storage message) => new Attachment(message).Size;
+            public static int DocumentSize(string path) => {|LEAK002:new Document(path)|}.Size;
+        }
+        """);
+
+    [Fact]
     public Task FinalizerThatOnlyCallsADisposeThatReleasesNothing() => Verify.VerifyAsync("""
         using System;
         using System.Runtime.InteropServices;
