@@ -291,7 +291,14 @@ internal static class Operations
                     Add(byRef.Local, null);
                     break;
                 case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol patternLocal } pattern:
-                    Add(patternLocal, pattern.Parent is IIsPatternOperation isPattern ? isPattern.Value : null);
+                    // `x is Stream s`, and through `not`, `and`, `or` (`x is not Stream s || ...`): s is the tested value.
+                    IOperation? tested = pattern.Parent;
+                    while (tested is INegatedPatternOperation or IBinaryPatternOperation)
+                    {
+                        tested = tested.Parent;
+                    }
+
+                    Add(patternLocal, tested is IIsPatternOperation isPattern ? isPattern.Value : null);
                     break;
             }
         }

@@ -663,6 +663,18 @@ public class Wrappers
                 return null;
             }
 
+            public static int Negated(object x, object y)
+            {
+                if (x is not Stream first || y is not Stream second)
+                {
+                    return 0;
+                }
+
+                var a = new BinaryReader(first);
+                var b = new BinaryReader(second);
+                return a.ReadByte() - b.ReadByte();
+            }
+
             public static string Opened(object content)
             {
                 var stream = content as Stream ?? File.OpenRead("fallback");
