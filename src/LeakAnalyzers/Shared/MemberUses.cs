@@ -1,5 +1,7 @@
 namespace LeakAnalyzers.Shared;
 
+using System;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -135,8 +137,18 @@ internal static class MemberUses
     /// (<c>IAsyncResult.AsyncWaitHandle</c>, which the <c>End</c> method of the asynchronous pattern closes).
     /// </summary>
     private static bool ReturnedThroughAHandingOverMember(IOperation reference) =>
+        // Cheap first: only a type implementing one of the table's interfaces has such a member.
+        reference is IMemberReferenceOperation { Member.ContainingType: { } owner } &&
+        owner.AllInterfaces.Any(contract => HandingOverContracts.Contains(contract.Name)) &&
         reference.SemanticModel?.GetEnclosingSymbol(reference.Syntax.SpanStart) is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } &&
         HandsOverItsValue(property);
+
+    // `System.IAsyncResult.AsyncWaitHandle`: the interface's simple name, `IAsyncResult`.
+    private static readonly ImmutableHashSet<string> HandingOverContracts =
+        KnownApis.MembersHandingOverTheirValue.Select(entry => entry.Substring(0, entry.LastIndexOf('.'))).Select(type => type.Substring(type.LastIndexOf('.') + 1)).ToImmutableHashSet(StringComparer.Ordinal);
+
+    private static readonly ImmutableHashSet<string> HandingOverNames =
+        KnownApis.MembersHandingOverTheirValue.Select(entry => entry.Substring(entry.LastIndexOf('.') + 1)).ToImmutableHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="property"/> implements an interface member of <see cref="KnownApis.MembersHandingOverTheirValue"/>.</summary>
     internal static bool HandsOverItsValue(IPropertySymbol property)
@@ -147,6 +159,11 @@ internal static class MemberUses
         }
 
         var name = property.ExplicitInterfaceImplementations.FirstOrDefault()?.Name ?? property.Name;
+        if (!HandingOverNames.Contains(name))
+        {
+            return false;
+        }
+
         foreach (var contract in type.AllInterfaces)
         {
             foreach (var member in contract.GetMembers(name))

@@ -568,7 +568,8 @@ internal sealed class OwnershipModel
     {
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (SymbolNames.FullMetadataName(current.OriginalDefinition) == "System.Runtime.InteropServices.SafeHandle")
+            // Names first: no string is built for the types that are not.
+            if (current.Name == "SafeHandle" && SymbolNames.FullMetadataName(current.OriginalDefinition) == "System.Runtime.InteropServices.SafeHandle")
             {
                 return true;
             }
