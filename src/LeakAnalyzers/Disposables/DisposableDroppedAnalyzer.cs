@@ -99,7 +99,9 @@ public sealed class DisposableDroppedAnalyzer : DiagnosticAnalyzer
             : keeper is not null ? null : consumer switch
         {
             IExpressionStatementOperation => "thrown away",
-            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) => "thrown away",
+            // `using (_ = GetPath()) { }` disposes what it discards.
+            ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when ReferenceEquals(assignment.Value, outer) &&
+                                                                                 Operations.ParentSkippingConversions(assignment, out _) is not IUsingOperation => "thrown away",
             IInvocationOperation invocation when ReferenceEquals(invocation.Instance, outer) && IsDroppedReceiver(invocation.TargetMethod, invocation.Type, outer.Type, model)
                 => $"used only to call '{invocation.TargetMethod.Name}'",
             IPropertyReferenceOperation read when ReferenceEquals(read.Instance, outer) && CannotHoldReceiver(read.Type)

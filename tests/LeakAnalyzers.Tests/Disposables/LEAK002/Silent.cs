@@ -331,4 +331,22 @@ public class Silent
                 }
             }
             """);
+
+    [Fact]
+    public Task DiscardedIntoAUsing() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.IO;
+            static class Fonts
+            {
+                private static Stream Open(string path) => File.OpenRead(path);
+                public static void Touch(string path)
+                {
+                    using (_ = Open(path))
+                    {
+                    }
+
+                    _ = [|Open(path)|];
+                }
+            }
+            """);
 }
