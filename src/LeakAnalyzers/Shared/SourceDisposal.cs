@@ -297,14 +297,19 @@ internal sealed class SourceDisposal
         if (released is null && !type.GetMembers("Dispose").Any(m => m is IMethodSymbol { Parameters.Length: 0 }) && BasesReleaseNothing(type))
         {
             baseReleasesNothing = true;
+            // The Dispose(bool) that runs is the most derived one: this type's, or the nearest source base's.
             var overrides = type.GetMembers("Close").OfType<IMethodSymbol>().Where(m => m.Parameters.Length == 0 && m.IsOverride)
-                .SelectMany(m => m.DeclaringSyntaxReferences).Select(r => Body(r.GetSyntax()))
-                .Append(DisposeBoolBody(type))
-                .Where(b => b is not null)
+                .SelectMany(m => m.DeclaringSyntaxReferences).Select(r => (Body: Body(r.GetSyntax()), Owner: type))
                 .ToList();
-            foreach (var body in overrides)
+            var runs = new[] { type }.Concat(SourceBases(type)).Select(t => (Body: DisposeBoolBody(t), Owner: t)).FirstOrDefault(pair => pair.Body is not null);
+            if (runs.Body is not null)
             {
-                if (!Collect(body!))
+                overrides.Add(runs);
+            }
+
+            foreach (var (body, owner) in overrides)
+            {
+                if (body is null || !Collect(body, 0, owner))
                 {
                     return null;
                 }
@@ -313,7 +318,8 @@ internal sealed class SourceDisposal
 
         return released;
 
-        bool Collect(SyntaxNode body, int depth = 0)
+        // `owner`: the type that declares the body (a base's, for a body reached through `base.`).
+        bool Collect(SyntaxNode body, int depth = 0, INamedTypeSymbol? owner = null)
         {
             // `var m = Memory; Memory = null; m?.Dispose();`: a local that only copies a member stands for it.
             var copies = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -327,10 +333,35 @@ internal sealed class SourceDisposal
 
             foreach (var invocation in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
             {
-                if (IsDisposeTrueCall(invocation) || IsSuppressFinalize(invocation) ||
-                    (baseReleasesNothing && invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax, Name.Identifier.ValueText: "Dispose" or "Close" }))
+                if (IsDisposeTrueCall(invocation) || IsSuppressFinalize(invocation))
                 {
                     continue;
+                }
+
+                // `base.Dispose(disposing)`, `base.Detach(disposing)`: a source base's method is read for what it
+                // releases (three calls deep); the framework base's releases nothing.
+                if (baseReleasesNothing && invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax, Name.Identifier.ValueText: var baseName })
+                {
+                    var arity = invocation.ArgumentList.Arguments.Count;
+                    var inBase = SourceBases(owner ?? type)
+                        .Select(b => b.GetMembers(baseName).OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.Length == arity && m.DeclaringSyntaxReferences.Length == 1))
+                        .FirstOrDefault(m => m is not null);
+                    if (inBase is null)
+                    {
+                        if (baseName is "Dispose" or "Close")
+                        {
+                            continue;
+                        }
+
+                        return false;
+                    }
+
+                    if (depth < 3 && Body(inBase.DeclaringSyntaxReferences[0].GetSyntax()) is { } baseBody && Collect(baseBody, depth + 1, inBase.ContainingType.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    return false;
                 }
 
                 // `Finish()` in a Dispose(bool) override: a method of the type, read for what it releases (two calls deep).
@@ -366,7 +397,9 @@ internal sealed class SourceDisposal
                     name = freed;
                 }
 
-                if (name is null || type.GetMembers(name).FirstOrDefault() is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
+                // A member of the type, or of the base whose body this is (`s.Dispose()` in FilterStream's Dispose).
+                if (name is null || new[] { type }.Concat(SourceBases(type)).Select(t => t.GetMembers(name).FirstOrDefault()).FirstOrDefault(m => m is not null)
+                        is not (IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }))
                 {
                     return false;
                 }
@@ -392,8 +425,8 @@ internal sealed class SourceDisposal
 
     /// <summary>
     /// The type's base chain reaches a framework base that releases nothing (<c>Stream</c>, <c>TextReader</c>,
-    /// <c>TextWriter</c>) through source bases that declare no Dispose, Close or finalizer of their own
-    /// (<c>BcpgOutputStream : BaseOutputStream : Stream</c>).
+    /// <c>TextWriter</c>) through source bases that declare no Close, parameterless Dispose or finalizer of their own
+    /// (<c>BcpgOutputStream : BaseOutputStream : Stream</c>); their <c>Dispose(bool)</c> overrides are read where they run.
     /// </summary>
     private static bool BasesReleaseNothing(INamedTypeSymbol type)
     {
@@ -404,13 +437,24 @@ internal sealed class SourceDisposal
                 return KnownApis.BasesReleasingNothing.Contains(SymbolNames.FullMetadataName(current.OriginalDefinition));
             }
 
-            if (current.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" } or IMethodSymbol { MethodKind: MethodKind.Destructor }))
+            // A source base may override Dispose(bool), read where it runs; anything else it releases by is not followed.
+            if (current.GetMembers().Any(m => m is IMethodSymbol { Name: "Close" or "DisposeAsync" } or IMethodSymbol { Name: "Dispose", Parameters.Length: 0 } or
+                                                  IMethodSymbol { MethodKind: MethodKind.Destructor }))
             {
                 return false;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The bases of <paramref name="type"/> declared in source, nearest first.</summary>
+    private static IEnumerable<INamedTypeSymbol> SourceBases(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is { DeclaringSyntaxReferences.Length: > 0 }; current = current.BaseType)
+        {
+            yield return current.OriginalDefinition;
+        }
     }
 
     /// <summary><c>Dispose(true)</c>, <c>this.Dispose(disposing: true)</c>: the dispose pattern's call.</summary>

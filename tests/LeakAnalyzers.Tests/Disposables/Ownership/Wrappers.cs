@@ -447,6 +447,54 @@ public class Wrappers
         """);
 
     [Fact]
+    public Task StreamReleasedThroughTheDisposeOfASourceBase() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public class FilterStream : Stream
+        {
+            protected readonly Stream s;
+            public FilterStream(Stream s) { this.s = s; }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get; set; }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => s.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+            protected void Detach(bool disposing) => base.Dispose(disposing);
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    s.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+        }
+        public class TagReader : FilterStream
+        {
+            private readonly bool leaveOpen;
+            public TagReader(byte[] input) : this(new MemoryStream(input, false), false) { }
+            public TagReader(Stream input, bool leaveOpen) : base(input) { this.leaveOpen = leaveOpen; }
+            protected override void Dispose(bool disposing)
+            {
+                if (leaveOpen) base.Detach(disposing); else base.Dispose(disposing);
+            }
+            public int Tag() => ReadByte();
+        }
+        public static class Tags
+        {
+            public static int First(byte[] data) => new TagReader(data).Tag();
+            public static int First(Stream stream) => new TagReader(stream, false).Tag();
+            public static int First(string path) => {|LEAK002:new TagReader(File.OpenRead(path), false)|}.Tag();
+        }
+        """);
+
+    [Fact]
     public Task StreamSubclassOverTheCallersStream() => Verify.VerifyAsync("""
         using System;
         using System.IO;
