@@ -220,8 +220,7 @@ internal sealed class OwnershipModel
                 return true;
             }
 
-            if (current.DeclaringSyntaxReferences.Length > 0 ||
-                current.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" } or IMethodSymbol { MethodKind: MethodKind.Destructor }))
+            if (current.DeclaringSyntaxReferences.Length > 0 || SourceDisposal.DeclaresARelease(current))
             {
                 return false;
             }
@@ -410,9 +409,8 @@ internal sealed class OwnershipModel
                 {
                     given[member.Name] = parameter.Ordinal;
                 }
-                else if (depth < 4 &&
-                         operation is IInvocationOperation { Instance: IInstanceReferenceOperation, TargetMethod: { MethodKind: MethodKind.Constructor } chained } chain &&
-                         chained.DeclaringSyntaxReferences.Length > 0 && !SymbolEqualityComparer.Default.Equals(chained.OriginalDefinition, c))
+                else if (depth < 4 && AsChainCall(operation) is { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } chained } chain &&
+                         !SymbolEqualityComparer.Default.Equals(chained.OriginalDefinition, c))
                 {
                     // `: this(outStr)`, `: base(new MemoryStream(input))`: what the chained constructor fills from its
                     // parameters, this one fills from what it passes there.
@@ -536,10 +534,11 @@ internal sealed class OwnershipModel
 
     /// <summary>The constructor a source constructor chains to with <c>: base(...)</c> or <c>: this(...)</c>, if any.</summary>
     private IMethodSymbol? ChainedConstructor(IMethodSymbol constructor) =>
-        source.BodyOf(constructor.OriginalDefinition) is { } body
-            ? body.Descendants().OfType<IInvocationOperation>()
-                .FirstOrDefault(call => call.TargetMethod.MethodKind == MethodKind.Constructor && call.Instance is IInstanceReferenceOperation)?.TargetMethod
-            : null;
+        source.BodyOf(constructor.OriginalDefinition)?.Descendants().Select(AsChainCall).FirstOrDefault(call => call is not null)?.TargetMethod;
+
+    /// <summary><c>: base(...)</c>, <c>: this(...)</c>: a constructor's call of another constructor of the object it builds.</summary>
+    private static IInvocationOperation? AsChainCall(IOperation operation) =>
+        operation is IInvocationOperation { Instance: IInstanceReferenceOperation, TargetMethod.MethodKind: MethodKind.Constructor } call ? call : null;
 
     /// <summary>
     /// <c>x.Handle</c> (a native handle property) or <c>x.DangerousGetHandle()</c>, read from <paramref name="instance"/>:
@@ -593,9 +592,9 @@ internal sealed class OwnershipModel
                 _ => false,
             });
 
+    // A member or a call's result the method does not own; a parameter is the caller's to hand over.
     private bool IsLentHandleSource(IOperation handle, IOperation source, OwnershipTables tables) =>
-        RawHandleOf(handle, source) && Operations.SkipConversions(source) is not IParameterReferenceOperation && !IsOwnedCreation(source, tables) &&
-        Operations.SkipConversions(source) is IMemberReferenceOperation or IInvocationOperation;
+        RawHandleOf(handle, source) && Operations.SkipConversions(source) is IMemberReferenceOperation or IInvocationOperation && !IsOwnedCreation(source, tables);
 
     /// <summary>
     /// <c>new AsnReader(bytes)</c> whose constructor chain fills every member its type's Dispose releases with a new
@@ -1126,8 +1125,7 @@ internal sealed class OwnershipModel
                 }
             }
 
-            if (current.DeclaringSyntaxReferences.Length == 0 ||
-                current.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" or "Finalize" }))
+            if (current.DeclaringSyntaxReferences.Length == 0 || SourceDisposal.DeclaresARelease(current))
             {
                 return null;
             }

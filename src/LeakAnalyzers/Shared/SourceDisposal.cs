@@ -286,7 +286,7 @@ internal sealed class SourceDisposal
         // `class AsnReader : PassThroughStream { ... }` with no Dispose, Close or finalizer of its own: its base's
         // Dispose is all it runs.
         if (released is null && type.BaseType is { DeclaringSyntaxReferences.Length: > 0 } sourceBase &&
-            !type.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "DisposeAsync" or "Close" } or IMethodSymbol { MethodKind: MethodKind.Destructor }))
+            !DeclaresARelease(type))
         {
             return ReleasedMembers(sourceBase.OriginalDefinition);
         }
@@ -410,6 +410,13 @@ internal sealed class SourceDisposal
             return true;
         }
     }
+
+    /// <summary>
+    /// Whether the type itself declares a Dispose, DisposeAsync, Close or finalizer: without one, disposing it runs only
+    /// what its base runs.
+    /// </summary>
+    internal static bool DeclaresARelease(INamedTypeSymbol type) =>
+        type.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "DisposeAsync" or "Close" } or IMethodSymbol { MethodKind: MethodKind.Destructor });
 
     /// <summary>Whether <paramref name="name"/> is a local, a loop variable or a parameter of the code around <paramref name="body"/>.</summary>
     private static bool DeclaredIn(SyntaxNode body, string name) =>
@@ -1137,7 +1144,7 @@ internal sealed class SourceDisposal
         if (chainedConstructor is not null &&
             creation.Type is INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } subclass && creation.Constructor is { } subConstructor &&
             subclass.BaseType is { DeclaringSyntaxReferences.Length: > 0 } guardedBase &&
-            !subclass.GetMembers().Any(m => m is IMethodSymbol { Name: "Dispose" or "Close" or "DisposeAsync" } or IMethodSymbol { MethodKind: MethodKind.Destructor }) &&
+            !DeclaresARelease(subclass) &&
             disposeGuards.GetOrAdd(guardedBase.OriginalDefinition, FindGuard) is { } inherited &&
             BaseConstructorLeavesOff(subConstructor, chainedConstructor(subConstructor), inherited))
         {
