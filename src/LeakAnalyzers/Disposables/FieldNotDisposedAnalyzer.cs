@@ -413,7 +413,10 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                         when StorageOf(target.Member, model) is { } storage && IsPrivateStorage(storage, type) && model.IsOwnedValue(assignment.Value, tables) &&
 
                              // `current = field = Open()`: the local is a second name the overwrite flow does not follow.
-                             Operations.ParentSkippingConversions(assignment, out _) is not ISimpleAssignmentOperation { Target: ILocalReferenceOperation } => storage,
+                             Operations.ParentSkippingConversions(assignment, out _) is not ISimpleAssignmentOperation { Target: ILocalReferenceOperation } &&
+
+                             // `using (Member = Open()) { ...; Member = null; }`: the using disposes the value.
+                             !Operations.IsUsingResource(assignment) => storage,
                     IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IMemberReferenceOperation { Instance: IInstanceReferenceOperation or null } byReference } argument
                         when IsPrivateStorage(byReference.Member, type) && model.WritesOwned(argument, tables) => byReference.Member,
                     _ => null,
@@ -477,7 +480,7 @@ public sealed class FieldNotDisposedAnalyzer : DiagnosticAnalyzer
                         policy,
                         operation => operation switch
                         {
-                            ISimpleAssignmentOperation { Value: var value } => model.IsOwnedValue(value, tables),
+                            ISimpleAssignmentOperation { Value: var value } assignment => !Operations.IsUsingResource(assignment) && model.IsOwnedValue(value, tables),
                             IArgumentOperation byReference => model.WritesOwned(byReference, tables),
                             _ => false,
                         },

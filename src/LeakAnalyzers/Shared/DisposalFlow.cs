@@ -242,21 +242,30 @@ internal sealed class DisposalFlow
 
     /// <summary>
     /// What a branch tests, when it is a stable fact of the method: a <c>bool</c> parameter, local or field of
-    /// <c>this</c> that the method never writes after its declaration, or whether such a parameter or local is null.
+    /// <c>this</c> that the method never writes after its declaration, whether such a parameter or local is null, or
+    /// whether such a variable (of any type) equals a constant (<c>_mode == Mode.Active</c>). Two tests of one
+    /// variable against different constants are separate keys: pinning both true is a combination that cannot happen,
+    /// which only adds paths.
     /// </summary>
     private readonly struct ConditionKey : IEquatable<ConditionKey>
     {
-        internal ConditionKey(ISymbol symbol, bool isNullTest)
+        internal ConditionKey(ISymbol symbol, bool isNullTest, Optional<object?> constant = default)
         {
             Symbol = symbol;
             IsNullTest = isNullTest;
+            Constant = constant;
         }
 
         internal ISymbol Symbol { get; }
 
         internal bool IsNullTest { get; }
 
-        public bool Equals(ConditionKey other) => IsNullTest == other.IsNullTest && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol);
+        /// <summary>The constant the variable is compared with, for an equality test.</summary>
+        internal Optional<object?> Constant { get; }
+
+        public bool Equals(ConditionKey other) =>
+            IsNullTest == other.IsNullTest && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) &&
+            Constant.HasValue == other.Constant.HasValue && Equals(Constant.Value, other.Constant.Value);
 
         public override bool Equals(object? obj) => obj is ConditionKey other && Equals(other);
 
@@ -292,7 +301,8 @@ internal sealed class DisposalFlow
 
         var written = WrittenSymbols(out var writtenByNestedFunctions);
         return tested
-            .Where(pair => !written.Contains(pair.Key.Symbol) && !writtenByNestedFunctions.Contains(pair.Key.Symbol.Name))
+            .Where(pair => !written.Contains(pair.Key.Symbol) && !writtenByNestedFunctions.Contains(pair.Key.Symbol.Name) &&
+                           (pair.Key.Symbol is not IFieldSymbol field || StableFields.StableDuring(field, index.Graph.OriginalOperation.Syntax)))
             .OrderByDescending(pair => pair.Value)
             .Take(3)
             .Select(pair => pair.Key)
@@ -319,12 +329,19 @@ internal sealed class DisposalFlow
                 return new ConditionKey(parameter, isNullTest: false);
             case ILocalReferenceOperation { Local: { RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Boolean } local }:
                 return new ConditionKey(local, isNullTest: false);
-            case IFieldReferenceOperation { Field: { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean } field, Instance: null or IInstanceReferenceOperation }:
+            case IFieldReferenceOperation { Field: { Type.SpecialType: SpecialType.System_Boolean } field } when StableField(value) is not null:
                 return new ConditionKey(field, isNullTest: false);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
                 when (NullTested(binary.LeftOperand, binary.RightOperand) ?? NullTested(binary.RightOperand, binary.LeftOperand)) is { } tested:
                 factWhenTrue ^= binary.OperatorKind == BinaryOperatorKind.NotEquals;
                 return new ConditionKey(tested, isNullTest: true);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                when (ComparedWithConstant(binary.LeftOperand, binary.RightOperand) ?? ComparedWithConstant(binary.RightOperand, binary.LeftOperand)) is var (compared, constant):
+                factWhenTrue ^= binary.OperatorKind == BinaryOperatorKind.NotEquals;
+                return new ConditionKey(compared, isNullTest: false, new Optional<object?>(constant));
+            case IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: not null } } constant } pattern
+                when StableScalar(pattern.Value) is { } compared:
+                return new ConditionKey(compared, isNullTest: false, new Optional<object?>(constant.Value.ConstantValue.Value));
             case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern
                 when Operations.IsNullOrZero(constant.Value) && StableVariable(pattern.Value) is { } tested:
                 return new ConditionKey(tested, isNullTest: true);
@@ -338,6 +355,28 @@ internal sealed class DisposalFlow
 
         static ISymbol? NullTested(IOperation candidate, IOperation other) =>
             Operations.IsNullOrZero(other) && Operations.SkipConversions(other) is ILiteralOperation or IDefaultValueOperation ? StableVariable(candidate) : null;
+
+        // `_mode == Mode.Active`: a variable, of any type, and a constant that is not null.
+        static (ISymbol, object)? ComparedWithConstant(IOperation candidate, IOperation other) =>
+            other.ConstantValue is { HasValue: true, Value: { } constant } && !candidate.ConstantValue.HasValue && StableScalar(candidate) is { } compared
+                ? (compared, constant)
+                : null;
+
+        static ISymbol? StableScalar(IOperation operation) =>
+            Operations.SkipConversions(operation) switch
+            {
+                IParameterReferenceOperation { Parameter.RefKind: RefKind.None } parameter => parameter.Parameter,
+                ILocalReferenceOperation { Local.RefKind: RefKind.None } local => local.Local,
+                { } other => StableField(other),
+                _ => null,
+            };
+
+        // A readonly field, or a private field of `this` whose stability CorrelatedConditions checks.
+        static IFieldSymbol? StableField(IOperation operation) =>
+            operation is IFieldReferenceOperation { Field: var field, Instance: var instance } &&
+            (field.IsReadOnly ? instance is null or IInstanceReferenceOperation : instance is IInstanceReferenceOperation && field.DeclaredAccessibility == Accessibility.Private)
+                ? field
+                : null;
 
         static ISymbol? StableVariable(IOperation operation) =>
             Operations.SkipConversions(operation) switch

@@ -201,6 +201,15 @@ internal static class Operations
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="operation"/> (an assignment) is the resource of a using statement,
+    /// <c>using (Member = Open()) { ... }</c>: the using keeps its own reference to the value and disposes it at the
+    /// end of the block, whatever the assigned variable holds by then. Read from syntax, so it holds in a control-flow
+    /// graph too, where the using is lowered.
+    /// </summary>
+    internal static bool IsUsingResource(IOperation operation) =>
+        operation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.UsingStatementSyntax { Expression: { } resource } && resource == operation.Syntax;
+
     /// <summary>The operation's parent, looking through conversions and parentheses.</summary>
     internal static IOperation? ParentSkippingConversions(IOperation operation, out IOperation child)
     {

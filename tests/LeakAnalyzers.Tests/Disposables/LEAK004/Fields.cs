@@ -299,4 +299,29 @@ public class Fields
                 public void Dispose() => stream.Dispose();
             }
             """);
+
+    /// <summary>SVG's <c>using (FontManager = new SvgFontManager()) { ...; FontManager = null; }</c>: the using keeps
+    /// its own reference and disposes the value; emptying the member inside the block loses nothing. The same member
+    /// overwritten outside a using is still reported.</summary>
+    [Theory]
+    [InlineData("using (Current = File.OpenRead(path)) { Render(); Current = null; }")]
+    [InlineData("using (Current = File.OpenRead(path)) { Render(); Current = File.OpenRead(path + \".2\"); Current.Dispose(); }")]
+    [InlineData("Current = File.OpenRead(path); Render(); {|LEAK004:Current = null|};")]
+    public Task UsingOverAnAssignmentDisposesTheAssignedValue(string body) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System.IO;
+            sealed class Document : System.IDisposable
+            {
+                internal Stream? Current { get; private set; }
+
+                public void Dispose() => Current?.Dispose();
+
+                public void Draw(string path)
+                {
+                    {{body}}
+                }
+
+                void Render() { }
+            }
+            """);
 }

@@ -101,4 +101,94 @@ public class CorrelatedConditions
             }
         }
         """);
+
+    /// <summary>DOLSharp's FTP client: one private mode field, tested against the same constant twice, with calls in
+    /// between that never write it (only Open does, and the method does not reach Open).</summary>
+    [Theory]
+    [InlineData("_mode == Mode.Active")]
+    [InlineData("_mode is Mode.Active")]
+    [InlineData("Mode.Active == this._mode")]
+    public Task PrivateFieldComparedWithTheSameConstantIsOnePath(string active) => Verify.VerifyAsync($$"""
+        using System.Net;
+        using System.Net.Sockets;
+        enum Mode { Active, Passive }
+        class Ftp
+        {
+            private Mode _mode = Mode.Passive;
+
+            public void Open(Mode mode) => _mode = mode;
+
+            int Send(string command) => command.Length;
+
+            public int Read()
+            {
+                TcpListener? listener = null;
+                TcpClient? client = null;
+                if ({{active}})
+                {
+                    listener = new TcpListener(IPAddress.Loopback, 0);
+                    listener.Start();
+                }
+                else
+                {
+                    client = new TcpClient("localhost", 21);
+                }
+
+                Send("LIST");
+                if ({{active}})
+                {
+                    client = listener!.AcceptTcpClient();
+                }
+
+                var b = client!.GetStream().ReadByte();
+                client.Dispose();
+                if ({{active}}) { listener!.Stop(); }
+                return b;
+            }
+        }
+        """);
+
+    /// <summary>The same method with a call between the tests that reaches the only writer of the field (directly,
+    /// through another member, or through a property setter), a field another instance may write, and a field a
+    /// lambda writes: the second test may disagree with the first.</summary>
+    [Theory]
+    [InlineData("Open(Mode.Active);", "public void Open(Mode mode) => _mode = mode;")]
+    [InlineData("Reset();", "public void Open(Mode mode) => _mode = mode; void Reset() { Open(Mode.Passive); }")]
+    [InlineData("Current = Mode.Active;", "Mode Current { get => _mode; set => _mode = value; }")]
+    [InlineData("", "public void CopyTo(Ftp other) => other._mode = _mode;")]
+    [InlineData("", "public System.Action Switch => () => _mode = Mode.Active;")]
+    public Task FieldACallOrSomeoneElseMayWriteIsReported(string between, string writer) => Verify.VerifyAsync($$"""
+        using System.Net;
+        using System.Net.Sockets;
+        enum Mode { Active, Passive }
+        class Ftp
+        {
+            private Mode _mode = Mode.Passive;
+
+            {{writer}}
+
+            public int Read()
+            {
+                TcpClient? client = null;
+                if (_mode == Mode.Active)
+                {
+                    client = new TcpClient("localhost", 20);
+                }
+                else
+                {
+                    client = new TcpClient("localhost", 21);
+                }
+
+                {{between}}
+                if (_mode == Mode.Active)
+                {
+                    {|LEAK004:client = new TcpClient("localhost", 22)|};
+                }
+
+                var b = client.GetStream().ReadByte();
+                client.Dispose();
+                return b;
+            }
+        }
+        """);
 }
