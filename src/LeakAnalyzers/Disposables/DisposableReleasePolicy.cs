@@ -91,8 +91,9 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                     return UseKind.HandOver;
                 }
 
+                var called = model.Implementation(invocation.TargetMethod, reference);
                 return (consumerReturned || Leaves(invocation)) &&
-                       (IsResourceView(invocation.TargetMethod) || model.Source.Of(invocation.TargetMethod) is { StoresReceiverElsewhere: true })
+                       (IsResourceView(called) || model.Source.Of(called) is { StoresReceiverElsewhere: true })
                     ? UseKind.HandOver
                     : UseKind.None;
             case IArgumentOperation argument when flushReleases && (Flushes(reference, argument) || SourceCalleeFlushes(argument, 0)):

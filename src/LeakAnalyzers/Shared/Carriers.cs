@@ -23,8 +23,14 @@ internal static class Carriers
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference) &&
                                                      !OwnershipModel.IsDisposeMethod(invocation.TargetMethod) &&
-                                                     model.Returns(invocation.TargetMethod).Kind == ReturnedValue.Self:
+                                                     model.Returns(model.Implementation(invocation.TargetMethod, reference)).Kind == ReturnedValue.Self:
                 return invocation;
+
+            // `ILogger Logger => this;` read on the object: the property's value is the object.
+            case IPropertyReferenceOperation { Property.GetMethod: { } getter } property when ReferenceEquals(property.Instance, reference) &&
+                                                                                          !IsWritten(property) &&
+                                                                                          model.Returns(model.Implementation(getter, reference)).Kind == ReturnedValue.Self:
+                return property;
 
             // `await c.OpenAsync()` where OpenAsync is `async Task<C>` ending in `return this`, `await Check(r)` where
             // Check returns its argument: the awaited result is the object the call carries.
@@ -55,6 +61,9 @@ internal static class Carriers
                 return null;
         }
     }
+
+    private static bool IsWritten(IPropertyReferenceOperation property) =>
+        property.Parent is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, property);
 
     /// <summary>
     /// A task with a result (possibly configured), produced by a call that is already a carrier (it returns its

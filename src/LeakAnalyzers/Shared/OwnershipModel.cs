@@ -94,6 +94,96 @@ internal sealed class OwnershipModel
     /// <summary>What a source member returns; unknown for members without a source body.</summary>
     internal ReturnFact Returns(IMethodSymbol method) => source.Of(method)?.Returns ?? ReturnFact.Unknown;
 
+    /// <summary>
+    /// The member of your source that a call of <paramref name="member"/> on <paramref name="receiver"/> runs, when the
+    /// member is an interface, abstract or virtual one and the receiver is a local whose every value is a <c>new</c>
+    /// of one source class (<c>IRollbar rollbar = new RollbarLogger(); ... return rollbar.Logger;</c>, where
+    /// <c>RollbarLogger.Logger => this</c>); else <paramref name="member"/> itself.
+    /// </summary>
+    internal T Implementation<T>(T member, IOperation? receiver)
+        where T : class, ISymbol
+    {
+        if (member.ContainingType is not { } declaring || (declaring.TypeKind != TypeKind.Interface && !member.IsVirtual && !member.IsAbstract && !member.IsOverride) ||
+            Operations.SkipConversions(receiver) is not ILocalReferenceOperation { Local: { RefKind: RefKind.None } local } ||
+            ExactTypeOf(local, source) is not { } exact)
+        {
+            return member;
+        }
+
+        var implementation = declaring.TypeKind == TypeKind.Interface ? exact.FindImplementationForInterfaceMember(member) : OverrideIn(exact, member);
+        return implementation is T found && !found.IsAbstract && found.DeclaringSyntaxReferences.Length > 0 ? found : member;
+
+        static ISymbol? OverrideIn(INamedTypeSymbol type, ISymbol member)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var candidate in current.GetMembers(member.Name))
+                {
+                    for (var overridden = candidate; overridden is not null; overridden = OverriddenOf(overridden))
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member.OriginalDefinition))
+                        {
+                            return candidate;
+                        }
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        static ISymbol? OverriddenOf(ISymbol symbol) => symbol switch
+        {
+            IMethodSymbol method => method.OverriddenMethod,
+            IPropertySymbol property => property.OverriddenProperty,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The class every value of <paramref name="local"/> is a <c>new</c> of: its initializer and every assignment of
+    /// it in its method create the same source class. Null when a value comes from elsewhere, or the local is passed
+    /// by reference.
+    /// </summary>
+    private static INamedTypeSymbol? ExactTypeOf(ILocalSymbol local, SourceOwnership source)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1 ||
+            local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator ||
+            declarator.Ancestors().FirstOrDefault(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or
+                                                        Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax) is not { } body ||
+            CreatedType(initializer) is not { } exact)
+        {
+            return null;
+        }
+
+        foreach (var node in body.DescendantNodes())
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax target } assignment
+                    when target.Identifier.ValueText == local.Name:
+                    if (!assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression) ||
+                        !SymbolEqualityComparer.Default.Equals(CreatedType(assignment.Right), exact))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax passed }
+                    when passed.Identifier.ValueText == local.Name:
+                    return null;
+            }
+        }
+
+        return exact;
+
+        INamedTypeSymbol? CreatedType(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax value) =>
+            value is Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation &&
+            source.SemanticModelOf(creation.SyntaxTree).GetTypeInfo(creation).Type is INamedTypeSymbol { TypeKind: TypeKind.Class } type && type.DeclaringSyntaxReferences.Length > 0
+                ? type
+                : null;
+    }
+
     /// <summary>Dispose(), DisposeAsync() or Close() without parameters.</summary>
     internal static bool IsDisposeMethod(IMethodSymbol method) =>
         method.Parameters.Length == 0 &&

@@ -673,6 +673,13 @@ internal sealed class SourceOwnership
                         KeepsArgument(registration, argument):
                         // `site.Switch(this)`, `Registry.Add(this)`: another object keeps this one.
                         return true;
+                    case IArgumentOperation { Value: var given, Parent: IObjectCreationOperation { Constructor: { } constructor } creation } argument when
+                        depth == 0 && Operations.SkipConversions(given) is IInstanceReferenceOperation && argument.Parameter is { } parameter &&
+                        System.Linq.Enumerable.Any(returns, r => ReferenceEquals(Operations.SkipConversions(r.ReturnedValue), creation)) &&
+                        (constructor.DeclaringSyntaxReferences.Length == 0 ||
+                         owner.Of(constructor) is not { } built || built.Parameter(parameter.Ordinal).Use is not ParameterUse.Borrowed):
+                        // `AsBlocking(t) => new BlockingWrapper(this, t)`: the result keeps this object.
+                        return true;
                 }
             }
 

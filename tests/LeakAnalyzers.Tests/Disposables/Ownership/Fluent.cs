@@ -155,4 +155,81 @@ public class Fluent
             }
         }
         """);
+
+    /// <summary>
+    /// Rollbar's factory: <c>IRollbar rollbar = new RollbarLogger(); return timeout.HasValue ? rollbar.AsBlocking(t) :
+    /// rollbar.Logger;</c>. Through the interface, the calls run RollbarLogger's members: <c>Logger => this</c> is the
+    /// object itself, and <c>AsBlocking</c> returns a wrapper built over <c>this</c>. Either way the object leaves with
+    /// the result.
+    /// </summary>
+    [Theory]
+    [InlineData("IRollbar rollbar = new RollbarLogger();", "rollbar.Logger")]
+    [InlineData("var rollbar = new RollbarLogger();", "rollbar.Logger")]
+    [InlineData("IRollbar rollbar = new RollbarLogger();", "rollbar.AsBlocking(t)")]
+    [InlineData("var rollbar = new RollbarLogger();", "rollbar.AsBlocking(t)")]
+    [InlineData("ILogger rollbar = new RollbarLogger();", "rollbar.Self()")]
+    public Task InterfaceMemberOfALocalCreatedInSourceReturnsTheObject(string declaration, string result) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        public interface ILogger { ILogger Self(); ILogger AsBlocking(TimeSpan t); }
+        public interface IRollbar : ILogger, IDisposable { ILogger Logger { get; } }
+        class RollbarLogger : IRollbar
+        {
+            private readonly FileStream file = File.OpenWrite("log.txt");
+            public ILogger Logger => this;
+            public ILogger Self() => this;
+            public virtual ILogger AsBlocking(TimeSpan t) => new Blocking(this, t);
+            public void Dispose() => file.Dispose();
+        }
+        sealed class Blocking : ILogger, IDisposable
+        {
+            private readonly RollbarLogger inner;
+            public Blocking(RollbarLogger inner, TimeSpan t) => this.inner = inner;
+            public ILogger Self() => this;
+            public ILogger AsBlocking(TimeSpan t) => new Blocking(inner, t);
+            public void Dispose() => inner.Dispose();
+        }
+        static class Factory
+        {
+            public static ILogger Create(TimeSpan t)
+            {
+                {{declaration}}
+                return {{result}};
+            }
+        }
+        """);
+
+    /// <summary>
+    /// The same calls where the member returns something else, or where the local may hold another class (another
+    /// value assigned, or a compound assignment), still leave the object undisposed.
+    /// </summary>
+    [Theory]
+    [InlineData("ILogger rollbar = {|LEAK001:new RollbarLogger()|};", "rollbar.Other")]
+    [InlineData("ILogger rollbar = new Quiet(); if (t != TimeSpan.Zero) rollbar = {|LEAK001:new RollbarLogger()|};", "rollbar.Self()")]
+    [InlineData("ILogger rollbar = {|LEAK001:new RollbarLogger()|}; rollbar ??= new Quiet();", "rollbar.Self()")]
+    public Task InterfaceMemberThatReturnsSomethingElseOrAnUnknownClass(string declaration, string result) => Verify.VerifyAsync($$"""
+        using System;
+        using System.IO;
+        public interface ILogger { ILogger Self(); ILogger Other { get; } }
+        class RollbarLogger : ILogger, IDisposable
+        {
+            private readonly FileStream file = File.OpenWrite("log.txt");
+            public ILogger Self() => this;
+            public ILogger Other => new Quiet();
+            public void Dispose() => file.Dispose();
+        }
+        sealed class Quiet : ILogger
+        {
+            public ILogger Self() => new Quiet();
+            public ILogger Other => this;
+        }
+        static class Factory
+        {
+            public static ILogger Create(TimeSpan t)
+            {
+                {{declaration}}
+                return {{result}};
+            }
+        }
+        """);
 }
