@@ -127,7 +127,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
             (ISymbol Variable, IAnonymousFunctionOperation Other)? first = null;
             foreach (var other in lambdas)
             {
-                if (other == longLived)
+                if (other == longLived || KeptAsLong(other, place, known, context))
                 {
                     continue;
                 }
@@ -253,6 +253,17 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
         return scopes;
     }
 
+    /// <summary>
+    /// <c>GroupKeyGetter = row => ...; GroupFormatter = g => images[...];</c>: the lambda that uses the variable is kept
+    /// itself, by a place that lives at least as long as the long-lived lambda's (a static one, or a member of the
+    /// same object): the variable lives that long anyway, and sharing the closure keeps it no longer.
+    /// </summary>
+    private static bool KeptAsLong(IAnonymousFunctionOperation other, (string Phrase, string Until) place, Known known, OperationBlockAnalysisContext context) =>
+        Place(other, known, context) is { } otherPlace &&
+        (otherPlace.Until == place.Until || otherPlace.Until == UntilTheProcessEnds);
+
+    private const string UntilTheProcessEnds = "until the process ends";
+
     private static int Position(ISymbol symbol) =>
         symbol.Locations.Length > 0 ? symbol.Locations[0].SourceSpan.Start : int.MaxValue;
 
@@ -281,7 +292,7 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
 
                 var lifetime = known.Model.Classify(target, null, Settings());
                 return lifetime.Lifetime == Lifetime.Static
-                    ? (LifetimeModel.DescribePlace(StaticMemberName(target), lifetime), "until the process ends")
+                    ? (LifetimeModel.DescribePlace(StaticMemberName(target), lifetime), UntilTheProcessEnds)
                     : MemberOfAnOutlivingObject(target, lambda);
             case IArgumentOperation { Parent: IInvocationOperation invocation } argument:
                 return Invoked(invocation, known, Settings()) ?? Passed(argument, invocation, lambda, known, context);
@@ -333,13 +344,13 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
         switch (fate.Kind)
         {
             case DelegateFateKind.KeptLongLived when fate.Holder is { } holder:
-                return (LifetimeModel.DescribePlace(holder.ContainingType?.Name + "." + holder.Name, fate.Lifetime), "until the process ends");
+                return (LifetimeModel.DescribePlace(holder.ContainingType?.Name + "." + holder.Name, fate.Lifetime), UntilTheProcessEnds);
             case DelegateFateKind.KeptByReceiver when invocation.Instance is { } instance:
                 var settings = known.Model.SettingsFor(context.Options, lambda.Syntax.SyntaxTree);
                 var lifetime = known.Model.Classify(instance, null, settings);
                 if (lifetime.Lifetime == Lifetime.Static && (fate.Holder is null || !DelegateFates.For(context.Compilation).IsCleared(DelegateFates.HolderOf(instance))))
                 {
-                    return (LifetimeModel.DescribePlace(StaticMemberName(instance), lifetime, collection: fate.Holder is null), "until the process ends");
+                    return (LifetimeModel.DescribePlace(StaticMemberName(instance), lifetime, collection: fate.Holder is null), UntilTheProcessEnds);
                 }
 
                 return Operations.SkipConversions(instance) is IInstanceReferenceOperation

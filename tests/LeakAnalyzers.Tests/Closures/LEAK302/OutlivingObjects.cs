@@ -172,4 +172,76 @@ public class OutlivingObjects
                 }
                 """,
         }.RunAsync();
+
+    /// <summary>
+    /// ObjectListView's column: lambdas of one closure, each stored in a property of this object. The array only the
+    /// formatter uses lives as long as the formatter, which lives as long as the getter; sharing the closure keeps it
+    /// no longer.
+    /// </summary>
+    [Fact]
+    public Task LambdaThatUsesTheVariableIsKeptAsLong() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Group { public int Key; public object Image; }
+            class Column
+            {
+                public Func<object, int> GroupKeyGetter { get; set; }
+                public Action<Group> GroupFormatter { get; set; }
+
+                public void MakeGroups(int[] values, object[] images)
+                {
+                    GroupKeyGetter = row => Array.IndexOf(values, row);
+                    GroupFormatter = g => g.Image = images[g.Key];
+                }
+            }
+            """);
+
+    /// <summary>
+    /// The formatter stored in a static place lives longer than the getter: the getter keeps nothing the formatter does
+    /// not, but the formatter keeps the getter's array until the process ends.
+    /// </summary>
+    [Fact]
+    public Task OnlyTheLongerLivedOfTwoKeptLambdasIsReported() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Group { public int Key; public object Image; }
+            static class Shared { public static Action<Group> Formatter; }
+            class Column
+            {
+                public Func<object, int> GroupKeyGetter { get; set; }
+
+                public void MakeGroups(int[] {|#2:values|}, object[] images)
+                {
+                    GroupKeyGetter = {|#1:row => Array.IndexOf(values, row)|};
+                    Shared.Formatter = {|#0:g => g.Image = images[g.Key]|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
+                "A lambda", "the static 'Shared.Formatter'", "values", "until the process ends"));
+
+    /// <summary>The same user kept by something shorter-lived (a local, a task) leaves the long-lived lambda as the
+    /// only one keeping the array past the method.</summary>
+    [Fact]
+    public Task LambdaThatUsesTheVariableIsKeptShorterIsReported() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Group { public int Key; public object Image; }
+            class Column
+            {
+                public Func<object, int> GroupKeyGetter { get; set; }
+
+                public void MakeGroups(int[] values, object[] {|#2:images|}, Group group)
+                {
+                    GroupKeyGetter = {|#0:row => Array.IndexOf(values, row)|};
+                    Action<Group> format = {|#1:g => g.Image = images[g.Key]|};
+                    format(group);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
+                "A lambda", "'GroupKeyGetter'", "images", "as long as this 'Column' lives"));
 }
