@@ -92,6 +92,10 @@ internal static class KnownApis
         "System.Net.HttpListener.Abort",
         "System.Timers.Timer.Stop",
 
+        // Clear() is Dispose() on these crypto bases (AsymmetricAlgorithm.Clear is Dispose(false): not listed).
+        "System.Security.Cryptography.SymmetricAlgorithm.Clear",
+        "System.Security.Cryptography.HashAlgorithm.Clear",
+
         // BackgroundService.Dispose only cancels the token source StopAsync has already cancelled.
         "Microsoft.Extensions.Hosting.BackgroundService.StopAsync");
 

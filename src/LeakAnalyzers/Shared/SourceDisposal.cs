@@ -840,6 +840,12 @@ internal sealed class SourceDisposal
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Thread" or "Interlocked" or "Volatile" or "SpinWait" }, Name.Identifier.ValueText: "Yield" or "Sleep" or "SpinWait" or "SpinUntil" or "Increment" or "Decrement" or "Read" or "Write" or "MemoryBarrier" }:
                     continue;
 
+                // `Interlocked.Exchange(ref _isStopped, 1)`: setting a flag or counter of the type releases nothing.
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Interlocked" }, Name.Identifier.ValueText: "Exchange" or "CompareExchange" } when
+                    invocation.ArgumentList.Arguments.FirstOrDefault() is { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Expression: var exchanged } &&
+                    NameOf(exchanged) is { } flagName && FindFieldType(type, flagName) is { } flagType && IsPlainNumberOrFlag(flagType):
+                    continue;
+
                 // base.Dispose(...) on a source base is judged with the base.
                 case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }:
                     if (type.BaseType is { } baseType &&

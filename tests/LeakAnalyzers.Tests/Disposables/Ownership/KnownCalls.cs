@@ -482,4 +482,19 @@ public class KnownCalls
                 }
             }
             """);
+
+    /// <summary>
+    /// PdfSharpCore: <c>aes.Clear()</c> and <c>sha.Clear()</c> are Dispose on SymmetricAlgorithm and HashAlgorithm.
+    /// <c>rsa.Clear()</c> is Dispose(false) on AsymmetricAlgorithm, which is not the owner's release.
+    /// </summary>
+    [Fact]
+    public Task CryptoClearIsDisposeForSymmetricAndHashAlgorithms() => Verify.VerifyAsync("""
+        using System.Security.Cryptography;
+        class C
+        {
+            byte[] Hash(byte[] data) { var sha = SHA256.Create(); var h = sha.ComputeHash(data); sha.Clear(); return h; }
+            int Key() { var aes = Aes.Create(); aes.KeySize = 256; var n = aes.Key.Length; aes.Clear(); return n; }
+            int Rsa() { var rsa = {|LEAK001:RSA.Create()|}; var n = rsa.KeySize; rsa.Clear(); return n; }
+        }
+        """);
 }

@@ -1915,6 +1915,37 @@ public class WhatDisposeReleases
         }
         """);
 
+    /// <summary>
+    /// AudioSwitcher's observer: Dispose only sets a stop flag with <c>Interlocked.Exchange</c>, so there is nothing to
+    /// dispose. Exchanging a handle out of a field (to free it) is a release: that type still needs disposal.
+    /// </summary>
+    [Fact]
+    public Task DisposeThatOnlyExchangesAFlagReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Runtime.InteropServices;
+        using System.Threading;
+        sealed class DelegateObserver<T> : IObserver<T>, IDisposable
+        {
+            private readonly Action<T> onNext;
+            private int isStopped;
+            public DelegateObserver(Action<T> onNext) => this.onNext = onNext;
+            public void Dispose() { Interlocked.Exchange(ref isStopped, 1); }
+            public void OnNext(T value) { if (isStopped == 0) onNext(value); }
+            public void OnError(Exception error) => Interlocked.Exchange(ref isStopped, 1);
+            public void OnCompleted() => Interlocked.CompareExchange(ref isStopped, 1, 0);
+        }
+        sealed class Buffer : IDisposable
+        {
+            private IntPtr memory = Marshal.AllocHGlobal(64);
+            public void Dispose() => Marshal.FreeHGlobal(Interlocked.Exchange(ref memory, IntPtr.Zero));
+        }
+        static class Observers
+        {
+            public static IDisposable Subscribe<T>(IObservable<T> source, Action<T> onNext) => source.Subscribe(new DelegateObserver<T>(onNext));
+            public static int Size() { var buffer = {|LEAK001:new Buffer()|}; return 64; }
+        }
+        """);
+
     // pythonnet's NewReference: Dispose gives the reference back through a static call; Steal moves it out.
     private const string NewReference = """
         using System;
