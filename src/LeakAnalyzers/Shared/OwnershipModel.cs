@@ -1117,7 +1117,7 @@ internal sealed class OwnershipModel
                     if (member == key &&
                         invocation.TargetMethod.Parameters.Length > 0 &&
                         invocation.TargetMethod.Parameters[0].Type.SpecialType != SpecialType.System_String &&
-                        !invocation.TargetMethod.Parameters.Any(p => p.Type.Name.EndsWith("Settings", StringComparison.Ordinal)))
+                        invocation.Arguments.All(a => a.Parameter?.Type.Name.EndsWith("Settings", StringComparison.Ordinal) != true || SettingsLeaveInputOpen(a.Value)))
                     {
                         return isWriter ? WrapperKind.Writer : WrapperKind.Reader;
                     }
@@ -1127,6 +1127,60 @@ internal sealed class OwnershipModel
             default:
                 return WrapperKind.None;
         }
+    }
+
+    /// <summary>
+    /// The settings given to <c>XmlReader.Create(stream, settings)</c> (or a writer's) leave the stream open: none, a
+    /// new settings object, a local the method fills with one, or what a source method of yours makes, where nothing
+    /// in that code sets <c>CloseInput</c> or <c>CloseOutput</c> to anything but <c>false</c>. Settings from a
+    /// parameter, field or property may say anything.
+    /// </summary>
+    private bool SettingsLeaveInputOpen(IOperation value)
+    {
+        switch (Operations.SkipConversions(value))
+        {
+            case var none when Operations.IsNullOrDefault(none):
+                return true;
+            case IObjectCreationOperation creation:
+                return !SetsClose(creation.Syntax);
+            case ILocalReferenceOperation { Local: var local } when local.DeclaringSyntaxReferences.Length == 1 &&
+                                                                   local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator &&
+                                                                   declarator.Ancestors().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>().FirstOrDefault() is { } body:
+                // Every value is made where it is assigned, and the method never sets a Close member.
+                return !SetsClose(body) && MadeHere(initial) &&
+                       body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>().All(assignment =>
+                           assignment.Left is not Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: var name } || name != local.Name || MadeHere(assignment.Right));
+            case IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } maker }:
+                return MakerLeavesOpen(maker);
+            default:
+                return false;
+        }
+
+        bool MadeHere(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax made) =>
+            made switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax creation => !SetsClose(creation),
+                Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call =>
+                    source.SemanticModelOf(call.SyntaxTree).GetSymbolInfo(call).Symbol is IMethodSymbol { DeclaringSyntaxReferences.Length: > 0 } maker && MakerLeavesOpen(maker),
+                _ => false,
+            };
+
+        // A method of yours that makes settings: it makes a new one and never sets a Close member.
+        static bool MakerLeavesOpen(IMethodSymbol maker) =>
+            maker.DeclaringSyntaxReferences.All(reference =>
+                reference.GetSyntax() is var declaration &&
+                declaration.DescendantNodes().Any(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax) &&
+                !SetsClose(declaration));
+
+        static bool SetsClose(SyntaxNode scope) =>
+            scope.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>().Any(assignment =>
+                assignment.Left switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name => name.Identifier.ValueText,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                    _ => null,
+                } is "CloseInput" or "CloseOutput" &&
+                !assignment.Right.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression));
     }
 
     /// <summary>

@@ -275,6 +275,43 @@ public class Wrappers
         }
         """);
 
+    /// <summary>
+    /// Velopack's <c>XmlReader.Create(input, CreateSafeSettings())</c>: settings made here, inline, in a local or by a
+    /// source helper, that never set CloseInput (or CloseOutput for a writer), leave the caller's stream open, as no
+    /// settings do. Settings that close it, or that come from a parameter, make the reader the stream's owner.
+    /// </summary>
+    [Theory]
+    [InlineData("var xml = XmlReader.Create(input, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });")]
+    [InlineData("var settings = Safe(true); var xml = XmlReader.Create(input, settings);")]
+    [InlineData("var xml = XmlReader.Create(input, Safe(false));")]
+    [InlineData("var settings = new XmlReaderSettings(); settings.CloseInput = false; var xml = XmlReader.Create(input, settings);")]
+    [InlineData("var xml = XmlReader.Create(input, null);")]
+    [InlineData("var xml = {|LEAK001:XmlReader.Create(input, new XmlReaderSettings { CloseInput = true })|};")]
+    [InlineData("var settings = Safe(true); settings.CloseInput = true; var xml = {|LEAK001:XmlReader.Create(input, settings)|};")]
+    [InlineData("var xml = {|LEAK001:XmlReader.Create(input, given)|};")]
+    [InlineData("var xml = {|LEAK001:XmlReader.Create(input, Closing())|};")]
+    public Task ReaderOverABorrowedStreamWithSettingsMadeHere(string create) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.Xml;
+        class C
+        {
+            static XmlReaderSettings Safe(bool ignoreWhiteSpace)
+            {
+                var settings = new XmlReaderSettings { XmlResolver = null, IgnoreWhitespace = ignoreWhiteSpace };
+                return settings;
+            }
+
+            static XmlReaderSettings Closing() => new XmlReaderSettings { CloseInput = true };
+
+            string M(Stream input, XmlReaderSettings given)
+            {
+                {{create}}
+                xml.Read();
+                return xml.Name;
+            }
+        }
+        """);
+
     [Fact]
     public Task WrapperThatOwnsWhatTheMethodCreatedStillNeedsDisposal() => Verify.VerifyAsync("""
         using System.IO;
