@@ -93,12 +93,13 @@ internal static class CollectionApis
 
     /// <summary>
     /// Methods that make a collection smaller (or empty it). One anywhere the collection is visible is taken as a way
-    /// to shrink it: the analyzer does not try to prove that it runs often enough.
+    /// to shrink it: the analyzer does not try to prove that it runs often enough. A <c>BlockingCollection</c>'s
+    /// <c>GetConsumingEnumerable</c> takes out every item it yields.
     /// </summary>
     internal static readonly ImmutableHashSet<string> ShrinkingMethods = ImmutableHashSet.Create(
         "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "RemoveFirst", "RemoveLast",
         "TryRemove", "Clear", "Dequeue", "TryDequeue", "Pop", "TryPop", "TryPopRange", "Take", "TryTake",
-        "ExceptWith", "IntersectWith", "SymmetricExceptWith");
+        "GetConsumingEnumerable", "ExceptWith", "IntersectWith", "SymmetricExceptWith");
 
     /// <summary>
     /// Key types bounded by nature: one key per loaded type or member, or a small fixed set of values. A per-type

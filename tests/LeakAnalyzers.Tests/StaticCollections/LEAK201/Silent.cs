@@ -91,6 +91,11 @@ public class Silent
                 public void Post(string item) => work.Enqueue(item);
                 public string Next() => work.Dequeue();
 
+                // AudioSwitcher's STA scheduler: the worker's consuming enumeration takes out every item it yields.
+                private static readonly BlockingCollection<Action> tasks = new();
+                public void Queue(Action task) => tasks.Add(task);
+                public void Run() { foreach (var task in tasks.GetConsumingEnumerable()) task(); }
+
                 public void Remember(string key) => memo[key] = key;
                 public static void Reset() => memo.Clear();
 
