@@ -135,6 +135,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
             case IExpressionStatementOperation:
             case IAwaitOperation:
             case ISwitchOperation:
+            case INameOfOperation:
                 return UseKind.None;
             default:
                 // Returned, yielded, assigned anywhere, put in a tuple, array or anonymous object, turned into a

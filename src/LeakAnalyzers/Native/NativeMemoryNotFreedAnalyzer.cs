@@ -477,7 +477,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// Other locals that receive the tracked local's value, directly or through casts (<c>byte* bytes = (byte*)pointer;</c>),
-    /// or a view of it (<c>var span = new Span&lt;byte&gt;(pointer, n);</c>), or an alias's value: freeing or handing over
+    /// a GC handle's value as a number (<c>gcHandle = GCHandle.ToIntPtr(handle);</c>), or a view of it (<c>var span = new Span&lt;byte&gt;(pointer, n);</c>), or an alias's value: freeing or handing over
     /// one of them frees or hands over the allocation. The copies are read once per block; each local's aliases are
     /// then what its copies reach.
     /// </summary>
@@ -506,6 +506,12 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 if (source is ILocalReferenceOperation copied)
                 {
                     Add(copied.Local, target);
+                }
+                else if (source is IInvocationOperation { TargetMethod: { Name: "ToIntPtr", ContainingType: { Name: "GCHandle" } }, Arguments.Length: 1 } toIntPtr &&
+                         Operations.SkipConversions(toIntPtr.Arguments[0].Value) is ILocalReferenceOperation converted)
+                {
+                    // `gcHandle = GCHandle.ToIntPtr(handle)`: the same handle as a number.
+                    Add(converted.Local, target);
                 }
                 else if (NativeModel.IsPointerView(source))
                 {

@@ -55,6 +55,13 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
             return number;
         }
 
+        // `gcHandle = GCHandle.ToIntPtr(handle)`: the IntPtr is the handle as a number, freed by
+        // `GCHandle.FromIntPtr(gcHandle).Free()`; where it goes, the handle goes.
+        if (consumer is IArgumentOperation { Parent: IInvocationOperation toIntPtr } && model.IsGCHandleMethod(toIntPtr.TargetMethod, "ToIntPtr"))
+        {
+            return toIntPtr;
+        }
+
         // `return ref Unsafe.AsRef<byte>(ptr);`: the block handed to the caller as a reference to its first byte.
         if (consumer is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "AsRef", ContainingType: { Name: "Unsafe" } unsafeType } } asRef } &&
             SymbolNames.FullMetadataName(unsafeType) == "System.Runtime.CompilerServices.Unsafe" && IsReturnedOrStored(asRef))
@@ -109,6 +116,7 @@ internal sealed class NativeReleasePolicy : IReleasePolicy
             case IInterpolationOperation:
             case IExpressionStatementOperation:
             case ISwitchOperation:
+            case INameOfOperation:
                 return UseKind.None;
             case { Kind: OperationKind.None }:
                 // Pointer indirection and pointer element access have no operation kind of their own: `*p`, `p[i]`.

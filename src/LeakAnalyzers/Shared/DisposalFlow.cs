@@ -1291,22 +1291,51 @@ internal sealed class DisposalFlow
             return known;
         }
 
+        // A release the finally reaches from its start, other than through the side of a null test of the variable
+        // where it is null: `finally { if (gcHandle == IntPtr.Zero) GCHandle.FromIntPtr(gcHandle).Free(); }` frees
+        // only what was never allocated. Other conditions are not judged: any release they lead to counts.
         var releases = false;
-        for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && !releases; ordinal++)
+        var seen = new HashSet<int>();
+        var pending = new Stack<int>();
+        pending.Push(region.FirstBlockOrdinal);
+        while (pending.Count > 0 && !releases)
         {
-            if (!relevantBlocks.Contains(ordinal))
+            var ordinal = pending.Pop();
+            if (ordinal < region.FirstBlockOrdinal || ordinal > region.LastBlockOrdinal || !seen.Add(ordinal))
             {
                 continue;
             }
 
-            foreach (var node in NodesIn(ordinal))
+            var block = index.Graph.Blocks[ordinal];
+            bool? nullWhenTrue = null;
+            if (relevantBlocks.Contains(ordinal))
             {
-                if ((RefersToSlot(node.Operation) && !IsAssignmentTarget(node.Operation) && UseOf(node.Operation, node.Root, null) != UseKind.None) ||
-                    (node.Operation is IInvocationOperation invocation && releasesByCall?.Invoke(invocation) == true))
+                foreach (var node in NodesIn(ordinal))
                 {
-                    releases = true;
-                    break;
+                    if ((RefersToSlot(node.Operation) && !IsAssignmentTarget(node.Operation) && UseOf(node.Operation, node.Root, null) != UseKind.None) ||
+                        (node.Operation is IInvocationOperation invocation && releasesByCall?.Invoke(invocation) == true))
+                    {
+                        releases = true;
+                        break;
+                    }
                 }
+
+                if (block.BranchValue is { } branchValue)
+                {
+                    nullWhenTrue = NullWhen(branchValue);
+                }
+            }
+
+            if (block.ConditionalSuccessor?.Destination is { } conditional &&
+                !(nullWhenTrue is { } whenTrue && (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == whenTrue))
+            {
+                pending.Push(conditional.Ordinal);
+            }
+
+            if (block.FallThroughSuccessor?.Destination is { } fallThrough &&
+                !(nullWhenTrue is { } whenTrueFalls && block.ConditionalSuccessor is not null && (block.ConditionKind == ControlFlowConditionKind.WhenTrue) != whenTrueFalls))
+            {
+                pending.Push(fallThrough.Ordinal);
             }
         }
 

@@ -1409,7 +1409,8 @@ internal sealed class SourceOwnership
                     return FateOfValue(consumer, itself, depth + 1, visiting);
                 case IBinaryOperation or IUnaryOperation or IIsTypeOperation or IIsPatternOperation or
                     IInterpolationOperation or IExpressionStatementOperation or IAwaitOperation or ISwitchOperation or
-                    IConditionalOperation or ISwitchExpressionOperation or IThrowOperation:
+                    IConditionalOperation or ISwitchExpressionOperation or IThrowOperation or INameOfOperation:
+                    // `nameof(stream)` in a guard clause names the parameter, it does not use it.
                     return Use.Borrowed;
                 default:
                     return Use.Unknown;

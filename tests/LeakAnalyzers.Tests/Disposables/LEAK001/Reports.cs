@@ -39,6 +39,35 @@ public class Reports
             }
             """);
 
+    /// <summary>A finally that disposes only on the side of a null test where the local is null releases nothing;
+    /// on the other side it is disposed (the silent twin).</summary>
+    [Theory]
+    [InlineData("if (s == null) { s?.Dispose(); }", true)]
+    [InlineData("if (s is null) { Console.WriteLine(); } else { Console.Write(0); }", true)]
+    [InlineData("if (s != null) { s.Dispose(); }", false)]
+    [InlineData("if (s is not null) { s.Dispose(); } else { Console.WriteLine(); }", false)]
+    public Task FinallyThatDisposesOnlyWhereTheLocalIsNull(string release, bool reported) =>
+        Verify.VerifyAnalyzerAsync($$"""
+            using System;
+            using System.IO;
+            class C
+            {
+                long M(string p)
+                {
+                    FileStream s = null;
+                    try
+                    {
+                        s = {{(reported ? "[|new FileStream(p, FileMode.Open)|]" : "new FileStream(p, FileMode.Open)")}};
+                        return s.Length;
+                    }
+                    finally
+                    {
+                        {{release}}
+                    }
+                }
+            }
+            """);
+
     [Fact]
     public Task NeverDisposed() =>
         Verify.VerifyAnalyzerAsync("""

@@ -18,6 +18,8 @@ public class Callees
     [InlineData("sealed class Session : System.IDisposable { readonly Stream log; readonly Stream own = new BufferedStream(Stream.Null); public Session(Stream log) => this.log = log; public void Dispose() => own.Dispose(); }", "var session = new Session(s); session.Dispose();")]
     [InlineData("sealed class Parser { readonly Stream input; public Parser(Stream input) { this.input = input; } public int Parse() => input.ReadByte(); }", "var parser = new Parser(s); parser.Parse();")]
     [InlineData("void Use(Stream s) { var alias = s; alias.Flush(); }", "Use(s);")]
+    [InlineData("void Use(Stream s) { if (s == null) throw new System.ArgumentNullException(nameof(s)); s.Flush(); }", "Use(s);")]
+    [InlineData("void Use(Stream s) { System.ArgumentNullException.ThrowIfNull(s, nameof(s)); s.Flush(); }", "Use(s);")]
     public Task CallerStillOwnsWhatACalleeBorrowsOrOnlyKeeps(string callee, string call) => Verify.VerifyAsync($$"""
         using System.IO;
         class C

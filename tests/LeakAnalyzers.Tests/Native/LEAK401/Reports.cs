@@ -332,6 +332,38 @@ public class Reports
         }
         """);
 
+    /// <summary>
+    /// Greenshot's DIB loader: the handle is converted to an IntPtr in a local, and the finally frees it only when that
+    /// IntPtr is zero, an inverted test: the pinned handle is never freed. The same code without the free, too.
+    /// </summary>
+    [Theory]
+    [InlineData("if (gcHandle == IntPtr.Zero) { GCHandle.FromIntPtr(gcHandle).Free(); }")]
+    [InlineData("")]
+    public Task GCHandleConvertedToAnIntPtrLocalAndNotFreed(string release) => Verify.VerifyAnalyzerAsync($$"""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class C
+        {
+            static long Use(IntPtr p) => p.ToInt64();
+
+            long M(byte[] buffer)
+            {
+                IntPtr gcHandle = IntPtr.Zero;
+                try
+                {
+                    GCHandle handle = [|GCHandle.Alloc(buffer, GCHandleType.Pinned)|];
+                    gcHandle = GCHandle.ToIntPtr(handle);
+                    return Use(handle.AddrOfPinnedObject());
+                }
+                finally
+                {
+                    {{release}}
+                }
+            }
+        }
+        """);
+
     [Fact]
     public Task CastAliasIsAUseNotAHandOver() => Verify.VerifyAnalyzerAsync("""
         using System;

@@ -663,4 +663,33 @@ public class Silent
             }
         }
         """);
+
+    /// <summary>Greenshot's fixed DIB loader: the handle's IntPtr, kept in a local, is freed when it is not zero.</summary>
+    [Theory]
+    [InlineData("if (gcHandle != IntPtr.Zero) { GCHandle.FromIntPtr(gcHandle).Free(); }")]
+    [InlineData("GCHandle.FromIntPtr(gcHandle).Free();")]
+    public Task GCHandleConvertedToAnIntPtrLocalAndFreedThroughIt(string release) => Verify.VerifyAnalyzerAsync($$"""
+        using System;
+        using System.Runtime.InteropServices;
+
+        class C
+        {
+            static long Use(IntPtr p) => p.ToInt64();
+
+            long M(byte[] buffer)
+            {
+                IntPtr gcHandle = IntPtr.Zero;
+                try
+                {
+                    GCHandle handle = GCHandle.Alloc(buffer, GCHandleType.Pinned);
+                    gcHandle = GCHandle.ToIntPtr(handle);
+                    return Use(handle.AddrOfPinnedObject());
+                }
+                finally
+                {
+                    {{release}}
+                }
+            }
+        }
+        """);
 }
