@@ -1530,7 +1530,7 @@ internal sealed class OwnershipModel
 
     /// <summary>Whether the caller owns what <paramref name="method"/> returns.</summary>
     internal bool IsFactory(IMethodSymbol method, OwnershipTables tables) =>
-        IsFactoryByTablesOrAttributes(method, tables) ?? (ReturnsMarshalledHandle(method) || Returns(method).Kind == ReturnedValue.Owned);
+        IsFactoryByTablesOrAttributes(method, tables) ?? (ReturnsMarshalledHandle(method) || Returns(method).Kind == ReturnedValue.Owned || source.EveryImplementationCreates(method));
 
     /// <summary>
     /// A native import (<c>extern</c> with <c>[DllImport]</c>, or a <c>[LibraryImport]</c> method) declared to return a

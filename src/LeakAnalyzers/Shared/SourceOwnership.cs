@@ -557,6 +557,111 @@ internal sealed class SourceOwnership
             SymbolEqualityComparer.Default.Equals(member.ContainingType.OriginalDefinition, type);
     }
 
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> everyImplementationCreates = new(SymbolEqualityComparer.Default);
+    private ImmutableArray<INamedTypeSymbol> sourceTypes;
+
+    /// <summary>
+    /// <c>IFileFormatReader.Read(stream)</c>: an interface member or abstract method of your source whose every
+    /// implementation in the compilation (at least one) returns a new owned object. A call through it creates, as
+    /// a call of any of them would. Implementations in other assemblies are not seen: the contract your own ones
+    /// follow is taken as the member's.
+    /// </summary>
+    internal bool EveryImplementationCreates(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (!method.IsAbstract || method.ReturnsVoid || method.DeclaringSyntaxReferences.Length == 0 || method.ContainingType is not { } declaring)
+        {
+            return false;
+        }
+
+        return everyImplementationCreates.GetOrAdd(method, m =>
+        {
+            var found = 0;
+            foreach (var type in SourceTypes())
+            {
+                if (type.IsAbstract || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+                {
+                    continue;
+                }
+
+                ISymbol? implementation = null;
+                if (declaring.TypeKind == TypeKind.Interface)
+                {
+                    if (type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, declaring)) is not { } constructed)
+                    {
+                        continue;
+                    }
+
+                    implementation = type.FindImplementationForInterfaceMember(
+                        constructed.GetMembers(m.Name).FirstOrDefault(candidate => SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, m)) ?? m);
+                }
+                else if (Hierarchy.IsOrDerivesFrom(type, declaring))
+                {
+                    for (var current = type; current is not null && implementation is null; current = current.BaseType)
+                    {
+                        implementation = current.GetMembers(m.Name).OfType<IMethodSymbol>().FirstOrDefault(candidate => Overrides(candidate, m));
+                    }
+                }
+                else
+                {
+                    continue;
+                }
+
+                if (implementation is not IMethodSymbol implemented || Of(implemented) is not { Returns.Kind: ReturnedValue.Owned })
+                {
+                    return false;
+                }
+
+                found++;
+            }
+
+            return found > 0;
+        });
+
+        static bool Overrides(IMethodSymbol candidate, IMethodSymbol member)
+        {
+            for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Every named type declared in the compilation's source, nested ones too; listed once.</summary>
+    private ImmutableArray<INamedTypeSymbol> SourceTypes()
+    {
+        if (sourceTypes.IsDefault)
+        {
+            var builder = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                foreach (var member in pending.Pop().GetMembers())
+                {
+                    if (member is INamespaceSymbol ns)
+                    {
+                        pending.Push(ns);
+                    }
+                    else if (member is INamedTypeSymbol type && type.DeclaringSyntaxReferences.Length > 0)
+                    {
+                        builder.Add(type);
+                        pending.Push(type);
+                    }
+                }
+            }
+
+            ImmutableInterlocked.InterlockedInitialize(ref sourceTypes, builder.ToImmutable());
+        }
+
+        return sourceTypes;
+    }
+
     internal SemanticModel SemanticModelOf(SyntaxTree tree) =>
 
         // Inside a compiler run the compilation hands out the semantic model the analyzer driver already built for

@@ -342,4 +342,53 @@ public class SourceFactories
             }
         }
         """);
+
+    /// <summary>
+    /// FileSignatures' <c>readers[0].Read(stream)</c>: an interface member (or an abstract method) whose every
+    /// implementation in the compilation returns a new object is a factory through the interface too.
+    /// </summary>
+    [Fact]
+    public Task InterfaceMemberWhoseEveryImplementationCreates() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.IO.Compression;
+        public interface IReader { IDisposable Read(Stream stream); }
+        public abstract class Zip : IReader
+        {
+            public IDisposable Read(Stream stream)
+            {
+                try { return new ZipArchive(stream, ZipArchiveMode.Read, true); }
+                catch (InvalidDataException) { return null; }
+            }
+        }
+        public sealed class Word : Zip { }
+        public sealed class Compound : IReader { public IDisposable Read(Stream stream) => new BufferedStream(File.OpenRead("x")); }
+        public abstract class Maker { public abstract Stream Make(); }
+        public sealed class FileMaker : Maker { public override Stream Make() => File.OpenRead("y"); }
+        static class Inspector
+        {
+            public static bool Match(IReader reader, Stream stream) { var file = {|LEAK001:reader.Read(stream)|}; return file != null; }
+            public static long Size(Maker maker) { var made = {|LEAK001:maker.Make()|}; return made.Length; }
+        }
+        """);
+
+    /// <summary>One implementation that lends what it keeps (or none at all) and the interface says nothing.</summary>
+    [Fact]
+    public Task InterfaceMemberWithAnImplementationThatLends() => Verify.VerifyAsync("""
+        using System.IO;
+        public interface ISource { Stream Open(); }
+        public interface IUnused { Stream Open(); }
+        public sealed class Fresh : ISource { public Stream Open() => File.OpenRead("x"); }
+        public sealed class Shared : ISource, System.IDisposable
+        {
+            private readonly Stream stream = File.OpenRead("y");
+            public Stream Open() => stream;
+            public void Dispose() => stream.Dispose();
+        }
+        static class Reader
+        {
+            public static int First(ISource source) { var s = source.Open(); return s.ReadByte(); }
+            public static int Unused(IUnused source) { var s = source.Open(); return s.ReadByte(); }
+        }
+        """);
 }
