@@ -86,7 +86,7 @@ internal sealed class CollectionModel
                         pending.Push(container);
                         if (container is INamedTypeSymbol holder)
                         {
-                            Collect(holder, result);
+                            Collect(holder, result, compilation);
                         }
 
                         break;
@@ -97,7 +97,7 @@ internal sealed class CollectionModel
         return result.ToImmutable();
     }
 
-    private static void Collect(INamedTypeSymbol holder, ImmutableHashSet<INamedTypeSymbol>.Builder result)
+    private static void Collect(INamedTypeSymbol holder, ImmutableHashSet<INamedTypeSymbol>.Builder result, Compilation compilation)
     {
         foreach (var member in holder.GetMembers())
         {
@@ -108,10 +108,7 @@ internal sealed class CollectionModel
                 _ => null,
             };
 
-            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } held ||
-                !held.Locations.Any(l => l.IsInSource) ||
-                held.SpecialType != SpecialType.None ||
-                (SymbolEqualityComparer.Default.Equals(held.OriginalDefinition, holder.OriginalDefinition) && !KnownLifetimes.SingletonAccessorNames.Contains(member.Name)))
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } declared || declared.SpecialType != SpecialType.None)
             {
                 continue;
             }
@@ -125,19 +122,48 @@ internal sealed class CollectionModel
                     _ => null,
                 };
 
-                var created = value switch
+                // The class the initializer creates: the declared one (`static readonly Visitor Instance = new()`), or a
+                // source class of that name deriving from it (`static readonly ExpressionVisitor IfNullVisitor = new
+                // IfNotNullVisitor();`).
+                var held = value switch
                 {
-                    Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitObjectCreationExpressionSyntax => true,
-                    Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation => SourceNames.RightmostName(creation.Type) == held.Name,
-                    _ => false,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitObjectCreationExpressionSyntax => declared,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation when SourceNames.RightmostName(creation.Type) is { } name =>
+                        name == declared.Name ? declared : DerivedSourceClass(name, declared, compilation),
+                    _ => null,
                 };
 
-                if (created)
+                if (held is not { TypeKind: TypeKind.Class, IsAbstract: false } ||
+                    !held.Locations.Any(l => l.IsInSource) ||
+                    (SymbolEqualityComparer.Default.Equals(held.OriginalDefinition, holder.OriginalDefinition) && !KnownLifetimes.SingletonAccessorNames.Contains(member.Name)))
                 {
-                    result.Add(held.OriginalDefinition);
+                    continue;
                 }
+
+                result.Add(held.OriginalDefinition);
             }
         }
+    }
+
+    /// <summary>The one source class named <paramref name="name"/> that derives from (or implements) <paramref name="declared"/>.</summary>
+    private static INamedTypeSymbol? DerivedSourceClass(string name, INamedTypeSymbol declared, Compilation compilation)
+    {
+        INamedTypeSymbol? found = null;
+        foreach (var symbol in compilation.GetSymbolsWithName(name, SymbolFilter.Type))
+        {
+            if (symbol is INamedTypeSymbol { TypeKind: TypeKind.Class } candidate &&
+                (Hierarchy.IsOrDerivesFrom(candidate, declared) || candidate.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, declared.OriginalDefinition))))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = candidate;
+            }
+        }
+
+        return found;
     }
 
     internal static ITypeSymbol? TypeOf(ISymbol member) => member switch

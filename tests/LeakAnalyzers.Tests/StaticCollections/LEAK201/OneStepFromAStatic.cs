@@ -24,6 +24,65 @@ public class OneStepFromAStatic
                 "'Visit' adds to it",
                 "every element stays until the process ends"));
 
+    /// <summary>
+    /// AutoMapper's IfNotNull visitor (a public leak fix): the static field is typed as the framework base class, and
+    /// the instance it holds is a source subclass whose list gets every node it ever visits.
+    /// </summary>
+    [Fact]
+    public Task ListOfASourceSubclassHeldByAStaticTypedAsItsBase() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Linq.Expressions;
+            static class ExpressionExtensions
+            {
+                private static readonly ExpressionVisitor IfNullVisitor = new IfNotNullVisitor();
+                public static Expression IfNotNull(this Expression expression) => IfNullVisitor.Visit(expression);
+
+                internal class IfNotNullVisitor : ExpressionVisitor
+                {
+                    private readonly IList<MemberExpression> {|#0:updated|} = new List<MemberExpression>();
+                    protected override Expression VisitMember(MemberExpression node)
+                    {
+                        if (updated.Contains(node))
+                        {
+                            return base.VisitMember(node);
+                        }
+
+                        {|#1:updated.Add(node)|};
+                        return node;
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("LEAK201").WithLocation(0).WithLocation(1).WithArguments(
+                "The process-long 'IfNotNullVisitor.updated'",
+                "'VisitMember' adds to it",
+                "every element stays until the process ends"));
+
+    /// <summary>The fixed version makes a new visitor for every call: its list lives as long as that call.</summary>
+    [Fact]
+    public Task ListOfAVisitorMadePerCallIsSilent() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System.Collections.Generic;
+            using System.Linq.Expressions;
+            static class ExpressionExtensions
+            {
+                public static Expression IfNotNull(this Expression expression) => new IfNotNullVisitor().Visit(expression);
+
+                internal class IfNotNullVisitor : ExpressionVisitor
+                {
+                    private readonly IList<MemberExpression> updated = new List<MemberExpression>();
+                    protected override Expression VisitMember(MemberExpression node)
+                    {
+                        updated.Add(node);
+                        return node;
+                    }
+                }
+            }
+            """);
+
     [Fact]
     public Task CacheInstanceHeldByAnotherTypesStaticFieldRemovesOnlyTheKeyItReads() =>
         Verify.VerifyAnalyzerAsync(
