@@ -307,7 +307,14 @@ internal static class Operations
                         tested = tested.Parent;
                     }
 
-                    Add(patternLocal, tested is IIsPatternOperation isPattern ? isPattern.Value : null);
+                    // `switch (x) { case Stream s: ... }`, `x switch { Stream s => ... }`: s is the switched value.
+                    Add(patternLocal, tested switch
+                    {
+                        IIsPatternOperation isPattern => isPattern.Value,
+                        IPatternCaseClauseOperation { Parent: ISwitchCaseOperation { Parent: ISwitchOperation switched } } => switched.Value,
+                        ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation switchedExpression } => switchedExpression.Value,
+                        _ => null,
+                    });
                     break;
             }
         }

@@ -112,4 +112,55 @@ public class Publishers
                 void OnPublished(object sender, EventArgs e) { }
             }
             """);
+
+    /// <summary>
+    /// Aspid.MVVM's collection binder (a public leak fix): the bound collection, a parameter, is switched on by type
+    /// and each case subscribes through its pattern variable; nothing removes the handler. The pattern variable is
+    /// the switched value, as it is for <c>is</c>.
+    /// </summary>
+    [Fact]
+    public Task SubscribedThroughASwitchPatternVariable() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections;
+            using System.Collections.Specialized;
+            using System.ComponentModel;
+            class CollectionBinder
+            {
+                public void SetValue(IEnumerable collection)
+                {
+                    switch (collection)
+                    {
+                        case INotifyCollectionChanged observable: [|observable.CollectionChanged += OnCollectionChanged|]; break;
+                        case INotifyPropertyChanged notifying: [|notifying.PropertyChanged += OnPropertyChanged|]; break;
+                    }
+                }
+
+                void OnPropertyChanged(object sender, PropertyChangedEventArgs e) { }
+
+                void OnCollectionChanged(object sender, NotifyCollectionChangedEventArgs e) { }
+            }
+            """);
+
+    /// <summary>The same switch over a collection the subscriber made itself: the publisher dies with it.</summary>
+    [Fact]
+    public Task SubscribedThroughASwitchPatternVariableOfItsOwnCollectionIsSilent() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections;
+            using System.Collections.ObjectModel;
+            using System.Collections.Specialized;
+            class CollectionBinder
+            {
+                private readonly IEnumerable items = new ObservableCollection<int>();
+
+                public CollectionBinder()
+                {
+                    switch (items)
+                    {
+                        case INotifyCollectionChanged observable: observable.CollectionChanged += OnCollectionChanged; break;
+                    }
+                }
+
+                void OnCollectionChanged(object sender, NotifyCollectionChangedEventArgs e) { }
+            }
+            """);
 }
