@@ -846,6 +846,14 @@ internal sealed class SourceDisposal
                     NameOf(exchanged) is { } flagName && FindFieldType(type, flagName) is { } flagType && IsPlainNumberOrFlag(flagType):
                     continue;
 
+                // `CryptographicOperations.ZeroMemory(_key)`, `Array.Clear(_buffer)`: wiping a managed array of the type
+                // (secret hygiene) releases nothing.
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "CryptographicOperations" or "Array" }, Name.Identifier.ValueText: "ZeroMemory" or "Clear" or "Fill" } when
+                    invocation.ArgumentList.Arguments.FirstOrDefault()?.Expression is { } wiped &&
+                    NameOf(wiped is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AsSpan", Expression: var spanned } } ? spanned : wiped) is { } wipedName &&
+                    FindFieldType(type, wipedName) is IArrayTypeSymbol:
+                    continue;
+
                 // base.Dispose(...) on a source base is judged with the base.
                 case MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }:
                     if (type.BaseType is { } baseType &&

@@ -1946,6 +1946,43 @@ public class WhatDisposeReleases
         }
         """);
 
+    /// <summary>
+    /// Yubico's TLV objects: Dispose only wipes a managed byte array (secret hygiene), which releases nothing. A type
+    /// that also disposes a member that needs it still needs disposal.
+    /// </summary>
+    [Fact]
+    public Task DisposeThatOnlyWipesAManagedArrayReleasesNothing() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Security.Cryptography;
+        sealed class Tlv : IDisposable
+        {
+            private readonly byte[] bytes;
+            private readonly int[] scratch = new int[4];
+            private bool disposed;
+            public Tlv(ReadOnlySpan<byte> value) => bytes = value.ToArray();
+            public ReadOnlyMemory<byte> Value => bytes;
+            public void Dispose()
+            {
+                if (disposed) return;
+                CryptographicOperations.ZeroMemory(bytes);
+                Array.Clear(scratch, 0, scratch.Length);
+                disposed = true;
+            }
+        }
+        sealed class Logged : IDisposable
+        {
+            private readonly byte[] bytes = new byte[8];
+            private readonly Stream log = File.OpenWrite("log");
+            public void Dispose() { CryptographicOperations.ZeroMemory(bytes); log.Dispose(); }
+        }
+        static class Tlvs
+        {
+            public static byte[] Unpack(ReadOnlySpan<byte> data) { var tlv = new Tlv(data); return tlv.Value.ToArray(); }
+            public static int Log() { var logged = {|LEAK001:new Logged()|}; return 1; }
+        }
+        """);
+
     // pythonnet's NewReference: Dispose gives the reference back through a static call; Steal moves it out.
     private const string NewReference = """
         using System;
