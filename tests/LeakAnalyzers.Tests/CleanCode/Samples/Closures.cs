@@ -228,4 +228,22 @@ namespace CleanCode.Closures
 
         public void Detach() => onChanged = null;
     }
+
+    // A grouping column: the key getter, the title converter and the formatter share one closure, and all three are
+    // kept by the column itself, so no array lives longer than the delegate that uses it.
+    public sealed class GroupedColumn
+    {
+        public Func<object, int>? KeyGetter { get; set; }
+
+        public Func<int, string>? TitleOf { get; set; }
+
+        public Action<int, List<string>>? Formatter { get; set; }
+
+        public void MakeGroups(int[] bounds, string[] titles, string[] subtitles)
+        {
+            KeyGetter = row => Array.FindIndex(bounds, bound => Convert.ToInt32(row) < bound);
+            TitleOf = key => key < 0 ? string.Empty : titles[key];
+            Formatter = (key, lines) => lines.Add(subtitles[key]);
+        }
+    }
 }

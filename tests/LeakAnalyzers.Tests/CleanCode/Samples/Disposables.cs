@@ -444,6 +444,8 @@ namespace CleanCode.Disposables.Protocols
     using System.Data.Common;
     using System.Diagnostics;
     using System.IO;
+    using System.Net.Sockets;
+    using System.Security.Cryptography;
     using System.Threading;
 
     // An asynchronous-programming-model operation: EndRead closes the wait handle it hands out.
@@ -628,5 +630,141 @@ namespace CleanCode.Disposables.Protocols
         }
 
         public static byte[] Inflate(byte[] data) => new Inflater(data).Result;
+    }
+
+    // An FTP-style transfer: one mode field decides both where the data connection comes from and whether it is
+    // accepted later; the listener is stopped and the client disposed on the path that made them.
+    public enum TransferMode { Active, Passive }
+
+    public sealed class DataChannel
+    {
+        private TransferMode mode = TransferMode.Passive;
+
+        public void Configure(TransferMode value) => mode = value;
+
+        private static void Send(string command) => Console.WriteLine(command);
+
+        public int ReadFirstByte(string host)
+        {
+            System.Net.Sockets.TcpListener? listener = null;
+            TcpClient? client = null;
+            if (mode == TransferMode.Active)
+            {
+                listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                listener.Start();
+            }
+            else
+            {
+                client = new TcpClient(host, 20);
+            }
+
+            Send("RETR");
+            if (mode == TransferMode.Active)
+            {
+                client = listener!.AcceptTcpClient();
+            }
+
+            try
+            {
+                return client!.GetStream().ReadByte();
+            }
+            finally
+            {
+                client!.Dispose();
+                if (mode == TransferMode.Active)
+                {
+                    listener!.Stop();
+                }
+            }
+        }
+    }
+
+    // A logger factory handing out the logger itself, or a blocking wrapper that owns it, through interfaces.
+    public interface IEventLog
+    {
+        void Write(string message);
+
+        IEventLog Blocking(TimeSpan timeout);
+    }
+
+    public interface IOwnedEventLog : IEventLog, IDisposable
+    {
+        IEventLog Log { get; }
+    }
+
+    internal sealed class FileEventLog : IOwnedEventLog
+    {
+        private readonly StreamWriter writer = new StreamWriter(Path.GetTempFileName());
+
+        public IEventLog Log => this;
+
+        public void Write(string message) => writer.WriteLine(message);
+
+        public IEventLog Blocking(TimeSpan timeout) => new BlockingEventLog(this, timeout);
+
+        public void Dispose() => writer.Dispose();
+    }
+
+    internal sealed class BlockingEventLog : IEventLog, IDisposable
+    {
+        private readonly FileEventLog inner;
+        private readonly TimeSpan timeout;
+
+        public BlockingEventLog(FileEventLog inner, TimeSpan timeout)
+        {
+            this.inner = inner;
+            this.timeout = timeout;
+        }
+
+        public void Write(string message) => inner.Write(message + timeout);
+
+        public IEventLog Blocking(TimeSpan other) => new BlockingEventLog(inner, other);
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    public static class EventLogs
+    {
+        public static IEventLog Create(TimeSpan? timeout)
+        {
+            IOwnedEventLog log = new FileEventLog();
+            return timeout.HasValue ? log.Blocking(timeout.Value) : log.Log;
+        }
+    }
+
+    // Crypto objects released with Clear(), secrets wiped by Dispose, and XML read from the caller's stream.
+    public static class Secrets
+    {
+        public static byte[] Digest(byte[] data)
+        {
+            var sha = SHA256.Create();
+            var hash = sha.ComputeHash(data);
+            sha.Clear();
+            return hash;
+        }
+
+        public static System.Xml.Linq.XDocument LoadSafe(Stream input)
+        {
+            var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null };
+            var reader = System.Xml.XmlReader.Create(input, settings);
+            return System.Xml.Linq.XDocument.Load(reader);
+        }
+
+        public static int TagOf(ReadOnlySpan<byte> data)
+        {
+            var tlv = new SecretValue(data);
+            return tlv.Length;
+        }
+    }
+
+    public sealed class SecretValue : IDisposable
+    {
+        private readonly byte[] bytes;
+
+        public SecretValue(ReadOnlySpan<byte> value) => bytes = value.ToArray();
+
+        public int Length => bytes.Length;
+
+        public void Dispose() => Array.Clear(bytes, 0, bytes.Length);
     }
 }

@@ -313,4 +313,35 @@ namespace CleanCode.StaticCollections.Registration
 
         public bool CanTimeout() => NativeProbe.Has("fb_dsql_set_timeout");
     }
+
+    // A single-threaded scheduler held by a static: its worker takes every queued item out as it runs it.
+    public sealed class StaScheduler : IDisposable
+    {
+        private static readonly StaScheduler Shared = new StaScheduler();
+        private readonly BlockingCollection<Action> work = new BlockingCollection<Action>();
+        private readonly Thread thread;
+
+        private StaScheduler()
+        {
+            thread = new Thread(Run) { IsBackground = true };
+            thread.Start();
+        }
+
+        public static void Post(Action action) => Shared.work.Add(action);
+
+        private void Run()
+        {
+            foreach (var action in work.GetConsumingEnumerable())
+            {
+                action();
+            }
+        }
+
+        public void Dispose()
+        {
+            work.CompleteAdding();
+            thread.Join();
+            work.Dispose();
+        }
+    }
 }
