@@ -769,8 +769,21 @@ internal sealed class StaticCollectionScan
                 IInstanceReferenceOperation => true,
                 ITupleOperation tuple => tuple.Elements.Any(e => IsCallersObject(e, key, depth + 1)),
                 IObjectCreationOperation creation => creation.Arguments.Any(a => IsCallersObject(a.Value, key, depth + 1)),
+
+                // `element = Find(_document, name); cache[name] = element;`: what an instance holds (a member of this
+                // object), or what is computed from it, kept by a static table beyond the instance.
+                // Values that can hold an object graph only: a string or number computed from it keeps nothing of it.
+                IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member => CanHoldObjects(member.Type),
+                IInvocationOperation call when CanHoldObjects(call.Type) =>
+                    call.Arguments.Any(a => IsCallersObject(a.Value, key, depth + 1)) ||
+                    (call.Instance is { } receiver && Operations.SkipConversions(receiver) is IMemberReferenceOperation && IsCallersObject(receiver, key, depth + 1)),
+                ILocalReferenceOperation { Local: var local } when stored is not null && CanHoldObjects(local.Type) =>
+                    Operations.ValuesOfLocal(Operations.RootOf(stored), local).Any(v => v is not null && IsCallersObject(v, key, depth + 1)),
                 _ => false,
             };
+
+        static bool CanHoldObjects(ITypeSymbol? type) =>
+            type is { IsReferenceType: true, SpecialType: not SpecialType.System_String } || type is { TypeKind: TypeKind.Struct, SpecialType: SpecialType.None };
 
         // No key, the caller's key (`filters[name] = type`), or the caller's key or the value's name (`alias ?? type.Name`).
         bool IsCallersKey(IOperation? key) =>

@@ -315,6 +315,51 @@ public class PrivateScope
             }
             """);
 
+    /// <summary>
+    /// Namotion.Reflection's XML-doc cache (a public leak fix): a static table keyed by member name stores elements
+    /// found in this instance's document, so it keeps every document any instance loaded. What an instance holds is
+    /// not computed from the key. A string computed from the instance's state holds nothing of it: still a memo.
+    /// </summary>
+    [Fact]
+    public Task StaticTableOfWhatAnInstanceHoldsStaysAWarning() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Collections.Generic;
+            using System.Xml.Linq;
+            sealed class CachingDocument
+            {
+                private static readonly Dictionary<string, XElement> {|LEAK201:elements|} = new();
+                private static readonly Dictionary<string, string> {|LEAK203:titles|} = new();
+                private readonly XDocument document;
+                private readonly string prefix = "T:";
+
+                public CachingDocument(string path) => document = XDocument.Load(path);
+
+                public XElement Element(string name)
+                {
+                    if (!elements.TryGetValue(name, out var element))
+                    {
+                        element = Find(document, name);
+                        elements[name] = element;
+                    }
+
+                    return element;
+                }
+
+                public string Title(string name)
+                {
+                    if (!titles.TryGetValue(name, out var title))
+                    {
+                        title = string.Concat(prefix, name);
+                        titles[name] = title;
+                    }
+
+                    return title;
+                }
+
+                private static XElement Find(XDocument source, string name) => source.Root!.Element(name)!;
+            }
+            """);
+
     [Fact]
     public Task OneRegistryWriteAmongMemoWritesStaysAWarning() =>
         Verify.VerifyAnalyzerAsync("""
