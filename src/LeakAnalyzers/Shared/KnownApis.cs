@@ -84,6 +84,14 @@ internal static class KnownApis
         "System.Security.Cryptography.KeyedHashAlgorithm");
 
     /// <summary>
+    /// Framework methods that return the object given as their first argument: casts that only change the static
+    /// type. What happens to their result happens to that object.
+    /// </summary>
+    internal static readonly ImmutableHashSet<string> ReturnsItsArgument = ImmutableHashSet.Create(
+        "System.Runtime.CompilerServices.Unsafe.As",
+        "System.Linq.Enumerable.AsEnumerable");
+
+    /// <summary>
     /// Calls, not named Dispose or Close, that release what their receiver holds: the type's Dispose does nothing
     /// more (<c>TcpListener.Dispose</c> is <c>Stop()</c>; <c>System.Timers.Timer.Stop</c> disposes its timer).
     /// </summary>

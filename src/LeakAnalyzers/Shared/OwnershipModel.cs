@@ -1630,6 +1630,12 @@ internal sealed class OwnershipModel
             }
         }
 
+        // `Unsafe.As<IWriter<T>>(new Converter(...))`: a reinterpreting cast gives back the object it is given.
+        if (parameter.Ordinal == 0 && method.ContainingType is { } identityType && KnownApis.ReturnsItsArgument.Contains(SymbolNames.MemberKey(identityType, method.Name)))
+        {
+            return ArgumentFate.Returned;
+        }
+
         // The receiver of an extension method is used the way an instance method uses `this`.
         if (method.IsExtensionMethod && parameter.Ordinal == 0)
         {

@@ -497,4 +497,25 @@ public class KnownCalls
             int Rsa() { var rsa = {|LEAK001:RSA.Create()|}; var n = rsa.KeySize; rsa.Clear(); return n; }
         }
         """);
+
+    /// <summary>
+    /// TiffLibrary's converter factories: <c>return Unsafe.As&lt;IWriter&lt;T&gt;&gt;(new Converter(...))</c> returns the
+    /// new converter itself (a cast), so the caller owns it. Dropped after the cast, it still leaks.
+    /// </summary>
+    [Fact]
+    public Task UnsafeAsReturnsTheObjectItIsGiven() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Runtime.CompilerServices;
+        sealed class Converter : IDisposable
+        {
+            private readonly Stream output = File.OpenWrite("out");
+            public void Dispose() => output.Dispose();
+        }
+        static class Factory
+        {
+            public static IDisposable Create() => Unsafe.As<IDisposable>(new Converter());
+            public static void Drop() => Unsafe.As<IDisposable>({|LEAK002:new Converter()|});
+        }
+        """);
 }
