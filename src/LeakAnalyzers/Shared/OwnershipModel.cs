@@ -1444,14 +1444,20 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
-    /// <c>var handler = factory.CreateHandler(name);</c>: every value of the local is the result of a call that lends
-    /// what it returns (not a factory of the tables or of source).
+    /// <c>var handler = factory.CreateHandler(name);</c>, <c>Stream data = DataReader.BaseStream;</c>: every value of
+    /// the local is the result of a call or a property that lends what it returns (not a factory of the tables or of
+    /// source).
     /// </summary>
     private bool HoldsOnlyLentValues(ILocalReferenceOperation local, OwnershipTables tables)
     {
         var values = Operations.ValuesOfLocal(Operations.RootOf(local), local.Local);
         return values.Count is > 0 and <= 4 &&
-               values.All(value => Operations.SkipConversions(value) is IInvocationOperation call && IsDisposable(call.Type) && !IsOwnedCreation(call, tables));
+               values.All(value => Operations.SkipConversions(value) switch
+               {
+                   IInvocationOperation call => IsDisposable(call.Type) && !IsOwnedCreation(call, tables),
+                   IPropertyReferenceOperation property => !IsOwnedCreation(property, tables),
+                   _ => false,
+               });
     }
 
     /// <summary>

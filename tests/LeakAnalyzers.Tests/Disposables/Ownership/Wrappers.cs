@@ -15,6 +15,7 @@ public class Wrappers
     [InlineData("var reader = new BinaryReader(input); return reader.ReadString();")]
     [InlineData("var reader = new StreamReader(this.shared); return reader.ReadLine();")]
     [InlineData("var xml = XmlReader.Create(input); xml.Read(); return xml.Name;")]
+    [InlineData("Stream data = this.source.BaseStream; var reader = new BinaryReader(data); return reader.ReadString();")]
     [InlineData("var writer = new StreamWriter(input); writer.Write(1); writer.Flush(); return null;")]
     [InlineData("var writer = XmlWriter.Create(input); writer.WriteStartElement(\"a\"); writer.Flush(); return null;")]
     [InlineData("var owned = File.OpenRead(\"x\"); using (owned) { var reader = new StreamReader(owned, System.Text.Encoding.UTF8, false, 1024, leaveOpen: true); return reader.ReadLine(); }")]
@@ -24,6 +25,7 @@ public class Wrappers
         class C
         {
             Stream shared = Stream.Null;
+            BinaryReader source { get; } = new BinaryReader(Stream.Null);
             string M(Stream input)
             {
                 {{body}}
