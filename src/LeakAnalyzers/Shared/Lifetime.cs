@@ -639,7 +639,11 @@ internal sealed class LifetimeModel
                 return LifetimeInfo.Of(Lifetime.Owned, LifetimeReason.Child, parameter);
             }
 
-            if (facts is not null && method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility == Accessibility.Private && IsDeclaredBySubject(method))
+            // A private method's callers are all in the type. A protected one may be called by a subclass too, but when
+            // the type calls it (`InitMinimizeButton(MinimizeButton)` from OnApplyTemplate), those calls say what it is for.
+            if (facts is not null && method.MethodKind == MethodKind.Ordinary && IsDeclaredBySubject(method) &&
+                (method.DeclaredAccessibility == Accessibility.Private ||
+                 (method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal && facts.CallSitesOf(method).Any())))
             {
                 return FromCallSites(parameter, method, depth);
             }

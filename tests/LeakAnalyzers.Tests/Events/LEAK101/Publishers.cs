@@ -163,4 +163,18 @@ public class Publishers
                 void OnCollectionChanged(object sender, NotifyCollectionChangedEventArgs e) { }
             }
             """);
+
+    /// <summary>A protected method the type calls with a static publisher subscribes to that publisher.</summary>
+    [Fact]
+    public Task ProtectedMethodCalledWithAStaticPublisher() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System;
+            class Bus { public static readonly Bus Shared = new Bus(); public event EventHandler Published; }
+            class View
+            {
+                public View() => Attach(Bus.Shared);
+                protected virtual void Attach(Bus bus) { [|bus.Published += OnPublished|]; }
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """);
 }

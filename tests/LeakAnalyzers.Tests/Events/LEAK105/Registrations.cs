@@ -71,4 +71,38 @@ public class Registrations
                 """,
             EditorConfig = "root = true\n[*.cs]\nleak_analyzers.subscription_methods = Channel.Listen:Unlisten\n",
         }.RunAsync();
+
+    /// <summary>
+    /// AdonisUI's window: OnApplyTemplate fetches a template part into a member and hands it to a protected init
+    /// method that subscribes to it. The type's own calls say what the parameter is: a part of this window, not a
+    /// publisher that piles up handlers. A protected method the type never calls is still judged as before.
+    /// </summary>
+    [Fact]
+    public Task ProtectedInitCalledWithTheObjectsOwnPart() =>
+        Verify.VerifyAnalyzerAsync(
+            Page + """
+            class Button { public event EventHandler Click; }
+            class Window
+            {
+                public Button MinimizeButton { get; protected set; }
+                protected virtual Button GetTemplateChild(string name) => new Button();
+                public virtual void OnApplyTemplate()
+                {
+                    MinimizeButton = GetTemplateChild("PART_Minimize");
+                    if (MinimizeButton != null)
+                    {
+                        InitMinimizeButton(MinimizeButton);
+                    }
+                }
+
+                protected virtual void InitMinimizeButton(Button minimizeButton) => minimizeButton.Click += MinimizeClick;
+                protected virtual void InitCloseButton(Button closeButton) => {|#0:closeButton.Click += MinimizeClick|};
+                void MinimizeClick(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'MinimizeClick'",
+                "closeButton.Click",
+                "every time 'InitCloseButton' is called",
+                "Window"));
 }
