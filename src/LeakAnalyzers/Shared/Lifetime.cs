@@ -811,7 +811,7 @@ internal sealed class LifetimeModel
                 }
 
                 if (result.Lifetime == Lifetime.Owned && IsRootedWhileRunning(type, settings) && !facts.IsStopped(member) &&
-                    (IsThreadingTimer(type) || !facts.NeverStarted(member)))
+                    (IsThreadingTimer(type) || !facts.NeverStarted(member)) && !facts.OnlyOneShotTimers(member))
                 {
                     return new LifetimeInfo(Lifetime.Static, LifetimeReason.RunningTimer, member, result.Evidence, reached: false);
                 }
@@ -1134,6 +1134,36 @@ internal sealed class TypeLifetimeFacts
 
     private bool IsOwn(IMethodSymbol method) =>
         SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Type.OriginalDefinition);
+
+    /// <summary>
+    /// <c>_timer = new Timer(OnTick, null, duration, Timeout.Infinite);</c>: every value the subject gives the member is
+    /// a <c>System.Threading.Timer</c> with an infinite period, never changed (<c>Change</c> counts as a stop, judged
+    /// apart, and so is a <c>Change</c> on a copy: the type must call none). It fires once and leaves the timer queue:
+    /// it keeps its callback until then, not for good.
+    /// </summary>
+    internal bool OnlyOneShotTimers(ISymbol member)
+    {
+        var values = AssignmentsOf(member);
+        return values.Length > 0 &&
+               values.All(stored => Operations.SkipConversions(stored.Value) is IObjectCreationOperation created &&
+                                    LifetimeModel.IsThreadingTimer(created.Type) &&
+                                    created.Arguments.FirstOrDefault(a => a.Parameter?.Name == "period") is { } period &&
+                                    IsInfinite(Operations.SkipConversions(period.Value))) &&
+               !CallsChange(Type);
+
+        static bool IsInfinite(IOperation? value) =>
+            value?.ConstantValue is { HasValue: true, Value: var constant }
+                ? constant is -1 or -1L or uint.MaxValue
+                : value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
+    }
+
+    private static bool CallsChange(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
+            node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
+            {
+                Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Change" } or
+                            Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Change" },
+            }));
 
     /// <summary>Every value the subject assigns to <paramref name="member"/>; a null value is one that cannot be told (out, ref, deconstruction).</summary>
     internal ImmutableArray<StoredValue> AssignmentsOf(ISymbol member)

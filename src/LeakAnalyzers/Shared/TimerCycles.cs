@@ -414,11 +414,29 @@ internal sealed class TimerCycles
 
     // ---- What the disposables rules ask -------------------------------------------------------------------------
 
+    /// <summary>The lifetime facts of <paramref name="type"/>'s own bodies, read through the shared semantic models.</summary>
+    private static TimerCycles For(INamedTypeSymbol type, Compilation compilation, AnalyzerOptions options, INamedTypeSymbol disposable, SyntaxTree tree)
+    {
+        var source = SourceOwnership.For(compilation, disposable);
+        var blocks = new List<(IOperation Block, ISymbol Owner)>();
+        foreach (var candidate in type.GetMembers())
+        {
+            if (candidate is IMethodSymbol method && source.BodyOf(method) is { } body)
+            {
+                blocks.Add((body, method));
+            }
+        }
+
+        var model = LifetimeModel.Create(compilation, "LEAK301");
+        return new TimerCycles(type, model, model.SettingsFor(options, tree), blocks, new DelegateCaptures());
+    }
+
     /// <summary>
     /// For LEAK003: whether LEAK301 reports <paramref name="member"/> of <paramref name="type"/> as a timer cycle (a
     /// <c>System.Threading.Timer</c> whose callback captures the object, never stopped), or as an Rx timer
-    /// subscription kept in a field nothing reads. Cheap filter first: only members that may hold one, in types with
-    /// an instance method body; the type's bodies are read through the shared semantic models.
+    /// subscription kept in a field nothing reads; or whether the member holds only one-shot timers that fire once
+    /// and let go, which neither family reports. Cheap filter first: only members that may hold one, in types with an
+    /// instance method body.
     /// </summary>
     internal static bool ClosureFamilyOwnsMember(INamedTypeSymbol type, ISymbol member, Compilation compilation, AnalyzerOptions options)
     {
@@ -439,18 +457,14 @@ internal sealed class TimerCycles
             return false;
         }
 
-        var source = SourceOwnership.For(compilation, disposable);
-        var blocks = new List<(IOperation Block, ISymbol Owner)>();
-        foreach (var candidate in type.GetMembers())
+        var cycles = For(type, compilation, options, disposable, tree);
+
+        // `new Timer(OnTick, null, due, Timeout.Infinite)` never changed: it fires once and lets go; nothing to report.
+        if (isTimer && !cycles.Facts().IsStopped(member) && cycles.Facts().OnlyOneShotTimers(member))
         {
-            if (candidate is IMethodSymbol method && source.BodyOf(method) is { } body)
-            {
-                blocks.Add((body, method));
-            }
+            return true;
         }
 
-        var model = LifetimeModel.Create(compilation, "LEAK301");
-        var cycles = new TimerCycles(type, model, model.SettingsFor(options, tree), blocks, new DelegateCaptures());
         foreach (var assigned in cycles.Facts().AssignmentsOf(member))
         {
             var value = Operations.SkipConversions(assigned.Value);

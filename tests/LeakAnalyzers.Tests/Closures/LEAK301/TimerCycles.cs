@@ -68,6 +68,27 @@ public class TimerCycles
             }
             """);
 
+    /// <summary>
+    /// Panuon's notice box: a one-shot timer (period <c>Timeout.Infinite</c>) that nothing changes fires once and
+    /// leaves the timer queue; it keeps its owner until then, not for good. Neither family reports it.
+    /// </summary>
+    [Theory]
+    [InlineData("new Timer(OnTick, null, duration, Timeout.Infinite)")]
+    [InlineData("new Timer(OnTick, null, TimeSpan.FromSeconds(duration), Timeout.InfiniteTimeSpan)")]
+    public Task OneShotTimerFieldIsSilent(string creation) =>
+        Run(
+            $$"""
+            using System;
+            using System.Threading;
+            class NoticeItem
+            {
+                private readonly Timer timer;
+                public NoticeItem(int duration) { timer = {{creation}}; }
+                public event EventHandler Closed;
+                void OnTick(object state) => Closed?.Invoke(this, EventArgs.Empty);
+            }
+            """);
+
     [Fact]
     public Task TimerFieldThatIsChangedButNeverDisposedStaysLeak003() =>
         Run(
