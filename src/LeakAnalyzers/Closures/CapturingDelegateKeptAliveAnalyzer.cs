@@ -634,6 +634,13 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             var capture = captures.Of(callback, block);
+            if (!capture.Any && StateKept(invocation) is { } state)
+            {
+                // `token.Register(s => ((TaskCompletionSource<bool>)s).SetResult(true), tcs)`: the callback captures
+                // nothing, but the registration keeps the state it is given as long as it keeps the callback.
+                capture = new Capture(string.IsNullOrEmpty(capture.Kind) ? KindOf(callback) : capture.Kind, state.Name, state.IsThis);
+            }
+
             if (!capture.Any)
             {
                 return;
@@ -654,7 +661,8 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
 
             var lifetime = model.Classify(token, Facts(), Settings(invocation));
             if (!LifetimeModel.TokenRegistrationsMayOutliveSubject(lifetime, Settings(invocation)) || IsOwnSourcesToken(token) ||
-                (!capture.CapturesThis && Operations.SkipConversions(token) is IParameterReferenceOperation && CompletesTheReturnedTask(callback, block)))
+                (!capture.CapturesThis && Operations.SkipConversions(token) is IParameterReferenceOperation &&
+                 (CompletesTheReturnedTask(callback, block) || ReturnsTheStatesTask(invocation, block))))
             {
                 return;
             }
@@ -685,6 +693,71 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             }
 
             Report(callback, capture, "until the token's source is cancelled or disposed", cause, properties);
+        }
+
+        /// <summary>
+        /// <c>token.Register(s => ((TaskCompletionSource&lt;bool&gt;)s).TrySetCanceled(), tcs); return tcs.Task;</c>: the
+        /// allocation-free form of the token-to-task adapter (<see cref="CompletesTheReturnedTask"/>).
+        /// </summary>
+        private static bool ReturnsTheStatesTask(IInvocationOperation registration, IOperation block)
+        {
+            ILocalSymbol? source = null;
+            foreach (var argument in registration.Arguments)
+            {
+                if (argument.Parameter?.Name == "state" && Operations.SkipConversions(argument.Value) is ILocalReferenceOperation { Local: var local } &&
+                    local.Type.Name == "TaskCompletionSource")
+                {
+                    source = local;
+                }
+            }
+
+            if (source is null)
+            {
+                return false;
+            }
+
+            foreach (var operation in block.Descendants())
+            {
+                if (operation is IReturnOperation { ReturnedValue: var returned } &&
+                    Operations.SkipConversions(returned) is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation task } &&
+                    SymbolEqualityComparer.Default.Equals(task.Local, source))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static string KindOf(IOperation callback) =>
+            (Operations.SkipConversions(callback) is IDelegateCreationOperation creation ? Operations.SkipConversions(creation.Target) : Operations.SkipConversions(callback)) switch
+            {
+                IAnonymousFunctionOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousMethodExpressionSyntax } => "An anonymous method",
+                IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } local } => "The local function '" + local.Name + "'",
+                IMethodReferenceOperation { Method: var method } => "The method group '" + method.Name + "'",
+                _ => "A lambda",
+            };
+
+        /// <summary>The local, parameter or <c>this</c> given as a registration's <c>state</c>; null for none (or a constant).</summary>
+        private static (string? Name, bool IsThis)? StateKept(IInvocationOperation registration)
+        {
+            foreach (var argument in registration.Arguments)
+            {
+                if (argument.Parameter?.Name != "state" || argument.ArgumentKind != ArgumentKind.Explicit)
+                {
+                    continue;
+                }
+
+                return Operations.SkipConversions(argument.Value) switch
+                {
+                    ILocalReferenceOperation local => (local.Local.Name, false),
+                    IParameterReferenceOperation parameter => (parameter.Parameter.Name, false),
+                    IInstanceReferenceOperation => (null, true),
+                    _ => null,
+                };
+            }
+
+            return null;
         }
 
         private static IOperation? TokenArgument(IInvocationOperation call, INamedTypeSymbol? cancellationToken)

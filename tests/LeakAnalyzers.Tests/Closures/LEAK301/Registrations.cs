@@ -111,6 +111,38 @@ public class Registrations
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("A lambda", "'tcs'", "until the token's source is cancelled or disposed", "its token registration is dropped"));
 
+    /// <summary>
+    /// The registration's state is kept as long as its callback. DurableTask's DelayWithCancellation registers a
+    /// callback that captures nothing with the completion source as state, then returns a task that may complete
+    /// without it (<c>WhenAny</c> with a delay): on the same long-lived token, one registration per call piles up.
+    /// The allocation-free adapter that returns the state's own task is the token-to-task form and stays silent.
+    /// </summary>
+    [Fact]
+    public Task StateGivenToADroppedRegistrationIsKept() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            static class Utils
+            {
+                public static Task DelayWithCancellation(TimeSpan timeout, CancellationToken token)
+                {
+                    var tcs = new TaskCompletionSource<bool>();
+                    token.Register({|#0:s => ((TaskCompletionSource<bool>)s!).TrySetResult(true)|}, tcs);
+                    return Task.WhenAny(Task.Delay(timeout), tcs.Task);
+                }
+
+                public static Task AsTask(this CancellationToken token)
+                {
+                    var tcs = new TaskCompletionSource<bool>();
+                    token.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetCanceled(), tcs);
+                    return tcs.Task;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("A lambda", "'tcs'", "until the token's source is cancelled or disposed", "its token registration is dropped"));
+
     [Fact]
     public Task SilentOnTheHostsOneShotTokens() =>
         Verify.VerifyAnalyzerAsync(

@@ -137,17 +137,23 @@ public class Silent
             }
             """);
 
+    /// <summary>
+    /// The state overload keeps its state as long as its callback: a dropped registration with <c>this</c> as state
+    /// keeps the object (reported); disposed, it keeps nothing.
+    /// </summary>
     [Fact]
-    public Task StateOverloadWithStaticCallback() =>
+    public Task StateOverloadWithStaticCallbackKeepsTheState() =>
         Verify.VerifyAnalyzerAsync(
             """
             using System.Threading;
             class Request
             {
                 void Cancel() { }
-                public void Send(CancellationToken token) { token.Register(static state => ((Request)state!).Cancel(), this); }
+                public void Send(CancellationToken token) { token.Register({|#0:static state => ((Request)state!).Cancel()|}, this); }
+                public void SendOnce(CancellationToken token) { using (token.Register(static state => ((Request)state!).Cancel(), this)) { } }
             }
-            """);
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("A lambda", "this 'Request'", "until the token's source is cancelled or disposed", "its token registration is dropped"));
 
     [Fact]
     public Task DroppedTimerIsCollectedAndStopsItself() =>
