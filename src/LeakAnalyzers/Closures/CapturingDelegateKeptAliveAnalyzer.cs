@@ -705,7 +705,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
             foreach (var argument in registration.Arguments)
             {
                 if (argument.Parameter?.Name == "state" && Operations.SkipConversions(argument.Value) is ILocalReferenceOperation { Local: var local } &&
-                    local.Type.Name == "TaskCompletionSource")
+                    local.Type is { Name: "TaskCompletionSource", ContainingNamespace.Name: "Tasks" })
                 {
                     source = local;
                 }

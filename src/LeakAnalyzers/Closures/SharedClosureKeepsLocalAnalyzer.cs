@@ -260,7 +260,11 @@ public sealed class SharedClosureKeepsLocalAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool KeptAsLong(IAnonymousFunctionOperation other, (string Phrase, string Until) place, Known known, OperationBlockAnalysisContext context) =>
         Place(other, known, context) is { } otherPlace &&
-        (otherPlace.Until == place.Until || otherPlace.Until == UntilTheProcessEnds);
+        (otherPlace.Until == UntilTheProcessEnds ||
+
+         // "as long as this 'Column' lives", "as long as 'options' lives": the phrase names the one object both are
+         // members of. Token registrations, timers and waits share a phrase across different holders: not compared.
+         (otherPlace.Until == place.Until && place.Until.StartsWith("as long as ", System.StringComparison.Ordinal)));
 
     private const string UntilTheProcessEnds = "until the process ends";
 

@@ -507,7 +507,7 @@ public sealed class NativeMemoryNotFreedAnalyzer : DiagnosticAnalyzer
                 {
                     Add(copied.Local, target);
                 }
-                else if (source is IInvocationOperation { TargetMethod: { Name: "ToIntPtr", ContainingType: { Name: "GCHandle" } }, Arguments.Length: 1 } toIntPtr &&
+                else if (source is IInvocationOperation { TargetMethod: { Name: "ToIntPtr", ContainingType: { Name: "GCHandle", ContainingNamespace.Name: "InteropServices" } }, Arguments.Length: 1 } toIntPtr &&
                          Operations.SkipConversions(toIntPtr.Arguments[0].Value) is ILocalReferenceOperation converted)
                 {
                     // `gcHandle = GCHandle.ToIntPtr(handle)`: the same handle as a number.

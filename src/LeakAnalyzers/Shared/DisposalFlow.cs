@@ -1298,6 +1298,23 @@ internal sealed class DisposalFlow
         var seen = new HashSet<int>();
         var pending = new Stack<int>();
         pending.Push(region.FirstBlockOrdinal);
+
+        // Nothing branches into a handler: the regions nested in the finally (a try/finally, a catch inside it) are
+        // entered from their own first block.
+        var nested = new Stack<ControlFlowRegion>(region.NestedRegions);
+        while (nested.Count > 0)
+        {
+            var inner = nested.Pop();
+            if (inner.Kind is ControlFlowRegionKind.Finally or ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler)
+            {
+                pending.Push(inner.FirstBlockOrdinal);
+            }
+
+            foreach (var deeper in inner.NestedRegions)
+            {
+                nested.Push(deeper);
+            }
+        }
         while (pending.Count > 0 && !releases)
         {
             var ordinal = pending.Pop();

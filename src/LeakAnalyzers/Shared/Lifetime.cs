@@ -1136,8 +1136,8 @@ internal sealed class TypeLifetimeFacts
         SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Type.OriginalDefinition);
 
     /// <summary>
-    /// <c>_timer = new Timer(OnTick, null, duration, Timeout.Infinite);</c>: every value the subject gives the member is
-    /// a <c>System.Threading.Timer</c> with an infinite period, never changed (<c>Change</c> counts as a stop, judged
+    /// <c>_timer = new Timer(OnTick, null, duration, Timeout.Infinite);</c> in a constructor: every value the subject gives
+    /// the member, at construction, is a <c>System.Threading.Timer</c> with an infinite period, never changed (<c>Change</c> counts as a stop, judged
     /// apart, and so is a <c>Change</c> on a copy: the type must call none). It fires once and leaves the timer queue:
     /// it keeps its callback until then, not for good.
     /// </summary>
@@ -1145,7 +1145,8 @@ internal sealed class TypeLifetimeFacts
     {
         var values = AssignmentsOf(member);
         return values.Length > 0 &&
-               values.All(stored => Operations.SkipConversions(stored.Value) is IObjectCreationOperation created &&
+               values.All(stored => MadeAtConstruction(stored.Operation) &&
+                                    Operations.SkipConversions(stored.Value) is IObjectCreationOperation created &&
                                     LifetimeModel.IsThreadingTimer(created.Type) &&
                                     created.Arguments.FirstOrDefault(a => a.Parameter?.Name == "period") is { } period &&
                                     IsInfinite(Operations.SkipConversions(period.Value))) &&
@@ -1157,7 +1158,23 @@ internal sealed class TypeLifetimeFacts
                 : value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
     }
 
+    /// <summary>
+    /// In a constructor's own body or an initializer: not in a method (a timer callback making the next one-shot timer
+    /// re-arms it for good), a lambda or a local function.
+    /// </summary>
+    private static bool MadeAtConstruction(IOperation operation) =>
+        operation.Syntax.Ancestors().FirstOrDefault(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or
+                                                         Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or
+                                                         Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax)
+            is Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax or
+               Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: not null };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, System.Runtime.CompilerServices.StrongBox<bool>> CallsChangeByType = new();
+
     private static bool CallsChange(INamedTypeSymbol type) =>
+        CallsChangeByType.GetValue(type, t => new System.Runtime.CompilerServices.StrongBox<bool>(ScanForChange(t))).Value;
+
+    private static bool ScanForChange(INamedTypeSymbol type) =>
         type.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
             node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
             {

@@ -94,6 +94,9 @@ internal sealed class OwnershipModel
     /// <summary>What a source member returns; unknown for members without a source body.</summary>
     internal ReturnFact Returns(IMethodSymbol method) => source.Of(method)?.Returns ?? ReturnFact.Unknown;
 
+    /// <summary>The class each local of a source method holds when every value is a <c>new</c> of one (see <see cref="Implementation"/>).</summary>
+    private readonly ConcurrentDictionary<ILocalSymbol, System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>> exactTypes = new(SymbolEqualityComparer.Default);
+
     /// <summary>
     /// The member of your source that a call of <paramref name="member"/> on <paramref name="receiver"/> runs, when the
     /// member is an interface, abstract or virtual one and the receiver is a local whose every value is a <c>new</c>
@@ -105,7 +108,7 @@ internal sealed class OwnershipModel
     {
         if (member.ContainingType is not { } declaring || (declaring.TypeKind != TypeKind.Interface && !member.IsVirtual && !member.IsAbstract && !member.IsOverride) ||
             Operations.SkipConversions(receiver) is not ILocalReferenceOperation { Local: { RefKind: RefKind.None } local } ||
-            ExactTypeOf(local, source) is not { } exact)
+            exactTypes.GetOrAdd(local, l => new System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>(ExactTypeOf(l, source))).Value is not { } exact)
         {
             return member;
         }
@@ -171,6 +174,12 @@ internal sealed class OwnershipModel
                     break;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax passed }
                     when passed.Identifier.ValueText == local.Name:
+                    return null;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.RefExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax aliased }
+                    when aliased.Identifier.ValueText == local.Name:
+                    return null;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.TupleExpressionSyntax targets }
+                    when targets.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == local.Name):
                     return null;
             }
         }
@@ -1146,8 +1155,9 @@ internal sealed class OwnershipModel
             case ILocalReferenceOperation { Local: var local } when local.DeclaringSyntaxReferences.Length == 1 &&
                                                                    local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator &&
                                                                    declarator.Ancestors().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>().FirstOrDefault() is { } body:
-                // Every value is made where it is assigned, and the method never sets a Close member.
-                return !SetsClose(body) && MadeHere(initial) &&
+                // Every value is made where it is assigned, the method never sets a Close member, and never gives the
+                // settings to a call (`Configure(settings)` may set CloseInput).
+                return !SetsClose(body) && MadeHere(initial) && !PassedOn(body, local.Name) &&
                        body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>().All(assignment =>
                            assignment.Left is not Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: var name } || name != local.Name || MadeHere(assignment.Right));
             case IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } maker }:
@@ -1165,12 +1175,20 @@ internal sealed class OwnershipModel
                 _ => false,
             };
 
-        // A method of yours that makes settings: it makes a new one and never sets a Close member.
+        // A method of yours that makes settings: it makes a new one, never sets a Close member, and gives none of its
+        // locals to a call.
         static bool MakerLeavesOpen(IMethodSymbol maker) =>
             maker.DeclaringSyntaxReferences.All(reference =>
                 reference.GetSyntax() is var declaration &&
                 declaration.DescendantNodes().Any(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax) &&
-                !SetsClose(declaration));
+                !SetsClose(declaration) &&
+                !declaration.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax>().Any(made => PassedOn(declaration, made.Identifier.ValueText)));
+
+        static bool PassedOn(SyntaxNode scope, string name) =>
+            scope.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax>().Any(argument =>
+                argument.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: var passed } && passed == name &&
+                argument.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call &&
+                call.Expression is not Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Create" });
 
         static bool SetsClose(SyntaxNode scope) =>
             scope.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>().Any(assignment =>

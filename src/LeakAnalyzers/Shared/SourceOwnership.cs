@@ -574,7 +574,9 @@ internal sealed class SourceOwnership
             return false;
         }
 
-        return everyImplementationCreates.GetOrAdd(method, m =>
+        // Reached from inside summaries (IsFactory): the shared guard keeps a result cut by depth or a cycle from
+        // being cached for the compilation.
+        return Fact(everyImplementationCreates, method, m =>
         {
             var found = 0;
             foreach (var type in SourceTypes())
@@ -616,7 +618,7 @@ internal sealed class SourceOwnership
             }
 
             return found > 0;
-        });
+        }, whenCut: false);
 
         static bool Overrides(IMethodSymbol candidate, IMethodSymbol member)
         {

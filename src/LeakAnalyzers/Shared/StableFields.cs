@@ -44,8 +44,15 @@ internal static class StableFields
             return true;
         }
 
+        // Between the two tests other code may run: at an `await` or `yield` (another caller, another thread), or in
+        // the handlers of an event or delegate the method invokes (a subscriber calling back into a writer).
+        if (method.DescendantNodes().Any(node => node is AwaitExpressionSyntax or YieldStatementSyntax || InvokesADelegate(node, type)))
+        {
+            return false;
+        }
+
         // The members the method reaches, by name, through the type's own members.
-        var bodies = type.DeclaringSyntaxReferences.Select(reference => reference.GetSyntax()).ToList();
+        var members = MembersByName.GetValue(type, IndexMembers);
         var reached = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<SyntaxNode>();
         pending.Push(method);
@@ -58,20 +65,14 @@ internal static class StableFields
                     return false;
                 }
 
-                if (!reached.Add(name))
+                if (!reached.Add(name) || !members.TryGetValue(name, out var named))
                 {
                     continue;
                 }
 
-                foreach (var body in bodies)
+                foreach (var member in named)
                 {
-                    foreach (var member in body.ChildNodes().OfType<MemberDeclarationSyntax>())
-                    {
-                        if (NameOf(member) == name)
-                        {
-                            pending.Push(member);
-                        }
-                    }
+                    pending.Push(member);
                 }
             }
         }
@@ -79,34 +80,60 @@ internal static class StableFields
         return true;
     }
 
-    /// <summary>The simple names a body calls or assigns (a property set runs its setter).</summary>
+    /// <summary>The type's member declarations by name (all partial declarations), built once per type.</summary>
+    private static readonly ConditionalWeakTable<INamedTypeSymbol, Dictionary<string, List<MemberDeclarationSyntax>>> MembersByName = new();
+
+    private static Dictionary<string, List<MemberDeclarationSyntax>> IndexMembers(INamedTypeSymbol type)
+    {
+        var index = new Dictionary<string, List<MemberDeclarationSyntax>>(StringComparer.Ordinal);
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var member in reference.GetSyntax().ChildNodes().OfType<MemberDeclarationSyntax>())
+            {
+                if (NameOf(member) is not { } name)
+                {
+                    continue;
+                }
+
+                if (!index.TryGetValue(name, out var list))
+                {
+                    index[name] = list = new List<MemberDeclarationSyntax>();
+                }
+
+                list.Add(member);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The simple names a body uses: every name it calls, reads or assigns (a property read runs its getter, a set its
+    /// setter, a method group may be called later), and <c>this[]</c> for an element access (an indexer).
+    /// </summary>
     private static IEnumerable<string> NamesUsed(SyntaxNode body)
     {
         foreach (var node in body.DescendantNodes())
         {
-            var name = node switch
+            switch (node)
             {
-                InvocationExpressionSyntax invocation => invocation.Expression switch
-                {
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                    _ => null,
-                },
-                AssignmentExpressionSyntax assignment => assignment.Left switch
-                {
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                    _ => null,
-                },
-                _ => null,
-            };
-            if (name is not null)
-            {
-                yield return name;
+                case SimpleNameSyntax simple:
+                    yield return simple.Identifier.ValueText;
+                    break;
+                case ElementAccessExpressionSyntax or ElementBindingExpressionSyntax:
+                    yield return "this[]";
+                    break;
             }
         }
     }
+
+    /// <summary><c>Changed?.Invoke(this, e)</c>, <c>callback(x)</c>, <c>OnChanged(e)</c> on an event or delegate member of the type.</summary>
+    private static bool InvokesADelegate(SyntaxNode node, INamedTypeSymbol type) =>
+        node is InvocationExpressionSyntax invocation &&
+        (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke" or "BeginInvoke" or "DynamicInvoke" } or
+             MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke" or "BeginInvoke" or "DynamicInvoke" } ||
+         (invocation.Expression is IdentifierNameSyntax { Identifier.ValueText: var name } &&
+          type.GetMembers(name).Any(member => member is IEventSymbol || (member is IFieldSymbol { Type.TypeKind: TypeKind.Delegate } or IPropertySymbol { Type.TypeKind: TypeKind.Delegate }))));
 
     private static string? NameOf(MemberDeclarationSyntax member) => member switch
     {

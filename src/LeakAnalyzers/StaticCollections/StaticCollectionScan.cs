@@ -772,13 +772,23 @@ internal sealed class StaticCollectionScan
 
                 // `element = Find(_document, name); cache[name] = element;`: what an instance holds (a member of this
                 // object), or what is computed from it, kept by a static table beyond the instance.
-                // Values that can hold an object graph only: a string or number computed from it keeps nothing of it.
+                IMemberReferenceOperation or IInvocationOperation or ILocalReferenceOperation => HoldsInstanceState(stored, depth),
+                _ => false,
+            };
+
+        // What an instance holds (a member of this object that can hold an object graph), or an object computed from
+        // one through a call or a local. A string or number computed from it keeps nothing of it; the callers'
+        // arguments of such a call are not counted here (a memo of `Type.GetType(name, throwOnError)` stays a memo).
+        static bool HoldsInstanceState(IOperation? value, int depth) =>
+            depth <= 3 &&
+            Operations.SkipConversions(value) switch
+            {
                 IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member => CanHoldObjects(member.Type),
                 IInvocationOperation call when CanHoldObjects(call.Type) =>
-                    call.Arguments.Any(a => IsCallersObject(a.Value, key, depth + 1)) ||
-                    (call.Instance is { } receiver && Operations.SkipConversions(receiver) is IMemberReferenceOperation && IsCallersObject(receiver, key, depth + 1)),
-                ILocalReferenceOperation { Local: var local } when stored is not null && CanHoldObjects(local.Type) =>
-                    Operations.ValuesOfLocal(Operations.RootOf(stored), local).Any(v => v is not null && IsCallersObject(v, key, depth + 1)),
+                    call.Arguments.Any(a => HoldsInstanceState(a.Value, depth + 1)) ||
+                    (call.Instance is { } receiver && Operations.SkipConversions(receiver) is IMemberReferenceOperation && HoldsInstanceState(receiver, depth + 1)),
+                ILocalReferenceOperation { Local: var local } reference when CanHoldObjects(local.Type) =>
+                    Operations.ValuesOfLocal(Operations.RootOf(reference), local).Any(v => v is not null && HoldsInstanceState(v, depth + 1)),
                 _ => false,
             };
 

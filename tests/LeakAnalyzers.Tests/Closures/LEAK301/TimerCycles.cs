@@ -89,6 +89,20 @@ public class TimerCycles
             }
             """);
 
+    /// <summary>A one-shot timer whose callback makes the next one re-arms itself for good: still a timer cycle.</summary>
+    [Fact]
+    public Task OneShotTimerRearmedByItsCallbackIsReported() =>
+        Run(
+            """
+            using System.Threading;
+            class Poller
+            {
+                private Timer timer;
+                public Poller() { timer = new Timer({|LEAK301:OnTick|}, null, 1000, Timeout.Infinite); }
+                void OnTick(object state) { {|LEAK004:timer = new Timer({|LEAK301:OnTick|}, null, 1000, Timeout.Infinite)|}; }
+            }
+            """);
+
     [Fact]
     public Task TimerFieldThatIsChangedButNeverDisposedStaysLeak003() =>
         Run(

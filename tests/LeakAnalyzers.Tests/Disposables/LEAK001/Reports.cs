@@ -46,6 +46,8 @@ public class Reports
     [InlineData("if (s is null) { Console.WriteLine(); } else { Console.Write(0); }", true)]
     [InlineData("if (s != null) { s.Dispose(); }", false)]
     [InlineData("if (s is not null) { s.Dispose(); } else { Console.WriteLine(); }", false)]
+    [InlineData("try { Console.WriteLine(); } finally { s?.Dispose(); }", false)]
+    [InlineData("try { Console.WriteLine(); } catch (Exception) { s?.Dispose(); throw; } finally { s?.Dispose(); }", false)]
     public Task FinallyThatDisposesOnlyWhereTheLocalIsNull(string release, bool reported) =>
         Verify.VerifyAnalyzerAsync($$"""
             using System;

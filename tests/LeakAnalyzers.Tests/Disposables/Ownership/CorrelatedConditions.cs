@@ -148,18 +148,24 @@ public class CorrelatedConditions
         }
         """);
 
-    /// <summary>The same method with a call between the tests that reaches the only writer of the field (directly,
-    /// through another member, or through a property setter), a field another instance may write, and a field a
-    /// lambda writes: the second test may disagree with the first.</summary>
+    /// <summary>
+    /// A stream opened under a mode test and disposed under the same test: silent when nothing can write the field
+    /// between the tests, reported when something may. A call reaching the only writer (directly, through another
+    /// member, a property setter or getter), another instance or a lambda writing it, an await or an event raised in
+    /// between (another caller, or a subscriber, may run a writer).
+    /// </summary>
     [Theory]
-    [InlineData("Open(Mode.Active);", "public void Open(Mode mode) => _mode = mode;")]
-    [InlineData("Reset();", "public void Open(Mode mode) => _mode = mode; void Reset() { Open(Mode.Passive); }")]
-    [InlineData("Current = Mode.Active;", "Mode Current { get => _mode; set => _mode = value; }")]
-    [InlineData("", "public void CopyTo(Ftp other) => other._mode = _mode;")]
-    [InlineData("", "public System.Action Switch => () => _mode = Mode.Active;")]
-    public Task FieldACallOrSomeoneElseMayWriteIsReported(string between, string writer) => Verify.VerifyAsync($$"""
-        using System.Net;
-        using System.Net.Sockets;
+    [InlineData("", "", false)]
+    [InlineData("Send();", "void Send() { }", false)]
+    [InlineData("Open(Mode.Active);", "public void Open(Mode mode) => _mode = mode;", true)]
+    [InlineData("Reset();", "public void Open(Mode mode) => _mode = mode; void Reset() { Open(Mode.Passive); }", true)]
+    [InlineData("Current = Mode.Active;", "Mode Current { get => _mode; set => _mode = value; }", true)]
+    [InlineData("var flipped = Flip;", "Mode Flip { get { _mode = Mode.Passive; return _mode; } }", true)]
+    [InlineData("", "public void CopyTo(Ftp other) => other._mode = _mode;", true)]
+    [InlineData("", "public System.Action Switch => () => _mode = Mode.Active;", true)]
+    [InlineData("System.Threading.Thread.Sleep(1); Changed?.Invoke(this, System.EventArgs.Empty);", "public event System.EventHandler Changed; public void Open(Mode mode) => _mode = mode;", true)]
+    public Task FieldSomethingMayWriteBetweenTheTests(string between, string writer, bool reported) => Verify.VerifyAsync($$"""
+        using System.IO;
         enum Mode { Active, Passive }
         class Ftp
         {
@@ -167,27 +173,45 @@ public class CorrelatedConditions
 
             {{writer}}
 
-            public int Read()
+            public int Read(string p)
             {
-                TcpClient? client = null;
+                Stream s = null;
                 if (_mode == Mode.Active)
                 {
-                    client = new TcpClient("localhost", 20);
-                }
-                else
-                {
-                    client = new TcpClient("localhost", 21);
+                    s = {{(reported ? "{|LEAK001:File.OpenRead(p)|}" : "File.OpenRead(p)")}};
                 }
 
                 {{between}}
+                var r = 0;
                 if (_mode == Mode.Active)
                 {
-                    {|LEAK004:client = new TcpClient("localhost", 22)|};
+                    r = s.ReadByte();
+                    s.Dispose();
                 }
 
-                var b = client.GetStream().ReadByte();
-                client.Dispose();
-                return b;
+                return r;
+            }
+        }
+        """);
+
+    /// <summary>An await between the tests, with a public writer: another caller may switch the mode meanwhile.</summary>
+    [Fact]
+    public Task FieldWrittenByAPublicMemberAcrossAnAwaitIsReported() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+        enum Mode { Active, Passive }
+        class Ftp
+        {
+            private Mode _mode = Mode.Passive;
+            public void Open(Mode mode) => _mode = mode;
+            public async Task<int> ReadAsync(string p)
+            {
+                Stream s = null;
+                if (_mode == Mode.Active) { s = {|LEAK001:File.OpenRead(p)|}; }
+                await Task.Delay(10);
+                var r = 0;
+                if (_mode == Mode.Active) { r = s.ReadByte(); s.Dispose(); }
+                return r;
             }
         }
         """);

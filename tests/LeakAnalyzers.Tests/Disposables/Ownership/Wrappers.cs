@@ -292,6 +292,8 @@ public class Wrappers
     [InlineData("var settings = Safe(true); settings.CloseInput = true; var xml = {|LEAK001:XmlReader.Create(input, settings)|};")]
     [InlineData("var xml = {|LEAK001:XmlReader.Create(input, given)|};")]
     [InlineData("var xml = {|LEAK001:XmlReader.Create(input, Closing())|};")]
+    [InlineData("var settings = new XmlReaderSettings(); Configure(settings); var xml = {|LEAK001:XmlReader.Create(input, settings)|};")]
+    [InlineData("var xml = {|LEAK001:XmlReader.Create(input, Configured())|};")]
     public Task ReaderOverABorrowedStreamWithSettingsMadeHere(string create) => Verify.VerifyAsync($$"""
         using System.IO;
         using System.Xml;
@@ -304,6 +306,10 @@ public class Wrappers
             }
 
             static XmlReaderSettings Closing() => new XmlReaderSettings { CloseInput = true };
+
+            static void Configure(XmlReaderSettings settings) => settings.CloseInput = true;
+
+            static XmlReaderSettings Configured() { var settings = new XmlReaderSettings(); Configure(settings); return settings; }
 
             string M(Stream input, XmlReaderSettings given)
             {

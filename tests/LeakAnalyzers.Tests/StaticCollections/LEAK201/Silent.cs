@@ -92,9 +92,9 @@ public class Silent
                 public string Next() => work.Dequeue();
 
                 // AudioSwitcher's STA scheduler: the worker's consuming enumeration takes out every item it yields.
-                private static readonly BlockingCollection<Action> tasks = new();
-                public void Queue(Action task) => tasks.Add(task);
-                public void Run() { foreach (var task in tasks.GetConsumingEnumerable()) task(); }
+                private static readonly BlockingCollection<string> jobs = new();
+                public void Queue(string job) { jobs.Add(job); }
+                public void Run() { foreach (var job in jobs.GetConsumingEnumerable()) Console.WriteLine(job); }
 
                 public void Remember(string key) => memo[key] = key;
                 public static void Reset() => memo.Clear();
