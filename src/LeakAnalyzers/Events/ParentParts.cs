@@ -537,8 +537,39 @@ internal static class ParentParts
         {
             IExpressionStatementOperation => true,
             IInvocationOperation { Parent: IExpressionStatementOperation } invocation => ReferenceEquals(invocation.Instance, current),
+
+            // `var updater = new Updater(c); updater.Attach(); return updater.Current;`: a local only called and read,
+            // never handed on, lets the object go when the method ends.
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } } => OnlyUsedAsReceiver(local, Operations.RootOf(creation)),
             _ => false,
         };
+    }
+
+    private static bool OnlyUsedAsReceiver(ILocalSymbol local, IOperation root)
+    {
+        var any = false;
+        foreach (var reference in Operations.ReferencesTo(root, local))
+        {
+            var parent = reference.Parent;
+            var receiver = parent switch
+            {
+                IInvocationOperation call => call.Instance,
+                IMemberReferenceOperation member => member.Instance,
+                _ => null,
+            };
+
+            if (!ReferenceEquals(receiver, reference) ||
+                (parent is IInvocationOperation result && !result.TargetMethod.ReturnsVoid && result.Type is { } type &&
+                 SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, local.Type.OriginalDefinition)))
+            {
+                // Handed on, or a call that may return the object itself (a fluent Start()).
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     private static bool PassesThis(IObjectCreationOperation creation, int ordinal)

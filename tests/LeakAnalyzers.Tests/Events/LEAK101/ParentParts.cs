@@ -140,6 +140,23 @@ public class ParentParts
             }
             """);
 
+    /// <summary>
+    /// SukiUI's inline updater: made in a local, started and read, then let go. A local only called and read hands
+    /// nothing on. Returned, or given to a call, it is kept elsewhere and reported.
+    /// </summary>
+    [Theory]
+    [InlineData("var tracker = new Tracker(client); tracker.Start(); return tracker.GetHashCode();", false)]
+    [InlineData("var tracker = new Tracker(client); tracker.Start(); Keep(tracker); return 0;", true)]
+    public Task SubscriberMadeInALocalOnlyCalledAndRead(string body, bool reported) =>
+        Verify.VerifyAnalyzerAsync((reported ? Attached.Replace("client.Connected += OnConnected;", "[|client.Connected += OnConnected|];") : Attached) + $$"""
+            public static class Extensions
+            {
+                private static readonly System.Collections.Generic.List<object> kept = new();
+                private static void Keep(object o) => kept.Add(o);
+                public static int Track(Client client) { {{body}} }
+            }
+            """);
+
     [Fact]
     public Task SubscriberAlsoKeptSomewhereIsReported() =>
         Verify.VerifyAnalyzerAsync(Attached.Replace("client.Connected += OnConnected;", "[|client.Connected += OnConnected|];") + """
