@@ -1689,6 +1689,14 @@ internal sealed class OwnershipModel
             return ArgumentFate.MayBeStored;
         }
 
+        // `new X509Certificate2Collection(certificate)`: a collection of the framework built from what it is given holds
+        // it; the argument leaves with the collection, whose owner disposes the elements (or not).
+        if (method.MethodKind == MethodKind.Constructor && method.ContainingType is { } collection && !IsDisposable(collection) &&
+            collection.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+        {
+            return ArgumentFate.Kept;
+        }
+
         // A static factory of the framework (SslStreamCertificateContext.Create(cert), Image.FromStream(stream)) builds
         // an object that may keep what it is given: the argument leaves with the result, the caller still owns it.
         if (method.IsStatic && (method.Name.StartsWith("Create", StringComparison.Ordinal) || method.Name.StartsWith("From", StringComparison.Ordinal)) &&

@@ -518,4 +518,20 @@ public class KnownCalls
             public static void Drop() => Unsafe.As<IDisposable>({|LEAK002:new Converter()|});
         }
         """);
+
+    /// <summary>
+    /// Couchbase's certificate factory returns <c>new X509Certificate2Collection(new X509Certificate2(...))</c>: the
+    /// collection keeps the certificate and the caller gets both. Read and dropped, the certificate is still reported.
+    /// </summary>
+    [Fact]
+    public Task FrameworkCollectionBuiltFromTheObjectKeepsIt() => Verify.VerifyAsync("""
+        using System.Security.Cryptography.X509Certificates;
+        static class Certificates
+        {
+        #pragma warning disable SYSLIB0057
+            public static X509Certificate2Collection Load(string path) => new X509Certificate2Collection(new X509Certificate2(path));
+            public static int Count(string path) => new X509Certificate2Collection({|LEAK002:new X509Certificate2(path)|}).Count;
+        #pragma warning restore SYSLIB0057
+        }
+        """);
 }
