@@ -1928,13 +1928,18 @@ internal sealed class SourceOwnership
 
             private static bool IsReturned(IOperation reference)
             {
-                for (var current = reference.Parent; current is not null; current = current.Parent)
+                var child = reference;
+                for (var current = reference.Parent; current is not null; child = current, current = current.Parent)
                 {
                     switch (current)
                     {
                         case IReturnOperation:
                             return true;
                         case IConversionOperation or IParenthesizedOperation or ICoalesceOperation or IConditionalOperation or IConditionalAccessOperation:
+                            continue;
+
+                        // `return _singleton ??= Create();`, `return _cache = Load();`: the value is the member's.
+                        case IAssignmentOperation assignment when ReferenceEquals(assignment.Target, child):
                             continue;
                         default:
                             return false;

@@ -274,10 +274,21 @@ public class Callees
             public IDisposable Resource => resource;
         }
 
+        // Couchbase's singleton factory hands its field out through `??=`.
+        public class Singleton
+        {
+            private readonly Func<object> make;
+            private object instance;
+            public Singleton(object instance) => this.instance = instance;
+            public Singleton(Func<object> make) => this.make = make;
+            public object Create() => instance ??= make();
+        }
+
         public class C
         {
             public Session Open(string p) => new Session({|LEAK002:File.OpenRead(p)|});
             public Exposing Expose(string p) => new Exposing(File.OpenRead(p));
+            public Singleton Register(string p) => new Singleton(File.OpenRead(p));
         }
         """);
 
