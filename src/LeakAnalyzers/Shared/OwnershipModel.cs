@@ -1689,10 +1689,11 @@ internal sealed class OwnershipModel
             return ArgumentFate.MayBeStored;
         }
 
-        // `new X509Certificate2Collection(certificate)`: a collection of the framework built from what it is given holds
-        // it; the argument leaves with the collection, whose owner disposes the elements (or not).
-        if (method.MethodKind == MethodKind.Constructor && method.ContainingType is { } collection && !IsDisposable(collection) &&
-            collection.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+        // `new X509Certificate2Collection(certificate)`: a collection of the framework (an ICollection, not a string)
+        // built from an object holds it; the argument leaves with the collection, whose owner disposes the elements.
+        if (method.MethodKind == MethodKind.Constructor && method.ContainingType is { SpecialType: SpecialType.None } collection && !IsDisposable(collection) &&
+            parameter.Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String } &&
+            collection.AllInterfaces.Any(i => i.Name == "ICollection" && i.ContainingNamespace?.ToDisplayString() is "System.Collections" or "System.Collections.Generic"))
         {
             return ArgumentFate.Kept;
         }

@@ -364,6 +364,21 @@ public class Reports
         }
         """);
 
+    /// <summary>FlashCap's CFString.ToString: a string built from the block copies it; the block is never freed.</summary>
+    [Fact]
+    public Task StringBuiltFromTheBlockDoesNotKeepIt() => Verify.VerifyAnalyzerAsync("""
+        using System.Runtime.InteropServices;
+
+        unsafe class C
+        {
+            string M(int length)
+            {
+                var chars = (char*)[|Marshal.AllocHGlobal(length * 2)|];
+                return new string(chars, 0, length);
+            }
+        }
+        """);
+
     [Fact]
     public Task CastAliasIsAUseNotAHandOver() => Verify.VerifyAnalyzerAsync("""
         using System;
