@@ -91,9 +91,12 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                     return UseKind.HandOver;
                 }
 
-                var called = model.Implementation(invocation.TargetMethod, reference);
+                var called = model.Implementations(invocation.TargetMethod, reference);
                 return (consumerReturned || Leaves(invocation)) &&
-                       (IsResourceView(called) || model.Source.Of(called) is { StoresReceiverElsewhere: true })
+                       called.All(implementation => IsResourceView(implementation) || model.Source.Of(implementation) is { StoresReceiverElsewhere: true } ||
+
+                                                     // One possible class returns the object itself, another a wrapper over it.
+                                                     (called.Length > 1 && model.Returns(implementation).Kind == ReturnedValue.Self))
                     ? UseKind.HandOver
                     : UseKind.None;
             case IArgumentOperation argument when flushReleases && (Flushes(reference, argument) || SourceCalleeFlushes(argument, 0)):

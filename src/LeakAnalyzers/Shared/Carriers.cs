@@ -1,5 +1,6 @@
 namespace LeakAnalyzers.Shared;
 
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -23,13 +24,13 @@ internal static class Carriers
         {
             case IInvocationOperation invocation when ReferenceEquals(invocation.Instance, reference) &&
                                                      !OwnershipModel.IsDisposeMethod(invocation.TargetMethod) &&
-                                                     model.Returns(model.Implementation(invocation.TargetMethod, reference)).Kind == ReturnedValue.Self:
+                                                     model.Implementations(invocation.TargetMethod, reference).All(called => model.Returns(called).Kind == ReturnedValue.Self):
                 return invocation;
 
             // `ILogger Logger => this;` read on the object: the property's value is the object.
             case IPropertyReferenceOperation { Property.GetMethod: { } getter } property when ReferenceEquals(property.Instance, reference) &&
                                                                                           !IsWritten(property) &&
-                                                                                          model.Returns(model.Implementation(getter, reference)).Kind == ReturnedValue.Self:
+                                                                                          model.Implementations(getter, reference).All(called => model.Returns(called).Kind == ReturnedValue.Self):
                 return property;
 
             // `await c.OpenAsync()` where OpenAsync is `async Task<C>` ending in `return this`, `await Check(r)` where

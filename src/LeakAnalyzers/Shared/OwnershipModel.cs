@@ -94,27 +94,45 @@ internal sealed class OwnershipModel
     /// <summary>What a source member returns; unknown for members without a source body.</summary>
     internal ReturnFact Returns(IMethodSymbol method) => source.Of(method)?.Returns ?? ReturnFact.Unknown;
 
-    /// <summary>The class each local of a source method holds when every value is a <c>new</c> of one (see <see cref="Implementation"/>).</summary>
-    private readonly ConcurrentDictionary<ILocalSymbol, System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>> exactTypes = new(SymbolEqualityComparer.Default);
+    /// <summary>The classes each local of a source method can hold, when every value is a <c>new</c> of a source class (see <see cref="Implementations"/>).</summary>
+    private readonly ConcurrentDictionary<ILocalSymbol, ImmutableArray<INamedTypeSymbol>> exactTypes = new(SymbolEqualityComparer.Default);
 
     /// <summary>
-    /// The member of your source that a call of <paramref name="member"/> on <paramref name="receiver"/> runs, when the
-    /// member is an interface, abstract or virtual one and the receiver is a local whose every value is a <c>new</c>
-    /// of one source class (<c>IRollbar rollbar = new RollbarLogger(); ... return rollbar.Logger;</c>, where
-    /// <c>RollbarLogger.Logger => this</c>); else <paramref name="member"/> itself.
+    /// The members of your source that a call of <paramref name="member"/> on <paramref name="receiver"/> may run, when
+    /// the member is an interface, abstract or virtual one and the receiver is a local whose every value is a
+    /// <c>new</c> of a source class, directly or returned by a source method (<c>IRollbar rollbar =
+    /// RollbarFactory.CreateNew(config);</c> where <c>CreateNew</c> returns a <c>new RollbarLogger(...)</c> or a
+    /// <c>new RollbarSingleThreadedLogger(...)</c>): one implementation per possible class. Otherwise
+    /// <paramref name="member"/> itself. A caller asking "does it return <c>this</c>" needs every one to.
     /// </summary>
-    internal T Implementation<T>(T member, IOperation? receiver)
+    internal ImmutableArray<T> Implementations<T>(T member, IOperation? receiver)
         where T : class, ISymbol
     {
         if (member.ContainingType is not { } declaring || (declaring.TypeKind != TypeKind.Interface && !member.IsVirtual && !member.IsAbstract && !member.IsOverride) ||
-            Operations.SkipConversions(receiver) is not ILocalReferenceOperation { Local: { RefKind: RefKind.None } local } ||
-            exactTypes.GetOrAdd(local, l => new System.Runtime.CompilerServices.StrongBox<INamedTypeSymbol?>(ExactTypeOf(l, source))).Value is not { } exact)
+            Operations.SkipConversions(receiver) is not ILocalReferenceOperation { Local: { RefKind: RefKind.None } local })
         {
-            return member;
+            return ImmutableArray.Create(member);
         }
 
-        var implementation = declaring.TypeKind == TypeKind.Interface ? exact.FindImplementationForInterfaceMember(member) : OverrideIn(exact, member);
-        return implementation is T found && !found.IsAbstract && found.DeclaringSyntaxReferences.Length > 0 ? found : member;
+        var classes = exactTypes.GetOrAdd(local, l => ExactTypesOf(l, source));
+        if (classes.IsDefaultOrEmpty)
+        {
+            return ImmutableArray.Create(member);
+        }
+
+        var builder = ImmutableArray.CreateBuilder<T>(classes.Length);
+        foreach (var exact in classes)
+        {
+            var implementation = declaring.TypeKind == TypeKind.Interface ? exact.FindImplementationForInterfaceMember(member) : OverrideIn(exact, member);
+            if (implementation is not T found || found.IsAbstract || found.DeclaringSyntaxReferences.Length == 0)
+            {
+                return ImmutableArray.Create(member);
+            }
+
+            builder.Add(found);
+        }
+
+        return builder.ToImmutable();
 
         static ISymbol? OverrideIn(INamedTypeSymbol type, ISymbol member)
         {
@@ -144,19 +162,24 @@ internal sealed class OwnershipModel
     }
 
     /// <summary>
-    /// The class every value of <paramref name="local"/> is a <c>new</c> of: its initializer and every assignment of
-    /// it in its method create the same source class. Null when a value comes from elsewhere, or the local is passed
-    /// by reference.
+    /// The source classes every value of <paramref name="local"/> is a <c>new</c> of: its initializer and every
+    /// assignment of it in its method create one (directly, or through a source method whose every return does).
+    /// Empty when a value comes from elsewhere, or the local is passed by reference, deconstructed into or aliased.
     /// </summary>
-    private static INamedTypeSymbol? ExactTypeOf(ILocalSymbol local, SourceOwnership source)
+    private static ImmutableArray<INamedTypeSymbol> ExactTypesOf(ILocalSymbol local, SourceOwnership source)
     {
         if (local.DeclaringSyntaxReferences.Length != 1 ||
             local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator ||
             declarator.Ancestors().FirstOrDefault(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or
-                                                        Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax) is not { } body ||
-            CreatedType(initializer) is not { } exact)
+                                                        Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax) is not { } body)
         {
-            return null;
+            return ImmutableArray<INamedTypeSymbol>.Empty;
+        }
+
+        var classes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        if (!AddCreated(initializer, classes, depth: 0))
+        {
+            return ImmutableArray<INamedTypeSymbol>.Empty;
         }
 
         foreach (var node in body.DescendantNodes())
@@ -165,32 +188,50 @@ internal sealed class OwnershipModel
             {
                 case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax target } assignment
                     when target.Identifier.ValueText == local.Name:
-                    if (!assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression) ||
-                        !SymbolEqualityComparer.Default.Equals(CreatedType(assignment.Right), exact))
+                    if (!assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression) || !AddCreated(assignment.Right, classes, depth: 0))
                     {
-                        return null;
+                        return ImmutableArray<INamedTypeSymbol>.Empty;
                     }
 
                     break;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax passed }
                     when passed.Identifier.ValueText == local.Name:
-                    return null;
+                    return ImmutableArray<INamedTypeSymbol>.Empty;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.RefExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax aliased }
                     when aliased.Identifier.ValueText == local.Name:
-                    return null;
+                    return ImmutableArray<INamedTypeSymbol>.Empty;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.TupleExpressionSyntax targets }
                     when targets.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == local.Name):
-                    return null;
+                    return ImmutableArray<INamedTypeSymbol>.Empty;
             }
         }
 
-        return exact;
+        return classes.ToImmutableArray();
 
-        INamedTypeSymbol? CreatedType(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax value) =>
-            value is Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation &&
-            source.SemanticModelOf(creation.SyntaxTree).GetTypeInfo(creation).Type is INamedTypeSymbol { TypeKind: TypeKind.Class } type && type.DeclaringSyntaxReferences.Length > 0
-                ? type
-                : null;
+        // `new T(...)` of a source class, or a call of a source method (two calls deep) whose every return is one.
+        bool AddCreated(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax value, HashSet<INamedTypeSymbol> into, int depth)
+        {
+            var model = source.SemanticModelOf(value.SyntaxTree);
+            switch (value)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation
+                    when model.GetTypeInfo(creation).Type is INamedTypeSymbol { TypeKind: TypeKind.Class } type && type.DeclaringSyntaxReferences.Length > 0:
+                    into.Add(type);
+                    return true;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call
+                    when depth < 2 && model.GetSymbolInfo(call).Symbol is IMethodSymbol { DeclaringSyntaxReferences.Length: 1 } maker &&
+                         maker.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax declaration:
+                    var returned = declaration.ExpressionBody is { } arrow
+                        ? new[] { arrow.Expression }
+                        : declaration.Body?.DescendantNodes()
+                            .Where(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax && !n.Ancestors().TakeWhile(a => a != declaration.Body).Any(a => a is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax))
+                            .Select(n => ((Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax)n).Expression!)
+                            .ToArray() ?? new Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax[0];
+                    return returned.Length > 0 && returned.All(r => r is not null && AddCreated(r, into, depth + 1));
+                default:
+                    return false;
+            }
+        }
     }
 
     /// <summary>Dispose(), DisposeAsync() or Close() without parameters.</summary>

@@ -756,7 +756,14 @@ internal sealed class SourceOwnership
         /// <c>other.Next = this</c>: the body writes its own object into a member of another object, or roots it with
         /// <c>GCHandle.Alloc(this)</c> (a handle native code keeps).
         /// </summary>
-        private bool StoresReceiverElsewhere() => StoresReceiverElsewhere(body, depth: 0);
+        private bool StoresReceiverElsewhere() =>
+            StoresReceiverElsewhere(body, depth: 0) ||
+
+            // `ILogger ILogger.AsBlockingLogger(TimeSpan t) => this.AsBlockingLogger(t);`: an explicit implementation
+            // returning what another method of this object returns, when that one's result keeps the object.
+            System.Linq.Enumerable.Any(returns, r => Operations.SkipConversions(r.ReturnedValue) is IInvocationOperation { Instance: IInstanceReferenceOperation, TargetMethod: var delegated } &&
+                                                     !SymbolEqualityComparer.Default.Equals(delegated.OriginalDefinition, method.OriginalDefinition) &&
+                                                     owner.Of(delegated) is { StoresReceiverElsewhere: true });
 
         /// <summary>As <see cref="StoresReceiverElsewhere()"/>, also through the methods of its type the body calls on its own object (two calls deep).</summary>
         private bool StoresReceiverElsewhere(IOperation root, int depth)

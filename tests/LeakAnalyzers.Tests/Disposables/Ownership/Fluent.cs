@@ -232,4 +232,73 @@ public class Fluent
             }
         }
         """);
+
+    /// <summary>
+    /// Rollbar's real factory: the local comes from a source method returning one of two classes. Every possible
+    /// class's <c>Logger</c> returns the object; its <c>AsBlocking</c> returns the object in one class and, through an
+    /// explicit implementation that delegates, a wrapper over it in the other. Either way the object leaves with the
+    /// result. A factory with a class whose member returns something else still leaves the object undisposed.
+    /// </summary>
+    [Fact]
+    public Task InterfaceMemberOfALocalFromASourceFactoryOfSeveralClasses() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public interface ILogger { void Log(string s); ILogger AsBlocking(TimeSpan t); }
+        public interface IRollbar : ILogger, IDisposable { ILogger Logger { get; } }
+        class RollbarLogger : IRollbar
+        {
+            private readonly FileStream file = File.OpenWrite("log.txt");
+            public ILogger Logger => this;
+            public void Log(string s) { }
+            public ILogger AsBlocking(TimeSpan t) => new Blocking(this, t);
+            ILogger ILogger.AsBlocking(TimeSpan t) => this.AsBlocking(t);
+            public void Dispose() => file.Dispose();
+        }
+        class SingleThreaded : IRollbar
+        {
+            private readonly FileStream file = File.OpenWrite("log2.txt");
+            public ILogger Logger => this;
+            public void Log(string s) { }
+            public ILogger AsBlocking(TimeSpan t) => this;
+            public void Dispose() => file.Dispose();
+        }
+        sealed class Blocking : ILogger
+        {
+            private readonly IRollbar inner;
+            public Blocking(IRollbar inner, TimeSpan t) => this.inner = inner;
+            public void Log(string s) => inner.Log(s);
+            public ILogger AsBlocking(TimeSpan t) => new Blocking(inner, t);
+        }
+        class Other : IRollbar
+        {
+            private readonly FileStream file = File.OpenWrite("log3.txt");
+            public ILogger Logger => null;
+            public void Log(string s) { }
+            public ILogger AsBlocking(TimeSpan t) => this;
+            public void Dispose() => file.Dispose();
+        }
+        static class RollbarFactory
+        {
+            static IRollbar CreateNew(bool single)
+            {
+                if (single) { return new SingleThreaded(); }
+                return new RollbarLogger();
+            }
+
+            static IRollbar Mixed(bool other) { if (other) { return new Other(); } return new RollbarLogger(); }
+
+            public static ILogger CreateProper(TimeSpan? timeout)
+            {
+                IRollbar rollbar = CreateNew(timeout is null);
+                if (timeout.HasValue) { return rollbar.AsBlocking(timeout.Value); }
+                return rollbar.Logger;
+            }
+
+            public static ILogger Leaky(bool other)
+            {
+                IRollbar rollbar = {|LEAK001:Mixed(other)|};
+                return rollbar.Logger;
+            }
+        }
+        """);
 }
