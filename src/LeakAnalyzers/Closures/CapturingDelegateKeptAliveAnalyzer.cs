@@ -711,22 +711,7 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            if (source is null)
-            {
-                return false;
-            }
-
-            foreach (var operation in block.Descendants())
-            {
-                if (operation is IReturnOperation { ReturnedValue: var returned } &&
-                    Operations.SkipConversions(returned) is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation task } &&
-                    SymbolEqualityComparer.Default.Equals(task.Local, source))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return source is not null && ReturnsTheTaskOf(source, block);
         }
 
         private static string KindOf(IOperation callback) =>
@@ -804,19 +789,22 @@ public sealed class CapturingDelegateKeptAliveAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if (source is null)
-                {
-                    return false;
-                }
+                return source is not null && ReturnsTheTaskOf(source, block);
+            }
 
-                foreach (var operation in block.Descendants())
+            return false;
+        }
+
+        /// <summary><c>return tcs.Task;</c> somewhere in the block, for the completion source in <paramref name="source"/>.</summary>
+        private static bool ReturnsTheTaskOf(ILocalSymbol source, IOperation block)
+        {
+            foreach (var operation in block.Descendants())
+            {
+                if (operation is IReturnOperation { ReturnedValue: var returned } &&
+                    Operations.SkipConversions(returned) is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation task } &&
+                    SymbolEqualityComparer.Default.Equals(task.Local, source))
                 {
-                    if (operation is IReturnOperation { ReturnedValue: var returned } &&
-                        Operations.SkipConversions(returned) is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation task } &&
-                        SymbolEqualityComparer.Default.Equals(task.Local, source))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 

@@ -558,7 +558,6 @@ internal sealed class SourceOwnership
     }
 
     private readonly ConcurrentDictionary<IMethodSymbol, bool> everyImplementationCreates = new(SymbolEqualityComparer.Default);
-    private ImmutableArray<INamedTypeSymbol> sourceTypes;
 
     /// <summary>
     /// <c>IFileFormatReader.Read(stream)</c>: an interface member or abstract method of your source whose every
@@ -579,7 +578,7 @@ internal sealed class SourceOwnership
         return Fact(everyImplementationCreates, method, m =>
         {
             var found = 0;
-            foreach (var type in SourceTypes())
+            foreach (var type in SourceTypes.Of(compilation))
             {
                 if (type.IsAbstract || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
                 {
@@ -632,36 +631,6 @@ internal sealed class SourceOwnership
 
             return false;
         }
-    }
-
-    /// <summary>Every named type declared in the compilation's source, nested ones too; listed once.</summary>
-    private ImmutableArray<INamedTypeSymbol> SourceTypes()
-    {
-        if (sourceTypes.IsDefault)
-        {
-            var builder = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-            var pending = new Stack<INamespaceOrTypeSymbol>();
-            pending.Push(compilation.Assembly.GlobalNamespace);
-            while (pending.Count > 0)
-            {
-                foreach (var member in pending.Pop().GetMembers())
-                {
-                    if (member is INamespaceSymbol ns)
-                    {
-                        pending.Push(ns);
-                    }
-                    else if (member is INamedTypeSymbol type && type.DeclaringSyntaxReferences.Length > 0)
-                    {
-                        builder.Add(type);
-                        pending.Push(type);
-                    }
-                }
-            }
-
-            ImmutableInterlocked.InterlockedInitialize(ref sourceTypes, builder.ToImmutable());
-        }
-
-        return sourceTypes;
     }
 
     internal SemanticModel SemanticModelOf(SyntaxTree tree) =>

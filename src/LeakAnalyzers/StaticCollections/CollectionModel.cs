@@ -74,24 +74,9 @@ internal sealed class CollectionModel
     private static ImmutableHashSet<INamedTypeSymbol> StaticallyHeldTypes(Compilation compilation)
     {
         var result = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(compilation.Assembly.GlobalNamespace);
-        while (pending.Count > 0)
+        foreach (var holder in SourceTypes.Of(compilation))
         {
-            foreach (var member in pending.Pop().GetMembers())
-            {
-                switch (member)
-                {
-                    case INamespaceOrTypeSymbol container:
-                        pending.Push(container);
-                        if (container is INamedTypeSymbol holder)
-                        {
-                            Collect(holder, result, compilation);
-                        }
-
-                        break;
-                }
-            }
+            Collect(holder, result, compilation);
         }
 
         return result.ToImmutable();
