@@ -98,7 +98,7 @@ internal static class SourceNames
         }
 
         var perTree = ByTree.GetValue(tree, _ => new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal));
-        var key = string.Join("\n", names);
+        var key = names.Length == 1 ? names[0] : string.Join("\n", names); // one name (=>, delegate): no boxing, no new string
         if (perTree.TryGetValue(key, out var cached))
         {
             return cached;

@@ -578,13 +578,8 @@ internal sealed class SourceOwnership
         return Fact(everyImplementationCreates, method, m =>
         {
             var found = 0;
-            foreach (var type in SourceTypes.Of(compilation))
+            foreach (var type in SourceTypes.ConcreteImplementersOf(compilation, declaring))
             {
-                if (type.IsAbstract || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
-                {
-                    continue;
-                }
-
                 ISymbol? implementation = null;
                 if (declaring.TypeKind == TypeKind.Interface)
                 {
@@ -596,16 +591,12 @@ internal sealed class SourceOwnership
                     implementation = type.FindImplementationForInterfaceMember(
                         constructed.GetMembers(m.Name).FirstOrDefault(candidate => SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, m)) ?? m);
                 }
-                else if (Hierarchy.IsOrDerivesFrom(type, declaring))
+                else
                 {
                     for (var current = type; current is not null && implementation is null; current = current.BaseType)
                     {
                         implementation = current.GetMembers(m.Name).OfType<IMethodSymbol>().FirstOrDefault(candidate => Overrides(candidate, m));
                     }
-                }
-                else
-                {
-                    continue;
                 }
 
                 if (implementation is not IMethodSymbol implemented || Of(implemented) is not { Returns.Kind: ReturnedValue.Owned })

@@ -10,26 +10,94 @@ internal static class SourceTypes
 {
     private static readonly ConditionalWeakTable<Compilation, StrongBox<ImmutableArray<INamedTypeSymbol>>> ByCompilation = new();
 
+    private static readonly ConditionalWeakTable<Compilation, Dictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>>> Implementers = new();
+
     internal static ImmutableArray<INamedTypeSymbol> Of(Compilation compilation) =>
         ByCompilation.GetValue(compilation, c => new StrongBox<ImmutableArray<INamedTypeSymbol>>(List(c))).Value;
 
+    /// <summary>
+    /// The concrete classes and structs of the compilation's source that implement <paramref name="type"/> (an
+    /// interface) or derive from it (a class), compared by original definition: one map per compilation, so a question
+    /// about one abstract member does not walk every source type again.
+    /// </summary>
+    internal static ImmutableArray<INamedTypeSymbol> ConcreteImplementersOf(Compilation compilation, INamedTypeSymbol type)
+    {
+        var map = Implementers.GetValue(compilation, BuildImplementers);
+        return map.TryGetValue(type.OriginalDefinition, out var found) ? found : ImmutableArray<INamedTypeSymbol>.Empty;
+    }
+
+    private static Dictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>> BuildImplementers(Compilation compilation)
+    {
+        var builders = new Dictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>.Builder>(SymbolEqualityComparer.Default);
+        void Add(INamedTypeSymbol key, INamedTypeSymbol implementer)
+        {
+            if (!builders.TryGetValue(key, out var list))
+            {
+                builders[key] = list = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            }
+
+            list.Add(implementer);
+        }
+
+        foreach (var type in Of(compilation))
+        {
+            if (type.IsAbstract || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                continue;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                Add(implemented.OriginalDefinition, type);
+            }
+
+            for (var current = (INamedTypeSymbol?)type; current is not null; current = current.BaseType)
+            {
+                Add(current.OriginalDefinition, type);
+            }
+        }
+
+        var map = new Dictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+        foreach (var pair in builders)
+        {
+            map[pair.Key] = pair.Value.ToImmutable();
+        }
+
+        return map;
+    }
+
     private static ImmutableArray<INamedTypeSymbol> List(Compilation compilation)
     {
+        // Namespaces and nested types only: a type's GetMembers would build and sort its whole member list.
         var builder = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-        var pending = new Stack<INamespaceOrTypeSymbol>();
-        pending.Push(compilation.Assembly.GlobalNamespace);
-        while (pending.Count > 0)
+        var namespaces = new Stack<INamespaceSymbol>();
+        var types = new Stack<INamedTypeSymbol>();
+        namespaces.Push(compilation.Assembly.GlobalNamespace);
+        while (namespaces.Count > 0)
         {
-            foreach (var member in pending.Pop().GetMembers())
+            var ns = namespaces.Pop();
+            foreach (var inner in ns.GetNamespaceMembers())
             {
-                if (member is INamespaceSymbol ns)
+                namespaces.Push(inner);
+            }
+
+            foreach (var type in ns.GetTypeMembers())
+            {
+                types.Push(type);
+            }
+
+            while (types.Count > 0)
+            {
+                var type = types.Pop();
+                if (type.DeclaringSyntaxReferences.Length == 0)
                 {
-                    pending.Push(ns);
+                    continue;
                 }
-                else if (member is INamedTypeSymbol type && type.DeclaringSyntaxReferences.Length > 0)
+
+                builder.Add(type);
+                foreach (var nested in type.GetTypeMembers())
                 {
-                    builder.Add(type);
-                    pending.Push(type);
+                    types.Push(nested);
                 }
             }
         }
