@@ -31,7 +31,7 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
     internal static bool Flushes(IOperation reference, IOperation? consumer) =>
         consumer switch
         {
-            IInvocationOperation invocation => ReferenceEquals(invocation.Instance, reference) && invocation.TargetMethod.Name is "Flush" or "FlushAsync",
+            IInvocationOperation invocation => ReferenceEquals(invocation.Instance, reference) && invocation.TargetMethod.Name is "Flush" or "FlushAsync" or "FlushFinalBlock" or "FlushFinalBlockAsync",
             IArgumentOperation { Parameter.ContainingSymbol: IMethodSymbol { ContainingType: { } callee } flusher } =>
                 KnownApis.FlushingCalls.Contains(SymbolNames.MemberKey(callee, flusher.Name)),
             _ => false,

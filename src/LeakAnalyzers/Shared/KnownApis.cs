@@ -319,6 +319,10 @@ internal static class KnownApis
         ("System.Xml.XmlTextReader", false),
         ("System.Xml.XmlTextWriter", true),
 
+        // Over a stream: its Dispose writes the final block and closes the stream; it never disposes the transform it
+        // is given. Over a stream it must not close, FlushFinalBlock is all it needs.
+        ("System.Security.Cryptography.CryptoStream", true),
+
         // Writes straight through to its inner writer (an indent is all it adds): like a BinaryWriter.
         ("System.CodeDom.Compiler.IndentedTextWriter", false),
 
@@ -599,6 +603,7 @@ internal static class KnownApis
         OwnershipTransfer.UnlessFlag("System.IO.Compression.ZLibStream..ctor", "leaveOpen", true),
         OwnershipTransfer.UnlessFlag("System.IO.Compression.ZipArchive..ctor", "leaveOpen", true),
         OwnershipTransfer.UnlessFlag("System.Security.Cryptography.CryptoStream..ctor", "leaveOpen", true),
+        OwnershipTransfer.UnlessFlag("System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile", "leaveOpen", true),
         OwnershipTransfer.UnlessFlag("System.Net.Security.SslStream..ctor", "leaveInnerStreamOpen", true),
         OwnershipTransfer.UnlessFlag("System.Net.Security.NegotiateStream..ctor", "leaveInnerStreamOpen", true),
         OwnershipTransfer.OnlyWithFlag("System.Net.Sockets.NetworkStream..ctor", "ownsSocket", flagValueThatTakesOwnership: true),

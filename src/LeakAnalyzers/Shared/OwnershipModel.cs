@@ -392,6 +392,7 @@ internal sealed class OwnershipModel
                          invalidHandleSentinels.GetOrAdd(sentinelType.OriginalDefinition, IsInvalidHandleSentinel)) &&
                        !sourceDisposal.GuardedOff(creation, ChainedConstructor) &&
                        !sourceDisposal.RunsOnlyHarmlessUndo(creation) &&
+                       !sourceDisposal.EndsItself(creation.Type) &&
                        WrapperOverBorrowed(creation, tables) != WrapperKind.Reader &&
                        !StaysEmpty(creation, tables) &&
                        !InitializerEmptiesReleasedMembers(creation, tables) &&
@@ -1485,11 +1486,26 @@ internal sealed class OwnershipModel
             // A MemoryStream needs no disposal: a reader or writer over one holds nothing else, and disposing it would
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
             ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local) ||
-                                              HoldsOnlyLentValues(local, tables) || HoldsOnlyGivenValues(local) || IsReleasedInAFinallyAround(local),
+                                              HoldsOnlyLentValues(local, tables) || HoldsOnlyGivenValues(local) || IsReleasedInAFinallyAround(local) ||
+                                              IsReturnedLocal(local),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
             IObjectCreationOperation created => WrapperOverBorrowed(created, tables) != WrapperKind.None,
+
+            // `new BinaryWriter(this.ssl as Stream ?? this.ns)`: either way a value the method borrows.
+            ICoalesceOperation coalesce => IsBorrowedHere(coalesce.Value, tables) && IsBorrowedHere(coalesce.WhenNull, tables),
+            IConditionalOperation { WhenFalse: { } whenFalse } conditional => IsBorrowedHere(conditional.WhenTrue, tables) && IsBorrowedHere(whenFalse, tables),
             _ => false,
         };
+
+    /// <summary>
+    /// <c>var target = new FileStream(...); var cipher = new CryptoStream(target, ...); ...; return target;</c>: the
+    /// method returns the local, so a wrapper over it must leave it open for the caller; the wrapper holds nothing of
+    /// its own to dispose.
+    /// </summary>
+    private static bool IsReturnedLocal(ILocalReferenceOperation local) =>
+        Operations.RootOf(local).Descendants().Any(operation =>
+            operation is IReturnOperation { ReturnedValue: { } returned } &&
+            Operations.SkipConversions(returned) is ILocalReferenceOperation other && SymbolEqualityComparer.Default.Equals(other.Local, local.Local));
 
     /// <summary>
     /// <c>var stream = content as Stream;</c>, <c>if (content is Stream stream)</c>: every value of the local is a

@@ -1089,10 +1089,60 @@ internal sealed class SourceDisposal
         };
         return receiver switch
         {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            IdentifierNameSyntax identifier => CopiedMemberName(identifier) ?? identifier.Identifier.ValueText,
             MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+            InvocationExpressionSyntax exchange => ExchangedMemberName(exchange) is { Length: > 0 } exchanged ? exchanged : null,
             _ => null,
         };
+    }
+
+    /// <summary><c>Interlocked.Exchange(ref _timer, null)</c>: the member whose old value the call returns.</summary>
+    private static string? ExchangedMemberName(InvocationExpressionSyntax invocation) =>
+        invocation is { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Interlocked" }, Name.Identifier.ValueText: "Exchange" } } &&
+        invocation.ArgumentList.Arguments.FirstOrDefault() is { RefKindKeyword.ValueText: "ref" } target
+            ? target.Expression switch
+            {
+                IdentifierNameSyntax member => member.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+                _ => string.Empty,
+            }
+            : null;
+
+    /// <summary>
+    /// <c>var group = _group; _group = null; group.Dispose();</c>, <c>var t = Interlocked.Exchange(ref _timer, null);</c>:
+    /// a local of the enclosing function, declared once, whose initializer is a member of this object names that member.
+    /// </summary>
+    private static string? CopiedMemberName(IdentifierNameSyntax identifier)
+    {
+        var function = identifier.Ancestors().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        if (function is null)
+        {
+            return null;
+        }
+
+        string? copied = null;
+        foreach (var declarator in function.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+        {
+            if (declarator.Identifier.ValueText != identifier.Identifier.ValueText)
+            {
+                continue;
+            }
+
+            if (copied is not null)
+            {
+                return null; // two locals of that name: which one is disposed is not for syntax to say
+            }
+
+            copied = declarator.Initializer?.Value switch
+            {
+                IdentifierNameSyntax member => member.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+                InvocationExpressionSyntax exchange => ExchangedMemberName(exchange) ?? string.Empty,
+                _ => string.Empty,
+            };
+        }
+
+        return copied is { Length: > 0 } ? copied : null;
     }
 
     private static bool IsDisposableType(ITypeSymbol type) =>
@@ -1460,6 +1510,48 @@ internal sealed class SourceDisposal
         }
 
         return guard;
+    }
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> selfEnding = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A source class that looks after its own lifetime: every constructor hands <c>this</c> to another object (it
+    /// registers itself: <c>Id = registry.Add(this)</c>), and a method of its own other than Dispose ends it
+    /// (<c>OnMessage(m) { tcs.TrySetResult(m); Dispose(); }</c>, not in a catch or a lambda). Whatever registered it
+    /// keeps it until that method runs; the code that wrote <c>new</c> only starts it, as with a future or a pending
+    /// request that removes itself when answered.
+    /// </summary>
+    internal bool EndsItself(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false, DeclaringSyntaxReferences.Length: > 0 } named &&
+        selfEnding.GetOrAdd(named.OriginalDefinition, ComputeEndsItself);
+
+    private static bool ComputeEndsItself(INamedTypeSymbol type)
+    {
+        var constructors = type.InstanceConstructors.Where(c => c.DeclaringSyntaxReferences.Length > 0).ToList();
+        if (constructors.Count == 0 || !constructors.All(HandsItselfOver))
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary } method && !IsDisposeMethod(method) &&
+                method.DeclaringSyntaxReferences.Length > 0 &&
+                Reaches(method, IsDisposeCallOnThis, skipCatchesAndLambdas: true, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        // `registry.Add(this)`, `Id = _registry.Register(this)`: `this` is an argument of a call on another object.
+        static bool HandsItselfOver(IMethodSymbol constructor) =>
+            constructor.DeclaringSyntaxReferences.Any(reference =>
+                Body(reference.GetSyntax()) is { } body &&
+                body.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                    .OfType<ArgumentSyntax>()
+                    .Any(argument => argument.Expression is ThisExpressionSyntax && argument.Parent?.Parent is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } }));
     }
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> selfDisposingOnClose = new(SymbolEqualityComparer.Default);

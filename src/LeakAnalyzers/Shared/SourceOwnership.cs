@@ -1521,9 +1521,13 @@ internal sealed class SourceOwnership
                     if (argument.Parent is IObjectCreationOperation creation ||
                         (argument.Parent is IInvocationOperation wrapping && WrapsInResult(wrapping, argument)))
                     {
+                        // A wrapper dropped here without being disposed never closes what it wraps (unless its
+                        // finalizer does): the value is still the caller's to dispose, as if only borrowed. This
+                        // method's own wrapper over a parameter is not reported here (it wraps only what it borrows),
+                        // so one leak gets one diagnostic, at the caller that made the value.
                         return FateOfValue(argument.Parent!, itself: false, depth + 1, visiting) switch
                         {
-                            { Kind: UseKind.Borrowed } => Use.Unknown, // the wrapper is dropped: its leak, not the caller's
+                            { Kind: UseKind.Borrowed } when argument.Parent!.Type is { } wrapperType && HasFinalizer(wrapperType) => Use.Unknown,
                             var wrapped => wrapped,
                         };
                     }
@@ -1532,6 +1536,22 @@ internal sealed class SourceOwnership
                 default:
                     return Use.Unknown;
             }
+        }
+
+        private static bool HasFinalizer(ITypeSymbol type)
+        {
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers(WellKnownMemberNames.DestructorName))
+                {
+                    if (member is IMethodSymbol { MethodKind: MethodKind.Destructor })
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private bool WrapsInResult(IInvocationOperation invocation, IArgumentOperation argument) =>

@@ -768,3 +768,140 @@ namespace CleanCode.Disposables.Protocols
         public void Dispose() => Array.Clear(bytes, 0, bytes.Length);
     }
 }
+
+namespace CleanCode.Disposables.Lifetimes
+{
+    using System;
+    using System.Collections.Concurrent;
+    using System.IO;
+    using System.Security.Cryptography;
+    using System.Threading;
+    using System.Threading.Tasks;
+
+    // A pending request that removes itself from the registry when its answer arrives; callers only await it.
+    public sealed class PendingReplies
+    {
+        private readonly ConcurrentDictionary<int, PendingReply> pending = new();
+        private int next;
+
+        public int Register(PendingReply reply)
+        {
+            var id = Interlocked.Increment(ref next);
+            pending[id] = reply;
+            return id;
+        }
+
+        public void Forget(int id) => pending.TryRemove(id, out _);
+
+        public void Answer(int id, string value)
+        {
+            if (pending.TryGetValue(id, out var reply))
+            {
+                reply.Complete(value);
+            }
+        }
+
+        public Task<string> AskAsync(Func<int, ValueTask> send)
+        {
+            var reply = new PendingReply(this);
+            _ = send(reply.Id);
+            return reply.Task;
+        }
+    }
+
+    public sealed class PendingReply : IDisposable
+    {
+        private readonly PendingReplies owner;
+        private readonly TaskCompletionSource<string> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public PendingReply(PendingReplies owner)
+        {
+            this.owner = owner;
+            Id = owner.Register(this);
+        }
+
+        public int Id { get; }
+
+        public Task<string> Task => completion.Task;
+
+        public void Complete(string value)
+        {
+            completion.TrySetResult(value);
+            Dispose();
+        }
+
+        public void Dispose() => owner.Forget(Id);
+    }
+
+    // Segment files rolled over by a method that releases the current one through a copy before the next is opened.
+    public sealed class SegmentedLog : IDisposable
+    {
+        private readonly string directory;
+        private FileStream? current;
+        private int segment;
+
+        public SegmentedLog(string directory)
+        {
+            this.directory = directory;
+            current = File.Create(Path.Combine(directory, "0.log"));
+        }
+
+        public void Roll()
+        {
+            CloseCurrent();
+            current = File.Create(Path.Combine(directory, (++segment).ToString() + ".log"));
+        }
+
+        private void CloseCurrent()
+        {
+            if (current == null)
+            {
+                return;
+            }
+
+            try
+            {
+                current.Flush();
+            }
+            finally
+            {
+                var closing = current;
+                current = null;
+                closing.Dispose();
+            }
+        }
+
+        public void Dispose() => CloseCurrent();
+    }
+
+    public static class Sealing
+    {
+        // The caller gets the encrypted file; the cipher stream must leave it open, so it is only finished.
+        public static Stream SealToTempFile(Stream input, ICryptoTransform transform, string tempPath)
+        {
+            var target = new FileStream(tempPath, FileMode.Create, FileAccess.ReadWrite);
+            try
+            {
+                var cipher = new CryptoStream(target, transform, CryptoStreamMode.Write);
+                input.CopyTo(cipher);
+                cipher.FlushFinalBlock();
+                target.Position = 0;
+                return target;
+            }
+            catch
+            {
+                target.Dispose();
+                throw;
+            }
+        }
+
+        // The map closes the file stream it is given when leaveOpen is false.
+        public static System.IO.MemoryMappedFiles.MemoryMappedFile MapFile(string path, long size)
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            stream.SetLength(size);
+            return System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile(
+                stream, null, size, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+        }
+    }
+}

@@ -20,6 +20,8 @@ public class Callees
     [InlineData("void Use(Stream s) { var alias = s; alias.Flush(); }", "Use(s);")]
     [InlineData("void Use(Stream s) { if (s == null) throw new System.ArgumentNullException(nameof(s)); s.Flush(); }", "Use(s);")]
     [InlineData("void Use(Stream s) { System.ArgumentNullException.ThrowIfNull(s, nameof(s)); s.Flush(); }", "Use(s);")]
+    [InlineData("void Load(Stream s) { Read(new BinaryReader(s)); } static int Read(BinaryReader r) => r.ReadInt32();", "Load(s);")]
+    [InlineData("int Load(Stream s) { var r = new StreamReader(s); return r.Read(); }", "Load(s);")]
     public Task CallerStillOwnsWhatACalleeBorrowsOrOnlyKeeps(string callee, string call) => Verify.VerifyAsync($$"""
         using System.IO;
         class C
@@ -39,6 +41,7 @@ public class Callees
     [InlineData("void Close(Stream s) { using (s) { s.Flush(); } }", "Close(s);")]
     [InlineData("void Close(Stream s) { using var owned = s; owned.Flush(); }", "Close(s);")]
     [InlineData("void Close(Stream s) => Inner(s); static void Inner(Stream s) => s.Dispose();", "Close(s);")]
+    [InlineData("int Load(Stream s) { using var r = new BinaryReader(s); return r.ReadInt32(); }", "Load(s);")]
     [InlineData("sealed class Owner : System.IDisposable { readonly Stream s; public Owner(Stream s) { this.s = s; } public void Dispose() => s.Dispose(); }", "using (new Owner(s)) { }")]
     [InlineData("sealed class Owner : System.IDisposable { Stream S { get; } public Owner(Stream s) => S = s; public void Dispose() => S?.Dispose(); }", "using (new Owner(s)) { }")]
     [InlineData("sealed class Owner : System.IDisposable { readonly StreamReader r; public Owner(Stream s) { r = new StreamReader(s); } public void Dispose() => r.Dispose(); }", "using (new Owner(s)) { }")]
@@ -410,6 +413,40 @@ public class Callees
             public void Run(Action action) => Impersonate(new SafeAccessTokenHandle(Token().DangerousGetHandle()), action);
             private static void Impersonate(SafeAccessTokenHandle handle, Action action) => action();
             public void Dispose() => token.Dispose();
+        }
+        """);
+
+    /// <summary>
+    /// The callee wraps what it is given in a reader it never disposes (AssetsTools' class-database loader): the
+    /// reader closes nothing, so the stream the caller opened inline is still the caller's, and leaks there. The callee's
+    /// own reader is not reported, since it wraps only what the callee borrows: one leak, one diagnostic.
+    /// </summary>
+    [Fact]
+    public Task StreamOpenedInlineForALoaderThatDropsItsReader() => Verify.VerifyAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        public sealed class Loader
+        {
+            public List<int> Load(Stream stream)
+            {
+                var items = new List<int>();
+                Fill(items, new BinaryReader(stream));
+                return items;
+            }
+
+            private static void Fill(List<int> items, BinaryReader reader)
+            {
+                var n = reader.ReadInt32();
+                for (var i = 0; i < n; i++) items.Add(reader.ReadInt32());
+            }
+
+            public List<int> Load(string path) => Load({|LEAK002:File.OpenRead(path)|});
+
+            public List<int> LoadClosed(string path)
+            {
+                using var stream = File.OpenRead(path);
+                return Load(stream);
+            }
         }
         """);
 }

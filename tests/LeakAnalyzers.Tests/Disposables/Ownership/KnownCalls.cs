@@ -534,4 +534,27 @@ public class KnownCalls
         #pragma warning restore SYSLIB0057
         }
         """);
+
+    /// <summary>
+    /// <c>MemoryMappedFile.CreateFromFile(stream, ..., leaveOpen: false)</c> closes the stream with the map (questdb's
+    /// watermark file): clearing the local after it loses nothing. With <c>leaveOpen: true</c> the stream is still the
+    /// caller's.
+    /// </summary>
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public Task MemoryMappedFileFromAStreamTakesItUnlessLeftOpen(string leaveOpen, bool callerKeepsIt) => Verify.VerifyAsync($$"""
+        using System.IO;
+        using System.IO.MemoryMappedFiles;
+        class C
+        {
+            MemoryMappedFile Open(string path)
+            {
+                var fs = {{(callerKeepsIt ? "{|LEAK001:" : string.Empty)}}new FileStream(path, FileMode.OpenOrCreate){{(callerKeepsIt ? "|}" : string.Empty)}};
+                fs.SetLength(64);
+                var map = MemoryMappedFile.CreateFromFile(fs, null, 64, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: {{leaveOpen}});
+                return map;
+            }
+        }
+        """);
 }

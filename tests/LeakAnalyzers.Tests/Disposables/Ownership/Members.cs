@@ -378,4 +378,73 @@ public class Members
             public override Stream {|LEAK003:Stream|} { get; } = File.OpenRead("data");
         }
         """);
+
+    /// <summary>
+    /// The method that ends a member copies it to a local, clears the member and disposes the copy in a finally
+    /// (ParquetSharp's row-group writer): the member is released before it is written again. A copy of another member
+    /// disposed instead still leaves it open.
+    /// </summary>
+    [Fact]
+    public Task MemberDisposedThroughALocalCopyBeforeItIsReplaced() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        public sealed class Groups : IDisposable
+        {
+            private readonly string dir;
+            private FileStream group;
+            private FileStream index;
+            private FileStream log;
+            private int n;
+
+            public Groups(string dir)
+            {
+                this.dir = dir;
+                group = File.Create(Path.Combine(dir, "0"));
+                index = File.Create(Path.Combine(dir, "i"));
+                log = File.Create(Path.Combine(dir, "l"));
+            }
+
+            public void Next()
+            {
+                EndGroup();
+                group = File.Create(Path.Combine(dir, (++n).ToString()));
+                EndIndex();
+                index = File.Create(Path.Combine(dir, "i" + n));
+                EndLogWrongly();
+                {|LEAK004:log = File.Create(Path.Combine(dir, "l" + n))|};
+            }
+
+            private void EndGroup()
+            {
+                if (group == null) return;
+                try
+                {
+                    group.Flush();
+                }
+                finally
+                {
+                    var g = group;
+                    group = null;
+                    g.Dispose();
+                }
+            }
+
+            private void EndIndex() => Interlocked.Exchange(ref index, null)?.Dispose();
+
+            private void EndLogWrongly()
+            {
+                var g = index;
+                log.Flush();
+                g?.Dispose();
+            }
+
+            public void Dispose()
+            {
+                EndGroup();
+                EndIndex();
+                log.Dispose();
+            }
+        }
+        """);
 }

@@ -960,4 +960,82 @@ public class Wrappers
             """));
         return test.RunAsync();
     }
+
+    /// <summary>
+    /// A writer over the stream the method returns (snowflake's encryption of an upload) must leave it open: a
+    /// CryptoStream finished with FlushFinalBlock holds nothing else (it never disposes the transform it is given).
+    /// A GZipStream keeps native deflate state until disposed, so over the same stream it is still reported: it
+    /// wants <c>leaveOpen: true</c> and a dispose.
+    /// </summary>
+    [Fact]
+    public Task WriterOverTheStreamTheMethodReturns() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Security.Cryptography;
+        class C
+        {
+            Stream Encrypt(Stream input, ICryptoTransform transform, string path)
+            {
+                var target = new FileStream(path, FileMode.Create);
+                var cipher = new CryptoStream(target, transform, CryptoStreamMode.Write);
+                input.CopyTo(cipher);
+                cipher.FlushFinalBlock();
+                target.Position = 0;
+                return target;
+            }
+
+            Stream Compress(Stream input, string path)
+            {
+                var target = new FileStream(path, FileMode.Create);
+                var zip = {|LEAK001:new GZipStream(target, CompressionMode.Compress)|};
+                input.CopyTo(zip);
+                zip.Flush();
+                target.Position = 0;
+                return target;
+            }
+
+            Stream Unfinished(Stream input, string path)
+            {
+                var target = new FileStream(path, FileMode.Create);
+                var writer = {|LEAK001:new StreamWriter(target)|};
+                writer.Write(input.Length);
+                return target;
+            }
+        }
+        """);
+
+    /// <summary>
+    /// Reader and writer members over <c>ssl as Stream ?? ns</c> (RethinkDb's socket wrapper), streams the type closes
+    /// itself: either side is a member the wrapper does not own, so the wrappers hold nothing to dispose. Over a
+    /// stream made right there, the wrapper owns it.
+    /// </summary>
+    [Fact]
+    public Task WrapperMembersOverEitherOfTwoStreamMembers() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Net.Security;
+        using System.Net.Sockets;
+        class Connection
+        {
+            private NetworkStream ns;
+            private SslStream ssl;
+            private BinaryWriter bw;
+            private BinaryReader br;
+            private BinaryReader {|LEAK003:made|};
+
+            public void Connect(Socket socket, bool secure)
+            {
+                ns = new NetworkStream(socket, ownsSocket: true);
+                if (secure) ssl = new SslStream(ns, leaveInnerStreamOpen: false);
+                bw = new BinaryWriter(ssl as Stream ?? ns);
+                br = new BinaryReader(secure ? ssl : ns);
+                made = new BinaryReader(ssl as Stream ?? new MemoryStream(new byte[4]) as Stream ?? File.OpenRead("x"));
+            }
+
+            public void Close()
+            {
+                ssl?.Dispose();
+                ns.Dispose();
+            }
+        }
+        """);
 }
