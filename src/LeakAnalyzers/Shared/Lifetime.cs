@@ -285,9 +285,11 @@ internal sealed class LifetimeModel
                     _ => null,
                 };
 
+                // A slot typed as the holder's own class or one of its bases (`DependencyObject Parent`, `Node
+                // Next`) links peers of one structure, any of them: it says nothing about holding this subject.
                 if (memberType is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_Object } slot &&
                     !OwnershipModel.IsFrameworkAssembly(slot.ContainingAssembly) &&
-                    IsSameOrBase(slot, subject))
+                    IsSameOrBase(slot, subject) && !IsSameOrBase(slot, named))
                 {
                     return true;
                 }

@@ -425,6 +425,25 @@ public class Reports
             }
             """);
 
+    /// <summary>
+    /// A slot typed as a base class both sides share (<c>Element Parent</c> in a tree of elements) links any two
+    /// elements: the publisher is not built to hold this subscriber. Template10's page header subscribed to the shell
+    /// menu this way on every load.
+    /// </summary>
+    [Fact]
+    public Task SlotOfASharedBaseTypeIsNotACompanion() =>
+        Verify.VerifyAnalyzerAsync(
+            """
+            using System;
+            class Element { public Element Parent { get; set; } }
+            class Shell : Element { public event EventHandler Opened; }
+            class Header : Element
+            {
+                public Header(Shell shell) { [|shell.Opened += OnOpened|]; }
+                void OnOpened(object sender, EventArgs e) { }
+            }
+            """);
+
     [Fact]
     public Task SingletonAccessorMethod() =>
         Verify.VerifyAnalyzerAsync(
