@@ -80,6 +80,13 @@ internal sealed class SourceDisposal
     internal bool DisposesThis(IMethodSymbol method)
     {
         method = method.OriginalDefinition;
+        if (method.IsAbstract && !method.IsStatic && method.ContainingType is { } declaring && method.DeclaringSyntaxReferences.Length > 0)
+        {
+            // `_service.Clear()` through an interface: every class of the compilation that implements it (one at
+            // least) ends its object with its Clear.
+            return disposesThis.GetOrAdd(method, m => EveryImplementationDisposesThis(m, declaring));
+        }
+
         return !method.IsStatic && method.MethodKind == MethodKind.Ordinary && method.DeclaringSyntaxReferences.Length > 0 &&
                !OwnershipModel.IsDisposeMethod(method) &&
                disposesThis.GetOrAdd(method, m =>
@@ -94,6 +101,28 @@ internal sealed class SourceDisposal
                               skipCatchesAndLambdas: true,
                               new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
                });
+    }
+
+    private bool EveryImplementationDisposesThis(IMethodSymbol method, INamedTypeSymbol declaring)
+    {
+        var implementers = SourceTypes.ConcreteImplementersOf(compilation, declaring);
+        if (implementers.IsEmpty || implementers.Length > 8)
+        {
+            return false;
+        }
+
+        foreach (var type in implementers)
+        {
+            var implementation = declaring.TypeKind == TypeKind.Interface
+                ? type.FindImplementationForInterfaceMember(method) as IMethodSymbol
+                : type.GetMembers(method.Name).OfType<IMethodSymbol>().FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OverriddenMethod?.OriginalDefinition, method));
+            if (implementation is null || implementation.IsAbstract || !DisposesThis(implementation))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private readonly ConcurrentDictionary<IMethodSymbol, bool> emptiesThis = new(SymbolEqualityComparer.Default);
@@ -544,10 +573,11 @@ internal sealed class SourceDisposal
             {
                 var called = Body(reference.GetSyntax()) switch
                 {
-                    ArrowExpressionClauseSyntax { Expression: InvocationExpressionSyntax invocation } => CalledOnThis(invocation),
+                    ArrowExpressionClauseSyntax { Expression: var expression } => Waited(expression) is { } waited ? CalledOnThis(waited) : null,
                     BlockSyntax block => block.Statements.Where(statement => !IsEarlyReturn(statement)).ToList() is { Count: 1 } rest &&
-                                         rest[0] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax only }
-                        ? CalledOnThis(only)
+                                         rest[0] is ExpressionStatementSyntax { Expression: var only }
+                        && Waited(only) is { } waitedOnly
+                        ? CalledOnThis(waitedOnly)
                         : null,
                     _ => null,
                 };
@@ -575,6 +605,30 @@ internal sealed class SourceDisposal
             MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
             _ => null,
         };
+
+    /// <summary>
+    /// The call a statement runs and waits for: <c>Stop()</c>, <c>Clear().Wait()</c>,
+    /// <c>StopAsync().GetAwaiter().GetResult()</c>, <c>await CloseAsync()</c> (with or without ConfigureAwait).
+    /// </summary>
+    private static InvocationExpressionSyntax? Waited(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case AwaitExpressionSyntax awaited:
+                    expression = awaited.Expression;
+                    continue;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Wait" or "GetResult" or "GetAwaiter" or "ConfigureAwait", Expression: InvocationExpressionSyntax inner } }:
+                    expression = inner;
+                    continue;
+                case InvocationExpressionSyntax invocation:
+                    return invocation;
+                default:
+                    return null;
+            }
+        }
+    }
 
     private static bool IsDisposeCallOnThis(InvocationExpressionSyntax invocation)
     {

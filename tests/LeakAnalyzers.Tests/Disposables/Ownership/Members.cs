@@ -447,4 +447,51 @@ public class Members
             }
         }
         """);
+
+    /// <summary>
+    /// A member held through an interface and released by the interface's <c>Clear()</c>, where every class of the
+    /// compilation that implements it ends its object with that call (its Dispose is <c>Clear().Wait()</c>): the
+    /// owner's <c>Clear().Wait()</c> is its release (Downloader's download service). When one implementation's
+    /// Dispose does more than the call, the call is not a release.
+    /// </summary>
+    [Fact]
+    public Task MemberReleasedThroughTheInterfaceCallItsDisposeConsistsOf() => Verify.VerifyAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        public interface IService { Task Clear(); void Start(); }
+        public class Service : IService, IDisposable
+        {
+            private CancellationTokenSource cts;
+            public void Start() => cts = new CancellationTokenSource(1000);
+            public Task Clear() { cts?.Dispose(); return Task.CompletedTask; }
+            public void Dispose() => Clear().Wait();
+        }
+
+        public interface IStore { void Flush(); }
+        public class Store : IStore, IDisposable
+        {
+            private readonly System.IO.FileStream file = System.IO.File.Create("store");
+            public void Flush() => file.Flush();
+            public void Dispose() { Flush(); file.Dispose(); }
+        }
+
+        public sealed class Holder : IDisposable
+        {
+            private readonly IService service;
+            private readonly IStore {|LEAK003:store|};
+            public Holder()
+            {
+                service = new Service();
+                store = new Store();
+            }
+
+            public void Run() => service.Start();
+            public void Dispose()
+            {
+                service.Clear().Wait();
+                store.Flush();
+            }
+        }
+        """);
 }
