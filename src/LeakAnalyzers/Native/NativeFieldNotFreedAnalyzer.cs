@@ -141,6 +141,23 @@ public sealed class NativeFieldNotFreedAnalyzer : DiagnosticAnalyzer
 
             foreach (var operation in root.DescendantsAndSelf())
             {
+                // `Handle.Free()` where `GCHandle Handle => _gcHandle;`: a getter of this type that returns the field
+                // reads the field itself.
+                if (operation is IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property: { IsStatic: false } property } viaGetter &&
+                    viaGetter.Parent is not IAssignmentOperation &&
+                    SymbolEqualityComparer.Default.Equals(property.ContainingType?.OriginalDefinition, facts.Type) &&
+                    model.Ownership.Source.WrappedField(property) is IFieldSymbol wrapped && facts.Owns(wrapped))
+                {
+                    var getterUse = ClassifyUse(viaGetter, Operations.ParentSkippingConversions(viaGetter, out _), root, model, tables);
+                    if (getterUse.Kind != UseKind.None)
+                    {
+                        var position = viaGetter.Syntax.SpanStart;
+                        found.Add(() => facts.Used(wrapped, method, position, getterUse.Kind, getterUse.Presumed));
+                    }
+
+                    continue;
+                }
+
                 if (operation is not IFieldReferenceOperation { Field: { IsStatic: false } field } reference || !facts.Owns(field))
                 {
                     continue;

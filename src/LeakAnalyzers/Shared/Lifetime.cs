@@ -657,7 +657,9 @@ internal sealed class LifetimeModel
                 case MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.LambdaMethod:
                     return LifetimeInfo.Unknown;
                 default:
-                    return model.IsEventHandlerParameter(parameter)
+                    // A method the type hands out as a delegate (`scene.OnNewClient += OnNewClient`) is called by
+                    // whoever raises it, with what that code has: a new client each time, as much as a lasting one.
+                    return model.IsEventHandlerParameter(parameter) || (facts is not null && IsDeclaredBySubject(method) && facts.Escapes(method))
                         ? LifetimeInfo.Unknown
                         : LifetimeInfo.Of(Lifetime.External, LifetimeReason.MethodParameter, parameter);
             }

@@ -1147,7 +1147,11 @@ internal sealed class OwnershipModel
                     }
 
                     var leftOpen = FindTransfer(construction.Constructor!, tables) is { } transfer && TransferApplies(transfer, input) == false;
-                    return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
+
+                    // An XmlTextWriter over a TextWriter writes straight into it (over a stream it makes a buffering
+                    // StreamWriter of its own): flushing the caller's writer is all it needs.
+                    var writesThrough = name == "System.Xml.XmlTextWriter" && SymbolNames.FullMetadataName(inputType) == "System.IO.TextWriter";
+                    return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter && !writesThrough ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
                 }
 
                 // A ref struct writer over a buffer writer it is given (an interpolated-string encoder): it lives on
@@ -1165,10 +1169,14 @@ internal sealed class OwnershipModel
                 var key = SymbolNames.MemberKey(factoryType, invocation.TargetMethod.Name);
                 foreach (var (member, isWriter) in KnownApis.NonOwningWrapperFactories)
                 {
+                    // Settings that close the input still leave nothing of the method's own to dispose when the
+                    // input is borrowed (`XmlReader.Create(new StreamReader(_stream), closeInput)` over a member):
+                    // disposing the reader would close what the method does not own.
                     if (member == key &&
                         invocation.TargetMethod.Parameters.Length > 0 &&
                         invocation.TargetMethod.Parameters[0].Type.SpecialType != SpecialType.System_String &&
-                        invocation.Arguments.All(a => a.Parameter?.Type.Name.EndsWith("Settings", StringComparison.Ordinal) != true || SettingsLeaveInputOpen(a.Value)))
+                        (invocation.Arguments.All(a => a.Parameter?.Type.Name.EndsWith("Settings", StringComparison.Ordinal) != true || SettingsLeaveInputOpen(a.Value)) ||
+                         (ruleId is not null && invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is { } input && IsBorrowedHere(input.Value, tables))))
                     {
                         return isWriter ? WrapperKind.Writer : WrapperKind.Reader;
                     }
@@ -1487,7 +1495,7 @@ internal sealed class OwnershipModel
             // close the stream the method still reads (ms.ToArray() after the writer is flushed).
             ILocalReferenceOperation local => !IsDisposable(local.Local.Type) || !NeedsDisposal(local.Local.Type, tables) || IsUsingLocal(local.Local) ||
                                               HoldsOnlyLentValues(local, tables) || HoldsOnlyGivenValues(local) || IsReleasedInAFinallyAround(local) ||
-                                              IsReturnedLocal(local),
+                                              IsReturnedLocal(local) || HoldsOnlyWrappersOverBorrowed(local, tables),
             // `new JsonTextReader(new StreamReader(stream))`: a wrapper over what the method borrows borrows it too.
             IObjectCreationOperation created => WrapperOverBorrowed(created, tables) != WrapperKind.None,
 
@@ -1496,6 +1504,34 @@ internal sealed class OwnershipModel
             IConditionalOperation { WhenFalse: { } whenFalse } conditional => IsBorrowedHere(conditional.WhenTrue, tables) && IsBorrowedHere(whenFalse, tables),
             _ => false,
         };
+
+    /// <summary>
+    /// <c>var textReader = new StreamReader(_stream);</c>: every value of the local is a reader or writer over what the
+    /// method borrows, which holds nothing of its own.
+    /// </summary>
+    private bool HoldsOnlyWrappersOverBorrowed(ILocalReferenceOperation local, OwnershipTables tables)
+    {
+        // `stream = new BufferedStream(stream)` asks about the local again: a cycle says no.
+        var visiting = wrapperLocalsBeingRead ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        if (!visiting.Add(local.Local))
+        {
+            return false;
+        }
+
+        try
+        {
+            var values = Operations.ValuesOfLocal(Operations.RootOf(local), local.Local);
+            return values.Count is > 0 and <= 4 &&
+                   values.All(value => Operations.SkipConversions(value) is IObjectCreationOperation created && WrapperOverBorrowed(created, tables) != WrapperKind.None);
+        }
+        finally
+        {
+            visiting.Remove(local.Local);
+        }
+    }
+
+    [ThreadStatic]
+    private static HashSet<ILocalSymbol>? wrapperLocalsBeingRead;
 
     /// <summary>
     /// <c>var target = new FileStream(...); var cipher = new CryptoStream(target, ...); ...; return target;</c>: the

@@ -364,4 +364,31 @@ namespace CleanCode.Events
             return seen;
         }
     }
+
+    // A module per hub: it hears of each new session from the hub and listens to what is said in it.
+    public interface IChatSession
+    {
+        event EventHandler<string>? Said;
+    }
+
+    public sealed class SessionHub
+    {
+        public event Action<IChatSession>? SessionOpened;
+
+        public void Open(IChatSession session) => SessionOpened?.Invoke(session);
+    }
+
+    public class ChatLogModule
+    {
+        private readonly List<string> lines = new();
+
+        public void Attach(SessionHub hub) => hub.SessionOpened += OnSessionOpened;
+
+        public void Detach(SessionHub hub) => hub.SessionOpened -= OnSessionOpened;
+
+        // The session is gone when its connection ends; the module outlives every one of them.
+        protected virtual void OnSessionOpened(IChatSession session) => session.Said += OnSaid;
+
+        private void OnSaid(object? sender, string text) => lines.Add(text);
+    }
 }

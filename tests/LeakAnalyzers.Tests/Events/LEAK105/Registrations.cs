@@ -105,4 +105,37 @@ public class Registrations
                 "closeButton.Click",
                 "every time 'InitCloseButton' is called",
                 "Window"));
+
+    /// <summary>
+    /// A method the type hands out as a handler (<c>scene.NewClient += OnNewClient</c>) is called by whoever raises
+    /// the event, with a new client each time (OpenSim's region modules): subscribing to that client piles nothing up
+    /// on one publisher. The same method only called by the type's own code with its own bus still repeats.
+    /// </summary>
+    [Fact]
+    public Task HandlerSubscribingToWhatItsEventHandsIt() =>
+        Verify.VerifyAnalyzerAsync(
+            Page + """
+            interface IClient { event EventHandler Chat; }
+            class Scene { public event Action<IClient> NewClient; }
+            class ChatModule
+            {
+                public void AddRegion(Scene scene) { scene.NewClient += OnNewClient; }
+                public void RemoveRegion(Scene scene) { scene.NewClient -= OnNewClient; }
+                protected virtual void OnNewClient(IClient client) { client.Chat += OnChat; }
+                void OnChat(object sender, EventArgs e) { }
+            }
+
+            class Relay
+            {
+                private readonly Bus own = new Bus();
+                public void Start() { Hook(own); Hook(own); }
+                public void Hook(Bus bus) => {|#0:bus.Published += OnPublished|};
+                void OnPublished(object sender, EventArgs e) { }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments(
+                "'OnPublished'",
+                "bus.Published",
+                "every time 'Hook' is called",
+                "Relay"));
 }

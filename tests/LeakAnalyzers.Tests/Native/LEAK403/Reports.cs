@@ -164,6 +164,25 @@ public class Reports
         Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
             "'handle' holds a GC handle from 'GCHandle.Alloc' that 'Pinned' never frees; its target stays alive and pinned for good"));
 
+    /// <summary>A getter that returns the handle field is the field: reading IsAllocated through it frees nothing.</summary>
+    [Fact]
+    public Task HandleOnlyReadThroughAGetter() => Verify.VerifyAnalyzerAsync("""
+        using System.Runtime.InteropServices;
+
+        class PinnedBuffer
+        {
+            private GCHandle {|#0:gcHandle|};
+
+            public PinnedBuffer(byte[] data) { gcHandle = {|#1:GCHandle.Alloc(data, GCHandleType.Pinned)|}; }
+
+            public GCHandle Handle => gcHandle;
+
+            public bool Live => Handle.IsAllocated;
+        }
+        """,
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithMessage(
+            "'gcHandle' holds a GC handle from 'GCHandle.Alloc' that 'PinnedBuffer' never frees; its target stays alive and pinned for good"));
+
     [Fact]
     public Task WeakHandle() => Verify.VerifyAnalyzerAsync("""
         using System.Runtime.InteropServices;

@@ -267,4 +267,25 @@ public class Silent
             }
         }
         """);
+
+    /// <summary>BeetleX's pinned buffers: the handle is freed through a getter that returns the field.</summary>
+    [Fact]
+    public Task HandleFreedThroughAGetterOfTheField() =>
+        Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.InteropServices;
+            public class PinnedBuffer
+            {
+                private readonly byte[] data;
+                private GCHandle gcHandle;
+                public PinnedBuffer(int size) { data = new byte[size]; gcHandle = GCHandle.Alloc(data, GCHandleType.Pinned); }
+                public GCHandle Handle => gcHandle;
+                internal void Delete()
+                {
+                    if (Handle.IsAllocated)
+                    {
+                        Handle.Free();
+                    }
+                }
+            }
+            """);
 }
