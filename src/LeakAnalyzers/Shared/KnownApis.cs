@@ -336,7 +336,11 @@ internal static class KnownApis
     /// <summary>Calls that flush the writer they are given before they return (<c>JsonSerializer.Serialize(writer, value)</c>).</summary>
     internal static readonly ImmutableHashSet<string> FlushingCalls = ImmutableHashSet.Create(
         System.StringComparer.Ordinal,
-        "System.Text.Json.JsonSerializer.Serialize");
+        "System.Text.Json.JsonSerializer.Serialize",
+
+        // Save(TextWriter) writes through an XmlTextWriter it flushes, which flushes the TextWriter; Save(XmlWriter)
+        // flushes the writer it is given.
+        "System.Xml.XmlDocument.Save");
 
     /// <summary>
     /// Containers whose Dispose only disposes what was put in them, and the members that put it there: an

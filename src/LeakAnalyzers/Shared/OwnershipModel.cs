@@ -1151,6 +1151,10 @@ internal sealed class OwnershipModel
                     // An XmlTextWriter over a TextWriter writes straight into it (over a stream it makes a buffering
                     // StreamWriter of its own): flushing the caller's writer is all it needs.
                     var writesThrough = name == "System.Xml.XmlTextWriter" && SymbolNames.FullMetadataName(inputType) == "System.IO.TextWriter";
+
+                    // A CryptoStream made to read (CryptoStreamMode.Read) has nothing to flush.
+                    writesThrough |= name == "System.Security.Cryptography.CryptoStream" &&
+                                     construction.Arguments.Any(a => a.Parameter?.Type.Name == "CryptoStreamMode" && a.Value.ConstantValue is { HasValue: true, Value: 0 });
                     return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter && !writesThrough ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
                 }
 

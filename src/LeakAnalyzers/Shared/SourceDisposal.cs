@@ -99,8 +99,76 @@ internal sealed class SourceDisposal
                               invocation => IsDisposeCallOnThis(invocation) || (implementation is not null && CalledOnThis(invocation) == implementation) ||
                                             (CalledOnThis(invocation) == "Show" && invocation.ArgumentList.Arguments.Count <= 1 && KnownApis.ShowReleases(m.ContainingType)),
                               skipCatchesAndLambdas: true,
-                              new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                              new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)) ||
+                          DisposesEveryReleasedMember(m);
                });
+    }
+
+    /// <summary>
+    /// <c>Destroy() { Reset(); }</c> where <c>Reset</c> runs <c>var old = _value; _value = null; old?.Dispose();</c>
+    /// and the type's Dispose releases only <c>_value</c>: the method disposes every member the Dispose releases,
+    /// outside a catch or a lambda, so after it the object holds nothing (a smart pointer's Destroy, a pool's Clear).
+    /// </summary>
+    private bool DisposesEveryReleasedMember(IMethodSymbol method)
+    {
+        if (ReleasedMemberNames(method.ContainingType) is not { Count: > 0 } released)
+        {
+            return false;
+        }
+
+        foreach (var member in released)
+        {
+            if (!Reaches(method, invocation => DisposedMemberName(invocation) == member, skipCatchesAndLambdas: true, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)) ||
+                Refills(method, member, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the method, or a method of its type it calls by name, writes a new object into the member
+    /// (<c>_timer = new Timer(...)</c>, <c>_stream = Open()</c>): a restart, not an end.
+    /// </summary>
+    private static bool Refills(IMethodSymbol method, string member, HashSet<IMethodSymbol> visiting)
+    {
+        if (visiting.Count > MaxDepth || !visiting.Add(method))
+        {
+            return false;
+        }
+
+        foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
+        {
+            if (Body(reference.GetSyntax()) is not { } body)
+            {
+                continue;
+            }
+
+            foreach (var node in body.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case AssignmentExpressionSyntax { Right: ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or InvocationExpressionSyntax } assignment
+                        when NameOf(assignment.Left) == member:
+                        return true;
+                    case InvocationExpressionSyntax invocation when CalledOnThis(invocation) is { } callee:
+                        foreach (var candidate in method.ContainingType.GetMembers(callee))
+                        {
+                            if (candidate is IMethodSymbol { IsStatic: false } other && other.DeclaringSyntaxReferences.Length > 0 &&
+                                Refills(other.OriginalDefinition, member, visiting))
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return false;
     }
 
     private bool EveryImplementationDisposesThis(IMethodSymbol method, INamedTypeSymbol declaring)

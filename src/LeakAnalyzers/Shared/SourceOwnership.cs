@@ -1131,6 +1131,12 @@ internal sealed class SourceOwnership
             var combined = new ReturnFact(ReturnedValue.Nothing);
             foreach (var assigned in Operations.ValuesOfLocal(body, local))
             {
+                // `image = InsertLabel(image)`, `builder = builder.Append(x)`: the same object again, nothing new.
+                if (assigned is not null && HandsBack(assigned, local))
+                {
+                    continue;
+                }
+
                 combined = assigned is null or IForEachLoopOperation
                     ? ReturnFact.Unknown
                     : Combine(combined, ValueOf(assigned, depth + 1, visiting));
@@ -1156,7 +1162,7 @@ internal sealed class SourceOwnership
 
             foreach (var reference in references)
             {
-                switch (Escape(reference))
+                switch (Escape(reference, visiting))
                 {
                     case Escapes.No:
                         continue;
@@ -1168,6 +1174,23 @@ internal sealed class SourceOwnership
             }
 
             return combined;
+        }
+
+        /// <summary>A call of a source member that returns the local itself: its argument, or its receiver.</summary>
+        private bool HandsBack(IOperation assigned, ILocalSymbol local)
+        {
+            if (Operations.SkipConversions(assigned) is not IInvocationOperation call || owner.Of(call.TargetMethod) is not { } summary)
+            {
+                return false;
+            }
+
+            var returned = summary.Returns.Kind switch
+            {
+                ReturnedValue.Self => call.Instance,
+                ReturnedValue.Parameter => call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == summary.Returns.Parameter)?.Value,
+                _ => null,
+            };
+            return Operations.SkipConversions(returned) is ILocalReferenceOperation same && SymbolEqualityComparer.Default.Equals(same.Local, local);
         }
 
         /// <summary><c>r.Handle = value</c>, <c>r.Array.Strings = value</c>: a non-empty value written into a field of the variable.</summary>
@@ -1191,11 +1214,17 @@ internal sealed class SourceOwnership
         }
 
         /// <summary>Whether a reference to a returned local lets the value go anywhere but out to the caller.</summary>
-        private Escapes Escape(IOperation reference)
+        private Escapes Escape(IOperation reference, HashSet<ISymbol> visiting)
         {
             var consumer = Operations.ParentSkippingConversions(reference, out var outer);
             switch (consumer)
             {
+                // `var image = (Image)bitmap; ... return image;`: a copy into the local whose value is being read
+                // is the way out being followed, not an escape.
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation copy } copied when ReferenceEquals(copied.Value, outer) && visiting.Contains(copy.Local):
+                    return Escapes.No;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var declared } } when visiting.Contains(declared):
+                    return Escapes.No;
                 case IReturnOperation:
                 case IExpressionStatementOperation:
                 case IMemberReferenceOperation member when ReferenceEquals(member.Instance, outer):
@@ -1216,6 +1245,9 @@ internal sealed class SourceOwnership
                         ArgumentFate.Borrowed => Escapes.No,
                         ArgumentFate.Kept => Escapes.No,
                         ArgumentFate.MayBeStored => Escapes.Kept,
+
+                        // `image = InsertLabel(image)`: the call hands the object back; where its result goes, it goes.
+                        ArgumentFate.Returned when argument.Parent is IInvocationOperation call => Escape(call, visiting),
                         _ => Escapes.Unknown,
                     };
                 default:

@@ -494,4 +494,52 @@ public class Members
             }
         }
         """);
+
+    /// <summary>
+    /// A smart-pointer struct whose Dispose may not be called (LibHac's UniqueRef): its owner ends it with
+    /// <c>Destroy()</c>, which reaches <c>var old = _value; _value = value; old?.Dispose();</c> and so disposes every
+    /// member the struct's Dispose releases. A holder whose method disposes the member and then makes a new one
+    /// restarts it: calling that method is no release.
+    /// </summary>
+    [Fact]
+    public Task MemberEndedByAMethodThatDisposesAllItsDisposeReleases() => Verify.VerifyAsync("""
+        using System;
+        using System.IO;
+        public struct UniqueRef<T> : IDisposable where T : class, IDisposable
+        {
+            private T value;
+            public UniqueRef(T value) { this.value = value; }
+            public readonly T Get => value;
+            [Obsolete("Use Destroy", true)]
+            public void Dispose() { value?.Dispose(); }
+            public void Destroy() { Reset(); }
+            public void Reset() => Reset(null);
+            public void Reset(T next)
+            {
+                T old = value;
+                value = next;
+                old?.Dispose();
+            }
+        }
+
+        public sealed class Rolling : IDisposable
+        {
+            private FileStream file = File.Create("r");
+            public void Roll() { file.Dispose(); file = File.Create("r2"); }
+            public void Dispose() => file.Dispose();
+        }
+
+        public sealed class Reader : IDisposable
+        {
+            private UniqueRef<Stream> source;
+            private readonly Rolling {|LEAK003:log|} = new Rolling();
+            public Reader(string path) { source = new UniqueRef<Stream>(File.OpenRead(path)); }
+            public int Next() => source.Get.ReadByte();
+            public void Dispose()
+            {
+                source.Destroy();
+                log.Roll();
+            }
+        }
+        """);
 }

@@ -1093,4 +1093,55 @@ public class Wrappers
             public void Dispose() { }
         }
         """);
+
+    /// <summary>
+    /// Writers over a stream another object keeps, flushed by <c>XmlDocument.Save(writer)</c> (EPPlus's parts), and a
+    /// CryptoStream made to read over a stream a using disposes: nothing of their own is left. A CryptoStream made to
+    /// write over the caller's stream and never finished still is.
+    /// </summary>
+    [Fact]
+    public Task WritersFlushedByXmlSaveAndCryptoStreamsThatOnlyRead() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Security.Cryptography;
+        using System.Text;
+        using System.Xml;
+        sealed class Part
+        {
+            private MemoryStream stream;
+            public Stream GetStream() => stream ??= new MemoryStream();
+        }
+
+        static class Saver
+        {
+            public static void Save(Part part, XmlDocument xml)
+            {
+                var writer = new StreamWriter(part.GetStream());
+                xml.Save(writer);
+            }
+
+            public static void SaveXml(Part part, XmlDocument xml)
+            {
+                var writer = new XmlTextWriter(part.GetStream(), Encoding.UTF8);
+                xml.Save(writer);
+            }
+
+            public static byte[] First16(byte[] data, ICryptoTransform decryptor)
+            {
+                var result = new byte[16];
+                using (var input = new MemoryStream(data))
+                {
+                    var crypto = new CryptoStream(input, decryptor, CryptoStreamMode.Read);
+                    crypto.Read(result, 0, 16);
+                }
+
+                return result;
+            }
+
+            public static void Append(byte[] data, ICryptoTransform encryptor, Stream output)
+            {
+                var crypto = {|LEAK001:new CryptoStream(output, encryptor, CryptoStreamMode.Write)|};
+                crypto.Write(data, 0, data.Length);
+            }
+        }
+        """);
 }
