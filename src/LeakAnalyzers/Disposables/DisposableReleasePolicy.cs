@@ -109,6 +109,11 @@ internal sealed class DisposableReleasePolicy : IReleasePolicy
                 return UseKind.Release;
             case IArgumentOperation argument:
                 return model.FateOf(argument, tables) is ArgumentFate.Borrowed or ArgumentFate.Kept ? UseKind.None : UseKind.HandOver;
+            case IPropertyReferenceOperation { Parent: ISimpleAssignmentOperation assigned, Property.SetMethod: { } setter } settable
+                when ReferenceEquals(settable.Instance, reference) && ReferenceEquals(assigned.Target, settable) &&
+                     model.Source.Of(setter) is { StoresReceiverElsewhere: true }:
+                // `child.Parent = this` whose setter runs `value.AddChild(this)`: the new parent keeps (and ends) it.
+                return UseKind.HandOver;
             case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, reference):
                 // `_socket = client.Client`: the property is the object's resource itself.
                 // `return frame.PixelBuffer;`, `new Image(config, buffer.MemoryGroup)`: the only member the object's

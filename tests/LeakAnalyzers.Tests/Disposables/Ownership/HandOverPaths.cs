@@ -279,4 +279,55 @@ public class HandOverPaths
             }
         }
         """);
+
+    /// <summary>
+    /// FastReport's copies: a new child is handed to its parent by setting its <c>Parent</c>, whose setter runs
+    /// <c>value.AddChild(this)</c>, and the parent disposes its children. A setter that only stores the value in the
+    /// child itself hands nothing over.
+    /// </summary>
+    [Fact]
+    public Task HandedOverByASetterThatRegistersTheObject() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        public class Node : IDisposable
+        {
+            private readonly List<Node> children = new List<Node>();
+            private readonly Stream buffer = new MemoryStream();
+            private Node parent;
+            private Node owner;
+
+            public Node Parent
+            {
+                get => parent;
+                set { if (value != null) value.AddChild(this); }
+            }
+
+            public Node Owner
+            {
+                get => owner;
+                set => owner = value;
+            }
+
+            public void AddChild(Node child) { children.Add(child); child.parent = this; }
+
+            public void Copy(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var child = new Node();
+                    child.Parent = this;
+                }
+
+                var loose = {|LEAK001:new Node()|};
+                loose.Owner = this;
+            }
+
+            public void Dispose()
+            {
+                foreach (var child in children) child.Dispose();
+                buffer.Dispose();
+            }
+        }
+        """);
 }
