@@ -633,6 +633,9 @@ internal static class KnownApis
         OwnershipTransfer.Always("System.IO.Pipes.AnonymousPipeServerStream..ctor"),
         OwnershipTransfer.Always("System.IO.Pipes.AnonymousPipeClientStream..ctor"),
 
+        // The main form of a message loop is shown modelessly and disposed when it closes, as Show() does.
+        OwnershipTransfer.Always("System.Windows.Forms.Application.Run"),
+
         // A GCHandle roots its target for whoever holds the handle (native code, usually, which frees the handle and
         // ends the target in its destroy callback): the object is handed over with the handle.
         OwnershipTransfer.Always("System.Runtime.InteropServices.GCHandle.Alloc"),

@@ -557,4 +557,33 @@ public class KnownCalls
             }
         }
         """);
+
+    /// <summary>
+    /// <c>Application.Run(new MainForm())</c>, every WinForms Program.Main: the main form is shown modelessly and
+    /// disposed when it closes. A form made and only shown modally is still the caller's.
+    /// </summary>
+    [Fact]
+    public Task MainFormOfTheMessageLoopIsDisposedWhenItCloses() => Verify.VerifyAsync("""
+        namespace System.Windows.Forms
+        {
+            public class Form : System.ComponentModel.Component { public int ShowDialog() => 0; }
+            public static class Application { public static void Run(Form mainForm) { } }
+        }
+
+        namespace App
+        {
+            using System.Windows.Forms;
+            public class MainForm : Form { }
+            public class AboutBox : Form { }
+            public static class Program
+            {
+                public static void Main()
+                {
+                    var about = {|LEAK001:new AboutBox()|};
+                    about.ShowDialog();
+                    Application.Run(new MainForm());
+                }
+            }
+        }
+        """);
 }
