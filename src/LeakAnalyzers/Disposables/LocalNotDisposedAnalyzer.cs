@@ -300,6 +300,8 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
         {
             var result = new Candidates();
             var captured = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            List<(ILocalSymbol View, ILocalSymbol Source, IVariableDeclaratorOperation Declarator, IOperation Value)>? views = null;
+            HashSet<ILocalSymbol>? releasedDirectly = null;
             foreach (var operation in root.Descendants())
             {
                 result.OperationCount++;
@@ -308,6 +310,12 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                     case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
                         when !Operations.IsUsingDeclarator(declarator) && IsTrackable(declarator.Symbol) && model.IsOwnedCreation(value, tables):
                         result.Add(declarator.Symbol, declarator.Syntax, Operations.SkipConversions(value)!, operation);
+                        break;
+                    case IVariableDeclaratorOperation { Initializer.Value: { } view } viewDeclarator
+                        when !Operations.IsUsingDeclarator(viewDeclarator) && IsTrackable(viewDeclarator.Symbol) && model.IsDisposable(viewDeclarator.Symbol.Type) &&
+                             ViewOfALocal(view) is { } source:
+                        // `Stream body = response.GetResponseStream();`: the view takes the response's duty (see below).
+                        (views ??= new()).Add((viewDeclarator.Symbol, source, viewDeclarator, Operations.SkipConversions(view)!));
                         break;
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
                         when IsTrackable(target.Local) && !ValueGoesOn(assignment) && model.IsOwnedCreation(assignment.Value, tables):
@@ -330,6 +338,17 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                         break;
                 }
 
+                // `response.Close()`, `using (response)`: the local is released by name somewhere in the body.
+                switch (operation)
+                {
+                    case IInvocationOperation { Instance: ILocalReferenceOperation closed } close when model.ReleasesReceiver(close.TargetMethod):
+                        (releasedDirectly ??= new(SymbolEqualityComparer.Default)).Add(closed.Local);
+                        break;
+                    case IUsingOperation { Resources: var resources } when Operations.SkipConversions(resources) is ILocalReferenceOperation usingResource:
+                        (releasedDirectly ??= new(SymbolEqualityComparer.Default)).Add(usingResource.Local);
+                        break;
+                }
+
                 // `var parser = new Parser(stream)`: a local that may keep another one (see KeepersOf).
                 switch (operation)
                 {
@@ -339,6 +358,19 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation keeperTarget } keeperAssignment when IsPossibleKeeper(keeperAssignment.Value):
                         result.AddPossibleKeeper(keeperTarget.Local, Operations.SkipConversions(keeperAssignment.Value)!);
                         break;
+                }
+            }
+
+            // A view of an owned local that nothing releases by name (`var response = request.GetResponse(); var body =
+            // response.GetResponseStream();`): the view carries the response's duty, so the view is judged as if made here.
+            if (views is not null)
+            {
+                foreach (var (view, source, declarator, value) in views)
+                {
+                    if (result.known.Contains(source) && !result.known.Contains(view) && releasedDirectly?.Contains(source) != true)
+                    {
+                        result.Add(view, declarator.Syntax, value, declarator);
+                    }
                 }
             }
 
@@ -360,6 +392,15 @@ public sealed class LocalNotDisposedAnalyzer : DiagnosticAnalyzer
 
             return result;
         }
+
+        /// <summary>The local whose resources a view call or property carries (<c>response.GetResponseStream()</c>).</summary>
+        private static ILocalSymbol? ViewOfALocal(IOperation value) =>
+            Operations.SkipConversions(value) switch
+            {
+                IInvocationOperation { Instance: { } instance } call when KnownApis.IsResourceView(call.TargetMethod) && Operations.SkipConversions(instance) is ILocalReferenceOperation local => local.Local,
+                IPropertyReferenceOperation { Instance: { } instance } property when KnownApis.IsResourceView(property.Property) && Operations.SkipConversions(instance) is ILocalReferenceOperation local => local.Local,
+                _ => null,
+            };
 
         /// <summary>A string, or a value type that is not disposable (a number, a flag, a token): never a candidate.</summary>
         private static bool MayHoldADisposable(ITypeSymbol type, OwnershipModel model) =>

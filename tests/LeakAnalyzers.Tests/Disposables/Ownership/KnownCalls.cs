@@ -586,4 +586,60 @@ public class KnownCalls
             }
         }
         """);
+
+    /// <summary>
+    /// A view that carries an owned local's resources (<c>response.GetResponseStream()</c>, <c>client.GetStream()</c>)
+    /// takes its duty: when nothing releases the source by name, the view must be disposed (fortnox's API client read
+    /// the response through an XmlSerializer and closed neither). Releasing the source, or the view, or returning the
+    /// view is enough.
+    /// </summary>
+    [Fact]
+    public Task ViewThatCarriesTheDutyOfWhatItWasTakenFrom() => Verify.VerifyAsync("""
+        using System.IO;
+        using System.Net;
+        using System.Net.Sockets;
+        using System.Xml.Serialization;
+        public class Auth { public string Token = ""; }
+        public class C
+        {
+            public string Token(string url)
+            {
+                var request = WebRequest.Create(url);
+                var response = request.GetResponse();
+                var body = {|LEAK001:response.GetResponseStream()|};
+                var auth = (Auth)new XmlSerializer(typeof(Auth)).Deserialize(body);
+                return auth.Token;
+            }
+
+            public string Closed(string url)
+            {
+                var response = WebRequest.Create(url).GetResponse();
+                var body = response.GetResponseStream();
+                var text = new StreamReader(body).ReadToEnd();
+                response.Close();
+                return text;
+            }
+
+            public string ViewDisposed(string url)
+            {
+                var response = WebRequest.Create(url).GetResponse();
+                using var body = response.GetResponseStream();
+                return new StreamReader(body).ReadToEnd();
+            }
+
+            public void Ping(string host)
+            {
+                var client = new TcpClient(host, 80);
+                var stream = {|LEAK001:client.GetStream()|};
+                stream.WriteByte(1);
+            }
+
+            public Stream Open(string host)
+            {
+                var client = new TcpClient(host, 80);
+                var stream = client.GetStream();
+                return stream;
+            }
+        }
+        """);
 }
