@@ -333,6 +333,19 @@ internal static class KnownApis
         ("System.Net.Http.HttpMessageInvoker", false),
         ("System.Net.Http.HttpClient", false));
 
+    /// <summary>
+    /// A writer of <see cref="PureWrappers"/> that, made this way, keeps nothing to flush: an XmlTextWriter over a
+    /// TextWriter writes straight into it (over a stream it makes a buffering StreamWriter of its own), and a
+    /// CryptoStream made to read (<c>CryptoStreamMode.Read</c>, 0) writes nothing.
+    /// </summary>
+    internal static bool WriterNeedsNoFlush(string wrapper, ITypeSymbol inputType, IObjectCreationOperation construction) =>
+        wrapper switch
+        {
+            "System.Xml.XmlTextWriter" => SymbolNames.FullMetadataName(inputType) == "System.IO.TextWriter",
+            "System.Security.Cryptography.CryptoStream" => System.Linq.Enumerable.Any(construction.Arguments, a => a.Parameter?.Type.Name == "CryptoStreamMode" && a.Value.ConstantValue is { HasValue: true, Value: 0 }),
+            _ => false,
+        };
+
     /// <summary>Calls that flush the writer they are given before they return (<c>JsonSerializer.Serialize(writer, value)</c>).</summary>
     internal static readonly ImmutableHashSet<string> FlushingCalls = ImmutableHashSet.Create(
         System.StringComparer.Ordinal,

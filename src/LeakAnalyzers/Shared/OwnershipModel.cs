@@ -1147,15 +1147,9 @@ internal sealed class OwnershipModel
                     }
 
                     var leftOpen = FindTransfer(construction.Constructor!, tables) is { } transfer && TransferApplies(transfer, input) == false;
-
-                    // An XmlTextWriter over a TextWriter writes straight into it (over a stream it makes a buffering
-                    // StreamWriter of its own): flushing the caller's writer is all it needs.
-                    var writesThrough = name == "System.Xml.XmlTextWriter" && SymbolNames.FullMetadataName(inputType) == "System.IO.TextWriter";
-
-                    // A CryptoStream made to read (CryptoStreamMode.Read) has nothing to flush.
-                    writesThrough |= name == "System.Security.Cryptography.CryptoStream" &&
-                                     construction.Arguments.Any(a => a.Parameter?.Type.Name == "CryptoStreamMode" && a.Value.ConstantValue is { HasValue: true, Value: 0 });
-                    return leftOpen || IsBorrowedHere(input.Value, tables) ? (isWriter && !writesThrough ? WrapperKind.Writer : WrapperKind.Reader) : WrapperKind.None;
+                    return leftOpen || IsBorrowedHere(input.Value, tables)
+                        ? (isWriter && !KnownApis.WriterNeedsNoFlush(name, inputType, construction) ? WrapperKind.Writer : WrapperKind.Reader)
+                        : WrapperKind.None;
                 }
 
                 // A ref struct writer over a buffer writer it is given (an interpolated-string encoder): it lives on
@@ -1543,9 +1537,11 @@ internal sealed class OwnershipModel
     /// its own to dispose.
     /// </summary>
     private static bool IsReturnedLocal(ILocalReferenceOperation local) =>
-        Operations.RootOf(local).Descendants().Any(operation =>
+        Operations.OfKinds(Operations.RootOf(local), ReturnKinds).Any(operation =>
             operation is IReturnOperation { ReturnedValue: { } returned } &&
             Operations.SkipConversions(returned) is ILocalReferenceOperation other && SymbolEqualityComparer.Default.Equals(other.Local, local.Local));
+
+    private static readonly ImmutableArray<OperationKind> ReturnKinds = ImmutableArray.Create(OperationKind.Return, OperationKind.YieldReturn);
 
     /// <summary>
     /// <c>var stream = content as Stream;</c>, <c>if (content is Stream stream)</c>: every value of the local is a

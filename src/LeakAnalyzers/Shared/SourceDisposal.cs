@@ -119,7 +119,7 @@ internal sealed class SourceDisposal
         foreach (var member in released)
         {
             if (!Reaches(method, invocation => DisposedMemberName(invocation) == member, skipCatchesAndLambdas: true, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)) ||
-                Refills(method, member, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)))
+                Refills(method, member))
             {
                 return false;
             }
@@ -132,44 +132,13 @@ internal sealed class SourceDisposal
     /// Whether the method, or a method of its type it calls by name, writes a new object into the member
     /// (<c>_timer = new Timer(...)</c>, <c>_stream = Open()</c>): a restart, not an end.
     /// </summary>
-    private static bool Refills(IMethodSymbol method, string member, HashSet<IMethodSymbol> visiting)
-    {
-        if (visiting.Count > MaxDepth || !visiting.Add(method))
-        {
-            return false;
-        }
-
-        foreach (var reference in Implementation(method).DeclaringSyntaxReferences)
-        {
-            if (Body(reference.GetSyntax()) is not { } body)
-            {
-                continue;
-            }
-
-            foreach (var node in body.DescendantNodes())
-            {
-                switch (node)
-                {
-                    case AssignmentExpressionSyntax { Right: ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or InvocationExpressionSyntax } assignment
-                        when NameOf(assignment.Left) == member:
-                        return true;
-                    case InvocationExpressionSyntax invocation when CalledOnThis(invocation) is { } callee:
-                        foreach (var candidate in method.ContainingType.GetMembers(callee))
-                        {
-                            if (candidate is IMethodSymbol { IsStatic: false } other && other.DeclaringSyntaxReferences.Length > 0 &&
-                                Refills(other.OriginalDefinition, member, visiting))
-                            {
-                                return true;
-                            }
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool Refills(IMethodSymbol method, string member) =>
+        ReachesNode(
+            method,
+            node => node is AssignmentExpressionSyntax { Right: ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or InvocationExpressionSyntax } assignment &&
+                    NameOf(assignment.Left) == member,
+            skipCatchesAndLambdas: false,
+            new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
 
     private bool EveryImplementationDisposesThis(IMethodSymbol method, INamedTypeSymbol declaring)
     {
@@ -181,9 +150,7 @@ internal sealed class SourceDisposal
 
         foreach (var type in implementers)
         {
-            var implementation = declaring.TypeKind == TypeKind.Interface
-                ? type.FindImplementationForInterfaceMember(method) as IMethodSymbol
-                : type.GetMembers(method.Name).OfType<IMethodSymbol>().FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OverriddenMethod?.OriginalDefinition, method));
+            var implementation = SourceTypes.ImplementationIn(type, method);
             if (implementation is null || implementation.IsAbstract || !DisposesThis(implementation))
             {
                 return false;
@@ -715,7 +682,11 @@ internal sealed class SourceDisposal
     /// holds an invocation <paramref name="found"/> accepts; with <paramref name="skipCatchesAndLambdas"/>, not in a
     /// catch clause, a lambda or a local function.
     /// </summary>
-    private static bool Reaches(IMethodSymbol method, Func<InvocationExpressionSyntax, bool> found, bool skipCatchesAndLambdas, HashSet<IMethodSymbol> visiting)
+    private static bool Reaches(IMethodSymbol method, Func<InvocationExpressionSyntax, bool> found, bool skipCatchesAndLambdas, HashSet<IMethodSymbol> visiting) =>
+        ReachesNode(method, node => node is InvocationExpressionSyntax invocation && found(invocation), skipCatchesAndLambdas, visiting);
+
+    /// <summary>As <see cref="Reaches"/>, for any syntax node <paramref name="found"/> accepts.</summary>
+    private static bool ReachesNode(IMethodSymbol method, Func<SyntaxNode, bool> found, bool skipCatchesAndLambdas, HashSet<IMethodSymbol> visiting)
     {
         if (visiting.Count > MaxDepth || !visiting.Add(method))
         {
@@ -733,15 +704,14 @@ internal sealed class SourceDisposal
             var nodes = skipCatchesAndLambdas
                 ? body.DescendantNodes(node => node is not (CatchClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
                 : body.DescendantNodes();
-            foreach (var invocation in nodes.OfType<InvocationExpressionSyntax>())
+            foreach (var node in nodes)
             {
-                if (found(invocation))
+                if (found(node))
                 {
                     return true;
                 }
 
-                var callee = CalledOnThis(invocation);
-                if (callee is null)
+                if (node is not InvocationExpressionSyntax invocation || CalledOnThis(invocation) is not { } callee)
                 {
                     continue;
                 }
@@ -749,7 +719,7 @@ internal sealed class SourceDisposal
                 foreach (var candidate in method.ContainingType.GetMembers(callee))
                 {
                     if (candidate is IMethodSymbol { IsStatic: false } other && other.DeclaringSyntaxReferences.Length > 0 &&
-                        Reaches(other.OriginalDefinition, found, skipCatchesAndLambdas, visiting))
+                        ReachesNode(other.OriginalDefinition, found, skipCatchesAndLambdas, visiting))
                     {
                         return true;
                     }
@@ -1222,12 +1192,7 @@ internal sealed class SourceDisposal
     private static string? ExchangedMemberName(InvocationExpressionSyntax invocation) =>
         invocation is { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Interlocked" }, Name.Identifier.ValueText: "Exchange" } } &&
         invocation.ArgumentList.Arguments.FirstOrDefault() is { RefKindKeyword.ValueText: "ref" } target
-            ? target.Expression switch
-            {
-                IdentifierNameSyntax member => member.Identifier.ValueText,
-                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
-                _ => string.Empty,
-            }
+            ? NameOf(target.Expression) ?? string.Empty
             : null;
 
     /// <summary>
@@ -1257,10 +1222,9 @@ internal sealed class SourceDisposal
 
             copied = declarator.Initializer?.Value switch
             {
-                IdentifierNameSyntax member => member.Identifier.ValueText,
-                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
                 InvocationExpressionSyntax exchange => ExchangedMemberName(exchange) ?? string.Empty,
-                _ => string.Empty,
+                { } value => NameOf(value) ?? string.Empty,
+                null => string.Empty,
             };
         }
 

@@ -580,26 +580,8 @@ internal sealed class SourceOwnership
             var found = 0;
             foreach (var type in SourceTypes.ConcreteImplementersOf(compilation, declaring))
             {
-                ISymbol? implementation = null;
-                if (declaring.TypeKind == TypeKind.Interface)
-                {
-                    if (type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, declaring)) is not { } constructed)
-                    {
-                        continue;
-                    }
-
-                    implementation = type.FindImplementationForInterfaceMember(
-                        constructed.GetMembers(m.Name).FirstOrDefault(candidate => SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, m)) ?? m);
-                }
-                else
-                {
-                    for (var current = type; current is not null && implementation is null; current = current.BaseType)
-                    {
-                        implementation = current.GetMembers(m.Name).OfType<IMethodSymbol>().FirstOrDefault(candidate => Overrides(candidate, m));
-                    }
-                }
-
-                if (implementation is not IMethodSymbol implemented || Of(implemented) is not { Returns.Kind: ReturnedValue.Owned })
+                var implementation = SourceTypes.ImplementationIn(type, m);
+                if (implementation is null || Of(implementation) is not { Returns.Kind: ReturnedValue.Owned })
                 {
                     return false;
                 }
@@ -609,19 +591,6 @@ internal sealed class SourceOwnership
 
             return found > 0;
         }, whenCut: false);
-
-        static bool Overrides(IMethodSymbol candidate, IMethodSymbol member)
-        {
-            for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
-            {
-                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 
     internal SemanticModel SemanticModelOf(SyntaxTree tree) =>

@@ -2,6 +2,7 @@ namespace LeakAnalyzers.Shared;
 
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -24,6 +25,50 @@ internal static class SourceTypes
     {
         var map = Implementers.GetValue(compilation, BuildImplementers);
         return map.TryGetValue(type.OriginalDefinition, out var found) ? found : ImmutableArray<INamedTypeSymbol>.Empty;
+    }
+
+    /// <summary>
+    /// The method that runs in <paramref name="type"/> for an interface or abstract <paramref name="member"/> (original
+    /// definitions): the implementation of the interface as the type constructs it, or the nearest override in the type
+    /// or its bases.
+    /// </summary>
+    internal static IMethodSymbol? ImplementationIn(INamedTypeSymbol type, IMethodSymbol member)
+    {
+        if (member.ContainingType is not { } declaring)
+        {
+            return null;
+        }
+
+        if (declaring.TypeKind == TypeKind.Interface)
+        {
+            return type.AllInterfaces.FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, declaring)) is { } constructed
+                ? type.FindImplementationForInterfaceMember(
+                    constructed.GetMembers(member.Name).FirstOrDefault(candidate => SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member)) ?? member) as IMethodSymbol
+                : null;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers(member.Name).OfType<IMethodSymbol>().FirstOrDefault(candidate => Overrides(candidate, member)) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+
+        static bool Overrides(IMethodSymbol candidate, IMethodSymbol member)
+        {
+            for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static Dictionary<INamedTypeSymbol, ImmutableArray<INamedTypeSymbol>> BuildImplementers(Compilation compilation)
